@@ -1,0 +1,164 @@
+//! 执法文书: kinds, official numbers and the issue state. Once issued a document never
+//! changes; a mistake is corrected by voiding it and issuing a new one.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DocumentKind {
+    /// 现场检查记录
+    InspectionRecord,
+    /// 责令限期整改指令书
+    RectificationOrder,
+    /// 整改复查意见书
+    ReviewOpinion,
+}
+
+impl DocumentKind {
+    pub const ALL: [DocumentKind; 3] = [Self::InspectionRecord, Self::RectificationOrder, Self::ReviewOpinion];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::InspectionRecord => "现场检查记录",
+            Self::RectificationOrder => "责令限期整改指令书",
+            Self::ReviewOpinion => "整改复查意见书",
+        }
+    }
+
+    /// The abbreviation in the number (检记, 责改, 复查).
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Self::InspectionRecord => "检记",
+            Self::RectificationOrder => "责改",
+            Self::ReviewOpinion => "复查",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InspectionRecord => "inspectionRecord",
+            Self::RectificationOrder => "rectificationOrder",
+            Self::ReviewOpinion => "reviewOpinion",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// e.g. 门应急责改〔2026〕第0012号: bureau prefix, kind, year, sequence in that year.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentNumber {
+    pub prefix: String,
+    pub kind: DocumentKind,
+    pub year: i32,
+    pub seq: u32,
+}
+
+impl fmt::Display for DocumentNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}〔{}〕第{:04}号", self.prefix, self.kind.abbreviation(), self.year, self.seq)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a document number: {0:?}")]
+pub struct BadNumber(pub String);
+
+impl std::str::FromStr for DocumentNumber {
+    type Err = BadNumber;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadNumber(s.to_owned());
+        let (head, rest) = s.split_once('〔').ok_or_else(bad)?;
+        let (year, rest) = rest.split_once('〕').ok_or_else(bad)?;
+        let seq = rest.strip_prefix('第').and_then(|r| r.strip_suffix('号')).ok_or_else(bad)?;
+        let kind = DocumentKind::ALL.into_iter().find(|k| head.ends_with(k.abbreviation())).ok_or_else(bad)?;
+        let prefix = head.strip_suffix(kind.abbreviation()).ok_or_else(bad)?;
+        if prefix.is_empty() || year.len() != 4 || seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        Ok(DocumentNumber {
+            prefix: prefix.to_owned(),
+            kind,
+            year: year.parse().map_err(|_| bad())?,
+            seq: seq.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentStatus {
+    Draft,
+    Issued,
+    Voided,
+}
+
+impl DocumentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Issued => "issued",
+            Self::Voided => "voided",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Issued, Self::Voided].into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// Draft → issued → voided, nothing else.
+    pub fn can_become(self, next: DocumentStatus) -> bool {
+        matches!((self, next), (Self::Draft, Self::Issued) | (Self::Issued, Self::Voided))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Document {
+    pub id: Id,
+    pub kind: DocumentKind,
+    pub enterprise_id: Id,
+    pub inspection_id: Option<Id>,
+    pub number: Option<DocumentNumber>,
+    /// What the document says, as rendered; fixed at issue.
+    pub snapshot: serde_json::Value,
+    /// SHA-256 of the issued PDF.
+    pub pdf_sha256: Option<String>,
+    pub status: DocumentStatus,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_and_parse() {
+        let n = DocumentNumber { prefix: "门应急".into(), kind: DocumentKind::RectificationOrder, year: 2026, seq: 12 };
+        assert_eq!(n.to_string(), "门应急责改〔2026〕第0012号");
+        assert_eq!("门应急责改〔2026〕第0012号".parse::<DocumentNumber>(), Ok(n));
+        for bad in ["门应急责改2026第12号", "责改〔2026〕第12号", "门应急改〔2026〕第12号", "门应急复查〔26〕第1号", "门应急检记〔2026〕第号"] {
+            assert!(bad.parse::<DocumentNumber>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn issued_documents_only_move_to_voided() {
+        use DocumentStatus::*;
+        assert!(Draft.can_become(Issued));
+        assert!(Issued.can_become(Voided));
+        assert!(!Issued.can_become(Draft));
+        assert!(!Voided.can_become(Issued));
+        assert!(!Draft.can_become(Voided));
+    }
+}

@@ -1,0 +1,136 @@
+//! 事故隐患 and its state machine. Status only moves forward, whoever writes it, so
+//! two devices' views of one hazard merge by taking the later state. Overdue is not
+//! stored: it follows from the deadline and the day.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::id::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// 一般事故隐患
+    General,
+    /// 重大事故隐患
+    Major,
+}
+
+/// open → rectified (the unit reports it done) → verified (re-inspection closed it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HazardStatus {
+    Open,
+    Rectified,
+    Verified,
+}
+
+impl HazardStatus {
+    pub const ALL: [HazardStatus; 3] = [Self::Open, Self::Rectified, Self::Verified];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Rectified => "rectified",
+            Self::Verified => "verified",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    /// The move to `next`, refused when it would go back. Staying is allowed (a
+    /// repeated write); skipping a step is allowed (re-inspection finds it done).
+    pub fn advance(self, next: HazardStatus) -> Result<HazardStatus, StatusError> {
+        if next < self {
+            return Err(StatusError::Backward { from: self, to: next });
+        }
+        Ok(next)
+    }
+
+    /// Merge of two replicas' views: the later state wins.
+    pub fn merge(self, other: HazardStatus) -> HazardStatus {
+        self.max(other)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StatusError {
+    #[error("hazard status cannot move back from {from:?} to {to:?}")]
+    Backward { from: HazardStatus, to: HazardStatus },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hazard {
+    pub id: Id,
+    pub enterprise_id: Id,
+    /// Absent for a hazard written freely, outside an inspection.
+    pub inspection_id: Option<Id>,
+    pub item_code: Option<String>,
+    pub description: String,
+    pub level: Level,
+    /// Last day for rectification (inclusive).
+    pub deadline: NaiveDate,
+    pub status: HazardStatus,
+    pub found_at: DateTime<Utc>,
+}
+
+impl Hazard {
+    /// Overdue while still open after its last day.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.status == HazardStatus::Open && today > self.deadline
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn status() -> impl Strategy<Value = HazardStatus> {
+        prop::sample::select(HazardStatus::ALL.to_vec())
+    }
+
+    proptest! {
+        #[test]
+        fn status_never_moves_backward(start in status(), moves in proptest::collection::vec(status(), 0..20)) {
+            let mut s = start;
+            for m in moves {
+                match s.advance(m) {
+                    Ok(n) => { prop_assert!(n >= s); s = n; }
+                    Err(_) => prop_assert!(m < s),
+                }
+            }
+        }
+
+        #[test]
+        fn merge_is_commutative_associative_idempotent(a in status(), b in status(), c in status()) {
+            prop_assert_eq!(a.merge(b), b.merge(a));
+            prop_assert_eq!(a.merge(b).merge(c), a.merge(b.merge(c)));
+            prop_assert_eq!(a.merge(a), a);
+            prop_assert!(a.merge(b) >= a);
+        }
+    }
+
+    #[test]
+    fn overdue_follows_the_deadline() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut h = Hazard {
+            id: Id::new(),
+            enterprise_id: Id::new(),
+            inspection_id: None,
+            item_code: None,
+            description: "灭火器过期".into(),
+            level: Level::General,
+            deadline: d("2026-12-01"),
+            status: HazardStatus::Open,
+            found_at: Utc::now(),
+        };
+        assert!(!h.is_overdue(d("2026-12-01")));
+        assert!(h.is_overdue(d("2026-12-02")));
+        h.status = HazardStatus::Rectified;
+        assert!(!h.is_overdue(d("2026-12-02")));
+    }
+}

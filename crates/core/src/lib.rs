@@ -1,0 +1,17 @@
+//! Domain types and rules of anjian. No I/O: no files, no database, no clock reads
+//! except through the caller (the hybrid logical clock is fed the wall time).
+
+pub mod checklist;
+pub mod credit_code;
+pub mod division;
+pub mod document;
+pub mod enterprise;
+pub mod hazard;
+pub mod hlc;
+pub mod id;
+pub mod inspection;
+pub mod inspector;
+pub mod search_text;
+pub mod validate;
+
+pub use id::Id;

@@ -72,24 +72,37 @@ pub fn singles(text: &str) -> String {
     chars.iter().map(char::to_string).collect::<Vec<_>>().join(" ")
 }
 
-/// A query against the index: an FTS5 expression over the `pairs` and `singles`
-/// columns, or `None` when the query has nothing searchable. Words are matched as
-/// prefixes so a partly typed code or number still finds its record.
-pub fn fts_query(query: &str) -> Option<String> {
+/// Where a table keeps the two index forms.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns<'a> {
+    /// Columns holding `pairs` of some text.
+    pub pairs: &'a [&'a str],
+    /// The column holding `singles`.
+    pub singles: &'a str,
+}
+
+pub const PLAIN: Columns<'static> = Columns { pairs: &["pairs"], singles: "singles" };
+
+/// A query against the index: an FTS5 expression, or `None` when the query has
+/// nothing searchable. Words are matched as prefixes so a partly typed code or number
+/// still finds its record.
+pub fn fts_query(query: &str, columns: Columns<'_>) -> Option<String> {
     let tokens = runs(query);
     if tokens.is_empty() {
         return None;
     }
+    let pairs = format!("{{{}}}", columns.pairs.join(" "));
+    let singles = columns.singles;
     let mut phrases = Vec::new();
     for t in tokens {
         match t {
-            Token::Word(w) => phrases.push(format!("pairs : \"{w}\" *")),
+            Token::Word(w) => phrases.push(format!("{pairs} : \"{w}\" *")),
             Token::Han(h) if h.len() == 1 => {
-                phrases.push(format!("(singles : \"{0}\" OR pairs : \"{0}\")", h[0]))
+                phrases.push(format!("({singles} : \"{0}\" OR {pairs} : \"{0}\")", h[0]))
             }
             Token::Han(h) => {
                 let p: Vec<String> = h.windows(2).map(|w| w.iter().collect()).collect();
-                phrases.push(format!("pairs : \"{}\"", p.join(" ")));
+                phrases.push(format!("{pairs} : \"{}\"", p.join(" ")));
             }
         }
     }
@@ -106,17 +119,19 @@ mod tests {
         assert_eq!(pairs("石龙经济开发区"), "石龙 龙经 经济 济开 开发 发区");
         assert_eq!(pairs("3号楼 A座"), "3 号楼 a 座");
         assert_eq!(singles("斋堂镇斋堂村"), "堂 斋 村 镇");
-        assert_eq!(fts_query("石龙").as_deref(), Some("pairs : \"石龙\""));
-        assert_eq!(fts_query("龙").as_deref(), Some("(singles : \"龙\" OR pairs : \"龙\")"));
-        assert_eq!(fts_query("9111 石龙经").as_deref(), Some("pairs : \"9111\" * AND pairs : \"石龙 龙经\""));
-        assert_eq!(fts_query(" \"'* "), None);
+        assert_eq!(fts_query("石龙", PLAIN).as_deref(), Some("{pairs} : \"石龙\""));
+        assert_eq!(fts_query("龙", PLAIN).as_deref(), Some("(singles : \"龙\" OR {pairs} : \"龙\")"));
+        assert_eq!(fts_query("9111 石龙经", PLAIN).as_deref(), Some("{pairs} : \"9111\" * AND {pairs} : \"石龙 龙经\""));
+        let two = Columns { pairs: &["a", "b"], singles: "s" };
+        assert_eq!(fts_query("斋堂", two).as_deref(), Some("{a b} : \"斋堂\""));
+        assert_eq!(fts_query(" \"'* ", PLAIN), None);
     }
 
     proptest! {
         /// Quotes and operators in a query never reach FTS5 syntax.
         #[test]
         fn queries_hold_only_quoted_tokens(q in "\\PC{0,30}") {
-            if let Some(expr) = fts_query(&q) {
+            if let Some(expr) = fts_query(&q, PLAIN) {
                 for part in expr.split('"').skip(1).step_by(2) {
                     prop_assert!(part.chars().all(|c| c.is_alphanumeric() || c == ' '));
                 }

@@ -1,0 +1,88 @@
+//! Attachments (photos, signature images, PDFs) stored once by SHA-256 under the data
+//! directory, written to a temporary file and renamed, and verified on every read.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::OptionalExtension;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, StoreError};
+use crate::{Store, Writer};
+
+/// Photos from a tablet camera are a few MB; anything far larger is a mistake.
+pub const MAX_ATTACHMENT: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub sha256: String,
+    pub mime: String,
+    pub size: u64,
+}
+
+fn path_of(dir: &Path, sha: &str) -> PathBuf {
+    dir.join("attachments").join(&sha[..2]).join(sha)
+}
+
+fn is_sha(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+const MIMES: [&str; 5] = ["image/jpeg", "image/png", "image/webp", "application/pdf", "image/svg+xml"];
+
+impl Writer<'_> {
+    /// Stores the bytes (once) and returns their hash. The file is durable before the
+    /// row commits, so a committed row always has its file.
+    pub fn put_attachment(&mut self, bytes: &[u8], mime: &str) -> Result<Attachment> {
+        if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT {
+            return Err(StoreError::Refused(format!("attachment size {} outside 1..={MAX_ATTACHMENT}", bytes.len())));
+        }
+        if !MIMES.contains(&mime) {
+            return Err(StoreError::Refused(format!("attachment type {mime} not accepted")));
+        }
+        let sha = hex::encode(Sha256::digest(bytes));
+        let path = path_of(self.dir, &sha);
+        if !path.exists() {
+            let parent = path.parent().unwrap_or(self.dir);
+            fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+            let tmp = parent.join(format!(".{sha}.tmp"));
+            let mut f = fs::File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
+            f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
+            fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
+        }
+        let size = bytes.len() as u64;
+        let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [&sha], |r| r.get(0))?;
+        if !known {
+            self.tx.execute(
+                "INSERT INTO attachment (sha256, mime, size, created_at) VALUES (?1, ?2, ?3, ?4)",
+                (&sha, mime, size as i64, self.now.to_rfc3339()),
+            )?;
+            let a = Attachment { sha256: sha.clone(), mime: mime.to_owned(), size };
+            let rev = self.tick();
+            self.record("attachment", &sha, "insert", rev, &serde_json::json!({"mime": mime, "size": size}), true)?;
+            return Ok(a);
+        }
+        Ok(Attachment { sha256: sha, mime: mime.to_owned(), size })
+    }
+}
+
+impl Store {
+    /// The attachment's bytes, checked against their hash.
+    pub fn attachment(&self, sha: &str) -> Result<(Attachment, Vec<u8>)> {
+        if !is_sha(sha) {
+            return Err(StoreError::NotFound { kind: "attachment", id: sha.to_owned() });
+        }
+        let row: Option<(String, i64)> = self
+            .conn()
+            .query_row("SELECT mime, size FROM attachment WHERE sha256 = ?1", [sha], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (mime, size) = row.ok_or_else(|| StoreError::NotFound { kind: "attachment", id: sha.to_owned() })?;
+        let path = path_of(self.dir(), sha);
+        let bytes = fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+        if hex::encode(Sha256::digest(&bytes)) != sha {
+            return Err(StoreError::Corrupt(format!("attachment {sha} does not match its hash")));
+        }
+        Ok((Attachment { sha256: sha.to_owned(), mime, size: size as u64 }, bytes))
+    }
+}

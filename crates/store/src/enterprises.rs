@@ -1,0 +1,258 @@
+//! Enterprises: the profile, its sectors, and search by any part of the name, the
+//! credit code or the address.
+
+use anjian_core::enterprise::{Enterprise, EnterpriseInput, Profile, Status, SupervisionClass};
+use anjian_core::hlc::Hlc;
+use anjian_core::search_text;
+use anjian_core::Id;
+use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::error::{Result, StoreError};
+use crate::reference::check_codes;
+use crate::{parse_id, parse_rev, parse_time, Store, Writer};
+
+const COLUMNS: &str = "e.id, e.name, e.credit_code, e.credit_code_confirmed, e.address, e.division_code, \
+    e.legal_representative, e.safety_contact, e.contact_phone, e.supervision_class, e.status, e.is_demo, \
+    e.created_at, e.updated_at, e.rev";
+
+impl Writer<'_> {
+    /// Adds an enterprise. Demo records never enter the outbox: they must not reach
+    /// the district server.
+    pub fn insert_enterprise(&mut self, input: &EnterpriseInput, is_demo: bool) -> Result<Enterprise> {
+        let profile = input.check()?;
+        check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
+        self.refuse_duplicate_code(&profile.credit_code, None)?;
+        let id = Id::new();
+        let rev = self.tick();
+        let e = Enterprise { id, profile, is_demo, created_at: self.now, updated_at: self.now, rev };
+        self.tx.execute(
+            &format!("INSERT INTO enterprise ({}, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", COLUMNS.replace("e.", "")),
+            rusqlite::params![
+                id.to_string(), e.profile.name, e.profile.credit_code, e.profile.credit_code_confirmed, e.profile.address,
+                e.profile.division_code, e.profile.legal_representative, e.profile.safety_contact, e.profile.contact_phone,
+                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(), is_demo,
+                self.now.to_rfc3339(), self.now.to_rfc3339(), rev.to_string(), self.device_id,
+            ],
+        )?;
+        self.write_sectors_and_index(&e)?;
+        self.record("enterprise", &id.to_string(), "insert", rev, &e, !is_demo)?;
+        Ok(e)
+    }
+
+    /// Changes an enterprise's profile if nobody changed it since `expected_rev`.
+    pub fn update_enterprise(&mut self, id: Id, expected_rev: Hlc, input: &EnterpriseInput) -> Result<Enterprise> {
+        let profile = input.check()?;
+        let current = enterprise(&self.tx, id)?;
+        if current.rev != expected_rev {
+            return Err(StoreError::Conflict { kind: "enterprise", id: id.to_string(), current: current.rev.to_string() });
+        }
+        check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
+        self.refuse_duplicate_code(&profile.credit_code, Some(id))?;
+        let rev = self.tick();
+        let e = Enterprise { profile, updated_at: self.now, rev, ..current };
+        self.tx.execute(
+            "UPDATE enterprise SET name = ?2, credit_code = ?3, credit_code_confirmed = ?4, address = ?5, division_code = ?6,
+                legal_representative = ?7, safety_contact = ?8, contact_phone = ?9, supervision_class = ?10, status = ?11,
+                updated_at = ?12, rev = ?13, device_id = ?14 WHERE id = ?1",
+            rusqlite::params![
+                id.to_string(), e.profile.name, e.profile.credit_code, e.profile.credit_code_confirmed, e.profile.address,
+                e.profile.division_code, e.profile.legal_representative, e.profile.safety_contact, e.profile.contact_phone,
+                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(),
+                self.now.to_rfc3339(), rev.to_string(), self.device_id,
+            ],
+        )?;
+        self.tx.execute("DELETE FROM enterprise_sector WHERE enterprise_id = ?1", [id.to_string()])?;
+        self.write_sectors_and_index(&e)?;
+        self.record("enterprise", &id.to_string(), "update", rev, &e, !e.is_demo)?;
+        Ok(e)
+    }
+
+    fn refuse_duplicate_code(&self, code: &str, except: Option<Id>) -> Result<()> {
+        let other: Option<String> =
+            self.tx.query_row("SELECT id FROM enterprise WHERE credit_code = ?1", [code], |r| r.get(0)).optional()?;
+        match other {
+            Some(o) if Some(o.as_str()) != except.map(|e| e.to_string()).as_deref() => {
+                Err(StoreError::DuplicateCreditCode(code.to_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn write_sectors_and_index(&mut self, e: &Enterprise) -> Result<()> {
+        let id = e.id.to_string();
+        for s in &e.profile.sectors {
+            self.tx.execute("INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES (?1, ?2)", (&id, s))?;
+        }
+        let rowid: i64 = self.tx.query_row("SELECT rowid FROM enterprise WHERE id = ?1", [&id], |r| r.get(0))?;
+        self.tx.execute("DELETE FROM enterprise_fts WHERE rowid = ?1", [rowid])?;
+        let p = &e.profile;
+        let name = format!("{} {}", p.name, p.credit_code);
+        let people = [p.legal_representative.as_deref(), p.safety_contact.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        self.tx.execute(
+            "INSERT INTO enterprise_fts (rowid, name_pairs, address_pairs, singles) VALUES (?1, ?2, ?3, ?4)",
+            (
+                rowid,
+                search_text::pairs(&name),
+                search_text::pairs(&format!("{} {people}", p.address)),
+                search_text::singles(&format!("{} {}", p.name, p.address)),
+            ),
+        )?;
+        Ok(())
+    }
+}
+
+fn from_row(r: &Row<'_>, sectors: Vec<String>) -> Result<Enterprise> {
+    let class: Option<String> = r.get(9)?;
+    let status: String = r.get(10)?;
+    Ok(Enterprise {
+        id: parse_id(&r.get::<_, String>(0)?)?,
+        profile: Profile {
+            name: r.get(1)?,
+            credit_code: r.get(2)?,
+            credit_code_confirmed: r.get(3)?,
+            address: r.get(4)?,
+            division_code: r.get(5)?,
+            sectors,
+            legal_representative: r.get(6)?,
+            safety_contact: r.get(7)?,
+            contact_phone: r.get(8)?,
+            supervision_class: class.as_deref().and_then(SupervisionClass::parse),
+            status: Status::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?,
+        },
+        is_demo: r.get(11)?,
+        created_at: parse_time(&r.get::<_, String>(12)?)?,
+        updated_at: parse_time(&r.get::<_, String>(13)?)?,
+        rev: parse_rev(&r.get::<_, String>(14)?)?,
+    })
+}
+
+fn sectors_of(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT es.sector_code FROM enterprise_sector es JOIN sector s ON s.code = es.sector_code WHERE es.enterprise_id = ?1 ORDER BY s.position",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(crate) fn enterprise(conn: &Connection, id: Id) -> Result<Enterprise> {
+    let key = id.to_string();
+    let sectors = sectors_of(conn, &key)?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM enterprise e WHERE e.id = ?1"))?;
+    let mut rows = stmt.query([&key])?;
+    match rows.next()? {
+        Some(r) => from_row(r, sectors),
+        None => Err(StoreError::NotFound { kind: "enterprise", id: key }),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseQuery {
+    pub text: Option<String>,
+    pub division: Option<String>,
+    pub sector: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnterpriseSummary {
+    pub id: Id,
+    pub name: String,
+    pub credit_code: String,
+    pub address: String,
+    pub division_code: String,
+    pub division_name: String,
+    pub sectors: Vec<String>,
+    pub is_demo: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnterprisePage {
+    pub total: u64,
+    pub items: Vec<EnterpriseSummary>,
+}
+
+const ENTERPRISE_COLUMNS: search_text::Columns<'static> =
+    search_text::Columns { pairs: &["name_pairs", "address_pairs"], singles: "singles" };
+
+pub const MAX_PAGE: u32 = 200;
+
+impl Store {
+    pub fn enterprise(&self, id: Id) -> Result<Enterprise> {
+        enterprise(self.conn(), id)
+    }
+
+    /// Ranked search: a name hit before an address hit, an exact or leading name
+    /// match first; without text, by name.
+    pub fn search_enterprises(&self, q: &EnterpriseQuery) -> Result<EnterprisePage> {
+        let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        let mut params: Vec<String> = Vec::new();
+        let mut filters = Vec::new();
+        let mut rank = "0.0".to_owned();
+        let mut from = "enterprise e".to_owned();
+        if let Some(t) = text {
+            let Some(expr) = search_text::fts_query(t, ENTERPRISE_COLUMNS) else {
+                return Ok(EnterprisePage { total: 0, items: Vec::new() });
+            };
+            // A credit code typed from the middle is not a token prefix: match it directly.
+            let code_like = t.to_uppercase();
+            params.push(expr);
+            params.push(format!("%{}%", code_like.replace(['%', '_', '\\'], "")));
+            params.push(t.to_owned());
+            from = format!(
+                "(SELECT rowid AS rid, bm25(enterprise_fts, 10.0, 2.0, 1.0) AS score FROM enterprise_fts WHERE enterprise_fts MATCH ?{}
+                  UNION ALL SELECT rowid, -1000.0 FROM enterprise WHERE credit_code LIKE ?{} ESCAPE '\\') m
+                 JOIN enterprise e ON e.rowid = m.rid",
+                params.len() - 2,
+                params.len() - 1
+            );
+            let exact = params.len();
+            rank = format!("min(m.score) - (CASE WHEN e.name = ?{exact} THEN 100 WHEN e.name LIKE ?{exact} || '%' THEN 50 ELSE 0 END)");
+        }
+        if let Some(d) = q.division.as_deref().filter(|d| !d.is_empty()) {
+            params.push(d.to_owned());
+            filters.push(format!("e.division_code = ?{}", params.len()));
+        }
+        if let Some(s) = q.sector.as_deref().filter(|s| !s.is_empty()) {
+            params.push(s.to_owned());
+            filters.push(format!(
+                "EXISTS (SELECT 1 FROM enterprise_sector es WHERE es.enterprise_id = e.id AND es.sector_code = ?{})",
+                params.len()
+            ));
+        }
+        let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
+        let total: u64 = self.conn().query_row(
+            &format!("SELECT count(*) FROM (SELECT e.id, {rank} AS rank FROM {from} {filter} GROUP BY e.id)"),
+            params_from_iter(params.iter()),
+            |r| r.get(0),
+        )?;
+        let limit = q.limit.clamp(1, MAX_PAGE);
+        let sql = format!(
+            "SELECT e.id, e.name, e.credit_code, e.address, e.division_code, d.name, e.is_demo, {rank} AS rank
+             FROM {from} JOIN division d ON d.code = e.division_code {filter}
+             GROUP BY e.id ORDER BY rank, e.name LIMIT {limit} OFFSET {}",
+            q.offset
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (id, name, credit_code, address, division_code, division_name, is_demo) = row?;
+            items.push(EnterpriseSummary {
+                sectors: sectors_of(self.conn(), &id)?,
+                id: parse_id(&id)?,
+                name,
+                credit_code,
+                address,
+                division_code,
+                division_name,
+                is_demo,
+            });
+        }
+        Ok(EnterprisePage { total, items })
+    }
+}

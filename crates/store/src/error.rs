@@ -1,0 +1,33 @@
+use anjian_core::validate::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid input: {0}")]
+    Invalid(#[from] FieldError),
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{kind} {id} was changed since it was read (now at revision {current})")]
+    Conflict { kind: &'static str, id: String, current: String },
+    #[error("credit code {0} is already used by another enterprise")]
+    DuplicateCreditCode(String),
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("the database was written by a newer version of anjian (schema {found}, this version knows {known})")]
+    NewerSchema { found: i64, known: i64 },
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file error at {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("reference data is invalid: {0}")]
+    Seed(String),
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> Self {
+        StoreError::Io { path: path.display().to_string(), source }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

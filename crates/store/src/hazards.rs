@@ -1,0 +1,241 @@
+//! Hazards and the hazard ledger (隐患台账). Status moves only forward and every move
+//! is kept as an event; overdue is derived from the deadline at query time.
+
+use anjian_core::hazard::{Hazard, HazardStatus, Level};
+use anjian_core::{search_text, validate, Id};
+use chrono::NaiveDate;
+use rusqlite::{params_from_iter, OptionalExtension};
+use serde::Serialize;
+
+use crate::error::{Result, StoreError};
+use crate::{parse_id, parse_time, Store, Writer};
+
+#[derive(Debug, Clone)]
+pub struct NewHazard {
+    pub enterprise_id: Id,
+    pub inspection_id: Option<Id>,
+    pub item_code: Option<String>,
+    pub description: String,
+    pub level: Level,
+    pub deadline: NaiveDate,
+}
+
+fn level_str(l: Level) -> &'static str {
+    match l {
+        Level::General => "general",
+        Level::Major => "major",
+    }
+}
+
+impl Writer<'_> {
+    pub fn insert_hazard(&mut self, new: &NewHazard) -> Result<Hazard> {
+        crate::enterprises::enterprise(&self.tx, new.enterprise_id)?;
+        let description = validate::required_text("description", &new.description, 2_000)?;
+        let id = Id::new();
+        let rev = self.tick();
+        let h = Hazard {
+            id,
+            enterprise_id: new.enterprise_id,
+            inspection_id: new.inspection_id,
+            item_code: new.item_code.clone(),
+            description,
+            level: new.level,
+            deadline: new.deadline,
+            status: HazardStatus::Open,
+            found_at: self.now,
+        };
+        self.tx.execute(
+            "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status, found_at, device_id, rev)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?10)",
+            rusqlite::params![
+                id.to_string(), h.enterprise_id.to_string(), h.inspection_id.map(|i| i.to_string()), h.item_code,
+                h.description, level_str(h.level), h.deadline.to_string(), self.now.to_rfc3339(), self.device_id, rev.to_string()
+            ],
+        )?;
+        let rowid: i64 = self.tx.query_row("SELECT rowid FROM hazard WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+        self.tx.execute(
+            "INSERT INTO hazard_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
+            (rowid, search_text::pairs(&h.description), search_text::singles(&h.description)),
+        )?;
+        self.tx.execute(
+            "INSERT INTO hazard_event (hazard_id, at, status, note, rev) VALUES (?1, ?2, 'open', NULL, ?3)",
+            (id.to_string(), self.now.to_rfc3339(), rev.to_string()),
+        )?;
+        self.record("hazard", &id.to_string(), "insert", rev, &h, true)?;
+        Ok(h)
+    }
+
+    /// Moves a hazard forward (rectified, verified). A move back is refused.
+    pub fn set_hazard_status(&mut self, id: Id, next: HazardStatus, note: Option<&str>) -> Result<HazardStatus> {
+        let current: Option<String> =
+            self.tx.query_row("SELECT status FROM hazard WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+        let current = current.ok_or_else(|| StoreError::NotFound { kind: "hazard", id: id.to_string() })?;
+        let current = HazardStatus::parse(&current).ok_or_else(|| StoreError::Corrupt(format!("bad hazard status {current}")))?;
+        let next = current.advance(next).map_err(|e| StoreError::Refused(e.to_string()))?;
+        let note = match note {
+            Some(n) => validate::text("note", n, 2_000)?,
+            None => None,
+        };
+        let rev = self.tick();
+        self.tx.execute("UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1", (id.to_string(), next.as_str(), rev.to_string()))?;
+        self.tx.execute(
+            "INSERT INTO hazard_event (hazard_id, at, status, note, rev) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (id.to_string(), self.now.to_rfc3339(), next.as_str(), &note, rev.to_string()),
+        )?;
+        #[derive(Serialize)]
+        struct Change<'a> {
+            status: HazardStatus,
+            note: Option<&'a str>,
+        }
+        self.record("hazard", &id.to_string(), "status", rev, &Change { status: next, note: note.as_deref() }, true)?;
+        Ok(next)
+    }
+}
+
+/// Ledger filters; every field narrows, `None` does not.
+#[derive(Debug, Clone, Default)]
+pub struct HazardFilter {
+    pub status: Option<HazardStatus>,
+    pub overdue: Option<bool>,
+    pub level: Option<Level>,
+    pub division: Option<String>,
+    pub sector: Option<String>,
+    pub enterprise: Option<Id>,
+    pub found_from: Option<NaiveDate>,
+    pub found_to: Option<NaiveDate>,
+    pub text: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HazardRow {
+    pub hazard: Hazard,
+    pub enterprise_name: String,
+    pub division_code: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct HazardCounts {
+    pub total: u64,
+    pub open: u64,
+    pub rectified: u64,
+    pub verified: u64,
+    pub overdue: u64,
+    pub major: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HazardPage {
+    pub counts: HazardCounts,
+    pub items: Vec<HazardRow>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HazardEvent {
+    pub at: String,
+    pub status: HazardStatus,
+    pub note: Option<String>,
+}
+
+impl Store {
+    /// The ledger page for `filter` as of `today`, newest findings first, with counts
+    /// over the whole filtered set.
+    pub fn hazard_ledger(&self, filter: &HazardFilter, today: NaiveDate) -> Result<HazardPage> {
+        let mut params: Vec<String> = vec![today.to_string()];
+        let mut clauses: Vec<String> = Vec::new();
+        fn push(params: &mut Vec<String>, clauses: &mut Vec<String>, clause: &str, value: String) {
+            params.push(value);
+            clauses.push(clause.replace('?', &format!("?{}", params.len())));
+        }
+        if let Some(s) = filter.status {
+            push(&mut params, &mut clauses, "h.status = ?", s.as_str().to_owned());
+        }
+        match filter.overdue {
+            Some(true) => clauses.push("(h.status = 'open' AND h.deadline < ?1)".into()),
+            Some(false) => clauses.push("NOT (h.status = 'open' AND h.deadline < ?1)".into()),
+            None => {}
+        }
+        if let Some(l) = filter.level {
+            push(&mut params, &mut clauses, "h.level = ?", level_str(l).to_owned());
+        }
+        if let Some(d) = &filter.division {
+            push(&mut params, &mut clauses, "e.division_code = ?", d.clone());
+        }
+        if let Some(s) = &filter.sector {
+            push(&mut params, &mut clauses, "h.enterprise_id IN (SELECT enterprise_id FROM enterprise_sector WHERE sector_code = ?)", s.clone());
+        }
+        if let Some(e) = filter.enterprise {
+            push(&mut params, &mut clauses, "h.enterprise_id = ?", e.to_string());
+        }
+        if let Some(d) = filter.found_from {
+            push(&mut params, &mut clauses, "h.found_at >= ?", d.to_string());
+        }
+        if let Some(d) = filter.found_to {
+            push(&mut params, &mut clauses, "h.found_at < ?", (d + chrono::Days::new(1)).to_string());
+        }
+        if let Some(t) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
+            match search_text::fts_query(t, search_text::PLAIN) {
+                Some(expr) => push(&mut params, &mut clauses, "h.rowid IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)", expr),
+                None => clauses.push("0".into()),
+            }
+        }
+        let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let from = "hazard h JOIN enterprise e ON e.id = h.enterprise_id";
+        let counts = self.conn().query_row(
+            &format!(
+                "SELECT count(*), coalesce(sum(h.status = 'open'), 0), coalesce(sum(h.status = 'rectified'), 0), coalesce(sum(h.status = 'verified'), 0),
+                        coalesce(sum(h.status = 'open' AND h.deadline < ?1), 0), coalesce(sum(h.level = 'major'), 0)
+                 FROM {from} {filter_sql}"
+            ),
+            params_from_iter(params.iter()),
+            |r| Ok(HazardCounts { total: r.get(0)?, open: r.get(1)?, rectified: r.get(2)?, verified: r.get(3)?, overdue: r.get(4)?, major: r.get(5)? }),
+        )?;
+        let limit = filter.limit.clamp(1, 500);
+        let sql = format!(
+            "SELECT h.id, h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at, e.name, e.division_code
+             FROM {from} {filter_sql} ORDER BY h.found_at DESC LIMIT {limit} OFFSET {}",
+            filter.offset
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+            Ok((
+                r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?, r.get::<_, String>(10)?,
+            ))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (id, ent, insp, item_code, description, level, deadline, status, found_at, enterprise_name, division_code) = row?;
+            let hazard = Hazard {
+                id: parse_id(&id)?,
+                enterprise_id: parse_id(&ent)?,
+                inspection_id: insp.as_deref().map(parse_id).transpose()?,
+                item_code,
+                description,
+                level: if level == "major" { Level::Major } else { Level::General },
+                deadline: deadline.parse().map_err(|_| StoreError::Corrupt(format!("bad deadline {deadline}")))?,
+                status: HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?,
+                found_at: parse_time(&found_at)?,
+            };
+            items.push(HazardRow { overdue: hazard.is_overdue(today), hazard, enterprise_name, division_code });
+        }
+        Ok(HazardPage { counts, items })
+    }
+
+    /// Every status the hazard has had, oldest first.
+    pub fn hazard_history(&self, id: Id) -> Result<Vec<HazardEvent>> {
+        let mut stmt = self.conn().prepare_cached("SELECT at, status, note FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (at, status, note) = row?;
+            let status = HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?;
+            out.push(HazardEvent { at, status, note });
+        }
+        Ok(out)
+    }
+}

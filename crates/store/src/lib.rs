@@ -1,0 +1,210 @@
+//! The local store: one SQLite file in the user's data directory plus the attachment
+//! files beside it. Every write runs in one transaction together with its outbox row
+//! (what sync will push) and its audit event (the hash chain of 执法全过程记录), so a
+//! crash or a refused write leaves nothing half-written.
+//!
+//! Knows nothing of Tauri, HTTP or the UI; callers pass reference data in.
+
+mod attachments;
+mod audit;
+mod documents;
+mod enterprises;
+mod error;
+mod hazards;
+mod inspections;
+mod migrations;
+mod reference;
+mod search;
+pub mod seed;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anjian_core::hlc::{Clock, Hlc};
+use anjian_core::Id;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+pub use attachments::Attachment;
+pub use audit::ChainReport;
+pub use documents::NewDocument;
+pub use enterprises::{EnterprisePage, EnterpriseQuery, EnterpriseSummary};
+pub use error::{Result, StoreError};
+pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};
+pub use inspections::NewInspection;
+pub use search::NoteHit;
+
+const DB_FILE: &str = "anjian.db";
+
+/// The open store. One per process; the shell keeps it behind a mutex.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    device_id: String,
+    clock: Clock,
+}
+
+/// The write side: everything done through one `Writer` commits together or not at all.
+#[derive(Debug)]
+pub struct Writer<'a> {
+    tx: rusqlite::Transaction<'a>,
+    clock: Clock,
+    device_id: &'a str,
+    dir: &'a Path,
+    now: DateTime<Utc>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        let path = dir.join(DB_FILE);
+        let mut conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt(format!("journal mode {mode} instead of WAL")));
+        }
+        // FULL: a committed enforcement record survives a power cut, not only a crash.
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+        let quick: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if quick != "ok" {
+            return Err(StoreError::Corrupt(quick));
+        }
+        migrations::migrate(&mut conn)?;
+        let device_id = match get_setting(&conn, "device_id")? {
+            Some(id) => id,
+            None => {
+                let id = Id::new().to_string();
+                set_setting(&conn, "device_id", &id)?;
+                id
+            }
+        };
+        let last = match get_setting(&conn, "hlc_last")? {
+            Some(s) => Some(s.parse::<Hlc>().map_err(|e| StoreError::Corrupt(e.to_string()))?),
+            None => None,
+        };
+        let clock = Clock::new(node_of(&device_id), last);
+        Ok(Store { conn, dir: dir.to_owned(), device_id, clock })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Runs `f` in one immediate transaction; commits only if it returns `Ok`.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let Store { conn, dir, device_id, clock } = self;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Writer { tx, clock: clock.clone(), device_id, dir, now: Utc::now() };
+        let out = f(&mut w)?;
+        let Writer { tx, clock: ticked, .. } = w;
+        set_setting(&tx, "hlc_last", &ticked.last().to_string())?;
+        tx.commit()?;
+        *clock = ticked;
+        Ok(out)
+    }
+
+    /// Read access for queries.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        get_setting(&self.conn, key)
+    }
+
+    /// Number of changes waiting to be pushed.
+    pub fn outbox_len(&self) -> Result<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+    }
+
+    /// SQLite's full integrity check plus the audit chain.
+    pub fn integrity_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        if rows != ["ok"] {
+            return Err(StoreError::Corrupt(rows.join("; ")));
+        }
+        Ok(())
+    }
+}
+
+impl Writer<'_> {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    fn tick(&mut self) -> Hlc {
+        let ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
+        self.clock.tick(ms)
+    }
+
+    /// Appends the audit event and, for records that sync, the outbox row.
+    fn record(
+        &mut self,
+        record_type: &'static str,
+        record_id: &str,
+        action: &'static str,
+        rev: Hlc,
+        payload: &impl Serialize,
+        sync: bool,
+    ) -> Result<()> {
+        let body = serde_json::to_string(payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let at = self.now.to_rfc3339();
+        audit::append(&self.tx, &at, self.device_id, record_type, record_id, action, &body)?;
+        if sync {
+            self.tx.execute(
+                "INSERT INTO outbox (record_type, record_id, op, rev, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                (record_type, record_id, action, rev.to_string(), &body, &at),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        set_setting(&self.tx, key, value)
+    }
+}
+
+fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )?;
+    Ok(())
+}
+
+/// The clock's node id: stable per device, from its id.
+fn node_of(device_id: &str) -> u32 {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(device_id.as_bytes());
+    u32::from_be_bytes([h[0], h[1], h[2], h[3]])
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("bad timestamp {s:?}")))
+}
+
+fn parse_id(s: &str) -> Result<Id> {
+    s.parse().map_err(|_| StoreError::Corrupt(format!("bad id {s:?}")))
+}
+
+fn parse_rev(s: &str) -> Result<Hlc> {
+    s.parse().map_err(|_| StoreError::Corrupt(format!("bad revision {s:?}")))
+}

@@ -1,0 +1,230 @@
+//! Schema migrations. Only ever append: a shipped migration is never edited, since
+//! devices in the field have already run it. `PRAGMA user_version` counts the ones
+//! applied.
+
+use rusqlite::Connection;
+
+use crate::error::{Result, StoreError};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the foundation.
+    r#"
+CREATE TABLE setting (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE division (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('street', 'town', 'zone')),
+    position INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sector (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE enterprise (
+    id                    TEXT PRIMARY KEY,
+    name                  TEXT NOT NULL,
+    credit_code           TEXT NOT NULL UNIQUE,
+    credit_code_confirmed INTEGER NOT NULL CHECK (credit_code_confirmed IN (0, 1)),
+    address               TEXT NOT NULL,
+    division_code         TEXT NOT NULL REFERENCES division (code),
+    legal_representative  TEXT,
+    safety_contact        TEXT,
+    contact_phone         TEXT,
+    supervision_class     TEXT CHECK (supervision_class IN ('A', 'B', 'C', 'D')),
+    status                TEXT NOT NULL CHECK (status IN ('operating', 'suspended', 'closed')),
+    is_demo               INTEGER NOT NULL CHECK (is_demo IN (0, 1)),
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL,
+    device_id             TEXT NOT NULL,
+    rev                   TEXT NOT NULL
+);
+CREATE INDEX enterprise_by_division ON enterprise (division_code, name);
+CREATE INDEX enterprise_by_name ON enterprise (name);
+
+CREATE TABLE enterprise_sector (
+    enterprise_id TEXT NOT NULL REFERENCES enterprise (id) ON DELETE CASCADE,
+    sector_code   TEXT NOT NULL REFERENCES sector (code),
+    PRIMARY KEY (enterprise_id, sector_code)
+) WITHOUT ROWID;
+CREATE INDEX enterprise_sector_by_sector ON enterprise_sector (sector_code, enterprise_id);
+
+-- Name weighs more than address; rowid is the enterprise's rowid.
+CREATE VIRTUAL TABLE enterprise_fts USING fts5 (
+    name_pairs, address_pairs, singles,
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+
+CREATE TABLE inspector (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    cert_no    TEXT NOT NULL UNIQUE,
+    unit       TEXT,
+    updated_at TEXT NOT NULL,
+    rev        TEXT NOT NULL
+);
+
+CREATE TABLE inspection (
+    id                  TEXT PRIMARY KEY,
+    enterprise_id       TEXT NOT NULL REFERENCES enterprise (id),
+    template_id         TEXT NOT NULL,
+    template_version    INTEGER NOT NULL,
+    accompanying_person TEXT,
+    started_at          TEXT NOT NULL,
+    finished_at         TEXT,
+    status              TEXT NOT NULL CHECK (status IN ('draft', 'finished')),
+    notes               TEXT NOT NULL,
+    device_id           TEXT NOT NULL,
+    rev                 TEXT NOT NULL
+);
+CREATE INDEX inspection_by_enterprise ON inspection (enterprise_id, started_at);
+CREATE INDEX inspection_by_time ON inspection (started_at);
+
+CREATE TABLE inspection_officer (
+    inspection_id TEXT NOT NULL REFERENCES inspection (id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    inspector_id  TEXT NOT NULL REFERENCES inspector (id),
+    PRIMARY KEY (inspection_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE answer (
+    inspection_id TEXT NOT NULL REFERENCES inspection (id) ON DELETE CASCADE,
+    item_code     TEXT NOT NULL,
+    result        TEXT NOT NULL CHECK (result IN ('compliant', 'nonCompliant', 'notApplicable')),
+    note          TEXT,
+    photos        TEXT NOT NULL,
+    rev           TEXT NOT NULL,
+    PRIMARY KEY (inspection_id, item_code)
+) WITHOUT ROWID;
+
+CREATE TABLE hazard (
+    id            TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL REFERENCES enterprise (id),
+    inspection_id TEXT REFERENCES inspection (id),
+    item_code     TEXT,
+    description   TEXT NOT NULL,
+    level         TEXT NOT NULL CHECK (level IN ('general', 'major')),
+    deadline      TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('open', 'rectified', 'verified')),
+    found_at      TEXT NOT NULL,
+    device_id     TEXT NOT NULL,
+    rev           TEXT NOT NULL
+);
+CREATE INDEX hazard_by_status ON hazard (status, deadline);
+CREATE INDEX hazard_by_enterprise ON hazard (enterprise_id, found_at);
+CREATE INDEX hazard_by_found ON hazard (found_at);
+CREATE INDEX hazard_by_level ON hazard (level, status, deadline);
+
+-- Every status change, kept for the hazard's history.
+CREATE TABLE hazard_event (
+    seq       INTEGER PRIMARY KEY,
+    hazard_id TEXT NOT NULL REFERENCES hazard (id),
+    at        TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    note      TEXT,
+    rev       TEXT NOT NULL
+);
+CREATE INDEX hazard_event_by_hazard ON hazard_event (hazard_id, seq);
+
+CREATE VIRTUAL TABLE inspection_fts USING fts5 (pairs, singles, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE hazard_fts USING fts5 (pairs, singles, tokenize = 'unicode61 remove_diacritics 0');
+
+CREATE TABLE document (
+    id            TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('inspectionRecord', 'rectificationOrder', 'reviewOpinion')),
+    enterprise_id TEXT NOT NULL REFERENCES enterprise (id),
+    inspection_id TEXT REFERENCES inspection (id),
+    number        TEXT UNIQUE,
+    snapshot      TEXT NOT NULL,
+    pdf_sha256    TEXT,
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'issued', 'voided')),
+    issued_at     TEXT,
+    void_reason   TEXT,
+    device_id     TEXT NOT NULL,
+    rev           TEXT NOT NULL,
+    CHECK (status = 'draft' OR (number IS NOT NULL AND issued_at IS NOT NULL)),
+    CHECK (status <> 'voided' OR void_reason IS NOT NULL)
+);
+CREATE INDEX document_by_enterprise ON document (enterprise_id);
+
+-- An issued document's content never changes; only the move to voided is allowed.
+CREATE TRIGGER document_issued_is_immutable
+BEFORE UPDATE ON document
+WHEN OLD.status <> 'draft' AND NOT (
+    OLD.status = 'issued' AND NEW.status = 'voided'
+    AND NEW.kind IS OLD.kind AND NEW.enterprise_id IS OLD.enterprise_id
+    AND NEW.inspection_id IS OLD.inspection_id AND NEW.number IS OLD.number
+    AND NEW.snapshot IS OLD.snapshot AND NEW.pdf_sha256 IS OLD.pdf_sha256
+    AND NEW.issued_at IS OLD.issued_at
+)
+BEGIN
+    SELECT RAISE(ABORT, 'issued document is immutable');
+END;
+CREATE TRIGGER document_issued_is_kept
+BEFORE DELETE ON document
+WHEN OLD.status <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'issued document is immutable');
+END;
+
+CREATE TABLE attachment (
+    sha256     TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    mime       TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Changes waiting to be pushed to the district server.
+CREATE TABLE outbox (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_type TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    op          TEXT NOT NULL,
+    rev         TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+
+-- 执法全过程记录: each event's hash covers the previous one.
+CREATE TABLE audit_event (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    body_sha256 TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE TRIGGER audit_event_append_only_update BEFORE UPDATE ON audit_event
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_event_append_only_delete BEFORE DELETE ON audit_event
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+"#,
+];
+
+pub fn known_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the schema up to date, each migration in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known_version() {
+        return Err(StoreError::NewerSchema { found, known: known_version() });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! The store at its boundary: real files in a temporary directory, the real seed data.
+
+use anjian_core::document::DocumentKind;
+use anjian_core::enterprise::EnterpriseInput;
+use anjian_core::hazard::{HazardStatus, Level};
+use anjian_core::inspection::{Answer, AnswerResult};
+use anjian_core::inspector::InspectorInput;
+use anjian_core::validate::Rule;
+use anjian_store::seed::{DemoSet, Reference};
+use anjian_store::{EnterpriseQuery, HazardFilter, NewDocument, NewHazard, NewInspection, Store, StoreError};
+use chrono::NaiveDate;
+
+const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
+const SECTORS: &str = include_str!("../../../assets/seed/sectors.json");
+const DEMO: &str = include_str!("../../../assets/demo/enterprises.json");
+
+fn seeded() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let reference = Reference::parse(DIVISIONS, SECTORS).unwrap();
+    store.seed(&reference, Some(&DemoSet::parse(DEMO).unwrap())).unwrap();
+    (dir, store)
+}
+
+fn input(name: &str, code: &str) -> EnterpriseInput {
+    EnterpriseInput {
+        name: name.into(),
+        credit_code: code.into(),
+        address: "北京市门头沟区斋堂镇东斋堂村1号".into(),
+        division_code: "110109106".into(),
+        sectors: vec!["mine".into()],
+        ..Default::default()
+    }
+}
+
+fn query(text: &str) -> EnterpriseQuery {
+    EnterpriseQuery { text: Some(text.into()), limit: 50, ..Default::default() }
+}
+
+#[test]
+fn first_start_loads_reference_and_demo_once() {
+    let (dir, mut store) = seeded();
+    assert_eq!(store.divisions().unwrap().len(), 14);
+    assert_eq!(store.sectors().unwrap().len(), 8);
+    let counts = store.counts().unwrap();
+    assert!(counts.enterprises >= 300);
+    assert_eq!(counts.enterprises, counts.demo_enterprises);
+    // Demo records stay on the device.
+    assert_eq!(store.outbox_len().unwrap(), 0);
+    let reference = Reference::parse(DIVISIONS, SECTORS).unwrap();
+    assert_eq!(store.seed(&reference, Some(&DemoSet::parse(DEMO).unwrap())).unwrap(), 0);
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.counts().unwrap().enterprises, counts.enterprises);
+}
+
+#[test]
+fn demo_spreads_over_every_division_and_sector() {
+    let (_dir, store) = seeded();
+    for d in store.divisions().unwrap() {
+        let page = store.search_enterprises(&EnterpriseQuery { division: Some(d.code.clone()), limit: 1, ..Default::default() }).unwrap();
+        assert!(page.total > 0, "no demo enterprise in {}", d.name);
+    }
+    for s in store.sectors().unwrap() {
+        let page = store.search_enterprises(&EnterpriseQuery { sector: Some(s.code.clone()), limit: 1, ..Default::default() }).unwrap();
+        assert!(page.total > 0, "no demo enterprise in {}", s.name);
+    }
+}
+
+#[test]
+fn search_finds_any_part_of_name_code_or_address() {
+    let (_dir, mut store) = seeded();
+    let e = store.write(|w| w.insert_enterprise(&input("北京门头沟碣石山谷采石有限公司", &valid_code("91110109MA01AB2C")), false)).unwrap();
+    for q in ["碣石山谷", "山谷", "谷", "采石有限", &e.profile.credit_code[..12], &e.profile.credit_code[6..14], "东斋堂村", "碣石 采石"] {
+        let page = store.search_enterprises(&query(q)).unwrap();
+        assert!(page.items.iter().any(|i| i.id == e.id), "{q} did not find it");
+    }
+    // The name hit ranks first for its whole name.
+    let page = store.search_enterprises(&query("北京门头沟碣石山谷采石有限公司")).unwrap();
+    assert_eq!(page.items[0].id, e.id);
+    assert!(store.search_enterprises(&query("不存在的单位名称")).unwrap().items.is_empty());
+    // Operators in the query are text, never syntax.
+    for q in ["\"", "*", "石龙 OR", "NEAR(", "-", "'"] {
+        store.search_enterprises(&query(q)).unwrap();
+    }
+}
+
+fn valid_code(first16: &str) -> String {
+    let org = anjian_core::credit_code::organisation_check(&first16[8..16]).unwrap();
+    let s = format!("{first16}{org}");
+    let c = anjian_core::credit_code::check_character(&s).unwrap();
+    format!("{s}{c}")
+}
+
+#[test]
+fn short_queries_and_filters() {
+    let (_dir, store) = seeded();
+    let page = store.search_enterprises(&query("石龙")).unwrap();
+    assert!(page.total >= 5);
+    assert!(page.items.iter().all(|i| i.name.contains("石龙") || i.address.contains("石龙")));
+    let zone = store.search_enterprises(&EnterpriseQuery { text: Some("石龙".into()), division: Some("110109400".into()), limit: 200, ..Default::default() }).unwrap();
+    assert!(zone.total > 0 && zone.total <= page.total);
+    assert!(zone.items.iter().all(|i| i.division_code == "110109400"));
+    let mines = store.search_enterprises(&EnterpriseQuery { sector: Some("mine".into()), limit: 200, ..Default::default() }).unwrap();
+    assert!(mines.items.iter().all(|i| i.sectors.contains(&"mine".to_owned())));
+    let paged = store.search_enterprises(&EnterpriseQuery { limit: 10, offset: 10, ..Default::default() }).unwrap();
+    assert_eq!(paged.items.len(), 10);
+}
+
+#[test]
+fn a_write_commits_with_its_outbox_row_and_audit_event() {
+    let (_dir, mut store) = seeded();
+    let before = store.verify_audit_chain().unwrap().events;
+    let e = store.write(|w| w.insert_enterprise(&input("北京斋堂测试石材厂", &valid_code("91110109MA0TEKT1")), false)).unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 1);
+    let report = store.verify_audit_chain().unwrap();
+    assert_eq!((report.events, report.first_broken), (before + 1, None));
+    let got = store.enterprise(e.id).unwrap();
+    assert_eq!(got, e);
+}
+
+#[test]
+fn a_failed_write_leaves_nothing() {
+    let (_dir, mut store) = seeded();
+    let events = store.verify_audit_chain().unwrap().events;
+    let count = store.counts().unwrap().enterprises;
+    let result = store.write(|w| {
+        w.insert_enterprise(&input("北京斋堂半途石材厂", &valid_code("91110109MA0HALF1")), false)?;
+        // The second record is bad: the first must roll back with it.
+        w.insert_enterprise(&input("", &valid_code("91110109MA0HALF2")), false)
+    });
+    assert!(matches!(result, Err(StoreError::Invalid(ref f)) if f.field == "name"));
+    assert_eq!(store.counts().unwrap().enterprises, count);
+    assert_eq!(store.outbox_len().unwrap(), 0);
+    assert_eq!(store.verify_audit_chain().unwrap().events, events);
+}
+
+#[test]
+fn bad_enterprise_input_is_refused_by_field() {
+    let (_dir, mut store) = seeded();
+    let mut bad_division = input("北京斋堂某厂", &valid_code("91110109MA0BAD01"));
+    bad_division.division_code = "110109999".into();
+    let mut bad_sector = input("北京斋堂某厂", &valid_code("91110109MA0BAD02"));
+    bad_sector.sectors = vec!["bakery".into()];
+    let unconfirmed = input("北京斋堂某厂", "91110109MA0BAD03X0");
+    for (i, field, rule_kind) in [
+        (bad_division, "divisionCode", "division"),
+        (bad_sector, "sectors", "sector"),
+        (unconfirmed, "creditCode", "code"),
+    ] {
+        match store.write(|w| w.insert_enterprise(&i, false)) {
+            Err(StoreError::Invalid(f)) => {
+                assert_eq!(f.field, field);
+                match rule_kind {
+                    "division" => assert_eq!(f.rule, Rule::UnknownDivision),
+                    "sector" => assert_eq!(f.rule, Rule::UnknownSector),
+                    _ => assert!(matches!(f.rule, Rule::CreditCodeUnconfirmed { .. } | Rule::CreditCode { .. })),
+                }
+            }
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn duplicate_codes_and_stale_edits_are_refused() {
+    let (_dir, mut store) = seeded();
+    let code = valid_code("91110109MA0DUP01");
+    let e = store.write(|w| w.insert_enterprise(&input("北京斋堂甲厂", &code), false)).unwrap();
+    let dup = store.write(|w| w.insert_enterprise(&input("北京斋堂乙厂", &code.to_lowercase()), false));
+    assert!(matches!(dup, Err(StoreError::DuplicateCreditCode(_))));
+    let mut changed = input("北京斋堂甲厂（更名）", &code);
+    changed.sectors = vec!["mine".into(), "dust".into()];
+    let updated = store.write(|w| w.update_enterprise(e.id, e.rev, &changed)).unwrap();
+    assert!(updated.rev > e.rev);
+    assert_eq!(store.enterprise(e.id).unwrap().profile.sectors, vec!["mine", "dust"]);
+    assert_eq!(store.search_enterprises(&query("更名")).unwrap().items[0].id, e.id);
+    assert!(store.search_enterprises(&query("北京斋堂甲厂（")).unwrap().items.iter().any(|i| i.id == e.id));
+    let stale = store.write(|w| w.update_enterprise(e.id, e.rev, &changed));
+    assert!(matches!(stale, Err(StoreError::Conflict { .. })));
+}
+
+fn officers(store: &mut Store) -> Vec<anjian_core::Id> {
+    store
+        .write(|w| {
+            let a = w.save_profile(&InspectorInput { name: "王磊".into(), cert_no: "11010923001".into(), unit: "门头沟区应急管理局".into() })?;
+            let b = w.put_inspector(&InspectorInput { name: "李娜".into(), cert_no: "11010923002".into(), unit: String::new() })?;
+            Ok(vec![a.id, b.id])
+        })
+        .unwrap()
+}
+
+#[test]
+fn inspections_hazards_and_the_ledger() {
+    let (_dir, mut store) = seeded();
+    let ids = officers(&mut store);
+    assert_eq!(store.profile().unwrap().unwrap().name, "王磊");
+    let ent = store.search_enterprises(&EnterpriseQuery { sector: Some("fireworks".into()), limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let one = NewInspection { enterprise_id: ent, template_id: "fireworks".into(), template_version: 1, inspectors: vec![ids[0]], accompanying_person: None, notes: String::new() };
+    assert!(matches!(store.write(|w| w.insert_inspection(&one)), Err(StoreError::Refused(_))));
+    let insp = store
+        .write(|w| w.insert_inspection(&NewInspection { inspectors: ids.clone(), notes: "零售点仓储间堆放超量，未设置防静电设施".into(), ..one.clone() }))
+        .unwrap();
+    store
+        .write(|w| w.put_answer(&Answer { inspection_id: insp.id, item_code: "FW-01".into(), result: AnswerResult::NonCompliant, note: Some("超量".into()), photos: vec![] }))
+        .unwrap();
+    assert_eq!(store.answers(insp.id).unwrap().len(), 1);
+    let deadline = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    let h = store
+        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("FW-01".into()), description: "库存超过核定数量".into(), level: Level::Major, deadline }))
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
+    let page = store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
+    assert_eq!(page.counts.overdue, 1);
+    assert!(page.items[0].overdue);
+    let by_text = store.hazard_ledger(&HazardFilter { text: Some("超过".into()), limit: 50, ..Default::default() }, today).unwrap();
+    assert_eq!(by_text.items.len(), 1);
+    assert_eq!(store.set_hazard_status_for_test(h.id, HazardStatus::Verified), Ok(HazardStatus::Verified));
+    assert!(store.write(|w| w.set_hazard_status(h.id, HazardStatus::Open, None)).is_err());
+    let history: Vec<_> = store.hazard_history(h.id).unwrap().into_iter().map(|e| e.status).collect();
+    assert_eq!(history, vec![HazardStatus::Open, HazardStatus::Verified]);
+    let page = store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
+    assert_eq!(page.counts.overdue, 0);
+    let hits = store.search_notes("防静电", 20).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].kind, "inspection");
+}
+
+trait ForTest {
+    fn set_hazard_status_for_test(&mut self, id: anjian_core::Id, s: HazardStatus) -> Result<HazardStatus, String>;
+}
+
+impl ForTest for Store {
+    fn set_hazard_status_for_test(&mut self, id: anjian_core::Id, s: HazardStatus) -> Result<HazardStatus, String> {
+        self.write(|w| w.set_hazard_status(id, s, Some("复查合格"))).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn issued_documents_never_change() {
+    let (dir, mut store) = seeded();
+    let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let doc = store
+        .write(|w| w.insert_document(&NewDocument { kind: DocumentKind::RectificationOrder, enterprise_id: ent, inspection_id: None, snapshot: serde_json::json!({"items": ["a"]}) }))
+        .unwrap();
+    let sha = "a".repeat(64);
+    let n1 = store.write(|w| w.issue_document(doc, "门应急", &sha)).unwrap();
+    assert_eq!(n1.seq, 1);
+    assert!(n1.to_string().starts_with("门应急责改〔"));
+    assert!(store.write(|w| w.issue_document(doc, "门应急", &sha)).is_err());
+    // Even plain SQL cannot change or remove it.
+    let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
+    assert!(raw.execute("UPDATE document SET snapshot = '{}' WHERE id = ?1", [doc.to_string()]).is_err());
+    assert!(raw.execute("DELETE FROM document WHERE id = ?1", [doc.to_string()]).is_err());
+    assert!(store.write(|w| w.void_document(doc, " ")).is_err());
+    store.write(|w| w.void_document(doc, "单位名称录入错误")).unwrap();
+    assert!(store.write(|w| w.void_document(doc, "再次作废")).is_err());
+    let doc2 = store
+        .write(|w| w.insert_document(&NewDocument { kind: DocumentKind::RectificationOrder, enterprise_id: ent, inspection_id: None, snapshot: serde_json::json!({}) }))
+        .unwrap();
+    assert_eq!(store.write(|w| w.issue_document(doc2, "门应急", &sha)).unwrap().seq, 2);
+}
+
+#[test]
+fn attachments_are_stored_once_and_verified() {
+    let (dir, mut store) = seeded();
+    let photo = b"\xff\xd8\xff\xe0 not really a jpeg but bytes".to_vec();
+    let a = store.write(|w| w.put_attachment(&photo, "image/jpeg")).unwrap();
+    let b = store.write(|w| w.put_attachment(&photo, "image/jpeg")).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(store.outbox_len().unwrap(), 1);
+    assert_eq!(store.attachment(&a.sha256).unwrap().1, photo);
+    assert!(store.write(|w| w.put_attachment(&[], "image/jpeg")).is_err());
+    assert!(store.write(|w| w.put_attachment(b"x", "application/x-msdownload")).is_err());
+    let path = dir.path().join("attachments").join(&a.sha256[..2]).join(&a.sha256);
+    std::fs::write(&path, b"tampered").unwrap();
+    assert!(matches!(store.attachment(&a.sha256), Err(StoreError::Corrupt(_))));
+    assert!(matches!(store.attachment("../../etc/passwd"), Err(StoreError::NotFound { .. })));
+}
+
+#[test]
+fn a_tampered_audit_chain_is_detected() {
+    let (dir, mut store) = seeded();
+    officers(&mut store);
+    assert_eq!(store.verify_audit_chain().unwrap().first_broken, None);
+    let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
+    assert!(raw.execute("DELETE FROM audit_event WHERE seq = 2", []).is_err());
+    raw.execute_batch("DROP TRIGGER audit_event_append_only_update; UPDATE audit_event SET action = 'tampered' WHERE seq = 2;").unwrap();
+    assert_eq!(store.verify_audit_chain().unwrap().first_broken, Some(2));
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_reopening_keeps_everything() {
+    let (dir, store) = seeded();
+    let device = store.device_id().to_owned();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.device_id(), device);
+    store.integrity_check().unwrap();
+    drop(store);
+    let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
+    raw.pragma_update(None, "user_version", 999).unwrap();
+    drop(raw);
+    assert!(matches!(Store::open(dir.path()), Err(StoreError::NewerSchema { found: 999, .. })));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("anjian.db"), vec![0x42u8; 8192]).unwrap();
+    assert!(Store::open(dir.path()).is_err());
+}

@@ -3,7 +3,7 @@
 
 use anjian_core::hazard::{Hazard, HazardStatus, Level};
 use anjian_core::{search_text, validate, Id};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params_from_iter, OptionalExtension};
 use serde::Serialize;
 
@@ -18,6 +18,8 @@ pub struct NewHazard {
     pub description: String,
     pub level: Level,
     pub deadline: NaiveDate,
+    /// When it was found, if not now (a record made elsewhere).
+    pub found_at: Option<DateTime<Utc>>,
 }
 
 fn level_str(l: Level) -> &'static str {
@@ -42,14 +44,14 @@ impl Writer<'_> {
             level: new.level,
             deadline: new.deadline,
             status: HazardStatus::Open,
-            found_at: self.now,
+            found_at: new.found_at.unwrap_or(self.now),
         };
         self.tx.execute(
             "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status, found_at, device_id, rev)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?10)",
             rusqlite::params![
                 id.to_string(), h.enterprise_id.to_string(), h.inspection_id.map(|i| i.to_string()), h.item_code,
-                h.description, level_str(h.level), h.deadline.to_string(), self.now.to_rfc3339(), self.device_id, rev.to_string()
+                h.description, level_str(h.level), h.deadline.to_string(), h.found_at.to_rfc3339(), self.device_id, rev.to_string()
             ],
         )?;
         let rowid: i64 = self.tx.query_row("SELECT rowid FROM hazard WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
@@ -59,7 +61,7 @@ impl Writer<'_> {
         )?;
         self.tx.execute(
             "INSERT INTO hazard_event (hazard_id, at, status, note, rev) VALUES (?1, ?2, 'open', NULL, ?3)",
-            (id.to_string(), self.now.to_rfc3339(), rev.to_string()),
+            (id.to_string(), h.found_at.to_rfc3339(), rev.to_string()),
         )?;
         self.record("hazard", &id.to_string(), "insert", rev, &h, true)?;
         Ok(h)

@@ -3,6 +3,7 @@
 
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::{search_text, validate, Id};
+use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
 use crate::error::{Result, StoreError};
@@ -16,6 +17,8 @@ pub struct NewInspection {
     pub inspectors: Vec<Id>,
     pub accompanying_person: Option<String>,
     pub notes: String,
+    /// When it started, if not now (a record made elsewhere).
+    pub started_at: Option<DateTime<Utc>>,
 }
 
 fn result_str(r: AnswerResult) -> &'static str {
@@ -37,10 +40,11 @@ impl Writer<'_> {
         };
         let id = Id::new();
         let rev = self.tick();
+        let started_at = new.started_at.unwrap_or(self.now);
         self.tx.execute(
             "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at, status, notes, device_id, rev)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?9)",
-            rusqlite::params![id.to_string(), new.enterprise_id.to_string(), new.template_id, new.template_version, accompanying, self.now.to_rfc3339(), notes, self.device_id, rev.to_string()],
+            rusqlite::params![id.to_string(), new.enterprise_id.to_string(), new.template_id, new.template_version, accompanying, started_at.to_rfc3339(), notes, self.device_id, rev.to_string()],
         )?;
         for (i, officer) in new.inspectors.iter().enumerate() {
             let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM inspector WHERE id = ?1)", [officer.to_string()], |r| r.get(0))?;
@@ -64,7 +68,7 @@ impl Writer<'_> {
             template_version: new.template_version,
             inspectors: new.inspectors.clone(),
             accompanying_person: accompanying,
-            started_at: self.now,
+            started_at,
             finished_at: None,
             status: InspectionStatus::Draft,
             notes,

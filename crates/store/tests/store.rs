@@ -196,7 +196,7 @@ fn inspections_hazards_and_the_ledger() {
     let ids = officers(&mut store);
     assert_eq!(store.profile().unwrap().unwrap().name, "王磊");
     let ent = store.search_enterprises(&EnterpriseQuery { sector: Some("fireworks".into()), limit: 1, ..Default::default() }).unwrap().items[0].id;
-    let one = NewInspection { enterprise_id: ent, template_id: "fireworks".into(), template_version: 1, inspectors: vec![ids[0]], accompanying_person: None, notes: String::new() };
+    let one = NewInspection { enterprise_id: ent, template_id: "fireworks".into(), template_version: 1, inspectors: vec![ids[0]], accompanying_person: None, notes: String::new(), started_at: None };
     assert!(matches!(store.write(|w| w.insert_inspection(&one)), Err(StoreError::Refused(_))));
     let insp = store
         .write(|w| w.insert_inspection(&NewInspection { inspectors: ids.clone(), notes: "零售点仓储间堆放超量，未设置防静电设施".into(), ..one.clone() }))
@@ -207,7 +207,7 @@ fn inspections_hazards_and_the_ledger() {
     assert_eq!(store.answers(insp.id).unwrap().len(), 1);
     let deadline = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
     let h = store
-        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("FW-01".into()), description: "库存超过核定数量".into(), level: Level::Major, deadline }))
+        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("FW-01".into()), description: "库存超过核定数量".into(), level: Level::Major, deadline, found_at: None }))
         .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
     let page = store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();

@@ -1,0 +1,100 @@
+//! The error that crosses to the UI: a stable code, a Chinese message and the field
+//! it belongs to. The UI keys its own text on `code`; `message` is the fallback.
+
+use anjian_core::credit_code::Problem;
+use anjian_core::validate::{FieldError, Rule};
+use anjian_store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+/// Every code the backend sends. The UI must have a message for each.
+pub const CODES: &[&str] = &[
+    "bad_request", "unknown_command", "not_found", "conflict", "refused", "required", "too_long", "invalid_value",
+    "credit_code_length", "credit_code_chars", "credit_code_type", "credit_code_division", "credit_code_check",
+    "credit_code_duplicate", "phone_invalid", "division_unknown", "sector_unknown", "sector_required",
+    "cert_no_invalid", "storage", "corrupt", "internal",
+];
+
+impl ApiError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(CODES.contains(&code), "undeclared error code {code}");
+        ApiError { code, message: message.into(), field: None }
+    }
+
+    pub fn bad_request(detail: impl std::fmt::Display) -> Self {
+        ApiError::new("bad_request", format!("请求参数有误：{detail}"))
+    }
+}
+
+fn label(field: &str) -> &'static str {
+    match field {
+        "name" => "名称",
+        "creditCode" => "统一社会信用代码",
+        "address" => "地址",
+        "divisionCode" => "所属镇街",
+        "sectors" => "行业领域",
+        "legalRepresentative" => "法定代表人（负责人）",
+        "safetyContact" => "安全负责人",
+        "contactPhone" => "联系电话",
+        "certNo" => "执法证号",
+        "unit" => "所属单位",
+        "description" => "隐患描述",
+        "note" | "notes" => "说明",
+        "reason" => "原因",
+        _ => "该项",
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(e: FieldError) -> Self {
+        let l = label(e.field);
+        let (code, message) = match e.rule {
+            Rule::Required => ("required", format!("请填写{l}")),
+            Rule::TooLong { max } => ("too_long", format!("{l}不能超过{max}个字")),
+            Rule::InvalidText => ("invalid_value", format!("{l}含有无法识别的字符")),
+            Rule::Phone => ("phone_invalid", "联系电话格式不正确：请填写11位手机号或带区号的固定电话，如 010-69841234".to_owned()),
+            Rule::CertNo => ("cert_no_invalid", "执法证号格式不正确：应由数字和字母组成".to_owned()),
+            Rule::CreditCode { ref problem } => {
+                let code = match problem {
+                    Problem::Length { .. } => "credit_code_length",
+                    Problem::Character { .. } => "credit_code_chars",
+                    Problem::Type { .. } => "credit_code_type",
+                    _ => "credit_code_division",
+                };
+                (code, problem.message())
+            }
+            Rule::CreditCodeUnconfirmed { ref problem } => ("credit_code_check", problem.message()),
+            Rule::UnknownDivision => ("division_unknown", "请选择所属镇街".to_owned()),
+            Rule::UnknownSector => ("sector_unknown", "行业领域不在列表中".to_owned()),
+            Rule::SectorRequired => ("sector_required", "请至少选择一个行业领域".to_owned()),
+        };
+        ApiError { code, message, field: Some(e.field) }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(f) => f.into(),
+            StoreError::NotFound { .. } => ApiError::new("not_found", "未找到该记录，可能已被删除"),
+            StoreError::Conflict { .. } => ApiError::new("conflict", "该记录已在别处被修改，请重新打开后再编辑"),
+            StoreError::DuplicateCreditCode(code) => ApiError {
+                field: Some("creditCode"),
+                ..ApiError::new("credit_code_duplicate", format!("信用代码 {code} 已被另一家单位使用"))
+            },
+            StoreError::Refused(why) => ApiError::new("refused", format!("操作未执行：{why}")),
+            StoreError::Corrupt(why) => ApiError::new("corrupt", format!("本地数据已损坏：{why}")),
+            StoreError::NewerSchema { .. } => ApiError::new("storage", "本地数据来自更新版本的安检，请升级本程序"),
+            e @ (StoreError::Sqlite(_) | StoreError::Io { .. }) => ApiError::new("storage", format!("本地数据库读写失败：{e}")),
+            StoreError::Seed(why) => ApiError::new("internal", format!("内置数据有误：{why}")),
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The commands the UI calls, by name with JSON arguments. The Tauri shell and the
+//! HTTP test backend both call `App::call`, so the UI sees one behaviour whichever
+//! way it is driven. Knows nothing of Tauri or HTTP.
+
+mod commands;
+mod error;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use anjian_store::seed::{DemoSet, Reference};
+use anjian_store::Store;
+
+pub use error::{ApiError, CODES};
+
+const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
+const SECTORS: &str = include_str!("../../../assets/seed/sectors.json");
+const DEMO: &str = include_str!("../../../assets/demo/enterprises.json");
+
+/// How to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// Load the demo enterprises into an empty store.
+    pub demo: bool,
+}
+
+#[derive(Debug)]
+pub struct App {
+    store: Mutex<Store>,
+    data_dir: PathBuf,
+}
+
+impl App {
+    /// Opens the store in the data directory and brings the reference data (and, on a
+    /// first start, the demo set) in.
+    pub fn open(config: &Config) -> Result<App, ApiError> {
+        let mut store = Store::open(&config.data_dir)?;
+        let reference = Reference::parse(DIVISIONS, SECTORS)?;
+        let demo = if config.demo { Some(DemoSet::parse(DEMO)?) } else { None };
+        store.seed(&reference, demo.as_ref())?;
+        Ok(App { store: Mutex::new(store), data_dir: config.data_dir.clone() })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic mid-write dropped its transaction, which rolled back: the store is sound.
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs one command. `args` is the JSON object the UI sent.
+    pub fn call(&self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+        commands::dispatch(self, name, args)
+    }
+}

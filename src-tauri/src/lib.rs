@@ -12,11 +12,10 @@ use tauri::{Manager, Runtime};
 /// instead of a window that never appears).
 pub struct Backend(pub Result<App, ApiError>);
 
-/// The data directory: `ANJIAN_DATA_DIR` if set (portable installs, tests), else the
-/// OS convention for the app's data.
-fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, ApiError> {
-    if let Some(dir) = std::env::var_os("ANJIAN_DATA_DIR") {
-        return Ok(PathBuf::from(dir));
+/// The data directory: the one given, else the OS convention for the app's data.
+fn data_dir<R: Runtime>(app: &tauri::App<R>, given: Option<PathBuf>) -> Result<PathBuf, ApiError> {
+    if let Some(dir) = given {
+        return Ok(dir);
     }
     app.path()
         .app_data_dir()
@@ -24,10 +23,11 @@ fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Result<PathBuf, ApiError> {
 }
 
 /// The app's wiring, generic over the runtime so tests can use the mock runtime.
-pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+/// `data_dir` overrides where the store lives.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
     builder
-        .setup(|app| {
-            let backend = data_dir(app).and_then(|dir| App::open(&Config { data_dir: dir, demo: true }));
+        .setup(move |app| {
+            let backend = self::data_dir(app, data_dir).and_then(|dir| App::open(&Config { data_dir: dir, demo: true }));
             if let Err(e) = &backend {
                 eprintln!("anjian: could not open the store: {e}");
             }
@@ -37,8 +37,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(tauri::generate_handler![commands::call])
 }
 
+/// Starts the app. `ANJIAN_DATA_DIR` moves the data directory (portable installs, tests).
 pub fn run() {
-    let result = builder(tauri::Builder::default()).run(tauri::generate_context!());
+    let data_dir = std::env::var_os("ANJIAN_DATA_DIR").map(PathBuf::from);
+    let result = builder(tauri::Builder::default(), data_dir).run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("anjian: {e}");
         std::process::exit(1);

@@ -57,7 +57,7 @@ impl SupervisionClass {
 
 /// What a form or an import supplies; unchecked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EnterpriseInput {
     pub name: String,
     pub credit_code: String,

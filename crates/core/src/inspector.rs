@@ -6,7 +6,7 @@ use crate::id::Id;
 use crate::validate::{self, FieldError, Rule};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct InspectorInput {
     pub name: String,
     pub cert_no: String,

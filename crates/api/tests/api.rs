@@ -1,0 +1,128 @@
+//! The command table at its boundary: JSON in, JSON or `{code, message, field}` out.
+
+use anjian_api::{App, Config, CODES};
+use serde_json::{json, Value};
+
+fn app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true }).unwrap();
+    (dir, app)
+}
+
+fn code(first16: &str) -> String {
+    let org = anjian_core::credit_code::organisation_check(&first16[8..16]).unwrap();
+    let s = format!("{first16}{org}");
+    format!("{s}{}", anjian_core::credit_code::check_character(&s).unwrap())
+}
+
+fn input(credit_code: &str) -> Value {
+    json!({
+        "name": "北京门头沟军庄测试建材有限公司",
+        "creditCode": credit_code,
+        "creditCodeConfirmed": false,
+        "address": "北京市门头沟区军庄镇军庄村8号",
+        "divisionCode": "110109104",
+        "sectors": ["dust"],
+        "legalRepresentative": "赵刚",
+        "safetyContact": "",
+        "contactPhone": "010-69841234",
+        "supervisionClass": "B",
+        "status": "operating"
+    })
+}
+
+#[test]
+fn create_read_update_search() {
+    let (_dir, app) = app();
+    let created = app.call("create_enterprise", json!({ "input": input(&code("91110109MA0JZ001")) })).unwrap();
+    assert_eq!(created["divisionName"], "军庄镇");
+    assert_eq!(created["isDemo"], false);
+    let id = created["id"].as_str().unwrap().to_owned();
+    let got = app.call("get_enterprise", json!({ "id": id })).unwrap();
+    assert_eq!(got, created);
+    let mut changed = input(&code("91110109MA0JZ001"));
+    changed["contactPhone"] = json!("13800001111");
+    let updated = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": changed })).unwrap();
+    assert_eq!(updated["contactPhone"], "13800001111");
+    let stale = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": input(&code("91110109MA0JZ001")) })).unwrap_err();
+    assert_eq!(stale.code, "conflict");
+    let page = app.call("search_enterprises", json!({ "query": "军庄测试" })).unwrap();
+    assert_eq!(page["items"][0]["id"], json!(id));
+}
+
+#[test]
+fn each_bad_input_has_its_code_and_field() {
+    let (_dir, app) = app();
+    let good = code("91110109MA0JZ002");
+    let wrong_check = format!("{}{}", &good[..17], if good.ends_with('0') { '1' } else { '0' });
+    let cases: Vec<(&str, Value, &str, Option<&str>)> = vec![
+        ("short code", json!({ "creditCode": "9111" }), "credit_code_length", Some("creditCode")),
+        ("letter O", json!({ "creditCode": good.replacen('M', "O", 1) }), "credit_code_chars", Some("creditCode")),
+        ("type", json!({ "creditCode": code("99110109MA0JZ002") }), "credit_code_type", Some("creditCode")),
+        ("division", json!({ "creditCode": code("9111A109MA0JZ002") }), "credit_code_division", Some("creditCode")),
+        ("check", json!({ "creditCode": wrong_check }), "credit_code_check", Some("creditCode")),
+        ("name", json!({ "name": " " }), "required", Some("name")),
+        ("long address", json!({ "address": "村".repeat(201) }), "too_long", Some("address")),
+        ("phone", json!({ "contactPhone": "12345" }), "phone_invalid", Some("contactPhone")),
+        ("division", json!({ "divisionCode": "110109999" }), "division_unknown", Some("divisionCode")),
+        ("sector", json!({ "sectors": ["bakery"] }), "sector_unknown", Some("sectors")),
+        ("no sector", json!({ "sectors": [] }), "sector_required", Some("sectors")),
+        ("control char", json!({ "safetyContact": "张\u{1b}" }), "invalid_value", Some("safetyContact")),
+        ("bad status", json!({ "status": "bankrupt" }), "bad_request", None),
+        ("unknown field", json!({ "colour": "red" }), "bad_request", None),
+    ];
+    for (what, patch, want_code, want_field) in cases {
+        let mut i = input(&good);
+        for (k, v) in patch.as_object().unwrap() {
+            i[k] = v.clone();
+        }
+        let e = app.call("create_enterprise", json!({ "input": i })).unwrap_err();
+        assert_eq!((e.code, e.field), (want_code, want_field), "{what}: {}", e.message);
+        assert!(!e.message.is_empty() && !e.message.is_ascii(), "{what}: message should be Chinese");
+    }
+    assert_eq!(app.call("search_enterprises", json!({ "query": "军庄测试" })).unwrap()["total"], 0);
+    // A confirmed check mismatch is saved and flagged.
+    let mut i = input(&wrong_check);
+    i["creditCodeConfirmed"] = json!(true);
+    assert_eq!(app.call("create_enterprise", json!({ "input": i })).unwrap()["creditCodeConfirmed"], true);
+    let dup = app.call("create_enterprise", json!({ "input": input(&wrong_check) }));
+    assert!(dup.is_err());
+}
+
+#[test]
+fn malformed_calls_are_typed() {
+    let (_dir, app) = app();
+    assert_eq!(app.call("nope", json!({})).unwrap_err().code, "unknown_command");
+    assert_eq!(app.call("get_enterprise", json!({ "id": "x" })).unwrap_err().code, "bad_request");
+    assert_eq!(app.call("get_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code, "not_found");
+    assert_eq!(app.call("get_enterprise", json!([1, 2])).unwrap_err().code, "bad_request");
+    assert_eq!(app.call("search_enterprises", json!({ "query": "长".repeat(101) })).unwrap_err().code, "bad_request");
+    assert_eq!(app.call("update_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000", "rev": "yesterday", "input": {} })).unwrap_err().code, "bad_request");
+}
+
+#[test]
+fn credit_code_check_and_profile() {
+    let (_dir, app) = app();
+    let ok = app.call("check_credit_code", json!({ "code": "914403001922038216" })).unwrap();
+    assert_eq!(ok["status"], "ok");
+    let warn = app.call("check_credit_code", json!({ "code": "914403001922038217" })).unwrap();
+    assert_eq!(warn["status"], "warning");
+    assert!(warn["message"].as_str().unwrap().contains("校验位"));
+    assert_eq!(app.call("check_credit_code", json!({ "code": "abc" })).unwrap()["status"], "invalid");
+    assert_eq!(app.call("get_profile", json!({})).unwrap(), Value::Null);
+    let e = app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "执法证", "unit": "" } })).unwrap_err();
+    assert_eq!((e.code, e.field), ("cert_no_invalid", Some("certNo")));
+    let saved = app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "门头沟区应急管理局" } })).unwrap();
+    assert_eq!(app.call("get_profile", json!({})).unwrap(), saved);
+    let info = app.call("app_info", json!({})).unwrap();
+    assert!(info["demoCount"].as_u64().unwrap() >= 300);
+}
+
+/// The UI has its own Chinese text for every code the backend can send.
+#[test]
+fn the_ui_knows_every_error_code() {
+    let ts = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/backend/errors.ts")).unwrap();
+    for code in CODES {
+        assert!(ts.contains(&format!("{code}:")) || ts.contains(&format!("'{code}'")) || ts.contains(&format!("\"{code}\"")), "errors.ts lacks {code}");
+    }
+}

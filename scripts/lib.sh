@@ -1,0 +1,66 @@
+# Shared by scripts/run-app and scripts/test-all: install what is missing, once.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+APP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
+  libssl-dev pkg-config build-essential file fonts-noto-cjk)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium poppler-utils)
+
+say() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+need_toolchains() {
+  if ! command -v cargo >/dev/null; then
+    [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  if ! command -v cargo >/dev/null; then
+    echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2
+    exit 1
+  fi
+  if ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -lt 20 ]; then
+    echo "Node.js $major is too old: the UI build needs Node.js 20 or newer." >&2
+    exit 1
+  fi
+}
+
+# One target dir for every build; CI may keep it outside the clone between runs.
+choose_target_dir() {
+  if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+    if [ "${CI:-}" = "true" ] && mkdir -p /var/cache/anjian/target 2>/dev/null && [ -w /var/cache/anjian/target ]; then
+      export CARGO_TARGET_DIR=/var/cache/anjian/target
+    else
+      export CARGO_TARGET_DIR="$ROOT/target"
+    fi
+  fi
+}
+
+ui_deps() {
+  if [ ! -d "$ROOT/ui/node_modules" ] || [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
+    say "installing the UI's npm packages"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+  fi
+}
+
+build_ui() {
+  say "building the UI"
+  (cd "$ROOT/ui" && npm run build)
+}

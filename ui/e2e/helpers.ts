@@ -1,0 +1,22 @@
+import { expect, type Page } from '@playwright/test'
+
+export const rows = (page: Page) => page.getByTestId('enterprise-row')
+
+/** The total shown above the list ("共 N 家"). */
+export async function shownTotal(page: Page): Promise<number> {
+  return Number(await page.getByTestId('result-count').locator('strong').innerText())
+}
+
+/** Opens the list and waits until the first page is there; returns the total. */
+export async function openList(page: Page, hash = '#/enterprises'): Promise<number> {
+  await page.goto(`/${hash}`)
+  await expect(rows(page).first()).toBeVisible()
+  return shownTotal(page)
+}
+
+/** Waits until the list is not searching any more. */
+export async function settled(page: Page): Promise<void> {
+  await expect(page.getByTestId('result-count')).not.toContainText('正在搜索')
+}
+
+export const HAN = /[\u4e00-\u9fff]/

@@ -1,0 +1,38 @@
+import { expect, test } from './fixtures'
+
+const comingSoon = [
+  { label: '检查', says: '现场检查功能正在开发中' },
+  { label: '隐患台账', says: '隐患台账功能正在开发中' },
+  { label: '文书', says: '执法文书功能正在开发中' },
+  { label: '同步', says: '数据同步功能正在开发中' },
+]
+
+for (const { label, says } of comingSoon) {
+  test(`"${label}" is reachable and says plainly that it is not built yet`, async ({ page }) => {
+    await page.goto('/')
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: new RegExp(`^${label}`) }).click()
+
+    await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible()
+    await expect(page.getByText(says)).toBeVisible()
+    await expect(page.getByText('将在后续版本提供')).toBeVisible()
+    // Nothing on the page may look like it works.
+    await expect(page.getByRole('main').getByRole('button')).toHaveCount(0)
+    await expect(page.getByRole('main').locator('input, select, textarea')).toHaveCount(0)
+  })
+}
+
+test('the navigation reaches 单位 and 设置, and marks the current page', async ({ page }) => {
+  await page.goto('/#/settings')
+  const nav = page.getByRole('navigation', { name: '主导航' })
+  await expect(nav.getByRole('link', { name: /^设置/ })).toHaveAttribute('aria-current', 'page')
+  await nav.getByRole('link', { name: /^单位/ }).click()
+  await expect(page.getByRole('heading', { level: 1, name: '单位' })).toBeVisible()
+  await expect(nav.getByRole('link', { name: /^单位/ })).toHaveAttribute('aria-current', 'page')
+})
+
+test('an unknown address shows a page in Chinese with a way back', async ({ page }) => {
+  await page.goto('/#/no-such-page')
+  await expect(page.getByRole('heading', { level: 1, name: '页面不存在' })).toBeVisible()
+  await page.getByRole('link', { name: '返回单位列表' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: '单位' })).toBeVisible()
+})

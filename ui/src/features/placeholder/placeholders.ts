@@ -1,0 +1,74 @@
+// The parts of the app that are not built yet. Each page says so plainly and lists
+// what the part will do, so nobody mistakes it for a working feature.
+
+import type { RouteRecordRaw } from 'vue-router'
+import PlaceholderPage from './PlaceholderPage.vue'
+
+export interface PlaceholderInfo {
+  path: string
+  name: string
+  title: string
+  /** One sentence: what the part is for and that it is not here yet. */
+  summary: string
+  planned: string[]
+  /** What to use meanwhile, if anything. */
+  meanwhile?: string
+}
+
+export const PLACEHOLDERS: PlaceholderInfo[] = [
+  {
+    path: '/inspections',
+    name: 'inspections',
+    title: '检查',
+    summary: '现场检查功能正在开发中，本版本还不能记录检查。',
+    planned: [
+      '按单位所属行业自动带出检查表，逐项标记“符合 / 不符合 / 不适用”',
+      '每项可填写说明、拍摄照片',
+      '记录两名检查人员和单位陪同人员',
+      '无网络时也能完整记录，数据保存在本机',
+    ],
+    meanwhile: '目前可以在“单位”页面查找、新增和修改被检查单位的资料。',
+  },
+  {
+    path: '/hazards',
+    name: 'hazards',
+    title: '隐患台账',
+    summary: '隐患台账功能正在开发中，本版本还没有隐患记录。',
+    planned: [
+      '由检查中不符合的项目生成隐患，区分一般隐患和重大隐患',
+      '设定整改期限，逾期自动提示',
+      '复查后销号，保留每次变更记录',
+    ],
+  },
+  {
+    path: '/documents',
+    name: 'documents',
+    title: '文书',
+    summary: '执法文书功能正在开发中，本版本还不能生成或打印文书。',
+    planned: [
+      '现场检查记录',
+      '责令限期整改指令书',
+      '整改复查意见书',
+      '在现场直接打印，文书编号离线也不会重复',
+    ],
+  },
+  {
+    path: '/sync',
+    name: 'sync',
+    title: '同步',
+    summary: '数据同步功能正在开发中，本版本的数据只保存在这台电脑上。',
+    planned: [
+      '有网络时自动把本机数据上传到区局服务器，并取回其他人员的更新',
+      '断网、重复上传都不会丢失或重复数据',
+      '显示待上传的记录数量',
+    ],
+  },
+]
+
+export const placeholderRoutes: RouteRecordRaw[] = PLACEHOLDERS.map((p) => ({
+  path: p.path,
+  name: p.name,
+  component: PlaceholderPage,
+  props: { info: p },
+  meta: { title: p.title },
+}))

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import {
+  BACKEND_ERROR_CODES,
+  BackendError,
+  CLIENT_ERROR_CODES,
+  ERROR_MESSAGES,
+  describeError,
+  fieldOf,
+  toBackendError,
+} from './errors'
+
+const HAN = /[\u4e00-\u9fff]/
+
+describe('ERROR_MESSAGES', () => {
+  it.each([...BACKEND_ERROR_CODES, ...CLIENT_ERROR_CODES])('has a Chinese message for %s', (code) => {
+    const text = ERROR_MESSAGES[code]
+    expect(text).toMatch(HAN)
+    expect(text.length).toBeGreaterThan(5)
+    expect(describeError(new BackendError(code, 'english detail')).startsWith(text)).toBe(true)
+    expect(describeError(new BackendError(code, ''))).toBe(text)
+  })
+
+  it('covers every code the backend declares (crates/api/src/error.rs CODES)', () => {
+    const source = readFileSync(fileURLToPath(new URL('../../../../crates/api/src/error.rs', import.meta.url)), 'utf8')
+    const list = /pub const CODES: &\[&str\] = &\[([^\]]*)\]/.exec(source)
+    expect(list, 'CODES not found in error.rs').not.toBeNull()
+    const declared = [...list![1]!.matchAll(/"([a-z_]+)"/g)].map((m) => m[1])
+    expect([...BACKEND_ERROR_CODES].sort()).toEqual(declared.sort())
+  })
+
+  it('covers the codes of the brief', () => {
+    for (const code of [
+      'bad_request', 'unknown_command', 'not_found', 'conflict', 'required', 'too_long',
+      'invalid_value', 'credit_code_length', 'credit_code_chars', 'credit_code_type',
+      'credit_code_division', 'credit_code_check', 'credit_code_duplicate', 'phone_invalid',
+      'division_unknown', 'sector_unknown', 'sector_required', 'cert_no_invalid', 'storage',
+      'corrupt', 'internal',
+    ]) {
+      expect(BACKEND_ERROR_CODES).toContain(code)
+    }
+  })
+
+  it('tells the user to reload on conflict and that a bad check digit can be confirmed', () => {
+    expect(ERROR_MESSAGES.conflict).toContain('重新加载')
+    expect(ERROR_MESSAGES.credit_code_check).toContain('核对营业执照')
+  })
+})
+
+describe('describeError', () => {
+  it('gives a generic Chinese message plus the backend message for an unknown code', () => {
+    const text = describeError(new BackendError('quota_exceeded', 'disk quota exceeded'))
+    expect(text).toMatch(HAN)
+    expect(text).toContain('quota_exceeded')
+    expect(text).toContain('disk quota exceeded')
+  })
+
+  it('handles plain errors and strings as internal, keeping the text for support', () => {
+    expect(describeError(new Error('boom'))).toBe(`${ERROR_MESSAGES.internal}技术信息：boom`)
+    expect(describeError('boom')).toBe(`${ERROR_MESSAGES.internal}技术信息：boom`)
+  })
+
+  it('adds the backend reason where it names a limit, and only there', () => {
+    expect(describeError(new BackendError('too_long', '单位名称不能超过100个字', 'name'))).toBe(
+      `${ERROR_MESSAGES.too_long}（单位名称不能超过100个字）`,
+    )
+    expect(describeError(new BackendError('required', '请填写名称', 'name'))).toBe(ERROR_MESSAGES.required)
+    expect(describeError(new BackendError('storage', 'disk I/O error'))).toContain('disk I/O error')
+  })
+})
+
+describe('toBackendError', () => {
+  it('keeps code, message and field of an error body', () => {
+    const err = toBackendError({ code: 'required', message: 'name is required', field: 'name' })
+    expect(err).toBeInstanceOf(BackendError)
+    expect(err.code).toBe('required')
+    expect(err.message).toBe('name is required')
+    expect(err.field).toBe('name')
+    expect(fieldOf(err)).toBe('name')
+  })
+
+  it('has no field when the body has none', () => {
+    expect(toBackendError({ code: 'storage', message: 'x' }).field).toBeUndefined()
+    expect(fieldOf(new Error('x'))).toBeUndefined()
+  })
+})

@@ -1,0 +1,126 @@
+// Backend errors and the Chinese text shown for them. The inspector sees the text from
+// ERROR_MESSAGES, keyed on the stable `code`; the backend's own `message` is added only
+// where it says something the table cannot (a limit, or details for technical support).
+
+/** Every error code the backend sends (crates/api/src/error.rs). */
+export const BACKEND_ERROR_CODES = [
+  'bad_request',
+  'unknown_command',
+  'not_found',
+  'conflict',
+  'refused',
+  'required',
+  'too_long',
+  'invalid_value',
+  'credit_code_length',
+  'credit_code_chars',
+  'credit_code_type',
+  'credit_code_division',
+  'credit_code_check',
+  'credit_code_duplicate',
+  'phone_invalid',
+  'division_unknown',
+  'sector_unknown',
+  'sector_required',
+  'cert_no_invalid',
+  'storage',
+  'corrupt',
+  'internal',
+] as const
+
+export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number]
+
+/** Codes made on this side when the backend could not be reached or answered nonsense. */
+export const CLIENT_ERROR_CODES = ['network', 'bad_response'] as const
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number]
+
+export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> = {
+  bad_request: '请求内容有误，后台无法处理。请重试；如反复出现，请联系技术支持。',
+  unknown_command: '后台不支持此操作，可能是软件版本不一致。请更新软件后再试。',
+  not_found: '未找到该记录，可能已被删除。',
+  conflict: '记录已被修改（可能在其他窗口或设备上），请重新加载最新数据后再编辑。',
+  refused: '操作未执行：当前状态下不允许这样做。',
+  required: '此项为必填项，请填写。',
+  too_long: '内容过长，请精简后再保存。',
+  invalid_value: '填写的内容不符合要求，请检查后重新填写。',
+  credit_code_length: '统一社会信用代码应为18位，请核对位数。',
+  credit_code_chars: '统一社会信用代码含有不允许的字符：只能是数字和大写字母，且不使用I、O、S、V、Z。',
+  credit_code_type: '统一社会信用代码第1–2位（登记管理部门和机构类别）无效，请核对营业执照。',
+  credit_code_division: '统一社会信用代码第3–8位（行政区划代码）无效，请核对营业执照。',
+  credit_code_check:
+    '统一社会信用代码校验位不符。请核对营业执照：如执照上确为此代码，勾选“我已核对营业执照”后可以保存。',
+  credit_code_duplicate: '已有单位使用此统一社会信用代码，请先在单位列表中搜索该单位，不要重复录入。',
+  phone_invalid: '联系电话格式不正确，请填写11位手机号或带区号的固定电话。',
+  division_unknown: '所选镇街不在本区镇街列表中，请重新选择。',
+  sector_unknown: '所选行业领域无效，请重新选择。',
+  sector_required: '请至少选择一个行业领域。',
+  cert_no_invalid: '执法证号格式不正确，请对照执法证件填写。',
+  storage: '数据未能保存到本机（存储出错），请稍后重试；如反复出现，请联系技术支持。',
+  corrupt: '本机数据文件已损坏，无法读取。请停止录入，并联系技术支持。',
+  internal: '后台程序出错，操作未完成。请重试；如反复出现，请联系技术支持。',
+  network: '无法连接后台服务，请确认本程序正在运行后重试。',
+  bad_response: '后台返回了无法识别的数据，操作可能未完成。请刷新后检查。',
+}
+
+export class BackendError extends Error {
+  readonly code: string
+  /** The input field the error is about (camelCase of EnterpriseInput / Profile), if any. */
+  readonly field?: string
+
+  constructor(code: string, message: string, field?: string) {
+    super(message)
+    this.name = 'BackendError'
+    this.code = code
+    this.field = field
+  }
+}
+
+function isKnownCode(code: string): code is BackendErrorCode | ClientErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, code)
+}
+
+/** Turns whatever a transport rejected with into a BackendError. */
+export function toBackendError(value: unknown): BackendError {
+  if (value instanceof BackendError) return value
+  if (value && typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') {
+    const body = value as { code: string; message?: unknown; field?: unknown }
+    const message = typeof body.message === 'string' ? body.message : ''
+    const field = typeof body.field === 'string' && body.field !== '' ? body.field : undefined
+    return new BackendError(body.code, message, field)
+  }
+  if (typeof value === 'string') return new BackendError('internal', value)
+  if (value instanceof Error) return new BackendError('internal', value.message)
+  return new BackendError('internal', String(value))
+}
+
+/** Codes whose backend message names the limit or the field ("单位名称不能超过100个字"). */
+const WITH_REASON: ReadonlySet<string> = new Set(['too_long', 'invalid_value'])
+/** Codes whose backend message helps technical support, not the inspector. */
+const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([
+  'bad_request',
+  'unknown_command',
+  'refused',
+  'storage',
+  'corrupt',
+  'internal',
+  'bad_response',
+])
+
+/** The Chinese sentence to show for an error of any kind. */
+export function describeError(error: unknown): string {
+  const err = toBackendError(error)
+  if (!isKnownCode(err.code)) {
+    const detail = err.message ? `后台信息：${err.message}` : ''
+    return `操作未完成（错误代码：${err.code}）。${detail}`
+  }
+  const text = ERROR_MESSAGES[err.code]
+  if (!err.message) return text
+  if (WITH_REASON.has(err.code)) return `${text}（${err.message}）`
+  if (WITH_TECHNICAL_DETAIL.has(err.code)) return `${text}技术信息：${err.message}`
+  return text
+}
+
+/** Whether this error is about one input field and should be shown under it. */
+export function fieldOf(error: unknown): string | undefined {
+  return error instanceof BackendError ? error.field : undefined
+}

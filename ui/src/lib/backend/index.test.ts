@@ -1,0 +1,24 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { backend, setTransport } from './index'
+import type { Transport } from './types'
+
+afterEach(() => setTransport(undefined))
+
+describe('backend functions', () => {
+  it('call the command of docs/api.md with its args', async () => {
+    const call = vi.fn(async () => ({}) as never)
+    setTransport({ call } as unknown as Transport)
+
+    await backend.getEnterprise('0190-id')
+    await backend.updateEnterprise('0190-id', '000001767225600000-00000000-0000abcd', {} as never)
+    await backend.checkCreditCode('91110109')
+    await backend.saveProfile({ name: '张三', certNo: '11010900001', unit: '门头沟区应急管理局' })
+
+    expect(call.mock.calls).toEqual([
+      ['get_enterprise', { id: '0190-id' }],
+      ['update_enterprise', { id: '0190-id', rev: '000001767225600000-00000000-0000abcd', input: {} }],
+      ['check_credit_code', { code: '91110109' }],
+      ['save_profile', { profile: { name: '张三', certNo: '11010900001', unit: '门头沟区应急管理局' } }],
+    ])
+  })
+})

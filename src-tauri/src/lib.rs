@@ -10,6 +10,7 @@ use tauri::{Manager, Runtime};
 
 /// What the window talks to: the open app, or why it could not open (shown in the UI
 /// instead of a window that never appears).
+#[derive(Debug)]
 pub struct Backend(pub Result<App, ApiError>);
 
 /// The data directory: the one given, else the OS convention for the app's data.

@@ -73,11 +73,18 @@ try {
   });
   session = created.sessionId;
   const s = `/session/${session}`;
+  const find = (css) => wd(base, 'POST', `${s}/elements`, { using: 'css selector', value: css });
+  // The list is there when rows show and nothing is loading, twice in a row.
+  let seenOnce = false;
   const rows = await waitFor(
     'the enterprise list',
     async () => {
-      const found = await wd(base, 'POST', `${s}/elements`, { using: 'css selector', value: '[data-testid="enterprise-row"]' });
-      return found.length > 0 ? found : null;
+      const found = await find('[data-testid="enterprise-row"]');
+      const loading = await find('[data-testid="status-loading"]');
+      const ready = found.length > 0 && loading.length === 0;
+      const stable = ready && seenOnce;
+      seenOnce = ready;
+      return stable ? found : null;
     },
     60_000,
   );

@@ -13,29 +13,30 @@ use tauri::{Manager, Runtime};
 #[derive(Debug)]
 pub struct Backend(pub Result<App, ApiError>);
 
-/// The data directory: the one given, else the OS convention for the app's data.
-fn data_dir<R: Runtime>(app: &tauri::App<R>, given: Option<PathBuf>) -> Result<PathBuf, ApiError> {
-    if let Some(dir) = given {
-        return Ok(dir);
+fn open(dir: PathBuf) -> Backend {
+    let backend = App::open(&Config { data_dir: dir, demo: true });
+    if let Err(e) = &backend {
+        eprintln!("anjian: could not open the store: {e}");
     }
-    app.path()
-        .app_data_dir()
-        .map_err(|e| ApiError::new("storage", format!("找不到本机的数据目录：{e}")))
+    Backend(backend)
 }
 
 /// The app's wiring, generic over the runtime so tests can use the mock runtime.
-/// `data_dir` overrides where the store lives.
+/// With `data_dir` the store opens there at once; without, in the OS convention's
+/// app-data directory once the app knows its paths.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
-    builder
-        .setup(move |app| {
-            let backend = self::data_dir(app, data_dir).and_then(|dir| App::open(&Config { data_dir: dir, demo: true }));
-            if let Err(e) = &backend {
-                eprintln!("anjian: could not open the store: {e}");
-            }
-            app.manage(Backend(backend));
+    let builder = match data_dir {
+        Some(dir) => builder.manage(open(dir)),
+        None => builder.setup(|app| {
+            let backend = match app.path().app_data_dir() {
+                Ok(dir) => open(dir),
+                Err(e) => Backend(Err(ApiError::new("storage", format!("找不到本机的数据目录：{e}")))),
+            };
+            app.manage(backend);
             Ok(())
-        })
-        .invoke_handler(tauri::generate_handler![commands::call])
+        }),
+    };
+    builder.invoke_handler(tauri::generate_handler![commands::call])
 }
 
 /// Starts the app. `ANJIAN_DATA_DIR` moves the data directory (portable installs, tests).

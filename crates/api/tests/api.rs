@@ -34,17 +34,17 @@ fn input(credit_code: &str) -> Value {
 #[test]
 fn create_read_update_search() {
     let (_dir, app) = app();
-    let created = app.call("create_enterprise", json!({ "input": input(&code("91110109MA0JZ001")) })).unwrap();
+    let created = app.call("create_enterprise", json!({ "input": input(&code("91110109MA0JK001")) })).unwrap();
     assert_eq!(created["divisionName"], "军庄镇");
     assert_eq!(created["isDemo"], false);
     let id = created["id"].as_str().unwrap().to_owned();
     let got = app.call("get_enterprise", json!({ "id": id })).unwrap();
     assert_eq!(got, created);
-    let mut changed = input(&code("91110109MA0JZ001"));
+    let mut changed = input(&code("91110109MA0JK001"));
     changed["contactPhone"] = json!("13800001111");
     let updated = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": changed })).unwrap();
     assert_eq!(updated["contactPhone"], "13800001111");
-    let stale = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": input(&code("91110109MA0JZ001")) })).unwrap_err();
+    let stale = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": input(&code("91110109MA0JK001")) })).unwrap_err();
     assert_eq!(stale.code, "conflict");
     let page = app.call("search_enterprises", json!({ "query": "军庄测试" })).unwrap();
     assert_eq!(page["items"][0]["id"], json!(id));
@@ -53,13 +53,13 @@ fn create_read_update_search() {
 #[test]
 fn each_bad_input_has_its_code_and_field() {
     let (_dir, app) = app();
-    let good = code("91110109MA0JZ002");
+    let good = code("91110109MA0JK002");
     let wrong_check = format!("{}{}", &good[..17], if good.ends_with('0') { '1' } else { '0' });
     let cases: Vec<(&str, Value, &str, Option<&str>)> = vec![
         ("short code", json!({ "creditCode": "9111" }), "credit_code_length", Some("creditCode")),
         ("letter O", json!({ "creditCode": good.replacen('M', "O", 1) }), "credit_code_chars", Some("creditCode")),
-        ("type", json!({ "creditCode": code("99110109MA0JZ002") }), "credit_code_type", Some("creditCode")),
-        ("division", json!({ "creditCode": code("9111A109MA0JZ002") }), "credit_code_division", Some("creditCode")),
+        ("type", json!({ "creditCode": code("99110109MA0JK002") }), "credit_code_type", Some("creditCode")),
+        ("division", json!({ "creditCode": code("9111A109MA0JK002") }), "credit_code_division", Some("creditCode")),
         ("check", json!({ "creditCode": wrong_check }), "credit_code_check", Some("creditCode")),
         ("name", json!({ "name": " " }), "required", Some("name")),
         ("long address", json!({ "address": "村".repeat(201) }), "too_long", Some("address")),

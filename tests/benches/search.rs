@@ -111,7 +111,7 @@ fn main() {
     }
 
     // The hazard ledger: counts over the filtered set plus the newest 50.
-    let today = NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+    let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
     let ent = generated.enterprise_ids[42];
     let filters: Vec<(&str, HazardFilter)> = vec![
         ("all", HazardFilter::default()),

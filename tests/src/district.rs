@@ -6,7 +6,7 @@
 use anjian_core::credit_code::{check_character, organisation_check};
 use anjian_core::document::DocumentKind;
 use anjian_core::enterprise::{EnterpriseInput, Status};
-use anjian_core::hazard::Level;
+use anjian_core::hazard::{HazardStatus, Level};
 use anjian_core::inspector::InspectorInput;
 use anjian_core::Id;
 use anjian_store::seed::Reference;
@@ -138,6 +138,7 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
         Ok(())
     })?;
     let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default();
+    let recent = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     // Batches keep each transaction to a few thousand records, as a long sync would.
     for chunk in (0..scale.inspections).collect::<Vec<_>>().chunks(5_000) {
         store.write(|w| {
@@ -165,7 +166,7 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
                 let k = rng.below(out.inspection_ids.len());
                 let level = if rng.below(50) == 0 { Level::Major } else { Level::General };
                 let found = moment(&mut rng, start);
-                w.insert_hazard(&NewHazard {
+                let h = w.insert_hazard(&NewHazard {
                     enterprise_id: out.enterprise_ids[k % out.enterprise_ids.len()],
                     inspection_id: None,
                     item_code: None,
@@ -174,6 +175,17 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
                     deadline: found.date_naive() + chrono::Days::new(7 + rng.below(60) as u64),
                     found_at: Some(found),
                 })?;
+                // Old hazards are mostly closed by re-inspection; recent ones still open.
+                let roll = rng.below(100);
+                let old = found < recent;
+                let status = match (old, roll) {
+                    (true, 0) | (false, 0..=39) => None,
+                    (true, 1..=3) | (false, 40..=64) => Some(HazardStatus::Rectified),
+                    _ => Some(HazardStatus::Verified),
+                };
+                if let Some(s) = status {
+                    w.set_hazard_status(h.id, s, Some("复查合格"))?;
+                }
             }
             Ok(())
         })?;

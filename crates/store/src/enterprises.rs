@@ -223,25 +223,23 @@ impl Store {
             ));
         }
         let filter = if filters.is_empty() { String::new() } else { format!("WHERE {}", filters.join(" AND ")) };
-        let total: u64 = self.conn().query_row(
-            &format!("SELECT count(*) FROM (SELECT e.id, {rank} AS rank FROM {from} {filter} GROUP BY e.id)"),
-            params_from_iter(params.iter()),
-            |r| r.get(0),
-        )?;
         let limit = q.limit.clamp(1, MAX_PAGE);
+        // One pass: the page and, through the window, the size of the whole result.
         let sql = format!(
-            "SELECT e.id, e.name, e.credit_code, e.address, e.division_code, d.name, e.is_demo, {rank} AS rank
+            "SELECT e.id, e.name, e.credit_code, e.address, e.division_code, d.name, e.is_demo, {rank} AS rank, count(*) OVER () AS total
              FROM {from} JOIN division d ON d.code = e.division_code {filter}
              GROUP BY e.id ORDER BY rank, e.name LIMIT {limit} OFFSET {}",
             q.offset
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, u64>(8)?))
         })?;
         let mut items = Vec::new();
+        let mut total = 0;
         for row in rows {
-            let (id, name, credit_code, address, division_code, division_name, is_demo) = row?;
+            let (id, name, credit_code, address, division_code, division_name, is_demo, all) = row?;
+            total = all;
             items.push(EnterpriseSummary {
                 sectors: sectors_of(self.conn(), &id)?,
                 id: parse_id(&id)?,
@@ -252,6 +250,14 @@ impl Store {
                 division_name,
                 is_demo,
             });
+        }
+        if items.is_empty() && q.offset > 0 {
+            // Paged past the end: the window saw no rows, so count on its own.
+            total = self.conn().query_row(
+                &format!("SELECT count(*) FROM (SELECT e.id, {rank} AS rank FROM {from} {filter} GROUP BY e.id)"),
+                params_from_iter(params.iter()),
+                |r| r.get(0),
+            )?;
         }
         Ok(EnterprisePage { total, items })
     }

@@ -164,7 +164,7 @@ impl Store {
             push(&mut params, &mut clauses, "h.level = ?", level_str(l).to_owned());
         }
         if let Some(d) = &filter.division {
-            push(&mut params, &mut clauses, "e.division_code = ?", d.clone());
+            push(&mut params, &mut clauses, "h.enterprise_id IN (SELECT id FROM enterprise WHERE division_code = ?)", d.clone());
         }
         if let Some(s) = &filter.sector {
             push(&mut params, &mut clauses, "h.enterprise_id IN (SELECT enterprise_id FROM enterprise_sector WHERE sector_code = ?)", s.clone());
@@ -185,20 +185,23 @@ impl Store {
             }
         }
         let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-        let from = "hazard h JOIN enterprise e ON e.id = h.enterprise_id";
+        // Filters and counts read the hazard table (its covering index) alone; only the
+        // page's rows are joined to their enterprise.
         let counts = self.conn().query_row(
             &format!(
                 "SELECT count(*), coalesce(sum(h.status = 'open'), 0), coalesce(sum(h.status = 'rectified'), 0), coalesce(sum(h.status = 'verified'), 0),
                         coalesce(sum(h.status = 'open' AND h.deadline < ?1), 0), coalesce(sum(h.level = 'major'), 0)
-                 FROM {from} {filter_sql}"
+                 FROM hazard h {filter_sql}"
             ),
             params_from_iter(params.iter()),
             |r| Ok(HazardCounts { total: r.get(0)?, open: r.get(1)?, rectified: r.get(2)?, verified: r.get(3)?, overdue: r.get(4)?, major: r.get(5)? }),
         )?;
         let limit = filter.limit.clamp(1, 500);
         let sql = format!(
-            "SELECT h.id, h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at, e.name, e.division_code
-             FROM {from} {filter_sql} ORDER BY h.found_at DESC LIMIT {limit} OFFSET {}",
+            "SELECT h.id, h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at, e.name, e.division_code,
+                    (h.status = 'open' AND h.deadline < ?1)
+             FROM (SELECT * FROM hazard h {filter_sql} ORDER BY h.found_at DESC LIMIT {limit} OFFSET {}) h
+             JOIN enterprise e ON e.id = h.enterprise_id ORDER BY h.found_at DESC",
             filter.offset
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -206,12 +209,12 @@ impl Store {
             Ok((
                 r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?,
                 r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?, r.get::<_, String>(10)?,
+                r.get::<_, String>(9)?, r.get::<_, String>(10)?, r.get::<_, bool>(11)?,
             ))
         })?;
         let mut items = Vec::new();
         for row in rows {
-            let (id, ent, insp, item_code, description, level, deadline, status, found_at, enterprise_name, division_code) = row?;
+            let (id, ent, insp, item_code, description, level, deadline, status, found_at, enterprise_name, division_code, overdue) = row?;
             let hazard = Hazard {
                 id: parse_id(&id)?,
                 enterprise_id: parse_id(&ent)?,
@@ -223,7 +226,9 @@ impl Store {
                 status: HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?,
                 found_at: parse_time(&found_at)?,
             };
-            items.push(HazardRow { overdue: hazard.is_overdue(today), hazard, enterprise_name, division_code });
+            // The same rule as `Hazard::is_overdue`, computed where the filter and counts are.
+            debug_assert_eq!(overdue, hazard.is_overdue(today));
+            items.push(HazardRow { overdue, hazard, enterprise_name, division_code });
         }
         Ok(HazardPage { counts, items })
     }

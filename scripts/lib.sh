@@ -24,20 +24,26 @@ apt_install() {
 }
 
 need_toolchains() {
-  if ! command -v cargo >/dev/null; then
-    [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
-  fi
+  # cargo-installed tools (tauri-driver) land here too.
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
   if ! command -v cargo >/dev/null; then
     echo "Rust is missing: install it with rustup (https://rustup.rs), then run this again." >&2
+    exit 1
+  fi
+  local rust
+  rust=$(rustc --version | awk '{print $2}')
+  if ! printf '1.85.0\n%s\n' "$rust" | sort -V -C; then
+    echo "Rust $rust is too old: anjian needs 1.85 or newer (rustup update)." >&2
     exit 1
   fi
   if ! command -v npm >/dev/null; then
     apt_install nodejs npm
   fi
-  local major
-  major=$(node -p 'process.versions.node.split(".")[0]')
-  if [ "$major" -lt 20 ]; then
-    echo "Node.js $major is too old: the UI build needs Node.js 20 or newer." >&2
+  local node
+  node=$(node -p 'process.versions.node')
+  # Vite 8 needs Node.js 20.19+ (or 22.12+).
+  if ! printf '20.19.0\n%s\n' "$node" | sort -V -C; then
+    echo "Node.js $node is too old: the UI build needs Node.js 20.19 or newer." >&2
     exit 1
   fi
 }

@@ -3,7 +3,7 @@
 //! hazards, 13,744 orders). Deterministic for a seed; written through the store's
 //! real write path (outbox and audit included).
 
-use anjian_core::credit_code::{check_character, organisation_check};
+use anjian_core::credit_code::complete;
 use anjian_core::document::DocumentKind;
 use anjian_core::enterprise::{EnterpriseInput, Status};
 use anjian_core::hazard::{HazardStatus, Level};
@@ -67,20 +67,17 @@ const ACTIONS: &[&str] = &["当场责令改正", "要求限期整改", "已拍�
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "胡", "郭"];
 const GIVEN: &[&str] = &["磊", "娜", "伟", "芳", "强", "敏", "静", "军", "勇", "艳", "杰", "涛", "明", "超", "霞"];
 
-const CHARSET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const DIGITS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// A valid credit code of the district for number `n`.
 pub fn credit_code(n: usize) -> String {
-    let mut org = String::from("MA");
+    let mut first16 = String::from("91110109MA");
     let mut v = n;
     for _ in 0..6 {
-        org.push(CHARSET[v % 31] as char);
+        first16.push(DIGITS[v % 31] as char);
         v /= 31;
     }
-    let first16 = format!("91110109{org}");
-    let with_org = format!("{first16}{}", organisation_check(&first16[8..16]).unwrap_or('0'));
-    let check = check_character(&with_org).unwrap_or('0');
-    format!("{with_org}{check}")
+    complete(&first16).unwrap_or_default()
 }
 
 fn person(rng: &mut Rng) -> String {

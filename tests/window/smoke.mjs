@@ -63,11 +63,15 @@ const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', S
   env: { ...process.env, ANJIAN_DATA_DIR: dataDir },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
+const driverFailed = new Promise((_, reject) =>
+  driver.on('error', (e) => reject(new Error(`cannot start tauri-driver: ${e.message}`))),
+);
+driverFailed.catch(() => {});
 const base = `http://127.0.0.1:${port}`;
 let session;
 let failed = 0;
 try {
-  await waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20_000);
+  await Promise.race([driverFailed, waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20_000)]);
   const created = await wd(base, 'POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application: app } } },
   });

@@ -37,6 +37,10 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
         "check_credit_code" => check_credit_code(args(a)?),
         "get_profile" => get_profile(app),
         "save_profile" => save_profile(app, args(a)?),
+        "remove_demo" => {
+            let removed = app.store().write(|w| w.remove_demo_enterprises())?;
+            Ok(json!({ "removed": removed }))
+        }
         _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
     }
 }
@@ -63,7 +67,7 @@ struct SearchArgs {
 
 fn search_enterprises(app: &App, a: SearchArgs) -> Result<Value, ApiError> {
     if a.query.as_deref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(ApiError::bad_request("搜索内容过长"));
+        return Err(ApiError { field: Some("query"), ..ApiError::new("too_long", "搜索内容不能超过100个字") });
     }
     let q = EnterpriseQuery { text: a.query, division: a.division, sector: a.sector, limit: a.limit.unwrap_or(50), offset: a.offset.unwrap_or(0) };
     to_json(app.store().search_enterprises(&q)?)

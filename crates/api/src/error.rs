@@ -67,7 +67,9 @@ impl From<FieldError> for ApiError {
                     Problem::Length { .. } => "credit_code_length",
                     Problem::Character { .. } => "credit_code_chars",
                     Problem::Type { .. } => "credit_code_type",
-                    _ => "credit_code_division",
+                    Problem::Division { .. } => "credit_code_division",
+                    // Check mismatches are warnings: they arrive as CreditCodeUnconfirmed.
+                    Problem::CheckCharacter { .. } | Problem::OrganisationCheck { .. } => "credit_code_check",
                 };
                 (code, problem.message())
             }

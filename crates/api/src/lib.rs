@@ -5,7 +5,7 @@
 mod commands;
 mod error;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use anjian_store::seed::{DemoSet, Reference};
@@ -28,7 +28,6 @@ pub struct Config {
 #[derive(Debug)]
 pub struct App {
     store: Mutex<Store>,
-    data_dir: PathBuf,
 }
 
 impl App {
@@ -39,11 +38,11 @@ impl App {
         let reference = Reference::parse(DIVISIONS, SECTORS)?;
         let demo = if config.demo { Some(DemoSet::parse(DEMO)?) } else { None };
         store.seed(&reference, demo.as_ref())?;
-        Ok(App { store: Mutex::new(store), data_dir: config.data_dir.clone() })
+        Ok(App { store: Mutex::new(store) })
     }
 
-    pub fn data_dir(&self) -> &Path {
-        &self.data_dir
+    pub fn data_dir(&self) -> PathBuf {
+        self.store().dir().to_owned()
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {

@@ -10,9 +10,7 @@ fn app() -> (tempfile::TempDir, App) {
 }
 
 fn code(first16: &str) -> String {
-    let org = anjian_core::credit_code::organisation_check(&first16[8..16]).unwrap();
-    let s = format!("{first16}{org}");
-    format!("{s}{}", anjian_core::credit_code::check_character(&s).unwrap())
+    anjian_core::credit_code::complete(first16).unwrap()
 }
 
 fn input(credit_code: &str) -> Value {
@@ -85,8 +83,11 @@ fn each_bad_input_has_its_code_and_field() {
     let mut i = input(&wrong_check);
     i["creditCodeConfirmed"] = json!(true);
     assert_eq!(app.call("create_enterprise", json!({ "input": i })).unwrap()["creditCodeConfirmed"], true);
-    let dup = app.call("create_enterprise", json!({ "input": input(&wrong_check) }));
-    assert!(dup.is_err());
+    let mut again = input(&wrong_check);
+    again["creditCodeConfirmed"] = json!(true);
+    again["name"] = json!("北京门头沟军庄另一家建材厂");
+    let dup = app.call("create_enterprise", json!({ "input": again })).unwrap_err();
+    assert_eq!((dup.code, dup.field), ("credit_code_duplicate", Some("creditCode")));
 }
 
 #[test]
@@ -96,7 +97,7 @@ fn malformed_calls_are_typed() {
     assert_eq!(app.call("get_enterprise", json!({ "id": "x" })).unwrap_err().code, "bad_request");
     assert_eq!(app.call("get_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code, "not_found");
     assert_eq!(app.call("get_enterprise", json!([1, 2])).unwrap_err().code, "bad_request");
-    assert_eq!(app.call("search_enterprises", json!({ "query": "长".repeat(101) })).unwrap_err().code, "bad_request");
+    assert_eq!(app.call("search_enterprises", json!({ "query": "长".repeat(101) })).unwrap_err().code, "too_long");
     assert_eq!(app.call("update_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000", "rev": "yesterday", "input": {} })).unwrap_err().code, "bad_request");
 }
 
@@ -116,6 +117,9 @@ fn credit_code_check_and_profile() {
     assert_eq!(app.call("get_profile", json!({})).unwrap(), saved);
     let info = app.call("app_info", json!({})).unwrap();
     assert!(info["demoCount"].as_u64().unwrap() >= 300);
+    let removed = app.call("remove_demo", json!({})).unwrap();
+    assert_eq!(removed["removed"], info["demoCount"]);
+    assert_eq!(app.call("app_info", json!({})).unwrap()["enterpriseCount"], 0);
 }
 
 /// The UI has its own Chinese text for every code the backend can send.

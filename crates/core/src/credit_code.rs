@@ -104,6 +104,15 @@ pub fn organisation_check(first8: &str) -> Option<char> {
     })
 }
 
+/// A valid code from its first 16 characters: adds the organisation check (17) and
+/// the check character (18). `None` if a character is outside the alphabet.
+pub fn complete(first16: &str) -> Option<String> {
+    let org = organisation_check(first16.get(8..16)?)?;
+    let with_org = format!("{first16}{org}");
+    let check = check_character(&with_org)?;
+    Some(format!("{with_org}{check}"))
+}
+
 /// Checks a code as typed: surrounding spaces are dropped, and lower case and the
 /// full-width forms a Chinese input method produces are accepted.
 pub fn check(input: &str) -> Verdict {
@@ -155,12 +164,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Builds a valid code from 16 characters (positions 1–16).
     fn complete(first16: &str) -> String {
-        let org = organisation_check(&first16[8..16]).unwrap();
-        let mut s = format!("{first16}{org}");
-        s.push(check_character(&s).unwrap());
-        s
+        super::complete(first16).unwrap()
     }
 
     #[test]

@@ -11,6 +11,20 @@ pub enum DivisionKind {
     Zone,
 }
 
+impl DivisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Street => "street",
+            Self::Town => "town",
+            Self::Zone => "zone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Street, Self::Town, Self::Zone].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Division {
     pub code: String,

@@ -16,6 +16,19 @@ pub enum Level {
     Major,
 }
 
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::General => "general",
+            Level::Major => "major",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Level::General, Level::Major].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 /// open → rectified (the unit reports it done) → verified (re-inspection closed it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

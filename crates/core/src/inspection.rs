@@ -12,6 +12,19 @@ pub enum InspectionStatus {
     Finished,
 }
 
+impl InspectionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Finished => "finished",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Finished].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
@@ -59,6 +72,20 @@ pub enum AnswerResult {
     Compliant,
     NonCompliant,
     NotApplicable,
+}
+
+impl AnswerResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Compliant => "compliant",
+            Self::NonCompliant => "nonCompliant",
+            Self::NotApplicable => "notApplicable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Compliant, Self::NonCompliant, Self::NotApplicable].into_iter().find(|v| v.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

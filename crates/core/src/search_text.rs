@@ -31,7 +31,8 @@ fn runs(text: &str) -> Vec<Token> {
             if !han.is_empty() {
                 out.push(Token::Han(std::mem::take(&mut han)));
             }
-            word.extend(c.to_lowercase());
+            // Some lower-case forms add combining marks (İ → i̇): keep letters and digits.
+            word.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else {
             if !word.is_empty() {
                 out.push(Token::Word(std::mem::take(&mut word)));

@@ -35,10 +35,19 @@ impl FieldError {
     }
 }
 
-/// Trims a text field and checks it against its limit. Empty is `None`.
+/// Trims a one-line text field and checks it against its limit. Empty is `None`.
 pub fn text(field: &'static str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
+    checked(field, value, max, false)
+}
+
+/// Like `text`, for notes and descriptions: line breaks and tabs are kept.
+pub fn multiline_text(field: &'static str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
+    checked(field, value, max, true)
+}
+
+fn checked(field: &'static str, value: &str, max: usize, multiline: bool) -> Result<Option<String>, FieldError> {
     let v = value.trim();
-    if v.chars().any(|c| c.is_control()) {
+    if v.chars().any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))) {
         return Err(FieldError::new(field, Rule::InvalidText));
     }
     if v.chars().count() > max {
@@ -49,6 +58,10 @@ pub fn text(field: &'static str, value: &str, max: usize) -> Result<Option<Strin
 
 pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     text(field, value, max)?.ok_or(FieldError::new(field, Rule::Required))
+}
+
+pub fn required_multiline(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    multiline_text(field, value, max)?.ok_or(FieldError::new(field, Rule::Required))
 }
 
 /// A mainland mobile number or a landline with optional area code and extension.
@@ -89,5 +102,8 @@ mod tests {
         assert_eq!(required_text("n", "门头沟区安监", 5), Err(FieldError::new("n", Rule::TooLong { max: 5 })));
         assert_eq!(required_text("n", "a\u{0}b", 5), Err(FieldError::new("n", Rule::InvalidText)));
         assert_eq!(required_text("n", " 斋堂 ", 5), Ok("斋堂".to_owned()));
+        assert_eq!(text("n", "一\n二", 5), Err(FieldError::new("n", Rule::InvalidText)));
+        assert_eq!(multiline_text("n", "一、灭火器过期；\r\n二、\t通道堵塞", 50), Ok(Some("一、灭火器过期；\r\n二、\t通道堵塞".to_owned())));
+        assert_eq!(multiline_text("n", "a\u{1b}b", 50), Err(FieldError::new("n", Rule::InvalidText)));
     }
 }

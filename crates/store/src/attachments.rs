@@ -43,13 +43,11 @@ impl Writer<'_> {
         }
         let sha = hex::encode(Sha256::digest(bytes));
         let path = path_of(self.dir, &sha);
-        if !path.exists() {
-            let parent = path.parent().unwrap_or(self.dir);
-            fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
-            let tmp = parent.join(format!(".{sha}.tmp"));
-            let mut f = fs::File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
-            f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
-            fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
+        // A file already there is reused only if it still holds these bytes: a damaged
+        // or truncated one is replaced.
+        let intact = fs::read(&path).is_ok_and(|old| hex::encode(Sha256::digest(&old)) == sha);
+        if !intact {
+            write_durably(&path, bytes)?;
         }
         let size = bytes.len() as u64;
         let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [&sha], |r| r.get(0))?;
@@ -65,6 +63,18 @@ impl Writer<'_> {
         }
         Ok(Attachment { sha256: sha, mime: mime.to_owned(), size })
     }
+}
+
+/// Temporary file, fsync, rename, fsync of the directory: after this returns the file
+/// survives a power cut, so a row committed next never points at nothing.
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path.parent().ok_or_else(|| StoreError::io(path, std::io::ErrorKind::InvalidInput.into()))?;
+    fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+    let tmp = parent.join(format!(".{}.tmp", std::process::id()));
+    let mut f = fs::File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
+    fs::File::open(parent).and_then(|d| d.sync_all()).map_err(|e| StoreError::io(parent, e))
 }
 
 impl Store {

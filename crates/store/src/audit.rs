@@ -1,5 +1,7 @@
-//! The audit chain: each event's hash covers the previous event's hash, so a removed
-//! or edited event (or record behind it) is detectable.
+//! The audit chain: each event's hash covers the previous event's hash and the SHA-256
+//! of what was written, so an edited, inserted or removed event is detectable, and the
+//! chain's head (kept beside it) shows events cut off the end. It proves what was
+//! written when; it does not re-read the records themselves.
 
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
@@ -33,8 +35,10 @@ pub(crate) fn append(conn: &Connection, at: &str, device: &str, record_type: &st
         "INSERT INTO audit_event (seq, at, device_id, record_type, record_id, action, body_sha256, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         (seq, at, device, record_type, record_id, action, &body_sha, &prev, &hash),
     )?;
-    Ok(())
+    crate::set_setting(conn, HEAD_KEY, &format!("{seq} {hash}"))
 }
+
+const HEAD_KEY: &str = "audit_head";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
@@ -64,6 +68,12 @@ impl Store {
             prev = stored_hash;
             expected_seq += 1;
             events += 1;
+        }
+        let head = crate::get_setting(self.conn(), HEAD_KEY)?;
+        let last = if events == 0 { None } else { Some(format!("{} {prev}", expected_seq - 1)) };
+        if head != last {
+            // Events were cut off the end (or the head was altered).
+            return Ok(ChainReport { events, first_broken: Some(expected_seq) });
         }
         Ok(ChainReport { events, first_broken: None })
     }

@@ -1,12 +1,12 @@
 //! Enforcement documents. A draft may change; an issued document may only be voided
 //! (with a reason), and the schema's triggers refuse anything else even from SQL.
 
-use anjian_core::document::{DocumentKind, DocumentNumber, DocumentStatus};
+use anjian_core::document::{Document, DocumentKind, DocumentNumber, DocumentStatus};
 use anjian_core::{validate, Id};
 use rusqlite::OptionalExtension;
 
 use crate::error::{Result, StoreError};
-use crate::Writer;
+use crate::{parse_id, parse_time, Store, Writer};
 
 #[derive(Debug, Clone)]
 pub struct NewDocument {
@@ -57,12 +57,17 @@ impl Writer<'_> {
         if !status.can_become(DocumentStatus::Issued) {
             return Err(StoreError::Refused(format!("document {id} is {} and cannot be issued", status.as_str())));
         }
+        // The prefix becomes part of a number that must parse back forever.
+        let prefix = validate::required_text("prefix", prefix, 20)?;
+        if prefix.chars().any(|c| matches!(c, '〔' | '〕' | '第' | '号') || c.is_whitespace()) {
+            return Err(StoreError::Refused(format!("document number prefix {prefix:?} holds a reserved character")));
+        }
         if pdf_sha256.len() != 64 || !pdf_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(StoreError::Refused("not a SHA-256".into()));
         }
         // The document year is Beijing's (UTC+8), not UTC's.
         let year = chrono::Datelike::year(&(self.now + chrono::Duration::hours(8)));
-        let number = self.next_number(prefix, kind, year)?;
+        let number = self.next_number(&prefix, kind, year)?;
         let rev = self.tick();
         self.tx.execute(
             "UPDATE document SET status = 'issued', number = ?2, pdf_sha256 = ?3, issued_at = ?4, rev = ?5 WHERE id = ?1",
@@ -74,7 +79,7 @@ impl Writer<'_> {
 
     /// Voids an issued document; it stays on file with its reason.
     pub fn void_document(&mut self, id: Id, reason: &str) -> Result<()> {
-        let reason = validate::required_text("reason", reason, 500)?;
+        let reason = validate::required_multiline("reason", reason, 500)?;
         let (_, status) = self.status_of(id)?;
         if !status.can_become(DocumentStatus::Voided) {
             return Err(StoreError::Refused(format!("document {id} is {} and cannot be voided", status.as_str())));
@@ -82,5 +87,53 @@ impl Writer<'_> {
         let rev = self.tick();
         self.tx.execute("UPDATE document SET status = 'voided', void_reason = ?2, rev = ?3 WHERE id = ?1", (id.to_string(), &reason, rev.to_string()))?;
         self.record("document", &id.to_string(), "void", rev, &reason, true)
+    }
+}
+
+fn document_from_row(r: &rusqlite::Row<'_>) -> Result<Document> {
+    let id: String = r.get(0)?;
+    let kind: String = r.get(1)?;
+    let status: String = r.get(6)?;
+    let number: Option<String> = r.get(4)?;
+    let snapshot: String = r.get(5)?;
+    let bad = |what: &str| StoreError::Corrupt(format!("document {id}: bad {what}"));
+    Ok(Document {
+        kind: DocumentKind::parse(&kind).ok_or_else(|| bad("kind"))?,
+        enterprise_id: parse_id(&r.get::<_, String>(2)?)?,
+        inspection_id: r.get::<_, Option<String>>(3)?.as_deref().map(parse_id).transpose()?,
+        number: number.as_deref().map(|n| n.parse().map_err(|_| bad("number"))).transpose()?,
+        snapshot: serde_json::from_str(&snapshot).map_err(|_| bad("snapshot"))?,
+        pdf_sha256: r.get(7)?,
+        status: DocumentStatus::parse(&status).ok_or_else(|| bad("status"))?,
+        issued_at: r.get::<_, Option<String>>(8)?.as_deref().map(parse_time).transpose()?,
+        void_reason: r.get(9)?,
+        id: parse_id(&id)?,
+    })
+}
+
+const DOCUMENT_COLUMNS: &str =
+    "id, kind, enterprise_id, inspection_id, number, snapshot, status, pdf_sha256, issued_at, void_reason";
+
+impl Store {
+    pub fn document(&self, id: Id) -> Result<Document> {
+        let mut stmt = self.conn().prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE id = ?1"))?;
+        let mut rows = stmt.query([id.to_string()])?;
+        match rows.next()? {
+            Some(r) => document_from_row(r),
+            None => Err(StoreError::NotFound { kind: "document", id: id.to_string() }),
+        }
+    }
+
+    /// An enterprise's documents, drafts and voided ones included, oldest first.
+    pub fn documents_of(&self, enterprise: Id) -> Result<Vec<Document>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY rowid"))?;
+        let mut rows = stmt.query([enterprise.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(document_from_row(r)?);
+        }
+        Ok(out)
     }
 }

@@ -22,7 +22,7 @@ impl Writer<'_> {
     pub fn insert_enterprise(&mut self, input: &EnterpriseInput, is_demo: bool) -> Result<Enterprise> {
         let profile = input.check()?;
         check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
-        self.refuse_duplicate_code(&profile.credit_code, None)?;
+        self.refuse_duplicate_code(&profile.credit_code, is_demo, None)?;
         let id = Id::new();
         let rev = self.tick();
         let e = Enterprise { id, profile, is_demo, created_at: self.now, updated_at: self.now, rev };
@@ -48,7 +48,7 @@ impl Writer<'_> {
             return Err(StoreError::Conflict { kind: "enterprise", id: id.to_string(), current: current.rev.to_string() });
         }
         check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
-        self.refuse_duplicate_code(&profile.credit_code, Some(id))?;
+        self.refuse_duplicate_code(&profile.credit_code, current.is_demo, Some(id))?;
         let rev = self.tick();
         let e = Enterprise { profile, updated_at: self.now, rev, ..current };
         self.tx.execute(
@@ -68,15 +68,31 @@ impl Writer<'_> {
         Ok(e)
     }
 
-    fn refuse_duplicate_code(&self, code: &str, except: Option<Id>) -> Result<()> {
-        let other: Option<String> =
-            self.tx.query_row("SELECT id FROM enterprise WHERE credit_code = ?1", [code], |r| r.get(0)).optional()?;
+    fn refuse_duplicate_code(&self, code: &str, is_demo: bool, except: Option<Id>) -> Result<()> {
+        let other: Option<String> = self
+            .tx
+            .query_row("SELECT id FROM enterprise WHERE credit_code = ?1 AND is_demo = ?2", (code, is_demo), |r| r.get(0))
+            .optional()?;
         match other {
             Some(o) if Some(o.as_str()) != except.map(|e| e.to_string()).as_deref() => {
                 Err(StoreError::DuplicateCreditCode(code.to_owned()))
             }
             _ => Ok(()),
         }
+    }
+
+    /// Removes the demo enterprises nothing refers to (no inspection, hazard or
+    /// document), with their sectors and index rows. Returns how many went.
+    pub fn remove_demo_enterprises(&mut self) -> Result<u64> {
+        const UNUSED: &str = "is_demo = 1
+            AND NOT EXISTS (SELECT 1 FROM inspection i WHERE i.enterprise_id = enterprise.id)
+            AND NOT EXISTS (SELECT 1 FROM hazard h WHERE h.enterprise_id = enterprise.id)
+            AND NOT EXISTS (SELECT 1 FROM document d WHERE d.enterprise_id = enterprise.id)";
+        self.tx.execute(&format!("DELETE FROM enterprise_fts WHERE rowid IN (SELECT rowid FROM enterprise WHERE {UNUSED})"), [])?;
+        let removed = self.tx.execute(&format!("DELETE FROM enterprise WHERE {UNUSED}"), [])? as u64;
+        let rev = self.tick();
+        self.record("enterprise", "demo", "remove_demo", rev, &removed, false)?;
+        Ok(removed)
     }
 
     fn write_sectors_and_index(&mut self, e: &Enterprise) -> Result<()> {
@@ -174,6 +190,10 @@ pub struct EnterprisePage {
     pub items: Vec<EnterpriseSummary>,
 }
 
+/// What a query must be a substring of, in lower case (ASCII folds; Han is unchanged).
+const HAYSTACK: &str = "lower(e.name || ' ' || e.address || ' ' || e.credit_code || ' ' || \
+    coalesce(e.legal_representative, '') || ' ' || coalesce(e.safety_contact, ''))";
+
 const ENTERPRISE_COLUMNS: search_text::Columns<'static> =
     search_text::Columns { pairs: &["name_pairs", "address_pairs"], singles: "singles" };
 
@@ -196,20 +216,35 @@ impl Store {
             let Some(expr) = search_text::fts_query(t, ENTERPRISE_COLUMNS) else {
                 return Ok(EnterprisePage { total: 0, items: Vec::new() });
             };
-            // A credit code typed from the middle is not a token prefix: match it directly.
-            let code_like = t.to_uppercase();
             params.push(expr);
-            params.push(format!("%{}%", code_like.replace(['%', '_', '\\'], "")));
             params.push(t.to_owned());
+            let whole = params.len();
+            // The index finds candidates; each word of the query must then really be a
+            // substring of the record (the index also matches words by prefix only).
+            let mut verify = Vec::new();
+            for word in t.split_whitespace() {
+                params.push(word.to_lowercase());
+                verify.push(format!("instr({HAYSTACK}, ?{}) > 0", params.len()));
+            }
+            let verify = verify.join(" AND ");
+            // Letters and digits typed from the middle of a word (a credit code, a house
+            // number) are not token prefixes: those queries also scan the table directly.
+            let scan = if t.chars().any(|c| c.is_ascii_alphanumeric()) {
+                format!("UNION ALL SELECT e.rowid, 0.0 FROM enterprise e WHERE {verify}")
+            } else {
+                String::new()
+            };
+            // LIMIT -1 keeps the candidates a subquery of their own: flattened into the
+            // join, bm25() would run outside its full-text scan.
             from = format!(
-                "(SELECT rowid AS rid, bm25(enterprise_fts, 10.0, 2.0, 1.0) AS score FROM enterprise_fts WHERE enterprise_fts MATCH ?{}
-                  UNION ALL SELECT rowid, -1000.0 FROM enterprise WHERE credit_code LIKE ?{} ESCAPE '\\') m
-                 JOIN enterprise e ON e.rowid = m.rid",
-                params.len() - 2,
-                params.len() - 1
+                "(SELECT rowid AS rid, bm25(enterprise_fts, 10.0, 2.0, 1.0) AS score FROM enterprise_fts WHERE enterprise_fts MATCH ?1 {scan} LIMIT -1) m
+                 JOIN enterprise e ON e.rowid = m.rid"
             );
-            let exact = params.len();
-            rank = format!("min(m.score) - (CASE WHEN e.name = ?{exact} THEN 100 WHEN e.name LIKE ?{exact} || '%' THEN 50 ELSE 0 END)");
+            filters.push(verify);
+            rank = format!(
+                "min(m.score) - (CASE WHEN e.name = ?{whole} THEN 100 WHEN instr(e.credit_code, upper(?{whole})) = 1 THEN 80
+                                      WHEN instr(e.name, ?{whole}) = 1 THEN 50 ELSE 0 END)"
+            );
         }
         if let Some(d) = q.division.as_deref().filter(|d| !d.is_empty()) {
             params.push(d.to_owned());

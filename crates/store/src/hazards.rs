@@ -22,17 +22,10 @@ pub struct NewHazard {
     pub found_at: Option<DateTime<Utc>>,
 }
 
-fn level_str(l: Level) -> &'static str {
-    match l {
-        Level::General => "general",
-        Level::Major => "major",
-    }
-}
-
 impl Writer<'_> {
     pub fn insert_hazard(&mut self, new: &NewHazard) -> Result<Hazard> {
         crate::enterprises::enterprise(&self.tx, new.enterprise_id)?;
-        let description = validate::required_text("description", &new.description, 2_000)?;
+        let description = validate::required_multiline("description", &new.description, 2_000)?;
         let id = Id::new();
         let rev = self.tick();
         let h = Hazard {
@@ -51,7 +44,7 @@ impl Writer<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8, ?9, ?10)",
             rusqlite::params![
                 id.to_string(), h.enterprise_id.to_string(), h.inspection_id.map(|i| i.to_string()), h.item_code,
-                h.description, level_str(h.level), h.deadline.to_string(), h.found_at.to_rfc3339(), self.device_id, rev.to_string()
+                h.description, h.level.as_str(), h.deadline.to_string(), h.found_at.to_rfc3339(), self.device_id, rev.to_string()
             ],
         )?;
         let rowid: i64 = self.tx.query_row("SELECT rowid FROM hazard WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
@@ -75,7 +68,7 @@ impl Writer<'_> {
         let current = HazardStatus::parse(&current).ok_or_else(|| StoreError::Corrupt(format!("bad hazard status {current}")))?;
         let next = current.advance(next).map_err(|e| StoreError::Refused(e.to_string()))?;
         let note = match note {
-            Some(n) => validate::text("note", n, 2_000)?,
+            Some(n) => validate::multiline_text("note", n, 2_000)?,
             None => None,
         };
         let rev = self.tick();
@@ -94,7 +87,12 @@ impl Writer<'_> {
     }
 }
 
-/// Ledger filters; every field narrows, `None` does not.
+/// Where a calendar day of Beijing (UTC+8) starts, in the stored UTC form.
+fn beijing_day_start(d: NaiveDate) -> String {
+    (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc().to_rfc3339()
+}
+
+/// Ledger filters; every field narrows, `None` does not. Dates are Beijing's.
 #[derive(Debug, Clone, Default)]
 pub struct HazardFilter {
     pub status: Option<HazardStatus>,
@@ -161,7 +159,7 @@ impl Store {
             None => {}
         }
         if let Some(l) = filter.level {
-            push(&mut params, &mut clauses, "h.level = ?", level_str(l).to_owned());
+            push(&mut params, &mut clauses, "h.level = ?", l.as_str().to_owned());
         }
         if let Some(d) = &filter.division {
             push(&mut params, &mut clauses, "h.enterprise_id IN (SELECT id FROM enterprise WHERE division_code = ?)", d.clone());
@@ -173,10 +171,10 @@ impl Store {
             push(&mut params, &mut clauses, "h.enterprise_id = ?", e.to_string());
         }
         if let Some(d) = filter.found_from {
-            push(&mut params, &mut clauses, "h.found_at >= ?", d.to_string());
+            push(&mut params, &mut clauses, "h.found_at >= ?", beijing_day_start(d));
         }
         if let Some(d) = filter.found_to {
-            push(&mut params, &mut clauses, "h.found_at < ?", (d + chrono::Days::new(1)).to_string());
+            push(&mut params, &mut clauses, "h.found_at < ?", beijing_day_start(d + chrono::Days::new(1)));
         }
         if let Some(t) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
             match search_text::fts_query(t, search_text::PLAIN) {
@@ -221,7 +219,7 @@ impl Store {
                 inspection_id: insp.as_deref().map(parse_id).transpose()?,
                 item_code,
                 description,
-                level: if level == "major" { Level::Major } else { Level::General },
+                level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(format!("hazard {id}: level {level}")))?,
                 deadline: deadline.parse().map_err(|_| StoreError::Corrupt(format!("bad deadline {deadline}")))?,
                 status: HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?,
                 found_at: parse_time(&found_at)?,

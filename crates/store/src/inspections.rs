@@ -21,19 +21,11 @@ pub struct NewInspection {
     pub started_at: Option<DateTime<Utc>>,
 }
 
-fn result_str(r: AnswerResult) -> &'static str {
-    match r {
-        AnswerResult::Compliant => "compliant",
-        AnswerResult::NonCompliant => "nonCompliant",
-        AnswerResult::NotApplicable => "notApplicable",
-    }
-}
-
 impl Writer<'_> {
     pub fn insert_inspection(&mut self, new: &NewInspection) -> Result<Inspection> {
         Inspection::check_officers(&new.inspectors).map_err(|e| StoreError::Refused(e.to_string()))?;
         crate::enterprises::enterprise(&self.tx, new.enterprise_id)?;
-        let notes = validate::text("notes", &new.notes, 20_000)?.unwrap_or_default();
+        let notes = validate::multiline_text("notes", &new.notes, 20_000)?.unwrap_or_default();
         let accompanying = match &new.accompanying_person {
             Some(p) => validate::text("accompanyingPerson", p, 40)?,
             None => None,
@@ -89,7 +81,7 @@ impl Writer<'_> {
             Some(_) => return Err(StoreError::Refused("a finished inspection cannot be changed".into())),
         }
         let note = match &answer.note {
-            Some(n) => validate::text("note", n, 2_000)?,
+            Some(n) => validate::multiline_text("note", n, 2_000)?,
             None => None,
         };
         let rev = self.tick();
@@ -97,7 +89,7 @@ impl Writer<'_> {
         self.tx.execute(
             "INSERT INTO answer (inspection_id, item_code, result, note, photos, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (inspection_id, item_code) DO UPDATE SET result = excluded.result, note = excluded.note, photos = excluded.photos, rev = excluded.rev",
-            (answer.inspection_id.to_string(), &answer.item_code, result_str(answer.result), &note, photos, rev.to_string()),
+            (answer.inspection_id.to_string(), &answer.item_code, answer.result.as_str(), &note, photos, rev.to_string()),
         )?;
         let key = format!("{}/{}", answer.inspection_id, answer.item_code);
         self.record("answer", &key, "put", rev, answer, true)
@@ -127,7 +119,7 @@ impl Store {
             accompanying_person: row.3,
             started_at: parse_time(&row.4)?,
             finished_at: row.5.as_deref().map(parse_time).transpose()?,
-            status: if row.6 == "draft" { InspectionStatus::Draft } else { InspectionStatus::Finished },
+            status: InspectionStatus::parse(&row.6).ok_or_else(|| StoreError::Corrupt(format!("inspection {id}: status {}", row.6)))?,
             notes: row.7,
         })
     }
@@ -138,11 +130,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (item_code, result, note, photos) = row?;
-            let result = match result.as_str() {
-                "compliant" => AnswerResult::Compliant,
-                "nonCompliant" => AnswerResult::NonCompliant,
-                _ => AnswerResult::NotApplicable,
-            };
+            let result = AnswerResult::parse(&result).ok_or_else(|| StoreError::Corrupt(format!("answer {item_code}: result {result}")))?;
             let photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(Answer { inspection_id: inspection, item_code, result, note, photos });
         }

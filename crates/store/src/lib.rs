@@ -128,7 +128,7 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
     }
 
-    /// SQLite's full integrity check plus the audit chain.
+    /// SQLite's full integrity check (the audit chain has `verify_audit_chain`).
     pub fn integrity_check(&self) -> Result<()> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
         let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;

@@ -30,7 +30,7 @@ CREATE TABLE sector (
 CREATE TABLE enterprise (
     id                    TEXT PRIMARY KEY,
     name                  TEXT NOT NULL,
-    credit_code           TEXT NOT NULL UNIQUE,
+    credit_code           TEXT NOT NULL,
     credit_code_confirmed INTEGER NOT NULL CHECK (credit_code_confirmed IN (0, 1)),
     address               TEXT NOT NULL,
     division_code         TEXT NOT NULL REFERENCES division (code),
@@ -45,6 +45,10 @@ CREATE TABLE enterprise (
     device_id             TEXT NOT NULL,
     rev                   TEXT NOT NULL
 );
+-- Unique among the bureau's own records; the demo set stays apart, so a real
+-- enterprise is never blocked by a fictional one holding the same code.
+CREATE UNIQUE INDEX enterprise_credit_code ON enterprise (credit_code) WHERE is_demo = 0;
+CREATE INDEX enterprise_by_code ON enterprise (credit_code, is_demo);
 CREATE INDEX enterprise_by_division ON enterprise (division_code, name);
 CREATE INDEX enterprise_by_name ON enterprise (name);
 

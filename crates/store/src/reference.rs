@@ -13,14 +13,6 @@ use crate::{parse_id, Store, Writer};
 
 const PROFILE_KEY: &str = "current_inspector";
 
-fn kind_str(k: DivisionKind) -> &'static str {
-    match k {
-        DivisionKind::Street => "street",
-        DivisionKind::Town => "town",
-        DivisionKind::Zone => "zone",
-    }
-}
-
 impl Writer<'_> {
     /// Replaces the division and sector lists' names and order; codes in use stay.
     pub fn put_reference(&mut self, divisions: &[Division], sectors: &[Sector]) -> Result<()> {
@@ -28,7 +20,7 @@ impl Writer<'_> {
             self.tx.execute(
                 "INSERT INTO division (code, name, kind, position) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, position = excluded.position",
-                (&d.code, &d.name, kind_str(d.kind), i as i64),
+                (&d.code, &d.name, d.kind.as_str(), i as i64),
             )?;
         }
         for (i, s) in sectors.iter().enumerate() {
@@ -38,7 +30,8 @@ impl Writer<'_> {
                 (&s.code, &s.name, i as i64),
             )?;
         }
-        Ok(())
+        let rev = self.tick();
+        self.record("reference", "divisions+sectors", "put", rev, &(divisions, sectors), false)
     }
 
     /// Adds an officer, or updates the one with the same certificate number.
@@ -66,6 +59,8 @@ impl Writer<'_> {
         // A changed certificate number is a different officer: keep the old one on file.
         let inspector = self.put_inspector(input)?;
         crate::set_setting(&self.tx, PROFILE_KEY, &inspector.id.to_string())?;
+        let rev = self.tick();
+        self.record("profile", &inspector.id.to_string(), "select", rev, &inspector.id, false)?;
         Ok(inspector)
     }
 }
@@ -83,11 +78,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (code, name, kind) = row?;
-            let kind = match kind.as_str() {
-                "street" => DivisionKind::Street,
-                "town" => DivisionKind::Town,
-                _ => DivisionKind::Zone,
-            };
+            let kind = DivisionKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("division {code}: kind {kind}")))?;
             out.push(Division { code, name, kind });
         }
         Ok(out)
@@ -111,10 +102,12 @@ impl Store {
     }
 
     pub fn inspector(&self, id: Id) -> Result<Inspector> {
-        self.inspectors()?
-            .into_iter()
-            .find(|i| i.id == id)
-            .ok_or(StoreError::NotFound { kind: "inspector", id: id.to_string() })
+        let row = self
+            .conn()
+            .query_row("SELECT name, cert_no, unit FROM inspector WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let (name, cert_no, unit) = row.ok_or(StoreError::NotFound { kind: "inspector", id: id.to_string() })?;
+        Ok(Inspector { id, name, cert_no, unit })
     }
 
     /// The officer who holds this device, if set.

@@ -55,6 +55,25 @@ fn first_start_loads_reference_and_demo_once() {
 }
 
 #[test]
+fn the_demo_set_stays_apart_and_can_be_removed() {
+    let (_dir, mut store) = seeded();
+    let demo = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].clone();
+    // A real enterprise with a demo record's code is not blocked by it.
+    let real = store.write(|w| w.insert_enterprise(&input("北京真实单位", &demo.credit_code), false)).unwrap();
+    assert!(!real.is_demo);
+    let used = store.search_enterprises(&EnterpriseQuery { limit: 2, offset: 5, ..Default::default() }).unwrap().items[0].id;
+    store
+        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: used, inspection_id: None, item_code: None, description: "演示隐患".into(), level: Level::General, deadline: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), found_at: None }))
+        .unwrap();
+    let removed = store.write(|w| w.remove_demo_enterprises()).unwrap();
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.enterprises, counts.demo_enterprises), (2, 1), "removed {removed}");
+    store.enterprise(used).unwrap();
+    assert_eq!(store.search_enterprises(&query(&demo.name)).unwrap().total, 0);
+    store.integrity_check().unwrap();
+}
+
+#[test]
 fn demo_spreads_over_every_division_and_sector() {
     let (_dir, store) = seeded();
     for d in store.divisions().unwrap() {
@@ -86,10 +105,7 @@ fn search_finds_any_part_of_name_code_or_address() {
 }
 
 fn valid_code(first16: &str) -> String {
-    let org = anjian_core::credit_code::organisation_check(&first16[8..16]).unwrap();
-    let s = format!("{first16}{org}");
-    let c = anjian_core::credit_code::check_character(&s).unwrap();
-    format!("{s}{c}")
+    anjian_core::credit_code::complete(first16).unwrap()
 }
 
 #[test]
@@ -254,11 +270,17 @@ fn issued_documents_never_change() {
     assert!(raw.execute("DELETE FROM document WHERE id = ?1", [doc.to_string()]).is_err());
     assert!(store.write(|w| w.void_document(doc, " ")).is_err());
     store.write(|w| w.void_document(doc, "单位名称录入错误")).unwrap();
+    let voided = store.document(doc).unwrap();
+    assert_eq!(voided.status, anjian_core::document::DocumentStatus::Voided);
+    assert_eq!(voided.number, Some(n1.clone()));
+    assert_eq!(voided.void_reason.as_deref(), Some("单位名称录入错误"));
     assert!(store.write(|w| w.void_document(doc, "再次作废")).is_err());
     let doc2 = store
         .write(|w| w.insert_document(&NewDocument { kind: DocumentKind::RectificationOrder, enterprise_id: ent, inspection_id: None, snapshot: serde_json::json!({}) }))
         .unwrap();
     assert_eq!(store.write(|w| w.issue_document(doc2, "门应急", &sha)).unwrap().seq, 2);
+    // Both kept: the voided one and its replacement.
+    assert_eq!(store.documents_of(ent).unwrap().len(), 2);
 }
 
 #[test]
@@ -275,6 +297,9 @@ fn attachments_are_stored_once_and_verified() {
     let path = dir.path().join("attachments").join(&a.sha256[..2]).join(&a.sha256);
     std::fs::write(&path, b"tampered").unwrap();
     assert!(matches!(store.attachment(&a.sha256), Err(StoreError::Corrupt(_))));
+    // Storing the same photo again repairs the damaged file.
+    store.write(|w| w.put_attachment(&photo, "image/jpeg")).unwrap();
+    assert_eq!(store.attachment(&a.sha256).unwrap().1, photo);
     assert!(matches!(store.attachment("../../etc/passwd"), Err(StoreError::NotFound { .. })));
 }
 
@@ -287,6 +312,12 @@ fn a_tampered_audit_chain_is_detected() {
     assert!(raw.execute("DELETE FROM audit_event WHERE seq = 2", []).is_err());
     raw.execute_batch("DROP TRIGGER audit_event_append_only_update; UPDATE audit_event SET action = 'tampered' WHERE seq = 2;").unwrap();
     assert_eq!(store.verify_audit_chain().unwrap().first_broken, Some(2));
+    raw.execute_batch("UPDATE audit_event SET action = 'insert' WHERE seq = 2;").unwrap();
+    assert_eq!(store.verify_audit_chain().unwrap().first_broken, None);
+    // Cutting events off the end is found too.
+    let events = store.verify_audit_chain().unwrap().events as i64;
+    raw.execute_batch(&format!("DROP TRIGGER audit_event_append_only_delete; DELETE FROM audit_event WHERE seq = {events};")).unwrap();
+    assert_eq!(store.verify_audit_chain().unwrap().first_broken, Some(events));
 }
 
 #[test]
@@ -309,4 +340,40 @@ fn a_file_that_is_not_a_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("anjian.db"), vec![0x42u8; 8192]).unwrap();
     assert!(Store::open(dir.path()).is_err());
+}
+
+#[test]
+fn search_matches_substrings_exactly() {
+    let (_dir, mut store) = seeded();
+    let mut a = input("北京门头沟测试甲厂", &valid_code("91110109MA0QUB01"));
+    a.address = "北京市门头沟区大峪街道A12号楼".into();
+    let mut b = input("北京门头沟测试乙厂", &valid_code("91110109MA0QUB02"));
+    b.address = "北京市门头沟区大峪街道村120号".into();
+    let (a, b) = store.write(|w| Ok((w.insert_enterprise(&a, false)?, w.insert_enterprise(&b, false)?))).unwrap();
+    let found = |q: &str| -> Vec<anjian_core::Id> { store.search_enterprises(&query(q)).unwrap().items.into_iter().map(|i| i.id).collect() };
+    // Digits from the middle of a word are found; a longer number is not a match.
+    assert!(found("12号").contains(&a.id));
+    assert!(!found("12号").contains(&b.id));
+    assert!(found("120").contains(&b.id));
+    assert!(found("a12").contains(&a.id));
+    // Every word must be there.
+    assert_eq!(found("测试甲厂 A12"), vec![a.id]);
+    assert!(found("测试甲厂 120").is_empty());
+}
+
+#[test]
+fn notes_keep_their_line_breaks_and_are_found_newest_first() {
+    let (_dir, mut store) = seeded();
+    let ids = officers(&mut store);
+    let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let at = |d: u32| Some(NaiveDate::from_ymd_opt(2025, 3, d).unwrap().and_hms_opt(2, 0, 0).unwrap().and_utc());
+    // Written out of time order, as a sync would bring them.
+    for (day, note) in [(20, "一、灭火器过期；\n二、通道堵塞"), (5, "灭火器压力不足"), (12, "灭火器\t未定期检查")] {
+        store
+            .write(|w| w.insert_inspection(&NewInspection { enterprise_id: ent, template_id: "crowded".into(), template_version: 1, inspectors: ids.clone(), accompanying_person: None, notes: note.into(), started_at: at(day) }))
+            .unwrap();
+    }
+    let hits = store.search_notes("灭火器", 2).unwrap();
+    assert_eq!(hits.iter().map(|h| &h.at[..10]).collect::<Vec<_>>(), vec!["2025-03-20", "2025-03-12"]);
+    assert!(hits[0].text.contains('\n'));
 }

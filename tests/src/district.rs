@@ -63,6 +63,8 @@ const FINDINGS: &[&str] = &[
     "特种作业人员未持证上岗", "安全生产责任制未落实到岗位", "应急预案未按规定演练", "隐患排查治理台账不全", "库存超过核定数量",
     "仓库防雷设施检测过期", "气瓶未直立固定", "员工未参加安全培训", "消防车通道被占用", "防火门处于常开状态",
 ];
+/// Appears in about one inspection note in 500.
+pub const RARE: &str = "另发现私设电焊作业点，未办理动火审批。";
 const ACTIONS: &[&str] = &["当场责令改正", "要求限期整改", "已拍照取证", "单位负责人签字确认", "下达责令限期整改指令书", "约定复查时间"];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "胡", "郭"];
 const GIVEN: &[&str] = &["磊", "娜", "伟", "芳", "强", "敏", "静", "军", "勇", "艳", "杰", "涛", "明", "超", "霞"];
@@ -142,7 +144,11 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
             for _ in chunk {
                 let a = rng.below(officers.len());
                 let b = (a + 1 + rng.below(officers.len() - 1)) % officers.len();
-                let notes = format!("{}{}", finding(&mut rng), if rng.below(2) == 0 { finding(&mut rng) } else { String::new() });
+                let mut notes = format!("{}{}", finding(&mut rng), if rng.below(2) == 0 { finding(&mut rng) } else { String::new() });
+                // A rare finding, so searches for uncommon terms are measured too.
+                if rng.below(500) == 0 {
+                    notes.push_str(RARE);
+                }
                 let i = w.insert_inspection(&NewInspection {
                     enterprise_id: *rng.pick(&out.enterprise_ids),
                     template_id: "general".into(),

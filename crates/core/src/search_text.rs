@@ -3,7 +3,8 @@
 //! three characters (trigram), so place names of one or two characters (石龙, 斋堂)
 //! would not be found. We index overlapping character pairs (and single characters
 //! in a column of their own); a query becomes a phrase of the same pairs, which finds
-//! any substring of one character or more.
+//! any substring of one character or more. Words of letters and digits are indexed
+//! with their suffixes, so a code or number typed from its middle is a token prefix.
 
 /// Han and other scripts written without spaces, indexed by character pairs.
 fn is_unspaced(c: char) -> bool {
@@ -51,13 +52,23 @@ fn runs(text: &str) -> Vec<Token> {
     out
 }
 
-/// The index form of a text: character pairs of Han runs, words as they are.
+/// Words longer than this are indexed whole only (no suffixes).
+const MAX_SUFFIXED_WORD: usize = 24;
+
+/// The index form of a text: character pairs of Han runs, words with their suffixes.
 /// A lone Han character between separators is kept as itself.
 pub fn pairs(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for t in runs(text) {
         match t {
-            Token::Word(w) => out.push(w),
+            Token::Word(w) => {
+                let chars: Vec<char> = w.chars().collect();
+                if chars.len() <= MAX_SUFFIXED_WORD {
+                    out.extend((0..chars.len()).map(|i| chars[i..].iter().collect::<String>()));
+                } else {
+                    out.push(w);
+                }
+            }
             Token::Han(h) if h.len() == 1 => out.push(h[0].to_string()),
             Token::Han(h) => out.extend(h.windows(2).map(|w| w.iter().collect())),
         }
@@ -119,6 +130,7 @@ mod tests {
     fn index_forms() {
         assert_eq!(pairs("石龙经济开发区"), "石龙 龙经 经济 济开 开发 发区");
         assert_eq!(pairs("3号楼 A座"), "3 号楼 a 座");
+        assert_eq!(pairs("A12号"), "a12 12 2 号");
         assert_eq!(singles("斋堂镇斋堂村"), "堂 斋 村 镇");
         assert_eq!(fts_query("石龙", PLAIN).as_deref(), Some("{pairs} : \"石龙\""));
         assert_eq!(fts_query("龙", PLAIN).as_deref(), Some("(singles : \"龙\" OR {pairs} : \"龙\")"));

@@ -226,21 +226,12 @@ impl Store {
                 params.push(word.to_lowercase());
                 verify.push(format!("instr({HAYSTACK}, ?{}) > 0", params.len()));
             }
-            let verify = verify.join(" AND ");
-            // Letters and digits typed from the middle of a word (a credit code, a house
-            // number) are not token prefixes: those queries also scan the table directly.
-            let scan = if t.chars().any(|c| c.is_ascii_alphanumeric()) {
-                format!("UNION ALL SELECT e.rowid, 0.0 FROM enterprise e WHERE {verify}")
-            } else {
-                String::new()
-            };
             // LIMIT -1 keeps the candidates a subquery of their own: flattened into the
             // join, bm25() would run outside its full-text scan.
-            from = format!(
-                "(SELECT rowid AS rid, bm25(enterprise_fts, 10.0, 2.0, 1.0) AS score FROM enterprise_fts WHERE enterprise_fts MATCH ?1 {scan} LIMIT -1) m
+            from = "(SELECT rowid AS rid, bm25(enterprise_fts, 10.0, 2.0, 1.0) AS score FROM enterprise_fts WHERE enterprise_fts MATCH ?1 LIMIT -1) m
                  JOIN enterprise e ON e.rowid = m.rid"
-            );
-            filters.push(verify);
+                .to_owned();
+            filters.push(verify.join(" AND "));
             rank = format!(
                 "min(m.score) - (CASE WHEN e.name = ?{whole} THEN 100 WHEN instr(e.credit_code, upper(?{whole})) = 1 THEN 80
                                       WHEN instr(e.name, ?{whole}) = 1 THEN 50 ELSE 0 END)"

@@ -108,6 +108,12 @@ pub struct Generated {
 pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u64) -> Result<Generated, StoreError> {
     let mut rng = Rng::new(seed);
     let mut out = Generated::default();
+    let refused = store.load_templates(anjian_api::CHECKLISTS)?;
+    if let Some(p) = refused.first() {
+        return Err(StoreError::Seed(format!("{}: {}", p.file, p.problem)));
+    }
+    let templates = store.templates(None)?;
+    let mut sector_of = Vec::new();
     let officers = store.write(|w| {
         (0..20)
             .map(|i| w.put_inspector(&InspectorInput { name: format!("执法员{i:02}"), cert_no: format!("110109{i:05}"), unit: "门头沟区应急管理局".into() }).map(|o| o.id))
@@ -133,6 +139,7 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
                 status: Status::Operating,
             };
             out.enterprise_ids.push(w.insert_enterprise(&input, false)?.id);
+            sector_of.push(sector);
         }
         Ok(())
     })?;
@@ -149,10 +156,12 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
                 if rng.below(500) == 0 {
                     notes.push_str(RARE);
                 }
+                let k = rng.below(out.enterprise_ids.len());
+                let template = templates.iter().find(|t| t.sector == sector_of[k]).unwrap_or(&templates[0]);
                 let i = w.insert_inspection(&NewInspection {
-                    enterprise_id: *rng.pick(&out.enterprise_ids),
-                    template_id: "general".into(),
-                    template_version: 1,
+                    enterprise_id: out.enterprise_ids[k],
+                    template_id: template.id.clone(),
+                    template_version: template.version,
                     inspectors: vec![officers[a], officers[b]],
                     accompanying_person: Some(person(&mut rng)),
                     notes,

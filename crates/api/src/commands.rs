@@ -12,16 +12,16 @@ use serde_json::{json, Value};
 
 use crate::{ApiError, App};
 
-fn args<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+pub(crate) fn args<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
     let v = if v.is_null() { json!({}) } else { v };
     serde_json::from_value(v).map_err(ApiError::bad_request)
 }
 
-fn to_json(v: impl Serialize) -> Result<Value, ApiError> {
+pub(crate) fn to_json(v: impl Serialize) -> Result<Value, ApiError> {
     serde_json::to_value(v).map_err(|e| ApiError::new("internal", format!("结果无法编码：{e}")))
 }
 
-fn id(s: &str) -> Result<Id, ApiError> {
+pub(crate) fn id(s: &str) -> Result<Id, ApiError> {
     s.parse().map_err(|_| ApiError::bad_request(format!("记录编号 {s:?} 无效")))
 }
 
@@ -41,7 +41,7 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
             let removed = app.store().write(|w| w.remove_demo_enterprises())?;
             Ok(json!({ "removed": removed }))
         }
-        _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
+        _ => crate::inspect::dispatch(app, name, a),
     }
 }
 

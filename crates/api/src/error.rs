@@ -3,7 +3,7 @@
 
 use anjian_core::credit_code::Problem;
 use anjian_core::validate::{FieldError, Rule};
-use anjian_store::StoreError;
+use anjian_store::{FinishError, StoreError};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -20,7 +20,8 @@ pub const CODES: &[&str] = &[
     "bad_request", "unknown_command", "not_found", "conflict", "refused", "required", "too_long", "invalid_value",
     "credit_code_length", "credit_code_chars", "credit_code_type", "credit_code_division", "credit_code_check",
     "credit_code_duplicate", "phone_invalid", "division_unknown", "sector_unknown", "sector_required",
-    "cert_no_invalid", "storage", "corrupt", "internal",
+    "cert_no_invalid", "storage", "corrupt", "internal", "incomplete", "signature_missing", "no_profile", "same_officer",
+    "template_unknown", "deadline_invalid", "attachment_invalid",
 ];
 
 impl ApiError {
@@ -48,6 +49,9 @@ fn label(field: &str) -> &'static str {
         "unit" => "所属单位",
         "description" => "隐患描述",
         "note" | "notes" => "说明",
+        "deducted" => "扣分",
+        "accompanyingPerson" => "陪同人员",
+        "prefix" => "文书编号前缀",
         "reason" => "原因",
         _ => "该项",
     }
@@ -86,7 +90,13 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Invalid(f) => f.into(),
+            StoreError::NotFound { kind: "checklist", .. } => ApiError::new("template_unknown", "找不到该检查表版本"),
             StoreError::NotFound { .. } => ApiError::new("not_found", "未找到该记录，可能已被删除"),
+            StoreError::Unfinished(FinishError::Incomplete(n)) => ApiError::new("incomplete", format!("还有{n}项未检查，请逐项选择“符合”“不符合”或“不适用”")),
+            StoreError::Unfinished(FinishError::SignatureMissing(role)) => ApiError::new(
+                "signature_missing",
+                format!("缺少{}的签名", match role { "officer1" => "第一名执法人员", "officer2" => "第二名执法人员", _ => "被检查单位现场负责人（或记录其拒绝签字）" }),
+            ),
             StoreError::Conflict { .. } => ApiError::new("conflict", "该记录已在别处被修改，请重新打开后再编辑"),
             StoreError::DuplicateCreditCode(code) => ApiError {
                 field: Some("creditCode"),

@@ -4,12 +4,15 @@
 
 mod commands;
 mod error;
+mod inspect;
+
+include!(concat!(env!("OUT_DIR"), "/checklists.rs"));
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use anjian_store::seed::{DemoSet, Reference};
-use anjian_store::Store;
+use anjian_store::{Store, TemplateProblem};
 
 pub use error::{ApiError, CODES};
 
@@ -28,6 +31,8 @@ pub struct Config {
 #[derive(Debug)]
 pub struct App {
     store: Mutex<Store>,
+    /// Bundled checklist files refused at start; their last good versions stay in use.
+    template_problems: Vec<TemplateProblem>,
 }
 
 impl App {
@@ -38,7 +43,11 @@ impl App {
         let reference = Reference::parse(DIVISIONS, SECTORS)?;
         let demo = if config.demo { Some(DemoSet::parse(DEMO)?) } else { None };
         store.seed(&reference, demo.as_ref())?;
-        Ok(App { store: Mutex::new(store) })
+        let template_problems = store.load_templates(CHECKLISTS)?;
+        for p in &template_problems {
+            eprintln!("anjian: checklist {} refused: {}", p.file, p.problem);
+        }
+        Ok(App { store: Mutex::new(store), template_problems })
     }
 
     pub fn data_dir(&self) -> PathBuf {

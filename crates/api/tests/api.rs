@@ -130,3 +130,68 @@ fn the_ui_knows_every_error_code() {
         assert!(ts.contains(&format!("{code}:")) || ts.contains(&format!("'{code}'")) || ts.contains(&format!("\"{code}\"")), "errors.ts lacks {code}");
     }
 }
+
+#[test]
+fn every_bundled_checklist_loads() {
+    let (_dir, app) = app();
+    assert_eq!(app.call("template_problems", json!({})).unwrap(), json!([]));
+    let templates = app.call("list_templates", json!({})).unwrap();
+    let sectors: std::collections::BTreeSet<&str> = templates.as_array().unwrap().iter().map(|t| t["sector"].as_str().unwrap()).collect();
+    assert_eq!(sectors.len(), 8, "{sectors:?}");
+    for t in templates.as_array().unwrap() {
+        assert!(t["itemCount"].as_u64().unwrap() >= 24, "{t}");
+    }
+    let construction = templates.as_array().unwrap().iter().find(|t| t["sector"] == "construction").unwrap();
+    assert_eq!(construction["scored"], true);
+}
+
+const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+#[test]
+fn a_whole_inspection_and_its_re_inspection() {
+    let (_dir, app) = app();
+    let ent = app.call("search_enterprises", json!({ "sector": "fireworks", "limit": 1 })).unwrap()["items"][0]["id"].clone();
+    let fireworks = app.call("list_templates", json!({ "sector": "fireworks" })).unwrap()[0].clone();
+    let start = json!({ "enterpriseId": ent, "templateId": fireworks["id"], "templateVersion": fireworks["version"], "colleagueId": "0190c2a5-8b1e-7c3d-9f00-000000000000", "accompanyingPerson": "店长 刘芳" });
+    assert_eq!(app.call("start_inspection", start.clone()).unwrap_err().code, "no_profile");
+    let me = app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } })).unwrap();
+    let _ = me;
+    let myself = app.call("list_inspectors", json!({})).unwrap()[0]["id"].clone();
+    let mut same = start.clone();
+    same["colleagueId"] = myself;
+    assert_eq!(app.call("start_inspection", same).unwrap_err().code, "same_officer");
+    let colleague = app.call("save_inspector", json!({ "inspector": { "name": "李娜", "certNo": "11010923002", "unit": "" } })).unwrap();
+    let mut ok = start.clone();
+    ok["colleagueId"] = colleague["id"].clone();
+    let view = app.call("start_inspection", ok).unwrap();
+    let inspection = view["inspection"]["id"].clone();
+    assert_eq!(view["officers"].as_array().unwrap().len(), 2);
+    let photo = app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap();
+    assert_eq!(app.call("add_attachment", json!({ "mime": "image/jpeg", "dataBase64": PNG })).unwrap_err().code, "attachment_invalid");
+    let items: Vec<Value> = view["template"]["sections"].as_array().unwrap().iter().flat_map(|s| s["items"].as_array().unwrap().clone()).collect();
+    let failed = items.iter().find(|i| !i["major"].is_null()).unwrap_or(&items[3]).clone();
+    for item in &items {
+        let result = if item["code"] == failed["code"] { "nonCompliant" } else { "compliant" };
+        let photos = if result == "nonCompliant" { json!([photo["sha256"]]) } else { json!([]) };
+        app.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": result, "note": "现场查看", "photos": photos })).unwrap();
+    }
+    let drafts = app.call("list_inspections", json!({ "status": "draft" })).unwrap();
+    assert_eq!(drafts[0]["answered"], drafts[0]["total"]);
+    let signature = app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap()["sha256"].clone();
+    let hazards = json!([{ "itemCode": failed["code"], "description": failed["requirement"], "level": "major", "deadline": "2099-12-31" }]);
+    let unsigned = json!({ "inspectionId": inspection, "hazards": hazards, "signatures": [{ "role": "officer1", "sha256": signature }] });
+    assert_eq!(app.call("finish_inspection", unsigned).unwrap_err().code, "signature_missing");
+    let signatures = json!([{ "role": "officer1", "sha256": signature }, { "role": "officer2", "sha256": signature }, { "role": "unit", "refused": true }]);
+    let past = json!({ "inspectionId": inspection, "hazards": [{ "description": "x", "level": "general", "deadline": "2001-01-01" }], "signatures": signatures });
+    assert_eq!(app.call("finish_inspection", past).unwrap_err().code, "deadline_invalid");
+    let done = app.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures })).unwrap();
+    assert_eq!(done["inspection"]["status"], "finished");
+    let hazard = done["hazards"][0]["id"].clone();
+    let ledger = app.call("hazard_ledger", json!({ "enterpriseId": ent, "status": "open" })).unwrap();
+    assert_eq!(ledger["counts"]["open"], 1);
+    assert_eq!(ledger["counts"]["major"], 1);
+    assert_eq!(app.call("review_hazard", json!({ "hazardId": hazard, "rectified": true, "note": "已整改", "photos": [photo["sha256"]] })).unwrap()["status"], "verified");
+    let history = app.call("hazard_history", json!({ "id": hazard })).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(app.call("get_attachment", json!({ "sha256": photo["sha256"] })).unwrap()["dataBase64"], PNG);
+}

@@ -120,6 +120,30 @@ pub enum TemplateError {
 
 pub const MIN_SECTOR_ITEMS: usize = 20;
 
+impl TemplateError {
+    /// A sentence for the bureau's administrator.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Syntax(e) => format!("文件格式错误：{e}"),
+            Self::BadId(id) => format!("检查表编号“{id}”只能由小写字母、数字和“-”组成"),
+            Self::UnknownSector(s) => format!("行业“{s}”不在行业列表中"),
+            Self::BadVersion => "版本号必须是1或更大的整数".to_owned(),
+            Self::Empty(what) => format!("{what} 为空"),
+            Self::BadItemCode(c) => format!("检查项编号“{c}”格式不对（应如 FW-12）"),
+            Self::DuplicateItem(c) => format!("检查项 {c} 重复"),
+            Self::NoRequirement(c) => format!("检查项 {c} 缺少检查内容"),
+            Self::NoBasis(c) => format!("检查项 {c} 缺少检查依据"),
+            Self::MajorWithoutStandard(c) => format!("检查项 {c} 标为重大事故隐患，但未写明判定标准及条款"),
+            Self::ScoreMismatch(c) => format!("检查项 {c} 的评分方式与检查表不一致"),
+            Self::ZeroScore(c) => format!("检查项 {c} 的满分为0"),
+            Self::SectionPoints(s) => format!("评分分项“{s}”缺少权重，或其检查项满分合计不是100分"),
+            Self::Weights(w) => format!("各评分分项权重合计为{w}，应为100"),
+            Self::NoGeneralSection => "缺少通用要求部分（责任制、培训、应急预案、隐患排查制度）".to_owned(),
+            Self::TooFewItems(n) => format!("行业检查项只有{n}项，至少需要{MIN_SECTOR_ITEMS}项"),
+        }
+    }
+}
+
 fn is_item_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let head_ok = parts.next().is_some_and(|h| (1..=4).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_uppercase()));

@@ -97,6 +97,9 @@ pub struct Answer {
     pub note: Option<String>,
     /// SHA-256 of each photo attachment.
     pub photos: Vec<String>,
+    /// Points deducted, for an item of a scored checklist.
+    #[serde(default)]
+    pub deducted: Option<u32>,
 }
 
 #[cfg(test)]

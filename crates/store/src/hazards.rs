@@ -60,12 +60,37 @@ impl Writer<'_> {
         Ok(h)
     }
 
-    /// Moves a hazard forward (rectified, verified). A move back is refused.
-    pub fn set_hazard_status(&mut self, id: Id, next: HazardStatus, note: Option<&str>) -> Result<HazardStatus> {
+    /// A re-inspection (复查) of one hazard: rectified closes it (verified); not
+    /// rectified leaves its status and keeps the finding, note and photos in its history.
+    pub fn review_hazard(&mut self, id: Id, rectified: bool, note: &str, photos: &[String]) -> Result<HazardStatus> {
+        for sha in photos {
+            let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+            if !known {
+                return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
+            }
+        }
+        let current = self.hazard_status(id)?;
+        let next = if rectified { HazardStatus::Verified } else { current };
+        if current == HazardStatus::Verified {
+            return Err(StoreError::Refused(format!("hazard {id} is already closed")));
+        }
+        self.move_hazard(id, next, Some(note), Some(if rectified { "rectified" } else { "notRectified" }), photos)
+    }
+
+    fn hazard_status(&self, id: Id) -> Result<HazardStatus> {
         let current: Option<String> =
             self.tx.query_row("SELECT status FROM hazard WHERE id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
         let current = current.ok_or_else(|| StoreError::NotFound { kind: "hazard", id: id.to_string() })?;
-        let current = HazardStatus::parse(&current).ok_or_else(|| StoreError::Corrupt(format!("bad hazard status {current}")))?;
+        HazardStatus::parse(&current).ok_or_else(|| StoreError::Corrupt(format!("bad hazard status {current}")))
+    }
+
+    /// Moves a hazard forward (rectified, verified). A move back is refused.
+    pub fn set_hazard_status(&mut self, id: Id, next: HazardStatus, note: Option<&str>) -> Result<HazardStatus> {
+        self.move_hazard(id, next, note, None, &[])
+    }
+
+    fn move_hazard(&mut self, id: Id, next: HazardStatus, note: Option<&str>, review: Option<&str>, photos: &[String]) -> Result<HazardStatus> {
+        let current = self.hazard_status(id)?;
         let next = current.advance(next).map_err(|e| StoreError::Refused(e.to_string()))?;
         let note = match note {
             Some(n) => validate::multiline_text("note", n, 2_000)?,
@@ -73,16 +98,19 @@ impl Writer<'_> {
         };
         let rev = self.tick();
         self.tx.execute("UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1", (id.to_string(), next.as_str(), rev.to_string()))?;
+        let photo_list = serde_json::to_string(photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.tx.execute(
-            "INSERT INTO hazard_event (hazard_id, at, status, note, rev) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (id.to_string(), self.now.to_rfc3339(), next.as_str(), &note, rev.to_string()),
+            "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            (id.to_string(), self.now.to_rfc3339(), next.as_str(), &note, rev.to_string(), review, photo_list),
         )?;
         #[derive(Serialize)]
         struct Change<'a> {
             status: HazardStatus,
             note: Option<&'a str>,
+            review: Option<&'a str>,
+            photos: &'a [String],
         }
-        self.record("hazard", &id.to_string(), "status", rev, &Change { status: next, note: note.as_deref() }, true)?;
+        self.record("hazard", &id.to_string(), "status", rev, &Change { status: next, note: note.as_deref(), review, photos }, true)?;
         Ok(next)
     }
 }
@@ -138,6 +166,9 @@ pub struct HazardEvent {
     pub at: String,
     pub status: HazardStatus,
     pub note: Option<String>,
+    /// "rectified" or "notRectified" for a re-inspection.
+    pub review: Option<String>,
+    pub photos: Vec<String>,
 }
 
 impl Store {
@@ -233,13 +264,16 @@ impl Store {
 
     /// Every status the hazard has had, oldest first.
     pub fn hazard_history(&self, id: Id) -> Result<Vec<HazardEvent>> {
-        let mut stmt = self.conn().prepare_cached("SELECT at, status, note FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?;
+        let mut stmt = self.conn().prepare_cached("SELECT at, status, note, review, photos FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (at, status, note) = row?;
+            let (at, status, note, review, photos) = row?;
             let status = HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?;
-            out.push(HazardEvent { at, status, note });
+            let photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(HazardEvent { at, status, note, review, photos });
         }
         Ok(out)
     }

@@ -1,7 +1,9 @@
 //! Inspections and their answers. Each answer is saved as it is given, so a draft
 //! survives the app being closed or killed.
 
+use anjian_core::checklist::AnswerKind;
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
+use anjian_core::validate::{FieldError, Rule};
 use anjian_core::{search_text, validate, Id};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -25,6 +27,7 @@ impl Writer<'_> {
     pub fn insert_inspection(&mut self, new: &NewInspection) -> Result<Inspection> {
         Inspection::check_officers(&new.inspectors).map_err(|e| StoreError::Refused(e.to_string()))?;
         crate::enterprises::enterprise(&self.tx, new.enterprise_id)?;
+        crate::templates::template(&self.tx, &new.template_id, new.template_version)?;
         let notes = validate::multiline_text("notes", &new.notes, 20_000)?.unwrap_or_default();
         let accompanying = match &new.accompanying_person {
             Some(p) => validate::text("accompanyingPerson", p, 40)?,
@@ -71,15 +74,17 @@ impl Writer<'_> {
 
     /// Records (or changes) one item's answer of a draft inspection.
     pub fn put_answer(&mut self, answer: &Answer) -> Result<()> {
-        let status: Option<String> = self
-            .tx
-            .query_row("SELECT status FROM inspection WHERE id = ?1", [answer.inspection_id.to_string()], |r| r.get(0))
-            .optional()?;
-        match status.as_deref() {
-            None => return Err(StoreError::NotFound { kind: "inspection", id: answer.inspection_id.to_string() }),
-            Some("draft") => {}
-            Some(_) => return Err(StoreError::Refused("a finished inspection cannot be changed".into())),
-        }
+        let template = self.draft_template(answer.inspection_id)?;
+        let item = template
+            .item(&answer.item_code)
+            .ok_or_else(|| StoreError::NotFound { kind: "checklist item", id: answer.item_code.clone() })?;
+        // A scored item records its deduction: none when it complies or does not apply.
+        let deducted = match (item.answer, answer.result, answer.deducted) {
+            (AnswerKind::Compliance, _, None) => None,
+            (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => None,
+            (AnswerKind::Score { max }, AnswerResult::NonCompliant, Some(d)) if (1..=max).contains(&d) => Some(d),
+            _ => return Err(StoreError::Invalid(FieldError::new("deducted", Rule::InvalidText))),
+        };
         let note = match &answer.note {
             Some(n) => validate::multiline_text("note", n, 2_000)?,
             None => None,
@@ -87,10 +92,17 @@ impl Writer<'_> {
         let rev = self.tick();
         let photos = serde_json::to_string(&answer.photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.tx.execute(
-            "INSERT INTO answer (inspection_id, item_code, result, note, photos, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (inspection_id, item_code) DO UPDATE SET result = excluded.result, note = excluded.note, photos = excluded.photos, rev = excluded.rev",
-            (answer.inspection_id.to_string(), &answer.item_code, answer.result.as_str(), &note, photos, rev.to_string()),
+            "INSERT INTO answer (inspection_id, item_code, result, note, photos, rev, deducted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (inspection_id, item_code) DO UPDATE SET result = excluded.result, note = excluded.note, photos = excluded.photos,
+                 rev = excluded.rev, deducted = excluded.deducted",
+            (answer.inspection_id.to_string(), &answer.item_code, answer.result.as_str(), &note, photos, rev.to_string(), deducted),
         )?;
+        for sha in &answer.photos {
+            let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+            if !known {
+                return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
+            }
+        }
         let key = format!("{}/{}", answer.inspection_id, answer.item_code);
         self.record("answer", &key, "put", rev, answer, true)
     }
@@ -125,14 +137,205 @@ impl Store {
     }
 
     pub fn answers(&self, inspection: Id) -> Result<Vec<Answer>> {
-        let mut stmt = self.conn().prepare_cached("SELECT item_code, result, note, photos FROM answer WHERE inspection_id = ?1 ORDER BY item_code")?;
-        let rows = stmt.query_map([inspection.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?)))?;
+        let mut stmt = self.conn().prepare_cached("SELECT item_code, result, note, photos, deducted FROM answer WHERE inspection_id = ?1 ORDER BY item_code")?;
+        let rows = stmt.query_map([inspection.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<u32>>(4)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (item_code, result, note, photos) = row?;
+            let (item_code, result, note, photos, deducted) = row?;
             let result = AnswerResult::parse(&result).ok_or_else(|| StoreError::Corrupt(format!("answer {item_code}: result {result}")))?;
             let photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(Answer { inspection_id: inspection, item_code, result, note, photos });
+            out.push(Answer { inspection_id: inspection, item_code, result, note, photos, deducted });
+        }
+        Ok(out)
+    }
+}
+
+/// Who signs at the end of an inspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SignatureRole {
+    Officer1,
+    Officer2,
+    Unit,
+}
+
+impl SignatureRole {
+    pub const ALL: [SignatureRole; 3] = [Self::Officer1, Self::Officer2, Self::Unit];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Officer1 => "officer1",
+            Self::Officer2 => "officer2",
+            Self::Unit => "unit",
+        }
+    }
+}
+
+/// A drawn signature (an attachment) or, for the unit's person only, a refusal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Signature {
+    pub role: SignatureRole,
+    pub sha256: Option<String>,
+    #[serde(default)]
+    pub refused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionSummary {
+    pub id: Id,
+    pub enterprise_id: Id,
+    pub enterprise_name: String,
+    pub template_title: String,
+    pub started_at: String,
+    pub status: InspectionStatus,
+    pub answered: u32,
+    pub total: u32,
+}
+
+/// Why an inspection cannot finish yet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FinishError {
+    #[error("{0} items are not answered")]
+    Incomplete(usize),
+    #[error("the signature of {0} is missing")]
+    SignatureMissing(&'static str),
+}
+
+impl Writer<'_> {
+    fn draft_template(&self, inspection: Id) -> Result<anjian_core::checklist::Template> {
+        let row: Option<(String, u32, String)> = self
+            .tx
+            .query_row("SELECT template_id, template_version, status FROM inspection WHERE id = ?1", [inspection.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (tid, version, status) = row.ok_or_else(|| StoreError::NotFound { kind: "inspection", id: inspection.to_string() })?;
+        if status != InspectionStatus::Draft.as_str() {
+            return Err(StoreError::Refused("a finished inspection cannot be changed".into()));
+        }
+        crate::templates::template(&self.tx, &tid, version)
+    }
+
+    pub fn set_inspection_notes(&mut self, inspection: Id, notes: &str) -> Result<()> {
+        self.draft_template(inspection)?;
+        let notes = validate::multiline_text("notes", notes, 20_000)?.unwrap_or_default();
+        let rev = self.tick();
+        self.tx.execute("UPDATE inspection SET notes = ?2, rev = ?3 WHERE id = ?1", (inspection.to_string(), &notes, rev.to_string()))?;
+        let rowid: i64 = self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [inspection.to_string()], |r| r.get(0))?;
+        self.tx.execute("DELETE FROM inspection_fts WHERE rowid = ?1", [rowid])?;
+        self.tx.execute(
+            "INSERT INTO inspection_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
+            (rowid, search_text::pairs(&notes), search_text::singles(&notes)),
+        )?;
+        self.record("inspection", &inspection.to_string(), "notes", rev, &notes, true)
+    }
+
+    /// Finishes a draft: every item answered, both officers signed and the unit's
+    /// person signed or refused; the hazards found are written with it.
+    pub fn finish_inspection(&mut self, inspection: Id, hazards: &[crate::NewHazard], signatures: &[Signature]) -> Result<Vec<anjian_core::hazard::Hazard>> {
+        let template = self.draft_template(inspection)?;
+        let answered: std::collections::HashSet<String> = {
+            let mut stmt = self.tx.prepare_cached("SELECT item_code FROM answer WHERE inspection_id = ?1")?;
+            let rows = stmt.query_map([inspection.to_string()], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let missing = template.items().filter(|i| !answered.contains(&i.code)).count();
+        if missing > 0 {
+            return Err(StoreError::Unfinished(FinishError::Incomplete(missing)));
+        }
+        for role in SignatureRole::ALL {
+            let s = signatures.iter().find(|s| s.role == role);
+            let ok = match s {
+                Some(s) if s.refused => role == SignatureRole::Unit && s.sha256.is_none(),
+                Some(s) => s.sha256.is_some(),
+                None => false,
+            };
+            if !ok {
+                return Err(StoreError::Unfinished(FinishError::SignatureMissing(role.as_str())));
+            }
+        }
+        let enterprise: String = self.tx.query_row("SELECT enterprise_id FROM inspection WHERE id = ?1", [inspection.to_string()], |r| r.get(0))?;
+        let enterprise = parse_id(&enterprise)?;
+        let mut written = Vec::new();
+        for h in hazards {
+            if h.enterprise_id != enterprise || h.inspection_id != Some(inspection) {
+                return Err(StoreError::Refused("a hazard of this inspection must name its enterprise and inspection".into()));
+            }
+            if let Some(code) = &h.item_code {
+                if template.item(code).is_none() {
+                    return Err(StoreError::NotFound { kind: "checklist item", id: code.clone() });
+                }
+            }
+            written.push(self.insert_hazard(h)?);
+        }
+        for s in signatures {
+            if let Some(sha) = &s.sha256 {
+                let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+                if !known {
+                    return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
+                }
+            }
+            self.tx.execute(
+                "INSERT INTO inspection_signature (inspection_id, role, sha256, refused) VALUES (?1, ?2, ?3, ?4)",
+                (inspection.to_string(), s.role.as_str(), &s.sha256, s.refused),
+            )?;
+        }
+        let rev = self.tick();
+        self.tx.execute(
+            "UPDATE inspection SET status = 'finished', finished_at = ?2, rev = ?3 WHERE id = ?1",
+            (inspection.to_string(), self.now.to_rfc3339(), rev.to_string()),
+        )?;
+        self.record("inspection", &inspection.to_string(), "finish", rev, &signatures, true)?;
+        Ok(written)
+    }
+}
+
+impl Store {
+    pub fn signatures(&self, inspection: Id) -> Result<Vec<Signature>> {
+        let mut stmt = self.conn().prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
+        let rows = stmt.query_map([inspection.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (role, sha256, refused) = row?;
+            let role = SignatureRole::ALL.into_iter().find(|r| r.as_str() == role).ok_or_else(|| StoreError::Corrupt(format!("signature role {role}")))?;
+            out.push(Signature { role, sha256, refused });
+        }
+        Ok(out)
+    }
+
+    /// Inspections, newest first, with how far each has come.
+    pub fn inspections(&self, status: Option<InspectionStatus>, enterprise: Option<Id>, limit: u32) -> Result<Vec<InspectionSummary>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT i.id, i.enterprise_id, e.name, t.title, i.started_at, i.status,
+                    (SELECT count(*) FROM answer a WHERE a.inspection_id = i.id), t.item_count
+             FROM inspection i JOIN enterprise e ON e.id = i.enterprise_id
+             JOIN checklist_template t ON t.id = i.template_id AND t.version = i.template_version
+             WHERE (?1 IS NULL OR i.status = ?1) AND (?2 IS NULL OR i.enterprise_id = ?2)
+             ORDER BY i.started_at DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map((status.map(InspectionStatus::as_str), enterprise.map(|e| e.to_string()), limit.clamp(1, 500)), |r| {
+            Ok((
+                r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, u32>(6)?, r.get::<_, u32>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, enterprise_id, enterprise_name, template_title, started_at, status, answered, total) = row?;
+            out.push(InspectionSummary {
+                id: parse_id(&id)?,
+                enterprise_id: parse_id(&enterprise_id)?,
+                enterprise_name,
+                template_title,
+                started_at,
+                status: InspectionStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("inspection {id}: status {status}")))?,
+                answered,
+                total,
+            });
         }
         Ok(out)
     }

@@ -16,6 +16,7 @@ mod migrations;
 mod reference;
 mod search;
 pub mod seed;
+mod templates;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,7 +33,8 @@ pub use documents::NewDocument;
 pub use enterprises::{EnterprisePage, EnterpriseQuery, EnterpriseSummary};
 pub use error::{Result, StoreError};
 pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};
-pub use inspections::NewInspection;
+pub use inspections::{FinishError, InspectionSummary, NewInspection, Signature, SignatureRole};
+pub use templates::{TemplateProblem, TemplateSummary};
 pub use search::NoteHit;
 
 const DB_FILE: &str = "anjian.db";

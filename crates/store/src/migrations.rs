@@ -213,6 +213,39 @@ BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER audit_event_append_only_delete BEFORE DELETE ON audit_event
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 "#,
+    // 2: checklists, scored answers, signatures, re-inspection.
+    r#"
+-- Every checklist version ever loaded; a version once stored never changes.
+CREATE TABLE checklist_template (
+    id         TEXT NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    sector     TEXT NOT NULL REFERENCES sector (code),
+    title      TEXT NOT NULL,
+    item_count INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    sha256     TEXT NOT NULL,
+    loaded_at  TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+) WITHOUT ROWID;
+
+ALTER TABLE answer ADD COLUMN deducted INTEGER CHECK (deducted IS NULL OR deducted >= 0);
+
+CREATE TABLE inspection_signature (
+    inspection_id TEXT NOT NULL REFERENCES inspection (id),
+    role          TEXT NOT NULL CHECK (role IN ('officer1', 'officer2', 'unit')),
+    sha256        TEXT REFERENCES attachment (sha256),
+    refused       INTEGER NOT NULL CHECK (refused IN (0, 1)),
+    CHECK ((sha256 IS NULL) = (refused = 1)),
+    -- Only the unit's person may refuse (the law lets the officers record it).
+    CHECK (refused = 0 OR role = 'unit'),
+    PRIMARY KEY (inspection_id, role)
+) WITHOUT ROWID;
+
+-- Re-inspection results and their photos in the hazard's history.
+ALTER TABLE hazard_event ADD COLUMN review TEXT CHECK (review IS NULL OR review IN ('rectified', 'notRectified'));
+ALTER TABLE hazard_event ADD COLUMN photos TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX hazard_by_inspection ON hazard (inspection_id);
+"#,
 ];
 
 pub fn known_version() -> i64 {

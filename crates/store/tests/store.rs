@@ -7,7 +7,7 @@ use anjian_core::inspection::{Answer, AnswerResult};
 use anjian_core::inspector::InspectorInput;
 use anjian_core::validate::Rule;
 use anjian_store::seed::{DemoSet, Reference};
-use anjian_store::{EnterpriseQuery, HazardFilter, NewDocument, NewHazard, NewInspection, Store, StoreError};
+use anjian_store::{EnterpriseQuery, FinishError, HazardFilter, NewDocument, NewHazard, NewInspection, Signature, SignatureRole, Store, StoreError};
 use chrono::NaiveDate;
 
 const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
@@ -19,7 +19,25 @@ fn seeded() -> (tempfile::TempDir, Store) {
     let mut store = Store::open(dir.path()).unwrap();
     let reference = Reference::parse(DIVISIONS, SECTORS).unwrap();
     store.seed(&reference, Some(&DemoSet::parse(DEMO).unwrap())).unwrap();
+    for sector in ["fireworks", "crowded"] {
+        assert_eq!(store.load_templates(&[("test.json", &template_json(sector))]).unwrap(), vec![]);
+    }
     (dir, store)
+}
+
+/// A small valid checklist of `sector`, id = sector, version 1: TY-01 and XX-01..XX-20.
+fn template_json(sector: &str) -> String {
+    let items: Vec<serde_json::Value> = (1..=20)
+        .map(|n| serde_json::json!({ "code": format!("XX-{n:02}"), "requirement": format!("要求{n}"), "basis": "《安全生产法》", "answer": { "kind": "compliance" } }))
+        .collect();
+    serde_json::json!({
+        "id": sector, "sector": sector, "version": 1, "title": "测试检查表",
+        "sections": [
+            { "title": "通用", "general": true, "items": [{ "code": "TY-01", "requirement": "责任制", "basis": "《安全生产法》第二十二条", "answer": { "kind": "compliance" } }] },
+            { "title": "行业", "items": items }
+        ]
+    })
+    .to_string()
 }
 
 fn input(name: &str, code: &str) -> EnterpriseInput {
@@ -218,12 +236,14 @@ fn inspections_hazards_and_the_ledger() {
         .write(|w| w.insert_inspection(&NewInspection { inspectors: ids.clone(), notes: "零售点仓储间堆放超量，未设置防静电设施".into(), ..one.clone() }))
         .unwrap();
     store
-        .write(|w| w.put_answer(&Answer { inspection_id: insp.id, item_code: "FW-01".into(), result: AnswerResult::NonCompliant, note: Some("超量".into()), photos: vec![] }))
+        .write(|w| w.put_answer(&Answer { inspection_id: insp.id, item_code: "XX-01".into(), result: AnswerResult::NonCompliant, note: Some("超量".into()), photos: vec![], deducted: None }))
         .unwrap();
+    let unknown_item = Answer { inspection_id: insp.id, item_code: "NO-01".into(), result: AnswerResult::Compliant, note: None, photos: vec![], deducted: None };
+    assert!(matches!(store.write(|w| w.put_answer(&unknown_item)), Err(StoreError::NotFound { .. })));
     assert_eq!(store.answers(insp.id).unwrap().len(), 1);
     let deadline = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
     let h = store
-        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("FW-01".into()), description: "库存超过核定数量".into(), level: Level::Major, deadline, found_at: None }))
+        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("XX-01".into()), description: "库存超过核定数量".into(), level: Level::Major, deadline, found_at: None }))
         .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
     let page = store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
@@ -376,4 +396,64 @@ fn notes_keep_their_line_breaks_and_are_found_newest_first() {
     let hits = store.search_notes("灭火器", 2).unwrap();
     assert_eq!(hits.iter().map(|h| &h.at[..10]).collect::<Vec<_>>(), vec!["2025-03-20", "2025-03-12"]);
     assert!(hits[0].text.contains('\n'));
+}
+
+#[test]
+fn checklists_keep_every_version_and_refuse_bad_files() {
+    let (_dir, mut store) = seeded();
+    let bad = template_json("fireworks").replace("\"version\":1", "\"version\":2").replace("XX-05", "XX-04");
+    let problems = store.load_templates(&[("fireworks-v2.json", &bad)]).unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].file, "fireworks-v2.json");
+    assert!(problems[0].problem.contains("XX-04"), "{}", problems[0].problem);
+    // The last good version stays in use.
+    assert_eq!(store.templates(Some("fireworks")).unwrap()[0].version, 1);
+    // A stored version never changes.
+    let changed = template_json("fireworks").replace("要求3", "要求三");
+    assert_eq!(store.load_templates(&[("x.json", &changed)]).unwrap().len(), 1);
+    let v2 = template_json("fireworks").replace("\"version\":1", "\"version\":2").replace("要求3", "要求三");
+    assert!(store.load_templates(&[("fireworks-v2.json", &v2)]).unwrap().is_empty());
+    assert_eq!(store.templates(Some("fireworks")).unwrap()[0].version, 2);
+    assert_eq!(store.template("fireworks", 1).unwrap().item("XX-03").unwrap().requirement, "要求3");
+}
+
+#[test]
+fn an_inspection_finishes_only_when_complete_and_signed() {
+    let (_dir, mut store) = seeded();
+    let ids = officers(&mut store);
+    let ent = store.search_enterprises(&EnterpriseQuery { sector: Some("crowded".into()), limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let insp = store
+        .write(|w| w.insert_inspection(&NewInspection { enterprise_id: ent, template_id: "crowded".into(), template_version: 1, inspectors: ids.clone(), accompanying_person: Some("张经理".into()), notes: String::new(), started_at: None }))
+        .unwrap();
+    let sign = store.write(|w| w.put_attachment(b"\x89PNG\r\n\x1a\nsignature", "image/png")).unwrap().sha256;
+    let signatures = vec![
+        Signature { role: SignatureRole::Officer1, sha256: Some(sign.clone()), refused: false },
+        Signature { role: SignatureRole::Officer2, sha256: Some(sign.clone()), refused: false },
+        Signature { role: SignatureRole::Unit, sha256: None, refused: true },
+    ];
+    let hazard = NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("XX-02".into()), description: "安全出口锁闭".into(), level: Level::Major, deadline: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(), found_at: None };
+    assert!(matches!(store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)), Err(StoreError::Unfinished(FinishError::Incomplete(21)))));
+    for code in std::iter::once("TY-01".to_owned()).chain((1..=20).map(|n| format!("XX-{n:02}"))) {
+        let result = if code == "XX-02" { AnswerResult::NonCompliant } else { AnswerResult::Compliant };
+        store.write(|w| w.put_answer(&Answer { inspection_id: insp.id, item_code: code.clone(), result, note: None, photos: vec![], deducted: None })).unwrap();
+    }
+    let officer_refusing = vec![signatures[0].clone(), Signature { role: SignatureRole::Officer2, sha256: None, refused: true }, signatures[2].clone()];
+    assert!(matches!(store.write(|w| w.finish_inspection(insp.id, &[], &officer_refusing)), Err(StoreError::Unfinished(FinishError::SignatureMissing("officer2")))));
+    let written = store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)).unwrap();
+    assert_eq!(written.len(), 1);
+    assert_eq!(store.signatures(insp.id).unwrap().len(), 3);
+    assert_eq!(store.inspection(insp.id).unwrap().status, anjian_core::inspection::InspectionStatus::Finished);
+    // Finished means fixed.
+    let late = Answer { inspection_id: insp.id, item_code: "XX-03".into(), result: AnswerResult::NonCompliant, note: None, photos: vec![], deducted: None };
+    assert!(matches!(store.write(|w| w.put_answer(&late)), Err(StoreError::Refused(_))));
+    // Re-inspection: not yet rectified keeps it open with the finding; then rectified closes it.
+    let h = written[0].id;
+    assert_eq!(store.write(|w| w.review_hazard(h, false, "仍锁闭", &[])).unwrap(), HazardStatus::Open);
+    assert_eq!(store.write(|w| w.review_hazard(h, true, "已拆除锁具", &[sign.clone()])).unwrap(), HazardStatus::Verified);
+    assert!(store.write(|w| w.review_hazard(h, true, "再次复查", &[])).is_err());
+    let history = store.hazard_history(h).unwrap();
+    assert_eq!(history.iter().map(|e| e.review.as_deref()).collect::<Vec<_>>(), vec![None, Some("notRectified"), Some("rectified")]);
+    assert_eq!(history[2].photos, vec![sign]);
+    let listed = store.inspections(None, Some(ent), 10).unwrap();
+    assert_eq!((listed[0].answered, listed[0].total), (21, 21));
 }

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test'
 import { validCreditCode, wrongCheckCharacter, randomDigits } from './creditCode'
 import { expect, test } from './fixtures'
-import { HAN, openList, rows, settled } from './helpers'
+import { HAN, createEnterpriseViaApi, openList, rows, settled } from './helpers'
 
 const codeInput = (page: Page) => page.getByLabel('统一社会信用代码')
 const codeCheck = (page: Page) => page.getByTestId('credit-code-check')
@@ -92,10 +92,11 @@ test('a wrong check character can be saved once the inspector confirms it', asyn
   await expect(page.getByText('校验位不符，已由检查人员核对营业执照确认')).toBeVisible()
 })
 
-test('a duplicate credit code is refused', async ({ page }) => {
-  await openList(page)
-  const existingCode = (await rows(page).first().getByText(/^[0-9A-Z]{18}$/).innerText()).trim()
-  await page.getByRole('link', { name: '新增单位' }).click()
+test('a duplicate credit code is refused', async ({ page, request, backend }) => {
+  // A real enterprise's code: demo units are a set apart and do not block real codes.
+  const existingCode = validCreditCode()
+  await createEnterpriseViaApi(request, backend.url, { name: `门头沟测试原有公司${randomDigits(6)}`, creditCode: existingCode })
+  await openNewForm(page)
   await fillNewEnterprise(page, `门头沟测试重复代码公司${randomDigits(6)}`)
   await codeInput(page).fill(existingCode)
   await saveButton(page).click()

@@ -120,3 +120,18 @@ test('opens an enterprise and shows all its fields in Chinese', async ({ page })
   await page.getByRole('link', { name: /返回单位列表/ }).click()
   await expect(rows(page).first()).toBeVisible()
 })
+
+test('the search box takes at most 100 characters; a longer search is refused in Chinese', async ({ page }) => {
+  // A longer search can still arrive by a link (?q=…); the backend refuses it with too_long.
+  await page.goto(`/#/enterprises?q=${encodeURIComponent('矿'.repeat(101))}`)
+  const search = page.getByLabel('搜索单位')
+  await expect(search).toHaveAttribute('maxlength', '100')
+  const error = page.getByTestId('status-error')
+  await expect(error).toContainText('内容过长')
+  await expect(error).toContainText('搜索内容不能超过100个字')
+
+  // Shortened, the search works again.
+  await search.fill('矿'.repeat(3))
+  await expect(error).toBeHidden()
+  await expect(page.getByTestId('result-count')).toBeVisible()
+})

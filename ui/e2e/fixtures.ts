@@ -58,29 +58,34 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-export const test = base.extend<object, { backend: Backend }>({
-  backend: [
-    async ({}, use) => {
-      if (!existsSync(backendBin)) {
-        throw new Error(`ui-backend not found at ${backendBin}: build it (cargo build -p …) or set ANJIAN_UI_BACKEND`)
-      }
-      if (!existsSync(join(distDir, 'index.html'))) {
-        throw new Error(`${distDir}/index.html missing: run "npm run build" first`)
-      }
-      const dataDir = await mkdtemp(join(tmpdir(), 'anjian-e2e-'))
-      const child = spawn(backendBin, ['--ui', distDir, '--data', dataDir, '--listen', '127.0.0.1:0'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      try {
-        const url = await waitForListening(child, 30_000)
-        await use({ url, dataDir })
-      } finally {
-        await stop(child)
-        await rm(dataDir, { recursive: true, force: true })
-      }
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
+/** Starts a backend on a fresh data directory for as long as `use` runs, then removes both. */
+async function runBackend(use: (backend: Backend) => Promise<void>): Promise<void> {
+  if (!existsSync(backendBin)) {
+    throw new Error(`ui-backend not found at ${backendBin}: build it (cargo build -p …) or set ANJIAN_UI_BACKEND`)
+  }
+  if (!existsSync(join(distDir, 'index.html'))) {
+    throw new Error(`${distDir}/index.html missing: run "npm run build" first`)
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'anjian-e2e-'))
+  const child = spawn(backendBin, ['--ui', distDir, '--data', dataDir, '--listen', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  try {
+    const url = await waitForListening(child, 30_000)
+    await use({ url, dataDir })
+  } finally {
+    await stop(child)
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+export const test = base.extend<{ ownBackend: Backend }, { backend: Backend }>({
+  // Shared by all tests of a worker (and the page's baseURL): tests add to its data but
+  // must not take away what others rely on, such as the 360 demo enterprises.
+  backend: [async ({}, use) => runBackend(use), { scope: 'worker', timeout: 60_000 }],
+  // A backend for one test alone, for tests that change data destructively (deleting the
+  // demo enterprises). Pages reach it only by its full URL: page.goto(`${ownBackend.url}/#/…`).
+  ownBackend: [async ({}, use) => runBackend(use), { timeout: 60_000 }],
   baseURL: async ({ backend }, use) => {
     await use(backend.url)
   },

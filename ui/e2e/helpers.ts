@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Page } from '@playwright/test'
 
 export const rows = (page: Page) => page.getByTestId('enterprise-row')
 
@@ -20,3 +20,31 @@ export async function settled(page: Page): Promise<void> {
 }
 
 export const HAN = /[\u4e00-\u9fff]/
+
+/** Creates a (non-demo) enterprise straight through the backend's HTTP API; returns it. */
+export async function createEnterpriseViaApi(
+  request: APIRequestContext,
+  backendUrl: string,
+  fields: { name: string; creditCode: string },
+): Promise<{ id: string; name: string; creditCode: string }> {
+  const call = async (name: string, args: object) => {
+    const response = await request.post(`${backendUrl}/api/call/${name}`, { data: args })
+    expect(response.ok(), `${name}: ${await response.text()}`).toBe(true)
+    return response.json()
+  }
+  const [division] = await call('list_divisions', {})
+  return call('create_enterprise', {
+    input: {
+      ...fields,
+      creditCodeConfirmed: false,
+      address: '北京市门头沟区测试路8号',
+      divisionCode: division.code,
+      sectors: ['dust'],
+      legalRepresentative: '',
+      safetyContact: '',
+      contactPhone: '',
+      supervisionClass: null,
+      status: 'operating',
+    },
+  })
+}

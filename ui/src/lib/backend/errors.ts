@@ -26,6 +26,13 @@ export const BACKEND_ERROR_CODES = [
   'storage',
   'corrupt',
   'internal',
+  'incomplete',
+  'signature_missing',
+  'no_profile',
+  'same_officer',
+  'template_unknown',
+  'deadline_invalid',
+  'attachment_invalid',
 ] as const
 
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number]
@@ -58,6 +65,13 @@ export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> 
   storage: '数据未能保存到本机（存储出错），请稍后重试；如反复出现，请联系技术支持。',
   corrupt: '本机数据文件已损坏，无法读取。请停止录入，并联系技术支持。',
   internal: '后台程序出错，操作未完成。请重试；如反复出现，请联系技术支持。',
+  incomplete: '检查尚未完成：还有检查项没有作答。',
+  signature_missing: '缺少签名，检查还不能完成。',
+  no_profile: '尚未填写本机检查人员信息。请先在“设置”中填写本人姓名和执法证号。',
+  same_officer: '现场检查须由两名执法人员进行，请选择另一名执法人员。',
+  template_unknown: '找不到所选的检查表版本，请重新选择检查表。',
+  deadline_invalid: '整改期限无效，请重新选择。',
+  attachment_invalid: '照片无法添加。',
   network: '无法连接后台服务，请确认本程序正在运行后重试。',
   bad_response: '后台返回了无法识别的数据，操作可能未完成。请刷新后检查。',
 }
@@ -93,8 +107,16 @@ export function toBackendError(value: unknown): BackendError {
   return new BackendError('internal', String(value))
 }
 
-/** Codes whose backend message names the limit or the field ("单位名称不能超过100个字"). */
-const WITH_REASON: ReadonlySet<string> = new Set(['too_long', 'invalid_value'])
+/** Codes whose backend message names the limit, the field or what exactly is missing
+ *  ("单位名称不能超过100个字", "还有3项未检查…", "缺少第一名执法人员的签名"). */
+const WITH_REASON: ReadonlySet<string> = new Set([
+  'too_long',
+  'invalid_value',
+  'incomplete',
+  'signature_missing',
+  'deadline_invalid',
+  'attachment_invalid',
+])
 /** Codes whose backend message helps technical support, not the inspector. */
 const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([
   'bad_request',

@@ -10,6 +10,7 @@ import type {
   EnterpriseInput,
   Id,
   Profile,
+  RemoveDemoResult,
   Rev,
   SearchArgs,
   SearchResult,
@@ -52,17 +53,5 @@ export const checkCreditCode = (code: string): Promise<CreditCodeCheck> =>
   current().call('check_credit_code', { code })
 export const getProfile = (): Promise<Profile | null> => current().call('get_profile', {})
 export const saveProfile = (profile: Profile): Promise<Profile> => current().call('save_profile', { profile })
-
-export const backend = {
-  appInfo,
-  listDivisions,
-  listSectors,
-  searchEnterprises,
-  getEnterprise,
-  createEnterprise,
-  updateEnterprise,
-  checkCreditCode,
-  getProfile,
-  saveProfile,
-}
-
+/** Deletes the demo enterprises that no inspection, hazard or document refers to. */
+export const removeDemo = (): Promise<RemoveDemoResult> => current().call('remove_demo', {})

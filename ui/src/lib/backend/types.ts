@@ -113,6 +113,11 @@ export interface Profile {
   unit: string | null
 }
 
+/** What remove_demo did: how many demo enterprises were deleted (those nothing refers to). */
+export interface RemoveDemoResult {
+  removed: number
+}
+
 /** The body of a failed call (HTTP 4xx/5xx, or the Tauri command's error). */
 export interface ErrorBody {
   code: string
@@ -134,6 +139,7 @@ export interface Commands {
   check_credit_code: { args: { code: string }; result: CreditCodeCheck }
   get_profile: { args: NoArgs; result: Profile | null }
   save_profile: { args: { profile: Profile }; result: Profile }
+  remove_demo: { args: NoArgs; result: RemoveDemoResult }
 }
 
 export type CommandName = keyof Commands

@@ -196,8 +196,8 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
     let division = store.divisions()?.into_iter().find(|d| d.code == enterprise.profile.division_code).map(|d| d.name).unwrap_or_default();
     let me = store.profile()?.map(|p| p.id);
     let officers: Vec<Value> = inspection.inspectors.iter().map(|o| store.inspector(*o).map(|i| inspector_json(&i, me))).collect::<Result<_, _>>()?;
-    let hazards = store.hazard_ledger(&HazardFilter { enterprise: Some(inspection.enterprise_id), limit: 500, ..Default::default() }, today())?;
-    let hazards: Vec<_> = hazards.items.into_iter().filter(|h| h.hazard.inspection_id == Some(inspection.id)).map(|h| h.hazard).collect();
+    let hazards = store.hazard_ledger(&HazardFilter { inspection: Some(inspection.id), limit: 500, ..Default::default() }, today())?;
+    let hazards: Vec<_> = hazards.items.into_iter().map(|h| h.hazard).collect();
     let total = template.items().count();
     Ok(json!({
         "inspection": inspection,
@@ -378,6 +378,7 @@ fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {
         division: a.division.filter(|d| !d.is_empty()),
         sector: a.sector.filter(|s| !s.is_empty()),
         enterprise: a.enterprise_id.as_deref().map(id).transpose()?,
+        inspection: None,
         found_from: date("foundFrom", a.found_from)?,
         found_to: date("foundTo", a.found_to)?,
         text: a.text,

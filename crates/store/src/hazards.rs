@@ -129,6 +129,7 @@ pub struct HazardFilter {
     pub division: Option<String>,
     pub sector: Option<String>,
     pub enterprise: Option<Id>,
+    pub inspection: Option<Id>,
     pub found_from: Option<NaiveDate>,
     pub found_to: Option<NaiveDate>,
     pub text: Option<String>,
@@ -200,6 +201,9 @@ impl Store {
         }
         if let Some(e) = filter.enterprise {
             push(&mut params, &mut clauses, "h.enterprise_id = ?", e.to_string());
+        }
+        if let Some(i) = filter.inspection {
+            push(&mut params, &mut clauses, "h.inspection_id = ?", i.to_string());
         }
         if let Some(d) = filter.found_from {
             push(&mut params, &mut clauses, "h.found_at >= ?", beijing_day_start(d));

@@ -1,0 +1,147 @@
+// A small W3C WebDriver client over fetch (Node 20, no packages) for the real app
+// window: tauri-driver in front of WebKitWebDriver, under Xvfb.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export async function waitFor(what, fn, timeoutMs = 30_000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Starts tauri-driver and the app (in a fresh data directory) and returns a session. */
+export async function startApp(app) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'anjian-window-'));
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, ANJIAN_DATA_DIR: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const failed = new Promise((_, reject) => driver.on('error', (e) => reject(new Error(`cannot start tauri-driver: ${e.message}`))));
+  failed.catch(() => {});
+  const base = `http://127.0.0.1:${port}`;
+  const raw = async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+    return json.value;
+  };
+  const stop = () => {
+    driver.kill('SIGTERM');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.race([failed, waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20_000)]);
+    const created = await raw('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } });
+    return new Session(raw, created.sessionId, stop);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+export class Session {
+  constructor(raw, id, stop) {
+    this.raw = raw;
+    this.s = `/session/${id}`;
+    this.stopDriver = stop;
+  }
+
+  async close() {
+    await this.raw('DELETE', this.s).catch(() => {});
+    this.stopDriver();
+  }
+
+  all(css) {
+    return this.raw('POST', `${this.s}/elements`, { using: 'css selector', value: css }).then((els) => els.map((e) => e[ELEMENT]));
+  }
+
+  /** The first element matching `css`, waiting for it to appear. */
+  one(css, timeoutMs = 30_000) {
+    return waitFor(css, async () => (await this.all(css))[0], timeoutMs);
+  }
+
+  /** The first element matching `css` whose text contains `text`. */
+  withText(css, text, timeoutMs = 30_000) {
+    return waitFor(`${css} “${text}”`, async () => {
+      for (const el of await this.all(css)) {
+        if ((await this.text(el)).includes(text)) return el;
+      }
+      return null;
+    }, timeoutMs);
+  }
+
+  text(el) {
+    return this.raw('GET', `${this.s}/element/${el}/text`);
+  }
+
+  attr(el, name) {
+    return this.raw('GET', `${this.s}/element/${el}/attribute/${name}`);
+  }
+
+  async click(el) {
+    await this.script('arguments[0].scrollIntoView({block: "center"})', [{ [ELEMENT]: el }]);
+    return this.raw('POST', `${this.s}/element/${el}/click`, {});
+  }
+
+  async type(el, text) {
+    await this.raw('POST', `${this.s}/element/${el}/clear`, {}).catch(() => {});
+    return this.raw('POST', `${this.s}/element/${el}/value`, { text });
+  }
+
+  script(body, args = []) {
+    return this.raw('POST', `${this.s}/execute/sync`, { script: body, args });
+  }
+
+  go(hash) {
+    return this.script(`location.hash = ${JSON.stringify(hash)}`);
+  }
+
+  /** Draws a zig-zag across an element with a pen-like pointer. */
+  async draw(el) {
+    await this.script('arguments[0].scrollIntoView({block: "center"})', [{ [ELEMENT]: el }]);
+    const origin = { [ELEMENT]: el };
+    const moves = [[-80, 10], [-50, -20], [-20, 20], [10, -15], [40, 15], [80, -5]];
+    const actions = [{ type: 'pointerMove', duration: 0, origin, x: moves[0][0], y: moves[0][1] }, { type: 'pointerDown', button: 0 }];
+    for (const [x, y] of moves.slice(1)) actions.push({ type: 'pointerMove', duration: 60, origin, x, y });
+    actions.push({ type: 'pointerUp', button: 0 });
+    await this.raw('POST', `${this.s}/actions`, { actions: [{ type: 'pointer', id: 'pen', parameters: { pointerType: 'mouse' }, actions }] });
+    return this.raw('DELETE', `${this.s}/actions`);
+  }
+
+  screenshot() {
+    return this.raw('GET', `${this.s}/screenshot`).then((b64) => Buffer.from(b64, 'base64'));
+  }
+}

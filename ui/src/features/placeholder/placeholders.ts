@@ -17,30 +17,6 @@ export interface PlaceholderInfo {
 
 export const PLACEHOLDERS: PlaceholderInfo[] = [
   {
-    path: '/inspections',
-    name: 'inspections',
-    title: '检查',
-    summary: '现场检查功能正在开发中，本版本还不能记录检查。',
-    planned: [
-      '按单位所属行业自动带出检查表，逐项标记“符合 / 不符合 / 不适用”',
-      '每项可填写说明、拍摄照片',
-      '记录两名检查人员和单位陪同人员',
-      '无网络时也能完整记录，数据保存在本机',
-    ],
-    meanwhile: '目前可以在“单位”页面查找、新增和修改被检查单位的资料。',
-  },
-  {
-    path: '/hazards',
-    name: 'hazards',
-    title: '隐患台账',
-    summary: '隐患台账功能正在开发中，本版本还没有隐患记录。',
-    planned: [
-      '由检查中不符合的项目生成隐患，区分一般隐患和重大隐患',
-      '设定整改期限，逾期自动提示',
-      '复查后销号，保留每次变更记录',
-    ],
-  },
-  {
     path: '/documents',
     name: 'documents',
     title: '文书',

@@ -70,6 +70,27 @@ describe('describeError', () => {
   })
 })
 
+describe('inspection errors, as a field inspector reads them', () => {
+  it('says how many items are still open, and which signature is missing', () => {
+    expect(describeError(new BackendError('incomplete', '还有3项未检查，请逐项选择“符合”“不符合”或“不适用”'))).toBe(
+      '检查表还没有逐项填完，检查不能完成。（还有3项未检查，请逐项选择“符合”“不符合”或“不适用”）',
+    )
+    expect(describeError(new BackendError('signature_missing', '缺少第一名执法人员的签名'))).toBe(
+      '签名不全，检查不能完成。（缺少第一名执法人员的签名）',
+    )
+  })
+
+  it('says where to go when the profile is missing, and why a second officer is needed', () => {
+    expect(describeError(new BackendError('no_profile', '请先在“设置”中填写本人姓名和执法证号'))).toContain('“设置”')
+    expect(describeError(new BackendError('same_officer', ''))).toContain('两名不同的执法人员')
+  })
+
+  it('keeps the reason a deadline or photo was refused', () => {
+    expect(describeError(new BackendError('deadline_invalid', '整改期限不能早于今天'))).toContain('不能早于今天')
+    expect(describeError(new BackendError('attachment_invalid', '只能添加 JPEG、PNG 或 WebP 格式的照片'))).toContain('JPEG')
+  })
+})
+
 describe('toBackendError', () => {
   it('keeps code, message and field of an error body', () => {
     const err = toBackendError({ code: 'required', message: 'name is required', field: 'name' })

@@ -1,5 +1,25 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { checkCreditCode, getEnterprise, removeDemo, saveProfile, setTransport, updateEnterprise } from './index'
+import {
+  addAttachment,
+  callCommand,
+  checkCreditCode,
+  finishInspection,
+  getAttachment,
+  getEnterprise,
+  getInspection,
+  getInspectionSettings,
+  listInspections,
+  listInspectors,
+  listTemplates,
+  putAnswer,
+  removeDemo,
+  saveInspector,
+  saveProfile,
+  setInspectionNotes,
+  setTransport,
+  startInspection,
+  updateEnterprise,
+} from './index'
 import type { Transport } from './types'
 
 afterEach(() => setTransport(undefined))
@@ -21,6 +41,43 @@ describe('backend functions', () => {
       ['check_credit_code', { code: '91110109' }],
       ['save_profile', { profile: { name: '张三', certNo: '11010900001', unit: '门头沟区应急管理局' } }],
       ['remove_demo', {}],
+    ])
+  })
+
+  it('call the inspection commands with the args of docs/api.md', async () => {
+    const call = vi.fn(async () => ({}) as never)
+    setTransport({ call } as unknown as Transport)
+
+    await listTemplates()
+    await listTemplates('fireworks')
+    await listInspectors()
+    await saveInspector({ name: '李娜', certNo: '11010923002', unit: '' })
+    await startInspection({ enterpriseId: 'e1', templateId: 'fireworks', templateVersion: 1, colleagueId: 'c1', accompanyingPerson: '张伟' })
+    await listInspections({ status: 'draft' })
+    await getInspection('i1')
+    await putAnswer({ inspectionId: 'i1', itemCode: 'TY-01', result: 'nonCompliant', note: '无记录', photos: ['ab'] })
+    await setInspectionNotes('i1', '检查情况')
+    await addAttachment('image/png', 'iVBORw0KGgo=')
+    await getAttachment('ab')
+    await finishInspection({ inspectionId: 'i1', hazards: [], signatures: [{ role: 'unit', refused: true }] })
+    await getInspectionSettings()
+    await callCommand('template_problems')
+
+    expect(call.mock.calls).toEqual([
+      ['list_templates', {}],
+      ['list_templates', { sector: 'fireworks' }],
+      ['list_inspectors', {}],
+      ['save_inspector', { inspector: { name: '李娜', certNo: '11010923002', unit: '' } }],
+      ['start_inspection', { enterpriseId: 'e1', templateId: 'fireworks', templateVersion: 1, colleagueId: 'c1', accompanyingPerson: '张伟' }],
+      ['list_inspections', { status: 'draft' }],
+      ['get_inspection', { id: 'i1' }],
+      ['put_answer', { inspectionId: 'i1', itemCode: 'TY-01', result: 'nonCompliant', note: '无记录', photos: ['ab'] }],
+      ['set_inspection_notes', { inspectionId: 'i1', notes: '检查情况' }],
+      ['add_attachment', { mime: 'image/png', dataBase64: 'iVBORw0KGgo=' }],
+      ['get_attachment', { sha256: 'ab' }],
+      ['finish_inspection', { inspectionId: 'i1', hazards: [], signatures: [{ role: 'unit', refused: true }] }],
+      ['get_settings', {}],
+      ['template_problems', {}],
     ])
   })
 

@@ -118,6 +118,218 @@ export interface RemoveDemoResult {
   removed: number
 }
 
+// ---- Checklists, inspectors, inspections (docs/api.md "Inspections, hazards, re-inspection") ----
+
+export interface TemplateSummary {
+  id: string
+  version: number
+  sector: string
+  title: string
+  scored: boolean
+  itemCount: number
+}
+
+/** How an item is answered: 符合/不符合/不适用, or (scored checklists, JGJ 59) points deducted up to max. */
+export type AnswerKind = { kind: 'compliance' } | { kind: 'score'; max: number }
+
+/** The 重大事故隐患判定标准 an item falls under, when failing it is a major hazard. */
+export interface MajorRef {
+  standard: string
+  clause: string
+}
+
+export interface TemplateItem {
+  code: string
+  requirement: string
+  basis: string
+  answer: AnswerKind
+  major: MajorRef | null
+  guarantee?: boolean
+}
+
+export interface TemplateSection {
+  title: string
+  general?: boolean
+  weight?: number | null
+  items: TemplateItem[]
+}
+
+export interface TemplateScoring {
+  /** e.g. "JGJ 59-2011 建筑施工安全检查标准" */
+  standard: string
+  /** Summary score from which the site is 合格 / 优良. */
+  pass: number
+  good: number
+  guaranteeMin: number
+}
+
+export interface Template {
+  id: string
+  sector: string
+  version: number
+  title: string
+  /** Present on scored checklists (construction, JGJ 59). */
+  scoring?: TemplateScoring | null
+  sections: TemplateSection[]
+}
+
+export interface Inspector {
+  id: Id
+  name: string
+  certNo: string
+  unit: string | null
+  isSelf: boolean
+}
+
+export interface InspectorInput {
+  name: string
+  certNo: string
+  unit: string
+}
+
+export type InspectionStatus = 'draft' | 'finished'
+
+export interface InspectionSummary {
+  id: Id
+  enterpriseId: Id
+  enterpriseName: string
+  templateTitle: string
+  startedAt: string
+  status: InspectionStatus
+  answered: number
+  total: number
+}
+
+export interface StartInspectionArgs {
+  enterpriseId: Id
+  templateId: string
+  templateVersion: number
+  colleagueId: Id
+  accompanyingPerson: string
+}
+
+export type AnswerResult = 'compliant' | 'nonCompliant' | 'notApplicable'
+
+export interface Answer {
+  itemCode: string
+  result: AnswerResult
+  note: string | null
+  photos: string[]
+  deducted: number | null
+}
+
+export interface PutAnswerArgs {
+  inspectionId: Id
+  itemCode: string
+  result: AnswerResult
+  note?: string
+  /** sha256 of attachments (add_attachment). */
+  photos: string[]
+  /** Points deducted (scored checklists, result nonCompliant). */
+  deducted?: number
+}
+
+export interface Progress {
+  answered: number
+  total: number
+}
+
+export type Grade = 'good' | 'pass' | 'fail'
+
+export interface ScoreSheet {
+  /** Out of 100; null when the whole section does not apply. */
+  sections: { title: string; score: number | null }[]
+  total: number
+  grade: Grade
+}
+
+export interface PutAnswerResult {
+  progress: Progress
+  score: ScoreSheet | null
+}
+
+export type HazardLevel = 'general' | 'major'
+export type HazardStatus = 'open' | 'rectified' | 'verified'
+
+export interface Hazard {
+  id: Id
+  enterpriseId: Id
+  inspectionId: Id
+  itemCode: string | null
+  description: string
+  level: HazardLevel
+  /** YYYY-MM-DD */
+  deadline: string
+  status: HazardStatus
+  foundAt: string
+}
+
+export interface HazardInput {
+  itemCode?: string
+  description: string
+  level: HazardLevel
+  /** YYYY-MM-DD */
+  deadline: string
+}
+
+export type SignatureRole = 'officer1' | 'officer2' | 'unit'
+
+export interface SignatureInput {
+  role: SignatureRole
+  sha256?: string
+  refused?: boolean
+}
+
+export interface Signature {
+  role: SignatureRole
+  sha256: string | null
+  refused: boolean
+}
+
+export interface Inspection {
+  id: Id
+  enterpriseId: Id
+  templateId: string
+  templateVersion: number
+  accompanyingPerson: string
+  startedAt: string
+  finishedAt: string | null
+  status: InspectionStatus
+  notes: string | null
+}
+
+export interface InspectionView {
+  inspection: Inspection
+  enterprise: { id: Id; name: string; address: string; creditCode: string; divisionName: string }
+  /** [first officer (this machine's inspector), colleague] */
+  officers: Inspector[]
+  template: Template
+  answers: Answer[]
+  hazards: Hazard[]
+  signatures: Signature[]
+  progress: Progress
+  score: ScoreSheet | null
+}
+
+export type AttachmentMime = 'image/jpeg' | 'image/png' | 'image/webp'
+
+export interface AttachmentRef {
+  sha256: string
+  mime: string
+  size: number
+}
+
+export interface AttachmentData {
+  mime: string
+  dataBase64: string
+}
+
+export interface FinishInspectionArgs {
+  inspectionId: Id
+  hazards: HazardInput[]
+  signatures: SignatureInput[]
+}
+
 /** The body of a failed call (HTTP 4xx/5xx, or the Tauri command's error). */
 export interface ErrorBody {
   code: string
@@ -140,6 +352,22 @@ export interface Commands {
   get_profile: { args: NoArgs; result: Profile | null }
   save_profile: { args: { profile: Profile }; result: Profile }
   remove_demo: { args: NoArgs; result: RemoveDemoResult }
+  list_templates: { args: { sector?: string }; result: TemplateSummary[] }
+  get_template: { args: { id: string; version: number }; result: Template }
+  list_inspectors: { args: NoArgs; result: Inspector[] }
+  save_inspector: { args: { inspector: InspectorInput }; result: Inspector }
+  start_inspection: { args: StartInspectionArgs; result: InspectionView }
+  list_inspections: { args: { status?: InspectionStatus; enterpriseId?: Id }; result: InspectionSummary[] }
+  get_inspection: { args: { id: Id }; result: InspectionView }
+  put_answer: { args: PutAnswerArgs; result: PutAnswerResult }
+  set_inspection_notes: { args: { inspectionId: Id; notes: string }; result: Record<string, never> }
+  add_attachment: { args: { mime: AttachmentMime; dataBase64: string }; result: AttachmentRef }
+  get_attachment: { args: { sha256: string }; result: AttachmentData }
+  finish_inspection: { args: FinishInspectionArgs; result: InspectionView }
+  // The hazard ledger, re-inspection and settings commands (get_settings, save_settings,
+  // template_problems, hazard_ledger, hazard_history, review_hazard) are typed in
+  // ledgerTypes.ts, which may add them here by module augmentation
+  // (`declare module './types' { interface Commands { … } }`), or called with callCommand().
 }
 
 export type CommandName = keyof Commands

@@ -1,0 +1,254 @@
+// 隐患台账 and 复查 against the real backend. The state (two officers, two finished
+// inspections of 餐饮燃气 demo units with three hazards) is made through the HTTP API,
+// on a backend of this test's own (ownBackend), so the counts are exactly ours.
+
+import type { APIRequestContext, Page } from '@playwright/test'
+import { expect, screenshotPath, test } from './fixtures'
+
+/** A 1×1 PNG: the signatures and the review photo. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+)
+
+type Call = <T = any>(name: string, args?: object) => Promise<T>
+
+function api(request: APIRequestContext, url: string): Call {
+  return async (name, args = {}) => {
+    const response = await request.post(`${url}/api/call/${name}`, { data: args })
+    expect(response.ok(), `${name}: ${await response.text()}`).toBe(true)
+    return response.json()
+  }
+}
+
+/** A Beijing calendar day, `offset` days from today. */
+function beijingDay(offset: number): string {
+  return new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10)
+}
+
+interface NewHazard {
+  description: string
+  level: 'general' | 'major'
+  deadline: string
+}
+
+/** A finished inspection of the 餐饮燃气 checklist: one nonCompliant item per hazard, the rest compliant. */
+async function inspect(call: Call, enterpriseId: string, colleagueId: string, hazards: NewHazard[]) {
+  const [template] = await call<{ id: string; version: number }[]>('list_templates', { sector: 'gas' })
+  expect(template, 'the 餐饮燃气 checklist').toBeTruthy()
+  const view = await call('start_inspection', {
+    enterpriseId,
+    templateId: template!.id,
+    templateVersion: template!.version,
+    colleagueId,
+    accompanyingPerson: '店长 赵敏',
+  })
+  const codes: string[] = view.template.sections.flatMap((s: { items: { code: string }[] }) => s.items.map((i) => i.code))
+  expect(codes.length).toBeGreaterThan(hazards.length)
+  for (const [i, itemCode] of codes.entries()) {
+    const bad = i < hazards.length
+    await call('put_answer', {
+      inspectionId: view.inspection.id,
+      itemCode,
+      result: bad ? 'nonCompliant' : 'compliant',
+      ...(bad ? { note: hazards[i]!.description } : {}),
+      photos: [],
+    })
+  }
+  const { sha256 } = await call('add_attachment', { mime: 'image/png', dataBase64: PNG.toString('base64') })
+  await call('finish_inspection', {
+    inspectionId: view.inspection.id,
+    hazards: hazards.map((h, i) => ({ itemCode: codes[i], ...h })),
+    signatures: [
+      { role: 'officer1', sha256 },
+      { role: 'officer2', sha256 },
+      { role: 'unit', sha256 },
+    ],
+  })
+}
+
+const GENERAL = '燃气管道使用胶管连接，长度超过2米且穿越墙体'
+const MAJOR = '使用燃气的餐饮场所未安装可燃气体报警装置'
+const OTHER = '灭火器压力不足，未定期检查'
+
+const tile = (page: Page, key: string) => page.getByTestId(`tile-${key}`).getByTestId('tile-count')
+const rows = (page: Page) => page.getByTestId('hazard-row')
+
+test('the ledger counts and filters the hazards; 复查 closes one and records the other', async ({
+  page,
+  request,
+  ownBackend,
+}) => {
+  test.setTimeout(120_000)
+  const call = api(request, ownBackend.url)
+  await call('save_profile', { profile: { name: '王磊', certNo: '11010923001', unit: '门头沟区应急管理局执法监察大队' } })
+  await call('save_inspector', { inspector: { name: '李强', certNo: '11010923002', unit: '门头沟区应急管理局执法监察大队' } })
+  const colleague = (await call<{ id: string; isSelf: boolean }[]>('list_inspectors')).find((i) => !i.isSelf)!
+  const { items } = await call<{ items: { id: string; name: string }[] }>('search_enterprises', { sector: 'gas', limit: 2 })
+  const [unitA, unitB] = items
+  expect(unitA && unitB, 'two 餐饮燃气 demo units').toBeTruthy()
+
+  await inspect(call, unitA!.id, colleague.id, [
+    { description: GENERAL, level: 'general', deadline: beijingDay(30) },
+    { description: MAJOR, level: 'major', deadline: beijingDay(1) },
+  ])
+  await inspect(call, unitB!.id, colleague.id, [{ description: OTHER, level: 'general', deadline: beijingDay(15) }])
+
+  // ---- the ledger: counts, then filters ----
+  await page.goto(`${ownBackend.url}/#/hazards`)
+  await expect(page.getByRole('heading', { level: 1, name: '隐患台账' })).toBeVisible()
+  await expect(tile(page, 'all')).toHaveText('3')
+  await expect(tile(page, 'open')).toHaveText('3')
+  await expect(tile(page, 'overdue')).toHaveText('0')
+  await expect(tile(page, 'rectified')).toHaveText('0')
+  await expect(tile(page, 'verified')).toHaveText('0')
+  await expect(tile(page, 'major')).toHaveText('1')
+  await expect(rows(page)).toHaveCount(3)
+  // Newest first: unit B's inspection was finished last.
+  await expect(rows(page).first()).toContainText(OTHER)
+  const majorRow = rows(page).filter({ hasText: MAJOR })
+  await expect(majorRow.getByTestId('hazard-level')).toHaveText('重大隐患')
+  await expect(majorRow.getByTestId('hazard-status')).toHaveText('未整改')
+  await expect(majorRow).toContainText(unitA!.name)
+  await page.screenshot({ path: screenshotPath('ledger-1280.png'), fullPage: true })
+
+  // The 重大 tile filters, and the filter is in the URL; the tiles keep counting the whole scope.
+  await page.getByTestId('tile-major').click()
+  await expect(page.getByTestId('tile-major')).toHaveAttribute('aria-pressed', 'true')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(rows(page).first()).toContainText(MAJOR)
+  await expect(page).toHaveURL(/level=major/)
+  await expect(page.getByTestId('ledger-count')).toContainText('符合条件的隐患共 1 条')
+  await expect(tile(page, 'all')).toHaveText('3')
+  await expect(page.getByLabel('隐患级别')).toHaveValue('major')
+
+  // Reloading keeps the filter.
+  await page.reload()
+  await expect(rows(page)).toHaveCount(1)
+  await expect(page.getByLabel('隐患级别')).toHaveValue('major')
+
+  await page.getByTestId('tile-all').click()
+  await expect(rows(page)).toHaveCount(3)
+  await expect(page).not.toHaveURL(/level=/)
+
+  // By enterprise: search, pick.
+  await page.getByLabel('单位', { exact: true }).fill(unitA!.name)
+  await page.getByTestId('enterprise-option').filter({ hasText: unitA!.name }).first().click()
+  await expect(page.getByTestId('enterprise-chosen')).toContainText(unitA!.name)
+  await expect(rows(page)).toHaveCount(2)
+  await expect(page).toHaveURL(new RegExp(`enterprise=${unitA!.id}`))
+  await expect(tile(page, 'all')).toHaveText('2')
+  await expect(rows(page).filter({ hasText: OTHER })).toHaveCount(0)
+
+  // Text in the descriptions (debounced typing).
+  await page.getByLabel('搜索隐患描述').fill('报警装置')
+  await expect(rows(page)).toHaveCount(1)
+  await expect(rows(page).first()).toContainText(MAJOR)
+  await expect(page).toHaveURL(/q=/)
+
+  // The narrow layout (tablet upright).
+  await page.setViewportSize({ width: 800, height: 1000 })
+  await page.getByLabel('搜索隐患描述').fill('')
+  await expect(rows(page)).toHaveCount(2)
+  await page.screenshot({ path: screenshotPath('ledger-800.png'), fullPage: true })
+  await page.setViewportSize({ width: 1280, height: 860 })
+
+  // ---- one hazard: its facts and its history ----
+  await rows(page).filter({ hasText: MAJOR }).click()
+  await expect(page).toHaveURL(/#\/hazards\/[0-9a-f-]+/)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(MAJOR)
+  await expect(page.getByTestId('hazard-enterprise')).toHaveText(unitA!.name)
+  const history = page.getByTestId('hazard-history')
+  await expect(history.getByTestId('history-event')).toHaveCount(1)
+  await expect(history.getByTestId('history-event').first()).toContainText('检查发现，登记隐患')
+  await expect(page.getByRole('button', { name: '复查此隐患' })).toBeVisible()
+  await page.screenshot({ path: screenshotPath('hazard-detail-open.png'), fullPage: true })
+
+  // Back to the ledger as it was (the enterprise filter stays).
+  await page.getByRole('link', { name: '返回隐患台账' }).click()
+  await expect(page).toHaveURL(new RegExp(`enterprise=${unitA!.id}`))
+  await expect(rows(page)).toHaveCount(2)
+
+  // ---- 复查 from the enterprise page ----
+  await page.goto(`${ownBackend.url}/#/enterprises/${unitA!.id}`)
+  await expect(page.getByTestId('enterprise-hazard-tally')).toContainText('未销号隐患 2 条')
+  await page.getByRole('link', { name: '复查', exact: true }).click()
+  await expect(page).toHaveURL(new RegExp(`#/enterprises/${unitA!.id}/review`))
+  await expect(page.getByRole('heading', { level: 1, name: '复查' })).toBeVisible()
+  await expect(page.getByTestId('review-enterprise')).toHaveText(unitA!.name)
+  const cards = page.getByTestId('review-card')
+  await expect(cards).toHaveCount(2)
+  await expect(page.getByTestId('review-tally')).toContainText('待复查隐患 2 条')
+
+  // 已整改, with a photo.
+  const general = cards.filter({ hasText: GENERAL })
+  await general.getByRole('radio', { name: /已整改/ }).check()
+  await general.getByTestId('review-photo-input').setInputFiles({ name: '整改后.png', mimeType: 'image/png', buffer: PNG })
+  await expect(general.getByTestId('review-form').getByTestId('photo-thumb').locator('img')).toBeVisible()
+  await general.getByLabel('复查情况说明').fill('已改为金属软管，长度1.5米，未穿墙')
+  await page.screenshot({ path: screenshotPath('review-filled.png'), fullPage: true })
+  await general.getByRole('button', { name: '提交复查' }).click()
+  await expect(general.getByTestId('review-outcome')).toContainText('已复查销号')
+  await expect(general.getByTestId('hazard-status')).toHaveText('已复查销号')
+  await expect(general.getByTestId('review-form')).toHaveCount(0)
+  const generalHistory = general.getByTestId('history-event')
+  await expect(generalHistory).toHaveCount(2)
+  await expect(generalHistory.nth(1).getByTestId('review-result')).toHaveText('已整改')
+  await expect(generalHistory.nth(1).getByTestId('photo-thumb').locator('img')).toBeVisible()
+
+  // 未整改: a note is required.
+  const major = cards.filter({ hasText: MAJOR })
+  await major.getByRole('radio', { name: /未整改/ }).check()
+  await major.getByRole('button', { name: '提交复查' }).click()
+  await expect(major.getByTestId(/^error-review-.*-note$/)).toContainText('必须填写复查情况说明')
+  const note = '可燃气体报警装置仍未安装，单位称已订购，下周安装'
+  await major.getByLabel('复查情况说明').fill(note)
+  await major.getByRole('button', { name: '提交复查' }).click()
+  await expect(major.getByTestId('review-outcome')).toContainText('未整改')
+  await expect(major.getByTestId('hazard-status')).toHaveText('未整改')
+  const majorHistory = major.getByTestId('history-event')
+  await expect(majorHistory).toHaveCount(2)
+  await expect(majorHistory.nth(1).getByTestId('review-result')).toHaveText('未整改')
+  await expect(majorHistory.nth(1).getByTestId('history-note')).toHaveText(note)
+  await expect(page.getByTestId('review-tally')).toContainText('待复查隐患 1 条')
+  await expect(page.getByTestId('review-tally')).toContainText('本次已销号 1 条')
+  await page.screenshot({ path: screenshotPath('review-done.png'), fullPage: true })
+
+  // ---- the ledger afterwards ----
+  await page.goto(`${ownBackend.url}/#/hazards`)
+  await expect(tile(page, 'all')).toHaveText('3')
+  await expect(tile(page, 'open')).toHaveText('2')
+  await expect(tile(page, 'verified')).toHaveText('1')
+  await page.getByTestId('tile-verified').click()
+  await expect(rows(page)).toHaveCount(1)
+  await expect(rows(page).first()).toContainText(GENERAL)
+  await expect(rows(page).first().getByTestId('hazard-status')).toHaveText('已复查销号')
+
+  // The closed hazard: no 复查 action, the review with its photo in the history.
+  await rows(page).first().click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(GENERAL)
+  await expect(page.getByText('此隐患已复查销号，不再需要复查。')).toBeVisible()
+  await expect(page.getByRole('button', { name: '复查此隐患' })).toHaveCount(0)
+  await expect(page.getByTestId('history-event')).toHaveCount(2)
+  await expect(page.getByTestId('history-event').nth(1)).toContainText('复查：已整改，隐患销号')
+  await expect(page.getByTestId('history-event').nth(1).getByTestId('photo-thumb').locator('img')).toBeVisible()
+  await page.screenshot({ path: screenshotPath('hazard-detail-verified.png'), fullPage: true })
+
+  // The one still open: the finding is in its history, and it can be reviewed again.
+  await page.getByRole('link', { name: '返回隐患台账' }).click()
+  await page.getByTestId('tile-open').click()
+  await expect(rows(page)).toHaveCount(2)
+  await rows(page).filter({ hasText: MAJOR }).click()
+  await expect(page.getByTestId('hazard-status')).toHaveText('未整改')
+  await expect(page.getByTestId('history-note')).toHaveText(note)
+  await expect(page.getByRole('button', { name: '复查此隐患' })).toBeVisible()
+
+  // Reviewing it from here closes it too.
+  await page.getByRole('button', { name: '复查此隐患' }).click()
+  await page.getByRole('radio', { name: /已整改/ }).check()
+  await page.getByRole('button', { name: '提交复查' }).click()
+  await expect(page.getByTestId('review-outcome')).toContainText('已复查销号')
+  await expect(page.getByTestId('history-event')).toHaveCount(3)
+  await expect(page.getByRole('button', { name: '复查此隐患' })).toHaveCount(0)
+  expect((await call('hazard_ledger', { enterpriseId: unitA!.id })).counts).toMatchObject({ open: 0, verified: 2 })
+})

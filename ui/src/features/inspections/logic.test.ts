@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest'
+import type { Answer, Template } from '../../lib/backend'
+import {
+  addDays,
+  countResults,
+  deadlineFor,
+  deadlineProblem,
+  deductionProblem,
+  formatDate,
+  formatScore,
+  isIsoDate,
+  isTypingTarget,
+  keyAction,
+  proposeHazards,
+  resultLabel,
+  toHazardInputs,
+  todayInBeijing,
+  unansweredItems,
+} from './logic'
+
+const template: Template = {
+  id: 'fireworks',
+  sector: 'fireworks',
+  version: 1,
+  title: '烟花爆竹经营安全检查表',
+  sections: [
+    {
+      title: '一、通用要求',
+      general: true,
+      items: [
+        { code: 'TY-01', requirement: '建立安全生产责任制', basis: '《安全生产法》第二十二条', answer: { kind: 'compliance' }, major: { standard: '判定标准', clause: '第十三项' } },
+        { code: 'TY-02', requirement: '主要负责人经考核合格', basis: '第二十七条', answer: { kind: 'compliance' }, major: null },
+      ],
+    },
+    {
+      title: '二、零售场所',
+      items: [
+        { code: 'FW-01', requirement: '不得超量存放', basis: 'AQ 4128', answer: { kind: 'compliance' }, major: null },
+        { code: 'FW-02', requirement: '安全管理', basis: 'JGJ 59', answer: { kind: 'score', max: 10 }, major: null },
+      ],
+    },
+  ],
+}
+
+const answer = (itemCode: string, result: Answer['result'], note: string | null = null, deducted: number | null = null): Answer => ({
+  itemCode,
+  result,
+  note,
+  photos: [],
+  deducted,
+})
+
+const DAYS = { deadlineDaysGeneral: 30, deadlineDaysMajor: 90 }
+
+describe('dates', () => {
+  it('today is the date in Beijing (UTC+8), as the backend checks it', () => {
+    expect(todayInBeijing(new Date('2026-03-01T15:59:00Z'))).toBe('2026-03-01')
+    expect(todayInBeijing(new Date('2026-03-01T16:00:00Z'))).toBe('2026-03-02')
+  })
+
+  it('adds days across months, years and leap days', () => {
+    expect(addDays('2026-03-30', 3)).toBe('2026-04-02')
+    expect(addDays('2026-12-15', 30)).toBe('2027-01-14')
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29')
+    expect(addDays('2026-02-28', 1)).toBe('2026-03-01')
+    expect(() => addDays('soon', 1)).toThrow()
+  })
+
+  it('deadline by level uses the settings', () => {
+    expect(deadlineFor('general', '2026-03-01', DAYS)).toBe('2026-03-31')
+    expect(deadlineFor('major', '2026-03-01', DAYS)).toBe('2026-05-30')
+  })
+
+  it('checks a deadline', () => {
+    expect(deadlineProblem('', '2026-03-01')).toContain('请选择')
+    expect(deadlineProblem('2026-02-30', '2026-03-01')).toContain('不是有效日期')
+    expect(deadlineProblem('2026-02-28', '2026-03-01')).toContain('不能早于今天')
+    expect(deadlineProblem('2026-03-01', '2026-03-01')).toBeNull()
+    expect(isIsoDate('2026-13-01')).toBe(false)
+    expect(formatDate('2026-04-02')).toBe('2026年4月2日')
+  })
+})
+
+describe('counting answers', () => {
+  it('counts each result and the unanswered items', () => {
+    const answers = [answer('TY-01', 'compliant'), answer('TY-02', 'nonCompliant'), answer('FW-02', 'notApplicable')]
+    expect(countResults(template, answers)).toEqual({ compliant: 1, nonCompliant: 1, notApplicable: 1, unanswered: 1 })
+    expect(unansweredItems(template, answers).map((i) => i.code)).toEqual(['FW-01'])
+  })
+})
+
+describe('proposeHazards', () => {
+  it('proposes one hazard per 不符合 / 扣分 item, major when the item is, with the note and the deadline', () => {
+    const answers = [
+      answer('FW-02', 'nonCompliant', null, 4),
+      answer('TY-01', 'nonCompliant', '  责任制未考核 '),
+      answer('TY-02', 'compliant', '已核对证书'),
+      answer('FW-01', 'notApplicable'),
+    ]
+    const proposals = proposeHazards(template, answers, DAYS, '2026-03-01')
+    expect(proposals).toEqual([
+      {
+        key: 'item-TY-01',
+        itemCode: 'TY-01',
+        requirement: '建立安全生产责任制',
+        description: '建立安全生产责任制（责任制未考核）',
+        level: 'major',
+        deadline: '2026-05-30',
+      },
+      {
+        key: 'item-FW-02',
+        itemCode: 'FW-02',
+        requirement: '安全管理',
+        description: '安全管理',
+        level: 'general',
+        deadline: '2026-03-31',
+      },
+    ])
+  })
+
+  it('sends trimmed descriptions, and no itemCode for a free hazard', () => {
+    expect(
+      toHazardInputs([
+        { key: 'a', itemCode: 'TY-01', description: ' 甲 ', level: 'major', deadline: '2026-05-30' },
+        { key: 'b', description: '消防通道堵塞', level: 'general', deadline: '2026-03-31' },
+      ]),
+    ).toEqual([
+      { itemCode: 'TY-01', description: '甲', level: 'major', deadline: '2026-05-30' },
+      { description: '消防通道堵塞', level: 'general', deadline: '2026-03-31' },
+    ])
+  })
+})
+
+describe('keyboard', () => {
+  it('maps 1/2/3 to the results and arrows / j k to moving', () => {
+    expect(keyAction({ key: '1' })).toEqual({ kind: 'answer', result: 'compliant' })
+    expect(keyAction({ key: '2' })).toEqual({ kind: 'answer', result: 'nonCompliant' })
+    expect(keyAction({ key: '3' })).toEqual({ kind: 'answer', result: 'notApplicable' })
+    expect(keyAction({ key: 'ArrowDown' })).toEqual({ kind: 'move', by: 1 })
+    expect(keyAction({ key: 'j' })).toEqual({ kind: 'move', by: 1 })
+    expect(keyAction({ key: 'ArrowUp' })).toEqual({ kind: 'move', by: -1 })
+    expect(keyAction({ key: 'k' })).toEqual({ kind: 'move', by: -1 })
+  })
+
+  it('leaves other keys and shortcuts alone', () => {
+    expect(keyAction({ key: '4' })).toBeNull()
+    expect(keyAction({ key: 'Tab' })).toBeNull()
+    expect(keyAction({ key: '1', ctrlKey: true })).toBeNull()
+    expect(keyAction({ key: 'ArrowDown', shiftKey: true })).toBeNull()
+  })
+
+  it('typing in a text field is typing, not answering', () => {
+    const el = (tagName: string, type?: string) => ({ tagName, type, isContentEditable: false }) as unknown as EventTarget
+    expect(isTypingTarget(el('TEXTAREA'))).toBe(true)
+    expect(isTypingTarget(el('INPUT', 'number'))).toBe(true)
+    expect(isTypingTarget(el('INPUT', 'text'))).toBe(true)
+    expect(isTypingTarget(el('INPUT', 'file'))).toBe(false)
+    expect(isTypingTarget(el('BUTTON'))).toBe(false)
+    expect(isTypingTarget(null)).toBe(false)
+  })
+})
+
+describe('scored items', () => {
+  it('label 扣分 for a scored item, 不符合 otherwise', () => {
+    expect(resultLabel(template.sections[1]!.items[1]!, 'nonCompliant')).toBe('扣分')
+    expect(resultLabel(template.sections[1]!.items[0]!, 'nonCompliant')).toBe('不符合')
+  })
+
+  it('checks a deduction against the item maximum', () => {
+    expect(deductionProblem(null, 10)).toContain('请填写')
+    expect(deductionProblem(0, 10)).toContain('1到10')
+    expect(deductionProblem(11, 10)).toContain('1到10')
+    expect(deductionProblem(2.5, 10)).toContain('整数')
+    expect(deductionProblem(10, 10)).toBeNull()
+    expect(formatScore(96)).toBe('96')
+    expect(formatScore(96.25)).toBe('96.3')
+  })
+})

@@ -1,0 +1,44 @@
+// The hazard ledger (隐患台账), re-inspection (复查) and the deadline settings: one typed
+// function per command of docs/api.md. index.ts re-exports this file, so components
+// import from '../lib/backend' as for every other command. (listInspectors, saveInspector,
+// addAttachment and getAttachment live in index.ts with the inspection workflow.)
+
+import { callCommand } from './index'
+import type { Id } from './types'
+import type {
+  DeadlineDays,
+  HazardHistoryEvent,
+  LedgerFilter,
+  LedgerPage,
+  ReviewInput,
+  ReviewResult,
+  TemplateProblem,
+} from './ledgerTypes'
+
+export type * from './ledgerTypes'
+
+/** Drops empty and undefined fields, so "no filter" is never sent as an empty string. */
+export function compactFilter(filter: LedgerFilter): LedgerFilter {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === null) continue
+    if (typeof value === 'string' && value.trim() === '') continue
+    out[key] = typeof value === 'string' ? value.trim() : value
+  }
+  return out as LedgerFilter
+}
+
+/** One page of the ledger (newest findings first) and the counts of the whole filtered set. */
+export const hazardLedger = (filter: LedgerFilter): Promise<LedgerPage> =>
+  callCommand<LedgerPage>('hazard_ledger', compactFilter(filter))
+/** Every status the hazard has had, oldest first. */
+export const hazardHistory = (id: Id): Promise<HazardHistoryEvent[]> =>
+  callCommand<HazardHistoryEvent[]>('hazard_history', { id })
+/** 复查: rectified closes the hazard (verified); not rectified keeps its status, with the finding in its history. */
+export const reviewHazard = (input: ReviewInput): Promise<ReviewResult> => callCommand<ReviewResult>('review_hazard', input)
+/** 默认整改期限 in days, by hazard level. */
+export const getSettings = (): Promise<DeadlineDays> => callCommand<DeadlineDays>('get_settings', {})
+export const saveSettings = (settings: DeadlineDays): Promise<DeadlineDays> =>
+  callCommand<DeadlineDays>('save_settings', { settings })
+/** Bundled checklist files refused at start (empty when all are good). */
+export const templateProblems = (): Promise<TemplateProblem[]> => callCommand<TemplateProblem[]>('template_problems', {})

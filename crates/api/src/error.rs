@@ -78,6 +78,7 @@ impl From<FieldError> for ApiError {
                 (code, problem.message())
             }
             Rule::CreditCodeUnconfirmed { ref problem } => ("credit_code_check", problem.message()),
+            Rule::Range { min, max } => ("invalid_value", format!("{l}应在{min}到{max}之间")),
             Rule::UnknownDivision => ("division_unknown", "请选择所属镇街".to_owned()),
             Rule::UnknownSector => ("sector_unknown", "行业领域不在列表中".to_owned()),
             Rule::SectorRequired => ("sector_required", "请至少选择一个行业领域".to_owned()),
@@ -102,6 +103,7 @@ impl From<StoreError> for ApiError {
                 field: Some("creditCode"),
                 ..ApiError::new("credit_code_duplicate", format!("信用代码 {code} 已被另一家单位使用"))
             },
+            StoreError::Finished => ApiError::new("refused", "这次检查已经完成，检查记录不能再修改"),
             StoreError::Refused(why) => ApiError::new("refused", format!("操作未执行：{why}")),
             StoreError::Corrupt(why) => ApiError::new("corrupt", format!("本地数据已损坏：{why}")),
             StoreError::NewerSchema { .. } => ApiError::new("storage", "本地数据来自更新版本的安检，请升级本程序"),

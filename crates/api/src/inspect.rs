@@ -33,6 +33,7 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
         "get_attachment" => get_attachment(app, args(a)?),
         "finish_inspection" => finish_inspection(app, args(a)?),
         "hazard_ledger" => hazard_ledger(app, args(a)?),
+        "get_hazard" => get_hazard(app, id(&args::<IdArgs>(a)?.id)?),
         "hazard_history" => to_json(app.store().hazard_history(id(&args::<IdArgs>(a)?.id)?)?),
         "review_hazard" => review_hazard(app, args(a)?),
         _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
@@ -379,6 +380,7 @@ fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {
         sector: a.sector.filter(|s| !s.is_empty()),
         enterprise: a.enterprise_id.as_deref().map(id).transpose()?,
         inspection: None,
+        hazard: None,
         found_from: date("foundFrom", a.found_from)?,
         found_to: date("foundTo", a.found_to)?,
         text: a.text,
@@ -386,6 +388,12 @@ fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {
         offset: a.offset.unwrap_or(0),
     };
     to_json(app.store().hazard_ledger(&filter, today())?)
+}
+
+fn get_hazard(app: &App, hazard: Id) -> Result<Value, ApiError> {
+    let page = app.store().hazard_ledger(&HazardFilter { hazard: Some(hazard), limit: 1, ..Default::default() }, today())?;
+    let row = page.items.into_iter().next().ok_or_else(|| ApiError::new("not_found", "未找到该隐患"))?;
+    to_json(row)
 }
 
 #[derive(Deserialize)]

@@ -187,6 +187,9 @@ fn a_whole_inspection_and_its_re_inspection() {
     let done = app.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures })).unwrap();
     assert_eq!(done["inspection"]["status"], "finished");
     let hazard = done["hazards"][0]["id"].clone();
+    let row = app.call("get_hazard", json!({ "id": hazard })).unwrap();
+    assert_eq!((row["hazard"]["level"].as_str(), row["overdue"].as_bool()), (Some("major"), Some(false)));
+    assert_eq!(app.call("get_hazard", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code, "not_found");
     let ledger = app.call("hazard_ledger", json!({ "enterpriseId": ent, "status": "open" })).unwrap();
     assert_eq!(ledger["counts"]["open"], 1);
     assert_eq!(ledger["counts"]["major"], 1);

@@ -17,6 +17,8 @@ pub enum Rule {
     CreditCode { problem: Problem },
     /// A check-character mismatch the inspector has not confirmed.
     CreditCodeUnconfirmed { problem: Problem },
+    /// A number outside its allowed range.
+    Range { min: u32, max: u32 },
     UnknownDivision,
     UnknownSector,
     SectorRequired,

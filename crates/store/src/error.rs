@@ -12,6 +12,8 @@ pub enum StoreError {
     DuplicateCreditCode(String),
     #[error("refused: {0}")]
     Refused(String),
+    #[error("a finished inspection cannot be changed")]
+    Finished,
     #[error("the inspection cannot finish: {0}")]
     Unfinished(#[from] crate::inspections::FinishError),
     #[error("the database was written by a newer version of anjian (schema {found}, this version knows {known})")]

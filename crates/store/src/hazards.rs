@@ -130,6 +130,8 @@ pub struct HazardFilter {
     pub sector: Option<String>,
     pub enterprise: Option<Id>,
     pub inspection: Option<Id>,
+    /// One hazard by id (its ledger row).
+    pub hazard: Option<Id>,
     pub found_from: Option<NaiveDate>,
     pub found_to: Option<NaiveDate>,
     pub text: Option<String>,
@@ -201,6 +203,9 @@ impl Store {
         }
         if let Some(e) = filter.enterprise {
             push(&mut params, &mut clauses, "h.enterprise_id = ?", e.to_string());
+        }
+        if let Some(h) = filter.hazard {
+            push(&mut params, &mut clauses, "h.id = ?", h.to_string());
         }
         if let Some(i) = filter.inspection {
             push(&mut params, &mut clauses, "h.inspection_id = ?", i.to_string());

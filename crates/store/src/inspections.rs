@@ -83,7 +83,8 @@ impl Writer<'_> {
             (AnswerKind::Compliance, _, None) => None,
             (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => None,
             (AnswerKind::Score { max }, AnswerResult::NonCompliant, Some(d)) if (1..=max).contains(&d) => Some(d),
-            _ => return Err(StoreError::Invalid(FieldError::new("deducted", Rule::InvalidText))),
+            (AnswerKind::Score { max }, ..) => return Err(StoreError::Invalid(FieldError::new("deducted", Rule::Range { min: 1, max }))),
+            (AnswerKind::Compliance, ..) => return Err(StoreError::Refused("a compliance item takes no deduction".into())),
         };
         let note = match &answer.note {
             Some(n) => validate::multiline_text("note", n, 2_000)?,
@@ -215,7 +216,7 @@ impl Writer<'_> {
             .optional()?;
         let (tid, version, status) = row.ok_or_else(|| StoreError::NotFound { kind: "inspection", id: inspection.to_string() })?;
         if status != InspectionStatus::Draft.as_str() {
-            return Err(StoreError::Refused("a finished inspection cannot be changed".into()));
+            return Err(StoreError::Finished);
         }
         crate::templates::template(&self.tx, &tid, version)
     }

@@ -445,7 +445,7 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
     assert_eq!(store.inspection(insp.id).unwrap().status, anjian_core::inspection::InspectionStatus::Finished);
     // Finished means fixed.
     let late = Answer { inspection_id: insp.id, item_code: "XX-03".into(), result: AnswerResult::NonCompliant, note: None, photos: vec![], deducted: None };
-    assert!(matches!(store.write(|w| w.put_answer(&late)), Err(StoreError::Refused(_))));
+    assert!(matches!(store.write(|w| w.put_answer(&late)), Err(StoreError::Finished)));
     // Re-inspection: not yet rectified keeps it open with the finding; then rectified closes it.
     let h = written[0].id;
     assert_eq!(store.write(|w| w.review_hazard(h, false, "仍锁闭", &[])).unwrap(), HazardStatus::Open);

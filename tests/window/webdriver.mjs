@@ -36,9 +36,10 @@ export async function waitFor(what, fn, timeoutMs = 30_000) {
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-/** Starts tauri-driver and the app (in a fresh data directory) and returns a session. */
-export async function startApp(app) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'anjian-window-'));
+/** Starts tauri-driver and the app on `dataDir` (a fresh one if not given, removed at
+ * the end) and returns a session. */
+export async function startApp(app, givenDir) {
+  const dataDir = givenDir ?? mkdtempSync(join(tmpdir(), 'anjian-window-'));
   const port = await freePort();
   const nativePort = await freePort();
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
@@ -60,7 +61,7 @@ export async function startApp(app) {
   };
   const stop = () => {
     driver.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!givenDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     await Promise.race([failed, waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20_000)]);

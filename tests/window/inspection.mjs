@@ -1,0 +1,158 @@
+// A whole inspection in the real app window (run under Xvfb): the inspector's
+// profile, a colleague, an inspection started from a 烟花爆竹 enterprise's page, every
+// item answered (two 不符合 with a note), the app closed and started again to resume
+// the draft, proposed hazards, three signatures drawn with the pointer, finished; then
+// the 隐患台账 shows the two hazards and a 复查 closes one.
+//
+// ANJIAN_APP=<path to the anjian binary> xvfb-run -a node tests/window/inspection.mjs
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startApp, waitFor } from './webdriver.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shots = join(here, '..', '..', 'ui', 'e2e-screens');
+
+async function attrIs(w, css, name, value) {
+  return waitFor(`${css} ${name}=${value}`, async () => (await w.attr(await w.one(css), name)) === value);
+}
+
+async function firstSession(w) {
+  // The inspector's own profile in 设置.
+  await w.go('#/settings');
+  await w.type(await w.one('#profile-name'), '王磊');
+  await w.type(await w.one('#profile-certNo'), '11010923001');
+  await w.click(await w.withText('button[type=submit]', '保存'));
+  await w.one('[data-testid="profile-saved"]');
+
+  // Start from a 烟花爆竹 enterprise's page; add the colleague on the way.
+  await w.go('#/enterprises?sector=fireworks');
+  const name = (await w.text(await w.one('[data-testid="enterprise-name"]'))).trim();
+  await w.click(await w.one('[data-testid="enterprise-name"]'));
+  await w.click(await w.one('[data-testid="start-inspection"]'));
+  await w.one('[data-testid="colleague-form"]');
+  await w.type(await w.one('#colleague-name'), '李娜');
+  await w.type(await w.one('#colleague-certNo'), '11010923002');
+  await w.click(await w.one('[data-testid="colleague-save"]'));
+  await w.withText('[data-testid="colleague-option"]', '李娜');
+  await w.type(await w.one('[data-testid="accompanying"]'), '张伟（安全主管）');
+  await w.click(await w.one('[data-testid="start-inspection-submit"]'));
+
+  // Every item: 符合, but two 不符合 with a note.
+  await w.one('[data-testid="inspection-item"]');
+  const items = await w.all('[data-testid="inspection-item"]');
+  const codes = [];
+  for (const el of items) codes.push(await w.attr(el, 'data-code'));
+  const failing = [codes[0], codes[5]];
+  for (const code of codes) {
+    const css = `[data-testid="inspection-item"][data-code="${code}"]`;
+    if (failing.includes(code)) {
+      await w.click(await w.one(`${css} [data-testid="answer-noncompliant"]`));
+      await w.type(await w.one(`${css} [data-testid="item-note"]`), `现场发现问题：${code}`);
+    } else {
+      await w.click(await w.one(`${css} [data-testid="answer-compliant"]`));
+    }
+    await attrIs(w, css, 'data-result', failing.includes(code) ? 'nonCompliant' : 'compliant');
+  }
+  // Leave the last note field so it saves, then wait until nothing is saving.
+  await w.click(await w.one('[data-testid="progress"]'));
+  await waitFor('all saved', async () => {
+    const states = await w.all('[data-testid="item-save-state"]');
+    for (const s of states) if ((await w.text(s)).includes('保存中')) return false;
+    return true;
+  });
+  await waitFor('progress 100%', async () => (await w.attr(await w.one('[data-testid="progress"]'), 'data-percent')) === '100');
+  return { name, codes, failing };
+}
+
+async function secondSession(w, { name, codes, failing }) {
+  // The draft is there, exactly as left.
+  await w.go('#/inspections');
+  const row = await w.withText('[data-testid="inspection-row"]', name);
+  if ((await w.attr(row, 'data-status')) !== 'draft') throw new Error('the inspection is not a draft after the restart');
+  await w.click(row);
+  await w.one('[data-testid="inspection-item"]');
+  for (const code of codes) {
+    const want = failing.includes(code) ? 'nonCompliant' : 'compliant';
+    await attrIs(w, `[data-testid="inspection-item"][data-code="${code}"]`, 'data-result', want);
+  }
+  for (const code of failing) {
+    const note = await w.one(`[data-testid="inspection-item"][data-code="${code}"] [data-testid="item-note"]`);
+    const value = await w.script('return arguments[0].value', [{ 'element-6066-11e4-a52e-4f735466cecf': note }]);
+    if (value !== `现场发现问题：${code}`) throw new Error(`note of ${code} after restart: ${JSON.stringify(value)}`);
+  }
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, 'window-inspection.png'), await w.screenshot());
+
+  // Finish: the two proposed hazards, three signatures drawn with the pointer.
+  await w.click(await w.one('[data-testid="finish-button"]'));
+  await waitFor('two proposals', async () => (await w.all('[data-testid="hazard-proposal"]')).length === 2);
+  for (const role of ['officer1', 'officer2', 'unit']) {
+    const pad = await w.one(`[data-testid="signature-pad"][data-role="${role}"]`);
+    await w.draw(pad);
+    await waitFor(`signature ${role}`, async () => (await w.attr(pad, 'data-empty')) === 'false');
+  }
+  writeFileSync(join(shots, 'window-finish.png'), await w.screenshot());
+  await w.click(await w.one('[data-testid="confirm-finish"]'));
+  await waitFor('finished', async () => (await w.text(await w.one('[data-testid="inspection-status"]'))).includes('已完成'));
+  const hazards = await w.all('[data-testid="finished-hazard"]');
+  if (hazards.length !== 2) throw new Error(`${hazards.length} hazards after finishing, expected 2`);
+  writeFileSync(join(shots, 'window-finished.png'), await w.screenshot());
+
+  // The ledger lists them; a 复查 closes one.
+  await w.go('#/hazards');
+  await waitFor('two ledger rows', async () => {
+    let n = 0;
+    for (const r of await w.all('[data-testid="hazard-row"]')) if ((await w.text(r)).includes(name)) n += 1;
+    return n === 2;
+  });
+  await w.click(await w.one('[data-testid="hazard-row"]'));
+  await w.click(await w.withText('button', '复查此隐患'));
+  await w.click(await w.one('[data-testid="review-form"] input[type=radio][value="rectified"]'));
+  await w.type(await w.one('[data-testid="review-form"] textarea'), '已按要求整改，现场核实无误');
+  await w.click(await w.withText('[data-testid="review-form"] button[type=submit]', '提交复查'));
+  await w.withText('[data-testid="review-outcome"]', '已复查销号');
+  writeFileSync(join(shots, 'window-review.png'), await w.screenshot());
+  return hazards.length;
+}
+
+async function run(app) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'anjian-window-data-'));
+  try {
+    let w = await startApp(app, dataDir);
+    let state;
+    try {
+      state = await firstSession(w);
+    } finally {
+      await w.close();
+    }
+    // The app closed and started again on the same data.
+    w = await startApp(app, dataDir);
+    try {
+      const n = await secondSession(w, state);
+      console.log(`window inspection: ${state.codes.length} items answered, resumed after a restart, finished with ${n} hazards`);
+    } finally {
+      await w.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const app = process.env.ANJIAN_APP;
+  if (!app) {
+    console.error('ANJIAN_APP must name the built anjian binary');
+    process.exit(2);
+  }
+  let failed = 0;
+  try {
+    await run(app);
+  } catch (e) {
+    failed = 1;
+    console.error(`window inspection test failed: ${e.stack ?? e.message}`);
+  }
+  console.log(`${1 - failed} passed, ${failed} failed`);
+  process.exit(failed);
+}

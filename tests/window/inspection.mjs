@@ -1,10 +1,11 @@
 // A whole inspection in the real app window (run under Xvfb): the inspector's
 // profile, a colleague, an inspection started from a 烟花爆竹 enterprise's page, every
-// item answered (two 不符合 with a note), the app closed and started again to resume
-// the draft, proposed hazards, three signatures drawn with the pointer, finished; then
+// item answered (two 不符合 with a note), the app killed (SIGKILL) and started again
+// to resume the draft, proposed hazards, three signatures drawn with the pointer, finished; then
 // the 隐患台账 shows the two hazards and a 复查 closes one.
 //
 // ANJIAN_APP=<path to the anjian binary> xvfb-run -a node tests/window/inspection.mjs
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -117,6 +118,13 @@ async function secondSession(w, { name, codes, failing }) {
   return hazards.length;
 }
 
+/** SIGKILL to the running app (the newest process of that binary). */
+function killApp(app) {
+  const pid = execFileSync('pgrep', ['-n', '-f', app]).toString().trim();
+  if (!pid) throw new Error('the app is not running');
+  process.kill(Number(pid), 'SIGKILL');
+}
+
 async function run(app) {
   const dataDir = mkdtempSync(join(tmpdir(), 'anjian-window-data-'));
   try {
@@ -124,14 +132,16 @@ async function run(app) {
     let state;
     try {
       state = await firstSession(w);
+      // Killed mid-inspection, as a flat battery or a crash would: no chance to save.
+      killApp(app);
     } finally {
       await w.close();
     }
-    // The app closed and started again on the same data.
+    // Started again on the same data.
     w = await startApp(app, dataDir);
     try {
       const n = await secondSession(w, state);
-      console.log(`window inspection: ${state.codes.length} items answered, resumed after a restart, finished with ${n} hazards`);
+      console.log(`window inspection: ${state.codes.length} items answered, app killed and restarted, draft resumed, finished with ${n} hazards`);
     } finally {
       await w.close();
     }

@@ -29,6 +29,7 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
         "get_inspection" => get_inspection(app, args::<IdArgs>(a)?.id),
         "put_answer" => put_answer(app, args(a)?),
         "set_inspection_notes" => set_notes(app, args(a)?),
+        "save_finish_draft" => save_finish_draft(app, args(a)?),
         "add_attachment" => add_attachment(app, args(a)?),
         "get_attachment" => get_attachment(app, args(a)?),
         "finish_inspection" => finish_inspection(app, args(a)?),
@@ -213,6 +214,7 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
         "template": template,
         "hazards": hazards,
         "signatures": store.signatures(inspection.id)?,
+        "finishDraft": store.finish_draft(inspection.id)?,
     }))
 }
 
@@ -252,6 +254,19 @@ struct NotesArgs {
 fn set_notes(app: &App, a: NotesArgs) -> Result<Value, ApiError> {
     let inspection = id(&a.inspection_id)?;
     app.store().write(|w| w.set_inspection_notes(inspection, &a.notes))?;
+    Ok(json!({}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FinishDraftArgs {
+    inspection_id: String,
+    draft: Value,
+}
+
+fn save_finish_draft(app: &App, a: FinishDraftArgs) -> Result<Value, ApiError> {
+    let inspection = id(&a.inspection_id)?;
+    app.store().write(|w| w.save_finish_draft(inspection, &a.draft))?;
     Ok(json!({}))
 }
 

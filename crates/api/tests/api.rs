@@ -178,6 +178,11 @@ fn a_whole_inspection_and_its_re_inspection() {
     let drafts = app.call("list_inspections", json!({ "status": "draft" })).unwrap();
     assert_eq!(drafts[0]["answered"], drafts[0]["total"]);
     let signature = app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap()["sha256"].clone();
+    // The finish page's edits are kept until the inspection finishes.
+    let draft = json!({ "hazards": [{ "itemCode": failed["code"], "description": "已编辑的描述", "level": "major", "deadline": "2099-12-31" }] });
+    app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": draft })).unwrap();
+    assert_eq!(app.call("get_inspection", json!({ "id": inspection })).unwrap()["finishDraft"], draft);
+    assert_eq!(app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": [1] })).unwrap_err().code, "refused");
     let hazards = json!([{ "itemCode": failed["code"], "description": failed["requirement"], "level": "major", "deadline": "2099-12-31" }]);
     let unsigned = json!({ "inspectionId": inspection, "hazards": hazards, "signatures": [{ "role": "officer1", "sha256": signature }] });
     assert_eq!(app.call("finish_inspection", unsigned).unwrap_err().code, "signature_missing");
@@ -186,6 +191,7 @@ fn a_whole_inspection_and_its_re_inspection() {
     assert_eq!(app.call("finish_inspection", past).unwrap_err().code, "deadline_invalid");
     let done = app.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures })).unwrap();
     assert_eq!(done["inspection"]["status"], "finished");
+    assert_eq!(done["finishDraft"], Value::Null);
     let hazard = done["hazards"][0]["id"].clone();
     let row = app.call("get_hazard", json!({ "id": hazard })).unwrap();
     assert_eq!((row["hazard"]["level"].as_str(), row["overdue"].as_bool()), (Some("major"), Some(false)));

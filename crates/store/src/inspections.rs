@@ -221,6 +221,23 @@ impl Writer<'_> {
         crate::templates::template(&self.tx, &tid, version)
     }
 
+    /// Keeps the finish page's work in progress (the proposed hazards as edited) of a
+    /// draft inspection. It is device-local and dropped when the inspection finishes.
+    pub fn save_finish_draft(&mut self, inspection: Id, body: &serde_json::Value) -> Result<()> {
+        self.draft_template(inspection)?;
+        let text = body.to_string();
+        if !body.is_object() || text.len() > 256 * 1024 {
+            return Err(StoreError::Refused("a finish draft is a JSON object of at most 256 KB".into()));
+        }
+        self.tx.execute(
+            "INSERT INTO inspection_finish_draft (inspection_id, body, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (inspection_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            (inspection.to_string(), &text, self.now.to_rfc3339()),
+        )?;
+        let rev = self.tick();
+        self.record("inspection", &inspection.to_string(), "finish_draft", rev, body, false)
+    }
+
     pub fn set_inspection_notes(&mut self, inspection: Id, notes: &str) -> Result<()> {
         self.draft_template(inspection)?;
         let notes = validate::multiline_text("notes", notes, 20_000)?.unwrap_or_default();
@@ -286,6 +303,7 @@ impl Writer<'_> {
             )?;
         }
         let rev = self.tick();
+        self.tx.execute("DELETE FROM inspection_finish_draft WHERE inspection_id = ?1", [inspection.to_string()])?;
         self.tx.execute(
             "UPDATE inspection SET status = 'finished', finished_at = ?2, rev = ?3 WHERE id = ?1",
             (inspection.to_string(), self.now.to_rfc3339(), rev.to_string()),
@@ -296,6 +314,14 @@ impl Writer<'_> {
 }
 
 impl Store {
+    pub fn finish_draft(&self, inspection: Id) -> Result<Option<serde_json::Value>> {
+        let body: Option<String> = self
+            .conn()
+            .query_row("SELECT body FROM inspection_finish_draft WHERE inspection_id = ?1", [inspection.to_string()], |r| r.get(0))
+            .optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+    }
+
     pub fn signatures(&self, inspection: Id) -> Result<Vec<Signature>> {
         let mut stmt = self.conn().prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
         let rows = stmt.query_map([inspection.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?)))?;

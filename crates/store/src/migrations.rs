@@ -246,6 +246,15 @@ ALTER TABLE hazard_event ADD COLUMN review TEXT CHECK (review IS NULL OR review 
 ALTER TABLE hazard_event ADD COLUMN photos TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX hazard_by_inspection ON hazard (inspection_id);
 "#,
+    // 3: the finish page's work in progress (proposed hazards as edited), so a crash
+    // between the checklist and the signatures loses nothing.
+    r#"
+CREATE TABLE inspection_finish_draft (
+    inspection_id TEXT PRIMARY KEY REFERENCES inspection (id),
+    body          TEXT NOT NULL CHECK (json_valid(body)),
+    updated_at    TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn known_version() -> i64 {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  addDays,
-  beijingToday,
   daysLeft,
   eventTitle,
-  formatBeijingDateTime,
-  formatBeijingDay,
-  formatDay,
   levelLabel,
   overdueDays,
   reviewLabel,
@@ -25,32 +20,6 @@ describe('status and level labels', () => {
   it('show an unknown value as it is rather than hiding it', () => {
     expect(statusLabel('archived')).toBe('archived')
     expect(levelLabel('extreme')).toBe('extreme')
-  })
-})
-
-describe('Beijing dates', () => {
-  it('today is Beijing’s day, whatever the machine’s zone', () => {
-    // 2026-03-01 16:30 UTC is already 2 March in Beijing (00:30).
-    expect(beijingToday(new Date('2026-03-01T16:30:00Z'))).toBe('2026-03-02')
-    expect(beijingToday(new Date('2026-03-01T15:59:59Z'))).toBe('2026-03-01')
-  })
-
-  it('formats instants in Beijing local time', () => {
-    expect(formatBeijingDateTime('2026-03-01T08:05:00Z')).toBe('2026年3月1日 16:05')
-    expect(formatBeijingDateTime('2026-12-31T16:00:00+00:00')).toBe('2027年1月1日 00:00')
-    expect(formatBeijingDay('2026-12-31T16:00:00Z')).toBe('2027年1月1日')
-    expect(formatBeijingDateTime('not a time')).toBe('not a time')
-  })
-
-  it('formats calendar days', () => {
-    expect(formatDay('2026-03-01')).toBe('2026年3月1日')
-    expect(formatDay('2026-3-1')).toBe('2026-3-1')
-  })
-
-  it('adds days across months and years', () => {
-    expect(addDays('2026-02-27', 2)).toBe('2026-03-01')
-    expect(addDays('2026-12-31', 1)).toBe('2027-01-01')
-    expect(addDays('2026-03-01', -1)).toBe('2026-02-28')
   })
 })
 

@@ -10,6 +10,7 @@ import type {
   Template,
   TemplateItem,
 } from '../../lib/backend'
+import { addDays, isIsoDate } from '../../lib/dates'
 
 export const RESULT_LABELS: Record<AnswerResult, string> = {
   compliant: '符合',
@@ -21,11 +22,6 @@ export const GRADE_LABELS: Record<Grade, string> = {
   good: '优良',
   pass: '合格',
   fail: '不合格',
-}
-
-export const LEVEL_LABELS: Record<HazardLevel, string> = {
-  general: '一般隐患',
-  major: '重大隐患',
 }
 
 export function isScored(item: TemplateItem): boolean {
@@ -72,29 +68,7 @@ export function unansweredItems(template: Template, answers: Answer[]): Template
   return templateItems(template).filter((i) => !answered.has(i.code))
 }
 
-// ---- dates (整改期限) ----
-
-const DAY_MS = 24 * 60 * 60 * 1000
-/** The backend checks deadlines against today in Beijing (UTC+8), so the UI does too. */
-const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000
-
-/** Today's date in Beijing as YYYY-MM-DD. */
-export function todayInBeijing(now: Date = new Date()): string {
-  return new Date(now.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-/** "2026-03-30" + 3 → "2026-04-02". */
-export function addDays(isoDate: string, days: number): string {
-  const start = Date.parse(`${isoDate}T00:00:00Z`)
-  if (Number.isNaN(start)) throw new Error(`not a date: ${isoDate}`)
-  return new Date(start + days * DAY_MS).toISOString().slice(0, 10)
-}
-
-export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
-  const t = Date.parse(`${value}T00:00:00Z`)
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value
-}
+// ---- deadlines (整改期限; days in Beijing, see lib/dates.ts) ----
 
 /** Why a deadline cannot be used, in Chinese, or null when it is fine. */
 export function deadlineProblem(value: string, today: string): string | null {
@@ -102,13 +76,6 @@ export function deadlineProblem(value: string, today: string): string | null {
   if (!isIsoDate(value)) return '整改期限不是有效日期。'
   if (value < today) return '整改期限不能早于今天。'
   return null
-}
-
-/** "2026-04-02" → "2026年4月2日". */
-export function formatDate(isoDate: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate)
-  if (!m) return isoDate
-  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`
 }
 
 export interface DeadlineDays {

@@ -1,6 +1,9 @@
 //! The shell on Tauri's mock runtime: the one `call` command reaches the API and
 //! errors arrive as `{code, message, field}`.
 
+// A test fails loudly on the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 

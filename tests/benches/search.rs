@@ -6,6 +6,9 @@
 //! cargo bench -p anjian-tests --bench search
 //! Goal: p95 ≤ 20 ms for every query of ours.
 
+// A test fails loudly on the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use anjian_core::hazard::{HazardStatus, Level};

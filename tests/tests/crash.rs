@@ -2,6 +2,9 @@
 //! data directory, leaves a store that opens, passes integrity_check, keeps an
 //! unbroken audit chain and holds every record whose commit was reported.
 
+// A test fails loudly on the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;

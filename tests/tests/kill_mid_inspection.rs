@@ -1,6 +1,9 @@
 //! The app killed (SIGKILL) while an inspector answers a checklist, again and again:
 //! each restart resumes the same draft and finds every answer it had saved, exactly.
 
+// A test fails loudly on the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,5 +1,8 @@
 //! The command table at its boundary: JSON in, JSON or `{code, message, field}` out.
 
+// A test fails loudly on the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use anjian_api::{App, Config, CODES};
 use serde_json::{json, Value};
 

@@ -1,5 +1,8 @@
 //! The store at its boundary: real files in a temporary directory, the real seed data.
 
+// A test fails loudly on the first surprise.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use anjian_core::document::DocumentKind;
 use anjian_core::enterprise::EnterpriseInput;
 use anjian_core::hazard::{HazardStatus, Level};

@@ -198,11 +198,10 @@ impl Template {
                 if i.basis.trim().is_empty() {
                     return Err(TemplateError::NoBasis(i.code.clone()));
                 }
-                if let Some(m) = &i.major {
-                    if m.standard.trim().is_empty() || m.clause.trim().is_empty() {
+                if let Some(m) = &i.major
+                    && (m.standard.trim().is_empty() || m.clause.trim().is_empty()) {
                         return Err(TemplateError::MajorWithoutStandard(i.code.clone()));
                     }
-                }
                 match (i.answer, &self.scoring) {
                     (AnswerKind::Score { max: 0 }, Some(_)) => return Err(TemplateError::ZeroScore(i.code.clone())),
                     (AnswerKind::Score { .. }, None) => return Err(TemplateError::ScoreMismatch(i.code.clone())),

@@ -148,14 +148,13 @@ pub fn check(input: &str) -> Verdict {
         };
     }
     // GB 11714 codes use digits and letters; only check when the block looks like one.
-    if let Some(org_expected) = organisation_check(&code[8..16]) {
-        if org_expected != chars[16] {
+    if let Some(org_expected) = organisation_check(&code[8..16])
+        && org_expected != chars[16] {
             return Verdict::Warning {
                 problem: Problem::OrganisationCheck { expected: org_expected, found: chars[16] },
                 normalized: code,
             };
         }
-    }
     Verdict::Ok { normalized: code }
 }
 

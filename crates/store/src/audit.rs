@@ -11,6 +11,7 @@ use crate::Store;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+#[allow(clippy::too_many_arguments)] // one argument per hashed field of the event
 fn event_hash(prev: &str, seq: i64, at: &str, device: &str, record_type: &str, record_id: &str, action: &str, body_sha: &str) -> String {
     let mut h = Sha256::new();
     for part in [prev, &seq.to_string(), at, device, record_type, record_id, action, body_sha] {

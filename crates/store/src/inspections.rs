@@ -283,11 +283,10 @@ impl Writer<'_> {
             if h.enterprise_id != enterprise || h.inspection_id != Some(inspection) {
                 return Err(StoreError::Refused("a hazard of this inspection must name its enterprise and inspection".into()));
             }
-            if let Some(code) = &h.item_code {
-                if template.item(code).is_none() {
+            if let Some(code) = &h.item_code
+                && template.item(code).is_none() {
                     return Err(StoreError::NotFound { kind: "checklist item", id: code.clone() });
                 }
-            }
             written.push(self.insert_hazard(h)?);
         }
         for s in signatures {

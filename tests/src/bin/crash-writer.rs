@@ -44,7 +44,7 @@ fn run(dir: &std::path::Path) -> Result<(), StoreError> {
                 deadline: w.now().date_naive(),
                 found_at: None,
             })?;
-            let photo: Vec<u8> = (0..2048).map(|_| rng.next() as u8).collect();
+            let photo: Vec<u8> = (0..2048).map(|_| rng.next_u64() as u8).collect();
             let a = w.put_attachment(&photo, "image/jpeg")?;
             Ok((e.id, h.id, a.sha256))
         })?;

@@ -17,7 +17,9 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("/// Bundled checklist files: (file name, content).\npub const CHECKLISTS: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Bundled checklist files: (file name, content).\npub const CHECKLISTS: &[(&str, &str)] = &[\n",
+    );
     for f in &files {
         let path = dir.join(f);
         println!("cargo:rerun-if-changed={}", path.display());

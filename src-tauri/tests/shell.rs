@@ -4,8 +4,8 @@
 // A test fails loudly on the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
 
 fn invoke(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, name: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
@@ -26,9 +26,8 @@ fn invoke(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, name: &str, 
 #[test]
 fn the_window_reaches_the_store_through_one_command() {
     let dir = tempfile::tempdir().unwrap();
-    let app = anjian_shell::builder(mock_builder(), Some(dir.path().to_owned()))
-        .build(tauri::generate_context!())
-        .unwrap();
+    let app =
+        anjian_shell::builder(mock_builder(), Some(dir.path().to_owned())).build(tauri::generate_context!()).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
 
     let divisions = invoke(&webview, "list_divisions", json!({})).unwrap();
@@ -36,7 +35,8 @@ fn the_window_reaches_the_store_through_one_command() {
     let page = invoke(&webview, "search_enterprises", json!({ "query": "石龙" })).unwrap();
     assert!(page["total"].as_u64().unwrap() > 0);
 
-    let err = invoke(&webview, "create_enterprise", json!({ "input": { "name": "北京测试厂", "creditCode": "123" } })).unwrap_err();
+    let err = invoke(&webview, "create_enterprise", json!({ "input": { "name": "北京测试厂", "creditCode": "123" } }))
+        .unwrap_err();
     assert_eq!(err["code"], "credit_code_length");
     assert_eq!(err["field"], "creditCode");
     assert!(err["message"].as_str().unwrap().contains("18位"));
@@ -51,9 +51,8 @@ fn the_window_reaches_the_store_through_one_command() {
 fn a_store_that_cannot_open_answers_every_call_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("anjian.db"), vec![7u8; 4096]).unwrap();
-    let app = anjian_shell::builder(mock_builder(), Some(dir.path().to_owned()))
-        .build(tauri::generate_context!())
-        .unwrap();
+    let app =
+        anjian_shell::builder(mock_builder(), Some(dir.path().to_owned())).build(tauri::generate_context!()).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     let err = invoke(&webview, "list_divisions", json!({})).unwrap_err();
     assert_eq!(err["code"], "storage");

@@ -88,7 +88,13 @@ fn main() {
         (String::new(), Some("110109001"), Some("mine")),
     ];
     for (text, division, sector) in &cases {
-        let q = EnterpriseQuery { text: Some(text.clone()), division: division.map(str::to_owned), sector: sector.map(str::to_owned), limit: 50, offset: 0 };
+        let q = EnterpriseQuery {
+            text: Some(text.clone()),
+            division: division.map(str::to_owned),
+            sector: sector.map(str::to_owned),
+            limit: 50,
+            offset: 0,
+        };
         let mut hits = 0;
         let ours = measure(|| hits = store.search_enterprises(&q).expect("search").total);
         let like = format!("%{text}%");
@@ -102,15 +108,21 @@ fn main() {
             let mut stmt = raw.prepare_cached(sql).expect("prepare");
             base_hits = stmt.query_map((&like, division, sector), |_| Ok(())).expect("query").count() as u64;
         });
-        let label = format!("“{text}”{}{}", division.map(|d| format!(" 镇街={d}")).unwrap_or_default(), sector.map(|s| format!(" 行业={s}")).unwrap_or_default());
+        let label = format!(
+            "“{text}”{}{}",
+            division.map(|d| format!(" 镇街={d}")).unwrap_or_default(),
+            sector.map(|s| format!(" 行业={s}")).unwrap_or_default()
+        );
         rows.push(Row { group: "enterprise search", case: label, ours, base, hits, base_hits });
     }
 
     // Full text over inspection notes and hazard descriptions, newest 50.
     // Common terms, a rare one (about 1 note in 500) and one that is nowhere.
-    for text in ["灭火器", "积尘", "连墙件", "防火门处于常开", "报警", "过期", "私设电焊", "氨气泄漏"] {
+    for text in ["灭火器", "积尘", "连墙件", "防火门处于常开", "报警", "过期", "私设电焊", "氨气泄漏"]
+    {
         let mut ours_at = Vec::new();
-        let ours = measure(|| ours_at = store.search_notes(text, 50).expect("notes").into_iter().map(|h| h.at).collect());
+        let ours =
+            measure(|| ours_at = store.search_notes(text, 50).expect("notes").into_iter().map(|h| h.at).collect());
         let like = format!("%{text}%");
         let sql = "SELECT at FROM (SELECT id, started_at AS at, notes FROM inspection WHERE notes LIKE ?1
                    UNION ALL SELECT id, found_at, description FROM hazard WHERE description LIKE ?1) ORDER BY at DESC LIMIT 50";
@@ -122,7 +134,14 @@ fn main() {
         // The same newest 50 (by time) or a mismatch shows up as differing counts.
         let agree = ours_at == base_at;
         let hits = ours_at.len() as u64;
-        rows.push(Row { group: "notes full text", case: format!("“{text}”"), ours, base, hits, base_hits: if agree { hits } else { u64::MAX } });
+        rows.push(Row {
+            group: "notes full text",
+            case: format!("“{text}”"),
+            ours,
+            base,
+            hits,
+            base_hits: if agree { hits } else { u64::MAX },
+        });
     }
 
     // The hazard ledger: counts over the filtered set plus the newest 50.
@@ -136,8 +155,23 @@ fn main() {
         ("division", HazardFilter { division: Some("110109106".into()), ..Default::default() }),
         ("sector", HazardFilter { sector: Some("gas".into()), ..Default::default() }),
         ("enterprise", HazardFilter { enterprise: Some(ent), ..Default::default() }),
-        ("one month", HazardFilter { found_from: NaiveDate::from_ymd_opt(2024, 3, 1), found_to: NaiveDate::from_ymd_opt(2024, 3, 31), ..Default::default() }),
-        ("division+overdue+major", HazardFilter { division: Some("110109001".into()), overdue: Some(true), level: Some(Level::Major), ..Default::default() }),
+        (
+            "one month",
+            HazardFilter {
+                found_from: NaiveDate::from_ymd_opt(2024, 3, 1),
+                found_to: NaiveDate::from_ymd_opt(2024, 3, 31),
+                ..Default::default()
+            },
+        ),
+        (
+            "division+overdue+major",
+            HazardFilter {
+                division: Some("110109001".into()),
+                overdue: Some(true),
+                level: Some(Level::Major),
+                ..Default::default()
+            },
+        ),
         ("text “灭火器”", HazardFilter { text: Some("灭火器".into()), ..Default::default() }),
     ];
     for (label, mut f) in filters {
@@ -178,7 +212,16 @@ fn main() {
     let mut worst = Duration::ZERO;
     for r in &rows {
         worst = worst.max(r.ours.p95);
-        println!("| {} | {} | {} | {} | {} | {} | {} |", r.group, r.case, r.hits, ms(r.ours.p50), ms(r.ours.p95), ms(r.base.p50), ms(r.base.p95));
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.group,
+            r.case,
+            r.hits,
+            ms(r.ours.p50),
+            ms(r.ours.p95),
+            ms(r.base.p50),
+            ms(r.base.p95)
+        );
     }
     println!();
     let met = worst <= Duration::from_millis(20);

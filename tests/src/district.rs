@@ -3,12 +3,12 @@
 //! hazards, 13,744 orders). Deterministic for a seed; written through the store's
 //! real write path (outbox and audit included).
 
+use anjian_core::Id;
 use anjian_core::credit_code::complete;
 use anjian_core::document::DocumentKind;
 use anjian_core::enterprise::{EnterpriseInput, Status};
 use anjian_core::hazard::{HazardStatus, Level};
 use anjian_core::inspector::InspectorInput;
-use anjian_core::Id;
 use anjian_store::seed::Reference;
 use anjian_store::{NewDocument, NewHazard, NewInspection, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -49,23 +49,77 @@ impl Rng {
     }
 }
 
-const PLACES: &[&str] = &["斋堂", "清水", "雁翅", "王平", "龙泉", "永定", "潭柘寺", "军庄", "妙峰山", "大峪", "城子", "东辛房", "大台", "石龙", "色树坟", "灵水", "爨底下", "千军台", "桑峪", "黄安坨"];
-const KINDS: &[(&str, &str)] = &[
-    ("mine", "石材有限公司"), ("mine", "采石场"), ("fireworks", "烟花爆竹零售点"), ("construction", "建筑工程有限公司项目部"),
-    ("crowded", "商场"), ("crowded", "宾馆"), ("hazchem", "化工有限公司"), ("hazchem", "加油站"), ("confined", "污水处理厂"),
-    ("dust", "家具厂"), ("dust", "木制品加工厂"), ("gas", "酒家"), ("gas", "农家院"),
+const PLACES: &[&str] = &[
+    "斋堂",
+    "清水",
+    "雁翅",
+    "王平",
+    "龙泉",
+    "永定",
+    "潭柘寺",
+    "军庄",
+    "妙峰山",
+    "大峪",
+    "城子",
+    "东辛房",
+    "大台",
+    "石龙",
+    "色树坟",
+    "灵水",
+    "爨底下",
+    "千军台",
+    "桑峪",
+    "黄安坨",
 ];
-const WORDS: &[&str] = &["鑫", "源", "泰", "华", "盛", "兴", "隆", "宏", "达", "永", "丰", "顺", "安", "康", "瑞", "祥", "利", "通", "恒", "昌"];
+const KINDS: &[(&str, &str)] = &[
+    ("mine", "石材有限公司"),
+    ("mine", "采石场"),
+    ("fireworks", "烟花爆竹零售点"),
+    ("construction", "建筑工程有限公司项目部"),
+    ("crowded", "商场"),
+    ("crowded", "宾馆"),
+    ("hazchem", "化工有限公司"),
+    ("hazchem", "加油站"),
+    ("confined", "污水处理厂"),
+    ("dust", "家具厂"),
+    ("dust", "木制品加工厂"),
+    ("gas", "酒家"),
+    ("gas", "农家院"),
+];
+const WORDS: &[&str] = &[
+    "鑫", "源", "泰", "华", "盛", "兴", "隆", "宏", "达", "永", "丰", "顺", "安", "康", "瑞", "祥", "利", "通", "恒",
+    "昌",
+];
 const FINDINGS: &[&str] = &[
-    "灭火器压力不足，部分已过期", "安全出口被货物堵塞", "疏散指示标志不亮", "配电箱未设置漏电保护", "可燃气体报警器未安装",
-    "燃气软管老化开裂且超过使用年限", "有限空间作业未执行先通风、再检测、后作业", "未设置有限空间安全警示标识", "粉尘清扫记录缺失，积尘明显",
-    "除尘器未设置泄爆装置", "边坡台阶高度超过设计", "排土场未进行稳定性分析", "临边防护栏杆高度不足1.2米", "脚手架连墙件缺失",
-    "特种作业人员未持证上岗", "安全生产责任制未落实到岗位", "应急预案未按规定演练", "隐患排查治理台账不全", "库存超过核定数量",
-    "仓库防雷设施检测过期", "气瓶未直立固定", "员工未参加安全培训", "消防车通道被占用", "防火门处于常开状态",
+    "灭火器压力不足，部分已过期",
+    "安全出口被货物堵塞",
+    "疏散指示标志不亮",
+    "配电箱未设置漏电保护",
+    "可燃气体报警器未安装",
+    "燃气软管老化开裂且超过使用年限",
+    "有限空间作业未执行先通风、再检测、后作业",
+    "未设置有限空间安全警示标识",
+    "粉尘清扫记录缺失，积尘明显",
+    "除尘器未设置泄爆装置",
+    "边坡台阶高度超过设计",
+    "排土场未进行稳定性分析",
+    "临边防护栏杆高度不足1.2米",
+    "脚手架连墙件缺失",
+    "特种作业人员未持证上岗",
+    "安全生产责任制未落实到岗位",
+    "应急预案未按规定演练",
+    "隐患排查治理台账不全",
+    "库存超过核定数量",
+    "仓库防雷设施检测过期",
+    "气瓶未直立固定",
+    "员工未参加安全培训",
+    "消防车通道被占用",
+    "防火门处于常开状态",
 ];
 /// Appears in about one inspection note in 500.
 pub const RARE: &str = "另发现私设电焊作业点，未办理动火审批。";
-const ACTIONS: &[&str] = &["当场责令改正", "要求限期整改", "已拍照取证", "单位负责人签字确认", "下达责令限期整改指令书", "约定复查时间"];
+const ACTIONS: &[&str] =
+    &["当场责令改正", "要求限期整改", "已拍照取证", "单位负责人签字确认", "下达责令限期整改指令书", "约定复查时间"];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "胡", "郭"];
 const GIVEN: &[&str] = &["磊", "娜", "伟", "芳", "强", "敏", "静", "军", "勇", "艳", "杰", "涛", "明", "超", "霞"];
 
@@ -88,13 +142,19 @@ fn person(rng: &mut Rng) -> String {
 
 /// A finding's text, as an inspector would write it.
 pub fn finding(rng: &mut Rng) -> String {
-    format!("{}：{}，{}。", rng.pick(&["仓库", "车间", "厨房", "配电室", "采场", "作业面", "营业厅", "地下室"]), rng.pick(FINDINGS), rng.pick(ACTIONS))
+    format!(
+        "{}：{}，{}。",
+        rng.pick(&["仓库", "车间", "厨房", "配电室", "采场", "作业面", "营业厅", "地下室"]),
+        rng.pick(FINDINGS),
+        rng.pick(ACTIONS)
+    )
 }
 
 /// A working-hours moment in the five years from `start`.
 fn moment(rng: &mut Rng, start: NaiveDate) -> DateTime<Utc> {
     let d = start + chrono::Days::new(rng.below(5 * 365) as u64);
-    let t = d.and_hms_opt(0, 30 + rng.below(29) as u32, 0).unwrap_or_default() + chrono::Duration::minutes(rng.below(480) as i64);
+    let t = d.and_hms_opt(0, 30 + rng.below(29) as u32, 0).unwrap_or_default()
+        + chrono::Duration::minutes(rng.below(480) as i64);
     t.and_utc()
 }
 
@@ -116,7 +176,14 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
     let mut sector_of = Vec::new();
     let officers = store.write(|w| {
         (0..20)
-            .map(|i| w.put_inspector(&InspectorInput { name: format!("执法员{i:02}"), cert_no: format!("110109{i:05}"), unit: "门头沟区应急管理局".into() }).map(|o| o.id))
+            .map(|i| {
+                w.put_inspector(&InspectorInput {
+                    name: format!("执法员{i:02}"),
+                    cert_no: format!("110109{i:05}"),
+                    unit: "门头沟区应急管理局".into(),
+                })
+                .map(|o| o.id)
+            })
             .collect::<Result<Vec<_>, _>>()
     })?;
     store.write(|w| {
@@ -144,14 +211,19 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
         Ok(())
     })?;
     let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default();
-    let recent = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let recent =
+        NaiveDate::from_ymd_opt(2025, 10, 1).unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
     // Batches keep each transaction to a few thousand records, as a long sync would.
     for chunk in (0..scale.inspections).collect::<Vec<_>>().chunks(5_000) {
         store.write(|w| {
             for _ in chunk {
                 let a = rng.below(officers.len());
                 let b = (a + 1 + rng.below(officers.len() - 1)) % officers.len();
-                let mut notes = format!("{}{}", finding(&mut rng), if rng.below(2) == 0 { finding(&mut rng) } else { String::new() });
+                let mut notes = format!(
+                    "{}{}",
+                    finding(&mut rng),
+                    if rng.below(2) == 0 { finding(&mut rng) } else { String::new() }
+                );
                 // A rare finding, so searches for uncommon terms are measured too.
                 if rng.below(500) == 0 {
                     notes.push_str(RARE);

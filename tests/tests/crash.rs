@@ -56,7 +56,12 @@ fn killed_mid_write_fifty_times_loses_nothing_committed() {
     assert_eq!(chain.first_broken, None);
     for (e, h, sha) in &committed {
         store.enterprise(*e).unwrap();
-        let page = store.hazard_ledger(&HazardFilter { enterprise: Some(*e), limit: 10, ..Default::default() }, chrono::Utc::now().date_naive()).unwrap();
+        let page = store
+            .hazard_ledger(
+                &HazardFilter { enterprise: Some(*e), limit: 10, ..Default::default() },
+                chrono::Utc::now().date_naive(),
+            )
+            .unwrap();
         assert!(page.items.iter().any(|r| r.hazard.id == *h), "hazard {h} lost");
         store.attachment(sha).unwrap();
     }

@@ -21,7 +21,8 @@ fn every_saved_answer_survives_a_kill() {
     loop {
         round += 1;
         assert!(round < 200, "the checklist never finished");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_inspect-writer")).arg(dir.path()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut child =
+            Command::new(env!("CARGO_BIN_EXE_inspect-writer")).arg(dir.path()).stdout(Stdio::piped()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         let reader = std::thread::spawn(move || {
@@ -62,7 +63,12 @@ fn every_saved_answer_survives_a_kill() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|a| (a["itemCode"].as_str().unwrap().to_owned(), (a["result"].as_str().unwrap().to_owned(), a["note"].as_str().unwrap().to_owned())))
+            .map(|a| {
+                (
+                    a["itemCode"].as_str().unwrap().to_owned(),
+                    (a["result"].as_str().unwrap().to_owned(), a["note"].as_str().unwrap().to_owned()),
+                )
+            })
             .collect();
         for (code, result) in &saved {
             let (got, note) = answers.get(code).unwrap_or_else(|| panic!("round {round}: answer {code} lost"));

@@ -1,14 +1,14 @@
 //! One function per command; `dispatch` is the table both adapters use.
 
+use anjian_core::Id;
 use anjian_core::credit_code::{self, Verdict};
 use anjian_core::enterprise::EnterpriseInput;
 use anjian_core::hlc::Hlc;
 use anjian_core::inspector::InspectorInput;
-use anjian_core::Id;
 use anjian_store::EnterpriseQuery;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::{ApiError, App};
 
@@ -67,9 +67,17 @@ struct SearchArgs {
 
 fn search_enterprises(app: &App, a: SearchArgs) -> Result<Value, ApiError> {
     if a.query.as_deref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(ApiError { field: Some("query"), ..ApiError::new("too_long", "搜索内容不能超过100个字") });
+        return Err(ApiError {
+            field: Some("query"), ..ApiError::new("too_long", "搜索内容不能超过100个字")
+        });
     }
-    let q = EnterpriseQuery { text: a.query, division: a.division, sector: a.sector, limit: a.limit.unwrap_or(50), offset: a.offset.unwrap_or(0) };
+    let q = EnterpriseQuery {
+        text: a.query,
+        division: a.division,
+        sector: a.sector,
+        limit: a.limit.unwrap_or(50),
+        offset: a.offset.unwrap_or(0),
+    };
     to_json(app.store().search_enterprises(&q)?)
 }
 
@@ -135,11 +143,15 @@ fn check_credit_code(a: CodeArgs) -> Result<Value, ApiError> {
         return Err(ApiError::bad_request("信用代码过长"));
     }
     Ok(match credit_code::check(&a.code) {
-        Verdict::Ok { normalized } => json!({"status": "ok", "normalized": normalized, "message": "统一社会信用代码校验通过"}),
+        Verdict::Ok { normalized } => {
+            json!({"status": "ok", "normalized": normalized, "message": "统一社会信用代码校验通过"})
+        }
         Verdict::Warning { normalized, problem } => {
             json!({"status": "warning", "normalized": normalized, "problem": problem, "message": problem.message()})
         }
-        Verdict::Invalid { problem } => json!({"status": "invalid", "normalized": Value::Null, "problem": problem, "message": problem.message()}),
+        Verdict::Invalid { problem } => {
+            json!({"status": "invalid", "normalized": Value::Null, "problem": problem, "message": problem.message()})
+        }
     })
 }
 

@@ -17,11 +17,35 @@ pub struct ApiError {
 
 /// Every code the backend sends. The UI must have a message for each.
 pub const CODES: &[&str] = &[
-    "bad_request", "unknown_command", "not_found", "conflict", "refused", "required", "too_long", "invalid_value",
-    "credit_code_length", "credit_code_chars", "credit_code_type", "credit_code_division", "credit_code_check",
-    "credit_code_duplicate", "phone_invalid", "division_unknown", "sector_unknown", "sector_required",
-    "cert_no_invalid", "storage", "corrupt", "internal", "incomplete", "signature_missing", "no_profile", "same_officer",
-    "template_unknown", "deadline_invalid", "attachment_invalid",
+    "bad_request",
+    "unknown_command",
+    "not_found",
+    "conflict",
+    "refused",
+    "required",
+    "too_long",
+    "invalid_value",
+    "credit_code_length",
+    "credit_code_chars",
+    "credit_code_type",
+    "credit_code_division",
+    "credit_code_check",
+    "credit_code_duplicate",
+    "phone_invalid",
+    "division_unknown",
+    "sector_unknown",
+    "sector_required",
+    "cert_no_invalid",
+    "storage",
+    "corrupt",
+    "internal",
+    "incomplete",
+    "signature_missing",
+    "no_profile",
+    "same_officer",
+    "template_unknown",
+    "deadline_invalid",
+    "attachment_invalid",
 ];
 
 impl ApiError {
@@ -64,7 +88,9 @@ impl From<FieldError> for ApiError {
             Rule::Required => ("required", format!("请填写{l}")),
             Rule::TooLong { max } => ("too_long", format!("{l}不能超过{max}个字")),
             Rule::InvalidText => ("invalid_value", format!("{l}含有无法识别的字符")),
-            Rule::Phone => ("phone_invalid", "联系电话格式不正确：请填写11位手机号或带区号的固定电话，如 010-69841234".to_owned()),
+            Rule::Phone => {
+                ("phone_invalid", "联系电话格式不正确：请填写11位手机号或带区号的固定电话，如 010-69841234".to_owned())
+            }
             Rule::CertNo => ("cert_no_invalid", "执法证号格式不正确：应由数字和字母组成".to_owned()),
             Rule::CreditCode { ref problem } => {
                 let code = match problem {
@@ -93,10 +119,19 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid(f) => f.into(),
             StoreError::NotFound { kind: "checklist", .. } => ApiError::new("template_unknown", "找不到该检查表版本"),
             StoreError::NotFound { .. } => ApiError::new("not_found", "未找到该记录，可能已被删除"),
-            StoreError::Unfinished(FinishError::Incomplete(n)) => ApiError::new("incomplete", format!("还有{n}项未检查，请逐项选择“符合”“不符合”或“不适用”")),
+            StoreError::Unfinished(FinishError::Incomplete(n)) => {
+                ApiError::new("incomplete", format!("还有{n}项未检查，请逐项选择“符合”“不符合”或“不适用”"))
+            }
             StoreError::Unfinished(FinishError::SignatureMissing(role)) => ApiError::new(
                 "signature_missing",
-                format!("缺少{}的签名", match role { "officer1" => "第一名执法人员", "officer2" => "第二名执法人员", _ => "被检查单位现场负责人（或记录其拒绝签字）" }),
+                format!(
+                    "缺少{}的签名",
+                    match role {
+                        "officer1" => "第一名执法人员",
+                        "officer2" => "第二名执法人员",
+                        _ => "被检查单位现场负责人（或记录其拒绝签字）",
+                    }
+                ),
             ),
             StoreError::Conflict { .. } => ApiError::new("conflict", "该记录已在别处被修改，请重新打开后再编辑"),
             StoreError::DuplicateCreditCode(code) => ApiError {
@@ -107,7 +142,9 @@ impl From<StoreError> for ApiError {
             StoreError::Refused(why) => ApiError::new("refused", format!("操作未执行：{why}")),
             StoreError::Corrupt(why) => ApiError::new("corrupt", format!("本地数据已损坏：{why}")),
             StoreError::NewerSchema { .. } => ApiError::new("storage", "本地数据来自更新版本的安检，请升级本程序"),
-            e @ (StoreError::Sqlite(_) | StoreError::Io { .. }) => ApiError::new("storage", format!("本地数据库读写失败：{e}")),
+            e @ (StoreError::Sqlite(_) | StoreError::Io { .. }) => {
+                ApiError::new("storage", format!("本地数据库读写失败：{e}"))
+            }
             StoreError::Seed(why) => ApiError::new("internal", format!("内置数据有误：{why}")),
         }
     }

@@ -1,16 +1,16 @@
 //! Commands of the inspection workflow: checklists, inspections, hazards, the ledger
 //! and re-inspection.
 
+use anjian_core::Id;
 use anjian_core::checklist::{ScoreAnswer, Template};
 use anjian_core::hazard::{HazardStatus, Level};
 use anjian_core::inspection::{Answer, AnswerResult, InspectionStatus};
 use anjian_core::inspector::InspectorInput;
-use anjian_core::Id;
 use anjian_store::{HazardFilter, NewHazard, NewInspection, Signature, Store};
 use base64::Engine;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::commands::{args, id, to_json};
 use crate::{ApiError, App};
@@ -119,9 +119,14 @@ struct SettingsArgs {
 }
 
 fn save_settings(app: &App, a: SettingsArgs) -> Result<Value, ApiError> {
-    for (field, days) in [("deadlineDaysGeneral", a.settings.deadline_days_general), ("deadlineDaysMajor", a.settings.deadline_days_major)] {
+    for (field, days) in [
+        ("deadlineDaysGeneral", a.settings.deadline_days_general),
+        ("deadlineDaysMajor", a.settings.deadline_days_major),
+    ] {
         if !(1..=365).contains(&days) {
-            return Err(ApiError { field: Some(field), ..ApiError::new("deadline_invalid", "整改期限应为1到365天") });
+            return Err(ApiError {
+                field: Some(field), ..ApiError::new("deadline_invalid", "整改期限应为1到365天")
+            });
         }
     }
     let mut store = app.store();
@@ -150,7 +155,10 @@ fn start_inspection(app: &App, a: StartArgs) -> Result<Value, ApiError> {
         let mut store = app.store();
         let me = store.profile()?.ok_or_else(|| ApiError::new("no_profile", "请先在“设置”中填写本人姓名和执法证号"))?;
         if me.id == colleague {
-            return Err(ApiError { field: Some("colleagueId"), ..ApiError::new("same_officer", "现场检查须由两名执法人员进行：请选择另一名执法人员") });
+            return Err(ApiError {
+                field: Some("colleagueId"),
+                ..ApiError::new("same_officer", "现场检查须由两名执法人员进行：请选择另一名执法人员")
+            });
         }
         store.write(|w| {
             w.insert_inspection(&NewInspection {
@@ -195,10 +203,20 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
     let template = store.template(&inspection.template_id, inspection.template_version)?;
     let answers = store.answers(inspection.id)?;
     let enterprise = store.enterprise(inspection.enterprise_id)?;
-    let division = store.divisions()?.into_iter().find(|d| d.code == enterprise.profile.division_code).map(|d| d.name).unwrap_or_default();
+    let division = store
+        .divisions()?
+        .into_iter()
+        .find(|d| d.code == enterprise.profile.division_code)
+        .map(|d| d.name)
+        .unwrap_or_default();
     let me = store.profile()?.map(|p| p.id);
-    let officers: Vec<Value> = inspection.inspectors.iter().map(|o| store.inspector(*o).map(|i| inspector_json(&i, me))).collect::<Result<_, _>>()?;
-    let hazards = store.hazard_ledger(&HazardFilter { inspection: Some(inspection.id), limit: 500, ..Default::default() }, today())?;
+    let officers: Vec<Value> = inspection
+        .inspectors
+        .iter()
+        .map(|o| store.inspector(*o).map(|i| inspector_json(&i, me)))
+        .collect::<Result<_, _>>()?;
+    let hazards = store
+        .hazard_ledger(&HazardFilter { inspection: Some(inspection.id), limit: 500, ..Default::default() }, today())?;
     let hazards: Vec<_> = hazards.items.into_iter().map(|h| h.hazard).collect();
     let total = template.items().count();
     Ok(json!({
@@ -233,7 +251,14 @@ struct AnswerArgs {
 fn put_answer(app: &App, a: AnswerArgs) -> Result<Value, ApiError> {
     let inspection = id(&a.inspection_id)?;
     let mut store = app.store();
-    let answer = Answer { inspection_id: inspection, item_code: a.item_code, result: a.result, note: a.note, photos: a.photos, deducted: a.deducted };
+    let answer = Answer {
+        inspection_id: inspection,
+        item_code: a.item_code,
+        result: a.result,
+        note: a.note,
+        photos: a.photos,
+        deducted: a.deducted,
+    };
     store.write(|w| w.put_answer(&answer))?;
     let current = store.inspection(inspection)?;
     let template = store.template(&current.template_id, current.template_version)?;
@@ -342,12 +367,15 @@ fn finish_inspection(app: &App, a: FinishArgs) -> Result<Value, ApiError> {
         let inspection = store.inspection(inspection_id)?;
         let mut hazards = Vec::new();
         for h in a.hazards {
-            let deadline: NaiveDate = h
-                .deadline
-                .parse()
-                .map_err(|_| ApiError { field: Some("deadline"), ..ApiError::new("deadline_invalid", format!("整改期限“{}”不是有效日期", h.deadline)) })?;
+            let deadline: NaiveDate = h.deadline.parse().map_err(|_| ApiError {
+                field: Some("deadline"),
+                ..ApiError::new("deadline_invalid", format!("整改期限“{}”不是有效日期", h.deadline))
+            })?;
             if deadline < today() {
-                return Err(ApiError { field: Some("deadline"), ..ApiError::new("deadline_invalid", "整改期限不能早于今天") });
+                return Err(ApiError {
+                    field: Some("deadline"),
+                    ..ApiError::new("deadline_invalid", "整改期限不能早于今天")
+                });
             }
             hazards.push(NewHazard {
                 enterprise_id: inspection.enterprise_id,
@@ -382,7 +410,10 @@ struct LedgerArgs {
 
 fn date(field: &'static str, s: Option<String>) -> Result<Option<NaiveDate>, ApiError> {
     s.filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| ApiError { field: Some(field), ..ApiError::bad_request(format!("日期“{s}”无效")) }))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| ApiError { field: Some(field), ..ApiError::bad_request(format!("日期“{s}”无效")) })
+        })
         .transpose()
 }
 
@@ -406,7 +437,8 @@ fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {
 }
 
 fn get_hazard(app: &App, hazard: Id) -> Result<Value, ApiError> {
-    let page = app.store().hazard_ledger(&HazardFilter { hazard: Some(hazard), limit: 1, ..Default::default() }, today())?;
+    let page =
+        app.store().hazard_ledger(&HazardFilter { hazard: Some(hazard), limit: 1, ..Default::default() }, today())?;
     let row = page.items.into_iter().next().ok_or_else(|| ApiError::new("not_found", "未找到该隐患"))?;
     to_json(row)
 }

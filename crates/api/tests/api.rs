@@ -3,8 +3,8 @@
 // A test fails loudly on the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use anjian_api::{App, Config, CODES};
-use serde_json::{json, Value};
+use anjian_api::{App, CODES, Config};
+use serde_json::{Value, json};
 
 fn app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
@@ -45,7 +45,12 @@ fn create_read_update_search() {
     changed["contactPhone"] = json!("13800001111");
     let updated = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": changed })).unwrap();
     assert_eq!(updated["contactPhone"], "13800001111");
-    let stale = app.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": input(&code("91110109MA0JK001")) })).unwrap_err();
+    let stale = app
+        .call(
+            "update_enterprise",
+            json!({ "id": id, "rev": created["rev"], "input": input(&code("91110109MA0JK001")) }),
+        )
+        .unwrap_err();
     assert_eq!(stale.code, "conflict");
     let page = app.call("search_enterprises", json!({ "query": "军庄测试" })).unwrap();
     assert_eq!(page["items"][0]["id"], json!(id));
@@ -98,10 +103,21 @@ fn malformed_calls_are_typed() {
     let (_dir, app) = app();
     assert_eq!(app.call("nope", json!({})).unwrap_err().code, "unknown_command");
     assert_eq!(app.call("get_enterprise", json!({ "id": "x" })).unwrap_err().code, "bad_request");
-    assert_eq!(app.call("get_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code, "not_found");
+    assert_eq!(
+        app.call("get_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code,
+        "not_found"
+    );
     assert_eq!(app.call("get_enterprise", json!([1, 2])).unwrap_err().code, "bad_request");
     assert_eq!(app.call("search_enterprises", json!({ "query": "长".repeat(101) })).unwrap_err().code, "too_long");
-    assert_eq!(app.call("update_enterprise", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000", "rev": "yesterday", "input": {} })).unwrap_err().code, "bad_request");
+    assert_eq!(
+        app.call(
+            "update_enterprise",
+            json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000", "rev": "yesterday", "input": {} })
+        )
+        .unwrap_err()
+        .code,
+        "bad_request"
+    );
 }
 
 #[test]
@@ -114,9 +130,15 @@ fn credit_code_check_and_profile() {
     assert!(warn["message"].as_str().unwrap().contains("校验位"));
     assert_eq!(app.call("check_credit_code", json!({ "code": "abc" })).unwrap()["status"], "invalid");
     assert_eq!(app.call("get_profile", json!({})).unwrap(), Value::Null);
-    let e = app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "执法证", "unit": "" } })).unwrap_err();
+    let e =
+        app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "执法证", "unit": "" } })).unwrap_err();
     assert_eq!((e.code, e.field), ("cert_no_invalid", Some("certNo")));
-    let saved = app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "门头沟区应急管理局" } })).unwrap();
+    let saved = app
+        .call(
+            "save_profile",
+            json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "门头沟区应急管理局" } }),
+        )
+        .unwrap();
     assert_eq!(app.call("get_profile", json!({})).unwrap(), saved);
     let info = app.call("app_info", json!({})).unwrap();
     assert!(info["demoCount"].as_u64().unwrap() >= 300);
@@ -128,9 +150,15 @@ fn credit_code_check_and_profile() {
 /// The UI has its own Chinese text for every code the backend can send.
 #[test]
 fn the_ui_knows_every_error_code() {
-    let ts = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/backend/errors.ts")).unwrap();
+    let ts =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/lib/backend/errors.ts")).unwrap();
     for code in CODES {
-        assert!(ts.contains(&format!("{code}:")) || ts.contains(&format!("'{code}'")) || ts.contains(&format!("\"{code}\"")), "errors.ts lacks {code}");
+        assert!(
+            ts.contains(&format!("{code}:"))
+                || ts.contains(&format!("'{code}'"))
+                || ts.contains(&format!("\"{code}\"")),
+            "errors.ts lacks {code}"
+        );
     }
 }
 
@@ -139,7 +167,8 @@ fn every_bundled_checklist_loads() {
     let (_dir, app) = app();
     assert_eq!(app.call("template_problems", json!({})).unwrap(), json!([]));
     let templates = app.call("list_templates", json!({})).unwrap();
-    let sectors: std::collections::BTreeSet<&str> = templates.as_array().unwrap().iter().map(|t| t["sector"].as_str().unwrap()).collect();
+    let sectors: std::collections::BTreeSet<&str> =
+        templates.as_array().unwrap().iter().map(|t| t["sector"].as_str().unwrap()).collect();
     assert_eq!(sectors.len(), 8, "{sectors:?}");
     for t in templates.as_array().unwrap() {
         assert!(t["itemCount"].as_u64().unwrap() >= 24, "{t}");
@@ -153,25 +182,38 @@ const PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z
 #[test]
 fn a_whole_inspection_and_its_re_inspection() {
     let (_dir, app) = app();
-    let ent = app.call("search_enterprises", json!({ "sector": "fireworks", "limit": 1 })).unwrap()["items"][0]["id"].clone();
+    let ent =
+        app.call("search_enterprises", json!({ "sector": "fireworks", "limit": 1 })).unwrap()["items"][0]["id"].clone();
     let fireworks = app.call("list_templates", json!({ "sector": "fireworks" })).unwrap()[0].clone();
     let start = json!({ "enterpriseId": ent, "templateId": fireworks["id"], "templateVersion": fireworks["version"], "colleagueId": "0190c2a5-8b1e-7c3d-9f00-000000000000", "accompanyingPerson": "店长 刘芳" });
     assert_eq!(app.call("start_inspection", start.clone()).unwrap_err().code, "no_profile");
-    let me = app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } })).unwrap();
+    let me = app
+        .call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } }))
+        .unwrap();
     let _ = me;
     let myself = app.call("list_inspectors", json!({})).unwrap()[0]["id"].clone();
     let mut same = start.clone();
     same["colleagueId"] = myself;
     assert_eq!(app.call("start_inspection", same).unwrap_err().code, "same_officer");
-    let colleague = app.call("save_inspector", json!({ "inspector": { "name": "李娜", "certNo": "11010923002", "unit": "" } })).unwrap();
+    let colleague = app
+        .call("save_inspector", json!({ "inspector": { "name": "李娜", "certNo": "11010923002", "unit": "" } }))
+        .unwrap();
     let mut ok = start.clone();
     ok["colleagueId"] = colleague["id"].clone();
     let view = app.call("start_inspection", ok).unwrap();
     let inspection = view["inspection"]["id"].clone();
     assert_eq!(view["officers"].as_array().unwrap().len(), 2);
     let photo = app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap();
-    assert_eq!(app.call("add_attachment", json!({ "mime": "image/jpeg", "dataBase64": PNG })).unwrap_err().code, "attachment_invalid");
-    let items: Vec<Value> = view["template"]["sections"].as_array().unwrap().iter().flat_map(|s| s["items"].as_array().unwrap().clone()).collect();
+    assert_eq!(
+        app.call("add_attachment", json!({ "mime": "image/jpeg", "dataBase64": PNG })).unwrap_err().code,
+        "attachment_invalid"
+    );
+    let items: Vec<Value> = view["template"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().clone())
+        .collect();
     let failed = items.iter().find(|i| !i["major"].is_null()).unwrap_or(&items[3]).clone();
     for item in &items {
         let result = if item["code"] == failed["code"] { "nonCompliant" } else { "compliant" };
@@ -180,29 +222,45 @@ fn a_whole_inspection_and_its_re_inspection() {
     }
     let drafts = app.call("list_inspections", json!({ "status": "draft" })).unwrap();
     assert_eq!(drafts[0]["answered"], drafts[0]["total"]);
-    let signature = app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap()["sha256"].clone();
+    let signature =
+        app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap()["sha256"].clone();
     // The finish page's edits are kept until the inspection finishes.
     let draft = json!({ "hazards": [{ "itemCode": failed["code"], "description": "已编辑的描述", "level": "major", "deadline": "2099-12-31" }] });
     app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": draft })).unwrap();
     assert_eq!(app.call("get_inspection", json!({ "id": inspection })).unwrap()["finishDraft"], draft);
-    assert_eq!(app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": [1] })).unwrap_err().code, "refused");
+    assert_eq!(
+        app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": [1] })).unwrap_err().code,
+        "refused"
+    );
     let hazards = json!([{ "itemCode": failed["code"], "description": failed["requirement"], "level": "major", "deadline": "2099-12-31" }]);
     let unsigned = json!({ "inspectionId": inspection, "hazards": hazards, "signatures": [{ "role": "officer1", "sha256": signature }] });
     assert_eq!(app.call("finish_inspection", unsigned).unwrap_err().code, "signature_missing");
     let signatures = json!([{ "role": "officer1", "sha256": signature }, { "role": "officer2", "sha256": signature }, { "role": "unit", "refused": true }]);
     let past = json!({ "inspectionId": inspection, "hazards": [{ "description": "x", "level": "general", "deadline": "2001-01-01" }], "signatures": signatures });
     assert_eq!(app.call("finish_inspection", past).unwrap_err().code, "deadline_invalid");
-    let done = app.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures })).unwrap();
+    let done = app
+        .call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures }))
+        .unwrap();
     assert_eq!(done["inspection"]["status"], "finished");
     assert_eq!(done["finishDraft"], Value::Null);
     let hazard = done["hazards"][0]["id"].clone();
     let row = app.call("get_hazard", json!({ "id": hazard })).unwrap();
     assert_eq!((row["hazard"]["level"].as_str(), row["overdue"].as_bool()), (Some("major"), Some(false)));
-    assert_eq!(app.call("get_hazard", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code, "not_found");
+    assert_eq!(
+        app.call("get_hazard", json!({ "id": "0190c2a5-8b1e-7c3d-9f00-000000000000" })).unwrap_err().code,
+        "not_found"
+    );
     let ledger = app.call("hazard_ledger", json!({ "enterpriseId": ent, "status": "open" })).unwrap();
     assert_eq!(ledger["counts"]["open"], 1);
     assert_eq!(ledger["counts"]["major"], 1);
-    assert_eq!(app.call("review_hazard", json!({ "hazardId": hazard, "rectified": true, "note": "已整改", "photos": [photo["sha256"]] })).unwrap()["status"], "verified");
+    assert_eq!(
+        app.call(
+            "review_hazard",
+            json!({ "hazardId": hazard, "rectified": true, "note": "已整改", "photos": [photo["sha256"]] })
+        )
+        .unwrap()["status"],
+        "verified"
+    );
     let history = app.call("hazard_history", json!({ "id": hazard })).unwrap();
     assert_eq!(history.as_array().unwrap().len(), 2);
     assert_eq!(app.call("get_attachment", json!({ "sha256": photo["sha256"] })).unwrap()["dataBase64"], PNG);

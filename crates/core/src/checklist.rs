@@ -148,7 +148,9 @@ fn is_item_code(code: &str) -> bool {
     let mut parts = code.split('-');
     let head_ok = parts.next().is_some_and(|h| (1..=4).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_uppercase()));
     let rest: Vec<&str> = parts.collect();
-    head_ok && !rest.is_empty() && rest.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+    head_ok
+        && !rest.is_empty()
+        && rest.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
 }
 
 impl Template {
@@ -199,13 +201,16 @@ impl Template {
                     return Err(TemplateError::NoBasis(i.code.clone()));
                 }
                 if let Some(m) = &i.major
-                    && (m.standard.trim().is_empty() || m.clause.trim().is_empty()) {
-                        return Err(TemplateError::MajorWithoutStandard(i.code.clone()));
-                    }
+                    && (m.standard.trim().is_empty() || m.clause.trim().is_empty())
+                {
+                    return Err(TemplateError::MajorWithoutStandard(i.code.clone()));
+                }
                 match (i.answer, &self.scoring) {
                     (AnswerKind::Score { max: 0 }, Some(_)) => return Err(TemplateError::ZeroScore(i.code.clone())),
                     (AnswerKind::Score { .. }, None) => return Err(TemplateError::ScoreMismatch(i.code.clone())),
-                    (AnswerKind::Compliance, Some(_)) if !s.general => return Err(TemplateError::ScoreMismatch(i.code.clone())),
+                    (AnswerKind::Compliance, Some(_)) if !s.general => {
+                        return Err(TemplateError::ScoreMismatch(i.code.clone()));
+                    }
                     _ => {}
                 }
             }
@@ -213,7 +218,8 @@ impl Template {
                 sector_items += s.items.len();
             }
             if self.scoring.is_some() && !s.general {
-                let points: u32 = s.items.iter().map(|i| if let AnswerKind::Score { max } = i.answer { max } else { 0 }).sum();
+                let points: u32 =
+                    s.items.iter().map(|i| if let AnswerKind::Score { max } = i.answer { max } else { 0 }).sum();
                 match s.weight {
                     Some(w) if points == 100 => weights += w,
                     _ => return Err(TemplateError::SectionPoints(s.title.clone())),
@@ -312,7 +318,11 @@ impl Template {
                 sections.push(SectionScore { title: s.title.clone(), score: None });
                 continue;
             }
-            let guarantee_scaled = if guarantee_possible == 0 { f64::INFINITY } else { f64::from(guarantee_kept) * 100.0 / f64::from(possible) };
+            let guarantee_scaled = if guarantee_possible == 0 {
+                f64::INFINITY
+            } else {
+                f64::from(guarantee_kept) * 100.0 / f64::from(possible)
+            };
             let zero = guarantee_lost || guarantee_scaled < f64::from(scoring.guarantee_min);
             let score = if zero { 0.0 } else { f64::from(kept) * 100.0 / f64::from(possible) };
             any_zero |= zero;
@@ -340,7 +350,7 @@ fn round1(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
+    use serde_json::{Value, json};
 
     const SECTORS: &[&str] = &["mine", "construction"];
 
@@ -389,7 +399,10 @@ mod tests {
                 |v| v["sections"][1]["items"][6]["major"] = json!({ "standard": "矿安〔2022〕88号", "clause": "" }),
                 TemplateError::MajorWithoutStandard("KS-07".into()),
             ),
-            (|v| v["sections"][1]["items"][7]["answer"] = json!({ "kind": "score", "max": 10 }), TemplateError::ScoreMismatch("KS-08".into())),
+            (
+                |v| v["sections"][1]["items"][7]["answer"] = json!({ "kind": "score", "max": 10 }),
+                TemplateError::ScoreMismatch("KS-08".into()),
+            ),
             (|v| v["sections"][0]["general"] = json!(false), TemplateError::NoGeneralSection),
             (
                 |v| {
@@ -454,7 +467,16 @@ mod tests {
         assert_eq!(s.sections[0].score, Some(0.0));
         // 合格 band: 安全管理 and 脚手架 at 60, no zero: 24 + 18 + 20 + 10 = 72.
         let s = t
-            .score(deduct(&[("AQ-1", 10), ("AQ-3", 10), ("AQ-4", 10), ("AQ-5", 10), ("JS-1", 10), ("JS-3", 10), ("JS-4", 10), ("JS-5", 10)]))
+            .score(deduct(&[
+                ("AQ-1", 10),
+                ("AQ-3", 10),
+                ("AQ-4", 10),
+                ("AQ-5", 10),
+                ("JS-1", 10),
+                ("JS-3", 10),
+                ("JS-4", 10),
+                ("JS-5", 10),
+            ]))
             .unwrap();
         assert_eq!((s.total, s.grade), (72.0, Grade::Pass));
         // Not applicable items are left out and the rest scaled: 脚手架 without JS-5 and

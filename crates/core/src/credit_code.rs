@@ -10,16 +10,14 @@ const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 /// Registering authority and organisation type pairs of GB 32100 appendix A.
 const TYPES: [&str; 35] = [
-    "11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51",
-    "52", "53", "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1",
-    "A9", "N1", "N2", "N3", "N9",
+    "11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51", "52", "53", "59", "61",
+    "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1", "A9", "N1", "N2", "N3", "N9",
 ];
 const EXTRA_TYPES: [&str; 1] = ["Y1"];
 /// First two digits of the administrative division code (provinces).
 const PROVINCES: [&str; 34] = [
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-    "65", "71", "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+    "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,10 +59,17 @@ impl Problem {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Ok { normalized: String },
+    Ok {
+        normalized: String,
+    },
     /// Well formed, but a check character does not match: the inspector may confirm it.
-    Warning { normalized: String, problem: Problem },
-    Invalid { problem: Problem },
+    Warning {
+        normalized: String,
+        problem: Problem,
+    },
+    Invalid {
+        problem: Problem,
+    },
 }
 
 impl Verdict {
@@ -142,19 +147,17 @@ pub fn check(input: &str) -> Verdict {
     }
     let expected = check_character(&code[0..17]).unwrap_or('?');
     if expected != chars[17] {
-        return Verdict::Warning {
-            problem: Problem::CheckCharacter { expected, found: chars[17] },
-            normalized: code,
-        };
+        return Verdict::Warning { problem: Problem::CheckCharacter { expected, found: chars[17] }, normalized: code };
     }
     // GB 11714 codes use digits and letters; only check when the block looks like one.
     if let Some(org_expected) = organisation_check(&code[8..16])
-        && org_expected != chars[16] {
-            return Verdict::Warning {
-                problem: Problem::OrganisationCheck { expected: org_expected, found: chars[16] },
-                normalized: code,
-            };
-        }
+        && org_expected != chars[16]
+    {
+        return Verdict::Warning {
+            problem: Problem::OrganisationCheck { expected: org_expected, found: chars[16] },
+            normalized: code,
+        };
+    }
     Verdict::Ok { normalized: code }
 }
 

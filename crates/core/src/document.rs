@@ -144,10 +144,17 @@ mod tests {
 
     #[test]
     fn numbers_print_and_parse() {
-        let n = DocumentNumber { prefix: "门应急".into(), kind: DocumentKind::RectificationOrder, year: 2026, seq: 12 };
+        let n =
+            DocumentNumber { prefix: "门应急".into(), kind: DocumentKind::RectificationOrder, year: 2026, seq: 12 };
         assert_eq!(n.to_string(), "门应急责改〔2026〕第0012号");
         assert_eq!("门应急责改〔2026〕第0012号".parse::<DocumentNumber>(), Ok(n));
-        for bad in ["门应急责改2026第12号", "责改〔2026〕第12号", "门应急改〔2026〕第12号", "门应急复查〔26〕第1号", "门应急检记〔2026〕第号"] {
+        for bad in [
+            "门应急责改2026第12号",
+            "责改〔2026〕第12号",
+            "门应急改〔2026〕第12号",
+            "门应急复查〔26〕第1号",
+            "门应急检记〔2026〕第号",
+        ] {
             assert!(bad.parse::<DocumentNumber>().is_err(), "{bad}");
         }
     }

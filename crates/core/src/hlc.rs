@@ -50,8 +50,7 @@ impl FromStr for Hlc {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || BadHlc(s.to_owned());
         let mut parts = s.split('-');
-        let (Some(w), Some(c), Some(n), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(w), Some(c), Some(n), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
         };
         if w.len() != 15 || c.len() != 8 || n.len() != 8 {

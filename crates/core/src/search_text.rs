@@ -7,10 +7,12 @@
 //! with their suffixes, so a code or number typed from its middle is a token prefix.
 
 /// Han and other scripts written without spaces, indexed by character pairs.
+/// Letters only: punctuation in those blocks (・, 〃) separates like any other.
 fn is_unspaced(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F
         | 0x3040..=0x30FF)
+        && c.is_alphabetic()
 }
 
 enum Token {
@@ -109,9 +111,7 @@ pub fn fts_query(query: &str, columns: Columns<'_>) -> Option<String> {
     for t in tokens {
         match t {
             Token::Word(w) => phrases.push(format!("{pairs} : \"{w}\" *")),
-            Token::Han(h) if h.len() == 1 => {
-                phrases.push(format!("({singles} : \"{0}\" OR {pairs} : \"{0}\")", h[0]))
-            }
+            Token::Han(h) if h.len() == 1 => phrases.push(format!("({singles} : \"{0}\" OR {pairs} : \"{0}\")", h[0])),
             Token::Han(h) => {
                 let p: Vec<String> = h.windows(2).map(|w| w.iter().collect()).collect();
                 phrases.push(format!("{pairs} : \"{}\"", p.join(" ")));
@@ -134,10 +134,14 @@ mod tests {
         assert_eq!(singles("斋堂镇斋堂村"), "堂 斋 村 镇");
         assert_eq!(fts_query("石龙", PLAIN).as_deref(), Some("{pairs} : \"石龙\""));
         assert_eq!(fts_query("龙", PLAIN).as_deref(), Some("(singles : \"龙\" OR {pairs} : \"龙\")"));
-        assert_eq!(fts_query("9111 石龙经", PLAIN).as_deref(), Some("{pairs} : \"9111\" * AND {pairs} : \"石龙 龙经\""));
+        assert_eq!(
+            fts_query("9111 石龙经", PLAIN).as_deref(),
+            Some("{pairs} : \"9111\" * AND {pairs} : \"石龙 龙经\"")
+        );
         let two = Columns { pairs: &["a", "b"], singles: "s" };
         assert_eq!(fts_query("斋堂", two).as_deref(), Some("{a b} : \"斋堂\""));
         assert_eq!(fts_query(" \"'* ", PLAIN), None);
+        assert_eq!(fts_query("・", PLAIN), None);
     }
 
     proptest! {

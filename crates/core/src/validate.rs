@@ -9,16 +9,25 @@ use crate::credit_code::Problem;
 #[serde(tag = "rule", rename_all = "camelCase")]
 pub enum Rule {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// Control characters or other text no form should produce.
     InvalidText,
     Phone,
     CertNo,
-    CreditCode { problem: Problem },
+    CreditCode {
+        problem: Problem,
+    },
     /// A check-character mismatch the inspector has not confirmed.
-    CreditCodeUnconfirmed { problem: Problem },
+    CreditCodeUnconfirmed {
+        problem: Problem,
+    },
     /// A number outside its allowed range.
-    Range { min: u32, max: u32 },
+    Range {
+        min: u32,
+        max: u32,
+    },
     UnknownDivision,
     UnknownSector,
     SectorRequired,
@@ -75,8 +84,22 @@ pub fn phone(field: &'static str, value: &str) -> Result<Option<String>, FieldEr
         let parts: Vec<&str> = v.split('-').collect();
         match parts.as_slice() {
             [n] => digits_only(n) && (7..=8).contains(&n.len()),
-            [area, n] => area.starts_with('0') && digits_only(area) && (3..=4).contains(&area.len()) && digits_only(n) && (7..=8).contains(&n.len()),
-            [area, n, ext] => area.starts_with('0') && digits_only(area) && (3..=4).contains(&area.len()) && digits_only(n) && (7..=8).contains(&n.len()) && digits_only(ext) && ext.len() <= 6,
+            [area, n] => {
+                area.starts_with('0')
+                    && digits_only(area)
+                    && (3..=4).contains(&area.len())
+                    && digits_only(n)
+                    && (7..=8).contains(&n.len())
+            }
+            [area, n, ext] => {
+                area.starts_with('0')
+                    && digits_only(area)
+                    && (3..=4).contains(&area.len())
+                    && digits_only(n)
+                    && (7..=8).contains(&n.len())
+                    && digits_only(ext)
+                    && ext.len() <= 6
+            }
             _ => false,
         }
     };
@@ -105,7 +128,10 @@ mod tests {
         assert_eq!(required_text("n", "a\u{0}b", 5), Err(FieldError::new("n", Rule::InvalidText)));
         assert_eq!(required_text("n", " 斋堂 ", 5), Ok("斋堂".to_owned()));
         assert_eq!(text("n", "一\n二", 5), Err(FieldError::new("n", Rule::InvalidText)));
-        assert_eq!(multiline_text("n", "一、灭火器过期；\r\n二、\t通道堵塞", 50), Ok(Some("一、灭火器过期；\r\n二、\t通道堵塞".to_owned())));
+        assert_eq!(
+            multiline_text("n", "一、灭火器过期；\r\n二、\t通道堵塞", 50),
+            Ok(Some("一、灭火器过期；\r\n二、\t通道堵塞".to_owned()))
+        );
         assert_eq!(multiline_text("n", "a\u{1b}b", 50), Err(FieldError::new("n", Rule::InvalidText)));
     }
 }

@@ -50,7 +50,8 @@ impl Writer<'_> {
             write_durably(&path, bytes)?;
         }
         let size = bytes.len() as u64;
-        let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [&sha], |r| r.get(0))?;
+        let known: bool =
+            self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [&sha], |r| r.get(0))?;
         if !known {
             self.tx.execute(
                 "INSERT INTO attachment (sha256, mime, size, created_at) VALUES (?1, ?2, ?3, ?4)",

@@ -6,13 +6,22 @@
 use rusqlite::{Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use crate::error::Result;
 use crate::Store;
+use crate::error::Result;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[allow(clippy::too_many_arguments)] // one argument per hashed field of the event
-fn event_hash(prev: &str, seq: i64, at: &str, device: &str, record_type: &str, record_id: &str, action: &str, body_sha: &str) -> String {
+fn event_hash(
+    prev: &str,
+    seq: i64,
+    at: &str,
+    device: &str,
+    record_type: &str,
+    record_id: &str,
+    action: &str,
+    body_sha: &str,
+) -> String {
     let mut h = Sha256::new();
     for part in [prev, &seq.to_string(), at, device, record_type, record_id, action, body_sha] {
         h.update(part.as_bytes());
@@ -22,7 +31,15 @@ fn event_hash(prev: &str, seq: i64, at: &str, device: &str, record_type: &str, r
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn append(conn: &Connection, at: &str, device: &str, record_type: &str, record_id: &str, action: &str, body: &str) -> Result<()> {
+pub(crate) fn append(
+    conn: &Connection,
+    at: &str,
+    device: &str,
+    record_type: &str,
+    record_id: &str,
+    action: &str,
+    body: &str,
+) -> Result<()> {
     let last: Option<(i64, String)> = conn
         .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -62,7 +79,16 @@ impl Store {
             let seq: i64 = r.get(0)?;
             let stored_prev: String = r.get(7)?;
             let stored_hash: String = r.get(8)?;
-            let hash = event_hash(&prev, seq, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?, &r.get::<_, String>(4)?, &r.get::<_, String>(5)?, &r.get::<_, String>(6)?);
+            let hash = event_hash(
+                &prev,
+                seq,
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+                &r.get::<_, String>(3)?,
+                &r.get::<_, String>(4)?,
+                &r.get::<_, String>(5)?,
+                &r.get::<_, String>(6)?,
+            );
             if seq != expected_seq || stored_prev != prev || stored_hash != hash {
                 return Ok(ChainReport { events, first_broken: Some(seq) });
             }

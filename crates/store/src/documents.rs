@@ -2,11 +2,11 @@
 //! (with a reason), and the schema's triggers refuse anything else even from SQL.
 
 use anjian_core::document::{Document, DocumentKind, DocumentNumber, DocumentStatus};
-use anjian_core::{validate, Id};
+use anjian_core::{Id, validate};
 use rusqlite::OptionalExtension;
 
 use crate::error::{Result, StoreError};
-use crate::{parse_id, parse_time, Store, Writer};
+use crate::{Store, Writer, parse_id, parse_time};
 
 #[derive(Debug, Clone)]
 pub struct NewDocument {
@@ -32,7 +32,9 @@ impl Writer<'_> {
     fn status_of(&self, id: Id) -> Result<(DocumentKind, DocumentStatus)> {
         let row: Option<(String, String)> = self
             .tx
-            .query_row("SELECT kind, status FROM document WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT kind, status FROM document WHERE id = ?1", [id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
         let (kind, status) = row.ok_or_else(|| StoreError::NotFound { kind: "document", id: id.to_string() })?;
         let bad = || StoreError::Corrupt(format!("document {id} has kind {kind} / status {status}"));
@@ -85,7 +87,10 @@ impl Writer<'_> {
             return Err(StoreError::Refused(format!("document {id} is {} and cannot be voided", status.as_str())));
         }
         let rev = self.tick();
-        self.tx.execute("UPDATE document SET status = 'voided', void_reason = ?2, rev = ?3 WHERE id = ?1", (id.to_string(), &reason, rev.to_string()))?;
+        self.tx.execute(
+            "UPDATE document SET status = 'voided', void_reason = ?2, rev = ?3 WHERE id = ?1",
+            (id.to_string(), &reason, rev.to_string()),
+        )?;
         self.record("document", &id.to_string(), "void", rev, &reason, true)
     }
 }
@@ -126,9 +131,9 @@ impl Store {
 
     /// An enterprise's documents, drafts and voided ones included, oldest first.
     pub fn documents_of(&self, enterprise: Id) -> Result<Vec<Document>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY rowid"))?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY rowid"
+        ))?;
         let mut rows = stmt.query([enterprise.to_string()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

@@ -1,16 +1,16 @@
 //! Enterprises: the profile, its sectors, and search by any part of the name, the
 //! credit code or the address.
 
+use anjian_core::Id;
 use anjian_core::enterprise::{Enterprise, EnterpriseInput, Profile, Status, SupervisionClass};
 use anjian_core::hlc::Hlc;
 use anjian_core::search_text;
-use anjian_core::Id;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
 use serde::Serialize;
 
 use crate::error::{Result, StoreError};
 use crate::reference::check_codes;
-use crate::{parse_id, parse_rev, parse_time, Store, Writer};
+use crate::{Store, Writer, parse_id, parse_rev, parse_time};
 
 const COLUMNS: &str = "e.id, e.name, e.credit_code, e.credit_code_confirmed, e.address, e.division_code, \
     e.legal_representative, e.safety_contact, e.contact_phone, e.supervision_class, e.status, e.is_demo, \
@@ -45,7 +45,11 @@ impl Writer<'_> {
         let profile = input.check()?;
         let current = enterprise(&self.tx, id)?;
         if current.rev != expected_rev {
-            return Err(StoreError::Conflict { kind: "enterprise", id: id.to_string(), current: current.rev.to_string() });
+            return Err(StoreError::Conflict {
+                kind: "enterprise",
+                id: id.to_string(),
+                current: current.rev.to_string(),
+            });
         }
         check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
         self.refuse_duplicate_code(&profile.credit_code, current.is_demo, Some(id))?;
@@ -71,7 +75,9 @@ impl Writer<'_> {
     fn refuse_duplicate_code(&self, code: &str, is_demo: bool, except: Option<Id>) -> Result<()> {
         let other: Option<String> = self
             .tx
-            .query_row("SELECT id FROM enterprise WHERE credit_code = ?1 AND is_demo = ?2", (code, is_demo), |r| r.get(0))
+            .query_row("SELECT id FROM enterprise WHERE credit_code = ?1 AND is_demo = ?2", (code, is_demo), |r| {
+                r.get(0)
+            })
             .optional()?;
         match other {
             Some(o) if Some(o.as_str()) != except.map(|e| e.to_string()).as_deref() => {
@@ -88,7 +94,10 @@ impl Writer<'_> {
             AND NOT EXISTS (SELECT 1 FROM inspection i WHERE i.enterprise_id = enterprise.id)
             AND NOT EXISTS (SELECT 1 FROM hazard h WHERE h.enterprise_id = enterprise.id)
             AND NOT EXISTS (SELECT 1 FROM document d WHERE d.enterprise_id = enterprise.id)";
-        self.tx.execute(&format!("DELETE FROM enterprise_fts WHERE rowid IN (SELECT rowid FROM enterprise WHERE {UNUSED})"), [])?;
+        self.tx.execute(
+            &format!("DELETE FROM enterprise_fts WHERE rowid IN (SELECT rowid FROM enterprise WHERE {UNUSED})"),
+            [],
+        )?;
         let removed = self.tx.execute(&format!("DELETE FROM enterprise WHERE {UNUSED}"), [])? as u64;
         let rev = self.tick();
         self.record("enterprise", "demo", "remove_demo", rev, &removed, false)?;
@@ -104,7 +113,11 @@ impl Writer<'_> {
         self.tx.execute("DELETE FROM enterprise_fts WHERE rowid = ?1", [rowid])?;
         let p = &e.profile;
         let name = format!("{} {}", p.name, p.credit_code);
-        let people = [p.legal_representative.as_deref(), p.safety_contact.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+        let people = [p.legal_representative.as_deref(), p.safety_contact.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
         self.tx.execute(
             "INSERT INTO enterprise_fts (rowid, name_pairs, address_pairs, singles) VALUES (?1, ?2, ?3, ?4)",
             (
@@ -259,7 +272,16 @@ impl Store {
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, u64>(8)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get::<_, u64>(8)?,
+            ))
         })?;
         let mut items = Vec::new();
         let mut total = 0;

@@ -2,13 +2,13 @@
 //! is kept as an event; overdue is derived from the deadline at query time.
 
 use anjian_core::hazard::{Hazard, HazardStatus, Level};
-use anjian_core::{search_text, validate, Id};
+use anjian_core::{Id, search_text, validate};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params_from_iter, OptionalExtension};
+use rusqlite::{OptionalExtension, params_from_iter};
 use serde::Serialize;
 
 use crate::error::{Result, StoreError};
-use crate::{parse_id, parse_time, Store, Writer};
+use crate::{Store, Writer, parse_id, parse_time};
 
 #[derive(Debug, Clone)]
 pub struct NewHazard {
@@ -64,7 +64,8 @@ impl Writer<'_> {
     /// rectified leaves its status and keeps the finding, note and photos in its history.
     pub fn review_hazard(&mut self, id: Id, rectified: bool, note: &str, photos: &[String]) -> Result<HazardStatus> {
         for sha in photos {
-            let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+            let known: bool =
+                self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
             if !known {
                 return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
             }
@@ -89,7 +90,14 @@ impl Writer<'_> {
         self.move_hazard(id, next, note, None, &[])
     }
 
-    fn move_hazard(&mut self, id: Id, next: HazardStatus, note: Option<&str>, review: Option<&str>, photos: &[String]) -> Result<HazardStatus> {
+    fn move_hazard(
+        &mut self,
+        id: Id,
+        next: HazardStatus,
+        note: Option<&str>,
+        review: Option<&str>,
+        photos: &[String],
+    ) -> Result<HazardStatus> {
         let current = self.hazard_status(id)?;
         let next = current.advance(next).map_err(|e| StoreError::Refused(e.to_string()))?;
         let note = match note {
@@ -97,7 +105,10 @@ impl Writer<'_> {
             None => None,
         };
         let rev = self.tick();
-        self.tx.execute("UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1", (id.to_string(), next.as_str(), rev.to_string()))?;
+        self.tx.execute(
+            "UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1",
+            (id.to_string(), next.as_str(), rev.to_string()),
+        )?;
         let photo_list = serde_json::to_string(photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.tx.execute(
             "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -110,7 +121,14 @@ impl Writer<'_> {
             review: Option<&'a str>,
             photos: &'a [String],
         }
-        self.record("hazard", &id.to_string(), "status", rev, &Change { status: next, note: note.as_deref(), review, photos }, true)?;
+        self.record(
+            "hazard",
+            &id.to_string(),
+            "status",
+            rev,
+            &Change { status: next, note: note.as_deref(), review, photos },
+            true,
+        )?;
         Ok(next)
     }
 }
@@ -196,10 +214,20 @@ impl Store {
             push(&mut params, &mut clauses, "h.level = ?", l.as_str().to_owned());
         }
         if let Some(d) = &filter.division {
-            push(&mut params, &mut clauses, "h.enterprise_id IN (SELECT id FROM enterprise WHERE division_code = ?)", d.clone());
+            push(
+                &mut params,
+                &mut clauses,
+                "h.enterprise_id IN (SELECT id FROM enterprise WHERE division_code = ?)",
+                d.clone(),
+            );
         }
         if let Some(s) = &filter.sector {
-            push(&mut params, &mut clauses, "h.enterprise_id IN (SELECT enterprise_id FROM enterprise_sector WHERE sector_code = ?)", s.clone());
+            push(
+                &mut params,
+                &mut clauses,
+                "h.enterprise_id IN (SELECT enterprise_id FROM enterprise_sector WHERE sector_code = ?)",
+                s.clone(),
+            );
         }
         if let Some(e) = filter.enterprise {
             push(&mut params, &mut clauses, "h.enterprise_id = ?", e.to_string());
@@ -218,7 +246,12 @@ impl Store {
         }
         if let Some(t) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
             match search_text::fts_query(t, search_text::PLAIN) {
-                Some(expr) => push(&mut params, &mut clauses, "h.rowid IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)", expr),
+                Some(expr) => push(
+                    &mut params,
+                    &mut clauses,
+                    "h.rowid IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)",
+                    expr,
+                ),
                 None => clauses.push("0".into()),
             }
         }
@@ -245,23 +278,47 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
             Ok((
-                r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?, r.get::<_, String>(10)?, r.get::<_, bool>(11)?,
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+                r.get::<_, String>(10)?,
+                r.get::<_, bool>(11)?,
             ))
         })?;
         let mut items = Vec::new();
         for row in rows {
-            let (id, ent, insp, item_code, description, level, deadline, status, found_at, enterprise_name, division_code, overdue) = row?;
+            let (
+                id,
+                ent,
+                insp,
+                item_code,
+                description,
+                level,
+                deadline,
+                status,
+                found_at,
+                enterprise_name,
+                division_code,
+                overdue,
+            ) = row?;
             let hazard = Hazard {
                 id: parse_id(&id)?,
                 enterprise_id: parse_id(&ent)?,
                 inspection_id: insp.as_deref().map(parse_id).transpose()?,
                 item_code,
                 description,
-                level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(format!("hazard {id}: level {level}")))?,
+                level: Level::parse(&level)
+                    .ok_or_else(|| StoreError::Corrupt(format!("hazard {id}: level {level}")))?,
                 deadline: deadline.parse().map_err(|_| StoreError::Corrupt(format!("bad deadline {deadline}")))?,
-                status: HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?,
+                status: HazardStatus::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?,
                 found_at: parse_time(&found_at)?,
             };
             // The same rule as `Hazard::is_overdue`, computed where the filter and counts are.
@@ -273,14 +330,23 @@ impl Store {
 
     /// Every status the hazard has had, oldest first.
     pub fn hazard_history(&self, id: Id) -> Result<Vec<HazardEvent>> {
-        let mut stmt = self.conn().prepare_cached("SELECT at, status, note, review, photos FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, status, note, review, photos FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq",
+        )?;
         let rows = stmt.query_map([id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (at, status, note, review, photos) = row?;
-            let status = HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?;
+            let status =
+                HazardStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("bad status {status}")))?;
             let photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(HazardEvent { at, status, note, review, photos });
         }

@@ -4,12 +4,12 @@
 use anjian_core::checklist::AnswerKind;
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::validate::{FieldError, Rule};
-use anjian_core::{search_text, validate, Id};
+use anjian_core::{Id, search_text, validate};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
 use crate::error::{Result, StoreError};
-use crate::{parse_id, parse_time, Store, Writer};
+use crate::{Store, Writer, parse_id, parse_time};
 
 #[derive(Debug, Clone)]
 pub struct NewInspection {
@@ -42,7 +42,11 @@ impl Writer<'_> {
             rusqlite::params![id.to_string(), new.enterprise_id.to_string(), new.template_id, new.template_version, accompanying, started_at.to_rfc3339(), notes, self.device_id, rev.to_string()],
         )?;
         for (i, officer) in new.inspectors.iter().enumerate() {
-            let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM inspector WHERE id = ?1)", [officer.to_string()], |r| r.get(0))?;
+            let known: bool = self.tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM inspector WHERE id = ?1)",
+                [officer.to_string()],
+                |r| r.get(0),
+            )?;
             if !known {
                 return Err(StoreError::NotFound { kind: "inspector", id: officer.to_string() });
             }
@@ -51,7 +55,8 @@ impl Writer<'_> {
                 (id.to_string(), i as i64, officer.to_string()),
             )?;
         }
-        let rowid: i64 = self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+        let rowid: i64 =
+            self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
         self.tx.execute(
             "INSERT INTO inspection_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
             (rowid, search_text::pairs(&notes), search_text::singles(&notes)),
@@ -83,8 +88,12 @@ impl Writer<'_> {
             (AnswerKind::Compliance, _, None) => None,
             (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => None,
             (AnswerKind::Score { max }, AnswerResult::NonCompliant, Some(d)) if (1..=max).contains(&d) => Some(d),
-            (AnswerKind::Score { max }, ..) => return Err(StoreError::Invalid(FieldError::new("deducted", Rule::Range { min: 1, max }))),
-            (AnswerKind::Compliance, ..) => return Err(StoreError::Refused("a compliance item takes no deduction".into())),
+            (AnswerKind::Score { max }, ..) => {
+                return Err(StoreError::Invalid(FieldError::new("deducted", Rule::Range { min: 1, max })));
+            }
+            (AnswerKind::Compliance, ..) => {
+                return Err(StoreError::Refused("a compliance item takes no deduction".into()));
+            }
         };
         let note = match &answer.note {
             Some(n) => validate::multiline_text("note", n, 2_000)?,
@@ -99,7 +108,8 @@ impl Writer<'_> {
             (answer.inspection_id.to_string(), &answer.item_code, answer.result.as_str(), &note, photos, rev.to_string(), deducted),
         )?;
         for sha in &answer.photos {
-            let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+            let known: bool =
+                self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
             if !known {
                 return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
             }
@@ -121,7 +131,9 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound { kind: "inspection", id: key.clone() })?;
-        let mut stmt = self.conn().prepare_cached("SELECT inspector_id FROM inspection_officer WHERE inspection_id = ?1 ORDER BY position")?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT inspector_id FROM inspection_officer WHERE inspection_id = ?1 ORDER BY position")?;
         let officers = stmt.query_map([&key], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         Ok(Inspection {
             id,
@@ -132,20 +144,30 @@ impl Store {
             accompanying_person: row.3,
             started_at: parse_time(&row.4)?,
             finished_at: row.5.as_deref().map(parse_time).transpose()?,
-            status: InspectionStatus::parse(&row.6).ok_or_else(|| StoreError::Corrupt(format!("inspection {id}: status {}", row.6)))?,
+            status: InspectionStatus::parse(&row.6)
+                .ok_or_else(|| StoreError::Corrupt(format!("inspection {id}: status {}", row.6)))?,
             notes: row.7,
         })
     }
 
     pub fn answers(&self, inspection: Id) -> Result<Vec<Answer>> {
-        let mut stmt = self.conn().prepare_cached("SELECT item_code, result, note, photos, deducted FROM answer WHERE inspection_id = ?1 ORDER BY item_code")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT item_code, result, note, photos, deducted FROM answer WHERE inspection_id = ?1 ORDER BY item_code",
+        )?;
         let rows = stmt.query_map([inspection.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<u32>>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<u32>>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (item_code, result, note, photos, deducted) = row?;
-            let result = AnswerResult::parse(&result).ok_or_else(|| StoreError::Corrupt(format!("answer {item_code}: result {result}")))?;
+            let result = AnswerResult::parse(&result)
+                .ok_or_else(|| StoreError::Corrupt(format!("answer {item_code}: result {result}")))?;
             let photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(Answer { inspection_id: inspection, item_code, result, note, photos, deducted });
         }
@@ -210,11 +232,14 @@ impl Writer<'_> {
     fn draft_template(&self, inspection: Id) -> Result<anjian_core::checklist::Template> {
         let row: Option<(String, u32, String)> = self
             .tx
-            .query_row("SELECT template_id, template_version, status FROM inspection WHERE id = ?1", [inspection.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT template_id, template_version, status FROM inspection WHERE id = ?1",
+                [inspection.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
-        let (tid, version, status) = row.ok_or_else(|| StoreError::NotFound { kind: "inspection", id: inspection.to_string() })?;
+        let (tid, version, status) =
+            row.ok_or_else(|| StoreError::NotFound { kind: "inspection", id: inspection.to_string() })?;
         if status != InspectionStatus::Draft.as_str() {
             return Err(StoreError::Finished);
         }
@@ -242,8 +267,12 @@ impl Writer<'_> {
         self.draft_template(inspection)?;
         let notes = validate::multiline_text("notes", notes, 20_000)?.unwrap_or_default();
         let rev = self.tick();
-        self.tx.execute("UPDATE inspection SET notes = ?2, rev = ?3 WHERE id = ?1", (inspection.to_string(), &notes, rev.to_string()))?;
-        let rowid: i64 = self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [inspection.to_string()], |r| r.get(0))?;
+        self.tx.execute(
+            "UPDATE inspection SET notes = ?2, rev = ?3 WHERE id = ?1",
+            (inspection.to_string(), &notes, rev.to_string()),
+        )?;
+        let rowid: i64 =
+            self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [inspection.to_string()], |r| r.get(0))?;
         self.tx.execute("DELETE FROM inspection_fts WHERE rowid = ?1", [rowid])?;
         self.tx.execute(
             "INSERT INTO inspection_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
@@ -254,7 +283,12 @@ impl Writer<'_> {
 
     /// Finishes a draft: every item answered, both officers signed and the unit's
     /// person signed or refused; the hazards found are written with it.
-    pub fn finish_inspection(&mut self, inspection: Id, hazards: &[crate::NewHazard], signatures: &[Signature]) -> Result<Vec<anjian_core::hazard::Hazard>> {
+    pub fn finish_inspection(
+        &mut self,
+        inspection: Id,
+        hazards: &[crate::NewHazard],
+        signatures: &[Signature],
+    ) -> Result<Vec<anjian_core::hazard::Hazard>> {
         let template = self.draft_template(inspection)?;
         let answered: std::collections::HashSet<String> = {
             let mut stmt = self.tx.prepare_cached("SELECT item_code FROM answer WHERE inspection_id = ?1")?;
@@ -276,22 +310,30 @@ impl Writer<'_> {
                 return Err(StoreError::Unfinished(FinishError::SignatureMissing(role.as_str())));
             }
         }
-        let enterprise: String = self.tx.query_row("SELECT enterprise_id FROM inspection WHERE id = ?1", [inspection.to_string()], |r| r.get(0))?;
+        let enterprise: String =
+            self.tx.query_row("SELECT enterprise_id FROM inspection WHERE id = ?1", [inspection.to_string()], |r| {
+                r.get(0)
+            })?;
         let enterprise = parse_id(&enterprise)?;
         let mut written = Vec::new();
         for h in hazards {
             if h.enterprise_id != enterprise || h.inspection_id != Some(inspection) {
-                return Err(StoreError::Refused("a hazard of this inspection must name its enterprise and inspection".into()));
+                return Err(StoreError::Refused(
+                    "a hazard of this inspection must name its enterprise and inspection".into(),
+                ));
             }
             if let Some(code) = &h.item_code
-                && template.item(code).is_none() {
-                    return Err(StoreError::NotFound { kind: "checklist item", id: code.clone() });
-                }
+                && template.item(code).is_none()
+            {
+                return Err(StoreError::NotFound { kind: "checklist item", id: code.clone() });
+            }
             written.push(self.insert_hazard(h)?);
         }
         for s in signatures {
             if let Some(sha) = &s.sha256 {
-                let known: bool = self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+                let known: bool =
+                    self.tx
+                        .query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
                 if !known {
                     return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
                 }
@@ -316,25 +358,41 @@ impl Store {
     pub fn finish_draft(&self, inspection: Id) -> Result<Option<serde_json::Value>> {
         let body: Option<String> = self
             .conn()
-            .query_row("SELECT body FROM inspection_finish_draft WHERE inspection_id = ?1", [inspection.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT body FROM inspection_finish_draft WHERE inspection_id = ?1",
+                [inspection.to_string()],
+                |r| r.get(0),
+            )
             .optional()?;
         body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
     }
 
     pub fn signatures(&self, inspection: Id) -> Result<Vec<Signature>> {
-        let mut stmt = self.conn().prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
-        let rows = stmt.query_map([inspection.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?)))?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
+        let rows = stmt.query_map([inspection.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (role, sha256, refused) = row?;
-            let role = SignatureRole::ALL.into_iter().find(|r| r.as_str() == role).ok_or_else(|| StoreError::Corrupt(format!("signature role {role}")))?;
+            let role = SignatureRole::ALL
+                .into_iter()
+                .find(|r| r.as_str() == role)
+                .ok_or_else(|| StoreError::Corrupt(format!("signature role {role}")))?;
             out.push(Signature { role, sha256, refused });
         }
         Ok(out)
     }
 
     /// Inspections, newest first, with how far each has come.
-    pub fn inspections(&self, status: Option<InspectionStatus>, enterprise: Option<Id>, limit: u32) -> Result<Vec<InspectionSummary>> {
+    pub fn inspections(
+        &self,
+        status: Option<InspectionStatus>,
+        enterprise: Option<Id>,
+        limit: u32,
+    ) -> Result<Vec<InspectionSummary>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT i.id, i.enterprise_id, e.name, t.title, i.started_at, i.status,
                     (SELECT count(*) FROM answer a WHERE a.inspection_id = i.id), t.item_count
@@ -343,12 +401,21 @@ impl Store {
              WHERE (?1 IS NULL OR i.status = ?1) AND (?2 IS NULL OR i.enterprise_id = ?2)
              ORDER BY i.started_at DESC LIMIT ?3",
         )?;
-        let rows = stmt.query_map((status.map(InspectionStatus::as_str), enterprise.map(|e| e.to_string()), limit.clamp(1, 500)), |r| {
-            Ok((
-                r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get::<_, u32>(6)?, r.get::<_, u32>(7)?,
-            ))
-        })?;
+        let rows = stmt.query_map(
+            (status.map(InspectionStatus::as_str), enterprise.map(|e| e.to_string()), limit.clamp(1, 500)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, u32>(6)?,
+                    r.get::<_, u32>(7)?,
+                ))
+            },
+        )?;
         let mut out = Vec::new();
         for row in rows {
             let (id, enterprise_id, enterprise_name, template_title, started_at, status, answered, total) = row?;
@@ -358,7 +425,8 @@ impl Store {
                 enterprise_name,
                 template_title,
                 started_at,
-                status: InspectionStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("inspection {id}: status {status}")))?,
+                status: InspectionStatus::parse(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("inspection {id}: status {status}")))?,
                 answered,
                 total,
             });

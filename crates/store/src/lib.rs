@@ -21,8 +21,8 @@ mod templates;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anjian_core::hlc::{Clock, Hlc};
 use anjian_core::Id;
+use anjian_core::hlc::{Clock, Hlc};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -34,8 +34,8 @@ pub use enterprises::{EnterprisePage, EnterpriseQuery, EnterpriseSummary};
 pub use error::{Result, StoreError};
 pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};
 pub use inspections::{FinishError, InspectionSummary, NewInspection, Signature, SignatureRole};
-pub use templates::{TemplateProblem, TemplateSummary};
 pub use search::NoteHit;
+pub use templates::{TemplateProblem, TemplateSummary};
 
 const DB_FILE: &str = "anjian.db";
 

@@ -1,15 +1,15 @@
 //! Reference data (divisions, sectors) and the officers (inspectors, and which of them
 //! holds this device).
 
+use anjian_core::Id;
 use anjian_core::division::{Division, DivisionKind, Sector};
 use anjian_core::inspector::{Inspector, InspectorInput};
 use anjian_core::validate::{FieldError, Rule};
-use anjian_core::Id;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Result, StoreError};
-use crate::{parse_id, Store, Writer};
+use crate::{Store, Writer, parse_id};
 
 const PROFILE_KEY: &str = "current_inspector";
 
@@ -74,11 +74,13 @@ pub struct Counts {
 impl Store {
     pub fn divisions(&self) -> Result<Vec<Division>> {
         let mut stmt = self.conn().prepare("SELECT code, name, kind FROM division ORDER BY position")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (code, name, kind) = row?;
-            let kind = DivisionKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("division {code}: kind {kind}")))?;
+            let kind = DivisionKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("division {code}: kind {kind}")))?;
             out.push(Division { code, name, kind });
         }
         Ok(out)
@@ -104,7 +106,9 @@ impl Store {
     pub fn inspector(&self, id: Id) -> Result<Inspector> {
         let row = self
             .conn()
-            .query_row("SELECT name, cert_no, unit FROM inspector WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row("SELECT name, cert_no, unit FROM inspector WHERE id = ?1", [id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
         let (name, cert_no, unit) = row.ok_or(StoreError::NotFound { kind: "inspector", id: id.to_string() })?;
         Ok(Inspector { id, name, cert_no, unit })
@@ -119,18 +123,18 @@ impl Store {
     }
 
     pub fn counts(&self) -> Result<Counts> {
-        let (enterprises, demo_enterprises) = self.conn().query_row(
-            "SELECT count(*), coalesce(sum(is_demo), 0) FROM enterprise",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (enterprises, demo_enterprises) =
+            self.conn().query_row("SELECT count(*), coalesce(sum(is_demo), 0) FROM enterprise", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         Ok(Counts { enterprises, demo_enterprises })
     }
 }
 
 /// Checks division and sector codes against the lists.
 pub(crate) fn check_codes(conn: &Connection, division: &str, sectors: &[String]) -> Result<()> {
-    let known: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM division WHERE code = ?1)", [division], |r| r.get(0))?;
+    let known: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM division WHERE code = ?1)", [division], |r| r.get(0))?;
     if !known {
         return Err(FieldError::new("divisionCode", Rule::UnknownDivision).into());
     }

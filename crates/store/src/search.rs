@@ -1,10 +1,10 @@
 //! Full-text search over inspection notes and hazard descriptions, newest first.
 
-use anjian_core::{search_text, Id};
+use anjian_core::{Id, search_text};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::{parse_id, Store};
+use crate::{Store, parse_id};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -29,7 +29,8 @@ struct Side {
     text: &'static str,
 }
 
-const INSPECTIONS: Side = Side { kind: "inspection", table: "inspection", fts: "inspection_fts", at: "started_at", text: "notes" };
+const INSPECTIONS: Side =
+    Side { kind: "inspection", table: "inspection", fts: "inspection_fts", at: "started_at", text: "notes" };
 const HAZARDS: Side = Side { kind: "hazard", table: "hazard", fts: "hazard_fts", at: "found_at", text: "description" };
 
 impl Store {
@@ -65,7 +66,11 @@ impl Store {
             params.push(w.clone());
             verify.push_str(&format!(" AND instr(lower(t.{text}), ?{}) > 0", params.len()));
         }
-        let candidates = if dense { "?1 IS NOT NULL".to_owned() } else { format!("t.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1)") };
+        let candidates = if dense {
+            "?1 IS NOT NULL".to_owned()
+        } else {
+            format!("t.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1)")
+        };
         let sql = format!(
             "SELECT t.id, t.enterprise_id, t.{at}, t.{text} FROM {table} t WHERE {candidates}{verify} ORDER BY t.{at} DESC LIMIT {limit}"
         );
@@ -76,7 +81,13 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, enterprise, at, text) = row?;
-            out.push(NoteHit { kind: kind.to_owned(), id: parse_id(&id)?, enterprise_id: parse_id(&enterprise)?, at, text });
+            out.push(NoteHit {
+                kind: kind.to_owned(),
+                id: parse_id(&id)?,
+                enterprise_id: parse_id(&enterprise)?,
+                at,
+                text,
+            });
         }
         Ok(out)
     }

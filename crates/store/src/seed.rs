@@ -5,8 +5,8 @@ use anjian_core::division::{Division, Sector};
 use anjian_core::enterprise::EnterpriseInput;
 use serde::Deserialize;
 
-use crate::error::{Result, StoreError};
 use crate::Store;
+use crate::error::{Result, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct Reference {

@@ -36,12 +36,19 @@ impl Writer<'_> {
         let sha = hex::encode(Sha256::digest(body.as_bytes()));
         let existing: Option<String> = self
             .tx
-            .query_row("SELECT sha256 FROM checklist_template WHERE id = ?1 AND version = ?2", (&t.id, t.version), |r| r.get(0))
+            .query_row(
+                "SELECT sha256 FROM checklist_template WHERE id = ?1 AND version = ?2",
+                (&t.id, t.version),
+                |r| r.get(0),
+            )
             .optional()?;
         match existing {
             Some(old) if old == sha => return Ok(false),
             Some(_) => {
-                return Err(StoreError::Refused(format!("checklist {} version {} already exists with other content", t.id, t.version)));
+                return Err(StoreError::Refused(format!(
+                    "checklist {} version {} already exists with other content",
+                    t.id, t.version
+                )));
             }
             None => {}
         }
@@ -95,13 +102,21 @@ impl Store {
              ORDER BY t.sector, t.id",
         )?;
         let rows = stmt.query_map([sector], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, u32>(4)?, r.get::<_, String>(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, String>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, version, sector, title, item_count, body) = row?;
             // Scored templates say so in their body; no need to keep a column in step.
-            let scored = serde_json::from_str::<serde_json::Value>(&body).map(|v| !v["scoring"].is_null()).unwrap_or(false);
+            let scored =
+                serde_json::from_str::<serde_json::Value>(&body).map(|v| !v["scoring"].is_null()).unwrap_or(false);
             out.push(TemplateSummary { id, version, sector, title, scored, item_count });
         }
         Ok(out)

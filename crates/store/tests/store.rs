@@ -10,7 +10,10 @@ use anjian_core::inspection::{Answer, AnswerResult};
 use anjian_core::inspector::InspectorInput;
 use anjian_core::validate::Rule;
 use anjian_store::seed::{DemoSet, Reference};
-use anjian_store::{EnterpriseQuery, FinishError, HazardFilter, NewDocument, NewHazard, NewInspection, Signature, SignatureRole, Store, StoreError};
+use anjian_store::{
+    EnterpriseQuery, FinishError, HazardFilter, NewDocument, NewHazard, NewInspection, Signature, SignatureRole, Store,
+    StoreError,
+};
 use chrono::NaiveDate;
 
 const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
@@ -82,9 +85,20 @@ fn the_demo_set_stays_apart_and_can_be_removed() {
     // A real enterprise with a demo record's code is not blocked by it.
     let real = store.write(|w| w.insert_enterprise(&input("北京真实单位", &demo.credit_code), false)).unwrap();
     assert!(!real.is_demo);
-    let used = store.search_enterprises(&EnterpriseQuery { limit: 2, offset: 5, ..Default::default() }).unwrap().items[0].id;
+    let used =
+        store.search_enterprises(&EnterpriseQuery { limit: 2, offset: 5, ..Default::default() }).unwrap().items[0].id;
     store
-        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: used, inspection_id: None, item_code: None, description: "演示隐患".into(), level: Level::General, deadline: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), found_at: None }))
+        .write(|w| {
+            w.insert_hazard(&NewHazard {
+                enterprise_id: used,
+                inspection_id: None,
+                item_code: None,
+                description: "演示隐患".into(),
+                level: Level::General,
+                deadline: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                found_at: None,
+            })
+        })
         .unwrap();
     let removed = store.write(|w| w.remove_demo_enterprises()).unwrap();
     let counts = store.counts().unwrap();
@@ -98,11 +112,15 @@ fn the_demo_set_stays_apart_and_can_be_removed() {
 fn demo_spreads_over_every_division_and_sector() {
     let (_dir, store) = seeded();
     for d in store.divisions().unwrap() {
-        let page = store.search_enterprises(&EnterpriseQuery { division: Some(d.code.clone()), limit: 1, ..Default::default() }).unwrap();
+        let page = store
+            .search_enterprises(&EnterpriseQuery { division: Some(d.code.clone()), limit: 1, ..Default::default() })
+            .unwrap();
         assert!(page.total > 0, "no demo enterprise in {}", d.name);
     }
     for s in store.sectors().unwrap() {
-        let page = store.search_enterprises(&EnterpriseQuery { sector: Some(s.code.clone()), limit: 1, ..Default::default() }).unwrap();
+        let page = store
+            .search_enterprises(&EnterpriseQuery { sector: Some(s.code.clone()), limit: 1, ..Default::default() })
+            .unwrap();
         assert!(page.total > 0, "no demo enterprise in {}", s.name);
     }
 }
@@ -110,8 +128,21 @@ fn demo_spreads_over_every_division_and_sector() {
 #[test]
 fn search_finds_any_part_of_name_code_or_address() {
     let (_dir, mut store) = seeded();
-    let e = store.write(|w| w.insert_enterprise(&input("北京门头沟碣石山谷采石有限公司", &valid_code("91110109MA01AB2C")), false)).unwrap();
-    for q in ["碣石山谷", "山谷", "谷", "采石有限", &e.profile.credit_code[..12], &e.profile.credit_code[6..14], "东斋堂村", "碣石 采石"] {
+    let e = store
+        .write(|w| {
+            w.insert_enterprise(&input("北京门头沟碣石山谷采石有限公司", &valid_code("91110109MA01AB2C")), false)
+        })
+        .unwrap();
+    for q in [
+        "碣石山谷",
+        "山谷",
+        "谷",
+        "采石有限",
+        &e.profile.credit_code[..12],
+        &e.profile.credit_code[6..14],
+        "东斋堂村",
+        "碣石 采石",
+    ] {
         let page = store.search_enterprises(&query(q)).unwrap();
         assert!(page.items.iter().any(|i| i.id == e.id), "{q} did not find it");
     }
@@ -135,10 +166,19 @@ fn short_queries_and_filters() {
     let page = store.search_enterprises(&query("石龙")).unwrap();
     assert!(page.total >= 5);
     assert!(page.items.iter().all(|i| i.name.contains("石龙") || i.address.contains("石龙")));
-    let zone = store.search_enterprises(&EnterpriseQuery { text: Some("石龙".into()), division: Some("110109400".into()), limit: 200, ..Default::default() }).unwrap();
+    let zone = store
+        .search_enterprises(&EnterpriseQuery {
+            text: Some("石龙".into()),
+            division: Some("110109400".into()),
+            limit: 200,
+            ..Default::default()
+        })
+        .unwrap();
     assert!(zone.total > 0 && zone.total <= page.total);
     assert!(zone.items.iter().all(|i| i.division_code == "110109400"));
-    let mines = store.search_enterprises(&EnterpriseQuery { sector: Some("mine".into()), limit: 200, ..Default::default() }).unwrap();
+    let mines = store
+        .search_enterprises(&EnterpriseQuery { sector: Some("mine".into()), limit: 200, ..Default::default() })
+        .unwrap();
     assert!(mines.items.iter().all(|i| i.sectors.contains(&"mine".to_owned())));
     let paged = store.search_enterprises(&EnterpriseQuery { limit: 10, offset: 10, ..Default::default() }).unwrap();
     assert_eq!(paged.items.len(), 10);
@@ -148,7 +188,9 @@ fn short_queries_and_filters() {
 fn a_write_commits_with_its_outbox_row_and_audit_event() {
     let (_dir, mut store) = seeded();
     let before = store.verify_audit_chain().unwrap().events;
-    let e = store.write(|w| w.insert_enterprise(&input("北京斋堂测试石材厂", &valid_code("91110109MA0TEKT1")), false)).unwrap();
+    let e = store
+        .write(|w| w.insert_enterprise(&input("北京斋堂测试石材厂", &valid_code("91110109MA0TEKT1")), false))
+        .unwrap();
     assert_eq!(store.outbox_len().unwrap(), 1);
     let report = store.verify_audit_chain().unwrap();
     assert_eq!((report.events, report.first_broken), (before + 1, None));
@@ -220,8 +262,16 @@ fn duplicate_codes_and_stale_edits_are_refused() {
 fn officers(store: &mut Store) -> Vec<anjian_core::Id> {
     store
         .write(|w| {
-            let a = w.save_profile(&InspectorInput { name: "王磊".into(), cert_no: "11010923001".into(), unit: "门头沟区应急管理局".into() })?;
-            let b = w.put_inspector(&InspectorInput { name: "李娜".into(), cert_no: "11010923002".into(), unit: String::new() })?;
+            let a = w.save_profile(&InspectorInput {
+                name: "王磊".into(),
+                cert_no: "11010923001".into(),
+                unit: "门头沟区应急管理局".into(),
+            })?;
+            let b = w.put_inspector(&InspectorInput {
+                name: "李娜".into(),
+                cert_no: "11010923002".into(),
+                unit: String::new(),
+            })?;
             Ok(vec![a.id, b.id])
         })
         .unwrap()
@@ -232,33 +282,81 @@ fn inspections_hazards_and_the_ledger() {
     let (_dir, mut store) = seeded();
     let ids = officers(&mut store);
     assert_eq!(store.profile().unwrap().unwrap().name, "王磊");
-    let ent = store.search_enterprises(&EnterpriseQuery { sector: Some("fireworks".into()), limit: 1, ..Default::default() }).unwrap().items[0].id;
-    let one = NewInspection { enterprise_id: ent, template_id: "fireworks".into(), template_version: 1, inspectors: vec![ids[0]], accompanying_person: None, notes: String::new(), started_at: None };
+    let ent = store
+        .search_enterprises(&EnterpriseQuery { sector: Some("fireworks".into()), limit: 1, ..Default::default() })
+        .unwrap()
+        .items[0]
+        .id;
+    let one = NewInspection {
+        enterprise_id: ent,
+        template_id: "fireworks".into(),
+        template_version: 1,
+        inspectors: vec![ids[0]],
+        accompanying_person: None,
+        notes: String::new(),
+        started_at: None,
+    };
     assert!(matches!(store.write(|w| w.insert_inspection(&one)), Err(StoreError::Refused(_))));
     let insp = store
-        .write(|w| w.insert_inspection(&NewInspection { inspectors: ids.clone(), notes: "零售点仓储间堆放超量，未设置防静电设施".into(), ..one.clone() }))
+        .write(|w| {
+            w.insert_inspection(&NewInspection {
+                inspectors: ids.clone(),
+                notes: "零售点仓储间堆放超量，未设置防静电设施".into(),
+                ..one.clone()
+            })
+        })
         .unwrap();
     store
-        .write(|w| w.put_answer(&Answer { inspection_id: insp.id, item_code: "XX-01".into(), result: AnswerResult::NonCompliant, note: Some("超量".into()), photos: vec![], deducted: None }))
+        .write(|w| {
+            w.put_answer(&Answer {
+                inspection_id: insp.id,
+                item_code: "XX-01".into(),
+                result: AnswerResult::NonCompliant,
+                note: Some("超量".into()),
+                photos: vec![],
+                deducted: None,
+            })
+        })
         .unwrap();
-    let unknown_item = Answer { inspection_id: insp.id, item_code: "NO-01".into(), result: AnswerResult::Compliant, note: None, photos: vec![], deducted: None };
+    let unknown_item = Answer {
+        inspection_id: insp.id,
+        item_code: "NO-01".into(),
+        result: AnswerResult::Compliant,
+        note: None,
+        photos: vec![],
+        deducted: None,
+    };
     assert!(matches!(store.write(|w| w.put_answer(&unknown_item)), Err(StoreError::NotFound { .. })));
     assert_eq!(store.answers(insp.id).unwrap().len(), 1);
     let deadline = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
     let h = store
-        .write(|w| w.insert_hazard(&NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("XX-01".into()), description: "库存超过核定数量".into(), level: Level::Major, deadline, found_at: None }))
+        .write(|w| {
+            w.insert_hazard(&NewHazard {
+                enterprise_id: ent,
+                inspection_id: Some(insp.id),
+                item_code: Some("XX-01".into()),
+                description: "库存超过核定数量".into(),
+                level: Level::Major,
+                deadline,
+                found_at: None,
+            })
+        })
         .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
-    let page = store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
+    let page =
+        store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
     assert_eq!(page.counts.overdue, 1);
     assert!(page.items[0].overdue);
-    let by_text = store.hazard_ledger(&HazardFilter { text: Some("超过".into()), limit: 50, ..Default::default() }, today).unwrap();
+    let by_text = store
+        .hazard_ledger(&HazardFilter { text: Some("超过".into()), limit: 50, ..Default::default() }, today)
+        .unwrap();
     assert_eq!(by_text.items.len(), 1);
     assert_eq!(store.set_hazard_status_for_test(h.id, HazardStatus::Verified), Ok(HazardStatus::Verified));
     assert!(store.write(|w| w.set_hazard_status(h.id, HazardStatus::Open, None)).is_err());
     let history: Vec<_> = store.hazard_history(h.id).unwrap().into_iter().map(|e| e.status).collect();
     assert_eq!(history, vec![HazardStatus::Open, HazardStatus::Verified]);
-    let page = store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
+    let page =
+        store.hazard_ledger(&HazardFilter { overdue: Some(true), limit: 50, ..Default::default() }, today).unwrap();
     assert_eq!(page.counts.overdue, 0);
     let hits = store.search_notes("防静电", 20).unwrap();
     assert_eq!(hits.len(), 1);
@@ -280,7 +378,14 @@ fn issued_documents_never_change() {
     let (dir, mut store) = seeded();
     let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
     let doc = store
-        .write(|w| w.insert_document(&NewDocument { kind: DocumentKind::RectificationOrder, enterprise_id: ent, inspection_id: None, snapshot: serde_json::json!({"items": ["a"]}) }))
+        .write(|w| {
+            w.insert_document(&NewDocument {
+                kind: DocumentKind::RectificationOrder,
+                enterprise_id: ent,
+                inspection_id: None,
+                snapshot: serde_json::json!({"items": ["a"]}),
+            })
+        })
         .unwrap();
     let sha = "a".repeat(64);
     let n1 = store.write(|w| w.issue_document(doc, "门应急", &sha)).unwrap();
@@ -299,7 +404,14 @@ fn issued_documents_never_change() {
     assert_eq!(voided.void_reason.as_deref(), Some("单位名称录入错误"));
     assert!(store.write(|w| w.void_document(doc, "再次作废")).is_err());
     let doc2 = store
-        .write(|w| w.insert_document(&NewDocument { kind: DocumentKind::RectificationOrder, enterprise_id: ent, inspection_id: None, snapshot: serde_json::json!({}) }))
+        .write(|w| {
+            w.insert_document(&NewDocument {
+                kind: DocumentKind::RectificationOrder,
+                enterprise_id: ent,
+                inspection_id: None,
+                snapshot: serde_json::json!({}),
+            })
+        })
         .unwrap();
     assert_eq!(store.write(|w| w.issue_document(doc2, "门应急", &sha)).unwrap().seq, 2);
     // Both kept: the voided one and its replacement.
@@ -333,13 +445,19 @@ fn a_tampered_audit_chain_is_detected() {
     assert_eq!(store.verify_audit_chain().unwrap().first_broken, None);
     let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
     assert!(raw.execute("DELETE FROM audit_event WHERE seq = 2", []).is_err());
-    raw.execute_batch("DROP TRIGGER audit_event_append_only_update; UPDATE audit_event SET action = 'tampered' WHERE seq = 2;").unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER audit_event_append_only_update; UPDATE audit_event SET action = 'tampered' WHERE seq = 2;",
+    )
+    .unwrap();
     assert_eq!(store.verify_audit_chain().unwrap().first_broken, Some(2));
     raw.execute_batch("UPDATE audit_event SET action = 'insert' WHERE seq = 2;").unwrap();
     assert_eq!(store.verify_audit_chain().unwrap().first_broken, None);
     // Cutting events off the end is found too.
     let events = store.verify_audit_chain().unwrap().events as i64;
-    raw.execute_batch(&format!("DROP TRIGGER audit_event_append_only_delete; DELETE FROM audit_event WHERE seq = {events};")).unwrap();
+    raw.execute_batch(&format!(
+        "DROP TRIGGER audit_event_append_only_delete; DELETE FROM audit_event WHERE seq = {events};"
+    ))
+    .unwrap();
     assert_eq!(store.verify_audit_chain().unwrap().first_broken, Some(events));
 }
 
@@ -373,7 +491,9 @@ fn search_matches_substrings_exactly() {
     let mut b = input("北京门头沟测试乙厂", &valid_code("91110109MA0QUB02"));
     b.address = "北京市门头沟区大峪街道村120号".into();
     let (a, b) = store.write(|w| Ok((w.insert_enterprise(&a, false)?, w.insert_enterprise(&b, false)?))).unwrap();
-    let found = |q: &str| -> Vec<anjian_core::Id> { store.search_enterprises(&query(q)).unwrap().items.into_iter().map(|i| i.id).collect() };
+    let found = |q: &str| -> Vec<anjian_core::Id> {
+        store.search_enterprises(&query(q)).unwrap().items.into_iter().map(|i| i.id).collect()
+    };
     // Digits from the middle of a word are found; a longer number is not a match.
     assert!(found("12号").contains(&a.id));
     assert!(!found("12号").contains(&b.id));
@@ -391,9 +511,20 @@ fn notes_keep_their_line_breaks_and_are_found_newest_first() {
     let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
     let at = |d: u32| Some(NaiveDate::from_ymd_opt(2025, 3, d).unwrap().and_hms_opt(2, 0, 0).unwrap().and_utc());
     // Written out of time order, as a sync would bring them.
-    for (day, note) in [(20, "一、灭火器过期；\n二、通道堵塞"), (5, "灭火器压力不足"), (12, "灭火器\t未定期检查")] {
+    for (day, note) in [(20, "一、灭火器过期；\n二、通道堵塞"), (5, "灭火器压力不足"), (12, "灭火器\t未定期检查")]
+    {
         store
-            .write(|w| w.insert_inspection(&NewInspection { enterprise_id: ent, template_id: "crowded".into(), template_version: 1, inspectors: ids.clone(), accompanying_person: None, notes: note.into(), started_at: at(day) }))
+            .write(|w| {
+                w.insert_inspection(&NewInspection {
+                    enterprise_id: ent,
+                    template_id: "crowded".into(),
+                    template_version: 1,
+                    inspectors: ids.clone(),
+                    accompanying_person: None,
+                    notes: note.into(),
+                    started_at: at(day),
+                })
+            })
             .unwrap();
     }
     let hits = store.search_notes("灭火器", 2).unwrap();
@@ -424,9 +555,23 @@ fn checklists_keep_every_version_and_refuse_bad_files() {
 fn an_inspection_finishes_only_when_complete_and_signed() {
     let (_dir, mut store) = seeded();
     let ids = officers(&mut store);
-    let ent = store.search_enterprises(&EnterpriseQuery { sector: Some("crowded".into()), limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let ent = store
+        .search_enterprises(&EnterpriseQuery { sector: Some("crowded".into()), limit: 1, ..Default::default() })
+        .unwrap()
+        .items[0]
+        .id;
     let insp = store
-        .write(|w| w.insert_inspection(&NewInspection { enterprise_id: ent, template_id: "crowded".into(), template_version: 1, inspectors: ids.clone(), accompanying_person: Some("张经理".into()), notes: String::new(), started_at: None }))
+        .write(|w| {
+            w.insert_inspection(&NewInspection {
+                enterprise_id: ent,
+                template_id: "crowded".into(),
+                template_version: 1,
+                inspectors: ids.clone(),
+                accompanying_person: Some("张经理".into()),
+                notes: String::new(),
+                started_at: None,
+            })
+        })
         .unwrap();
     let sign = store.write(|w| w.put_attachment(b"\x89PNG\r\n\x1a\nsignature", "image/png")).unwrap().sha256;
     let signatures = vec![
@@ -434,28 +579,70 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
         Signature { role: SignatureRole::Officer2, sha256: Some(sign.clone()), refused: false },
         Signature { role: SignatureRole::Unit, sha256: None, refused: true },
     ];
-    let hazard = NewHazard { enterprise_id: ent, inspection_id: Some(insp.id), item_code: Some("XX-02".into()), description: "安全出口锁闭".into(), level: Level::Major, deadline: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(), found_at: None };
-    assert!(matches!(store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)), Err(StoreError::Unfinished(FinishError::Incomplete(21)))));
+    let hazard = NewHazard {
+        enterprise_id: ent,
+        inspection_id: Some(insp.id),
+        item_code: Some("XX-02".into()),
+        description: "安全出口锁闭".into(),
+        level: Level::Major,
+        deadline: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+        found_at: None,
+    };
+    assert!(matches!(
+        store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)),
+        Err(StoreError::Unfinished(FinishError::Incomplete(21)))
+    ));
     for code in std::iter::once("TY-01".to_owned()).chain((1..=20).map(|n| format!("XX-{n:02}"))) {
         let result = if code == "XX-02" { AnswerResult::NonCompliant } else { AnswerResult::Compliant };
-        store.write(|w| w.put_answer(&Answer { inspection_id: insp.id, item_code: code.clone(), result, note: None, photos: vec![], deducted: None })).unwrap();
+        store
+            .write(|w| {
+                w.put_answer(&Answer {
+                    inspection_id: insp.id,
+                    item_code: code.clone(),
+                    result,
+                    note: None,
+                    photos: vec![],
+                    deducted: None,
+                })
+            })
+            .unwrap();
     }
-    let officer_refusing = vec![signatures[0].clone(), Signature { role: SignatureRole::Officer2, sha256: None, refused: true }, signatures[2].clone()];
-    assert!(matches!(store.write(|w| w.finish_inspection(insp.id, &[], &officer_refusing)), Err(StoreError::Unfinished(FinishError::SignatureMissing("officer2")))));
+    let officer_refusing = vec![
+        signatures[0].clone(),
+        Signature { role: SignatureRole::Officer2, sha256: None, refused: true },
+        signatures[2].clone(),
+    ];
+    assert!(matches!(
+        store.write(|w| w.finish_inspection(insp.id, &[], &officer_refusing)),
+        Err(StoreError::Unfinished(FinishError::SignatureMissing("officer2")))
+    ));
     let written = store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)).unwrap();
     assert_eq!(written.len(), 1);
     assert_eq!(store.signatures(insp.id).unwrap().len(), 3);
     assert_eq!(store.inspection(insp.id).unwrap().status, anjian_core::inspection::InspectionStatus::Finished);
     // Finished means fixed.
-    let late = Answer { inspection_id: insp.id, item_code: "XX-03".into(), result: AnswerResult::NonCompliant, note: None, photos: vec![], deducted: None };
+    let late = Answer {
+        inspection_id: insp.id,
+        item_code: "XX-03".into(),
+        result: AnswerResult::NonCompliant,
+        note: None,
+        photos: vec![],
+        deducted: None,
+    };
     assert!(matches!(store.write(|w| w.put_answer(&late)), Err(StoreError::Finished)));
     // Re-inspection: not yet rectified keeps it open with the finding; then rectified closes it.
     let h = written[0].id;
     assert_eq!(store.write(|w| w.review_hazard(h, false, "仍锁闭", &[])).unwrap(), HazardStatus::Open);
-    assert_eq!(store.write(|w| w.review_hazard(h, true, "已拆除锁具", &[sign.clone()])).unwrap(), HazardStatus::Verified);
+    assert_eq!(
+        store.write(|w| w.review_hazard(h, true, "已拆除锁具", &[sign.clone()])).unwrap(),
+        HazardStatus::Verified
+    );
     assert!(store.write(|w| w.review_hazard(h, true, "再次复查", &[])).is_err());
     let history = store.hazard_history(h).unwrap();
-    assert_eq!(history.iter().map(|e| e.review.as_deref()).collect::<Vec<_>>(), vec![None, Some("notRectified"), Some("rectified")]);
+    assert_eq!(
+        history.iter().map(|e| e.review.as_deref()).collect::<Vec<_>>(),
+        vec![None, Some("notRectified"), Some("rectified")]
+    );
     assert_eq!(history[2].photos, vec![sign]);
     let listed = store.inspections(None, Some(ent), 10).unwrap();
     assert_eq!((listed[0].answered, listed[0].total), (21, 21));

@@ -10,7 +10,7 @@ use anjian_core::enterprise::{EnterpriseInput, Status};
 use anjian_core::hazard::Level;
 use anjian_store::seed::Reference;
 use anjian_store::{NewHazard, Store, StoreError};
-use anjian_tests::district::{credit_code, finding, Rng};
+use anjian_tests::district::{Rng, credit_code, finding};
 
 const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../../assets/seed/sectors.json");

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use anjian_api::{ApiError, App, Config};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn run(dir: &std::path::Path) -> Result<(), ApiError> {
     let app = App::open(&Config { data_dir: dir.to_owned(), demo: true })?;
@@ -16,8 +16,12 @@ fn run(dir: &std::path::Path) -> Result<(), ApiError> {
         Some(d) => d["id"].clone(),
         None => {
             app.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } }))?;
-            let colleague = app.call("save_inspector", json!({ "inspector": { "name": "李娜", "certNo": "11010923002", "unit": "" } }))?;
-            let ent = app.call("search_enterprises", json!({ "sector": "crowded", "limit": 1 }))?["items"][0]["id"].clone();
+            let colleague = app.call(
+                "save_inspector",
+                json!({ "inspector": { "name": "李娜", "certNo": "11010923002", "unit": "" } }),
+            )?;
+            let ent =
+                app.call("search_enterprises", json!({ "sector": "crowded", "limit": 1 }))?["items"][0]["id"].clone();
             let t = app.call("list_templates", json!({ "sector": "crowded" }))?[0].clone();
             let view = app.call(
                 "start_inspection",
@@ -27,7 +31,8 @@ fn run(dir: &std::path::Path) -> Result<(), ApiError> {
         }
     };
     let view = app.call("get_inspection", json!({ "id": inspection }))?;
-    let answered: Vec<Value> = view["answers"].as_array().cloned().unwrap_or_default().iter().map(|a| a["itemCode"].clone()).collect();
+    let answered: Vec<Value> =
+        view["answers"].as_array().cloned().unwrap_or_default().iter().map(|a| a["itemCode"].clone()).collect();
     let items: Vec<Value> = view["template"]["sections"]
         .as_array()
         .into_iter()

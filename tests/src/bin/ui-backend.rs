@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anjian_api::{ApiError, App, Config};
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 
 struct Args {
     ui: PathBuf,
@@ -32,7 +32,9 @@ fn parse_args() -> Result<Args, String> {
         match a.as_str() {
             "--ui" => ui = it.next().map(PathBuf::from),
             "--data" => data = it.next().map(PathBuf::from),
-            "--listen" => listen = it.next().ok_or("--listen needs an address")?.parse().map_err(|e| format!("--listen: {e}"))?,
+            "--listen" => {
+                listen = it.next().ok_or("--listen needs an address")?.parse().map_err(|e| format!("--listen: {e}"))?
+            }
             "--no-demo" => demo = false,
             other => return Err(format!("unknown argument {other}")),
         }

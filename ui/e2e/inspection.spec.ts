@@ -32,6 +32,11 @@ async function sign(page: Page, pad: Locator) {
   const y = (f: number) => box.y + box.height * f
   await page.mouse.move(x(0.15), y(0.6))
   await page.mouse.down()
+  // A stroke exists from the first touch: the placeholder goes and 清除 comes on before lifting.
+  const role = await pad.getAttribute('data-role')
+  await expect(pad).toHaveAttribute('data-empty', 'false')
+  await expect(pad.locator('xpath=..').getByText('请在此处签名')).toHaveCount(0)
+  await expect(page.locator(`[data-testid=signature-clear][data-role=${role}]`)).toBeEnabled()
   for (const [fx, fy] of [
     [0.25, 0.3],
     [0.35, 0.7],
@@ -252,7 +257,7 @@ test('a fireworks inspection from start to signed finish, surviving a restart of
   await expect(again.getByTestId('inspection-status')).toHaveText('已完成')
   await expect(again.getByTestId('finished-hazard')).toHaveCount(2)
   await expect(again.locator('[data-testid=finished-hazard][data-level=major]')).toContainText(notes[failing[0]!]!)
-  await expect(again.getByTestId('finished-hazard').filter({ hasText: '待整改' })).toHaveCount(2)
+  await expect(again.getByTestId('finished-hazard').filter({ hasText: '未整改' })).toHaveCount(2)
   const [y, m, d] = beijingDate(7).split('-').map(Number)
   await expect(again.getByTestId('finished-hazard').filter({ hasText: `${y}年${m}月${d}日` })).toHaveCount(1)
   await expect(again.getByTestId('finished-signature').locator('img')).toHaveCount(3)
@@ -409,4 +414,100 @@ test('finishing is refused while items are open; the unit may refuse to sign', a
   await expect(page.getByTestId('finished-hazard')).toHaveCount(1)
   await expect(page.locator('[data-testid=finished-signature][data-role=unit]')).toContainText('拒绝签字')
   await expect(page.getByTestId('finished-signature').locator('img')).toHaveCount(2)
+})
+
+test('the finish page keeps every edit across a reload, merged with the checklist as it is now', async ({
+  page,
+  request,
+  ownBackend,
+}) => {
+  test.setTimeout(90_000)
+  const url = ownBackend.url
+  const view = await startViaApi(request, url, 'gas', 'gas')
+  const id = view.inspection.id
+  const codes = view.template.sections.flatMap((s) => s.items.map((i) => i.code))
+  // The first three items 不符合, the rest 符合.
+  const failing = codes.slice(0, 3)
+  for (const code of codes) {
+    await api(request, url, 'put_answer', {
+      inspectionId: id,
+      itemCode: code,
+      result: failing.includes(code) ? 'nonCompliant' : 'compliant',
+      photos: [],
+    })
+  }
+  await page.goto(`${url}/#/inspections/${id}/finish`)
+  const proposals = page.getByTestId('hazard-proposal')
+  await expect(proposals).toHaveCount(3)
+  const saveState = page.getByTestId('finish-save-state')
+  // Opening the page saves nothing.
+  await expect(saveState).toHaveCount(0)
+
+  // Edit the first proposal's description and deadline, delete the third, add a free hazard.
+  const first = page.locator(`[data-testid=hazard-proposal][data-item-code="${failing[0]}"]`)
+  await first.getByTestId('hazard-description').fill('燃气报警器未与切断阀联锁（现场演示无动作）')
+  await first.getByTestId('hazard-deadline').fill(beijingDate(5))
+  await page.locator(`[data-testid=hazard-proposal][data-item-code="${failing[2]}"]`).getByTestId('hazard-remove').click()
+  await page.getByTestId('add-hazard').click()
+  const free = proposals.last()
+  await expect(free.getByTestId('hazard-description')).toBeFocused()
+  await free.getByTestId('hazard-level-major').check()
+  await free.getByTestId('hazard-description').fill('后厨液化气钢瓶超过两瓶，无独立气瓶间')
+  await page.getByTestId('signature-refused').check()
+  await expect(saveState).toHaveText('✓ 已保存')
+  await page.screenshot({ path: screenshotPath('inspection-finish-draft.png'), fullPage: true })
+
+  const stored = await api(request, url, 'get_inspection', { id })
+  expect(stored.finishDraft).toMatchObject({ version: 1, removed: [failing[2]], unitRefused: true })
+
+  // Reload: everything is back.
+  await page.reload()
+  await expect(proposals).toHaveCount(3)
+  await expect(first.getByTestId('hazard-description')).toHaveValue('燃气报警器未与切断阀联锁（现场演示无动作）')
+  await expect(first.getByTestId('hazard-deadline')).toHaveValue(beijingDate(5))
+  await expect(page.locator(`[data-testid=hazard-proposal][data-item-code="${failing[2]}"]`)).toHaveCount(0)
+  await expect(free).toHaveAttribute('data-item-code', '')
+  await expect(free).toHaveAttribute('data-level', 'major')
+  await expect(free.getByTestId('hazard-description')).toHaveValue('后厨液化气钢瓶超过两瓶，无独立气瓶间')
+  await expect(free.getByTestId('hazard-deadline')).toHaveValue(beijingDate(90))
+  await expect(page.getByTestId('signature-refused')).toBeChecked()
+
+  // Typing, then leaving at once (blur): saved without waiting for the pause.
+  await free.getByTestId('hazard-description').fill('后厨液化气钢瓶超过两瓶，无独立气瓶间，钢瓶未固定')
+  await free.getByTestId('hazard-description').blur()
+  await expect(saveState).toHaveText('✓ 已保存')
+
+  // Back on the checklist the second item becomes 符合 and another one 不符合: its proposal
+  // goes, the new one gets a fresh proposal, the edits stay.
+  const newlyFailing = codes[codes.length - 1]!
+  await api(request, url, 'put_answer', { inspectionId: id, itemCode: failing[1], result: 'compliant', photos: [] })
+  await api(request, url, 'put_answer', { inspectionId: id, itemCode: newlyFailing, result: 'nonCompliant', note: '软管穿墙无套管', photos: [] })
+  await page.reload()
+  await expect(proposals).toHaveCount(3)
+  const itemCodes = await proposals.evaluateAll((els) => els.map((e) => e.getAttribute('data-item-code')))
+  expect(itemCodes).toEqual([failing[0], newlyFailing, ''])
+  await expect(first.getByTestId('hazard-description')).toHaveValue('燃气报警器未与切断阀联锁（现场演示无动作）')
+  await expect(page.locator(`[data-testid=hazard-proposal][data-item-code="${newlyFailing}"]`).getByTestId('hazard-description')).toHaveValue(
+    /（软管穿墙无套管）$/,
+  )
+  await expect(free.getByTestId('hazard-description')).toHaveValue('后厨液化气钢瓶超过两瓶，无独立气瓶间，钢瓶未固定')
+
+  // Finish: the edited hazards are the ones recorded; the draft is gone.
+  for (const role of ['officer1', 'officer2']) {
+    await sign(page, page.locator(`[data-testid=signature-pad][data-role=${role}]`))
+  }
+  await page.getByTestId('confirm-finish').click()
+  await expect(page.getByTestId('inspection-status')).toHaveText('已完成')
+  const finished = page.getByTestId('finished-hazard')
+  await expect(finished).toHaveCount(3)
+  await expect(finished.nth(0)).toContainText('燃气报警器未与切断阀联锁（现场演示无动作）')
+  const [y, m, d] = beijingDate(5).split('-').map(Number)
+  await expect(finished.nth(0)).toContainText(`${y}年${m}月${d}日`)
+  await expect(finished.nth(0)).toContainText('未整改')
+  await expect(finished.nth(1)).toContainText('软管穿墙无套管')
+  await expect(finished.nth(2)).toHaveAttribute('data-level', 'major')
+  await expect(finished.nth(2)).toContainText('后厨液化气钢瓶超过两瓶，无独立气瓶间，钢瓶未固定')
+  await expect(page.locator('[data-testid=finished-signature][data-role=unit]')).toContainText('拒绝签字')
+  const after = await api(request, url, 'get_inspection', { id })
+  expect(after.finishDraft).toBeNull()
 })

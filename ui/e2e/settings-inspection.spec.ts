@@ -76,3 +76,25 @@ test('a colleague is added to the officers list, with field errors', async ({ pa
   await page.reload()
   await expect(page.getByRole('region', { name: '执法人员名单' }).getByTestId('inspector-row').filter({ hasText: '李强' })).toBeVisible()
 })
+
+test('the officers list shows the own profile (本人) as soon as it is saved, without a reload', async ({ page, ownBackend }) => {
+  await page.goto(`${ownBackend.url}/#/settings`)
+  const section = page.getByRole('region', { name: '执法人员名单' })
+  await expect(section).toContainText('名单中还没有人员')
+
+  const profile = page.getByRole('region', { name: '检查人员信息' })
+  await profile.getByLabel('姓名').fill('王磊')
+  await profile.getByLabel('执法证号').fill('11010923001')
+  await profile.getByRole('button', { name: '保存', exact: true }).click()
+  await expect(page.getByTestId('profile-saved')).toContainText('已保存')
+  const self = section.getByTestId('inspector-row').filter({ has: page.getByTestId('inspector-self') })
+  await expect(self).toHaveCount(1)
+  await expect(self).toContainText('王磊')
+  await expect(self).toContainText('11010923001')
+
+  // A change of the profile shows at once too.
+  await profile.getByLabel('姓名').fill('王磊磊')
+  await profile.getByRole('button', { name: '保存', exact: true }).click()
+  await expect(page.getByTestId('profile-saved')).toContainText('已保存')
+  await expect(self).toContainText('王磊磊')
+})

@@ -8,8 +8,11 @@ import {
   formatScore,
   isTypingTarget,
   keyAction,
+  parseFinishDraft,
   proposeHazards,
+  restoreFinish,
   resultLabel,
+  toFinishDraft,
   toHazardInputs,
   unansweredItems,
 } from './logic'
@@ -109,6 +112,101 @@ describe('proposeHazards', () => {
       { itemCode: 'TY-01', description: '甲', level: 'major', deadline: '2026-05-30' },
       { description: '消防通道堵塞', level: 'general', deadline: '2026-03-31' },
     ])
+  })
+})
+
+describe('the finish page draft', () => {
+  const TODAY = '2026-03-01'
+  const fresh = (answers: Answer[]) => proposeHazards(template, answers, DAYS, TODAY)
+
+  it('is saved as a versioned object with the edits and the refusal, and read back', () => {
+    const proposals = fresh([answer('TY-01', 'nonCompliant', '无记录')])
+    proposals[0]!.description = '责任制未经考核'
+    proposals[0]!.descriptionEdited = true
+    proposals.push({ key: 'free-1', description: '消防通道堵塞', level: 'major', deadline: '2026-03-10', deadlineEdited: true })
+    const draft = toFinishDraft(proposals, ['FW-02'], true)
+    expect(draft).toEqual({
+      version: 1,
+      hazards: [
+        { key: 'item-TY-01', itemCode: 'TY-01', description: '责任制未经考核', level: 'major', deadline: '2026-05-30', descriptionEdited: true },
+        { key: 'free-1', description: '消防通道堵塞', level: 'major', deadline: '2026-03-10', deadlineEdited: true },
+      ],
+      removed: ['FW-02'],
+      unitRefused: true,
+    })
+    expect(parseFinishDraft(JSON.parse(JSON.stringify(draft)))).toEqual(draft)
+  })
+
+  it('ignores what it did not write, and hazards that make no sense', () => {
+    expect(parseFinishDraft(null)).toBeNull()
+    expect(parseFinishDraft({})).toBeNull()
+    expect(parseFinishDraft({ version: 2, hazards: [] })).toBeNull()
+    expect(
+      parseFinishDraft({
+        version: 1,
+        hazards: [{ key: 'free-1', description: 1, level: 'general', deadline: '' }, { key: 'free-2', description: '甲', level: 'x', deadline: '' }, 'x'],
+        removed: ['TY-01', 3],
+        unitRefused: 'yes',
+      }),
+    ).toEqual({ version: 1, hazards: [], removed: ['TY-01'], unitRefused: false })
+  })
+
+  it('without a draft, the page starts from the proposals', () => {
+    const proposals = fresh([answer('TY-01', 'nonCompliant')])
+    expect(restoreFinish(proposals, null, TODAY, DAYS)).toEqual({ proposals, removed: [], unitRefused: false, freeCount: 0 })
+  })
+
+  it('keeps the edits, drops items no longer 不符合, proposes new ones, keeps deleted ones deleted', () => {
+    // When the draft was saved: TY-01 and TY-02 不符合, TY-02's proposal deleted, FW-01's edited, one free hazard.
+    const draft = parseFinishDraft({
+      version: 1,
+      hazards: [
+        { key: 'item-TY-01', itemCode: 'TY-01', description: '责任制未经考核（已改）', level: 'major', deadline: '2026-04-01', descriptionEdited: true, deadlineEdited: true },
+        { key: 'item-FW-01', itemCode: 'FW-01', description: '超量存放（已改）', level: 'general', deadline: '2026-03-05', descriptionEdited: true, deadlineEdited: true },
+        { key: 'free-3', description: '消防通道堵塞', level: 'major', deadline: '2026-03-10', deadlineEdited: true },
+        { key: 'free-4', description: '灭火器过期', level: 'general', deadline: '2026-02-01' },
+      ],
+      removed: ['TY-02'],
+      unitRefused: true,
+    })
+    // Now: TY-01 and TY-02 still 不符合, FW-01 changed to 符合, FW-02 newly 扣分.
+    const now = fresh([
+      answer('TY-01', 'nonCompliant'),
+      answer('TY-02', 'nonCompliant'),
+      answer('FW-01', 'compliant'),
+      answer('FW-02', 'nonCompliant', '无台账', 2),
+    ])
+    const restored = restoreFinish(now, draft, TODAY, DAYS)
+    expect(restored.proposals).toEqual([
+      {
+        key: 'item-TY-01',
+        itemCode: 'TY-01',
+        requirement: '建立安全生产责任制',
+        description: '责任制未经考核（已改）',
+        descriptionEdited: true,
+        level: 'major',
+        deadline: '2026-04-01',
+        deadlineEdited: true,
+      },
+      { key: 'item-FW-02', itemCode: 'FW-02', requirement: '安全管理', description: '安全管理（无台账）', level: 'general', deadline: '2026-03-31' },
+      { key: 'free-3', description: '消防通道堵塞', level: 'major', deadline: '2026-03-10', deadlineEdited: true },
+      // A deadline not set by hand follows today and the level.
+      { key: 'free-4', description: '灭火器过期', level: 'general', deadline: '2026-03-31' },
+    ])
+    expect(restored.removed).toEqual(['TY-02'])
+    expect(restored.unitRefused).toBe(true)
+    expect(restored.freeCount).toBe(4)
+  })
+
+  it('an unedited description follows the note as it is now', () => {
+    const draft = toFinishDraft(fresh([answer('TY-01', 'nonCompliant', '旧说明')]), [], false)
+    const restored = restoreFinish(fresh([answer('TY-01', 'nonCompliant', '新说明')]), draft, TODAY, DAYS)
+    expect(restored.proposals[0]!.description).toBe('建立安全生产责任制（新说明）')
+  })
+
+  it('a deleted proposal whose item was answered 符合 meanwhile is forgotten', () => {
+    const draft = toFinishDraft([], ['TY-01'], false)
+    expect(restoreFinish(fresh([answer('TY-01', 'compliant')]), draft, TODAY, DAYS).removed).toEqual([])
   })
 })
 

@@ -4,6 +4,8 @@
 import type {
   Answer,
   AnswerResult,
+  FinishDraft,
+  FinishDraftHazard,
   Grade,
   HazardInput,
   HazardLevel,
@@ -98,6 +100,8 @@ export interface HazardProposal {
   description: string
   level: HazardLevel
   deadline: string
+  /** The description was changed by hand: it no longer follows the item's note. */
+  descriptionEdited?: boolean
   /** The deadline was changed by hand: a level change no longer resets it. */
   deadlineEdited?: boolean
 }
@@ -139,6 +143,109 @@ export function toHazardInputs(proposals: HazardProposal[]): HazardInput[] {
     if (p.itemCode) h.itemCode = p.itemCode
     return h
   })
+}
+
+// ---- the finish page's draft (save_finish_draft) ----
+
+/** The finish page's edits as they are saved. */
+export function toFinishDraft(proposals: HazardProposal[], removed: string[], unitRefused: boolean): FinishDraft {
+  return {
+    version: 1,
+    hazards: proposals.map((p) => {
+      const h: FinishDraftHazard = { key: p.key, description: p.description, level: p.level, deadline: p.deadline }
+      if (p.itemCode) h.itemCode = p.itemCode
+      if (p.descriptionEdited) h.descriptionEdited = true
+      if (p.deadlineEdited) h.deadlineEdited = true
+      return h
+    }),
+    removed: [...removed],
+    unitRefused,
+  }
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+
+/** A saved draft read back, or null when there is none or it is not one the UI wrote.
+ *  Hazards that do not make sense are left out rather than failing the whole draft. */
+export function parseFinishDraft(raw: unknown): FinishDraft | null {
+  if (!isRecord(raw) || raw.version !== 1) return null
+  const hazards: FinishDraftHazard[] = []
+  for (const h of Array.isArray(raw.hazards) ? raw.hazards : []) {
+    if (!isRecord(h) || typeof h.key !== 'string' || h.key === '') continue
+    if (typeof h.description !== 'string' || typeof h.deadline !== 'string') continue
+    if (h.level !== 'general' && h.level !== 'major') continue
+    const hazard: FinishDraftHazard = { key: h.key, description: h.description, level: h.level, deadline: h.deadline }
+    if (typeof h.itemCode === 'string' && h.itemCode !== '') hazard.itemCode = h.itemCode
+    if (h.descriptionEdited === true) hazard.descriptionEdited = true
+    if (h.deadlineEdited === true) hazard.deadlineEdited = true
+    hazards.push(hazard)
+  }
+  const removed = Array.isArray(raw.removed) ? raw.removed.filter((c): c is string => typeof c === 'string') : []
+  return { version: 1, hazards, removed, unitRefused: raw.unitRefused === true }
+}
+
+export interface RestoredFinish {
+  proposals: HazardProposal[]
+  /** Item codes whose proposal stays deleted (only items that are still 不符合). */
+  removed: string[]
+  unitRefused: boolean
+  /** The highest n of the free-<n> keys, so new hazards get keys of their own. */
+  freeCount: number
+}
+
+/**
+ * The finish page as it was left, merged with the checklist as it is now. `fresh` are the
+ * proposals of today's answers (proposeHazards). A proposal of an item that is no longer
+ * 不符合 is dropped; an item that has become 不符合 since gets a fresh proposal; a deleted
+ * proposal stays deleted. What was edited by hand is kept; what was not follows the
+ * checklist (the description its note, the deadline its level and today).
+ */
+export function restoreFinish(
+  fresh: HazardProposal[],
+  draft: FinishDraft | null,
+  today: string,
+  days: DeadlineDays,
+): RestoredFinish {
+  if (!draft) return { proposals: fresh, removed: [], unitRefused: false, freeCount: 0 }
+  const saved = new Map(draft.hazards.filter((h) => h.itemCode).map((h) => [h.itemCode!, h]))
+  const current = new Set(fresh.map((p) => p.itemCode))
+  const removed = [...new Set(draft.removed)].filter((code) => current.has(code))
+
+  const proposals: HazardProposal[] = []
+  for (const p of fresh) {
+    if (removed.includes(p.itemCode!)) continue
+    const h = saved.get(p.itemCode!)
+    const next: HazardProposal = { ...p }
+    if (h?.descriptionEdited) {
+      next.description = h.description
+      next.descriptionEdited = true
+    }
+    if (h?.deadlineEdited) {
+      next.deadline = h.deadline
+      next.deadlineEdited = true
+    }
+    proposals.push(next)
+  }
+
+  let freeCount = 0
+  const keys = new Set(proposals.map((p) => p.key))
+  for (const h of draft.hazards) {
+    if (h.itemCode) continue
+    const n = /^free-(\d+)$/.exec(h.key)
+    if (n) freeCount = Math.max(freeCount, Number(n[1]))
+    if (keys.has(h.key)) continue
+    keys.add(h.key)
+    const free: HazardProposal = {
+      key: h.key,
+      description: h.description,
+      level: h.level,
+      deadline: h.deadlineEdited ? h.deadline : deadlineFor(h.level, today, days),
+    }
+    if (h.descriptionEdited) free.descriptionEdited = true
+    if (h.deadlineEdited) free.deadlineEdited = true
+    proposals.push(free)
+  }
+  return { proposals, removed, unitRefused: draft.unitRefused, freeCount }
 }
 
 // ---- keyboard ----

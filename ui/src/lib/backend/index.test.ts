@@ -15,6 +15,7 @@ import {
   removeDemo,
   saveInspector,
   saveProfile,
+  saveFinishDraft,
   setInspectionNotes,
   setTransport,
   startInspection,
@@ -57,6 +58,7 @@ describe('backend functions', () => {
     await getInspection('i1')
     await putAnswer({ inspectionId: 'i1', itemCode: 'TY-01', result: 'nonCompliant', note: '无记录', photos: ['ab'] })
     await setInspectionNotes('i1', '检查情况')
+    await saveFinishDraft('i1', { version: 1, hazards: [], removed: ['TY-01'], unitRefused: true })
     await addAttachment('image/png', 'iVBORw0KGgo=')
     await getAttachment('ab')
     await finishInspection({ inspectionId: 'i1', hazards: [], signatures: [{ role: 'unit', refused: true }] })
@@ -73,6 +75,7 @@ describe('backend functions', () => {
       ['get_inspection', { id: 'i1' }],
       ['put_answer', { inspectionId: 'i1', itemCode: 'TY-01', result: 'nonCompliant', note: '无记录', photos: ['ab'] }],
       ['set_inspection_notes', { inspectionId: 'i1', notes: '检查情况' }],
+      ['save_finish_draft', { inspectionId: 'i1', draft: { version: 1, hazards: [], removed: ['TY-01'], unitRefused: true } }],
       ['add_attachment', { mime: 'image/png', dataBase64: 'iVBORw0KGgo=' }],
       ['get_attachment', { sha256: 'ab' }],
       ['finish_inspection', { inspectionId: 'i1', hazards: [], signatures: [{ role: 'unit', refused: true }] }],

@@ -15,6 +15,7 @@ import type {
   InspectorInput,
   PutAnswerArgs,
   PutAnswerResult,
+  FinishDraft,
   StartInspectionArgs,
   Template,
   TemplateSummary,
@@ -97,6 +98,9 @@ export const getInspection = (id: Id): Promise<InspectionView> => current().call
 export const putAnswer = (args: PutAnswerArgs): Promise<PutAnswerResult> => current().call('put_answer', args)
 export const setInspectionNotes = (inspectionId: Id, notes: string): Promise<Record<string, never>> =>
   current().call('set_inspection_notes', { inspectionId, notes })
+/** Keeps the finish page's edits until the inspection finishes (get_inspection returns them as finishDraft). */
+export const saveFinishDraft = (inspectionId: Id, draft: FinishDraft): Promise<Record<string, never>> =>
+  current().call('save_finish_draft', { inspectionId, draft })
 export const addAttachment = (mime: AttachmentMime, dataBase64: string): Promise<AttachmentRef> =>
   current().call('add_attachment', { mime, dataBase64 })
 export const getAttachment = (sha256: string): Promise<AttachmentData> =>

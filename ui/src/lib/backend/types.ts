@@ -307,8 +307,44 @@ export interface InspectionView {
   answers: Answer[]
   hazards: Hazard[]
   signatures: Signature[]
+  /** The finish page's saved edits (save_finish_draft: a FinishDraft as the UI wrote it, read
+   *  back with parseFinishDraft), or null; dropped when the inspection finishes. */
+  finishDraft: Record<string, unknown> | null
   progress: Progress
   score: ScoreSheet | null
+}
+
+/** One hazard of the finish page as edited (see FinishDraft). */
+export interface FinishDraftHazard {
+  /** Stable key of the proposal on the page (item-<code> or free-<n>). */
+  key: string
+  /** The checklist item it comes from; absent for a hazard added by hand. */
+  itemCode?: string
+  description: string
+  level: HazardLevel
+  /** YYYY-MM-DD */
+  deadline: string
+  /** The description was changed by hand (otherwise it follows the item's note). */
+  descriptionEdited?: boolean
+  /** The deadline was changed by hand (otherwise it follows the level and today). */
+  deadlineEdited?: boolean
+}
+
+/** What the finish page keeps while the inspector works (save_finish_draft). The backend
+ *  stores any JSON object; this is the UI's own shape. Signatures are not kept. */
+export interface FinishDraft {
+  version: 1
+  /** The hazards as shown, in order (proposals from items and hazards added by hand). */
+  hazards: FinishDraftHazard[]
+  /** Item codes whose proposed hazard the inspector deleted. */
+  removed: string[]
+  /** The unit's person refused to sign. */
+  unitRefused: boolean
+}
+
+export interface SaveFinishDraftArgs {
+  inspectionId: Id
+  draft: FinishDraft
 }
 
 export type AttachmentMime = 'image/jpeg' | 'image/png' | 'image/webp'
@@ -361,6 +397,7 @@ export interface Commands {
   get_inspection: { args: { id: Id }; result: InspectionView }
   put_answer: { args: PutAnswerArgs; result: PutAnswerResult }
   set_inspection_notes: { args: { inspectionId: Id; notes: string }; result: Record<string, never> }
+  save_finish_draft: { args: SaveFinishDraftArgs; result: Record<string, never> }
   add_attachment: { args: { mime: AttachmentMime; dataBase64: string }; result: AttachmentRef }
   get_attachment: { args: { sha256: string }; result: AttachmentData }
   finish_inspection: { args: FinishInspectionArgs; result: InspectionView }

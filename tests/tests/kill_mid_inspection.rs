@@ -37,6 +37,10 @@ fn every_saved_answer_survives_a_kill() {
         let mut seen = 0;
         let mut done = false;
         while seen < want && !done && Instant::now() < deadline {
+            // A writer that stops by itself has failed (its error is on stderr).
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("round {round}: the writer exited on its own: {status}");
+            }
             if let Ok(line) = rx.recv_timeout(Duration::from_millis(50)) {
                 done = line == "done";
                 if let Some((code, result)) = line.split_once(' ') {

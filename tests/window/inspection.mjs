@@ -5,7 +5,6 @@
 // the 隐患台账 shows the two hazards and a 复查 closes one.
 //
 // ANJIAN_APP=<path to the anjian binary> xvfb-run -a node tests/window/inspection.mjs
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -40,9 +39,13 @@ async function firstSession(w) {
   await w.type(await w.one('[data-testid="accompanying"]'), '张伟（安全主管）');
   await w.click(await w.one('[data-testid="start-inspection-submit"]'));
 
-  // Every item: 符合, but two 不符合 with a note.
-  await w.one('[data-testid="inspection-item"]');
-  const items = await w.all('[data-testid="inspection-item"]');
+  // Every item: 符合, but two 不符合 with a note. The list is complete when it holds as
+  // many items as the progress counts.
+  const items = await waitFor('the whole checklist', async () => {
+    const found = await w.all('[data-testid="inspection-item"]');
+    const total = Number(((await w.text(await w.one('[data-testid="progress"]'))).match(/\/(\d+)/) ?? [])[1]);
+    return found.length > 0 && found.length === total ? found : null;
+  });
   const codes = [];
   for (const el of items) codes.push(await w.attr(el, 'data-code'));
   const failing = [codes[0], codes[5]];
@@ -64,6 +67,10 @@ async function firstSession(w) {
     return true;
   });
   await waitFor('progress 100%', async () => (await w.attr(await w.one('[data-testid="progress"]'), 'data-percent')) === '100');
+  // The notes are saved too, not only the results.
+  for (const code of failing) {
+    await w.withText(`[data-testid="inspection-item"][data-code="${code}"] [data-testid="item-save-state"]`, '已保存');
+  }
   return { name, codes, failing };
 }
 
@@ -118,13 +125,6 @@ async function secondSession(w, { name, codes, failing }) {
   return hazards.length;
 }
 
-/** SIGKILL to the running app (the newest process of that binary). */
-function killApp(app) {
-  const pid = execFileSync('pgrep', ['-n', '-f', app]).toString().trim();
-  if (!pid) throw new Error('the app is not running');
-  process.kill(Number(pid), 'SIGKILL');
-}
-
 async function run(app) {
   const dataDir = mkdtempSync(join(tmpdir(), 'anjian-window-data-'));
   try {
@@ -133,7 +133,7 @@ async function run(app) {
     try {
       state = await firstSession(w);
       // Killed mid-inspection, as a flat battery or a crash would: no chance to save.
-      killApp(app);
+      process.kill(w.appPid(app), 'SIGKILL');
     } finally {
       await w.close();
     }

@@ -1,7 +1,7 @@
 // A small W3C WebDriver client over fetch (Node 20, no packages) for the real app
 // window: tauri-driver in front of WebKitWebDriver, under Xvfb.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -51,6 +51,7 @@ export async function startApp(app, givenDir) {
   const base = `http://127.0.0.1:${port}`;
   const raw = async (method, path, body) => {
     const res = await fetch(base + path, {
+      signal: AbortSignal.timeout(60_000),
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -66,7 +67,7 @@ export async function startApp(app, givenDir) {
   try {
     await Promise.race([failed, waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20_000)]);
     const created = await raw('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } });
-    return new Session(raw, created.sessionId, stop);
+    return new Session(raw, created.sessionId, stop, driver.pid);
   } catch (e) {
     stop();
     throw e;
@@ -74,10 +75,34 @@ export async function startApp(app, givenDir) {
 }
 
 export class Session {
-  constructor(raw, id, stop) {
+  constructor(raw, id, stop, driverPid) {
     this.raw = raw;
     this.s = `/session/${id}`;
     this.stopDriver = stop;
+    this.driverPid = driverPid;
+  }
+
+  /** The pid of the app this session drives: the process of `app` under our driver. */
+  appPid(app) {
+    const target = realpathSync(app);
+    const parentOf = (pid) => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    };
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let exe;
+      try {
+        exe = readlinkSync(`/proc/${entry}/exe`);
+      } catch {
+        continue;
+      }
+      if (exe !== target) continue;
+      for (let p = Number(entry); p > 1; p = parentOf(p)) {
+        if (p === this.driverPid) return Number(entry);
+      }
+    }
+    throw new Error(`no ${app} process under tauri-driver ${this.driverPid}`);
   }
 
   async close() {

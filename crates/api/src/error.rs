@@ -122,6 +122,10 @@ impl From<StoreError> for ApiError {
             StoreError::Unfinished(FinishError::Incomplete(n)) => {
                 ApiError::new("incomplete", format!("还有{n}项未检查，请逐项选择“符合”“不符合”或“不适用”"))
             }
+            StoreError::Unfinished(FinishError::DuplicateSignature) => {
+                ApiError::new("bad_request", "请求参数有误：同一签名栏提交了两份签名")
+            }
+            StoreError::AlreadyClosed => ApiError::new("refused", "该隐患已复查销号，不需要再次复查"),
             StoreError::Unfinished(FinishError::SignatureMissing(role)) => ApiError::new(
                 "signature_missing",
                 format!(

@@ -355,6 +355,9 @@ struct FinishArgs {
     signatures: Vec<Signature>,
 }
 
+/// The longest rectification period accepted (5 years).
+const MAX_DEADLINE_DAYS: u64 = 5 * 366;
+
 /// Today in Beijing.
 fn today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
@@ -375,6 +378,12 @@ fn finish_inspection(app: &App, a: FinishArgs) -> Result<Value, ApiError> {
                 return Err(ApiError {
                     field: Some("deadline"),
                     ..ApiError::new("deadline_invalid", "整改期限不能早于今天")
+                });
+            }
+            if deadline > today() + chrono::Days::new(MAX_DEADLINE_DAYS) {
+                return Err(ApiError {
+                    field: Some("deadline"),
+                    ..ApiError::new("deadline_invalid", "整改期限不能超过5年")
                 });
             }
             hazards.push(NewHazard {
@@ -409,12 +418,14 @@ struct LedgerArgs {
 }
 
 fn date(field: &'static str, s: Option<String>) -> Result<Option<NaiveDate>, ApiError> {
-    s.filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .map_err(|_| ApiError { field: Some(field), ..ApiError::bad_request(format!("日期“{s}”无效")) })
-        })
-        .transpose()
+    let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(None) };
+    let bad = || ApiError { field: Some(field), ..ApiError::bad_request(format!("日期“{s}”无效")) };
+    let d: NaiveDate = s.parse().map_err(|_| bad())?;
+    // Dates far outside the records' years are typing mistakes (and out of range for date arithmetic).
+    if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
+        return Err(bad());
+    }
+    Ok(Some(d))
 }
 
 fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {

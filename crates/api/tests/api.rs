@@ -225,17 +225,22 @@ fn a_whole_inspection_and_its_re_inspection() {
     let signature =
         app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": PNG })).unwrap()["sha256"].clone();
     // The finish page's edits are kept until the inspection finishes.
-    let draft = json!({ "hazards": [{ "itemCode": failed["code"], "description": "已编辑的描述", "level": "major", "deadline": "2099-12-31" }] });
+    let soon = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive().to_string();
+    let draft = json!({ "hazards": [{ "itemCode": failed["code"], "description": "已编辑的描述", "level": "major", "deadline": soon }] });
     app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": draft })).unwrap();
     assert_eq!(app.call("get_inspection", json!({ "id": inspection })).unwrap()["finishDraft"], draft);
     assert_eq!(
         app.call("save_finish_draft", json!({ "inspectionId": inspection, "draft": [1] })).unwrap_err().code,
         "refused"
     );
-    let hazards = json!([{ "itemCode": failed["code"], "description": failed["requirement"], "level": "major", "deadline": "2099-12-31" }]);
+    let hazards = json!([{ "itemCode": failed["code"], "description": failed["requirement"], "level": "major", "deadline": soon }]);
     let unsigned = json!({ "inspectionId": inspection, "hazards": hazards, "signatures": [{ "role": "officer1", "sha256": signature }] });
     assert_eq!(app.call("finish_inspection", unsigned).unwrap_err().code, "signature_missing");
     let signatures = json!([{ "role": "officer1", "sha256": signature }, { "role": "officer2", "sha256": signature }, { "role": "unit", "refused": true }]);
+    let far = json!({ "inspectionId": inspection, "hazards": [{ "description": "x", "level": "general", "deadline": "2099-12-31" }], "signatures": signatures });
+    assert_eq!(app.call("finish_inspection", far).unwrap_err().code, "deadline_invalid");
+    let twice = json!({ "inspectionId": inspection, "hazards": [], "signatures": [signatures[0].clone(), signatures[0].clone(), signatures[1].clone(), signatures[2].clone()] });
+    assert_eq!(app.call("finish_inspection", twice).unwrap_err().code, "bad_request");
     let past = json!({ "inspectionId": inspection, "hazards": [{ "description": "x", "level": "general", "deadline": "2001-01-01" }], "signatures": signatures });
     assert_eq!(app.call("finish_inspection", past).unwrap_err().code, "deadline_invalid");
     let done = app

@@ -108,6 +108,10 @@ pub enum TemplateError {
     ScoreMismatch(String),
     #[error("item {0} has a maximum score of 0")]
     ZeroScore(String),
+    #[error("item {0} has a maximum score over 100")]
+    ScoreTooHigh(String),
+    #[error("a scoring threshold or a weight is over 100, or pass is above good")]
+    Thresholds,
     #[error("section {0:?} of a scored template has no weight, or its items' maximum scores do not add to 100")]
     SectionPoints(String),
     #[error("the scored sections' weights add to {0}, not 100")]
@@ -128,7 +132,12 @@ impl TemplateError {
             Self::BadId(id) => format!("检查表编号“{id}”只能由小写字母、数字和“-”组成"),
             Self::UnknownSector(s) => format!("行业“{s}”不在行业列表中"),
             Self::BadVersion => "版本号必须是1或更大的整数".to_owned(),
-            Self::Empty(what) => format!("{what} 为空"),
+            Self::Empty(what) => match what.as_str() {
+                "title" => "检查表名称为空".to_owned(),
+                "list of sections" => "检查表没有任何部分".to_owned(),
+                "section title" => "有部分缺少标题".to_owned(),
+                other => format!("{}没有检查项", other.replace("section ", "部分“") + "”"),
+            },
             Self::BadItemCode(c) => format!("检查项编号“{c}”格式不对（应如 FW-12）"),
             Self::DuplicateItem(c) => format!("检查项 {c} 重复"),
             Self::NoRequirement(c) => format!("检查项 {c} 缺少检查内容"),
@@ -136,6 +145,8 @@ impl TemplateError {
             Self::MajorWithoutStandard(c) => format!("检查项 {c} 标为重大事故隐患，但未写明判定标准及条款"),
             Self::ScoreMismatch(c) => format!("检查项 {c} 的评分方式与检查表不一致"),
             Self::ZeroScore(c) => format!("检查项 {c} 的满分为0"),
+            Self::ScoreTooHigh(c) => format!("检查项 {c} 的满分超过100分"),
+            Self::Thresholds => "评分线或权重超过100，或合格线高于优良线".to_owned(),
             Self::SectionPoints(s) => format!("评分分项“{s}”缺少权重，或其检查项满分合计不是100分"),
             Self::Weights(w) => format!("各评分分项权重合计为{w}，应为100"),
             Self::NoGeneralSection => "缺少通用要求部分（责任制、培训、应急预案、隐患排查制度）".to_owned(),
@@ -207,6 +218,9 @@ impl Template {
                 }
                 match (i.answer, &self.scoring) {
                     (AnswerKind::Score { max: 0 }, Some(_)) => return Err(TemplateError::ZeroScore(i.code.clone())),
+                    (AnswerKind::Score { max }, Some(_)) if max > 100 => {
+                        return Err(TemplateError::ScoreTooHigh(i.code.clone()));
+                    }
                     (AnswerKind::Score { .. }, None) => return Err(TemplateError::ScoreMismatch(i.code.clone())),
                     (AnswerKind::Compliance, Some(_)) if !s.general => {
                         return Err(TemplateError::ScoreMismatch(i.code.clone()));
@@ -221,10 +235,15 @@ impl Template {
                 let points: u32 =
                     s.items.iter().map(|i| if let AnswerKind::Score { max } = i.answer { max } else { 0 }).sum();
                 match s.weight {
-                    Some(w) if points == 100 => weights += w,
+                    Some(w) if points == 100 && w <= 100 => weights += w,
                     _ => return Err(TemplateError::SectionPoints(s.title.clone())),
                 }
             }
+        }
+        if let Some(sc) = &self.scoring
+            && (sc.pass > sc.good || sc.good > 100 || sc.guarantee_min > 100)
+        {
+            return Err(TemplateError::Thresholds);
         }
         if self.scoring.is_some() && weights != 100 {
             return Err(TemplateError::Weights(weights));
@@ -504,6 +523,12 @@ mod tests {
         let mut v = scored();
         v["sections"][2]["weight"] = json!(20);
         assert_eq!(parse(&v).unwrap_err(), TemplateError::Weights(90));
+        let mut v = scored();
+        v["sections"][2]["items"][0]["answer"] = json!({ "kind": "score", "max": 4294967295u64 });
+        assert_eq!(parse(&v).unwrap_err(), TemplateError::ScoreTooHigh("JS-1".into()));
+        let mut v = scored();
+        v["scoring"]["pass"] = json!(90);
+        assert_eq!(parse(&v).unwrap_err(), TemplateError::Thresholds);
         let mut v = scored();
         v["sections"][2]["items"][0]["answer"] = json!({ "kind": "score", "max": 0 });
         assert_eq!(parse(&v).unwrap_err(), TemplateError::ZeroScore("JS-1".into()));

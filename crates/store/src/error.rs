@@ -14,6 +14,8 @@ pub enum StoreError {
     Refused(String),
     #[error("a finished inspection cannot be changed")]
     Finished,
+    #[error("the hazard is already closed")]
+    AlreadyClosed,
     #[error("the inspection cannot finish: {0}")]
     Unfinished(#[from] crate::inspections::FinishError),
     #[error("the database was written by a newer version of anjian (schema {found}, this version knows {known})")]

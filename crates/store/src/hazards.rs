@@ -70,10 +70,14 @@ impl Writer<'_> {
                 return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
             }
         }
+        if !rectified {
+            // What is still wrong must be written down.
+            validate::required_multiline("note", note, 2_000)?;
+        }
         let current = self.hazard_status(id)?;
         let next = if rectified { HazardStatus::Verified } else { current };
         if current == HazardStatus::Verified {
-            return Err(StoreError::Refused(format!("hazard {id} is already closed")));
+            return Err(StoreError::AlreadyClosed);
         }
         self.move_hazard(id, next, Some(note), Some(if rectified { "rectified" } else { "notRectified" }), photos)
     }
@@ -271,8 +275,8 @@ impl Store {
         let sql = format!(
             "SELECT h.id, h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at, e.name, e.division_code,
                     (h.status = 'open' AND h.deadline < ?1)
-             FROM (SELECT * FROM hazard h {filter_sql} ORDER BY h.found_at DESC LIMIT {limit} OFFSET {}) h
-             JOIN enterprise e ON e.id = h.enterprise_id ORDER BY h.found_at DESC",
+             FROM (SELECT * FROM hazard h {filter_sql} ORDER BY h.found_at DESC, h.id DESC LIMIT {limit} OFFSET {}) h
+             JOIN enterprise e ON e.id = h.enterprise_id ORDER BY h.found_at DESC, h.id DESC",
             filter.offset
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;

@@ -226,6 +226,8 @@ pub enum FinishError {
     Incomplete(usize),
     #[error("the signature of {0} is missing")]
     SignatureMissing(&'static str),
+    #[error("a signature is given twice for one role")]
+    DuplicateSignature,
 }
 
 impl Writer<'_> {
@@ -298,6 +300,9 @@ impl Writer<'_> {
         let missing = template.items().filter(|i| !answered.contains(&i.code)).count();
         if missing > 0 {
             return Err(StoreError::Unfinished(FinishError::Incomplete(missing)));
+        }
+        if signatures.iter().enumerate().any(|(i, s)| signatures[..i].iter().any(|t| t.role == s.role)) {
+            return Err(StoreError::Unfinished(FinishError::DuplicateSignature));
         }
         for role in SignatureRole::ALL {
             let s = signatures.iter().find(|s| s.role == role);
@@ -399,7 +404,7 @@ impl Store {
              FROM inspection i JOIN enterprise e ON e.id = i.enterprise_id
              JOIN checklist_template t ON t.id = i.template_id AND t.version = i.template_version
              WHERE (?1 IS NULL OR i.status = ?1) AND (?2 IS NULL OR i.enterprise_id = ?2)
-             ORDER BY i.started_at DESC LIMIT ?3",
+             ORDER BY i.started_at DESC, i.id DESC LIMIT ?3",
         )?;
         let rows = stmt.query_map(
             (status.map(InspectionStatus::as_str), enterprise.map(|e| e.to_string()), limit.clamp(1, 500)),

@@ -37,6 +37,7 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
         "get_hazard" => get_hazard(app, id(&args::<IdArgs>(a)?.id)?),
         "hazard_history" => to_json(app.store().hazard_history(id(&args::<IdArgs>(a)?.id)?)?),
         "review_hazard" => review_hazard(app, args(a)?),
+        "report_rectified" => report_rectified(app, args(a)?),
         _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
     }
 }
@@ -462,6 +463,21 @@ struct ReviewArgs {
     note: String,
     #[serde(default)]
     photos: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReportArgs {
+    hazard_id: String,
+    note: String,
+    #[serde(default)]
+    photos: Vec<String>,
+}
+
+fn report_rectified(app: &App, a: ReportArgs) -> Result<Value, ApiError> {
+    let hazard = id(&a.hazard_id)?;
+    let status = app.store().write(|w| w.report_rectified(hazard, &a.note, &a.photos))?;
+    Ok(json!({ "status": status }))
 }
 
 fn review_hazard(app: &App, a: ReviewArgs) -> Result<Value, ApiError> {

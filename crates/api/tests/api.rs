@@ -258,6 +258,17 @@ fn a_whole_inspection_and_its_re_inspection() {
     let ledger = app.call("hazard_ledger", json!({ "enterpriseId": ent, "status": "open" })).unwrap();
     assert_eq!(ledger["counts"]["open"], 1);
     assert_eq!(ledger["counts"]["major"], 1);
+    let call = |name: &str, args: Value| app.call(name, args);
+    // Not rectified needs a note saying what is still wrong.
+    let no_note = json!({ "hazardId": hazard, "rectified": false, "note": " ", "photos": [] });
+    assert_eq!(call("review_hazard", no_note).unwrap_err().code, "required");
+    // The unit reports it done; the ledger shows it awaiting re-inspection.
+    let report = json!({ "hazardId": hazard, "note": "单位书面报告已整改", "photos": [photo["sha256"]] });
+    assert_eq!(call("report_rectified", report).unwrap()["status"], "rectified");
+    assert_eq!(call("hazard_ledger", json!({ "enterpriseId": ent })).unwrap()["counts"]["rectified"], 1);
+    // Dates far outside the records' years are refused, not a panic.
+    assert_eq!(call("hazard_ledger", json!({ "foundTo": "+262142-12-31" })).unwrap_err().code, "bad_request");
+    assert_eq!(call("hazard_ledger", json!({ "foundFrom": "1900-01-01" })).unwrap_err().code, "bad_request");
     assert_eq!(
         app.call(
             "review_hazard",
@@ -266,7 +277,9 @@ fn a_whole_inspection_and_its_re_inspection() {
         .unwrap()["status"],
         "verified"
     );
+    let again = json!({ "hazardId": hazard, "rectified": true, "note": "再次复查", "photos": [] });
+    assert_eq!(app.call("review_hazard", again).unwrap_err().code, "refused");
     let history = app.call("hazard_history", json!({ "id": hazard })).unwrap();
-    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history.as_array().unwrap().len(), 3);
     assert_eq!(app.call("get_attachment", json!({ "sha256": photo["sha256"] })).unwrap()["dataBase64"], PNG);
 }

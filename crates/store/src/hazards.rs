@@ -62,7 +62,22 @@ impl Writer<'_> {
 
     /// A re-inspection (复查) of one hazard: rectified closes it (verified); not
     /// rectified leaves its status and keeps the finding, note and photos in its history.
-    pub fn review_hazard(&mut self, id: Id, rectified: bool, note: &str, photos: &[String]) -> Result<HazardStatus> {
+    /// The unit reports the hazard rectified (整改完成, 待复查), as an officer records
+    /// it: the status moves to rectified, with the report's note and photos in the history.
+    pub fn report_rectified(&mut self, id: Id, note: &str, photos: &[String]) -> Result<HazardStatus> {
+        self.ensure_attachments(photos)?;
+        validate::required_multiline("note", note, 2_000)?;
+        match self.hazard_status(id)? {
+            HazardStatus::Open => {}
+            HazardStatus::Rectified => {
+                return Err(StoreError::Refused(format!("hazard {id} is already reported rectified")));
+            }
+            HazardStatus::Verified => return Err(StoreError::AlreadyClosed),
+        }
+        self.move_hazard(id, HazardStatus::Rectified, Some(note), None, photos)
+    }
+
+    fn ensure_attachments(&self, photos: &[String]) -> Result<()> {
         for sha in photos {
             let known: bool =
                 self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
@@ -70,6 +85,11 @@ impl Writer<'_> {
                 return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
             }
         }
+        Ok(())
+    }
+
+    pub fn review_hazard(&mut self, id: Id, rectified: bool, note: &str, photos: &[String]) -> Result<HazardStatus> {
+        self.ensure_attachments(photos)?;
         if !rectified {
             // What is still wrong must be written down.
             validate::required_multiline("note", note, 2_000)?;

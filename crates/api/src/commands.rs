@@ -83,19 +83,18 @@ fn search_enterprises(app: &App, a: SearchArgs) -> Result<Value, ApiError> {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IdArgs {
-    id: String,
+pub(crate) struct IdArgs {
+    pub(crate) id: String,
+}
+
+/// The name of a division, or "" for an unknown code.
+pub(crate) fn division_name(store: &anjian_store::Store, code: &str) -> Result<String, ApiError> {
+    Ok(store.divisions()?.into_iter().find(|d| d.code == code).map(|d| d.name).unwrap_or_default())
 }
 
 /// The enterprise with its division's name, as the detail page shows it.
 fn enterprise_json(app: &App, e: &anjian_core::enterprise::Enterprise) -> Result<Value, ApiError> {
-    let division_name = app
-        .store()
-        .divisions()?
-        .into_iter()
-        .find(|d| d.code == e.profile.division_code)
-        .map(|d| d.name)
-        .unwrap_or_default();
+    let division_name = division_name(&app.store(), &e.profile.division_code)?;
     let mut v = to_json(e)?;
     v["divisionName"] = json!(division_name);
     Ok(v)

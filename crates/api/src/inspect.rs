@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::commands::{args, id, to_json};
+use crate::commands::{IdArgs, args, division_name, id, to_json};
 use crate::{ApiError, App};
 
 pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiError> {
@@ -40,12 +40,6 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
         "report_rectified" => report_rectified(app, args(a)?),
         _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IdArgs {
-    id: String,
 }
 
 #[derive(Deserialize)]
@@ -204,12 +198,7 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
     let template = store.template(&inspection.template_id, inspection.template_version)?;
     let answers = store.answers(inspection.id)?;
     let enterprise = store.enterprise(inspection.enterprise_id)?;
-    let division = store
-        .divisions()?
-        .into_iter()
-        .find(|d| d.code == enterprise.profile.division_code)
-        .map(|d| d.name)
-        .unwrap_or_default();
+    let division = division_name(&store, &enterprise.profile.division_code)?;
     let me = store.profile()?.map(|p| p.id);
     let officers: Vec<Value> = inspection
         .inspectors

@@ -47,11 +47,7 @@ impl Writer<'_> {
                 h.description, h.level.as_str(), h.deadline.to_string(), h.found_at.to_rfc3339(), self.device_id, rev.to_string()
             ],
         )?;
-        let rowid: i64 = self.tx.query_row("SELECT rowid FROM hazard WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
-        self.tx.execute(
-            "INSERT INTO hazard_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
-            (rowid, search_text::pairs(&h.description), search_text::singles(&h.description)),
-        )?;
+        self.index_text("hazard", &id.to_string(), &h.description)?;
         self.tx.execute(
             "INSERT INTO hazard_event (hazard_id, at, status, note, rev) VALUES (?1, ?2, 'open', NULL, ?3)",
             (id.to_string(), h.found_at.to_rfc3339(), rev.to_string()),

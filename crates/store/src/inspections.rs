@@ -4,7 +4,7 @@
 use anjian_core::checklist::AnswerKind;
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::validate::{FieldError, Rule};
-use anjian_core::{Id, search_text, validate};
+use anjian_core::{Id, validate};
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
@@ -55,12 +55,7 @@ impl Writer<'_> {
                 (id.to_string(), i as i64, officer.to_string()),
             )?;
         }
-        let rowid: i64 =
-            self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
-        self.tx.execute(
-            "INSERT INTO inspection_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
-            (rowid, search_text::pairs(&notes), search_text::singles(&notes)),
-        )?;
+        self.index_text("inspection", &id.to_string(), &notes)?;
         let inspection = Inspection {
             id,
             enterprise_id: new.enterprise_id,
@@ -273,13 +268,7 @@ impl Writer<'_> {
             "UPDATE inspection SET notes = ?2, rev = ?3 WHERE id = ?1",
             (inspection.to_string(), &notes, rev.to_string()),
         )?;
-        let rowid: i64 =
-            self.tx.query_row("SELECT rowid FROM inspection WHERE id = ?1", [inspection.to_string()], |r| r.get(0))?;
-        self.tx.execute("DELETE FROM inspection_fts WHERE rowid = ?1", [rowid])?;
-        self.tx.execute(
-            "INSERT INTO inspection_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)",
-            (rowid, search_text::pairs(&notes), search_text::singles(&notes)),
-        )?;
+        self.index_text("inspection", &inspection.to_string(), &notes)?;
         self.record("inspection", &inspection.to_string(), "notes", rev, &notes, true)
     }
 

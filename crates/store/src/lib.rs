@@ -173,6 +173,18 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// (Re)indexes one record's text in `<table>_fts` (a pairs/singles table keyed by
+    /// the record's rowid).
+    fn index_text(&self, table: &'static str, id: &str, text: &str) -> Result<()> {
+        let rowid: i64 = self.tx.query_row(&format!("SELECT rowid FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+        self.tx.execute(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [rowid])?;
+        self.tx.execute(
+            &format!("INSERT INTO {table}_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)"),
+            (rowid, anjian_core::search_text::pairs(text), anjian_core::search_text::singles(text)),
+        )?;
+        Ok(())
+    }
+
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         set_setting(&self.tx, key, value)
     }

@@ -207,7 +207,8 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
         .collect::<Result<_, _>>()?;
     let hazards = store
         .hazard_ledger(&HazardFilter { inspection: Some(inspection.id), limit: 500, ..Default::default() }, today())?;
-    let hazards: Vec<_> = hazards.items.into_iter().map(|h| h.hazard).collect();
+    // The ledger is newest first; an inspection lists its hazards in the order written.
+    let hazards: Vec<_> = hazards.items.into_iter().rev().map(|h| h.hazard).collect();
     let total = template.items().count();
     Ok(json!({
         "inspection": inspection,

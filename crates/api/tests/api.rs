@@ -243,9 +243,18 @@ fn a_whole_inspection_and_its_re_inspection() {
     assert_eq!(app.call("finish_inspection", twice).unwrap_err().code, "bad_request");
     let past = json!({ "inspectionId": inspection, "hazards": [{ "description": "x", "level": "general", "deadline": "2001-01-01" }], "signatures": signatures });
     assert_eq!(app.call("finish_inspection", past).unwrap_err().code, "deadline_invalid");
+    let mut hazards = hazards;
+    let free: Vec<Value> = (1..=3)
+        .map(|n| json!({ "description": format!("另发现问题{n}"), "level": "general", "deadline": soon }))
+        .collect();
+    hazards.as_array_mut().unwrap().extend(free);
     let done = app
         .call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures }))
         .unwrap();
+    // Listed in the order written.
+    let order: Vec<&str> =
+        done["hazards"].as_array().unwrap().iter().map(|h| h["description"].as_str().unwrap()).collect();
+    assert_eq!(&order[1..], ["另发现问题1", "另发现问题2", "另发现问题3"]);
     assert_eq!(done["inspection"]["status"], "finished");
     assert_eq!(done["finishDraft"], Value::Null);
     let hazard = done["hazards"][0]["id"].clone();
@@ -256,7 +265,7 @@ fn a_whole_inspection_and_its_re_inspection() {
         "not_found"
     );
     let ledger = app.call("hazard_ledger", json!({ "enterpriseId": ent, "status": "open" })).unwrap();
-    assert_eq!(ledger["counts"]["open"], 1);
+    assert_eq!(ledger["counts"]["open"], 4);
     assert_eq!(ledger["counts"]["major"], 1);
     let call = |name: &str, args: Value| app.call(name, args);
     // Not rectified needs a note saying what is still wrong.

@@ -71,6 +71,17 @@ const GENERAL = '燃气管道使用胶管连接，长度超过2米且穿越墙�
 const MAJOR = '使用燃气的餐饮场所未安装可燃气体报警装置'
 const OTHER = '灭火器压力不足，未定期检查'
 
+/** The two officers (this machine's and a colleague) and two 餐饮燃气 demo units. */
+async function officersAndUnits(call: Call) {
+  await call('save_profile', { profile: { name: '王磊', certNo: '11010923001', unit: '门头沟区应急管理局执法监察大队' } })
+  await call('save_inspector', { inspector: { name: '李强', certNo: '11010923002', unit: '门头沟区应急管理局执法监察大队' } })
+  const colleague = (await call<{ id: string; isSelf: boolean }[]>('list_inspectors')).find((i) => !i.isSelf)!
+  const { items } = await call<{ items: { id: string; name: string }[] }>('search_enterprises', { sector: 'gas', limit: 2 })
+  const [unitA, unitB] = items
+  expect(unitA && unitB, 'two 餐饮燃气 demo units').toBeTruthy()
+  return { colleague, unitA: unitA!, unitB: unitB! }
+}
+
 const tile = (page: Page, key: string) => page.getByTestId(`tile-${key}`).getByTestId('tile-count')
 const rows = (page: Page) => page.getByTestId('hazard-row')
 
@@ -81,12 +92,7 @@ test('the ledger counts and filters the hazards; 复查 closes one and records t
 }) => {
   test.setTimeout(120_000)
   const call = api(request, ownBackend.url)
-  await call('save_profile', { profile: { name: '王磊', certNo: '11010923001', unit: '门头沟区应急管理局执法监察大队' } })
-  await call('save_inspector', { inspector: { name: '李强', certNo: '11010923002', unit: '门头沟区应急管理局执法监察大队' } })
-  const colleague = (await call<{ id: string; isSelf: boolean }[]>('list_inspectors')).find((i) => !i.isSelf)!
-  const { items } = await call<{ items: { id: string; name: string }[] }>('search_enterprises', { sector: 'gas', limit: 2 })
-  const [unitA, unitB] = items
-  expect(unitA && unitB, 'two 餐饮燃气 demo units').toBeTruthy()
+  const { colleague, unitA, unitB } = await officersAndUnits(call)
 
   await inspect(call, unitA!.id, colleague.id, [
     { description: GENERAL, level: 'general', deadline: beijingDay(30) },
@@ -251,4 +257,66 @@ test('the ledger counts and filters the hazards; 复查 closes one and records t
   await expect(page.getByTestId('history-event')).toHaveCount(3)
   await expect(page.getByRole('button', { name: '复查此隐患' })).toHaveCount(0)
   expect((await call('hazard_ledger', { enterpriseId: unitA!.id })).counts).toMatchObject({ open: 0, verified: 2 })
+})
+
+test('登记单位整改报告 moves an open hazard to 已整改待复查; the 复查 then closes it', async ({ page, request, ownBackend }) => {
+  test.setTimeout(90_000)
+  const call = api(request, ownBackend.url)
+  const { colleague, unitA } = await officersAndUnits(call)
+  await inspect(call, unitA.id, colleague.id, [
+    { description: GENERAL, level: 'general', deadline: beijingDay(30) },
+    { description: MAJOR, level: 'major', deadline: beijingDay(10) },
+  ])
+
+  await page.goto(`${ownBackend.url}/#/hazards`)
+  await expect(tile(page, 'all')).toHaveText('2')
+  await expect(tile(page, 'open')).toHaveText('2')
+  await expect(tile(page, 'rectified')).toHaveText('0')
+  await rows(page).filter({ hasText: GENERAL }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(GENERAL)
+  await expect(page.getByTestId('hazard-status')).toHaveText('未整改')
+
+  // The report: the note is required, photos are optional.
+  await page.getByRole('button', { name: '登记单位整改报告' }).click()
+  const form = page.getByTestId('report-form')
+  await form.getByRole('button', { name: '提交' }).click()
+  await expect(form.getByTestId(/^error-report-.*-note$/)).toContainText('请填写报告内容')
+  const report = '单位于3月5日书面报告已完成整改，燃气胶管已更换为金属软管'
+  await form.getByLabel('报告内容').fill(report)
+  await form.getByTestId('report-photo-input').setInputFiles({ name: '整改后.png', mimeType: 'image/png', buffer: PNG })
+  await expect(form.getByTestId('photo-thumb').locator('img')).toBeVisible()
+  await form.getByRole('button', { name: '提交' }).click()
+  await expect(page.getByTestId('report-outcome')).toHaveText('已登记：隐患状态为“已整改待复查”，请安排复查')
+  await expect(page.getByTestId('report-form')).toHaveCount(0)
+  await expect(page.getByTestId('hazard-status')).toHaveText('已整改待复查')
+  const events = page.getByTestId('history-event')
+  await expect(events).toHaveCount(2)
+  await expect(events.nth(1)).toContainText('单位报告已整改，待复查')
+  await expect(events.nth(1).getByTestId('history-note')).toHaveText(report)
+  await expect(events.nth(1).getByTestId('photo-thumb').locator('img')).toBeVisible()
+  // Reported once: no second report, but the 复查 stays.
+  await expect(page.getByRole('button', { name: '登记单位整改报告' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: '复查此隐患' })).toBeVisible()
+  await page.screenshot({ path: screenshotPath('hazard-detail-reported.png'), fullPage: true })
+
+  // The ledger counts it as 已整改待复查.
+  await page.getByRole('link', { name: '返回隐患台账' }).click()
+  await expect(tile(page, 'open')).toHaveText('1')
+  await expect(tile(page, 'rectified')).toHaveText('1')
+  await expect(rows(page).filter({ hasText: GENERAL }).getByTestId('hazard-status')).toHaveText('已整改待复查')
+  await expect(rows(page).filter({ hasText: MAJOR }).getByTestId('hazard-status')).toHaveText('未整改')
+
+  // The 复查: 已整改 closes it.
+  await rows(page).filter({ hasText: GENERAL }).click()
+  await page.getByRole('button', { name: '复查此隐患' }).click()
+  await page.getByRole('radio', { name: /已整改/ }).check()
+  await page.getByRole('button', { name: '提交复查' }).click()
+  await expect(page.getByTestId('review-outcome')).toContainText('已复查销号')
+  await expect(page.getByTestId('hazard-status')).toHaveText('已复查销号')
+  await expect(events).toHaveCount(3)
+  await expect(events.nth(2)).toContainText('复查：已整改，隐患销号')
+  await page.getByRole('link', { name: '返回隐患台账' }).click()
+  await expect(tile(page, 'rectified')).toHaveText('0')
+  await expect(tile(page, 'verified')).toHaveText('1')
+  await expect(tile(page, 'open')).toHaveText('1')
 })

@@ -56,8 +56,6 @@ impl Writer<'_> {
         Ok(h)
     }
 
-    /// A re-inspection (复查) of one hazard: rectified closes it (verified); not
-    /// rectified leaves its status and keeps the finding, note and photos in its history.
     /// The unit reports the hazard rectified (整改完成, 待复查), as an officer records
     /// it: the status moves to rectified, with the report's note and photos in the history.
     pub fn report_rectified(&mut self, id: Id, note: &str, photos: &[String]) -> Result<HazardStatus> {
@@ -84,6 +82,8 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// A re-inspection (复查) of one hazard: rectified closes it (verified); not
+    /// rectified leaves its status and keeps the finding, note and photos in its history.
     pub fn review_hazard(&mut self, id: Id, rectified: bool, note: &str, photos: &[String]) -> Result<HazardStatus> {
         self.ensure_attachments(photos)?;
         if !rectified {

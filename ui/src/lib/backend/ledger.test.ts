@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { compactFilter, getSettings, hazardHistory, hazardLedger, reviewHazard, saveSettings, setTransport, templateProblems } from './index'
+import { compactFilter, getSettings, hazardHistory, hazardLedger, reportRectified, reviewHazard, saveSettings, setTransport, templateProblems } from './index'
 import type { Transport } from './types'
 
 afterEach(() => setTransport(undefined))
@@ -12,6 +12,7 @@ describe('ledger commands', () => {
     await hazardLedger({ status: 'open', text: ' 灭火器 ', division: '', enterpriseId: undefined, limit: 50, offset: 0 })
     await hazardHistory('h1')
     await reviewHazard({ hazardId: 'h1', rectified: false, note: '仍未整改', photos: ['ab'] })
+    await reportRectified({ hazardId: 'h1', note: '单位书面报告已整改', photos: [] })
     await getSettings()
     await saveSettings({ deadlineDaysGeneral: 15, deadlineDaysMajor: 60 })
     await templateProblems()
@@ -20,6 +21,7 @@ describe('ledger commands', () => {
       ['hazard_ledger', { status: 'open', text: '灭火器', limit: 50, offset: 0 }],
       ['hazard_history', { id: 'h1' }],
       ['review_hazard', { hazardId: 'h1', rectified: false, note: '仍未整改', photos: ['ab'] }],
+      ['report_rectified', { hazardId: 'h1', note: '单位书面报告已整改', photos: [] }],
       ['get_settings', {}],
       ['save_settings', { settings: { deadlineDaysGeneral: 15, deadlineDaysMajor: 60 } }],
       ['template_problems', {}],

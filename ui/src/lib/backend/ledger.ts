@@ -10,6 +10,7 @@ import type {
   HazardHistoryEvent,
   LedgerFilter,
   LedgerPage,
+  RectifiedReportInput,
   ReviewInput,
   ReviewResult,
   TemplateProblem,
@@ -34,6 +35,9 @@ export const hazardLedger = (filter: LedgerFilter): Promise<LedgerPage> =>
 /** Every status the hazard has had, oldest first. */
 export const hazardHistory = (id: Id): Promise<HazardHistoryEvent[]> =>
   callCommand<HazardHistoryEvent[]>('hazard_history', { id })
+/** 单位已报告整改完成 (recorded by an officer): open → rectified, awaiting 复查. Note required. */
+export const reportRectified = (input: RectifiedReportInput): Promise<ReviewResult> =>
+  callCommand<ReviewResult>('report_rectified', input)
 /** 复查: rectified closes the hazard (verified); not rectified keeps its status, with the finding in its history. */
 export const reviewHazard = (input: ReviewInput): Promise<ReviewResult> => callCommand<ReviewResult>('review_hazard', input)
 /** 默认整改期限 in days, by hazard level. */

@@ -69,6 +69,14 @@ export interface ReviewInput {
   photos: string[]
 }
 
+/** report_rectified: the unit reported the hazard rectified, recorded by an officer. */
+export interface RectifiedReportInput {
+  hazardId: Id
+  /** Required: what the unit reported, and when and how. */
+  note: string
+  photos: string[]
+}
+
 export interface ReviewResult {
   status: HazardStatus
 }

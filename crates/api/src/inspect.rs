@@ -207,8 +207,9 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
         .collect::<Result<_, _>>()?;
     let hazards = store
         .hazard_ledger(&HazardFilter { inspection: Some(inspection.id), limit: 500, ..Default::default() }, today())?;
-    // The ledger is newest first; an inspection lists its hazards in the order written.
-    let hazards: Vec<_> = hazards.items.into_iter().rev().map(|h| h.hazard).collect();
+    // An inspection lists its hazards in the order written (UUIDv7 ids are in creation order).
+    let mut hazards: Vec<_> = hazards.items.into_iter().map(|h| h.hazard).collect();
+    hazards.sort_by_key(|h| h.id);
     let total = template.items().count();
     Ok(json!({
         "inspection": inspection,

@@ -131,9 +131,9 @@ impl Store {
 
     /// An enterprise's documents, drafts and voided ones included, oldest first.
     pub fn documents_of(&self, enterprise: Id) -> Result<Vec<Document>> {
-        let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY rowid"
-        ))?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY id"))?;
         let mut rows = stmt.query([enterprise.to_string()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

@@ -95,7 +95,7 @@ impl Writer<'_> {
             AND NOT EXISTS (SELECT 1 FROM hazard h WHERE h.enterprise_id = enterprise.id)
             AND NOT EXISTS (SELECT 1 FROM document d WHERE d.enterprise_id = enterprise.id)";
         self.tx.execute(
-            &format!("DELETE FROM enterprise_fts WHERE rowid IN (SELECT rowid FROM enterprise WHERE {UNUSED})"),
+            &format!("DELETE FROM enterprise_fts WHERE rowid IN (SELECT fts_key FROM enterprise WHERE {UNUSED})"),
             [],
         )?;
         let removed = self.tx.execute(&format!("DELETE FROM enterprise WHERE {UNUSED}"), [])? as u64;
@@ -109,7 +109,7 @@ impl Writer<'_> {
         for s in &e.profile.sectors {
             self.tx.execute("INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES (?1, ?2)", (&id, s))?;
         }
-        let rowid: i64 = self.tx.query_row("SELECT rowid FROM enterprise WHERE id = ?1", [&id], |r| r.get(0))?;
+        let rowid = self.fts_key("enterprise", &id)?;
         self.tx.execute("DELETE FROM enterprise_fts WHERE rowid = ?1", [rowid])?;
         let p = &e.profile;
         let name = format!("{} {}", p.name, p.credit_code);
@@ -242,7 +242,7 @@ impl Store {
             // LIMIT -1 keeps the candidates a subquery of their own: flattened into the
             // join, bm25() would run outside its full-text scan.
             from = "(SELECT rowid AS rid, bm25(enterprise_fts, 10.0, 2.0, 1.0) AS score FROM enterprise_fts WHERE enterprise_fts MATCH ?1 LIMIT -1) m
-                 JOIN enterprise e ON e.rowid = m.rid"
+                 JOIN enterprise e ON e.fts_key = m.rid"
                 .to_owned();
             filters.push(verify.join(" AND "));
             rank = format!(

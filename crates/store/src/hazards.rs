@@ -269,7 +269,7 @@ impl Store {
                 Some(expr) => push(
                     &mut params,
                     &mut clauses,
-                    "h.rowid IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)",
+                    "h.fts_key IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)",
                     expr,
                 ),
                 None => clauses.push("0".into()),
@@ -291,8 +291,8 @@ impl Store {
         let sql = format!(
             "SELECT h.id, h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at, e.name, e.division_code,
                     (h.status = 'open' AND h.deadline < ?1)
-             FROM (SELECT * FROM hazard h {filter_sql} ORDER BY h.found_at DESC, h.id DESC LIMIT {limit} OFFSET {}) h
-             JOIN enterprise e ON e.id = h.enterprise_id ORDER BY h.found_at DESC, h.id DESC",
+             FROM (SELECT * FROM hazard h {filter_sql} ORDER BY h.found_at DESC LIMIT {limit} OFFSET {}) h
+             JOIN enterprise e ON e.id = h.enterprise_id ORDER BY h.found_at DESC",
             filter.offset
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;

@@ -173,10 +173,22 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// (Re)indexes one record's text in `<table>_fts` (a pairs/singles table keyed by
-    /// the record's rowid).
+    /// The record's key in its full-text table, given on first use (a column of ours,
+    /// unlike the implicit rowid, survives VACUUM).
+    fn fts_key(&self, table: &'static str, id: &str) -> Result<i64> {
+        self.tx.execute(
+            &format!(
+                "UPDATE {table} SET fts_key = (SELECT coalesce(max(fts_key), 0) + 1 FROM {table})
+                 WHERE id = ?1 AND fts_key IS NULL"
+            ),
+            [id],
+        )?;
+        Ok(self.tx.query_row(&format!("SELECT fts_key FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?)
+    }
+
+    /// (Re)indexes one record's text in `<table>_fts` (a pairs/singles table).
     fn index_text(&self, table: &'static str, id: &str, text: &str) -> Result<()> {
-        let rowid: i64 = self.tx.query_row(&format!("SELECT rowid FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?;
+        let rowid = self.fts_key(table, id)?;
         self.tx.execute(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [rowid])?;
         self.tx.execute(
             &format!("INSERT INTO {table}_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)"),

@@ -255,6 +255,20 @@ CREATE TABLE inspection_finish_draft (
     updated_at    TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 4: the full-text tables were keyed by the records' implicit rowids, which VACUUM
+    // may renumber in tables without an INTEGER PRIMARY KEY. A column of our own keeps
+    // the key; existing rows take their current rowid, so the index stays as it is.
+    r#"
+ALTER TABLE enterprise ADD COLUMN fts_key INTEGER;
+UPDATE enterprise SET fts_key = rowid;
+CREATE UNIQUE INDEX enterprise_by_fts_key ON enterprise (fts_key);
+ALTER TABLE inspection ADD COLUMN fts_key INTEGER;
+UPDATE inspection SET fts_key = rowid;
+CREATE UNIQUE INDEX inspection_by_fts_key ON inspection (fts_key);
+ALTER TABLE hazard ADD COLUMN fts_key INTEGER;
+UPDATE hazard SET fts_key = rowid;
+CREATE UNIQUE INDEX hazard_by_fts_key ON hazard (fts_key);
+"#,
 ];
 
 pub fn known_version() -> i64 {

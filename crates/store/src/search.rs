@@ -69,7 +69,7 @@ impl Store {
         let candidates = if dense {
             "?1 IS NOT NULL".to_owned()
         } else {
-            format!("t.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1)")
+            format!("t.fts_key IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1)")
         };
         let sql = format!(
             "SELECT t.id, t.enterprise_id, t.{at}, t.{text} FROM {table} t WHERE {candidates}{verify} ORDER BY t.{at} DESC LIMIT {limit}"

@@ -647,3 +647,18 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
     let listed = store.inspections(None, Some(ent), 10).unwrap();
     assert_eq!((listed[0].answered, listed[0].total), (21, 21));
 }
+
+#[test]
+fn search_survives_a_vacuum() {
+    let (dir, mut store) = seeded();
+    let kept = store
+        .write(|w| w.insert_enterprise(&input("北京门头沟真空测试石材厂", &valid_code("91110109MA0WAC01")), false))
+        .unwrap();
+    // SQLite says VACUUM may renumber implicit rowids; search must not depend on them.
+    store.write(|w| w.remove_demo_enterprises()).unwrap();
+    drop(store);
+    rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap().execute_batch("VACUUM").unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let found: Vec<_> = store.search_enterprises(&query("真空测试")).unwrap().items.into_iter().map(|i| i.id).collect();
+    assert_eq!(found, vec![kept.id]);
+}

@@ -32,6 +32,18 @@ fn is_sha(s: &str) -> bool {
 const MIMES: [&str; 5] = ["image/jpeg", "image/png", "image/webp", "application/pdf", "image/svg+xml"];
 
 impl Writer<'_> {
+    /// Refuses a reference to an attachment this store does not hold.
+    pub(crate) fn ensure_attachments<'s>(&self, shas: impl IntoIterator<Item = &'s String>) -> Result<()> {
+        for sha in shas {
+            let known: bool =
+                self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
+            if !known {
+                return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
+            }
+        }
+        Ok(())
+    }
+
     /// Stores the bytes (once) and returns their hash. The file is durable before the
     /// row commits, so a committed row always has its file.
     pub fn put_attachment(&mut self, bytes: &[u8], mime: &str) -> Result<Attachment> {

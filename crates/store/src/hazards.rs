@@ -71,17 +71,6 @@ impl Writer<'_> {
         self.move_hazard(id, HazardStatus::Rectified, Some(note), None, photos)
     }
 
-    fn ensure_attachments(&self, photos: &[String]) -> Result<()> {
-        for sha in photos {
-            let known: bool =
-                self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
-            if !known {
-                return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
-            }
-        }
-        Ok(())
-    }
-
     /// A re-inspection (复查) of one hazard: rectified closes it (verified); not
     /// rectified leaves its status and keeps the finding, note and photos in its history.
     pub fn review_hazard(&mut self, id: Id, rectified: bool, note: &str, photos: &[String]) -> Result<HazardStatus> {

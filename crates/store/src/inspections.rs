@@ -102,13 +102,7 @@ impl Writer<'_> {
                  rev = excluded.rev, deducted = excluded.deducted",
             (answer.inspection_id.to_string(), &answer.item_code, answer.result.as_str(), &note, photos, rev.to_string(), deducted),
         )?;
-        for sha in &answer.photos {
-            let known: bool =
-                self.tx.query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
-            if !known {
-                return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
-            }
-        }
+        self.ensure_attachments(&answer.photos)?;
         let key = format!("{}/{}", answer.inspection_id, answer.item_code);
         self.record("answer", &key, "put", rev, answer, true)
     }
@@ -324,14 +318,7 @@ impl Writer<'_> {
             written.push(self.insert_hazard(h)?);
         }
         for s in signatures {
-            if let Some(sha) = &s.sha256 {
-                let known: bool =
-                    self.tx
-                        .query_row("SELECT EXISTS (SELECT 1 FROM attachment WHERE sha256 = ?1)", [sha], |r| r.get(0))?;
-                if !known {
-                    return Err(StoreError::NotFound { kind: "attachment", id: sha.clone() });
-                }
-            }
+            self.ensure_attachments(&s.sha256)?;
             self.tx.execute(
                 "INSERT INTO inspection_signature (inspection_id, role, sha256, refused) VALUES (?1, ?2, ?3, ?4)",
                 (inspection.to_string(), s.role.as_str(), &s.sha256, s.refused),

@@ -1,0 +1,519 @@
+//! The three documents, laid out and written as PDF. The same snapshot always gives the
+//! same bytes: resource names and the file identifier are derived from the content, and
+//! printpdf's dates are left at their fixed default.
+
+use printpdf::{
+    Color, FontId, Greyscale, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    RawImage, RawImageData, RawImageFormat, Rect, TextItem, TextRenderingMode, XObject, XObjectId, XObjectTransform,
+};
+use printpdf::{ImageCompression, ImageOptimizationOptions};
+
+use crate::font::{Font, font};
+use crate::layout::{BODY, Flow, Item, LEFT, LINE, PAGE_H, PAGE_W, PT, RIGHT, TOP};
+use crate::snapshot::{
+    DateTime, Head, Officer, OrderSnapshot, RecordSnapshot, ReviewSnapshot, Signature, Snapshot, UnitSigner,
+};
+use crate::verify;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("文书字体无法加载")]
+    Font,
+    #[error("签名图片无法读取：{0}")]
+    Signature(String),
+}
+
+/// A rendered document.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// The short verification code printed on every page.
+    pub code: String,
+    /// SHA-256 of the snapshot (hex): what the code and the QR are derived from.
+    pub content_hash: String,
+    /// Characters the font cannot print (shown as boxes); issuing refuses these.
+    pub missing_glyphs: Vec<char>,
+}
+
+const SIGNATURE_W: f32 = 34.0;
+const SIGNATURE_H: f32 = 11.0;
+const QR_SIZE: f32 = 19.0;
+
+pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
+    let font = font().ok_or(RenderError::Font)?;
+    let hash = verify::content_hash(snapshot);
+    let code = verify::code(&hash);
+    let mut flow = Flow::new(font);
+    let mut images = Vec::new();
+    head(&mut flow, snapshot.head(), snapshot.title(), &verify::qr_payload(&hash), &code);
+    match snapshot {
+        Snapshot::Record(s) => record(&mut flow, &mut images, s)?,
+        Snapshot::Order(s) => order(&mut flow, &mut images, s)?,
+        Snapshot::Review(s) => review(&mut flow, &mut images, s)?,
+    }
+    footers(&mut flow, &code);
+    let pages = flow.pages.len();
+    let missing_glyphs = flow.missing.clone();
+    let pdf = write_pdf(font, &flow.pages, &images, snapshot.title(), &hash);
+    Ok(Rendered { pdf, pages, code, content_hash: hex(&hash), missing_glyphs })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The three-line head; the QR code and verification code in the top right corner.
+fn head(flow: &mut Flow, head: &Head, title: &str, qr: &str, code: &str) {
+    // Above the head, in the corner: the text below never reaches it.
+    let qr_y = TOP - QR_SIZE + 1.0;
+    flow.place(Item::Qr { x: RIGHT - QR_SIZE, y: qr_y, size: QR_SIZE, payload: qr.to_owned() });
+    let small = 7.5;
+    let code_x = RIGHT - QR_SIZE + (QR_SIZE - flow.width_mm(code, small)) / 2.0;
+    flow.place(Item::Text {
+        x: code_x,
+        y: qr_y + QR_SIZE + 0.3,
+        size: small,
+        text: code.to_owned(),
+        bold: false,
+        grey: false,
+    });
+    flow.gap(4.0);
+    flow.centred(&format!("{}安全生产行政执法文书", head.bureau), 15.0, false);
+    flow.gap(2.0);
+    flow.centred(title, 22.0, true);
+    flow.gap(1.0);
+    match &head.number {
+        Some(n) => flow.centred(n, BODY, false),
+        None => flow.centred("（草稿，未编号，不作为执法文书使用）", BODY, false),
+    }
+    flow.gap(LINE * 0.4);
+}
+
+fn record(flow: &mut Flow, images: &mut Vec<RawImage>, s: &RecordSnapshot) -> Result<(), RenderError> {
+    flow.field("被检查单位：", &s.unit);
+    flow.field("地　　址：", &s.address);
+    flow.field(
+        "法定代表人（负责人）：",
+        &format!("{}　　职务：{}　　联系电话：{}", s.legal_representative, s.legal_representative_title, s.phone),
+    );
+    flow.field("检查场所：", &s.place);
+    flow.field("检查时间：", &span(s.started_at, s.ended_at));
+    flow.paragraph(&s.introduction, BODY, 2.0 * BODY * PT, 0.0);
+    flow.line(LEFT, "检查情况：", BODY);
+    flow.paragraph(&s.findings, BODY, 2.0 * BODY * PT, 0.0);
+    flow.gap(LINE * 0.3);
+    let rows = officer_rows(&s.officers, &s.officer_signatures);
+    signature_block(
+        flow,
+        images,
+        "检查人员（签名）：",
+        &rows,
+        ("被检查单位现场负责人（签名）：", &s.unit_signer),
+        &s.date.chinese(),
+        false,
+    )?;
+    copies(flow, &s.copies_note);
+    Ok(())
+}
+
+fn span(from: DateTime, to: DateTime) -> String {
+    format!(
+        "{}年{}月{}日{:02}时{:02}分至{}月{}日{:02}时{:02}分",
+        from.date.year,
+        from.date.month,
+        from.date.day,
+        from.hour,
+        from.minute,
+        to.date.month,
+        to.date.day,
+        to.hour,
+        to.minute
+    )
+}
+
+fn order(flow: &mut Flow, images: &mut Vec<RawImage>, s: &OrderSnapshot) -> Result<(), RenderError> {
+    flow.line(LEFT, &format!("{}：", s.addressee), BODY);
+    flow.paragraph(&s.wording.findings_intro, BODY, 2.0 * BODY * PT, 0.0);
+    numbered(flow, s.items.iter().map(String::as_str));
+    for g in &s.deadline_groups {
+        let items = g.items.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
+        let clause = s.wording.deadline_clause.replace("{items}", &items).replace("{deadline}", &g.deadline.chinese());
+        flow.paragraph(&clause, BODY, 2.0 * BODY * PT, 0.0);
+    }
+    flow.paragraph(&s.wording.safety_clause, BODY, 2.0 * BODY * PT, 0.0);
+    let remedy =
+        s.wording.remedy_clause.replace("{review_body}", &s.remedy.review_body).replace("{court}", &s.remedy.court);
+    flow.paragraph(&remedy, BODY, 2.0 * BODY * PT, 0.0);
+    flow.gap(LINE * 0.3);
+    let rows = officer_rows(&s.officers, &s.officer_signatures);
+    signature_block(
+        flow,
+        images,
+        "安全生产执法人员（签名）：",
+        &rows,
+        ("被检查单位负责人（签名）：", &s.unit_signer),
+        &s.date.chinese(),
+        true,
+    )?;
+    copies(flow, &s.copies_note);
+    Ok(())
+}
+
+fn review(flow: &mut Flow, images: &mut Vec<RawImage>, s: &ReviewSnapshot) -> Result<(), RenderError> {
+    flow.line(LEFT, &format!("{}：", s.addressee), BODY);
+    let intro = s
+        .intro
+        .replace("{date}", &s.cited.date.chinese())
+        .replace("{title}", &s.cited.title)
+        .replace("{number}", &s.cited.number);
+    flow.paragraph(&intro, BODY, 2.0 * BODY * PT, 0.0);
+    let texts: Vec<String> = s
+        .opinions
+        .iter()
+        .map(|o| {
+            let verdict = if o.rectified { "已整改" } else { "未整改" };
+            if o.opinion.trim().is_empty() {
+                format!("{}\n复查意见：{verdict}。", o.item)
+            } else {
+                format!("{}\n复查意见：{verdict}。{}", o.item, o.opinion)
+            }
+        })
+        .collect();
+    numbered(flow, texts.iter().map(String::as_str));
+    flow.gap(LINE * 0.3);
+    let rows = officer_rows(&s.officers, &s.officer_signatures);
+    signature_block(
+        flow,
+        images,
+        "安全生产执法人员（签名）：",
+        &rows,
+        ("被复查单位负责人（签名）：", &s.unit_signer),
+        &s.date.chinese(),
+        true,
+    )?;
+    copies(flow, &s.copies_note);
+    Ok(())
+}
+
+/// 1. … with the text hanging under its first character.
+fn numbered<'a>(flow: &mut Flow, items: impl Iterator<Item = &'a str>) {
+    let indent = 2.0 * BODY * PT;
+    for (i, item) in items.enumerate() {
+        let label = format!("{}．", i + 1);
+        let hang = indent + flow.width_mm(&label, BODY);
+        flow.paragraph(&format!("{label}{item}"), BODY, indent, hang);
+    }
+}
+
+fn officer_rows<'a>(officers: &'a [Officer], signatures: &'a [Signature]) -> Vec<(&'a Officer, &'a Signature)> {
+    officers.iter().zip(signatures.iter().chain(std::iter::repeat(&Signature::Blank))).collect()
+}
+
+/// The officers' signatures with their 证号, then the unit's; then the date on the right,
+/// with the seal area above it for orders and reviews (the seal is stamped over the date).
+/// Kept whole on one page.
+#[allow(clippy::too_many_arguments)]
+fn signature_block(
+    flow: &mut Flow,
+    images: &mut Vec<RawImage>,
+    label: &str,
+    officers: &[(&Officer, &Signature)],
+    unit: (&str, &UnitSigner),
+    date: &str,
+    seal: bool,
+) -> Result<(), RenderError> {
+    let row = SIGNATURE_H + 1.5;
+    flow.need(row * (officers.len() + 1) as f32 + 1.0 + LINE);
+    let sig_x = LEFT + flow.width_mm(label, BODY).max(flow.width_mm(unit.0, BODY));
+    let text_y = |y: f32| y + (row - BODY * PT) / 2.0;
+    for (i, (officer, signature)) in officers.iter().enumerate() {
+        if i == 0 {
+            text_at(flow, LEFT, text_y(flow.y), label);
+        }
+        draw_signature(flow, images, sig_x, flow.y, signature)?;
+        text_at(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("证号：{}", officer.certificate));
+        flow.y += row;
+    }
+    let (unit_label, signer) = unit;
+    text_at(flow, LEFT, text_y(flow.y), unit_label);
+    draw_signature(flow, images, sig_x, flow.y, &signer.signature)?;
+    if !signer.title.is_empty() && !matches!(signer.signature, Signature::Refused) {
+        text_at(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("职务：{}", signer.title));
+    }
+    let date_w = flow.width_mm(date, BODY);
+    let date_x = RIGHT - date_w - 4.0;
+    if seal {
+        let label = "（印章）";
+        let x = date_x + (date_w - flow.width_mm(label, BODY)) / 2.0;
+        flow.place(Item::Text { x, y: text_y(flow.y), size: BODY, text: label.into(), bold: false, grey: true });
+    }
+    flow.y += row + 1.0;
+    text_at(flow, date_x, flow.y, date);
+    flow.y += LINE;
+    Ok(())
+}
+
+fn text_at(flow: &mut Flow, x: f32, y: f32, text: &str) {
+    flow.place(Item::Text { x, y, size: BODY, text: text.to_owned(), bold: false, grey: false });
+}
+
+fn draw_signature(
+    flow: &mut Flow,
+    images: &mut Vec<RawImage>,
+    x: f32,
+    y: f32,
+    signature: &Signature,
+) -> Result<(), RenderError> {
+    let text_y = y + (SIGNATURE_H + 2.0 - BODY * PT) / 2.0;
+    match signature {
+        Signature::Drawn { png } => {
+            let image = decode_signature(png)?;
+            // Keep the drawing's proportions inside the signature box.
+            let (w, h) = fit(image.width as f32, image.height as f32, SIGNATURE_W, SIGNATURE_H);
+            images.push(image);
+            flow.place(Item::Image { x, y: y + (SIGNATURE_H - h) / 2.0 + 1.0, w, h, image: images.len() - 1 });
+        }
+        Signature::Refused => {
+            flow.place(Item::Text { x, y: text_y, size: BODY, text: "拒绝签字".into(), bold: false, grey: false });
+        }
+        Signature::Blank => {
+            flow.place(Item::Rule { x1: x, x2: x + SIGNATURE_W, y: y + SIGNATURE_H + 1.0 });
+        }
+    }
+    Ok(())
+}
+
+fn fit(w: f32, h: f32, max_w: f32, max_h: f32) -> (f32, f32) {
+    let scale = (max_w / w).min(max_h / h);
+    (w * scale, h * scale)
+}
+
+fn copies(flow: &mut Flow, note: &str) {
+    if note.trim().is_empty() {
+        return;
+    }
+    flow.gap(LINE * 0.3);
+    flow.paragraph(note, 10.5, 0.0, 0.0);
+}
+
+/// 共 N 页 第 M 页 and the code on every page.
+fn footers(flow: &mut Flow, code: &str) {
+    let n = flow.pages.len();
+    let y = PAGE_H - 17.0;
+    let width = |t: &str| flow.width_mm(t, 10.5);
+    let placed: Vec<(f32, String, f32)> = (1..=n)
+        .map(|m| {
+            let pages = format!("共 {n} 页　第 {m} 页");
+            ((PAGE_W - width(&pages)) / 2.0, pages, RIGHT - width(&format!("校验码：{code}")))
+        })
+        .collect();
+    for (page, (x, text, code_x)) in flow.pages.iter_mut().zip(placed) {
+        page.push(Item::Text { x, y, size: 10.5, text, bold: false, grey: false });
+        page.push(Item::Text {
+            x: code_x, y, size: 10.5, text: format!("校验码：{code}"), bold: false, grey: true
+        });
+    }
+}
+
+/// Canvas PNG (any colour type) → greyscale on white: signatures are ink on paper.
+fn decode_signature(b64: &str) -> Result<RawImage, RenderError> {
+    use base64::Engine;
+    let bad = |e: &dyn std::fmt::Display| RenderError::Signature(e.to_string());
+    let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|e| bad(&e))?;
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| bad(&e))?;
+    let (w, h) = (reader.info().width as usize, reader.info().height as usize);
+    if w == 0 || h == 0 || w * h > 4_000_000 {
+        return Err(RenderError::Signature(format!("尺寸不合理（{w}×{h}）")));
+    }
+    let mut buf = vec![0; reader.output_buffer_size().ok_or_else(|| bad(&"过大"))?];
+    let info = reader.next_frame(&mut buf).map_err(|e| bad(&e))?;
+    let channels = info.color_type.samples();
+    let mut grey = Vec::with_capacity(w * h);
+    for px in buf[..info.buffer_size()].chunks_exact(channels) {
+        let (lum, alpha) = match px {
+            [g] => (f32::from(*g), 255.0),
+            [g, a] => (f32::from(*g), f32::from(*a)),
+            [r, g, b] => (0.299 * f32::from(*r) + 0.587 * f32::from(*g) + 0.114 * f32::from(*b), 255.0),
+            [r, g, b, a, ..] => (0.299 * f32::from(*r) + 0.587 * f32::from(*g) + 0.114 * f32::from(*b), f32::from(*a)),
+            [] => (255.0, 0.0),
+        };
+        let a = alpha / 255.0;
+        grey.push((lum * a + 255.0 * (1.0 - a)).round().clamp(0.0, 255.0) as u8);
+    }
+    Ok(RawImage {
+        pixels: RawImageData::U8(grey),
+        width: w,
+        height: h,
+        data_format: RawImageFormat::R8,
+        tag: Vec::new(),
+    })
+}
+
+fn pt(mm: f32) -> Pt {
+    Mm(mm).into()
+}
+
+/// Item → operations. y is flipped: PDF counts from the bottom.
+fn write_pdf(font: &Font, pages: &[Vec<Item>], images: &[RawImage], title: &str, hash: &[u8; 32]) -> Vec<u8> {
+    let mut doc = PdfDocument::new(title);
+    doc.metadata.info.producer = "anjian".into();
+    doc.metadata.info.creator = "anjian".into();
+    // Fixed resource names (printpdf's own come from a process-wide counter).
+    let font_id = FontId("ANJSRF".into());
+    doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(font.parsed.clone()));
+    let image_ids: Vec<XObjectId> = images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| {
+            let id = XObjectId(format!("SIG{i}"));
+            doc.resources.xobjects.map.insert(id.clone(), XObject::Image(image.clone()));
+            id
+        })
+        .collect();
+    let pdf_pages = pages.iter().map(|items| page_ops(items, &font_id, &image_ids, images)).collect();
+    doc.with_pages(pdf_pages);
+    let opts = PdfSaveOptions {
+        image_optimization: Some(ImageOptimizationOptions {
+            format: Some(ImageCompression::Flate),
+            auto_optimize: Some(false),
+            ..ImageOptimizationOptions::default()
+        }),
+        ..PdfSaveOptions::default()
+    };
+    let bytes = doc.save(&opts, &mut Vec::new());
+    fix_file_id(bytes, hash)
+}
+
+fn page_ops(items: &[Item], font_id: &FontId, image_ids: &[XObjectId], images: &[RawImage]) -> PdfPage {
+    let black = Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None });
+    let grey = Color::Greyscale(Greyscale { percent: 0.45, icc_profile: None });
+    let mut ops = Vec::new();
+    for item in items {
+        match item {
+            Item::Text { x, y, size, text, bold, grey: is_grey } => {
+                ops.push(Op::SetFillColor { col: if *is_grey { grey.clone() } else { black.clone() } });
+                ops.push(Op::StartTextSection);
+                if *bold {
+                    // A stroked fill stands in for a bold face (one embedded face keeps it small).
+                    ops.push(Op::SetTextRenderingMode { mode: TextRenderingMode::FillStroke });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+                }
+                ops.push(Op::SetFont { font: PdfFontHandle::External(font_id.clone()), size: Pt(*size) });
+                // Baseline at 88 % of the em box (the face's ascent).
+                let baseline = y + size * PT * 0.88;
+                ops.push(Op::SetTextCursor { pos: Point { x: pt(*x), y: pt(PAGE_H - baseline) } });
+                ops.push(Op::ShowText { items: vec![TextItem::Text(text.clone())] });
+                if *bold {
+                    ops.push(Op::SetTextRenderingMode { mode: TextRenderingMode::Fill });
+                }
+                ops.push(Op::EndTextSection);
+            }
+            Item::Rule { x1, x2, y } => {
+                ops.push(Op::SetFillColor { col: black.clone() });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: pt(*x1),
+                        y: pt(PAGE_H - y - 0.15),
+                        width: pt(x2 - x1),
+                        height: pt(0.3),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
+            Item::Image { x, y, w, image, .. } => {
+                let (Some(id), Some(raw)) = (image_ids.get(*image), images.get(*image)) else { continue };
+                // Size by dpi: the image's pixel width spread over w mm.
+                let dpi = raw.width as f32 / (w / 25.4);
+                let h = raw.height as f32 / dpi * 25.4;
+                ops.push(Op::UseXobject {
+                    id: id.clone(),
+                    transform: XObjectTransform {
+                        translate_x: Some(pt(*x)),
+                        translate_y: Some(pt(PAGE_H - y - h)),
+                        dpi: Some(dpi),
+                        ..XObjectTransform::default()
+                    },
+                });
+            }
+            Item::Qr { x, y, size, payload } => qr_ops(&mut ops, *x, *y, *size, payload, &black),
+        }
+    }
+    PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
+}
+
+/// The QR code as filled runs of dark modules (no image: crisp at any printer resolution).
+fn qr_ops(ops: &mut Vec<Op>, x: f32, y: f32, size: f32, payload: &str, black: &Color) {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M) else {
+        return;
+    };
+    let n = code.width();
+    let colors = code.to_colors();
+    let module = size / n as f32;
+    ops.push(Op::SetFillColor { col: black.clone() });
+    for row in 0..n {
+        let mut col = 0;
+        while col < n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                let start = col;
+                while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                    col += 1;
+                }
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: pt(x + start as f32 * module),
+                        y: pt(PAGE_H - y - (row + 1) as f32 * module),
+                        width: pt((col - start) as f32 * module),
+                        height: pt(module),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            } else {
+                col += 1;
+            }
+        }
+    }
+}
+
+/// printpdf writes a random /ID into the trailer; replace both strings (same length, so
+/// the cross-reference offsets stay right) with ones derived from the content hash.
+fn fix_file_id(mut bytes: Vec<u8>, hash: &[u8; 32]) -> Vec<u8> {
+    let id: Vec<u8> = hex(&hash[..16]).into_bytes();
+    let Some(at) = find_last(&bytes, b"/ID") else { return bytes };
+    let mut i = at + 3;
+    let mut replaced = 0;
+    while i < bytes.len() && replaced < 2 {
+        if bytes[i] == b'(' {
+            let start = i + 1;
+            let Some(len) = bytes[start..].iter().position(|&b| b == b')') else { break };
+            for (k, b) in bytes[start..start + len].iter_mut().enumerate() {
+                *b = id[k % id.len()];
+            }
+            replaced += 1;
+            i = start + len;
+        }
+        i += 1;
+    }
+    bytes
+}
+
+fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_ids_are_replaced_in_place() {
+        let pdf = b"trailer\n<</Root 1 0 R/ID[(abcdefgh)(ijklmnop)]>>".to_vec();
+        let fixed = fix_file_id(pdf.clone(), &[7u8; 32]);
+        assert_eq!(fixed.len(), pdf.len());
+        assert!(String::from_utf8_lossy(&fixed).contains("/ID[(07070707)(07070707)]"));
+    }
+}

@@ -282,6 +282,8 @@ pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u6
                     kind: DocumentKind::RectificationOrder,
                     enterprise_id: ent,
                     inspection_id: None,
+                    cites: None,
+                    hazards: vec![],
                     snapshot: serde_json::json!({ "items": [finding(&mut rng)] }),
                 })?;
             }

@@ -12,6 +12,10 @@ pub enum StoreError {
     DuplicateCreditCode(String),
     #[error("refused: {0}")]
     Refused(String),
+    /// A document cannot be issued, changed or voided as asked (the reason in Chinese,
+    /// for the inspector).
+    #[error("{0}")]
+    CannotIssue(String),
     #[error("a finished inspection cannot be changed")]
     Finished,
     #[error("the hazard is already closed")]

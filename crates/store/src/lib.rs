@@ -29,7 +29,7 @@ use serde::Serialize;
 
 pub use attachments::Attachment;
 pub use audit::ChainReport;
-pub use documents::NewDocument;
+pub use documents::{DocumentFilter, DocumentSummary, IssuedContent, NewDocument, NumberReserve};
 pub use enterprises::{EnterprisePage, EnterpriseQuery, EnterpriseSummary};
 pub use error::{Result, StoreError};
 pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};

@@ -269,6 +269,52 @@ ALTER TABLE hazard ADD COLUMN fts_key INTEGER;
 UPDATE hazard SET fts_key = rowid;
 CREATE UNIQUE INDEX hazard_by_fts_key ON hazard (fts_key);
 "#,
+    // 5: documents issued from inspections. Number blocks (per kind and year) are what a
+    // device numbers from: granted by the district server, or a local block while it has
+    // none. A review cites the order it follows; an order knows its hazards by item.
+    r#"
+CREATE TABLE number_block (
+    kind       TEXT NOT NULL CHECK (kind IN ('inspectionRecord', 'rectificationOrder', 'reviewOpinion')),
+    year       INTEGER NOT NULL,
+    first      INTEGER NOT NULL CHECK (first >= 1),
+    last       INTEGER NOT NULL,
+    next       INTEGER NOT NULL,
+    source     TEXT NOT NULL CHECK (source IN ('local', 'server')),
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (kind, year, first),
+    CHECK (first <= last AND next BETWEEN first AND last + 1)
+) WITHOUT ROWID;
+
+ALTER TABLE document ADD COLUMN cites TEXT REFERENCES document (id);
+ALTER TABLE document ADD COLUMN created_at TEXT;
+CREATE INDEX document_by_inspection ON document (inspection_id);
+CREATE INDEX document_by_cites ON document (cites);
+CREATE TRIGGER document_cites_is_immutable
+BEFORE UPDATE OF cites ON document
+WHEN OLD.status <> 'draft' AND NEW.cites IS NOT OLD.cites
+BEGIN
+    SELECT RAISE(ABORT, 'issued document is immutable');
+END;
+
+CREATE TABLE document_hazard (
+    document_id TEXT NOT NULL REFERENCES document (id),
+    item        INTEGER NOT NULL,
+    hazard_id   TEXT NOT NULL REFERENCES hazard (id),
+    PRIMARY KEY (document_id, item)
+) WITHOUT ROWID;
+CREATE TRIGGER document_hazard_of_issued_is_kept
+BEFORE DELETE ON document_hazard
+WHEN (SELECT status FROM document WHERE id = OLD.document_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'issued document is immutable');
+END;
+CREATE TRIGGER document_hazard_of_issued_is_fixed
+BEFORE INSERT ON document_hazard
+WHEN (SELECT status FROM document WHERE id = NEW.document_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'issued document is immutable');
+END;
+"#,
 ];
 
 pub fn known_version() -> i64 {

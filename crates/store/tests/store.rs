@@ -11,7 +11,7 @@ use anjian_core::inspector::InspectorInput;
 use anjian_core::validate::Rule;
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{
-    EnterpriseQuery, FinishError, HazardFilter, NewDocument, NewHazard, NewInspection, Signature, SignatureRole, Store,
+    EnterpriseQuery, FinishError, HazardFilter, IssuedContent, NewDocument, NewHazard, NewInspection, Signature, SignatureRole, Store,
     StoreError,
 };
 use chrono::NaiveDate;
@@ -383,15 +383,16 @@ fn issued_documents_never_change() {
                 kind: DocumentKind::RectificationOrder,
                 enterprise_id: ent,
                 inspection_id: None,
+                cites: None,
+                hazards: vec![],
                 snapshot: serde_json::json!({"items": ["a"]}),
             })
         })
         .unwrap();
-    let sha = "a".repeat(64);
-    let n1 = store.write(|w| w.issue_document(doc, "门应急", &sha)).unwrap();
+    let n1 = store.write(|w| w.issue_document(doc, "门应急", 2026, pdf_of)).unwrap();
     assert_eq!(n1.seq, 1);
     assert!(n1.to_string().starts_with("门应急责改〔"));
-    assert!(store.write(|w| w.issue_document(doc, "门应急", &sha)).is_err());
+    assert!(store.write(|w| w.issue_document(doc, "门应急", 2026, pdf_of)).is_err());
     // Even plain SQL cannot change or remove it.
     let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
     assert!(raw.execute("UPDATE document SET snapshot = '{}' WHERE id = ?1", [doc.to_string()]).is_err());
@@ -409,13 +410,73 @@ fn issued_documents_never_change() {
                 kind: DocumentKind::RectificationOrder,
                 enterprise_id: ent,
                 inspection_id: None,
+                cites: None,
+                hazards: vec![],
                 snapshot: serde_json::json!({}),
             })
         })
         .unwrap();
-    assert_eq!(store.write(|w| w.issue_document(doc2, "门应急", &sha)).unwrap().seq, 2);
+    assert_eq!(store.write(|w| w.issue_document(doc2, "门应急", 2026, pdf_of)).unwrap().seq, 2);
     // Both kept: the voided one and its replacement.
     assert_eq!(store.documents_of(ent).unwrap().len(), 2);
+    // The PDF is kept by its hash, and the issued snapshot carries the number.
+    let issued = store.document(doc2).unwrap();
+    assert_eq!(issued.snapshot["number"], "门应急责改〔2026〕第0002号");
+    let (_, pdf) = store.attachment(issued.pdf_sha256.as_deref().unwrap()).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+/// What the renderer would give: the snapshot with its number, and a PDF.
+fn pdf_of(n: &anjian_core::document::DocumentNumber, draft: &serde_json::Value) -> Result<IssuedContent, String> {
+    let mut snapshot = draft.clone();
+    snapshot["number"] = n.to_string().into();
+    Ok(IssuedContent { pdf: format!("%PDF-1.7 {n}").into_bytes(), snapshot })
+}
+
+#[test]
+fn numbers_come_from_blocks_and_reviews_cite_issued_orders() {
+    let (_dir, mut store) = seeded();
+    let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
+    let new = |kind, cites| NewDocument {
+        kind,
+        enterprise_id: ent,
+        inspection_id: None,
+        cites,
+        hazards: vec![],
+        snapshot: serde_json::json!({}),
+    };
+    // A granted block is used first, in order; overlapping grants are refused.
+    store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2026, 201, 202)).unwrap();
+    assert!(store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2026, 150, 201)).is_err());
+    let mut seqs = Vec::new();
+    for _ in 0..3 {
+        let d = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+        seqs.push(store.write(|w| w.issue_document(d, "门应急", 2026, pdf_of)).unwrap().seq);
+    }
+    // Block used up: a local block after every number held.
+    assert_eq!(seqs, vec![201, 202, 203]);
+    let reserve = store.number_reserve(2026).unwrap();
+    let orders = reserve.iter().find(|r| r.kind == DocumentKind::RectificationOrder).unwrap();
+    assert_eq!((orders.left, orders.local), (99, true));
+    // A failed render leaves the number unused and the draft a draft.
+    let d = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+    let failed = store.write(|w| w.issue_document(d, "门应急", 2026, |_, _| Err("执法人员不足两名".into())));
+    assert!(matches!(failed, Err(StoreError::CannotIssue(ref why)) if why == "执法人员不足两名"));
+    assert_eq!(store.write(|w| w.issue_document(d, "门应急", 2026, pdf_of)).unwrap().seq, 204);
+    // A review must cite an issued order: not nothing, not a draft, not a voided one.
+    let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, None))).unwrap();
+    assert!(matches!(store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)), Err(StoreError::CannotIssue(_))));
+    let draft_order = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+    let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, Some(draft_order)))).unwrap();
+    assert!(store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)).is_err());
+    store.write(|w| w.void_document(d, "文号打印错误")).unwrap();
+    let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, Some(d)))).unwrap();
+    assert!(store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)).is_err());
+    let order = store.documents(&anjian_store::DocumentFilter { status: Some(anjian_core::document::DocumentStatus::Issued), limit: 1, ..Default::default() }).unwrap()[0].id;
+    let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, Some(order)))).unwrap();
+    let n = store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)).unwrap();
+    assert_eq!(n.to_string(), "门应急复查〔2026〕第0001号");
+    assert_eq!(store.cited_document(review).unwrap(), Some(order));
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! forwards to `anjian_api`, and nothing else.
 
 mod commands;
+mod opener;
 
 use std::path::PathBuf;
 
@@ -14,7 +15,7 @@ use tauri::{Manager, Runtime};
 pub struct Backend(pub Result<App, ApiError>);
 
 fn open(dir: PathBuf) -> Backend {
-    let backend = App::open(&Config { data_dir: dir, demo: true });
+    let backend = App::open(&Config { data_dir: dir, demo: true, opener: Some(opener::open_in_viewer) });
     if let Err(e) = &backend {
         eprintln!("anjian: could not open the store: {e}");
     }

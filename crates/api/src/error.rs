@@ -46,6 +46,7 @@ pub const CODES: &[&str] = &[
     "template_unknown",
     "deadline_invalid",
     "attachment_invalid",
+    "cannot_issue",
 ];
 
 impl ApiError {
@@ -143,6 +144,7 @@ impl From<StoreError> for ApiError {
                 ..ApiError::new("credit_code_duplicate", format!("信用代码 {code} 已被另一家单位使用"))
             },
             StoreError::Finished => ApiError::new("refused", "这次检查已经完成，检查记录不能再修改"),
+            StoreError::CannotIssue(why) => ApiError::new("cannot_issue", why),
             StoreError::Refused(why) => ApiError::new("refused", format!("操作未执行：{why}")),
             StoreError::Corrupt(why) => ApiError::new("corrupt", format!("本地数据已损坏：{why}")),
             StoreError::NewerSchema { .. } => ApiError::new("storage", "本地数据来自更新版本的安检，请升级本程序"),

@@ -38,7 +38,7 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
         "hazard_history" => to_json(app.store().hazard_history(id(&args::<IdArgs>(a)?.id)?)?),
         "review_hazard" => review_hazard(app, args(a)?),
         "report_rectified" => report_rectified(app, args(a)?),
-        _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
+        _ => crate::documents::dispatch(app, name, a),
     }
 }
 
@@ -351,7 +351,7 @@ struct FinishArgs {
 const MAX_DEADLINE_DAYS: u64 = 5 * 366;
 
 /// Today in Beijing.
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 

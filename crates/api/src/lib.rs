@@ -3,6 +3,7 @@
 //! way it is driven. Knows nothing of Tauri or HTTP.
 
 mod commands;
+mod documents;
 mod error;
 mod inspect;
 
@@ -26,13 +27,19 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Load the demo enterprises into an empty store.
     pub demo: bool,
+    /// Opens a file in the system's viewer (the desktop shell gives one; tests do not).
+    pub opener: Option<Opener>,
 }
+
+/// Opens a file with the system's default program.
+pub type Opener = fn(&std::path::Path) -> std::io::Result<()>;
 
 #[derive(Debug)]
 pub struct App {
     store: Mutex<Store>,
     /// Bundled checklist files refused at start; their last good versions stay in use.
     template_problems: Vec<TemplateProblem>,
+    opener: Option<Opener>,
 }
 
 impl App {
@@ -47,7 +54,7 @@ impl App {
         for p in &template_problems {
             eprintln!("anjian: checklist {} refused: {}", p.file, p.problem);
         }
-        Ok(App { store: Mutex::new(store), template_problems })
+        Ok(App { store: Mutex::new(store), template_problems, opener: config.opener })
     }
 
     pub fn data_dir(&self) -> PathBuf {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 fn app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true }).unwrap();
+    let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true, opener: None }).unwrap();
     (dir, app)
 }
 

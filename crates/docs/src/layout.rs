@@ -29,18 +29,6 @@ pub enum Item {
     Qr { x: f32, y: f32, size: f32, payload: String },
 }
 
-impl Item {
-    /// The item's box (x0, y0, x1, y1), for the tests that keep everything on the page.
-    pub fn bounds(&self, font: &Font) -> (f32, f32, f32, f32) {
-        match self {
-            Item::Text { x, y, size, text, .. } => (*x, *y, x + font.width(text) * size * PT, y + size * PT),
-            Item::Rule { x1, x2, y } => (*x1, *y, *x2, *y),
-            Item::Image { x, y, w, h, .. } => (*x, *y, x + w, y + h),
-            Item::Qr { x, y, size, .. } => (*x, *y, x + size, y + size),
-        }
-    }
-}
-
 #[derive(Debug)]
 pub struct Flow<'f> {
     pub font: &'f Font,

@@ -11,8 +11,8 @@ use anjian_core::inspector::InspectorInput;
 use anjian_core::validate::Rule;
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{
-    EnterpriseQuery, FinishError, HazardFilter, IssuedContent, NewDocument, NewHazard, NewInspection, Signature, SignatureRole, Store,
-    StoreError,
+    EnterpriseQuery, FinishError, HazardFilter, IssuedContent, NewDocument, NewHazard, NewInspection, Signature,
+    SignatureRole, Store, StoreError,
 };
 use chrono::NaiveDate;
 
@@ -465,14 +465,24 @@ fn numbers_come_from_blocks_and_reviews_cite_issued_orders() {
     assert_eq!(store.write(|w| w.issue_document(d, "门应急", 2026, pdf_of)).unwrap().seq, 204);
     // A review must cite an issued order: not nothing, not a draft, not a voided one.
     let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, None))).unwrap();
-    assert!(matches!(store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)), Err(StoreError::CannotIssue(_))));
+    assert!(matches!(
+        store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)),
+        Err(StoreError::CannotIssue(_))
+    ));
     let draft_order = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
     let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, Some(draft_order)))).unwrap();
     assert!(store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)).is_err());
     store.write(|w| w.void_document(d, "文号打印错误")).unwrap();
     let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, Some(d)))).unwrap();
     assert!(store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)).is_err());
-    let order = store.documents(&anjian_store::DocumentFilter { status: Some(anjian_core::document::DocumentStatus::Issued), limit: 1, ..Default::default() }).unwrap()[0].id;
+    let order = store
+        .documents(&anjian_store::DocumentFilter {
+            status: Some(anjian_core::document::DocumentStatus::Issued),
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()[0]
+        .id;
     let review = store.write(|w| w.insert_document(&new(DocumentKind::ReviewOpinion, Some(order)))).unwrap();
     let n = store.write(|w| w.issue_document(review, "门应急", 2026, pdf_of)).unwrap();
     assert_eq!(n.to_string(), "门应急复查〔2026〕第0001号");

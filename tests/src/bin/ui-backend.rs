@@ -103,7 +103,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let app = match App::open(&Config { data_dir: args.data.clone(), demo: args.demo }) {
+    let app = match App::open(&Config { data_dir: args.data.clone(), demo: args.demo, opener: None }) {
         Ok(app) => Arc::new(app),
         Err(e) => {
             eprintln!("ui-backend: {e}");

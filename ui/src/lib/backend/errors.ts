@@ -33,6 +33,7 @@ export const BACKEND_ERROR_CODES = [
   'template_unknown',
   'deadline_invalid',
   'attachment_invalid',
+  'cannot_issue',
 ] as const
 
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number]
@@ -72,6 +73,7 @@ export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> 
   template_unknown: '找不到所选的检查表（可能已随软件更新而更换版本），请返回重新选择检查表。',
   deadline_invalid: '整改期限填写有误，请重新选择。',
   attachment_invalid: '照片未能添加。',
+  cannot_issue: '文书不能签发。',
   network: '无法连接后台服务，请确认本程序正在运行后重试。',
   bad_response: '后台返回了无法识别的数据，操作可能未完成。请刷新后检查。',
 }
@@ -116,6 +118,7 @@ const WITH_REASON: ReadonlySet<string> = new Set([
   'signature_missing',
   'deadline_invalid',
   'attachment_invalid',
+  'cannot_issue',
 ])
 /** Codes whose backend message helps technical support, not the inspector. */
 const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([

@@ -1,0 +1,542 @@
+//! Commands of the enforcement documents: drafts made from an inspection or a 复查, their
+//! preview, issue (number, PDF, kept unchanged), void, lists, export and the settings that
+//! fill the fixed wording (bureau, prefix, review body, court).
+
+use anjian_core::Id;
+use anjian_core::document::{Document, DocumentKind, DocumentStatus};
+use anjian_core::hazard::HazardStatus;
+use anjian_core::inspection::InspectionStatus;
+use anjian_docs::snapshot::{
+    CitedDecision, Date, DateTime, DeadlineGroup, Head, Officer, OrderSnapshot, OrderWording, RecordSnapshot, Remedy,
+    ReviewOpinion, ReviewSnapshot, Signature, UnitSigner,
+};
+use anjian_docs::{Snapshot, check_for_issue, render};
+use anjian_store::{DocumentFilter, HazardFilter, IssuedContent, NewDocument, SignatureRole, Store};
+use base64::Engine;
+use chrono::{Datelike, Timelike};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::commands::{IdArgs, args, id, to_json};
+use crate::{ApiError, App};
+
+const WORDING: &str = include_str!("../../../assets/docs/wording.json");
+
+pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiError> {
+    match name {
+        "get_document_settings" => to_json(document_settings(&app.store())?),
+        "save_document_settings" => save_document_settings(app, args(a)?),
+        "prepare_documents" => prepare_documents(app, id(&args::<InspectionArgs>(a)?.inspection_id)?),
+        "prepare_review" => prepare_review(app, args(a)?),
+        "list_documents" => list_documents(app, args(a)?),
+        "get_document" => get_document(app, id(&args::<IdArgs>(a)?.id)?),
+        "document_pdf" => document_pdf(app, id(&args::<IdArgs>(a)?.id)?),
+        "issue_document" => issue_document(app, id(&args::<IdArgs>(a)?.id)?),
+        "void_document" => void_document(app, args(a)?),
+        "export_document" => export_document(app, id(&args::<IdArgs>(a)?.id)?),
+        "number_reserve" => to_json(app.store().number_reserve(beijing_now().date.year)?),
+        _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
+    }
+}
+
+/// The wording as shipped; the bureau's settings override its first four fields.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Wording {
+    bureau: String,
+    prefix: String,
+    review_body: String,
+    court: String,
+    copies_note: String,
+    record_introduction: String,
+    order: OrderWording,
+    review_intro: String,
+}
+
+fn wording(store: &Store) -> Result<Wording, ApiError> {
+    let mut w: Wording =
+        serde_json::from_str(WORDING).map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))?;
+    let s = document_settings(store)?;
+    (w.bureau, w.prefix, w.review_body, w.court) = (s.bureau, s.prefix, s.review_body, s.court);
+    Ok(w)
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DocumentSettings {
+    /// 北京市门头沟区应急管理局
+    bureau: String,
+    /// 门应急
+    prefix: String,
+    /// 行政复议机关
+    review_body: String,
+    /// 人民法院
+    court: String,
+}
+
+const SETTING_KEYS: [&str; 4] = ["doc_bureau", "doc_prefix", "doc_review_body", "doc_court"];
+
+fn document_settings(store: &Store) -> Result<DocumentSettings, ApiError> {
+    let shipped: Wording =
+        serde_json::from_str(WORDING).map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))?;
+    let get = |key: &str, default: String| -> Result<String, ApiError> { Ok(store.setting(key)?.unwrap_or(default)) };
+    Ok(DocumentSettings {
+        bureau: get(SETTING_KEYS[0], shipped.bureau)?,
+        prefix: get(SETTING_KEYS[1], shipped.prefix)?,
+        review_body: get(SETTING_KEYS[2], shipped.review_body)?,
+        court: get(SETTING_KEYS[3], shipped.court)?,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SaveSettingsArgs {
+    settings: DocumentSettings,
+}
+
+fn save_document_settings(app: &App, a: SaveSettingsArgs) -> Result<Value, ApiError> {
+    let s = a.settings;
+    let fields = [
+        ("bureau", &s.bureau, 40, "执法机关名称"),
+        ("prefix", &s.prefix, 10, "文号前缀"),
+        ("reviewBody", &s.review_body, 40, "行政复议机关"),
+        ("court", &s.court, 40, "人民法院"),
+    ];
+    for (field, value, max, label) in fields {
+        let v = value.trim();
+        if v.is_empty() {
+            return Err(ApiError { field: Some(field), ..ApiError::new("required", format!("请填写{label}")) });
+        }
+        if v.chars().count() > max {
+            return Err(ApiError {
+                field: Some(field),
+                ..ApiError::new("too_long", format!("{label}不能超过{max}个字"))
+            });
+        }
+    }
+    // The prefix becomes part of numbers that must parse back: no brackets, 第, 号 or spaces.
+    if s.prefix.trim().chars().any(|c| matches!(c, '〔' | '〕' | '第' | '号' | '[' | ']') || c.is_whitespace()) {
+        return Err(ApiError {
+            field: Some("prefix"),
+            ..ApiError::new("invalid_value", "文号前缀不能含有〔〕、“第”、“号”或空格")
+        });
+    }
+    let mut store = app.store();
+    store.write(|w| {
+        for (key, value) in SETTING_KEYS.iter().zip([&s.bureau, &s.prefix, &s.review_body, &s.court]) {
+            w.set_setting(key, value.trim())?;
+        }
+        Ok(())
+    })?;
+    to_json(document_settings(&store)?)
+}
+
+/// Beijing wall-clock time (UTC+8, no daylight saving).
+fn beijing(t: chrono::DateTime<chrono::Utc>) -> DateTime {
+    let local = t + chrono::Duration::hours(8);
+    DateTime {
+        date: Date { year: local.year(), month: local.month(), day: local.day() },
+        hour: local.hour(),
+        minute: local.minute(),
+    }
+}
+
+fn beijing_now() -> DateTime {
+    beijing(chrono::Utc::now())
+}
+
+fn date_of(d: chrono::NaiveDate) -> Date {
+    Date { year: d.year(), month: d.month(), day: d.day() }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InspectionArgs {
+    inspection_id: String,
+}
+
+fn officers(store: &Store, ids: &[Id]) -> Result<Vec<Officer>, ApiError> {
+    ids.iter()
+        .map(|i| {
+            let o = store.inspector(*i)?;
+            Ok(Officer { name: o.name, certificate: o.cert_no })
+        })
+        .collect()
+}
+
+fn signature(store: &Store, sig: Option<&anjian_store::Signature>) -> Result<Signature, ApiError> {
+    Ok(match sig {
+        Some(s) if s.refused => Signature::Refused,
+        Some(anjian_store::Signature { sha256: Some(sha), .. }) => {
+            let (_, bytes) = store.attachment(sha)?;
+            Signature::Drawn { png: base64::engine::general_purpose::STANDARD.encode(bytes) }
+        }
+        _ => Signature::Blank,
+    })
+}
+
+/// Makes (or brings up to date) the drafts of a finished inspection: the 现场检查记录,
+/// and the 责令限期整改指令书 when hazards were found. Issued ones are left as they are.
+fn prepare_documents(app: &App, inspection_id: Id) -> Result<Value, ApiError> {
+    let mut store = app.store();
+    let inspection = store.inspection(inspection_id)?;
+    if inspection.status != InspectionStatus::Finished {
+        return Err(ApiError::new("refused", "检查尚未完成：完成检查（签名）后才能制作文书"));
+    }
+    let w = wording(&store)?;
+    let enterprise = store.enterprise(inspection.enterprise_id)?;
+    let officers = officers(&store, &inspection.inspectors)?;
+    let sigs = store.signatures(inspection_id)?;
+    let sig = |role: SignatureRole| signature(&store, sigs.iter().find(|s| s.role == role));
+    let officer_signatures = vec![sig(SignatureRole::Officer1)?, sig(SignatureRole::Officer2)?];
+    let unit_signer = UnitSigner {
+        name: inspection.accompanying_person.clone().unwrap_or_default(),
+        title: String::new(),
+        signature: sig(SignatureRole::Unit)?,
+    };
+    let today = crate::inspect::today();
+    let hazards = store
+        .hazard_ledger(&HazardFilter { inspection: Some(inspection_id), limit: 1000, ..Default::default() }, today)?
+        .items;
+    let finished = beijing(inspection.finished_at.unwrap_or(inspection.started_at));
+    let p = &enterprise.profile;
+
+    let mut findings = inspection.notes.trim().to_owned();
+    if !hazards.is_empty() {
+        if !findings.is_empty() {
+            findings.push('\n');
+        }
+        findings.push_str("检查发现以下问题：");
+        for (i, h) in hazards.iter().enumerate() {
+            findings.push_str(&format!("{}．{}", i + 1, h.hazard.description.trim_end_matches('。')));
+            findings.push(if i + 1 == hazards.len() { '。' } else { '；' });
+        }
+    } else if findings.is_empty() {
+        findings.push_str("未发现事故隐患。");
+    }
+    let names = officers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join("、");
+    let certificates = officers.iter().map(|o| o.certificate.as_str()).collect::<Vec<_>>().join("、");
+    let record = RecordSnapshot {
+        head: Head { bureau: w.bureau.clone(), number: None },
+        unit: p.name.clone(),
+        address: p.address.clone(),
+        legal_representative: p.legal_representative.clone().unwrap_or_default(),
+        legal_representative_title: String::new(),
+        phone: p.contact_phone.clone().unwrap_or_default(),
+        place: p.address.clone(),
+        started_at: beijing(inspection.started_at),
+        ended_at: finished,
+        officers: officers.clone(),
+        officer_signatures: officer_signatures.clone(),
+        introduction: w
+            .record_introduction
+            .replace("{bureau}", &w.bureau)
+            .replace("{names}", &names)
+            .replace("{certificates}", &certificates),
+        findings,
+        unit_signer: unit_signer.clone(),
+        date: finished.date,
+        copies_note: w.copies_note.clone(),
+    };
+    let mut wanted = vec![(DocumentKind::InspectionRecord, Snapshot::Record(record), Vec::new())];
+    if !hazards.is_empty() {
+        let mut groups: Vec<DeadlineGroup> = Vec::new();
+        for (i, h) in hazards.iter().enumerate() {
+            let deadline = date_of(h.hazard.deadline);
+            match groups.iter_mut().find(|g| g.deadline == deadline) {
+                Some(g) => g.items.push(i as u32 + 1),
+                None => groups.push(DeadlineGroup { items: vec![i as u32 + 1], deadline }),
+            }
+        }
+        groups.sort_by_key(|g| g.deadline);
+        let order = OrderSnapshot {
+            head: Head { bureau: w.bureau.clone(), number: None },
+            addressee: p.name.clone(),
+            items: hazards.iter().map(|h| h.hazard.description.clone()).collect(),
+            deadline_groups: groups,
+            wording: w.order.clone(),
+            remedy: Remedy { review_body: w.review_body.clone(), court: w.court.clone() },
+            officers,
+            officer_signatures,
+            unit_signer,
+            date: finished.date,
+            copies_note: w.copies_note.clone(),
+        };
+        wanted.push((
+            DocumentKind::RectificationOrder,
+            Snapshot::Order(order),
+            hazards.iter().map(|h| h.hazard.id).collect(),
+        ));
+    }
+    let existing =
+        store.documents(&DocumentFilter { inspection: Some(inspection_id), limit: 100, ..Default::default() })?;
+    store.write(|wr| {
+        for (kind, snapshot, hazard_ids) in &wanted {
+            let json = snapshot_json(snapshot);
+            // A kind already issued (and not voided) is not drafted again.
+            if existing.iter().any(|d| d.kind == *kind && d.status == DocumentStatus::Issued) {
+                continue;
+            }
+            match existing.iter().find(|d| d.kind == *kind && d.status == DocumentStatus::Draft) {
+                Some(d) => wr.replace_draft(d.id, &json, hazard_ids)?,
+                None => {
+                    wr.insert_document(&NewDocument {
+                        kind: *kind,
+                        enterprise_id: inspection.enterprise_id,
+                        inspection_id: Some(inspection_id),
+                        cites: None,
+                        hazards: hazard_ids.clone(),
+                        snapshot: json,
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    to_json(store.documents(&DocumentFilter { inspection: Some(inspection_id), limit: 100, ..Default::default() })?)
+}
+
+/// The snapshot as stored: the kind-tagged JSON the renderer reads back.
+fn snapshot_json(s: &Snapshot) -> Value {
+    serde_json::to_value(s).unwrap_or(Value::Null)
+}
+
+fn snapshot_of(doc: &Document) -> Result<Snapshot, ApiError> {
+    serde_json::from_value(doc.snapshot.clone()).map_err(|e| ApiError::new("corrupt", format!("文书内容无法读取：{e}")))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReviewArgs {
+    order_id: String,
+    colleague_id: String,
+}
+
+/// Drafts the 整改复查意见书 for an issued order from where its hazards stand now: each
+/// verified hazard is 已整改, any other 未整改, with the note of its latest 复查.
+fn prepare_review(app: &App, a: ReviewArgs) -> Result<Value, ApiError> {
+    let order_id = id(&a.order_id)?;
+    let colleague = id(&a.colleague_id)?;
+    let mut store = app.store();
+    let order = store.document(order_id)?;
+    if order.kind != DocumentKind::RectificationOrder || order.status != DocumentStatus::Issued {
+        return Err(ApiError::new("refused", "只能对已签发且未作废的责令限期整改指令书制作复查意见书"));
+    }
+    let Snapshot::Order(order_snapshot) = snapshot_of(&order)? else {
+        return Err(ApiError::new("corrupt", "整改指令书内容无法读取"));
+    };
+    let me = store.profile()?.ok_or_else(|| ApiError::new("no_profile", "请先在“设置”中填写本人的执法信息"))?;
+    if me.id == colleague {
+        return Err(ApiError {
+            field: Some("colleagueId"), ..ApiError::new("same_officer", "请选择另一名执法人员")
+        });
+    }
+    let officers = officers(&store, &[me.id, colleague])?;
+    let w = wording(&store)?;
+    let hazard_ids = store.document_hazards(order_id)?;
+    let mut opinions = Vec::new();
+    for (i, hazard) in hazard_ids.iter().enumerate() {
+        let history = store.hazard_history(*hazard)?;
+        let status = history.last().map_or(HazardStatus::Open, |e| e.status);
+        let last_review = history.iter().rev().find(|e| e.review.is_some());
+        opinions.push(ReviewOpinion {
+            item: order_snapshot.items.get(i).cloned().unwrap_or_default(),
+            rectified: status == HazardStatus::Verified,
+            opinion: last_review.and_then(|e| e.note.clone()).unwrap_or_default(),
+        });
+    }
+    let issued = order.issued_at.map(beijing).map_or(order_snapshot.date, |t| t.date);
+    let number = order.number.as_ref().map(ToString::to_string).unwrap_or_default();
+    let review = ReviewSnapshot {
+        head: Head { bureau: w.bureau.clone(), number: None },
+        addressee: order_snapshot.addressee.clone(),
+        cited: CitedDecision { date: issued, title: DocumentKind::RectificationOrder.title().to_owned(), number },
+        intro: w.review_intro.clone(),
+        opinions,
+        officer_signatures: vec![Signature::Blank; officers.len()],
+        officers,
+        unit_signer: UnitSigner {
+            name: order_snapshot.unit_signer.name.clone(),
+            title: order_snapshot.unit_signer.title.clone(),
+            signature: Signature::Blank,
+        },
+        date: beijing_now().date,
+        copies_note: w.copies_note,
+    };
+    let json = snapshot_json(&Snapshot::Review(review));
+    let existing = store.documents(&DocumentFilter { cites: Some(order_id), limit: 100, ..Default::default() })?;
+    let draft = existing.iter().find(|d| d.kind == DocumentKind::ReviewOpinion && d.status == DocumentStatus::Draft);
+    let doc = store.write(|wr| match draft {
+        Some(d) => wr.replace_draft(d.id, &json, &hazard_ids).map(|()| d.id),
+        None => wr.insert_document(&NewDocument {
+            kind: DocumentKind::ReviewOpinion,
+            enterprise_id: order.enterprise_id,
+            inspection_id: None,
+            cites: Some(order_id),
+            hazards: hazard_ids.clone(),
+            snapshot: json.clone(),
+        }),
+    })?;
+    drop(store);
+    get_document(app, doc)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct ListArgs {
+    status: Option<DocumentStatus>,
+    kind: Option<DocumentKind>,
+    enterprise_id: Option<String>,
+    inspection_id: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+}
+
+fn list_documents(app: &App, a: ListArgs) -> Result<Value, ApiError> {
+    let filter = DocumentFilter {
+        status: a.status,
+        kind: a.kind,
+        enterprise: a.enterprise_id.as_deref().filter(|s| !s.is_empty()).map(id).transpose()?,
+        inspection: a.inspection_id.as_deref().filter(|s| !s.is_empty()).map(id).transpose()?,
+        cites: None,
+        limit: a.limit.unwrap_or(100),
+        offset: a.offset.unwrap_or(0),
+    };
+    to_json(app.store().documents(&filter)?)
+}
+
+fn get_document(app: &App, doc: Id) -> Result<Value, ApiError> {
+    let store = app.store();
+    let d = store.document(doc)?;
+    let snapshot = snapshot_of(&d)?;
+    let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
+    let problem = check_for_issue(&snapshot).err().map(|e| e.to_string());
+    Ok(json!({
+        "id": d.id,
+        "kind": d.kind,
+        "title": d.kind.title(),
+        "number": d.number.as_ref().map(ToString::to_string),
+        "status": d.status,
+        "enterpriseId": d.enterprise_id,
+        "inspectionId": d.inspection_id,
+        "issuedAt": d.issued_at,
+        "voidReason": d.void_reason,
+        "pdfSha256": d.pdf_sha256,
+        "code": code,
+        // What stops issuing, if anything (drafts only).
+        "problem": if d.status == DocumentStatus::Draft { problem } else { None },
+        "snapshot": d.snapshot,
+    }))
+}
+
+/// The PDF: an issued document's as kept when issued (the legal record), a draft's as it
+/// would print now.
+fn pdf_bytes(store: &Store, d: &Document) -> Result<(Vec<u8>, usize, String), ApiError> {
+    let snapshot = snapshot_of(d)?;
+    match &d.pdf_sha256 {
+        Some(sha) if d.status != DocumentStatus::Draft => {
+            let (_, bytes) = store.attachment(sha)?;
+            let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
+            let pages = count_pages(&bytes);
+            Ok((bytes, pages, code))
+        }
+        _ => {
+            let r = render(&snapshot).map_err(|e| ApiError::new("internal", e.to_string()))?;
+            Ok((r.pdf, r.pages, r.code))
+        }
+    }
+}
+
+fn count_pages(pdf: &[u8]) -> usize {
+    pdf.windows(b"/Type/Page/".len()).filter(|w| *w == b"/Type/Page/").count().max(1)
+}
+
+fn document_pdf(app: &App, doc: Id) -> Result<Value, ApiError> {
+    let store = app.store();
+    let d = store.document(doc)?;
+    let (bytes, pages, code) = pdf_bytes(&store, &d)?;
+    Ok(json!({
+        "pdf": base64::engine::general_purpose::STANDARD.encode(&bytes),
+        "pages": pages,
+        "size": bytes.len(),
+        "code": code,
+    }))
+}
+
+/// Issues a draft: checks what the law requires, takes the next number, renders and keeps
+/// the PDF, all in one transaction.
+fn issue_document(app: &App, doc: Id) -> Result<Value, ApiError> {
+    {
+        let mut store = app.store();
+        let draft = store.document(doc)?;
+        let snapshot = snapshot_of(&draft)?;
+        check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", format!("不能签发：{e}")))?;
+        let prefix = document_settings(&store)?.prefix;
+        let year = beijing_now().date.year;
+        store.write(|w| {
+            w.issue_document(doc, &prefix, year, |number, _| {
+                let mut numbered = snapshot.clone();
+                set_number(&mut numbered, number.to_string());
+                let rendered = render(&numbered).map_err(|e| e.to_string())?;
+                if let Some(c) = rendered.missing_glyphs.first() {
+                    return Err(format!("字体中没有字符“{c}”，请改用规范汉字后再签发"));
+                }
+                Ok(IssuedContent { snapshot: snapshot_json(&numbered), pdf: rendered.pdf })
+            })
+        })?;
+    }
+    get_document(app, doc)
+}
+
+fn set_number(s: &mut Snapshot, number: String) {
+    match s {
+        Snapshot::Record(r) => r.head.number = Some(number),
+        Snapshot::Order(o) => o.head.number = Some(number),
+        Snapshot::Review(r) => r.head.number = Some(number),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoidArgs {
+    id: String,
+    reason: String,
+}
+
+fn void_document(app: &App, a: VoidArgs) -> Result<Value, ApiError> {
+    let doc = id(&a.id)?;
+    if a.reason.trim().is_empty() {
+        return Err(ApiError { field: Some("reason"), ..ApiError::new("required", "请写明作废原因") });
+    }
+    app.store().write(|w| w.void_document(doc, &a.reason))?;
+    get_document(app, doc)
+}
+
+/// Writes the PDF where the system's viewer can open it (and print), and opens it when
+/// the shell gave an opener.
+fn export_document(app: &App, doc: Id) -> Result<Value, ApiError> {
+    let (bytes, name) = {
+        let store = app.store();
+        let d = store.document(doc)?;
+        let (bytes, _, _) = pdf_bytes(&store, &d)?;
+        let name = match (&d.number, d.status) {
+            (Some(n), DocumentStatus::Voided) => format!("{n}（已作废）.pdf"),
+            (Some(n), _) => format!("{n}.pdf"),
+            (None, _) => format!("{}（草稿）-{}.pdf", d.kind.title(), &d.id.to_string()[..8]),
+        };
+        (bytes, name)
+    };
+    let dir = app.data_dir().join("exports");
+    let path = dir.join(&name);
+    let io = |e: std::io::Error| ApiError::new("storage", format!("无法保存文书文件：{e}"));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    // Write beside, then rename: a viewer never sees half a file.
+    let partial = dir.join(format!(".{name}.part"));
+    std::fs::write(&partial, &bytes).map_err(io)?;
+    std::fs::rename(&partial, &path).map_err(io)?;
+    let opened = match &app.opener {
+        Some(open) => open(&path).is_ok(),
+        None => false,
+    };
+    Ok(json!({ "path": path.display().to_string(), "opened": opened }))
+}

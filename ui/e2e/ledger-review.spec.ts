@@ -2,85 +2,13 @@
 // inspections of 餐饮燃气 demo units with three hazards) is made through the HTTP API,
 // on a backend of this test's own (ownBackend), so the counts are exactly ours.
 
-import type { APIRequestContext, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { expect, screenshotPath, test } from './fixtures'
-
-/** A 1×1 PNG: the signatures and the review photo. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-)
-
-type Call = <T = any>(name: string, args?: object) => Promise<T>
-
-function api(request: APIRequestContext, url: string): Call {
-  return async (name, args = {}) => {
-    const response = await request.post(`${url}/api/call/${name}`, { data: args })
-    expect(response.ok(), `${name}: ${await response.text()}`).toBe(true)
-    return response.json()
-  }
-}
-
-/** A Beijing calendar day, `offset` days from today. */
-function beijingDay(offset: number): string {
-  return new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10)
-}
-
-interface NewHazard {
-  description: string
-  level: 'general' | 'major'
-  deadline: string
-}
-
-/** A finished inspection of the 餐饮燃气 checklist: one nonCompliant item per hazard, the rest compliant. */
-async function inspect(call: Call, enterpriseId: string, colleagueId: string, hazards: NewHazard[]) {
-  const [template] = await call<{ id: string; version: number }[]>('list_templates', { sector: 'gas' })
-  expect(template, 'the 餐饮燃气 checklist').toBeTruthy()
-  const view = await call('start_inspection', {
-    enterpriseId,
-    templateId: template!.id,
-    templateVersion: template!.version,
-    colleagueId,
-    accompanyingPerson: '店长 赵敏',
-  })
-  const codes: string[] = view.template.sections.flatMap((s: { items: { code: string }[] }) => s.items.map((i) => i.code))
-  expect(codes.length).toBeGreaterThan(hazards.length)
-  for (const [i, itemCode] of codes.entries()) {
-    const bad = i < hazards.length
-    await call('put_answer', {
-      inspectionId: view.inspection.id,
-      itemCode,
-      result: bad ? 'nonCompliant' : 'compliant',
-      ...(bad ? { note: hazards[i]!.description } : {}),
-      photos: [],
-    })
-  }
-  const { sha256 } = await call('add_attachment', { mime: 'image/png', dataBase64: PNG.toString('base64') })
-  await call('finish_inspection', {
-    inspectionId: view.inspection.id,
-    hazards: hazards.map((h, i) => ({ itemCode: codes[i], ...h })),
-    signatures: [
-      { role: 'officer1', sha256 },
-      { role: 'officer2', sha256 },
-      { role: 'unit', sha256 },
-    ],
-  })
-}
+import { PNG, api, beijingDay, inspect, officersAndUnits } from './workflow'
 
 const GENERAL = '燃气管道使用胶管连接，长度超过2米且穿越墙体'
 const MAJOR = '使用燃气的餐饮场所未安装可燃气体报警装置'
 const OTHER = '灭火器压力不足，未定期检查'
-
-/** The two officers (this machine's and a colleague) and two 餐饮燃气 demo units. */
-async function officersAndUnits(call: Call) {
-  await call('save_profile', { profile: { name: '王磊', certNo: '11010923001', unit: '门头沟区应急管理局执法监察大队' } })
-  await call('save_inspector', { inspector: { name: '李强', certNo: '11010923002', unit: '门头沟区应急管理局执法监察大队' } })
-  const colleague = (await call<{ id: string; isSelf: boolean }[]>('list_inspectors')).find((i) => !i.isSelf)!
-  const { items } = await call<{ items: { id: string; name: string }[] }>('search_enterprises', { sector: 'gas', limit: 2 })
-  const [unitA, unitB] = items
-  expect(unitA && unitB, 'two 餐饮燃气 demo units').toBeTruthy()
-  return { colleague, unitA: unitA!, unitB: unitB! }
-}
 
 const tile = (page: Page, key: string) => page.getByTestId(`tile-${key}`).getByTestId('tile-count')
 const rows = (page: Page) => page.getByTestId('hazard-row')

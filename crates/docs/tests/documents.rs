@@ -395,3 +395,30 @@ fn bad_snapshots_are_refused_with_a_reason() {
     let err = serde_json::from_str::<OrderSnapshot>(&json).expect_err("no 30 February");
     assert!(err.to_string().contains("不是日期"));
 }
+
+/// The QR code on the page scans (zbarimg, zbar-tools) to the code printed beside it and
+/// the snapshot's full hash.
+#[test]
+fn the_qr_code_scans_to_the_verification_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = load("order");
+    let rendered = render(&snapshot).expect("render");
+    let pdf = dir.path().join("order.pdf");
+    std::fs::write(&pdf, &rendered.pdf).expect("write");
+    let png = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-singlefile", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(dir.path().join("page.png"))
+        .output()
+        .expect("zbarimg (zbar-tools) is installed");
+    let scanned = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(scanned, format!("ANJIAN:V1:{}:{}", rendered.code, rendered.content_hash));
+    assert!(flat(&pdftotext(&pdf)).contains(&format!("校验码：{}", rendered.code)));
+}

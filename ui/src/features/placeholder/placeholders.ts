@@ -17,18 +17,6 @@ export interface PlaceholderInfo {
 
 export const PLACEHOLDERS: PlaceholderInfo[] = [
   {
-    path: '/documents',
-    name: 'documents',
-    title: '文书',
-    summary: '执法文书功能正在开发中，本版本还不能生成或打印文书。',
-    planned: [
-      '现场检查记录',
-      '责令限期整改指令书',
-      '整改复查意见书',
-      '在现场直接打印，文书编号离线也不会重复',
-    ],
-  },
-  {
     path: '/sync',
     name: 'sync',
     title: '同步',

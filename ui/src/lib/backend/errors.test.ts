@@ -106,3 +106,14 @@ describe('toBackendError', () => {
     expect(fieldOf(new Error('x'))).toBeUndefined()
   })
 })
+
+describe('document errors', () => {
+  it('gives the reason a document cannot be issued, without saying 不能签发 twice', () => {
+    expect(describeError(new BackendError('cannot_issue', '不能签发：执法人员不足两名：执法文书须由两名以上执法人员出具'))).toBe(
+      '文书不能签发。（执法人员不足两名：执法文书须由两名以上执法人员出具）',
+    )
+    expect(describeError(new BackendError('cannot_issue', '复查意见书须引用一份已签发且未作废的责令限期整改指令书'))).toBe(
+      '文书不能签发。（复查意见书须引用一份已签发且未作废的责令限期整改指令书）',
+    )
+  })
+})

@@ -131,6 +131,13 @@ const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([
   'bad_response',
 ])
 
+/** The backend's reason as added after the table's text: issue_document starts some of its
+ *  reasons with "不能签发：", which the table's "文书不能签发。" already says. */
+function reasonOf(err: BackendError): string {
+  if (err.code === 'cannot_issue') return err.message.replace(/^不能签发[：:]\s*/, '') || err.message
+  return err.message
+}
+
 /** The Chinese sentence to show for an error of any kind. */
 export function describeError(error: unknown): string {
   const err = toBackendError(error)
@@ -140,7 +147,7 @@ export function describeError(error: unknown): string {
   }
   const text = ERROR_MESSAGES[err.code]
   if (!err.message) return text
-  if (WITH_REASON.has(err.code)) return `${text}（${err.message}）`
+  if (WITH_REASON.has(err.code)) return `${text}（${reasonOf(err)}）`
   if (WITH_TECHNICAL_DETAIL.has(err.code)) return `${text}技术信息：${err.message}`
   return text
 }

@@ -3,6 +3,17 @@ import {
   addAttachment,
   callCommand,
   checkCreditCode,
+  documentPdf,
+  exportDocument,
+  getDocument,
+  getDocumentSettings,
+  issueDocument,
+  listDocuments,
+  numberReserve,
+  prepareDocuments,
+  prepareReview,
+  saveDocumentSettings,
+  voidDocument,
   finishInspection,
   getAttachment,
   getEnterprise,
@@ -81,6 +92,40 @@ describe('backend functions', () => {
       ['finish_inspection', { inspectionId: 'i1', hazards: [], signatures: [{ role: 'unit', refused: true }] }],
       ['get_settings', {}],
       ['template_problems', {}],
+    ])
+  })
+
+  it('call the document commands with the args of docs/api.md', async () => {
+    const call = vi.fn(async () => ({}) as never)
+    setTransport({ call } as unknown as Transport)
+
+    const settings = { bureau: '北京市门头沟区应急管理局', prefix: '门应急', reviewBody: '北京市门头沟区人民政府', court: '北京市门头沟区人民法院' }
+    await getDocumentSettings()
+    await saveDocumentSettings(settings)
+    await prepareDocuments('i1')
+    await prepareReview('d1', 'c1')
+    await listDocuments()
+    await listDocuments({ status: 'voided', kind: 'rectificationOrder', limit: 51, offset: 0 })
+    await getDocument('d1')
+    await documentPdf('d1')
+    await issueDocument('d1')
+    await voidDocument('d1', '单位名称写错')
+    await exportDocument('d1')
+    await numberReserve()
+
+    expect(call.mock.calls).toEqual([
+      ['get_document_settings', {}],
+      ['save_document_settings', { settings }],
+      ['prepare_documents', { inspectionId: 'i1' }],
+      ['prepare_review', { orderId: 'd1', colleagueId: 'c1' }],
+      ['list_documents', {}],
+      ['list_documents', { status: 'voided', kind: 'rectificationOrder', limit: 51, offset: 0 }],
+      ['get_document', { id: 'd1' }],
+      ['document_pdf', { id: 'd1' }],
+      ['issue_document', { id: 'd1' }],
+      ['void_document', { id: 'd1', reason: '单位名称写错' }],
+      ['export_document', { id: 'd1' }],
+      ['number_reserve', {}],
     ])
   })
 

@@ -21,6 +21,13 @@ import type {
   TemplateSummary,
   CreditCodeCheck,
   Division,
+  DocumentDetail,
+  DocumentExport,
+  DocumentPdf,
+  DocumentSettings,
+  DocumentSummary,
+  ListDocumentsArgs,
+  NumberReserve,
   Enterprise,
   EnterpriseInput,
   Id,
@@ -116,3 +123,28 @@ export interface InspectionDeadlineDays {
 }
 export const getInspectionSettings = (): Promise<InspectionDeadlineDays> =>
   callCommand<InspectionDeadlineDays>('get_settings', {})
+
+// ---- Enforcement documents (执法文书) ----
+
+export const getDocumentSettings = (): Promise<DocumentSettings> => current().call('get_document_settings', {})
+/** Field errors (`field`: bureau, prefix, reviewBody, court): required, too_long, invalid_value. */
+export const saveDocumentSettings = (settings: DocumentSettings): Promise<DocumentSettings> =>
+  current().call('save_document_settings', { settings })
+/** Makes or refreshes the drafts of a finished inspection (kinds already issued are left alone); returns all its documents. */
+export const prepareDocuments = (inspectionId: Id): Promise<DocumentSummary[]> =>
+  current().call('prepare_documents', { inspectionId })
+/** The 整改复查意见书 draft for an issued 责令限期整改指令书, with this device's inspector and the colleague. */
+export const prepareReview = (orderId: Id, colleagueId: Id): Promise<DocumentDetail> =>
+  current().call('prepare_review', { orderId, colleagueId })
+/** Newest first. */
+export const listDocuments = (args: ListDocumentsArgs = {}): Promise<DocumentSummary[]> =>
+  current().call('list_documents', args)
+export const getDocument = (id: Id): Promise<DocumentDetail> => current().call('get_document', { id })
+export const documentPdf = (id: Id): Promise<DocumentPdf> => current().call('document_pdf', { id })
+/** Gives the draft its number and keeps its PDF; cannot_issue says why not. */
+export const issueDocument = (id: Id): Promise<DocumentDetail> => current().call('issue_document', { id })
+export const voidDocument = (id: Id, reason: string): Promise<DocumentDetail> =>
+  current().call('void_document', { id, reason })
+/** Writes the PDF under the data directory and, in the desktop app, opens it in the system's viewer. */
+export const exportDocument = (id: Id): Promise<DocumentExport> => current().call('export_document', { id })
+export const numberReserve = (): Promise<NumberReserve[]> => current().call('number_reserve', {})

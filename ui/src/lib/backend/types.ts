@@ -366,6 +366,172 @@ export interface FinishInspectionArgs {
   signatures: SignatureInput[]
 }
 
+// ---- Enforcement documents (docs/api.md "Enforcement documents") ----
+
+/** 现场检查记录, 责令限期整改指令书, 整改复查意见书. */
+export type DocumentKind = 'inspectionRecord' | 'rectificationOrder' | 'reviewOpinion'
+/** Draft → issued (numbered, kept unchanged) → voided (kept on file with its reason). */
+export type DocumentStatus = 'draft' | 'issued' | 'voided'
+
+/** The bureau's wording: filled into new drafts (bureau, review body, court) and numbers (prefix). */
+export interface DocumentSettings {
+  /** 执法机关名称, e.g. 北京市门头沟区应急管理局 */
+  bureau: string
+  /** 文号前缀, e.g. 门应急 (→ 门应急责改〔2026〕第0012号) */
+  prefix: string
+  /** 行政复议机关 */
+  reviewBody: string
+  /** 人民法院 */
+  court: string
+}
+
+/** A document in lists (no content). Times are RFC 3339. */
+export interface DocumentSummary {
+  id: Id
+  kind: DocumentKind
+  /** 门应急责改〔2026〕第0012号; null for drafts. */
+  number: string | null
+  status: DocumentStatus
+  enterpriseId: Id
+  enterpriseName: string
+  /** The inspection it was made from (现场检查记录, 责令限期整改指令书); null for a 复查意见书. */
+  inspectionId: Id | null
+  /** The order a 复查意见书 cites. */
+  cites: Id | null
+  createdAt: string | null
+  issuedAt: string | null
+  voidReason: string | null
+  pdfSha256: string | null
+}
+
+export interface DocumentOfficer {
+  name: string
+  /** 执法证号 */
+  certificate: string
+}
+
+export type DocumentSignature = { kind: 'drawn'; png: string } | { kind: 'refused' } | { kind: 'blank' }
+
+export interface DocumentUnitSigner {
+  name: string
+  title?: string
+  signature: DocumentSignature
+}
+
+/** Shared head: the bureau and, once issued, the number. */
+export interface DocumentHead {
+  bureau: string
+  number: string | null
+}
+
+/** 现场检查记录 as it prints. Dates "YYYY-MM-DD", times "YYYY-MM-DDTHH:MM" (Beijing). */
+export interface RecordSnapshot {
+  head: DocumentHead
+  unit: string
+  address: string
+  legalRepresentative: string
+  legalRepresentativeTitle?: string
+  phone?: string
+  place: string
+  startedAt: string
+  endedAt: string
+  officers: DocumentOfficer[]
+  officerSignatures: DocumentSignature[]
+  introduction: string
+  findings: string
+  unitSigner: DocumentUnitSigner
+  date: string
+  copiesNote: string
+}
+
+/** 责令限期整改指令书 as it prints. */
+export interface OrderSnapshot {
+  head: DocumentHead
+  addressee: string
+  /** The problems, item 1 first. */
+  items: string[]
+  /** 1-based item numbers sharing a deadline ("YYYY-MM-DD"). */
+  deadlineGroups: { items: number[]; deadline: string }[]
+  wording: Record<string, string>
+  remedy: { reviewBody: string; court: string }
+  officers: DocumentOfficer[]
+  officerSignatures: DocumentSignature[]
+  unitSigner: DocumentUnitSigner
+  date: string
+  copiesNote: string
+}
+
+/** 整改复查意见书 as it prints. */
+export interface ReviewSnapshot {
+  head: DocumentHead
+  addressee: string
+  cited: { date: string; title: string; number: string }
+  intro: string
+  opinions: { item: string; rectified: boolean; opinion: string }[]
+  officers: DocumentOfficer[]
+  officerSignatures: DocumentSignature[]
+  unitSigner: DocumentUnitSigner
+  date: string
+  copiesNote: string
+}
+
+/** What the document says (crates/docs/src/snapshot.rs), tagged by kind. */
+export type DocumentSnapshot =
+  | { kind: 'record'; snapshot: RecordSnapshot }
+  | { kind: 'order'; snapshot: OrderSnapshot }
+  | { kind: 'review'; snapshot: ReviewSnapshot }
+
+export interface DocumentDetail {
+  id: Id
+  kind: DocumentKind
+  /** The kind's title, e.g. 责令限期整改指令书. */
+  title: string
+  number: string | null
+  status: DocumentStatus
+  enterpriseId: Id
+  inspectionId: Id | null
+  issuedAt: string | null
+  voidReason: string | null
+  pdfSha256: string | null
+  /** The verification code (校验码) printed on every page. */
+  code: string
+  /** Drafts: why it cannot be issued yet (a Chinese sentence); null when it can, and for issued ones. */
+  problem: string | null
+  snapshot: DocumentSnapshot
+}
+
+export interface ListDocumentsArgs {
+  status?: DocumentStatus
+  kind?: DocumentKind
+  enterpriseId?: Id
+  inspectionId?: Id
+  limit?: number
+  offset?: number
+}
+
+/** document_pdf: a draft as it would print now (marked 草稿), an issued or voided one as kept. */
+export interface DocumentPdf {
+  /** The PDF, base64. */
+  pdf: string
+  pages: number
+  size: number
+  code: string
+}
+
+/** export_document: where the PDF was written, and whether the system's viewer opened it. */
+export interface DocumentExport {
+  path: string
+  opened: boolean
+}
+
+/** Numbers left this year for one kind (local: some come from a block made on this device). */
+export interface NumberReserve {
+  kind: DocumentKind
+  year: number
+  left: number
+  local: boolean
+}
+
 /** The body of a failed call (HTTP 4xx/5xx, or the Tauri command's error). */
 export interface ErrorBody {
   code: string
@@ -401,6 +567,17 @@ export interface Commands {
   add_attachment: { args: { mime: AttachmentMime; dataBase64: string }; result: AttachmentRef }
   get_attachment: { args: { sha256: string }; result: AttachmentData }
   finish_inspection: { args: FinishInspectionArgs; result: InspectionView }
+  get_document_settings: { args: NoArgs; result: DocumentSettings }
+  save_document_settings: { args: { settings: DocumentSettings }; result: DocumentSettings }
+  prepare_documents: { args: { inspectionId: Id }; result: DocumentSummary[] }
+  prepare_review: { args: { orderId: Id; colleagueId: Id }; result: DocumentDetail }
+  list_documents: { args: ListDocumentsArgs; result: DocumentSummary[] }
+  get_document: { args: { id: Id }; result: DocumentDetail }
+  document_pdf: { args: { id: Id }; result: DocumentPdf }
+  issue_document: { args: { id: Id }; result: DocumentDetail }
+  void_document: { args: { id: Id; reason: string }; result: DocumentDetail }
+  export_document: { args: { id: Id }; result: DocumentExport }
+  number_reserve: { args: NoArgs; result: NumberReserve[] }
   // The hazard ledger, re-inspection and settings commands (get_settings, save_settings,
   // template_problems, hazard_ledger, hazard_history, review_hazard) are typed in
   // ledgerTypes.ts, which may add them here by module augmentation

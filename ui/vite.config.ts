@@ -12,15 +12,6 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     target: 'es2022',
-    rolldownOptions: {
-      output: {
-        // pdf.js's worker is an .mjs file; it is written out as .js, the one extension every
-        // server of dist/ (the Tauri shell, the test backend ui-backend) serves as JavaScript.
-        // A module script served as anything else is refused by the browser.
-        assetFileNames: (asset) =>
-          asset.names.some((n) => n.endsWith('.mjs')) ? 'assets/[name]-[hash].js' : 'assets/[name]-[hash][extname]',
-      },
-    },
   },
   server: apiTarget ? { proxy: { '/api': apiTarget } } : {},
   test: {

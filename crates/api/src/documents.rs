@@ -394,6 +394,7 @@ struct ListArgs {
 
 fn list_documents(app: &App, a: ListArgs) -> Result<Value, ApiError> {
     let filter = DocumentFilter {
+        id: None,
         status: a.status,
         kind: a.kind,
         enterprise: a.enterprise_id.as_deref().filter(|s| !s.is_empty()).map(id).transpose()?,
@@ -408,9 +409,14 @@ fn list_documents(app: &App, a: ListArgs) -> Result<Value, ApiError> {
 fn get_document(app: &App, doc: Id) -> Result<Value, ApiError> {
     let store = app.store();
     let d = store.document(doc)?;
+    let summary = store
+        .documents(&DocumentFilter { id: Some(doc), limit: 1, ..Default::default() })?
+        .pop()
+        .ok_or_else(|| ApiError::new("not_found", "未找到该文书"))?;
     let snapshot = snapshot_of(&d)?;
     let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
-    let problem = check_for_issue(&snapshot).err().map(|e| e.to_string());
+    let problem =
+        if d.status == DocumentStatus::Draft { issue_problem(&store, &snapshot, summary.cites)? } else { None };
     Ok(json!({
         "id": d.id,
         "kind": d.kind,
@@ -418,30 +424,57 @@ fn get_document(app: &App, doc: Id) -> Result<Value, ApiError> {
         "number": d.number.as_ref().map(ToString::to_string),
         "status": d.status,
         "enterpriseId": d.enterprise_id,
+        "enterpriseName": summary.enterprise_name,
         "inspectionId": d.inspection_id,
+        "cites": summary.cites,
+        "createdAt": summary.created_at,
         "issuedAt": d.issued_at,
         "voidReason": d.void_reason,
         "pdfSha256": d.pdf_sha256,
         "code": code,
         // What stops issuing, if anything (drafts only).
-        "problem": if d.status == DocumentStatus::Draft { problem } else { None },
+        "problem": problem,
         "snapshot": d.snapshot,
     }))
 }
 
-/// The PDF: an issued document's as kept when issued (the legal record), a draft's as it
-/// would print now.
+/// Why a draft cannot be issued yet: the rules of the document, and for a review that
+/// the order it cites is still issued (the store checks that again when issuing).
+fn issue_problem(store: &Store, snapshot: &Snapshot, cites: Option<Id>) -> Result<Option<String>, ApiError> {
+    if let Err(e) = check_for_issue(snapshot) {
+        return Ok(Some(e.to_string()));
+    }
+    if matches!(snapshot, Snapshot::Review(_)) {
+        let cited_ok = match cites {
+            Some(c) => store.document(c)?.status == DocumentStatus::Issued,
+            None => false,
+        };
+        if !cited_ok {
+            return Ok(Some("所引用的整改指令书已作废或未签发，不能据此签发复查意见书".into()));
+        }
+    }
+    Ok(None)
+}
+
+/// The PDF: an issued document's as kept when issued (the legal record); a voided one
+/// rendered again marked 已作废 with its reason on every page (the kept file stays as it
+/// was); a draft's as it would print now.
 fn pdf_bytes(store: &Store, d: &Document) -> Result<(Vec<u8>, usize, String), ApiError> {
     let snapshot = snapshot_of(d)?;
-    match &d.pdf_sha256 {
-        Some(sha) if d.status != DocumentStatus::Draft => {
+    let internal = |e: anjian_docs::RenderError| ApiError::new("internal", e.to_string());
+    match (&d.pdf_sha256, d.status) {
+        (Some(sha), DocumentStatus::Issued) => {
             let (_, bytes) = store.attachment(sha)?;
             let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
             let pages = count_pages(&bytes);
             Ok((bytes, pages, code))
         }
+        (_, DocumentStatus::Voided) => {
+            let r = anjian_docs::render_voided(&snapshot, d.void_reason.as_deref().unwrap_or("")).map_err(internal)?;
+            Ok((r.pdf, r.pages, r.code))
+        }
         _ => {
-            let r = render(&snapshot).map_err(|e| ApiError::new("internal", e.to_string()))?;
+            let r = render(&snapshot).map_err(internal)?;
             Ok((r.pdf, r.pages, r.code))
         }
     }
@@ -470,7 +503,7 @@ fn issue_document(app: &App, doc: Id) -> Result<Value, ApiError> {
         let mut store = app.store();
         let draft = store.document(doc)?;
         let snapshot = snapshot_of(&draft)?;
-        check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", format!("不能签发：{e}")))?;
+        check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", e.to_string()))?;
         let prefix = document_settings(&store)?.prefix;
         let year = beijing_now().date.year;
         store.write(|w| {

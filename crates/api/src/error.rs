@@ -47,6 +47,7 @@ pub const CODES: &[&str] = &[
     "deadline_invalid",
     "attachment_invalid",
     "cannot_issue",
+    "cannot_change",
 ];
 
 impl ApiError {
@@ -145,6 +146,7 @@ impl From<StoreError> for ApiError {
             },
             StoreError::Finished => ApiError::new("refused", "这次检查已经完成，检查记录不能再修改"),
             StoreError::CannotIssue(why) => ApiError::new("cannot_issue", why),
+            StoreError::CannotChange(why) => ApiError::new("cannot_change", why),
             StoreError::Refused(why) => ApiError::new("refused", format!("操作未执行：{why}")),
             StoreError::Corrupt(why) => ApiError::new("corrupt", format!("本地数据已损坏：{why}")),
             StoreError::NewerSchema { .. } => ApiError::new("storage", "本地数据来自更新版本的安检，请升级本程序"),

@@ -133,6 +133,7 @@ fn inspection_to_issued_order_void_reissue_and_review() {
     )
     .unwrap();
     let review = app.call("prepare_review", json!({ "orderId": order, "colleagueId": colleague })).unwrap();
+    assert_eq!((review["cites"].clone(), review["problem"].clone()), (order.clone(), Value::Null));
     let rs = &review["snapshot"]["snapshot"];
     assert_eq!(rs["cited"]["number"], number.as_str());
     let rectified: Vec<bool> =
@@ -146,10 +147,14 @@ fn inspection_to_issued_order_void_reissue_and_review() {
     assert_eq!(app.call("void_document", json!({ "id": order, "reason": " " })).unwrap_err().code, "required");
     let voided = app.call("void_document", json!({ "id": order, "reason": "整改期限填写错误" })).unwrap();
     assert_eq!((voided["status"].as_str(), voided["voidReason"].as_str()), (Some("voided"), Some("整改期限填写错误")));
+    // Printed again, a voided one is marked as such; the PDF kept at issue is unchanged.
+    let marked = b64(&app.call("document_pdf", json!({ "id": order })).unwrap()["pdf"]);
+    assert!(marked.starts_with(b"%PDF") && marked != first);
+    assert_eq!(marked, anjian_docs::render_voided(&kept, "整改期限填写错误").unwrap().pdf);
+    assert_eq!(voided["pdfSha256"], issued["pdfSha256"]);
     assert_eq!(
-        b64(&app.call("document_pdf", json!({ "id": order })).unwrap()["pdf"]),
-        first,
-        "a voided one keeps its PDF"
+        app.call("void_document", json!({ "id": order, "reason": "再次作废" })).unwrap_err().code,
+        "cannot_change"
     );
     assert_eq!(
         app.call("prepare_review", json!({ "orderId": order, "colleagueId": colleague })).unwrap_err().code,

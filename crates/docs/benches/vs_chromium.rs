@@ -91,7 +91,9 @@ fn main() {
     for pdf in [&ours_pdf, &chrome_pdf] {
         let out = Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext");
         let text: String = String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect();
-        for needle in ["门应急责改〔2026〕第0012号", "项目部未建立生产安全事故隐患排查治理制度", "北京市门头沟区人民法院"] {
+        for needle in
+            ["门应急责改〔2026〕第0012号", "项目部未建立生产安全事故隐患排查治理制度", "北京市门头沟区人民法院"]
+        {
             assert!(text.contains(needle), "{} lacks {needle}", pdf.display());
         }
     }
@@ -103,17 +105,37 @@ fn main() {
             .find_map(|l| l.strip_prefix("Pages:").map(|v| v.trim().to_owned()))
             .unwrap_or_default()
     };
-    println!("责令限期整改指令书 (assets/samples/order.json), median of {RUNS_PROCESS} processes / {RUNS_IN_PROCESS} renders");
+    println!(
+        "责令限期整改指令书 (assets/samples/order.json), median of {RUNS_PROCESS} processes / {RUNS_IN_PROCESS} renders"
+    );
     println!("| | time | size | pages |");
     println!("|---|---:|---:|---:|");
-    println!("| Chromium print-to-PDF (headless, cold process) | {:.0} ms | {} KB | {} |", ms(chrome), chrome_size / 1024, pages(&chrome_pdf));
-    println!("| ours, command line (cold process) | {:.0} ms | {} KB | {} |", ms(ours_cold), ours_size / 1024, pages(&ours_pdf));
-    println!("| ours, in the app (font parsed once; first render {first_ms:.0} ms) | {:.1} ms | {} KB | {} |", ms(ours_warm), first.pdf.len() / 1024, first.pages);
+    println!(
+        "| Chromium print-to-PDF (headless, cold process) | {:.0} ms | {} KB | {} |",
+        ms(chrome),
+        chrome_size / 1024,
+        pages(&chrome_pdf)
+    );
+    println!(
+        "| ours, command line (cold process) | {:.0} ms | {} KB | {} |",
+        ms(ours_cold),
+        ours_size / 1024,
+        pages(&ours_pdf)
+    );
+    println!(
+        "| ours, in the app (font parsed once; first render {first_ms:.0} ms) | {:.1} ms | {} KB | {} |",
+        ms(ours_warm),
+        first.pdf.len() / 1024,
+        first.pages
+    );
     let speed_app = ms(chrome) / ms(ours_warm);
     let speed_cli = ms(chrome) / ms(ours_cold);
     let smaller = chrome_size as f64 / ours_size as f64;
     println!();
-    println!("faster: {speed_app:.0}× in the app, {speed_cli:.1}× as a cold process (goal ≥ 50×: {})", verdict(speed_app >= 50.0));
+    println!(
+        "faster: {speed_app:.0}× in the app, {speed_cli:.1}× as a cold process (goal ≥ 50×: {})",
+        verdict(speed_app >= 50.0)
+    );
     println!("smaller: {smaller:.1}× (goal ≥ 10×: {})", verdict(smaller >= 10.0));
 }
 
@@ -159,18 +181,27 @@ fn order_html(o: &OrderSnapshot) -> String {
         body.push_str(&format!(r#"<p class="i">{}</p>"#, esc(&clause)));
     }
     body.push_str(&format!(r#"<p class="i">{}</p>"#, esc(&o.wording.safety_clause)));
-    let remedy = o.wording.remedy_clause.replace("{review_body}", &o.remedy.review_body).replace("{court}", &o.remedy.court);
+    let remedy =
+        o.wording.remedy_clause.replace("{review_body}", &o.remedy.review_body).replace("{court}", &o.remedy.court);
     body.push_str(&format!(r#"<p class="i">{}</p><table>"#, esc(&remedy)));
     for (i, (officer, sig)) in o.officers.iter().zip(&o.officer_signatures).enumerate() {
         let label = if i == 0 { "安全生产执法人员（签名）：" } else { "" };
-        body.push_str(&format!("<tr><td>{label}</td><td>{}</td><td>证号：{}</td></tr>", signature_html(sig), esc(&officer.certificate)));
+        body.push_str(&format!(
+            "<tr><td>{label}</td><td>{}</td><td>证号：{}</td></tr>",
+            signature_html(sig),
+            esc(&officer.certificate)
+        ));
     }
     body.push_str(&format!(
         "<tr><td>被检查单位负责人（签名）：</td><td>{}</td><td>职务：{}</td></tr></table>",
         signature_html(&o.unit_signer.signature),
         esc(&o.unit_signer.title)
     ));
-    body.push_str(&format!(r#"<p class="r">（印章）<br>{}</p><p class="s">{}</p>"#, o.date.chinese(), esc(&o.copies_note)));
+    body.push_str(&format!(
+        r#"<p class="r">（印章）<br>{}</p><p class="s">{}</p>"#,
+        o.date.chinese(),
+        esc(&o.copies_note)
+    ));
     format!(
         r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 25mm 26mm 23mm 28mm; }}

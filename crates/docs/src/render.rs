@@ -41,6 +41,17 @@ const SIGNATURE_H: f32 = 11.0;
 const QR_SIZE: f32 = 19.0;
 
 pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
+    render_marked(snapshot, None)
+}
+
+/// A voided document as it may still be printed (for the file, or to show what was
+/// voided): every page marked 已作废 with the reason, so a copy is never mistaken for a
+/// valid one. The PDF kept when it was issued stays as it was.
+pub fn render_voided(snapshot: &Snapshot, reason: &str) -> Result<Rendered, RenderError> {
+    render_marked(snapshot, Some(reason))
+}
+
+fn render_marked(snapshot: &Snapshot, voided: Option<&str>) -> Result<Rendered, RenderError> {
     let font = font().ok_or(RenderError::Font)?;
     let hash = verify::content_hash(snapshot);
     let code = verify::code(&hash);
@@ -53,6 +64,9 @@ pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
         Snapshot::Review(s) => review(&mut flow, &mut images, s)?,
     }
     footers(&mut flow, &code);
+    if let Some(reason) = voided {
+        void_marks(&mut flow, reason);
+    }
     let pages = flow.pages.len();
     let missing_glyphs = flow.missing.clone();
     let pdf = write_pdf(font, &flow.pages, &images, snapshot.title(), &hash);
@@ -313,6 +327,20 @@ fn footers(flow: &mut Flow, code: &str) {
         page.push(Item::Text {
             x: code_x, y, size: 10.5, text: format!("校验码：{code}"), bold: false, grey: true
         });
+    }
+}
+
+/// 已作废 across the middle of every page, and the reason in the top margin.
+fn void_marks(flow: &mut Flow, reason: &str) {
+    let big = 72.0;
+    let mark = "已作废";
+    let x = (PAGE_W - flow.width_mm(mark, big)) / 2.0;
+    // Left of the QR code: at most 34 characters fit.
+    let full = format!("本文书已作废，作废原因：{reason}");
+    let line: String = if full.chars().count() > 34 { full.chars().take(33).chain(['…']).collect() } else { full };
+    for page in &mut flow.pages {
+        page.push(Item::Text { x, y: PAGE_H / 2.0 - 20.0, size: big, text: mark.into(), bold: true, grey: true });
+        page.push(Item::Text { x: LEFT, y: 9.0, size: 10.5, text: line.clone(), bold: false, grey: false });
     }
 }
 

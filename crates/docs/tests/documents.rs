@@ -422,3 +422,25 @@ fn the_qr_code_scans_to_the_verification_code() {
     assert_eq!(scanned, format!("ANJIAN:V1:{}:{}", rendered.code, rendered.content_hash));
     assert!(flat(&pdftotext(&pdf)).contains(&format!("校验码：{}", rendered.code)));
 }
+
+/// A voided document printed again says so on every page; the text is otherwise the same.
+#[test]
+fn voided_copies_are_marked_on_every_page() {
+    let Snapshot::Order(mut order) = load("order") else { unreachable!() };
+    order.items.extend((0..25).map(|i| {
+        format!("补充问题{i}：消防通道堆放杂物，占用疏散通道，违反《中华人民共和国消防法》第二十八条的规定。")
+    }));
+    order.deadline_groups[1].items.extend(6..=30);
+    let rendered = anjian_docs::render_voided(&Snapshot::Order(order), "整改期限填写错误").expect("render");
+    assert!(rendered.pages >= 2);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("voided.pdf");
+    std::fs::write(&pdf, &rendered.pdf).expect("write");
+    let text = pdftotext(&pdf);
+    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert_eq!(pages.len(), rendered.pages);
+    for page in pages {
+        let page = flat(page);
+        assert!(page.contains("已作废") && page.contains("作废原因：整改期限填写错误"), "{page}");
+    }
+}

@@ -58,6 +58,7 @@ pub struct DocumentSummary {
 
 #[derive(Debug, Clone, Default)]
 pub struct DocumentFilter {
+    pub id: Option<Id>,
     pub status: Option<DocumentStatus>,
     pub kind: Option<DocumentKind>,
     pub enterprise: Option<Id>,
@@ -99,7 +100,7 @@ impl Writer<'_> {
     pub fn replace_draft(&mut self, id: Id, snapshot: &serde_json::Value, hazards: &[Id]) -> Result<()> {
         let (_, status) = self.status_of(id)?;
         if status != DocumentStatus::Draft {
-            return Err(StoreError::CannotIssue("文书已签发，不能修改；如有错误请作废后重新制作".into()));
+            return Err(StoreError::CannotChange("文书已签发，不能修改；如有错误请作废后重新制作".into()));
         }
         let rev = self.tick();
         self.tx.execute(
@@ -245,7 +246,7 @@ impl Writer<'_> {
         let reason = validate::required_multiline("reason", reason, 500)?;
         let (_, status) = self.status_of(id)?;
         if !status.can_become(DocumentStatus::Voided) {
-            return Err(StoreError::CannotIssue(format!("只有已签发的文书可以作废（此文书{}）", status_name(status))));
+            return Err(StoreError::CannotChange(format!("只有已签发的文书可以作废（此文书{}）", status_name(status))));
         }
         let rev = self.tick();
         self.tx.execute(
@@ -321,6 +322,9 @@ impl Store {
             params.push(value);
             sql.push_str(&format!(" AND {clause} ?{}", params.len()));
         };
+        if let Some(id) = f.id {
+            add("d.id =", id.to_string());
+        }
         if let Some(s) = f.status {
             add("d.status =", s.as_str().to_owned());
         }

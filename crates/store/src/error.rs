@@ -16,6 +16,10 @@ pub enum StoreError {
     /// for the inspector).
     #[error("{0}")]
     CannotIssue(String),
+    /// A document's state does not allow the change asked (voiding a draft, editing an
+    /// issued one); the reason in Chinese.
+    #[error("{0}")]
+    CannotChange(String),
     #[error("a finished inspection cannot be changed")]
     Finished,
     #[error("the hazard is already closed")]

@@ -72,12 +72,14 @@ async fn call(State(app): State<Arc<App>>, UrlPath(name): UrlPath<String>, body:
 fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
+        // pdf.js's worker is an .mjs module; browsers refuse a module served as anything else.
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("json") => "application/json",
         Some("woff2") => "font/woff2",
+        Some("pdf") => "application/pdf",
         _ => "application/octet-stream",
     }
 }

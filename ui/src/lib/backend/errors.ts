@@ -34,6 +34,7 @@ export const BACKEND_ERROR_CODES = [
   'deadline_invalid',
   'attachment_invalid',
   'cannot_issue',
+  'cannot_change',
 ] as const
 
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number]
@@ -74,6 +75,7 @@ export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> 
   deadline_invalid: '整改期限填写有误，请重新选择。',
   attachment_invalid: '照片未能添加。',
   cannot_issue: '文书不能签发。',
+  cannot_change: '文书当前的状态不允许这样操作。',
   network: '无法连接后台服务，请确认本程序正在运行后重试。',
   bad_response: '后台返回了无法识别的数据，操作可能未完成。请刷新后检查。',
 }
@@ -119,6 +121,7 @@ const WITH_REASON: ReadonlySet<string> = new Set([
   'deadline_invalid',
   'attachment_invalid',
   'cannot_issue',
+  'cannot_change',
 ])
 /** Codes whose backend message helps technical support, not the inspector. */
 const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([

@@ -1,0 +1,210 @@
+//! Protocol v1 between a device and the district server: the JSON bodies of every route,
+//! shared by the client and the server so the two cannot drift apart. Both sides send
+//! `X-Anjian-Protocol: 1` and refuse any other version.
+
+use serde::{Deserialize, Serialize};
+
+/// The version this build speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// The header carrying it, on every request and every response.
+pub const VERSION_HEADER: &str = "x-anjian-protocol";
+/// The bearer token header's scheme.
+pub const BEARER: &str = "Bearer ";
+
+/// Largest request body the server reads (a push batch, a pull request…).
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+/// Largest attachment (a photo, a signature, a document PDF).
+pub const MAX_ATTACHMENT: u64 = 32 * 1024 * 1024;
+/// Largest part of an attachment in one upload request.
+pub const MAX_PART: usize = 1024 * 1024;
+/// Most changes in one push batch and in one pull page.
+pub const MAX_BATCH: usize = 500;
+
+pub mod routes {
+    pub const HEALTH: &str = "/api/v1/health";
+    pub const PAIR: &str = "/api/v1/pair";
+    pub const PUSH: &str = "/api/v1/push";
+    pub const PULL: &str = "/api/v1/pull";
+    pub const ATTACHMENTS_MISSING: &str = "/api/v1/attachments/missing";
+    /// `PUT …/{sha256}?offset=N` with the bytes from N; `GET …/{sha256}` for how much arrived.
+    pub const ATTACHMENT: &str = "/api/v1/attachments/{sha256}";
+    pub const NUMBER_BLOCKS: &str = "/api/v1/number-blocks";
+    pub const OPENAPI: &str = "/api/v1/openapi.json";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u32,
+}
+
+/// The device's one-time pairing: the code the bureau gave the inspector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PairRequest {
+    pub code: String,
+    /// What the device calls itself (shown in the bureau's device list).
+    pub device_name: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PairResponse {
+    pub device_id: String,
+    /// Sent as `Authorization: Bearer <token>` from now on; the server keeps its hash only.
+    pub token: String,
+    pub inspector_name: String,
+    pub inspector_cert_no: String,
+}
+
+impl std::fmt::Debug for PairResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairResponse")
+            .field("device_id", &self.device_id)
+            .field("token", &"…")
+            .field("inspector_name", &self.inspector_name)
+            .finish()
+    }
+}
+
+/// One change from a device's outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Change {
+    /// `<device id>:<outbox seq>`: unique in the district, so a repeat is recognised.
+    pub change_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub op: String,
+    /// The hybrid logical clock of the write.
+    pub rev: String,
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PushBatch {
+    /// A UUID the device chose; a batch sent again (lost reply) is answered the same.
+    pub batch_id: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Outcome {
+    /// Stored now.
+    Applied,
+    /// Stored before (a repeat): nothing changed.
+    Duplicate,
+    /// Not stored, with the reason (e.g. a change to an issued document).
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangeResult {
+    pub change_id: String,
+    pub outcome: Outcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PushResponse {
+    pub batch_id: String,
+    pub results: Vec<ChangeResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PullRequest {
+    /// The last server sequence the device has applied (0 at first).
+    pub after: u64,
+    pub limit: u32,
+}
+
+/// A change as the server stores it: numbered by one increasing sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServerChange {
+    pub seq: u64,
+    pub change_id: String,
+    /// The device that wrote it ("server" for what the bureau published).
+    pub device_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub op: String,
+    pub rev: String,
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PullPage {
+    pub changes: Vec<ServerChange>,
+    /// The cursor after this page (the last change's seq, or `after` when empty).
+    pub next: u64,
+    /// Whether more changes follow.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MissingRequest {
+    pub hashes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MissingResponse {
+    /// The hashes the server lacks, each with how many bytes of it already arrived.
+    pub missing: Vec<Partial>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Partial {
+    pub sha256: String,
+    pub received: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UploadResponse {
+    pub received: u64,
+    /// The whole file arrived and its hash was verified.
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NumberBlockRequest {
+    /// inspectionRecord, rectificationOrder or reviewOpinion.
+    pub kind: String,
+    pub year: i32,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NumberBlock {
+    pub kind: String,
+    pub year: i32,
+    pub first: u32,
+    pub last: u32,
+}
+
+/// Every error body: a stable code and a Chinese message for the inspector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// Is this a SHA-256 in lower-case hex?
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

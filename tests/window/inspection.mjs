@@ -108,6 +108,35 @@ async function secondSession(w, { name, codes, failing }) {
   if (hazards.length !== 2) throw new Error(`${hazards.length} hazards after finishing, expected 2`);
   writeFileSync(join(shots, 'window-finished.png'), await w.screenshot());
 
+  // The documents, in the real web view under the app's CSP: drafted from the inspection,
+  // the order previewed by pdf.js (its worker and the embedded font), then issued.
+  await w.click(await w.one('[data-testid="prepare-documents"]'));
+  await w.one('[data-testid="prepare-done"]');
+  await w.click(await w.one('[data-testid="document-row"][data-kind="rectificationOrder"] a'));
+  await waitFor('preview drawn', async () => {
+    const preview = await w.one('[data-testid="pdf-preview"]');
+    const state = await w.attr(preview, 'data-state');
+    if (state === 'error') throw new Error(`pdf.js preview failed: ${await w.text(preview)}`);
+    const pages = await w.all('[data-testid="pdf-page"][data-rendered="true"]');
+    return state === 'ready' && pages.length >= 1;
+  }, 60_000);
+  // A drawn page is not blank: sample its pixels.
+  const inked = await w.script(`
+    const c = document.querySelector('[data-testid="pdf-page"]');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark += 1;
+    return dark;`);
+  if (!(inked > 1000)) throw new Error(`the preview page looks blank (${inked} dark pixels)`);
+  await w.script('document.querySelector(\'[data-testid="pdf-preview"]\').scrollIntoView({ block: "start" })');
+  writeFileSync(join(shots, 'window-document-preview.png'), await w.screenshot());
+  await w.click(await w.one('[data-testid="issue-document"]'));
+  await w.click(await w.withText('dialog[open] button', '确认签发'));
+  const number = await w.withText('[data-testid="document-detail"]', '第0001号');
+  if (!(await w.text(number)).includes('门应急责改〔')) throw new Error('no order number after issuing');
+  await waitFor('issued preview', async () => (await w.all('[data-testid="pdf-page"][data-rendered="true"]')).length >= 1, 60_000);
+  writeFileSync(join(shots, 'window-document-issued.png'), await w.screenshot());
+
   // The ledger lists them; a 复查 closes one.
   await w.go('#/hazards');
   await waitFor('two ledger rows', async () => {

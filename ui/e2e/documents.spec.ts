@@ -266,13 +266,11 @@ test('documents of an inspection: preview, 签发, 打开/打印, 复查意见�
   await expect(docRows(page)).toHaveCount(3)
   await expect(page).toHaveURL(/#\/documents$/)
 
-  // ---- the review cites an order that is voided now: issuing it is refused, with the reason ----
+  // ---- the review cites an order that is voided now: 签发 is not offered, and the reason is shown ----
   await page.goto(reviewUrl)
   await expect(page.getByTestId('document-title')).toHaveText('整改复查意见书')
-  await page.getByTestId('issue-document').click()
-  await page.getByRole('dialog', { name: '签发此文书？' }).getByRole('button', { name: '确认签发' }).click()
-  await expect(page.getByTestId('action-error')).toContainText('文书不能签发')
-  await expect(page.getByTestId('action-error')).toContainText('已签发且未作废的责令限期整改指令书')
+  await expect(page.getByTestId('document-problem')).toContainText('所引用的整改指令书已作废或未签发')
+  await expect(page.getByTestId('issue-document')).toBeDisabled()
   await expect(page.getByTestId('document-detail')).toHaveAttribute('data-status', 'draft')
 
   // ---- 重新制作: a new draft of the order from the same inspection ----

@@ -6,6 +6,8 @@
 //! after the first document), the command line (a cold process: font parsing included),
 //! and the size. Chromium is timed as a cold process too (its own font cache warm).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is the test failing
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -56,8 +56,14 @@ pub trait Storage: Send + Sync + 'static {
     /// the code is stored as its hash only.
     fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str) -> Result<Inspector>;
     /// Uses a pairing code once: a new device for its inspector, keeping the token's hash.
-    fn pair(&self, code_hash: &str, now: &str, device_id: &str, device_name: &str, token_hash: &str)
-    -> Result<Inspector>;
+    fn pair(
+        &self,
+        code_hash: &str,
+        now: &str,
+        device_id: &str,
+        device_name: &str,
+        token_hash: &str,
+    ) -> Result<Inspector>;
     /// The device a token hash belongs to, if paired and not revoked.
     fn device_by_token(&self, token_hash: &str) -> Result<Option<String>>;
     fn devices(&self) -> Result<Vec<Device>>;

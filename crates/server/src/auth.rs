@@ -1,0 +1,42 @@
+//! Tokens, pairing codes and ids: random from the OS, stored as SHA-256 hashes only.
+
+use sha2::{Digest, Sha256};
+
+fn random_bytes<const N: usize>() -> std::io::Result<[u8; N]> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| std::io::Error::other(format!("no randomness from the OS: {e}")))?;
+    Ok(b)
+}
+
+/// A device token: 256 bits, hex.
+pub fn new_token() -> std::io::Result<String> {
+    Ok(hex::encode(random_bytes::<32>()?))
+}
+
+/// A pairing code an inspector types: 12 characters of Crockford base32 (60 bits),
+/// grouped XXXX-XXXX-XXXX; used once, and only before it expires.
+pub fn new_pairing_code() -> std::io::Result<String> {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let bytes = random_bytes::<12>()?;
+    let mut out = String::with_capacity(14);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(char::from(ALPHABET[usize::from(b & 31)]));
+    }
+    Ok(out)
+}
+
+/// How a pairing code is compared: case and separators do not matter.
+pub fn normalise_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+pub fn new_id() -> std::io::Result<String> {
+    Ok(hex::encode(random_bytes::<16>()?))
+}

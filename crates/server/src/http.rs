@@ -1,0 +1,310 @@
+//! The routes of protocol v1. Every route but health and pairing needs a device token;
+//! every response carries the protocol version; bodies have size limits; errors are
+//! `ErrorBody {code, message}` with a Chinese message.
+
+use std::sync::Arc;
+
+use anjian_sync::protocol::{
+    self, ErrorBody, Health, MissingRequest, MissingResponse, NumberBlock, NumberBlockRequest, PairRequest,
+    PairResponse, Partial, PullPage, PullRequest, PushBatch, PushResponse, UploadResponse, routes,
+};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::auth;
+use crate::storage::{AttachmentState, Storage, StorageError};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub storage: Arc<dyn Storage>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppState")
+    }
+}
+
+/// An error as the device sees it.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into() }
+    }
+
+    fn bad(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { code: self.code.to_owned(), message: self.message };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound(what) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("未找到：{what}"))
+            }
+            StorageError::Refused(why) => ApiError::new(StatusCode::CONFLICT, "refused", format!("服务器拒绝：{why}")),
+            e @ (StorageError::Database(_) | StorageError::Io(_)) => {
+                // Internal detail stays in the server's log.
+                eprintln!("anjian-server: storage error: {e}");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试")
+            }
+        }
+    }
+}
+
+/// JSON bodies with our error for anything malformed or too large.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("请求内容超过{}MB的上限", protocol::MAX_BODY / 1024 / 1024),
+            )),
+            Err(e) => Err(ApiError::bad(format!("请求内容无效：{}", e.body_text()))),
+        }
+    }
+}
+
+/// The device a request comes from (a valid, unrevoked token).
+struct DeviceId(String);
+
+async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Result<DeviceId, ApiError> {
+    let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "设备未配对或已被停用，请重新配对");
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix(protocol::BEARER))
+        .ok_or_else(unauthorised)?;
+    let hash = auth::hash(token.trim());
+    let storage = state.storage.clone();
+    let device = blocking(move || storage.device_by_token(&hash)).await?;
+    device.map(DeviceId).ok_or_else(unauthorised)
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(ApiError::from)
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Both sides speak one version: a request that names another is refused; every
+/// response names ours.
+async fn version(req: Request, next: Next) -> Response {
+    let theirs = req.headers().get(protocol::VERSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let mut res = match theirs {
+        Some(v) if v != protocol::PROTOCOL_VERSION.to_string() => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "protocol_version",
+            format!("本程序的同步协议版本（{v}）与服务器（{}）不一致，请升级", protocol::PROTOCOL_VERSION),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    };
+    res.headers_mut().insert(protocol::VERSION_HEADER, HeaderValue::from(protocol::PROTOCOL_VERSION));
+    res
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(routes::HEALTH, get(health))
+        .route(routes::PAIR, post(pair))
+        .route(routes::PUSH, post(push))
+        .route(routes::PULL, post(pull))
+        .route(routes::ATTACHMENTS_MISSING, post(missing))
+        .route(routes::ATTACHMENT, get(attachment_status).put(upload).layer(DefaultBodyLimit::max(protocol::MAX_PART)))
+        .route(routes::NUMBER_BLOCKS, post(number_block))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口") })
+        .layer(DefaultBodyLimit::max(protocol::MAX_BODY))
+        .layer(middleware::from_fn(version))
+        .with_state(state)
+}
+
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into(), protocol: protocol::PROTOCOL_VERSION })
+}
+
+async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Result<Json<PairResponse>, ApiError> {
+    let code = auth::normalise_code(&req.code);
+    let name = req.device_name.trim().to_owned();
+    if code.len() != 12 {
+        return Err(ApiError::bad("配对码应为12位字母和数字"));
+    }
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(ApiError::bad("设备名称应为1到60个字"));
+    }
+    let token = auth::new_token().map_err(StorageError::Io)?;
+    let device_id = auth::new_id().map_err(StorageError::Io)?;
+    let (token_hash, code_hash, id) = (auth::hash(&token), auth::hash(&code), device_id.clone());
+    let storage = state.storage.clone();
+    let inspector = blocking(move || storage.pair(&code_hash, &now(), &id, &name, &token_hash)).await.map_err(|e| {
+        if matches!(e.code, "not_found" | "refused") {
+            ApiError::new(StatusCode::FORBIDDEN, "pairing_refused", "配对码无效、已使用或已过期，请向区局重新申请")
+        } else {
+            e
+        }
+    })?;
+    Ok(Json(PairResponse { device_id, token, inspector_name: inspector.name, inspector_cert_no: inspector.cert_no }))
+}
+
+async fn push(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Body(batch): Body<PushBatch>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let DeviceId(device) = authenticate(&state, &headers).await?;
+    if batch.batch_id.trim().is_empty() || batch.batch_id.len() > 64 {
+        return Err(ApiError::bad("批次编号无效"));
+    }
+    if batch.changes.len() > protocol::MAX_BATCH {
+        return Err(ApiError::bad(format!("一批最多{}条记录", protocol::MAX_BATCH)));
+    }
+    for c in &batch.changes {
+        // A change id names its device: a device cannot write in another's name.
+        if !c.change_id.starts_with(&format!("{device}:")) {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "记录编号不属于本设备"));
+        }
+        if c.record_type.is_empty() || c.record_id.is_empty() || c.rev.is_empty() {
+            return Err(ApiError::bad("记录缺少类型、编号或版本"));
+        }
+    }
+    let storage = state.storage.clone();
+    let res = blocking(move || storage.push(&device, &batch.batch_id, &batch.changes, &now())).await?;
+    Ok(Json(res))
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Body(req): Body<PullRequest>,
+) -> Result<Json<PullPage>, ApiError> {
+    authenticate(&state, &headers).await?;
+    if req.limit == 0 || req.limit as usize > protocol::MAX_BATCH {
+        return Err(ApiError::bad(format!("每页应为1到{}条", protocol::MAX_BATCH)));
+    }
+    let storage = state.storage.clone();
+    Ok(Json(blocking(move || storage.pull(req.after, req.limit)).await?))
+}
+
+async fn missing(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Body(req): Body<MissingRequest>,
+) -> Result<Json<MissingResponse>, ApiError> {
+    authenticate(&state, &headers).await?;
+    if req.hashes.len() > 10_000 || !req.hashes.iter().all(|h| protocol::is_sha256(h)) {
+        return Err(ApiError::bad("附件摘要无效"));
+    }
+    let storage = state.storage.clone();
+    let missing = blocking(move || {
+        let mut out = Vec::new();
+        for h in req.hashes {
+            match storage.attachment_state(&h)? {
+                AttachmentState::Complete => {}
+                AttachmentState::Absent => out.push(Partial { sha256: h, received: 0 }),
+                AttachmentState::Partial(n) => out.push(Partial { sha256: h, received: n }),
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(Json(MissingResponse { missing }))
+}
+
+#[derive(serde::Deserialize)]
+struct UploadQuery {
+    offset: u64,
+    total: u64,
+}
+
+async fn attachment_status(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(sha): Path<String>,
+) -> Result<Json<UploadResponse>, ApiError> {
+    authenticate(&state, &headers).await?;
+    if !protocol::is_sha256(&sha) {
+        return Err(ApiError::bad("附件摘要无效"));
+    }
+    let storage = state.storage.clone();
+    let st = blocking(move || storage.attachment_state(&sha)).await?;
+    Ok(Json(match st {
+        AttachmentState::Absent => UploadResponse { received: 0, complete: false },
+        AttachmentState::Partial(n) => UploadResponse { received: n, complete: false },
+        AttachmentState::Complete => UploadResponse { received: 0, complete: true },
+    }))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(sha): Path<String>,
+    Query(q): Query<UploadQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<UploadResponse>, ApiError> {
+    authenticate(&state, &headers).await?;
+    if !protocol::is_sha256(&sha) {
+        return Err(ApiError::bad("附件摘要无效"));
+    }
+    if q.total == 0 || q.total > protocol::MAX_ATTACHMENT {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("附件超过{}MB的上限", protocol::MAX_ATTACHMENT / 1024 / 1024),
+        ));
+    }
+    let storage = state.storage.clone();
+    let st = blocking(move || storage.attachment_append(&sha, q.offset, &body, q.total)).await?;
+    Ok(Json(match st {
+        AttachmentState::Complete => UploadResponse { received: q.total, complete: true },
+        AttachmentState::Partial(n) => UploadResponse { received: n, complete: false },
+        AttachmentState::Absent => UploadResponse { received: 0, complete: false },
+    }))
+}
+
+async fn number_block(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Body(req): Body<NumberBlockRequest>,
+) -> Result<Json<NumberBlock>, ApiError> {
+    let DeviceId(device) = authenticate(&state, &headers).await?;
+    if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&req.kind.as_str()) {
+        return Err(ApiError::bad("文书种类无效"));
+    }
+    if !(2000..=2100).contains(&req.year) || req.count == 0 || req.count > 1000 {
+        return Err(ApiError::bad("年份或数量无效（每次1到1000个文号）"));
+    }
+    let storage = state.storage.clone();
+    Ok(Json(blocking(move || storage.grant_block(&device, &req.kind, req.year, req.count, &now())).await?))
+}

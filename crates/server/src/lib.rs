@@ -1,0 +1,45 @@
+//! The district server: protocol v1 over HTTP (axum), a storage trait with SQLite (and,
+//! to come, PostgreSQL) behind it, and the bureau's admin commands.
+//!
+//! Invariant: knows nothing of the device's store or of reqwest; shares only the protocol
+//! types of `anjian-sync`.
+
+pub mod auth;
+mod http;
+pub mod sqlite;
+pub mod storage;
+
+use std::future::Future;
+use std::sync::Arc;
+
+pub use http::{AppState, router};
+pub use sqlite::SqliteStorage;
+pub use storage::{Storage, StorageError};
+
+/// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight
+/// (a push half-applied is impossible: each is one transaction) and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    storage: Arc<dyn Storage>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(AppState { storage })).with_graceful_shutdown(shutdown).await
+}
+
+/// What the bureau runs to enrol an inspector: the pairing code to hand over (valid for
+/// `valid_days`), kept on the server as its hash only.
+pub fn enrol(storage: &dyn Storage, name: &str, cert_no: &str, valid_days: i64) -> Result<String, StorageError> {
+    let name = name.trim();
+    let cert_no = cert_no.trim();
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(StorageError::Refused("姓名应为1到40个字".into()));
+    }
+    if cert_no.is_empty() || cert_no.len() > 30 || !cert_no.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(StorageError::Refused("执法证号应为1到30位字母或数字".into()));
+    }
+    let code = auth::new_pairing_code()?;
+    let expires =
+        (chrono::Utc::now() + chrono::Duration::days(valid_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    storage.enrol(name, cert_no, &auth::hash(&auth::normalise_code(&code)), &expires)?;
+    Ok(code)
+}

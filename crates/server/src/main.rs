@@ -1,0 +1,114 @@
+//! `anjian-server serve [--listen 127.0.0.1:8470] [--database <path>]`, and the bureau's
+//! admin commands on the same database.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anjian_server::{SqliteStorage, Storage};
+
+const USAGE: &str = "用法：
+  anjian-server serve [--listen 127.0.0.1:8470] [--database <SQLite 文件>]
+  anjian-server enrol --name <姓名> --cert <执法证号> [--database …]   登记执法人员，得到一次性配对码
+  anjian-server devices [--database …]                                 列出已配对的设备
+  anjian-server revoke <设备编号> [--database …]                       停用一台设备";
+
+fn default_database() -> PathBuf {
+    let base = std::env::var_os("ANJIAN_SERVER_DATA")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/anjian-server")))
+        .unwrap_or_else(|| PathBuf::from("anjian-server-data"));
+    base.join("district.db")
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let Some(command) = args.first() else { return Err(USAGE.into()) };
+    let database = flag(args, "--database").map(PathBuf::from).unwrap_or_else(default_database);
+    if database.to_string_lossy().starts_with("postgres") {
+        return Err("PostgreSQL 存储尚未实现，请使用 SQLite 文件".into());
+    }
+    let open = || SqliteStorage::open(&database).map_err(|e| format!("无法打开数据库 {}：{e}", database.display()));
+    match command.as_str() {
+        "serve" => {
+            let listen: SocketAddr = flag(args, "--listen")
+                .unwrap_or_else(|| "127.0.0.1:8470".into())
+                .parse()
+                .map_err(|e| format!("--listen 地址无效：{e}"))?;
+            let storage: Arc<dyn Storage> = Arc::new(open()?);
+            let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            rt.block_on(async move {
+                let listener =
+                    tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                println!("anjian-server listening on http://{addr} (database {})", database.display());
+                anjian_server::serve(listener, storage, shutdown_signal()).await.map_err(|e| e.to_string())
+            })
+        }
+        "enrol" => {
+            let (Some(name), Some(cert)) = (flag(args, "--name"), flag(args, "--cert")) else {
+                return Err(USAGE.into());
+            };
+            let storage = open()?;
+            let code = anjian_server::enrol(&storage, &name, &cert, 7).map_err(|e| e.to_string())?;
+            println!("{code}");
+            eprintln!("{name}（{cert}）的配对码，7天内有效，只能使用一次。");
+            Ok(())
+        }
+        "devices" => {
+            for d in open()?.devices().map_err(|e| e.to_string())? {
+                let state = d.revoked_at.as_deref().map_or("使用中".to_owned(), |t| format!("已停用 {t}"));
+                println!(
+                    "{}\t{}\t{}（{}）\t{}\t{state}",
+                    d.id, d.name, d.inspector_name, d.inspector_cert_no, d.paired_at
+                );
+            }
+            Ok(())
+        }
+        "revoke" => {
+            let Some(device) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
+            let now = chrono::Utc::now().to_rfc3339();
+            open()?.revoke(device, &now).map_err(|e| e.to_string())?;
+            println!("设备 {device} 已停用");
+            Ok(())
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop taking connections, finish what is in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,323 @@
+//! The default storage: one SQLite file, attachments as files beside it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, StorageError};
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_foundation.sql")];
+
+#[derive(Debug)]
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+    files: PathBuf,
+}
+
+impl SqliteStorage {
+    /// Opens (or creates) the database at `path`; attachments go to `<path>.attachments/`.
+    pub fn open(path: &Path) -> Result<SqliteStorage> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > MIGRATIONS.len() as i64 {
+            return Err(StorageError::Refused(format!("database schema {found} is newer than this server")));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        let files = PathBuf::from(format!("{}.attachments", path.display()));
+        std::fs::create_dir_all(&files)?;
+        Ok(SqliteStorage { conn: Mutex::new(conn), files })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic mid-transaction rolled it back: the connection is sound.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn part_path(&self, sha: &str) -> PathBuf {
+        self.files.join(format!("{sha}.part"))
+    }
+
+    fn file_path(&self, sha: &str) -> PathBuf {
+        self.files.join(sha)
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str) -> Result<Inspector> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<(String, String)> = tx
+            .query_row("SELECT id, name FROM inspector WHERE cert_no = ?1", [cert_no], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let id = match existing {
+            Some((id, _)) => {
+                tx.execute("UPDATE inspector SET name = ?2 WHERE id = ?1", (&id, name))?;
+                id
+            }
+            None => {
+                let id = crate::auth::new_id()?;
+                tx.execute(
+                    "INSERT INTO inspector (id, name, cert_no, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    (&id, name, cert_no, expires_at),
+                )?;
+                id
+            }
+        };
+        tx.execute(
+            "INSERT INTO pairing_code (code_hash, inspector_id, expires_at) VALUES (?1, ?2, ?3)",
+            (code_hash, &id, expires_at),
+        )?;
+        tx.commit()?;
+        Ok(Inspector { id, name: name.to_owned(), cert_no: cert_no.to_owned() })
+    }
+
+    fn pair(
+        &self,
+        code_hash: &str,
+        now: &str,
+        device_id: &str,
+        device_name: &str,
+        token_hash: &str,
+    ) -> Result<Inspector> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let code: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "SELECT inspector_id, expires_at, used_at FROM pairing_code WHERE code_hash = ?1",
+                [code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((inspector_id, expires_at, used_at)) = code else {
+            return Err(StorageError::NotFound("pairing code".into()));
+        };
+        if used_at.is_some() || expires_at.as_str() < now {
+            return Err(StorageError::Refused("pairing code used or expired".into()));
+        }
+        tx.execute("UPDATE pairing_code SET used_at = ?2 WHERE code_hash = ?1", (code_hash, now))?;
+        tx.execute(
+            "INSERT INTO device (id, inspector_id, name, token_hash, paired_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (device_id, &inspector_id, device_name, token_hash, now),
+        )?;
+        let inspector =
+            tx.query_row("SELECT id, name, cert_no FROM inspector WHERE id = ?1", [&inspector_id], |r| {
+                Ok(Inspector { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)? })
+            })?;
+        tx.commit()?;
+        Ok(inspector)
+    }
+
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT id FROM device WHERE token_hash = ?1 AND revoked_at IS NULL", [token_hash], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn devices(&self) -> Result<Vec<Device>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.paired_at",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Device {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                inspector_name: r.get(2)?,
+                inspector_cert_no: r.get(3)?,
+                paired_at: r.get(4)?,
+                revoked_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
+        let n = self
+            .conn()
+            .execute("UPDATE device SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1", (device_id, now))?;
+        if n == 0 {
+            return Err(StorageError::NotFound(format!("device {device_id}")));
+        }
+        Ok(())
+    }
+
+    fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let earlier: Option<String> = tx
+            .query_row(
+                "SELECT results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2",
+                (batch_id, device_id),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(results) = earlier {
+            let results: Vec<ChangeResult> =
+                serde_json::from_str(&results).map_err(|e| StorageError::Database(e.to_string()))?;
+            return Ok(PushResponse { batch_id: batch_id.to_owned(), results });
+        }
+        let mut results = Vec::with_capacity(changes.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
+            )?;
+            for c in changes {
+                let payload = c.payload.to_string();
+                let n = insert.execute((
+                    &c.change_id,
+                    device_id,
+                    &c.record_type,
+                    &c.record_id,
+                    &c.op,
+                    &c.rev,
+                    &payload,
+                    now,
+                ))?;
+                let outcome = if n == 1 { Outcome::Applied } else { Outcome::Duplicate };
+                results.push(ChangeResult { change_id: c.change_id.clone(), outcome, reason: None });
+            }
+        }
+        tx.execute(
+            "INSERT INTO push_batch (batch_id, device_id, results, received_at) VALUES (?1, ?2, ?3, ?4)",
+            (batch_id, device_id, crate::storage::results_json(&results), now),
+        )?;
+        tx.commit()?;
+        Ok(PushResponse { batch_id: batch_id.to_owned(), results })
+    }
+
+    fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, change_id, device_id, record_type, record_id, op, rev, payload FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        // One more than asked tells whether more follow.
+        let rows = stmt.query_map((after as i64, i64::from(limit) + 1), |r| {
+            let payload: String = r.get(7)?;
+            Ok(ServerChange {
+                seq: r.get::<_, i64>(0)? as u64,
+                change_id: r.get(1)?,
+                device_id: r.get(2)?,
+                record_type: r.get(3)?,
+                record_id: r.get(4)?,
+                op: r.get(5)?,
+                rev: r.get(6)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+            })
+        })?;
+        let mut changes: Vec<ServerChange> = rows.collect::<Result<_, _>>()?;
+        let more = changes.len() > limit as usize;
+        changes.truncate(limit as usize);
+        let next = changes.last().map_or(after, |c| c.seq);
+        Ok(PullPage { changes, next, more })
+    }
+
+    fn attachment_state(&self, sha256: &str) -> Result<AttachmentState> {
+        let row: Option<(i64, bool)> = self
+            .conn()
+            .query_row("SELECT received, complete FROM attachment WHERE sha256 = ?1", [sha256], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(match row {
+            None => AttachmentState::Absent,
+            Some((_, true)) => AttachmentState::Complete,
+            Some((n, false)) => AttachmentState::Partial(n as u64),
+        })
+    }
+
+    fn attachment_append(&self, sha256: &str, offset: u64, bytes: &[u8], total: u64) -> Result<AttachmentState> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(i64, i64, bool)> = tx
+            .query_row("SELECT size, received, complete FROM attachment WHERE sha256 = ?1", [sha256], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let received = match row {
+            Some((_, _, true)) => return Ok(AttachmentState::Complete),
+            Some((size, _, _)) if size as u64 != total => {
+                return Err(StorageError::Refused(format!("size {total} differs from the {size} announced first")));
+            }
+            Some((_, received, _)) => received as u64,
+            None => 0,
+        };
+        if offset != received {
+            return Err(StorageError::Refused(format!("offset {offset}, but {received} bytes have arrived")));
+        }
+        if received + bytes.len() as u64 > total {
+            return Err(StorageError::Refused("more bytes than the announced size".into()));
+        }
+        let part = self.part_path(sha256);
+        {
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part)?;
+            // A part written earlier but not recorded (crash between file and row) is cut back.
+            f.set_len(received)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+        }
+        let now_received = received + bytes.len() as u64;
+        let complete = now_received == total;
+        if complete {
+            let data = std::fs::read(&part)?;
+            let actual = hex::encode(Sha256::digest(&data));
+            if actual != sha256 {
+                std::fs::remove_file(&part)?;
+                tx.execute("DELETE FROM attachment WHERE sha256 = ?1", [sha256])?;
+                tx.commit()?;
+                return Err(StorageError::Refused(format!("the bytes hash to {actual}, not {sha256}")));
+            }
+            std::fs::rename(&part, self.file_path(sha256))?;
+        }
+        tx.execute(
+            "INSERT INTO attachment (sha256, size, received, complete) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (sha256) DO UPDATE SET received = excluded.received, complete = excluded.complete",
+            (sha256, total as i64, now_received as i64, complete),
+        )?;
+        tx.commit()?;
+        Ok(if complete { AttachmentState::Complete } else { AttachmentState::Partial(now_received) })
+    }
+
+    fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {
+        if self.attachment_state(sha256)? != AttachmentState::Complete {
+            return Err(StorageError::NotFound(format!("attachment {sha256}")));
+        }
+        Ok(std::fs::read(self.file_path(sha256))?)
+    }
+
+    fn grant_block(&self, device_id: &str, kind: &str, year: i32, count: u32, now: &str) -> Result<NumberBlock> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let last: Option<u32> =
+            tx.query_row("SELECT max(last) FROM number_block WHERE kind = ?1 AND year = ?2", (kind, year), |r| {
+                r.get(0)
+            })?;
+        let first = last.unwrap_or(0) + 1;
+        let last = first + count - 1;
+        tx.execute(
+            "INSERT INTO number_block (kind, year, first, last, device_id, granted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (kind, year, first, last, device_id, now),
+        )?;
+        tx.commit()?;
+        Ok(NumberBlock { kind: kind.to_owned(), year, first, last })
+    }
+
+    fn change_count(&self) -> Result<u64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM change", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+}

@@ -1,0 +1,307 @@
+//! The real sync client against the real district server (SQLite) on port 0: pull page
+//! boundaries, pushes applied once, resumable attachments verified by hash, number blocks,
+//! a server restarted mid-sync, and every route's refusal of bad tokens, malformed and
+//! oversized bodies and a wrong protocol version.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is the test failing
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anjian_server::{SqliteStorage, Storage};
+use anjian_sync::client::{Client, RetryPolicy, SyncError};
+use anjian_sync::protocol::{self, Change, Outcome, PushBatch, routes};
+use sha2::{Digest, Sha256};
+use tokio::sync::oneshot;
+
+struct Server {
+    url: String,
+    storage: Arc<SqliteStorage>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    async fn start(db: &Path) -> Server {
+        let storage = Arc::new(SqliteStorage::open(db).expect("open storage"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let dyn_storage: Arc<dyn Storage> = storage.clone();
+        let task = tokio::spawn(anjian_server::serve(listener, dyn_storage, async move {
+            let _ = rx.await;
+        }));
+        Server { url, storage, stop: Some(tx), task }
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.expect("join").expect("served");
+    }
+}
+
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 3,
+        first_delay: std::time::Duration::from_millis(10),
+        max_delay: std::time::Duration::from_millis(50),
+        timeout: std::time::Duration::from_secs(10),
+    }
+}
+
+/// Enrols an inspector and pairs a device: the client with its token, the device id, the token.
+async fn paired(server: &Server, cert: &str) -> (Client, String, String) {
+    let code = anjian_server::enrol(server.storage.as_ref(), "王磊", cert, 7).expect("enrol");
+    let client = Client::new(&server.url, None, quick()).expect("client");
+    // Typed as given, in lower case and with its dashes: accepted the same.
+    let pair = client.pair(&code.to_lowercase(), "执法终端").await.expect("pair");
+    (client.with_token(pair.token.clone()), pair.device_id, pair.token)
+}
+
+fn change(device: &str, n: u64) -> Change {
+    Change {
+        change_id: format!("{device}:{n}"),
+        record_type: "hazard".into(),
+        record_id: format!("h{n}"),
+        op: "insert".into(),
+        rev: format!("{n:016}-0000-{device}"),
+        payload: serde_json::json!({ "n": n, "description": "消防通道堵塞" }),
+    }
+}
+
+fn batch(device: &str, from: u64, to: u64) -> PushBatch {
+    PushBatch { batch_id: format!("{device}-{from}-{to}"), changes: (from..to).map(|n| change(device, n)).collect() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_pages_at_every_boundary() {
+    // limit 5: empty, a partial page, an exact page, a page + 1, many pages.
+    for n in [0u64, 3, 5, 6, 23] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let server = Server::start(&dir.path().join("district.db")).await;
+        let (client, device, _) = paired(&server, &format!("1101092300{n}")).await;
+        if n > 0 {
+            client.push(&batch(&device, 0, n)).await.expect("push");
+        }
+        let (mut cursor, mut seen, mut pages) = (0, Vec::new(), 0);
+        loop {
+            let page = client.pull(cursor, 5).await.expect("pull");
+            pages += 1;
+            assert!(page.changes.len() <= 5);
+            seen.extend(page.changes.iter().map(|c| c.change_id.clone()));
+            cursor = page.next;
+            if !page.more {
+                break;
+            }
+            assert_eq!(page.changes.len(), 5, "only the last page is short");
+        }
+        let expected: Vec<String> = (0..n).map(|i| format!("{device}:{i}")).collect();
+        assert_eq!(seen, expected, "{n} changes");
+        assert_eq!(pages, (n as usize).div_ceil(5).max(1), "{n} changes in pages of 5");
+        // After the end: nothing, and the cursor stays.
+        let after = client.pull(cursor, 5).await.expect("pull after end");
+        assert!(after.changes.is_empty() && !after.more && after.next == cursor);
+        server.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_push_is_applied_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("district.db")).await;
+    let (client, device, _) = paired(&server, "11010923001").await;
+    let first = client.push(&batch(&device, 0, 10)).await.expect("push");
+    assert!(first.results.iter().all(|r| r.outcome == Outcome::Applied));
+    // The reply was lost; the device sends the batch again: the same answer, nothing new.
+    assert_eq!(client.push(&batch(&device, 0, 10)).await.expect("again"), first);
+    // An overlapping batch: the old changes are duplicates, the new ones applied.
+    let overlap = client.push(&batch(&device, 5, 15)).await.expect("overlap");
+    let outcomes: Vec<Outcome> = overlap.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(&outcomes[..5], &[Outcome::Duplicate; 5]);
+    assert_eq!(&outcomes[5..], &[Outcome::Applied; 5]);
+    assert_eq!(server.storage.change_count().expect("count"), 15);
+    // A device cannot write in another device's name.
+    let forged = PushBatch { batch_id: "forged".into(), changes: vec![change("someone-else", 1)] };
+    assert!(matches!(client.push(&forged).await, Err(SyncError::Server { status: 403, .. })));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_resume_and_are_verified() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("district.db")).await;
+    let (client, _, token) = paired(&server, "11010923001").await;
+    // A photo of 2.5 parts.
+    let photo: Vec<u8> = (0..(protocol::MAX_PART * 5 / 2)).map(|i| (i * 31 % 251) as u8).collect();
+    let sha = hex::encode(Sha256::digest(&photo));
+    let other = hex::encode(Sha256::digest(b"signature"));
+    let missing = client.missing(&[sha.clone(), other.clone()]).await.expect("missing");
+    assert_eq!(missing.missing.len(), 2);
+    // The first part arrives, then the connection is cut (we send it by hand).
+    let raw = reqwest::Client::new();
+    let url = format!("{}{}", server.url, routes::ATTACHMENT.replace("{sha256}", &sha));
+    let res = raw
+        .put(format!("{url}?offset=0&total={}", photo.len()))
+        .header("authorization", format!("Bearer {token}"))
+        .body(photo[..protocol::MAX_PART].to_vec())
+        .send()
+        .await
+        .expect("part");
+    assert!(res.status().is_success());
+    let missing = client.missing(std::slice::from_ref(&sha)).await.expect("missing");
+    assert_eq!(missing.missing[0].received, protocol::MAX_PART as u64, "resumes from what arrived");
+    client.upload(&sha, &photo).await.expect("upload resumes");
+    assert_eq!(server.storage.attachment(&sha).expect("stored"), photo);
+    assert!(client.missing(std::slice::from_ref(&sha)).await.expect("missing").missing.is_empty());
+    // Uploading again is a no-op; bytes that do not hash to the name are refused.
+    client.upload(&sha, &photo).await.expect("again");
+    let res = raw
+        .put(format!("{}{}?offset=0&total=5", server.url, routes::ATTACHMENT.replace("{sha256}", &other)))
+        .header("authorization", format!("Bearer {token}"))
+        .body(b"wrong".to_vec())
+        .send()
+        .await
+        .expect("wrong");
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(server.storage.attachment(&other).is_err());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn number_blocks_never_overlap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("district.db")).await;
+    let (a, _, _) = paired(&server, "11010923001").await;
+    let (b, _, _) = paired(&server, "11010923002").await;
+    let mut blocks = Vec::new();
+    for _ in 0..3 {
+        blocks.push(a.number_block("rectificationOrder", 2026, 50).await.expect("a"));
+        blocks.push(b.number_block("rectificationOrder", 2026, 50).await.expect("b"));
+    }
+    blocks.sort_by_key(|b| b.first);
+    for w in blocks.windows(2) {
+        assert_eq!(w[0].last + 1, w[1].first);
+    }
+    // Another kind or year starts at 1.
+    assert_eq!(a.number_block("reviewOpinion", 2026, 10).await.expect("review").first, 1);
+    assert!(matches!(a.number_block("letter", 2026, 10).await, Err(SyncError::Server { status: 400, .. })));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("district.db");
+    let server = Server::start(&db).await;
+    let (client, device, token) = paired(&server, "11010923001").await;
+    client.push(&batch(&device, 0, 40)).await.expect("first half");
+    server.stop().await;
+    // While it is down, a push fails as a network error (retried, then reported).
+    let down = client.push(&batch(&device, 40, 80)).await;
+    assert!(matches!(down, Err(SyncError::Network(_))), "{down:?}");
+    // Back up (a new port, the same database): the device sends the batch again.
+    let server = Server::start(&db).await;
+    let client = Client::new(&server.url, Some(token), quick()).expect("client");
+    client.push(&batch(&device, 40, 80)).await.expect("second half");
+    client.push(&batch(&device, 40, 80)).await.expect("and once more");
+    let mut ids = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let page = client.pull(cursor, 17).await.expect("pull");
+        ids.extend(page.changes.iter().map(|c| c.change_id.clone()));
+        cursor = page.next;
+        if !page.more {
+            break;
+        }
+    }
+    let expected: Vec<String> = (0..80).map(|n| format!("{device}:{n}")).collect();
+    assert_eq!(ids, expected);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_refuses_bad_tokens_and_bad_bodies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("district.db")).await;
+    let (client, device, good) = paired(&server, "11010923001").await;
+    let (_, revoked_device, revoked) = paired(&server, "11010923002").await;
+    server.storage.revoke(&revoked_device, "2026-11-29T00:00:00Z").expect("revoke");
+    let raw = reqwest::Client::new();
+    let sha = "a".repeat(64);
+    let routes_to_try: Vec<(reqwest::Method, String, Option<serde_json::Value>)> = vec![
+        (reqwest::Method::POST, routes::PUSH.into(), Some(serde_json::json!({ "batchId": "b", "changes": [] }))),
+        (reqwest::Method::POST, routes::PULL.into(), Some(serde_json::json!({ "after": 0, "limit": 10 }))),
+        (reqwest::Method::POST, routes::ATTACHMENTS_MISSING.into(), Some(serde_json::json!({ "hashes": [] }))),
+        (reqwest::Method::GET, routes::ATTACHMENT.replace("{sha256}", &sha), None),
+        (reqwest::Method::PUT, format!("{}?offset=0&total=1", routes::ATTACHMENT.replace("{sha256}", &sha)), None),
+        (
+            reqwest::Method::POST,
+            routes::NUMBER_BLOCKS.into(),
+            Some(serde_json::json!({ "kind": "reviewOpinion", "year": 2026, "count": 1 })),
+        ),
+    ];
+    for (method, route, body) in &routes_to_try {
+        for token in [None, Some("not-a-token".to_owned()), Some(revoked.clone())] {
+            let mut req = raw.request(method.clone(), format!("{}{route}", server.url));
+            if let Some(t) = &token {
+                req = req.header("authorization", format!("Bearer {t}"));
+            }
+            req = match body {
+                Some(b) => req.json(b),
+                None => req.body(vec![0u8]),
+            };
+            let res = req.send().await.expect("send");
+            assert_eq!(res.status().as_u16(), 401, "{method} {route} with {token:?}");
+            let err: protocol::ErrorBody = res.json().await.expect("error body");
+            assert_eq!(err.code, "unauthorised");
+        }
+    }
+    // Health and pairing need none; a used pairing code is refused.
+    assert_eq!(raw.get(format!("{}{}", server.url, routes::HEALTH)).send().await.expect("health").status(), 200);
+    let code = anjian_server::enrol(server.storage.as_ref(), "李娜", "11010923003", 7).expect("enrol");
+    let pairing = Client::new(&server.url, None, quick()).expect("client");
+    pairing.pair(&code, "平板").await.expect("first use");
+    assert!(matches!(pairing.pair(&code, "平板").await, Err(SyncError::Server { status: 403, .. })));
+
+    // Malformed and oversized bodies: typed errors, nothing stored.
+    let before = server.storage.change_count().expect("count");
+    let auth = format!("Bearer {good}");
+    let post = |route: &str, body: Vec<u8>| {
+        raw.post(format!("{}{route}", server.url))
+            .header("authorization", auth.clone())
+            .header("content-type", "application/json")
+            .body(body)
+    };
+    for body in [
+        b"{".to_vec(),
+        b"[]".to_vec(),
+        br#"{"batchId": 1, "changes": []}"#.to_vec(),
+        br#"{"batchId":"x","changes":[],"extra":1}"#.to_vec(),
+    ] {
+        let res = post(routes::PUSH, body).send().await.expect("send");
+        assert_eq!(res.status().as_u16(), 400);
+        assert_eq!(res.json::<protocol::ErrorBody>().await.expect("body").code, "bad_request");
+    }
+    let big = batch(&device, 0, 1);
+    let mut huge = serde_json::to_value(&big).expect("json");
+    huge["changes"][0]["payload"] = serde_json::json!("x".repeat(protocol::MAX_BODY + 10));
+    let res = post(routes::PUSH, serde_json::to_vec(&huge).expect("json")).send().await.expect("send");
+    assert_eq!(res.status().as_u16(), 413);
+    assert_eq!(res.json::<protocol::ErrorBody>().await.expect("body").code, "too_large");
+    let too_many = batch(&device, 0, protocol::MAX_BATCH as u64 + 1);
+    assert!(matches!(client.push(&too_many).await, Err(SyncError::Server { status: 400, .. })));
+    assert_eq!(server.storage.change_count().expect("count"), before, "nothing stored");
+    // Another protocol version is refused; every answer names ours.
+    let res = raw
+        .get(format!("{}{}", server.url, routes::HEALTH))
+        .header(protocol::VERSION_HEADER, "2")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(res.headers()[protocol::VERSION_HEADER], "1");
+    assert_eq!(res.json::<protocol::ErrorBody>().await.expect("body").code, "protocol_version");
+    server.stop().await;
+}

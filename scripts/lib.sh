@@ -70,3 +70,19 @@ build_ui() {
   say "building the UI"
   (cd "$ROOT/ui" && npm run build)
 }
+
+# The sync tests run against PostgreSQL as well as SQLite: the server named by
+# ANJIAN_TEST_PG, else one already on 127.0.0.1:5432, else Debian's, installed and started.
+need_postgres() {
+  export ANJIAN_TEST_PG="${ANJIAN_TEST_PG:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
+  listening() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+  if listening; then return 0; fi
+  say "installing and starting PostgreSQL for the sync tests"
+  apt_install postgresql
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -1)
+  as_root pg_ctlcluster "$version" main start || as_root service postgresql start
+  for _ in $(seq 1 30); do listening && break; sleep 1; done
+  # Debian asks for a password over TCP: the tests log in as postgres / postgres.
+  as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+}

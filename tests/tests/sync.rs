@@ -5,30 +5,93 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is the test failing
 
-use std::path::Path;
 use std::sync::Arc;
 
-use anjian_server::{SqliteStorage, Storage};
+use anjian_server::{PgStorage, SqliteStorage, Storage};
 use anjian_sync::client::{Client, RetryPolicy, SyncError};
 use anjian_sync::protocol::{self, Change, Outcome, PushBatch, routes};
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
+/// Where a test server keeps its data: a SQLite file, or a fresh PostgreSQL database.
+#[derive(Debug, Clone)]
+enum Db {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+/// A fresh database for one test: a file in `dir`, or a new database on the PostgreSQL
+/// server named by ANJIAN_TEST_PG (default: the local one), dropped when the test ends.
+struct TestDb {
+    db: Db,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    fn new(postgres: bool) -> TestDb {
+        let dir = tempfile::tempdir().expect("tempdir");
+        if !postgres {
+            return TestDb { db: Db::Sqlite(dir.path().join("district.db")), _dir: dir };
+        }
+        let base = pg_base();
+        let name = format!("anjian_test_{}", anjian_server::auth::new_id().expect("id"));
+        let admin = base.clone();
+        let create = name.clone();
+        // The synchronous client must not run on the async runtime's threads.
+        std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&admin, postgres::NoTls)
+                .expect("PostgreSQL at ANJIAN_TEST_PG (scripts/test-all installs and starts one)");
+            c.batch_execute(&format!("CREATE DATABASE {create}")).expect("create database");
+        })
+        .join()
+        .expect("create database");
+        let url = match base.rfind('/') {
+            Some(i) if base[..i].ends_with(|c: char| c != '/') => format!("{}/{name}", &base[..i]),
+            _ => format!("{base}/{name}"),
+        };
+        TestDb { db: Db::Postgres(url), _dir: dir }
+    }
+}
+
+fn pg_base() -> String {
+    std::env::var("ANJIAN_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Db::Postgres(url) = &self.db {
+            let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+            let admin = pg_base();
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = postgres::Client::connect(&admin, postgres::NoTls) {
+                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            })
+            .join();
+        }
+    }
+}
+
 struct Server {
     url: String,
-    storage: Arc<SqliteStorage>,
+    storage: Arc<dyn Storage>,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Server {
-    async fn start(db: &Path) -> Server {
-        let storage = Arc::new(SqliteStorage::open(db).expect("open storage"));
+    async fn start(db: &Db) -> Server {
+        let db = db.clone();
+        let storage: Arc<dyn Storage> = tokio::task::spawn_blocking(move || match db {
+            Db::Sqlite(path) => Arc::new(SqliteStorage::open(&path).expect("open SQLite")) as Arc<dyn Storage>,
+            Db::Postgres(url) => Arc::new(PgStorage::open(&url).expect("open PostgreSQL")) as Arc<dyn Storage>,
+        })
+        .await
+        .expect("open");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();
-        let dyn_storage: Arc<dyn Storage> = storage.clone();
-        let task = tokio::spawn(anjian_server::serve(listener, dyn_storage, async move {
+        let task = tokio::spawn(anjian_server::serve(listener, storage.clone(), async move {
             let _ = rx.await;
         }));
         Server { url, storage, stop: Some(tx), task }
@@ -40,7 +103,44 @@ impl Server {
         }
         self.task.await.expect("join").expect("served");
     }
+
+    /// The storage's answers, off the async threads.
+    async fn with<T: Send + 'static>(&self, f: impl FnOnce(&dyn Storage) -> T + Send + 'static) -> T {
+        let storage = self.storage.clone();
+        tokio::task::spawn_blocking(move || f(storage.as_ref())).await.expect("storage call")
+    }
 }
+
+/// Each test runs against SQLite and against PostgreSQL.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(false).await;
+                }
+            )*
+        }
+        mod postgresql {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(true).await;
+                }
+            )*
+        }
+    };
+}
+
+both_backends!(
+    pull_pages_at_every_boundary,
+    a_repeated_push_is_applied_once,
+    attachments_resume_and_are_verified,
+    number_blocks_never_overlap,
+    a_server_restarted_mid_sync_loses_and_duplicates_nothing,
+    every_route_refuses_bad_tokens_and_bad_bodies,
+);
 
 fn quick() -> RetryPolicy {
     RetryPolicy {
@@ -53,7 +153,8 @@ fn quick() -> RetryPolicy {
 
 /// Enrols an inspector and pairs a device: the client with its token, the device id, the token.
 async fn paired(server: &Server, cert: &str) -> (Client, String, String) {
-    let code = anjian_server::enrol(server.storage.as_ref(), "王磊", cert, 7).expect("enrol");
+    let cert = cert.to_owned();
+    let code = server.with(move |s| anjian_server::enrol(s, "王磊", &cert, 7)).await.expect("enrol");
     let client = Client::new(&server.url, None, quick()).expect("client");
     // Typed as given, in lower case and with its dashes: accepted the same.
     let pair = client.pair(&code.to_lowercase(), "执法终端").await.expect("pair");
@@ -75,12 +176,11 @@ fn batch(device: &str, from: u64, to: u64) -> PushBatch {
     PushBatch { batch_id: format!("{device}-{from}-{to}"), changes: (from..to).map(|n| change(device, n)).collect() }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pull_pages_at_every_boundary() {
+async fn pull_pages_at_every_boundary(pg: bool) {
     // limit 5: empty, a partial page, an exact page, a page + 1, many pages.
     for n in [0u64, 3, 5, 6, 23] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let server = Server::start(&dir.path().join("district.db")).await;
+        let db = TestDb::new(pg);
+        let server = Server::start(&db.db).await;
         let (client, device, _) = paired(&server, &format!("1101092300{n}")).await;
         if n > 0 {
             client.push(&batch(&device, 0, n)).await.expect("push");
@@ -107,10 +207,9 @@ async fn pull_pages_at_every_boundary() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_repeated_push_is_applied_once() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("district.db")).await;
+async fn a_repeated_push_is_applied_once(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
     let (client, device, _) = paired(&server, "11010923001").await;
     let first = client.push(&batch(&device, 0, 10)).await.expect("push");
     assert!(first.results.iter().all(|r| r.outcome == Outcome::Applied));
@@ -121,17 +220,16 @@ async fn a_repeated_push_is_applied_once() {
     let outcomes: Vec<Outcome> = overlap.results.iter().map(|r| r.outcome).collect();
     assert_eq!(&outcomes[..5], &[Outcome::Duplicate; 5]);
     assert_eq!(&outcomes[5..], &[Outcome::Applied; 5]);
-    assert_eq!(server.storage.change_count().expect("count"), 15);
+    assert_eq!(server.with(|s| s.change_count()).await.expect("count"), 15);
     // A device cannot write in another device's name.
     let forged = PushBatch { batch_id: "forged".into(), changes: vec![change("someone-else", 1)] };
     assert!(matches!(client.push(&forged).await, Err(SyncError::Server { status: 403, .. })));
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn attachments_resume_and_are_verified() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("district.db")).await;
+async fn attachments_resume_and_are_verified(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
     let (client, _, token) = paired(&server, "11010923001").await;
     // A photo of 2.5 parts.
     let photo: Vec<u8> = (0..(protocol::MAX_PART * 5 / 2)).map(|i| (i * 31 % 251) as u8).collect();
@@ -153,7 +251,8 @@ async fn attachments_resume_and_are_verified() {
     let missing = client.missing(std::slice::from_ref(&sha)).await.expect("missing");
     assert_eq!(missing.missing[0].received, protocol::MAX_PART as u64, "resumes from what arrived");
     client.upload(&sha, &photo).await.expect("upload resumes");
-    assert_eq!(server.storage.attachment(&sha).expect("stored"), photo);
+    let stored = sha.clone();
+    assert_eq!(server.with(move |s| s.attachment(&stored)).await.expect("stored"), photo);
     assert!(client.missing(std::slice::from_ref(&sha)).await.expect("missing").missing.is_empty());
     // Uploading again is a no-op; bytes that do not hash to the name are refused.
     client.upload(&sha, &photo).await.expect("again");
@@ -165,14 +264,13 @@ async fn attachments_resume_and_are_verified() {
         .await
         .expect("wrong");
     assert_eq!(res.status().as_u16(), 409);
-    assert!(server.storage.attachment(&other).is_err());
+    assert!(server.with(move |s| s.attachment(&other)).await.is_err());
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn number_blocks_never_overlap() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("district.db")).await;
+async fn number_blocks_never_overlap(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
     let (a, _, _) = paired(&server, "11010923001").await;
     let (b, _, _) = paired(&server, "11010923002").await;
     let mut blocks = Vec::new();
@@ -190,11 +288,9 @@ async fn number_blocks_never_overlap() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("district.db");
-    let server = Server::start(&db).await;
+async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
     let (client, device, token) = paired(&server, "11010923001").await;
     client.push(&batch(&device, 0, 40)).await.expect("first half");
     server.stop().await;
@@ -202,7 +298,7 @@ async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
     let down = client.push(&batch(&device, 40, 80)).await;
     assert!(matches!(down, Err(SyncError::Network(_))), "{down:?}");
     // Back up (a new port, the same database): the device sends the batch again.
-    let server = Server::start(&db).await;
+    let server = Server::start(&db.db).await;
     let client = Client::new(&server.url, Some(token), quick()).expect("client");
     client.push(&batch(&device, 40, 80)).await.expect("second half");
     client.push(&batch(&device, 40, 80)).await.expect("and once more");
@@ -221,13 +317,12 @@ async fn a_server_restarted_mid_sync_loses_and_duplicates_nothing() {
     server.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_route_refuses_bad_tokens_and_bad_bodies() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let server = Server::start(&dir.path().join("district.db")).await;
+async fn every_route_refuses_bad_tokens_and_bad_bodies(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
     let (client, device, good) = paired(&server, "11010923001").await;
     let (_, revoked_device, revoked) = paired(&server, "11010923002").await;
-    server.storage.revoke(&revoked_device, "2026-11-29T00:00:00Z").expect("revoke");
+    server.with(move |s| s.revoke(&revoked_device, "2026-11-29T00:00:00Z")).await.expect("revoke");
     let raw = reqwest::Client::new();
     let sha = "a".repeat(64);
     let routes_to_try: Vec<(reqwest::Method, String, Option<serde_json::Value>)> = vec![
@@ -260,13 +355,13 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies() {
     }
     // Health and pairing need none; a used pairing code is refused.
     assert_eq!(raw.get(format!("{}{}", server.url, routes::HEALTH)).send().await.expect("health").status(), 200);
-    let code = anjian_server::enrol(server.storage.as_ref(), "李娜", "11010923003", 7).expect("enrol");
+    let code = server.with(|s| anjian_server::enrol(s, "李娜", "11010923003", 7)).await.expect("enrol");
     let pairing = Client::new(&server.url, None, quick()).expect("client");
     pairing.pair(&code, "平板").await.expect("first use");
     assert!(matches!(pairing.pair(&code, "平板").await, Err(SyncError::Server { status: 403, .. })));
 
     // Malformed and oversized bodies: typed errors, nothing stored.
-    let before = server.storage.change_count().expect("count");
+    let before = server.with(|s| s.change_count()).await.expect("count");
     let auth = format!("Bearer {good}");
     let post = |route: &str, body: Vec<u8>| {
         raw.post(format!("{}{route}", server.url))
@@ -292,7 +387,7 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies() {
     assert_eq!(res.json::<protocol::ErrorBody>().await.expect("body").code, "too_large");
     let too_many = batch(&device, 0, protocol::MAX_BATCH as u64 + 1);
     assert!(matches!(client.push(&too_many).await, Err(SyncError::Server { status: 400, .. })));
-    assert_eq!(server.storage.change_count().expect("count"), before, "nothing stored");
+    assert_eq!(server.with(|s| s.change_count()).await.expect("count"), before, "nothing stored");
     // Another protocol version is refused; every answer names ours.
     let res = raw
         .get(format!("{}{}", server.url, routes::HEALTH))
@@ -303,5 +398,64 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies() {
     assert_eq!(res.status().as_u16(), 400);
     assert_eq!(res.headers()[protocol::VERSION_HEADER], "1");
     assert_eq!(res.json::<protocol::ErrorBody>().await.expect("body").code, "protocol_version");
+    server.stop().await;
+}
+
+/// The OpenAPI document is generated from the code and names every route the server
+/// answers, with the token required wherever the server requires it, and the protocol
+/// types under the names and fields the client sends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_every_route() {
+    let db = TestDb::new(false);
+    let server = Server::start(&db.db).await;
+    let doc: serde_json::Value =
+        reqwest::get(format!("{}{}", server.url, routes::OPENAPI)).await.expect("get").json().await.expect("json");
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let paths = doc["paths"].as_object().expect("paths");
+    let routes_served = [
+        routes::HEALTH,
+        routes::PAIR,
+        routes::PUSH,
+        routes::PULL,
+        routes::ATTACHMENTS_MISSING,
+        routes::ATTACHMENT,
+        routes::NUMBER_BLOCKS,
+        routes::OPENAPI,
+    ];
+    let mut documented: Vec<&str> = paths.keys().map(String::as_str).collect();
+    documented.sort_unstable();
+    let mut expected = routes_served.to_vec();
+    expected.sort_unstable();
+    assert_eq!(documented, expected);
+    for (path, ops) in paths {
+        for (method, op) in ops.as_object().expect("operations") {
+            let open = [routes::HEALTH, routes::PAIR, routes::OPENAPI].contains(&path.as_str());
+            let secured = op.get("security").is_some_and(|s| s.to_string().contains("device_token"));
+            assert_eq!(secured, !open, "{method} {path}: security");
+            if !open {
+                assert!(op["responses"].get("401").is_some(), "{method} {path}: 401 documented");
+            }
+        }
+    }
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let push = &schemas["PushBatch"];
+    let required: Vec<&str> =
+        push["required"].as_array().expect("required").iter().filter_map(|v| v.as_str()).collect();
+    assert_eq!(required, ["batchId", "changes"]);
+    for name in [
+        "Change",
+        "PushResponse",
+        "PullPage",
+        "ServerChange",
+        "PairRequest",
+        "PairResponse",
+        "ErrorBody",
+        "NumberBlock",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name}");
+    }
+    // The document itself follows the protocol's version rule.
+    let res = reqwest::get(format!("{}{}", server.url, routes::OPENAPI)).await.expect("get");
+    assert_eq!(res.headers()[protocol::VERSION_HEADER], "1");
     server.stop().await;
 }

@@ -136,9 +136,41 @@ async fn version(req: Request, next: Next) -> Response {
     res
 }
 
+/// The whole HTTP API, generated from the handlers and the protocol types: the contract
+/// the client and the tests hold to.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "anjian district server", description = "同步协议 v1：设备与区局服务器之间的接口。每个请求和回应都带 x-anjian-protocol: 1。"),
+    paths(health, pair, push, pull, missing, attachment_status, upload, number_block, openapi),
+    modifiers(&DeviceToken)
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+struct DeviceToken;
+
+impl utoipa::Modify for DeviceToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "device_token",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("配对时得到的设备令牌")).build(),
+            ),
+        );
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "sync", responses((status = 200, description = "本文档（OpenAPI 3）")))]
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(<ApiDoc as utoipa::OpenApi>::openapi())
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(routes::HEALTH, get(health))
+        .route(routes::OPENAPI, get(openapi))
         .route(routes::PAIR, post(pair))
         .route(routes::PUSH, post(push))
         .route(routes::PULL, post(pull))
@@ -151,10 +183,15 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+#[utoipa::path(get, path = "/api/v1/health", tag = "sync", responses((status = 200, description = "服务器在线", body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health { status: "ok".into(), protocol: protocol::PROTOCOL_VERSION })
 }
 
+#[utoipa::path(post, path = "/api/v1/pair", tag = "sync", request_body = PairRequest, responses(
+    (status = 200, description = "配对成功：设备令牌（只返回这一次）", body = PairResponse),
+    (status = 400, description = "配对码或设备名称格式不对", body = ErrorBody),
+    (status = 403, description = "配对码无效、已使用或已过期", body = ErrorBody)))]
 async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Result<Json<PairResponse>, ApiError> {
     let code = auth::normalise_code(&req.code);
     let name = req.device_name.trim().to_owned();
@@ -178,6 +215,12 @@ async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Re
     Ok(Json(PairResponse { device_id, token, inspector_name: inspector.name, inspector_cert_no: inspector.cert_no }))
 }
 
+#[utoipa::path(post, path = "/api/v1/push", tag = "sync", request_body = PushBatch, security(("device_token" = [])), responses(
+    (status = 200, description = "每条记录的结果；同一批次重发得到同样的回答", body = PushResponse),
+    (status = 400, description = "内容无效", body = ErrorBody),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),
+    (status = 403, description = "记录编号不属于本设备", body = ErrorBody),
+    (status = 413, description = "请求过大", body = ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -204,6 +247,10 @@ async fn push(
     Ok(Json(res))
 }
 
+#[utoipa::path(post, path = "/api/v1/pull", tag = "sync", request_body = PullRequest, security(("device_token" = [])), responses(
+    (status = 200, description = "游标之后的一页记录", body = PullPage),
+    (status = 400, description = "每页条数无效", body = ErrorBody),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -217,6 +264,10 @@ async fn pull(
     Ok(Json(blocking(move || storage.pull(req.after, req.limit)).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/attachments/missing", tag = "sync", request_body = MissingRequest, security(("device_token" = [])), responses(
+    (status = 200, description = "服务器缺少的附件及已收到的字节数", body = MissingResponse),
+    (status = 400, description = "摘要无效", body = ErrorBody),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn missing(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -248,6 +299,10 @@ struct UploadQuery {
     total: u64,
 }
 
+#[utoipa::path(get, path = "/api/v1/attachments/{sha256}", tag = "sync", security(("device_token" = [])),
+    params(("sha256" = String, Path, description = "附件的 SHA-256（小写十六进制）")), responses(
+    (status = 200, description = "已收到的字节数，是否完整", body = UploadResponse),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn attachment_status(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -266,6 +321,17 @@ async fn attachment_status(
     }))
 }
 
+#[utoipa::path(put, path = "/api/v1/attachments/{sha256}", tag = "sync", security(("device_token" = [])),
+    params(
+        ("sha256" = String, Path, description = "附件的 SHA-256（小写十六进制）"),
+        ("offset" = u64, Query, description = "这一段的起点：必须等于服务器已收到的字节数"),
+        ("total" = u64, Query, description = "整个附件的字节数")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "附件的一段（最多1MB）"),
+    responses(
+    (status = 200, description = "已收到的字节数；最后一段到达且摘要核对无误时 complete", body = UploadResponse),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),
+    (status = 409, description = "起点不对、超出长度或摘要不符", body = ErrorBody),
+    (status = 413, description = "附件过大", body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -293,6 +359,10 @@ async fn upload(
     }))
 }
 
+#[utoipa::path(post, path = "/api/v1/number-blocks", tag = "sync", request_body = NumberBlockRequest, security(("device_token" = [])), responses(
+    (status = 200, description = "分配给本设备的一段文号", body = NumberBlock),
+    (status = 400, description = "种类、年份或数量无效", body = ErrorBody),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn number_block(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,

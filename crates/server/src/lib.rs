@@ -1,18 +1,20 @@
-//! The district server: protocol v1 over HTTP (axum), a storage trait with SQLite (and,
-//! to come, PostgreSQL) behind it, and the bureau's admin commands.
+//! The district server: protocol v1 over HTTP (axum), a storage trait with SQLite (the
+//! default) and PostgreSQL behind it, and the bureau's admin commands.
 //!
 //! Invariant: knows nothing of the device's store or of reqwest; shares only the protocol
 //! types of `anjian-sync`.
 
 pub mod auth;
 mod http;
+pub mod pg;
 pub mod sqlite;
 pub mod storage;
 
 use std::future::Future;
 use std::sync::Arc;
 
-pub use http::{AppState, router};
+pub use http::{ApiDoc, AppState, router};
+pub use pg::PgStorage;
 pub use sqlite::SqliteStorage;
 pub use storage::{Storage, StorageError};
 

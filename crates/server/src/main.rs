@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anjian_server::{SqliteStorage, Storage};
+use anjian_server::{PgStorage, SqliteStorage, Storage};
 
 const USAGE: &str = "用法：
-  anjian-server serve [--listen 127.0.0.1:8470] [--database <SQLite 文件>]
+  anjian-server serve [--listen 127.0.0.1:8470] [--database <SQLite 文件或 postgres://…>]
   anjian-server enrol --name <姓名> --cert <执法证号> [--database …]   登记执法人员，得到一次性配对码
   anjian-server devices [--database …]                                 列出已配对的设备
   anjian-server revoke <设备编号> [--database …]                       停用一台设备";
@@ -39,24 +39,29 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 
 fn run(args: &[String]) -> Result<(), String> {
     let Some(command) = args.first() else { return Err(USAGE.into()) };
-    let database = flag(args, "--database").map(PathBuf::from).unwrap_or_else(default_database);
-    if database.to_string_lossy().starts_with("postgres") {
-        return Err("PostgreSQL 存储尚未实现，请使用 SQLite 文件".into());
-    }
-    let open = || SqliteStorage::open(&database).map_err(|e| format!("无法打开数据库 {}：{e}", database.display()));
+    let database = flag(args, "--database").unwrap_or_else(|| default_database().display().to_string());
+    let open = || -> Result<Box<dyn Storage>, String> {
+        let opened: Result<Box<dyn Storage>, _> =
+            if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+                PgStorage::open(&database).map(|s| Box::new(s) as Box<dyn Storage>)
+            } else {
+                SqliteStorage::open(std::path::Path::new(&database)).map(|s| Box::new(s) as Box<dyn Storage>)
+            };
+        opened.map_err(|e| format!("无法打开数据库 {}：{e}", redact(&database)))
+    };
     match command.as_str() {
         "serve" => {
             let listen: SocketAddr = flag(args, "--listen")
                 .unwrap_or_else(|| "127.0.0.1:8470".into())
                 .parse()
                 .map_err(|e| format!("--listen 地址无效：{e}"))?;
-            let storage: Arc<dyn Storage> = Arc::new(open()?);
+            let storage: Arc<dyn Storage> = Arc::from(open()?);
             let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             rt.block_on(async move {
                 let listener =
                     tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                println!("anjian-server listening on http://{addr} (database {})", database.display());
+                println!("anjian-server listening on http://{addr} (database {})", redact(&database));
                 anjian_server::serve(listener, storage, shutdown_signal()).await.map_err(|e| e.to_string())
             })
         }
@@ -65,7 +70,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 return Err(USAGE.into());
             };
             let storage = open()?;
-            let code = anjian_server::enrol(&storage, &name, &cert, 7).map_err(|e| e.to_string())?;
+            let code = anjian_server::enrol(storage.as_ref(), &name, &cert, 7).map_err(|e| e.to_string())?;
             println!("{code}");
             eprintln!("{name}（{cert}）的配对码，7天内有效，只能使用一次。");
             Ok(())
@@ -88,6 +93,18 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         _ => Err(USAGE.into()),
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:…{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
     }
 }
 

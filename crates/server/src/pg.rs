@@ -1,0 +1,357 @@
+//! PostgreSQL storage, for production: the same behaviour and tables as SQLite. The
+//! synchronous `postgres` client must not run inside the async runtime, so one plain
+//! thread owns the connection and runs each request sent to it, one at a time, each in
+//! its own transaction.
+
+use std::sync::Mutex;
+use std::sync::mpsc::{Sender, channel};
+
+use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
+use postgres::{Client, NoTls};
+use sha2::{Digest, Sha256};
+
+use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, StorageError};
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/postgres/0001_foundation.sql")];
+
+type Job = Box<dyn FnOnce(&mut Client) + Send>;
+
+#[derive(Debug)]
+pub struct PgStorage {
+    jobs: Mutex<Sender<Job>>,
+}
+
+impl From<postgres::Error> for StorageError {
+    fn from(e: postgres::Error) -> Self {
+        StorageError::Database(e.to_string())
+    }
+}
+
+impl PgStorage {
+    /// Connects (`postgres://user@host/db`) and brings the schema up to date.
+    pub fn open(url: &str) -> Result<PgStorage> {
+        let (tx, rx) = channel::<Job>();
+        let (ready_tx, ready_rx) = channel::<Result<()>>();
+        let url = url.to_owned();
+        std::thread::Builder::new().name("anjian-postgres".into()).spawn(move || {
+            let mut client = match Client::connect(&url, NoTls).map_err(StorageError::from).and_then(|mut c| {
+                migrate(&mut c)?;
+                Ok(c)
+            }) {
+                Ok(c) => {
+                    let _ = ready_tx.send(Ok(()));
+                    c
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            while let Ok(job) = rx.recv() {
+                job(&mut client);
+            }
+        })?;
+        ready_rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))??;
+        Ok(PgStorage { jobs: Mutex::new(tx) })
+    }
+
+    /// Runs `f` on the connection's thread and waits for its answer.
+    fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut Client) -> Result<T> + Send + 'static) -> Result<T> {
+        let (tx, rx) = channel();
+        let job: Job = Box::new(move |c| {
+            let _ = tx.send(f(c));
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| StorageError::Database("the database thread stopped".into()))?;
+        rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))?
+    }
+}
+
+fn migrate(c: &mut Client) -> Result<()> {
+    c.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let mut tx = c.transaction()?;
+    // One server migrates at a time.
+    tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")?;
+    let found: i32 = tx.query_opt("SELECT version FROM schema_version", &[])?.map_or(0, |r| r.get(0));
+    if found as usize > MIGRATIONS.len() {
+        return Err(StorageError::Refused(format!("database schema {found} is newer than this server")));
+    }
+    for sql in &MIGRATIONS[found as usize..] {
+        tx.batch_execute(sql)?;
+    }
+    tx.execute("DELETE FROM schema_version", &[])?;
+    tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(MIGRATIONS.len() as i32)])?;
+    tx.commit()?;
+    Ok(())
+}
+
+impl Storage for PgStorage {
+    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str) -> Result<Inspector> {
+        let (name, cert_no, code_hash, expires_at) =
+            (name.to_owned(), cert_no.to_owned(), code_hash.to_owned(), expires_at.to_owned());
+        self.run(move |c| {
+            let mut tx = c.transaction()?;
+            let id = match tx.query_opt("SELECT id FROM inspector WHERE cert_no = $1 FOR UPDATE", &[&cert_no])? {
+                Some(r) => {
+                    let id: String = r.get(0);
+                    tx.execute("UPDATE inspector SET name = $2 WHERE id = $1", &[&id, &name])?;
+                    id
+                }
+                None => {
+                    let id = crate::auth::new_id()?;
+                    tx.execute(
+                        "INSERT INTO inspector (id, name, cert_no, created_at) VALUES ($1, $2, $3, $4)",
+                        &[&id, &name, &cert_no, &expires_at],
+                    )?;
+                    id
+                }
+            };
+            tx.execute(
+                "INSERT INTO pairing_code (code_hash, inspector_id, expires_at) VALUES ($1, $2, $3)",
+                &[&code_hash, &id, &expires_at],
+            )?;
+            tx.commit()?;
+            Ok(Inspector { id, name, cert_no })
+        })
+    }
+
+    fn pair(
+        &self,
+        code_hash: &str,
+        now: &str,
+        device_id: &str,
+        device_name: &str,
+        token_hash: &str,
+    ) -> Result<Inspector> {
+        let (code_hash, now, device_id, device_name, token_hash) =
+            (code_hash.to_owned(), now.to_owned(), device_id.to_owned(), device_name.to_owned(), token_hash.to_owned());
+        self.run(move |c| {
+            let mut tx = c.transaction()?;
+            let row = tx.query_opt(
+                "SELECT inspector_id, expires_at, used_at FROM pairing_code WHERE code_hash = $1 FOR UPDATE",
+                &[&code_hash],
+            )?;
+            let Some(row) = row else { return Err(StorageError::NotFound("pairing code".into())) };
+            let (inspector_id, expires_at, used_at): (String, String, Option<String>) =
+                (row.get(0), row.get(1), row.get(2));
+            if used_at.is_some() || expires_at.as_str() < now.as_str() {
+                return Err(StorageError::Refused("pairing code used or expired".into()));
+            }
+            tx.execute("UPDATE pairing_code SET used_at = $2 WHERE code_hash = $1", &[&code_hash, &now])?;
+            tx.execute(
+                "INSERT INTO device (id, inspector_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&device_id, &inspector_id, &device_name, &token_hash, &now],
+            )?;
+            let r = tx.query_one("SELECT id, name, cert_no FROM inspector WHERE id = $1", &[&inspector_id])?;
+            tx.commit()?;
+            Ok(Inspector { id: r.get(0), name: r.get(1), cert_no: r.get(2) })
+        })
+    }
+
+    fn device_by_token(&self, token_hash: &str) -> Result<Option<String>> {
+        let token_hash = token_hash.to_owned();
+        self.run(move |c| {
+            Ok(c.query_opt("SELECT id FROM device WHERE token_hash = $1 AND revoked_at IS NULL", &[&token_hash])?
+                .map(|r| r.get(0)))
+        })
+    }
+
+    fn devices(&self) -> Result<Vec<Device>> {
+        self.run(|c| {
+            Ok(c.query(
+                "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.paired_at",
+                &[],
+            )?
+            .iter()
+            .map(|r| Device {
+                id: r.get(0),
+                name: r.get(1),
+                inspector_name: r.get(2),
+                inspector_cert_no: r.get(3),
+                paired_at: r.get(4),
+                revoked_at: r.get(5),
+            })
+            .collect())
+        })
+    }
+
+    fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
+        let (device_id, now) = (device_id.to_owned(), now.to_owned());
+        self.run(move |c| {
+            let n = c.execute(
+                "UPDATE device SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
+                &[&device_id, &now],
+            )?;
+            if n == 0 {
+                return Err(StorageError::NotFound(format!("device {device_id}")));
+            }
+            Ok(())
+        })
+    }
+
+    fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {
+        let (device_id, batch_id, changes, now) =
+            (device_id.to_owned(), batch_id.to_owned(), changes.to_vec(), now.to_owned());
+        self.run(move |c| {
+            let mut tx = c.transaction()?;
+            // Sequence numbers must become visible in order, or a reader could move its
+            // cursor past one still being committed: pushes take turns.
+            tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
+            if let Some(r) = tx.query_opt(
+                "SELECT results FROM push_batch WHERE batch_id = $1 AND device_id = $2",
+                &[&batch_id, &device_id],
+            )? {
+                let results: String = r.get(0);
+                let results: Vec<ChangeResult> =
+                    serde_json::from_str(&results).map_err(|e| StorageError::Database(e.to_string()))?;
+                return Ok(PushResponse { batch_id, results });
+            }
+            let insert = tx.prepare(
+                "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (change_id) DO NOTHING",
+            )?;
+            let mut results = Vec::with_capacity(changes.len());
+            for ch in &changes {
+                let payload = ch.payload.to_string();
+                let n = tx.execute(
+                    &insert,
+                    &[&ch.change_id, &device_id, &ch.record_type, &ch.record_id, &ch.op, &ch.rev, &payload, &now],
+                )?;
+                let outcome = if n == 1 { Outcome::Applied } else { Outcome::Duplicate };
+                results.push(ChangeResult { change_id: ch.change_id.clone(), outcome, reason: None });
+            }
+            tx.execute(
+                "INSERT INTO push_batch (batch_id, device_id, results, received_at) VALUES ($1, $2, $3, $4)",
+                &[&batch_id, &device_id, &crate::storage::results_json(&results), &now],
+            )?;
+            tx.commit()?;
+            Ok(PushResponse { batch_id, results })
+        })
+    }
+
+    fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
+        self.run(move |c| {
+            let rows = c.query(
+                "SELECT seq, change_id, device_id, record_type, record_id, op, rev, payload FROM change WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&(after as i64), &(i64::from(limit) + 1)],
+            )?;
+            let mut changes: Vec<ServerChange> = rows
+                .iter()
+                .map(|r| {
+                    let payload: String = r.get(7);
+                    ServerChange {
+                        seq: r.get::<_, i64>(0) as u64,
+                        change_id: r.get(1),
+                        device_id: r.get(2),
+                        record_type: r.get(3),
+                        record_id: r.get(4),
+                        op: r.get(5),
+                        rev: r.get(6),
+                        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                    }
+                })
+                .collect();
+            let more = changes.len() > limit as usize;
+            changes.truncate(limit as usize);
+            let next = changes.last().map_or(after, |c| c.seq);
+            Ok(PullPage { changes, next, more })
+        })
+    }
+
+    fn attachment_state(&self, sha256: &str) -> Result<AttachmentState> {
+        let sha = sha256.to_owned();
+        self.run(move |c| {
+            Ok(match c.query_opt("SELECT received, complete FROM attachment WHERE sha256 = $1", &[&sha])? {
+                None => AttachmentState::Absent,
+                Some(r) if r.get::<_, bool>(1) => AttachmentState::Complete,
+                Some(r) => AttachmentState::Partial(r.get::<_, i64>(0) as u64),
+            })
+        })
+    }
+
+    fn attachment_append(&self, sha256: &str, offset: u64, bytes: &[u8], total: u64) -> Result<AttachmentState> {
+        let (sha, bytes) = (sha256.to_owned(), bytes.to_vec());
+        self.run(move |c| {
+            let mut tx = c.transaction()?;
+            let row =
+                tx.query_opt("SELECT size, received, complete FROM attachment WHERE sha256 = $1 FOR UPDATE", &[&sha])?;
+            let received = match row {
+                Some(r) if r.get::<_, bool>(2) => return Ok(AttachmentState::Complete),
+                Some(r) if r.get::<_, i64>(0) as u64 != total => {
+                    return Err(StorageError::Refused(format!(
+                        "size {total} differs from the {} announced first",
+                        r.get::<_, i64>(0)
+                    )));
+                }
+                Some(r) => r.get::<_, i64>(1) as u64,
+                None => {
+                    tx.execute(
+                        "INSERT INTO attachment (sha256, size, received, complete) VALUES ($1, $2, 0, FALSE)",
+                        &[&sha, &(total as i64)],
+                    )?;
+                    0
+                }
+            };
+            if offset != received {
+                return Err(StorageError::Refused(format!("offset {offset}, but {received} bytes have arrived")));
+            }
+            if received + bytes.len() as u64 > total {
+                return Err(StorageError::Refused("more bytes than the announced size".into()));
+            }
+            let now_received = received + bytes.len() as u64;
+            tx.execute(
+                "UPDATE attachment SET data = data || $2, received = $3 WHERE sha256 = $1",
+                &[&sha, &bytes, &(now_received as i64)],
+            )?;
+            if now_received < total {
+                tx.commit()?;
+                return Ok(AttachmentState::Partial(now_received));
+            }
+            let data: Vec<u8> = tx.query_one("SELECT data FROM attachment WHERE sha256 = $1", &[&sha])?.get(0);
+            let actual = hex::encode(Sha256::digest(&data));
+            if actual != sha {
+                tx.execute("DELETE FROM attachment WHERE sha256 = $1", &[&sha])?;
+                tx.commit()?;
+                return Err(StorageError::Refused(format!("the bytes hash to {actual}, not {sha}")));
+            }
+            tx.execute("UPDATE attachment SET complete = TRUE WHERE sha256 = $1", &[&sha])?;
+            tx.commit()?;
+            Ok(AttachmentState::Complete)
+        })
+    }
+
+    fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {
+        let sha = sha256.to_owned();
+        self.run(move |c| match c.query_opt("SELECT data FROM attachment WHERE sha256 = $1 AND complete", &[&sha])? {
+            Some(r) => Ok(r.get(0)),
+            None => Err(StorageError::NotFound(format!("attachment {sha}"))),
+        })
+    }
+
+    fn grant_block(&self, device_id: &str, kind: &str, year: i32, count: u32, now: &str) -> Result<NumberBlock> {
+        let (device_id, kind, now) = (device_id.to_owned(), kind.to_owned(), now.to_owned());
+        self.run(move |c| {
+            let mut tx = c.transaction()?;
+            // Two grants at once must not both take the same next number.
+            tx.batch_execute("LOCK TABLE number_block IN EXCLUSIVE MODE")?;
+            let last: Option<i64> = tx
+                .query_one("SELECT max(last) FROM number_block WHERE kind = $1 AND year = $2", &[&kind, &year])?
+                .get(0);
+            let first = last.unwrap_or(0) + 1;
+            let last = first + i64::from(count) - 1;
+            tx.execute(
+                "INSERT INTO number_block (kind, year, first, last, device_id, granted_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&kind, &year, &first, &last, &device_id, &now],
+            )?;
+            tx.commit()?;
+            Ok(NumberBlock { kind, year, first: first as u32, last: last as u32 })
+        })
+    }
+
+    fn change_count(&self) -> Result<u64> {
+        self.run(|c| Ok(c.query_one("SELECT count(*) FROM change", &[])?.get::<_, i64>(0) as u64))
+    }
+}

@@ -1,16 +1,19 @@
 //! PostgreSQL storage, for production: the same behaviour and tables as SQLite. The
-//! synchronous `postgres` client must not run inside the async runtime, so one plain
-//! thread owns the connection and runs each request sent to it, one at a time, each in
-//! its own transaction.
+//! synchronous `postgres` client must not run inside the async runtime, so a few plain
+//! threads each own a connection and take requests from one queue; each request is
+//! one transaction.
 
-use std::sync::Mutex;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 
 use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, StorageError};
+
+/// Connections: pulls, token checks and uploads run side by side; pushes take turns anyway.
+const CONNECTIONS: usize = 4;
 
 const MIGRATIONS: &[&str] = &[include_str!("../migrations/postgres/0001_foundation.sql")];
 
@@ -31,27 +34,30 @@ impl PgStorage {
     /// Connects (`postgres://user@host/db`) and brings the schema up to date.
     pub fn open(url: &str) -> Result<PgStorage> {
         let (tx, rx) = channel::<Job>();
-        let (ready_tx, ready_rx) = channel::<Result<()>>();
-        let url = url.to_owned();
-        std::thread::Builder::new().name("anjian-postgres".into()).spawn(move || {
-            let mut client = match Client::connect(&url, NoTls).map_err(StorageError::from).and_then(|mut c| {
-                migrate(&mut c)?;
-                Ok(c)
-            }) {
-                Ok(c) => {
-                    let _ = ready_tx.send(Ok(()));
-                    c
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..CONNECTIONS {
+            let (ready_tx, ready_rx) = channel::<Result<()>>();
+            let (url, rx) = (url.to_owned(), rx.clone());
+            std::thread::Builder::new().name(format!("anjian-postgres-{i}")).spawn(move || {
+                let connected = Client::connect(&url, NoTls).map_err(StorageError::from).and_then(|mut c| {
+                    // The first connection brings the schema up to date before the others start.
+                    if i == 0 {
+                        migrate(&mut c)?;
+                    }
+                    Ok(c)
+                });
+                match connected {
+                    Ok(client) => {
+                        let _ = ready_tx.send(Ok(()));
+                        work(client, &rx);
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                    }
                 }
-                Err(e) => {
-                    let _ = ready_tx.send(Err(e));
-                    return;
-                }
-            };
-            while let Ok(job) = rx.recv() {
-                job(&mut client);
-            }
-        })?;
-        ready_rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))??;
+            })?;
+            ready_rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))??;
+        }
         Ok(PgStorage { jobs: Mutex::new(tx) })
     }
 
@@ -67,6 +73,20 @@ impl PgStorage {
             .send(job)
             .map_err(|_| StorageError::Database("the database thread stopped".into()))?;
         rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))?
+    }
+}
+
+/// Takes jobs until the storage is dropped.
+fn work(mut client: Client, jobs: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        match job {
+            Ok(job) => job(&mut client),
+            Err(_) => return,
+        }
     }
 }
 
@@ -209,20 +229,37 @@ impl Storage for PgStorage {
                     serde_json::from_str(&results).map_err(|e| StorageError::Database(e.to_string()))?;
                 return Ok(PushResponse { batch_id, results });
             }
-            let insert = tx.prepare(
+            // One statement for the batch, in its order; RETURNING names what was new.
+            let column = |f: fn(&Change) -> String| changes.iter().map(f).collect::<Vec<String>>();
+            let ids = column(|c| c.change_id.clone());
+            let inserted = tx.query(
                 "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (change_id) DO NOTHING",
+                 SELECT c, $2, t, r, o, v, p, $3
+                 FROM unnest($1::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                      WITH ORDINALITY AS u(c, t, r, o, v, p, n)
+                 ORDER BY n
+                 ON CONFLICT (change_id) DO NOTHING
+                 RETURNING change_id",
+                &[
+                    &ids,
+                    &device_id,
+                    &now,
+                    &column(|c| c.record_type.clone()),
+                    &column(|c| c.record_id.clone()),
+                    &column(|c| c.op.clone()),
+                    &column(|c| c.rev.clone()),
+                    &column(|c| c.payload.to_string()),
+                ],
             )?;
-            let mut results = Vec::with_capacity(changes.len());
-            for ch in &changes {
-                let payload = ch.payload.to_string();
-                let n = tx.execute(
-                    &insert,
-                    &[&ch.change_id, &device_id, &ch.record_type, &ch.record_id, &ch.op, &ch.rev, &payload, &now],
-                )?;
-                let outcome = if n == 1 { Outcome::Applied } else { Outcome::Duplicate };
-                results.push(ChangeResult { change_id: ch.change_id.clone(), outcome, reason: None });
-            }
+            let mut new: std::collections::HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
+            let results: Vec<ChangeResult> = ids
+                .into_iter()
+                .map(|id| {
+                    // A change id twice in one batch: the first is applied, the second a duplicate.
+                    let outcome = if new.remove(&id) { Outcome::Applied } else { Outcome::Duplicate };
+                    ChangeResult { change_id: id, outcome, reason: None }
+                })
+                .collect();
             tx.execute(
                 "INSERT INTO push_batch (batch_id, device_id, results, received_at) VALUES ($1, $2, $3, $4)",
                 &[&batch_id, &device_id, &crate::storage::results_json(&results), &now],

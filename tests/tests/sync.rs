@@ -66,9 +66,17 @@ async fn a_repeated_push_is_applied_once(pg: bool) {
     assert_eq!(&outcomes[..5], &[Outcome::Duplicate; 5]);
     assert_eq!(&outcomes[5..], &[Outcome::Applied; 5]);
     assert_eq!(server.with(|s| s.change_count()).await.expect("count"), 15);
+    // The same batch id from another device is that device's own batch.
+    let (other, other_device, _) = paired(&server, "11010923009").await;
+    let theirs = PushBatch { batch_id: format!("{device}-0-10"), changes: vec![change(&other_device, 0)] };
+    assert_eq!(other.push(&theirs).await.expect("their batch").results[0].outcome, Outcome::Applied);
+    // A batch id sent again with other changes is refused: they would be taken as stored.
+    let changed = PushBatch { batch_id: format!("{device}-0-10"), changes: vec![change(&device, 99)] };
+    assert!(matches!(client.push(&changed).await, Err(SyncError::Server { status: 409, .. })));
     // A device cannot write in another device's name.
     let forged = PushBatch { batch_id: "forged".into(), changes: vec![change("someone-else", 1)] };
     assert!(matches!(client.push(&forged).await, Err(SyncError::Server { status: 403, .. })));
+    assert_eq!(server.with(|s| s.change_count()).await.expect("count"), 16);
     server.stop().await;
 }
 

@@ -115,10 +115,13 @@ fn save_document_settings(app: &App, a: SaveSettingsArgs) -> Result<Value, ApiEr
         }
     }
     // The prefix becomes part of numbers that must parse back: no brackets, 第, 号 or spaces.
-    if s.prefix.trim().chars().any(|c| matches!(c, '〔' | '〕' | '第' | '号' | '[' | ']') || c.is_whitespace()) {
+    // It also names the exported files: no path or filename separators either.
+    let reserved = |c: char| matches!(c, '〔' | '〕' | '第' | '号' | '[' | ']') || c.is_whitespace();
+    let unsafe_in_names = |c: char| matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '.');
+    if s.prefix.trim().chars().any(|c| reserved(c) || unsafe_in_names(c) || c.is_control()) {
         return Err(ApiError {
             field: Some("prefix"),
-            ..ApiError::new("invalid_value", "文号前缀不能含有〔〕、“第”、“号”或空格")
+            ..ApiError::new("invalid_value", "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号")
         });
     }
     let mut store = app.store();
@@ -188,7 +191,9 @@ fn prepare_documents(app: &App, inspection_id: Id) -> Result<Value, ApiError> {
     let officers = officers(&store, &inspection.inspectors)?;
     let sigs = store.signatures(inspection_id)?;
     let sig = |role: SignatureRole| signature(&store, sigs.iter().find(|s| s.role == role));
-    let officer_signatures = vec![sig(SignatureRole::Officer1)?, sig(SignatureRole::Officer2)?];
+    // The pad records the first two officers; any further ones sign on paper.
+    let mut officer_signatures = vec![sig(SignatureRole::Officer1)?, sig(SignatureRole::Officer2)?];
+    officer_signatures.resize(officers.len().max(2), Signature::Blank);
     let unit_signer = UnitSigner {
         name: inspection.accompanying_person.clone().unwrap_or_default(),
         title: String::new(),
@@ -559,6 +564,18 @@ fn export_document(app: &App, doc: Id) -> Result<Value, ApiError> {
         };
         (bytes, name)
     };
+    // Whatever a number holds, the file stays in exports/ and is valid on every system.
+    let name: String =
+        name.chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+    let name = name.trim_start_matches('.').to_owned();
     let dir = app.data_dir().join("exports");
     let path = dir.join(&name);
     let io = |e: std::io::Error| ApiError::new("storage", format!("无法保存文书文件：{e}"));

@@ -86,13 +86,17 @@ impl<'f> Flow<'f> {
         self.y += height;
     }
 
+    /// Centred lines; a text wider than the body (a long bureau name) wraps.
     pub fn centred(&mut self, text: &str, size: f32, bold: bool) {
         let height = size * PT * 1.5;
-        self.need(height);
-        let x = (PAGE_W - self.width_mm(text, size)) / 2.0;
-        let y = self.y + (height - size * PT) / 2.0;
-        self.place(Item::Text { x, y, size, text: text.to_owned(), bold, grey: false });
-        self.y += height;
+        let max = (RIGHT - LEFT) / (size * PT);
+        for line in break_lines(text, max, |c| self.font.advance(c)) {
+            self.need(height);
+            let x = (PAGE_W - self.width_mm(&line, size)) / 2.0;
+            let y = self.y + (height - size * PT) / 2.0;
+            self.place(Item::Text { x, y, size, text: line, bold, grey: false });
+            self.y += height;
+        }
     }
 
     /// A paragraph: `first` mm indent on the first line, `rest` on the others (a hanging
@@ -104,7 +108,7 @@ impl<'f> Flow<'f> {
         let first_width = full - first / em;
         let rest_width = full - rest / em;
         let mut lines = Vec::new();
-        for (i, para) in text.split('\n').enumerate() {
+        for (i, para) in text.split('\n').map(|p| p.trim_end_matches('\r')).enumerate() {
             let width = if i == 0 || first > rest { first_width } else { rest_width };
             let head = break_lines(para, width, |c| self.font.advance(c));
             let Some(first_line) = head.first() else { continue };

@@ -147,7 +147,7 @@ fn span(from: DateTime, to: DateTime) -> String {
 }
 
 fn order(flow: &mut Flow, images: &mut Vec<RawImage>, s: &OrderSnapshot) -> Result<(), RenderError> {
-    flow.line(LEFT, &format!("{}：", s.addressee), BODY);
+    flow.paragraph(&format!("{}：", s.addressee), BODY, 0.0, 0.0);
     flow.paragraph(&s.wording.findings_intro, BODY, 2.0 * BODY * PT, 0.0);
     numbered(flow, s.items.iter().map(String::as_str));
     for g in &s.deadline_groups {
@@ -175,7 +175,7 @@ fn order(flow: &mut Flow, images: &mut Vec<RawImage>, s: &OrderSnapshot) -> Resu
 }
 
 fn review(flow: &mut Flow, images: &mut Vec<RawImage>, s: &ReviewSnapshot) -> Result<(), RenderError> {
-    flow.line(LEFT, &format!("{}：", s.addressee), BODY);
+    flow.paragraph(&format!("{}：", s.addressee), BODY, 0.0, 0.0);
     let intro = s
         .intro
         .replace("{date}", &s.cited.date.chinese())
@@ -246,14 +246,14 @@ fn signature_block(
             text_at(flow, LEFT, text_y(flow.y), label);
         }
         draw_signature(flow, images, sig_x, flow.y, signature)?;
-        text_at(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("证号：{}", officer.certificate));
+        text_fitted(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("证号：{}", officer.certificate));
         flow.y += row;
     }
     let (unit_label, signer) = unit;
     text_at(flow, LEFT, text_y(flow.y), unit_label);
     draw_signature(flow, images, sig_x, flow.y, &signer.signature)?;
     if !signer.title.is_empty() && !matches!(signer.signature, Signature::Refused) {
-        text_at(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("职务：{}", signer.title));
+        text_fitted(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("职务：{}", signer.title));
     }
     let date_w = flow.width_mm(date, BODY);
     let date_x = RIGHT - date_w - 4.0;
@@ -270,6 +270,20 @@ fn signature_block(
 
 fn text_at(flow: &mut Flow, x: f32, y: f32, text: &str) {
     flow.place(Item::Text { x, y, size: BODY, text: text.to_owned(), bold: false, grey: false });
+}
+
+/// Text that must end before the right margin: set smaller when it would not fit.
+fn text_fitted(flow: &mut Flow, x: f32, y: f32, text: &str) {
+    let width = flow.width_mm(text, BODY);
+    let size = if x + width > RIGHT { BODY * (RIGHT - x) / width } else { BODY };
+    flow.place(Item::Text {
+        x,
+        y: y + (BODY - size) * PT / 2.0,
+        size,
+        text: text.to_owned(),
+        bold: false,
+        grey: false,
+    });
 }
 
 fn draw_signature(

@@ -240,6 +240,11 @@ fn pages_look_like_the_reference_images() {
 #[test]
 fn long_orders_paginate_inside_the_page() {
     let Snapshot::Order(mut order) = load("order") else { unreachable!() };
+    // The longest names the app accepts: a 100-character unit, a 40-character bureau.
+    order.addressee =
+        "北京市门头沟区永定镇石门营村西侧保障性住房建设项目第三标段施工总承包".repeat(4).chars().take(100).collect();
+    order.head.bureau = "新疆维吾尔自治区伊犁哈萨克自治州奎屯市应急管理局新疆维吾尔自治区伊犁哈萨克".into();
+    order.unit_signer.title = "项目安全生产管理部副经理兼现场负责人".into();
     let phrase = "施工现场临时用电未采用TN-S接零保护系统（JGJ 46-2005第5.1.1条），配电箱未设置漏电保护器；";
     order.items = (1..=30)
         .map(|i| {

@@ -40,8 +40,9 @@ pub fn enrol(storage: &dyn Storage, name: &str, cert_no: &str, valid_days: i64) 
         return Err(StorageError::Refused("执法证号应为1到30位字母或数字".into()));
     }
     let code = auth::new_pairing_code()?;
-    let expires =
-        (chrono::Utc::now() + chrono::Duration::days(valid_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    storage.enrol(name, cert_no, &auth::hash(&auth::normalise_code(&code)), &expires)?;
+    let now = chrono::Utc::now();
+    let expires = (now + chrono::Duration::days(valid_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let now = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    storage.enrol(name, cert_no, &auth::hash(&auth::normalise_code(&code)), &expires, &now)?;
     Ok(code)
 }

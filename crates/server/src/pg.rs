@@ -15,7 +15,10 @@ use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, Storag
 /// Connections: pulls, token checks and uploads run side by side; pushes take turns anyway.
 const CONNECTIONS: usize = 4;
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/postgres/0001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+    include_str!("../migrations/postgres/0002_batch_per_device.sql"),
+];
 
 type Job = Box<dyn FnOnce(&mut Client) + Send>;
 
@@ -49,7 +52,7 @@ impl PgStorage {
                 match connected {
                     Ok(client) => {
                         let _ = ready_tx.send(Ok(()));
-                        work(client, &rx);
+                        work(client, &url, &rx);
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -76,17 +79,19 @@ impl PgStorage {
     }
 }
 
-/// Takes jobs until the storage is dropped.
-fn work(mut client: Client, jobs: &Mutex<Receiver<Job>>) {
+/// Takes jobs until the storage is dropped. A connection lost (a database restart, a
+/// failover) is made again before the next job; that job fails only if it cannot be.
+fn work(mut client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
             Err(poisoned) => poisoned.into_inner().recv(),
         };
-        match job {
-            Ok(job) => job(&mut client),
-            Err(_) => return,
+        let Ok(job) = job else { return };
+        if client.is_closed() {
+            client = Client::connect(url, NoTls).unwrap_or(client);
         }
+        job(&mut client);
     }
 }
 
@@ -109,9 +114,9 @@ fn migrate(c: &mut Client) -> Result<()> {
 }
 
 impl Storage for PgStorage {
-    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str) -> Result<Inspector> {
-        let (name, cert_no, code_hash, expires_at) =
-            (name.to_owned(), cert_no.to_owned(), code_hash.to_owned(), expires_at.to_owned());
+    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str, now: &str) -> Result<Inspector> {
+        let (name, cert_no, code_hash, expires_at, now) =
+            (name.to_owned(), cert_no.to_owned(), code_hash.to_owned(), expires_at.to_owned(), now.to_owned());
         self.run(move |c| {
             let mut tx = c.transaction()?;
             let id = match tx.query_opt("SELECT id FROM inspector WHERE cert_no = $1 FOR UPDATE", &[&cert_no])? {
@@ -124,7 +129,7 @@ impl Storage for PgStorage {
                     let id = crate::auth::new_id()?;
                     tx.execute(
                         "INSERT INTO inspector (id, name, cert_no, created_at) VALUES ($1, $2, $3, $4)",
-                        &[&id, &name, &cert_no, &expires_at],
+                        &[&id, &name, &cert_no, &now],
                     )?;
                     id
                 }
@@ -220,14 +225,13 @@ impl Storage for PgStorage {
             // Sequence numbers must become visible in order, or a reader could move its
             // cursor past one still being committed: pushes take turns.
             tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
+            let ids_joined = crate::storage::change_ids(&changes);
             if let Some(r) = tx.query_opt(
-                "SELECT results FROM push_batch WHERE batch_id = $1 AND device_id = $2",
+                "SELECT change_ids, results FROM push_batch WHERE batch_id = $1 AND device_id = $2",
                 &[&batch_id, &device_id],
             )? {
-                let results: String = r.get(0);
-                let results: Vec<ChangeResult> =
-                    serde_json::from_str(&results).map_err(|e| StorageError::Database(e.to_string()))?;
-                return Ok(PushResponse { batch_id, results });
+                let (earlier, results): (String, String) = (r.get(0), r.get(1));
+                return crate::storage::repeat(&batch_id, &earlier, &ids_joined, &results);
             }
             // One statement for the batch, in its order; RETURNING names what was new.
             let column = |f: fn(&Change) -> String| changes.iter().map(f).collect::<Vec<String>>();
@@ -261,8 +265,8 @@ impl Storage for PgStorage {
                 })
                 .collect();
             tx.execute(
-                "INSERT INTO push_batch (batch_id, device_id, results, received_at) VALUES ($1, $2, $3, $4)",
-                &[&batch_id, &device_id, &crate::storage::results_json(&results), &now],
+                "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&batch_id, &device_id, &ids_joined, &crate::storage::results_json(&results), &now],
             )?;
             tx.commit()?;
             Ok(PushResponse { batch_id, results })
@@ -317,16 +321,19 @@ impl Storage for PgStorage {
                 tx.query_opt("SELECT size, received, complete FROM attachment WHERE sha256 = $1 FOR UPDATE", &[&sha])?;
             let received = match row {
                 Some(r) if r.get::<_, bool>(2) => return Ok(AttachmentState::Complete),
+                // Announced with another size before and never finished: start it again.
                 Some(r) if r.get::<_, i64>(0) as u64 != total => {
-                    return Err(StorageError::Refused(format!(
-                        "size {total} differs from the {} announced first",
-                        r.get::<_, i64>(0)
-                    )));
+                    tx.execute(
+                        "UPDATE attachment SET size = $2, received = 0, data = '' WHERE sha256 = $1",
+                        &[&sha, &(total as i64)],
+                    )?;
+                    0
                 }
                 Some(r) => r.get::<_, i64>(1) as u64,
                 None => {
                     tx.execute(
-                        "INSERT INTO attachment (sha256, size, received, complete) VALUES ($1, $2, 0, FALSE)",
+                        "INSERT INTO attachment (sha256, size, received, complete) VALUES ($1, $2, 0, FALSE)
+                         ON CONFLICT (sha256) DO NOTHING",
                         &[&sha, &(total as i64)],
                     )?;
                     0

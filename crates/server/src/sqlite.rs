@@ -10,7 +10,10 @@ use sha2::{Digest, Sha256};
 
 use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, StorageError};
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/sqlite/0001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+    include_str!("../migrations/sqlite/0002_batch_per_device.sql"),
+];
 
 #[derive(Debug)]
 pub struct SqliteStorage {
@@ -57,7 +60,7 @@ impl SqliteStorage {
 }
 
 impl Storage for SqliteStorage {
-    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str) -> Result<Inspector> {
+    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str, now: &str) -> Result<Inspector> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existing: Option<(String, String)> = tx
@@ -72,7 +75,7 @@ impl Storage for SqliteStorage {
                 let id = crate::auth::new_id()?;
                 tx.execute(
                     "INSERT INTO inspector (id, name, cert_no, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    (&id, name, cert_no, expires_at),
+                    (&id, name, cert_no, now),
                 )?;
                 id
             }
@@ -159,17 +162,16 @@ impl Storage for SqliteStorage {
     fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let earlier: Option<String> = tx
+        let ids = crate::storage::change_ids(changes);
+        let earlier: Option<(String, String)> = tx
             .query_row(
-                "SELECT results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2",
+                "SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2",
                 (batch_id, device_id),
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some(results) = earlier {
-            let results: Vec<ChangeResult> =
-                serde_json::from_str(&results).map_err(|e| StorageError::Database(e.to_string()))?;
-            return Ok(PushResponse { batch_id: batch_id.to_owned(), results });
+        if let Some((earlier_ids, results)) = earlier {
+            return crate::storage::repeat(batch_id, &earlier_ids, &ids, &results);
         }
         let mut results = Vec::with_capacity(changes.len());
         {
@@ -194,8 +196,8 @@ impl Storage for SqliteStorage {
             }
         }
         tx.execute(
-            "INSERT INTO push_batch (batch_id, device_id, results, received_at) VALUES (?1, ?2, ?3, ?4)",
-            (batch_id, device_id, crate::storage::results_json(&results), now),
+            "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (batch_id, device_id, &ids, crate::storage::results_json(&results), now),
         )?;
         tx.commit()?;
         Ok(PushResponse { batch_id: batch_id.to_owned(), results })
@@ -251,8 +253,10 @@ impl Storage for SqliteStorage {
             .optional()?;
         let received = match row {
             Some((_, _, true)) => return Ok(AttachmentState::Complete),
+            // Announced with another size before and never finished: start it again.
             Some((size, _, _)) if size as u64 != total => {
-                return Err(StorageError::Refused(format!("size {total} differs from the {size} announced first")));
+                tx.execute("DELETE FROM attachment WHERE sha256 = ?1", [sha256])?;
+                0
             }
             Some((_, received, _)) => received as u64,
             None => 0,

@@ -54,7 +54,7 @@ pub enum AttachmentState {
 pub trait Storage: Send + Sync + 'static {
     /// Adds (or finds, by 执法证号) an inspector and makes a one-time pairing code for them;
     /// the code is stored as its hash only.
-    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str) -> Result<Inspector>;
+    fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str, now: &str) -> Result<Inspector>;
     /// Uses a pairing code once: a new device for its inspector, keeping the token's hash.
     fn pair(
         &self,
@@ -87,6 +87,22 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
+}
+
+/// A batch's change ids, one per line: what a repeat of the batch must match.
+pub(crate) fn change_ids(changes: &[Change]) -> String {
+    changes.iter().map(|c| c.change_id.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// The answer to a batch id seen before: the same answer if it is the same batch;
+/// refused if the id now carries other changes (they would be taken as stored).
+pub(crate) fn repeat(batch_id: &str, earlier_ids: &str, ids: &str, results: &str) -> Result<PushResponse> {
+    if earlier_ids != ids {
+        return Err(StorageError::Refused(format!("batch {batch_id} was sent before with other changes")));
+    }
+    let results: Vec<ChangeResult> =
+        serde_json::from_str(results).map_err(|e| StorageError::Database(e.to_string()))?;
+    Ok(PushResponse { batch_id: batch_id.to_owned(), results })
 }
 
 /// What a push did with each change, in order.

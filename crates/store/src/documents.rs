@@ -111,12 +111,23 @@ impl Writer<'_> {
         self.record("document", &id.to_string(), "update", rev, snapshot, true)
     }
 
-    /// Records a block of numbers granted by the district server. Blocks of one kind and
-    /// year never overlap.
+    /// Records a block of numbers granted by the district server; server blocks are used
+    /// before local ones. Blocks of one kind and year never overlap: numbers a device
+    /// already issued from a local block make an overlapping grant refused.
     pub fn add_number_block(&mut self, kind: DocumentKind, year: i32, first: u32, last: u32) -> Result<()> {
         if first == 0 || last < first {
             return Err(StoreError::Refused(format!("bad number block {first}..{last}")));
         }
+        // Local numbers not yet used give way to the district's: an unused local block
+        // goes, a partly used one keeps only what it issued.
+        self.tx.execute(
+            "DELETE FROM number_block WHERE kind = ?1 AND year = ?2 AND source = 'local' AND next = first AND first <= ?4 AND last >= ?3",
+            (kind.as_str(), year, first, last),
+        )?;
+        self.tx.execute(
+            "UPDATE number_block SET last = next - 1 WHERE kind = ?1 AND year = ?2 AND source = 'local' AND next > first AND next <= last AND first <= ?4 AND last >= ?3",
+            (kind.as_str(), year, first, last),
+        )?;
         let overlapping: i64 = self.tx.query_row(
             "SELECT count(*) FROM number_block WHERE kind = ?1 AND year = ?2 AND first <= ?4 AND last >= ?3",
             (kind.as_str(), year, first, last),
@@ -154,7 +165,8 @@ impl Writer<'_> {
         let open = |tx: &rusqlite::Transaction<'_>| -> Result<Option<(u32, u32)>> {
             Ok(tx
                 .query_row(
-                    "SELECT first, next FROM number_block WHERE kind = ?1 AND year = ?2 AND next <= last ORDER BY first LIMIT 1",
+                    "SELECT first, next FROM number_block WHERE kind = ?1 AND year = ?2 AND next <= last
+                     ORDER BY source = 'local', first LIMIT 1",
                     (kind.as_str(), year),
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
@@ -201,7 +213,11 @@ impl Writer<'_> {
         }
         // The prefix becomes part of a number that must parse back forever.
         let prefix = validate::required_text("prefix", prefix, 20)?;
-        if prefix.chars().any(|c| matches!(c, '〔' | '〕' | '第' | '号') || c.is_whitespace()) {
+        if prefix.chars().any(|c| {
+            matches!(c, '〔' | '〕' | '第' | '号' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '.')
+                || c.is_whitespace()
+                || c.is_control()
+        }) {
             return Err(StoreError::CannotIssue(format!("文号前缀“{prefix}”含有不允许的字符")));
         }
         let (snapshot, cites): (String, Option<String>) =

@@ -315,6 +315,16 @@ BEGIN
     SELECT RAISE(ABORT, 'issued document is immutable');
 END;
 "#,
+    // 6: an issued order's items and hazards could still be re-pointed by UPDATE.
+    r#"
+CREATE TRIGGER document_hazard_of_issued_is_unchanged
+BEFORE UPDATE ON document_hazard
+WHEN (SELECT status FROM document WHERE id = OLD.document_id) <> 'draft'
+  OR (SELECT status FROM document WHERE id = NEW.document_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'issued document is immutable');
+END;
+"#,
 ];
 
 pub fn known_version() -> i64 {

@@ -445,6 +445,14 @@ fn numbers_come_from_blocks_and_reviews_cite_issued_orders() {
         hazards: vec![],
         snapshot: serde_json::json!({}),
     };
+    // The unused part of a local block gives way to a granted block, which is used first;
+    // a grant over numbers already issued is refused.
+    let first_2027 = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+    assert_eq!(store.write(|w| w.issue_document(first_2027, "门应急", 2027, pdf_of)).unwrap().seq, 1);
+    assert!(store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2027, 1, 40)).is_err());
+    store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2027, 5, 40)).unwrap();
+    let next_2027 = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+    assert_eq!(store.write(|w| w.issue_document(next_2027, "门应急", 2027, pdf_of)).unwrap().seq, 5);
     // A granted block is used first, in order; overlapping grants are refused.
     store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2026, 201, 202)).unwrap();
     assert!(store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2026, 150, 201)).is_err());

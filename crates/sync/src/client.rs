@@ -146,7 +146,10 @@ impl Client {
     /// Sends a batch; sending the same batch again is safe (the server answers the same).
     pub async fn push(&self, batch: &PushBatch) -> Result<PushResponse, SyncError> {
         let res: PushResponse = self.post(routes::PUSH, batch).await?;
-        if res.batch_id != batch.batch_id || res.results.len() != batch.changes.len() {
+        let matches = res.batch_id == batch.batch_id
+            && res.results.len() == batch.changes.len()
+            && res.results.iter().zip(&batch.changes).all(|(r, c)| r.change_id == c.change_id);
+        if !matches {
             return Err(SyncError::Protocol("推送结果与批次不符".into()));
         }
         Ok(res)
@@ -178,22 +181,37 @@ impl Client {
         if status.complete {
             return Ok(());
         }
+        if status.received > bytes.len() as u64 {
+            return Err(SyncError::Protocol(format!("服务器说已收到的附件 {sha256} 比原件还长")));
+        }
         let total = bytes.len() as u64;
         let mut offset = status.received;
+        // Refusals that move nothing forward: give up rather than hammer the server.
+        let mut stuck = 0;
         while offset < total {
+            if stuck >= 3 {
+                return Err(SyncError::Protocol(format!("附件 {sha256} 的上传无法继续")));
+            }
             let end = (offset as usize + protocol::MAX_PART).min(bytes.len());
             let part = bytes[offset as usize..end].to_vec();
             let put = format!("{url}?offset={offset}&total={total}");
             let res: Result<UploadResponse, _> = self.send(|c| c.put(&put).body(part.clone())).await;
             match res {
                 Ok(r) if r.complete => return Ok(()),
-                Ok(r) => offset = r.received,
+                Ok(r) if r.received > total => {
+                    return Err(SyncError::Protocol(format!("服务器说已收到的附件 {sha256} 比原件还长")));
+                }
+                Ok(r) => {
+                    stuck = if r.received <= offset { stuck + 1 } else { 0 };
+                    offset = r.received;
+                }
                 // The part may have arrived before the answer was lost: ask where it stands.
                 Err(SyncError::Server { status: 409, .. }) => {
                     let now: UploadResponse = self.send(|c| c.get(&url)).await?;
                     if now.complete {
                         return Ok(());
                     }
+                    stuck = if now.received == offset { stuck + 1 } else { 0 };
                     offset = now.received;
                 }
                 Err(e) => return Err(e),

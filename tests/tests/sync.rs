@@ -206,6 +206,9 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies(pg: bool) {
             assert_eq!(err.code, "unauthorised");
         }
     }
+    // The token is checked before the body is read: garbage without a token is a 401.
+    let res = raw.post(format!("{}{}", server.url, routes::PUSH)).body("{").send().await.expect("send");
+    assert_eq!(res.status().as_u16(), 401);
     // Health and pairing need none; a used pairing code is refused.
     assert_eq!(raw.get(format!("{}{}", server.url, routes::HEALTH)).send().await.expect("health").status(), 200);
     let code = server.with(|s| anjian_server::enrol(s, "李娜", "11010923003", 7)).await.expect("enrol");

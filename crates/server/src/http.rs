@@ -14,7 +14,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 
 use crate::auth;
 use crate::storage::{AttachmentState, Storage, StorageError};
@@ -90,8 +90,21 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
     }
 }
 
-/// The device a request comes from (a valid, unrevoked token).
+/// The device a request comes from (a valid, unrevoked token), put there by
+/// `require_device` before the handler reads any of the body.
+#[derive(Debug, Clone)]
 struct DeviceId(String);
+
+/// Refuses a request without a valid token before its body is read.
+async fn require_device(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    match authenticate(&state, req.headers()).await {
+        Ok(device) => {
+            req.extensions_mut().insert(device);
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
 
 async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Result<DeviceId, ApiError> {
     let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "设备未配对或已被停用，请重新配对");
@@ -168,15 +181,19 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(routes::HEALTH, get(health))
-        .route(routes::OPENAPI, get(openapi))
-        .route(routes::PAIR, post(pair))
+    // Every route here needs a device token, checked before the body is read.
+    let devices = Router::new()
         .route(routes::PUSH, post(push))
         .route(routes::PULL, post(pull))
         .route(routes::ATTACHMENTS_MISSING, post(missing))
         .route(routes::ATTACHMENT, get(attachment_status).put(upload).layer(DefaultBodyLimit::max(protocol::MAX_PART)))
         .route(routes::NUMBER_BLOCKS, post(number_block))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_device));
+    Router::new()
+        .route(routes::HEALTH, get(health))
+        .route(routes::OPENAPI, get(openapi))
+        .route(routes::PAIR, post(pair))
+        .merge(devices)
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口") })
         .layer(DefaultBodyLimit::max(protocol::MAX_BODY))
         .layer(middleware::from_fn(version))
@@ -223,10 +240,9 @@ async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Re
     (status = 413, description = "请求过大", body = ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
+    Extension(DeviceId(device)): Extension<DeviceId>,
     Body(batch): Body<PushBatch>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let DeviceId(device) = authenticate(&state, &headers).await?;
     if batch.batch_id.trim().is_empty() || batch.batch_id.len() > 64 {
         return Err(ApiError::bad("批次编号无效"));
     }
@@ -251,12 +267,7 @@ async fn push(
     (status = 200, description = "游标之后的一页记录", body = PullPage),
     (status = 400, description = "每页条数无效", body = ErrorBody),
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
-async fn pull(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    Body(req): Body<PullRequest>,
-) -> Result<Json<PullPage>, ApiError> {
-    authenticate(&state, &headers).await?;
+async fn pull(State(state): State<AppState>, Body(req): Body<PullRequest>) -> Result<Json<PullPage>, ApiError> {
     if req.limit == 0 || req.limit as usize > protocol::MAX_BATCH {
         return Err(ApiError::bad(format!("每页应为1到{}条", protocol::MAX_BATCH)));
     }
@@ -270,10 +281,8 @@ async fn pull(
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn missing(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
     Body(req): Body<MissingRequest>,
 ) -> Result<Json<MissingResponse>, ApiError> {
-    authenticate(&state, &headers).await?;
     if req.hashes.len() > 10_000 || !req.hashes.iter().all(|h| protocol::is_sha256(h)) {
         return Err(ApiError::bad("附件摘要无效"));
     }
@@ -305,10 +314,8 @@ struct UploadQuery {
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn attachment_status(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
     Path(sha): Path<String>,
 ) -> Result<Json<UploadResponse>, ApiError> {
-    authenticate(&state, &headers).await?;
     if !protocol::is_sha256(&sha) {
         return Err(ApiError::bad("附件摘要无效"));
     }
@@ -334,12 +341,10 @@ async fn attachment_status(
     (status = 413, description = "附件过大", body = ErrorBody)))]
 async fn upload(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
     Path(sha): Path<String>,
     Query(q): Query<UploadQuery>,
     body: axum::body::Bytes,
 ) -> Result<Json<UploadResponse>, ApiError> {
-    authenticate(&state, &headers).await?;
     if !protocol::is_sha256(&sha) {
         return Err(ApiError::bad("附件摘要无效"));
     }
@@ -365,10 +370,9 @@ async fn upload(
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
 async fn number_block(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
+    Extension(DeviceId(device)): Extension<DeviceId>,
     Body(req): Body<NumberBlockRequest>,
 ) -> Result<Json<NumberBlock>, ApiError> {
-    let DeviceId(device) = authenticate(&state, &headers).await?;
     if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&req.kind.as_str()) {
         return Err(ApiError::bad("文书种类无效"));
     }

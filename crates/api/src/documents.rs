@@ -53,10 +53,13 @@ struct Wording {
     review_intro: String,
 }
 
+fn shipped() -> Result<Wording, ApiError> {
+    serde_json::from_str(WORDING).map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))
+}
+
 fn wording(store: &Store) -> Result<Wording, ApiError> {
-    let mut w: Wording =
-        serde_json::from_str(WORDING).map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))?;
-    let s = document_settings(store)?;
+    let mut w = shipped()?;
+    let s = settings_over(store, &w)?;
     (w.bureau, w.prefix, w.review_body, w.court) = (s.bureau, s.prefix, s.review_body, s.court);
     Ok(w)
 }
@@ -77,14 +80,19 @@ struct DocumentSettings {
 const SETTING_KEYS: [&str; 4] = ["doc_bureau", "doc_prefix", "doc_review_body", "doc_court"];
 
 fn document_settings(store: &Store) -> Result<DocumentSettings, ApiError> {
-    let shipped: Wording =
-        serde_json::from_str(WORDING).map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))?;
-    let get = |key: &str, default: String| -> Result<String, ApiError> { Ok(store.setting(key)?.unwrap_or(default)) };
+    settings_over(store, &shipped()?)
+}
+
+/// The bureau's settings, each falling back to the shipped wording.
+fn settings_over(store: &Store, shipped: &Wording) -> Result<DocumentSettings, ApiError> {
+    let get = |key: &str, default: &str| -> Result<String, ApiError> {
+        Ok(store.setting(key)?.unwrap_or_else(|| default.to_owned()))
+    };
     Ok(DocumentSettings {
-        bureau: get(SETTING_KEYS[0], shipped.bureau)?,
-        prefix: get(SETTING_KEYS[1], shipped.prefix)?,
-        review_body: get(SETTING_KEYS[2], shipped.review_body)?,
-        court: get(SETTING_KEYS[3], shipped.court)?,
+        bureau: get(SETTING_KEYS[0], &shipped.bureau)?,
+        prefix: get(SETTING_KEYS[1], &shipped.prefix)?,
+        review_body: get(SETTING_KEYS[2], &shipped.review_body)?,
+        court: get(SETTING_KEYS[3], &shipped.court)?,
     })
 }
 
@@ -114,11 +122,7 @@ fn save_document_settings(app: &App, a: SaveSettingsArgs) -> Result<Value, ApiEr
             });
         }
     }
-    // The prefix becomes part of numbers that must parse back: no brackets, 第, 号 or spaces.
-    // It also names the exported files: no path or filename separators either.
-    let reserved = |c: char| matches!(c, '〔' | '〕' | '第' | '号' | '[' | ']') || c.is_whitespace();
-    let unsafe_in_names = |c: char| matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '.');
-    if s.prefix.trim().chars().any(|c| reserved(c) || unsafe_in_names(c) || c.is_control()) {
+    if !anjian_core::document::DocumentNumber::is_valid_prefix(s.prefix.trim()) {
         return Err(ApiError {
             field: Some("prefix"),
             ..ApiError::new("invalid_value", "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号")

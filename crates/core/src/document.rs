@@ -68,6 +68,21 @@ impl fmt::Display for DocumentNumber {
     }
 }
 
+impl DocumentNumber {
+    /// Whether `prefix` can stand in a number that must parse back (no 〔〕, 第, 号,
+    /// brackets or spaces) and in the file name of an exported document (no path or
+    /// file-name separators, no dots, no control characters).
+    pub fn is_valid_prefix(prefix: &str) -> bool {
+        !prefix.is_empty()
+            && !prefix.chars().any(|c| {
+                matches!(c, '〔' | '〕' | '第' | '号' | '[' | ']')
+                    || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '.')
+                    || c.is_whitespace()
+                    || c.is_control()
+            })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a document number: {0:?}")]
 pub struct BadNumber(pub String);
@@ -141,6 +156,16 @@ pub struct Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_that_numbers_and_file_names_can_carry() {
+        for ok in ["门应急", "京门应急", "MTG"] {
+            assert!(DocumentNumber::is_valid_prefix(ok), "{ok}");
+        }
+        for bad in ["", "门〔应急", "门应急第", "门 应急", "门/应急", "../门", "门:应急", "门[应急]", "门\u{7}"] {
+            assert!(!DocumentNumber::is_valid_prefix(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn numbers_print_and_parse() {

@@ -13,7 +13,7 @@ use crate::layout::{BODY, Flow, Item, LEFT, LINE, PAGE_H, PAGE_W, PT, RIGHT, TOP
 use crate::snapshot::{
     DateTime, Head, Officer, OrderSnapshot, RecordSnapshot, ReviewSnapshot, Signature, Snapshot, UnitSigner,
 };
-use crate::verify;
+use crate::verify::{self, hex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -71,10 +71,6 @@ fn render_marked(snapshot: &Snapshot, voided: Option<&str>) -> Result<Rendered, 
     let missing_glyphs = flow.missing.clone();
     let pdf = write_pdf(font, &flow.pages, &images, snapshot.title(), &hash);
     Ok(Rendered { pdf, pages, code, content_hash: hex(&hash), missing_glyphs })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The three-line head; the QR code and verification code in the top right corner.

@@ -34,7 +34,7 @@ pub fn qr_payload(hash: &[u8; 32]) -> String {
     format!("ANJIAN:V1:{}:{}", code(hash), hex(hash))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -279,7 +279,7 @@ impl Storage for PgStorage {
                 "SELECT seq, change_id, device_id, record_type, record_id, op, rev, payload FROM change WHERE seq > $1 ORDER BY seq LIMIT $2",
                 &[&(after as i64), &(i64::from(limit) + 1)],
             )?;
-            let mut changes: Vec<ServerChange> = rows
+            let changes: Vec<ServerChange> = rows
                 .iter()
                 .map(|r| {
                     let payload: String = r.get(7);
@@ -295,10 +295,7 @@ impl Storage for PgStorage {
                     }
                 })
                 .collect();
-            let more = changes.len() > limit as usize;
-            changes.truncate(limit as usize);
-            let next = changes.last().map_or(after, |c| c.seq);
-            Ok(PullPage { changes, next, more })
+            Ok(crate::storage::page(after, limit, changes))
         })
     }
 

@@ -222,11 +222,7 @@ impl Storage for SqliteStorage {
                 payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
             })
         })?;
-        let mut changes: Vec<ServerChange> = rows.collect::<Result<_, _>>()?;
-        let more = changes.len() > limit as usize;
-        changes.truncate(limit as usize);
-        let next = changes.last().map_or(after, |c| c.seq);
-        Ok(PullPage { changes, next, more })
+        Ok(crate::storage::page(after, limit, rows.collect::<Result<_, _>>()?))
     }
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState> {

@@ -2,7 +2,7 @@
 //! production) behave the same. Methods are blocking; the HTTP layer calls them on the
 //! blocking pool. Each method is one transaction.
 
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage, PushResponse};
+use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage, PushResponse, ServerChange};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -108,4 +108,13 @@ pub(crate) fn repeat(batch_id: &str, earlier_ids: &str, ids: &str, results: &str
 /// What a push did with each change, in order.
 pub(crate) fn results_json(results: &[ChangeResult]) -> String {
     serde_json::to_string(results).unwrap_or_else(|_| "[]".into())
+}
+
+/// A pull page from up to `limit + 1` changes read after `after`: the extra one only
+/// says that more follow.
+pub(crate) fn page(after: u64, limit: u32, mut changes: Vec<ServerChange>) -> PullPage {
+    let more = changes.len() > limit as usize;
+    changes.truncate(limit as usize);
+    let next = changes.last().map_or(after, |c| c.seq);
+    PullPage { changes, next, more }
 }

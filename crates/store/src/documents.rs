@@ -213,11 +213,7 @@ impl Writer<'_> {
         }
         // The prefix becomes part of a number that must parse back forever.
         let prefix = validate::required_text("prefix", prefix, 20)?;
-        if prefix.chars().any(|c| {
-            matches!(c, '〔' | '〕' | '第' | '号' | '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '.')
-                || c.is_whitespace()
-                || c.is_control()
-        }) {
+        if !DocumentNumber::is_valid_prefix(&prefix) {
             return Err(StoreError::CannotIssue(format!("文号前缀“{prefix}”含有不允许的字符")));
         }
         let (snapshot, cites): (String, Option<String>) =

@@ -16,6 +16,9 @@ pub struct Backend(pub Result<App, ApiError>);
 
 fn open(dir: PathBuf) -> Backend {
     let backend = App::open(&Config { data_dir: dir, demo: true, opener: Some(opener::open_in_viewer) });
+    if let Ok(app) = &backend {
+        app.start_sync();
+    }
     if let Err(e) = &backend {
         eprintln!("anjian: could not open the store: {e}");
     }

@@ -1,24 +1,6 @@
 import { expect, test } from './fixtures'
 
-const comingSoon = [{ label: '同步', says: '数据同步功能正在开发中' }]
-
-for (const { label, says } of comingSoon) {
-  test(`"${label}" is reachable and says plainly that it is not built yet`, async ({ page }) => {
-    await page.goto('/')
-    const link = page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: new RegExp(`^${label}`) })
-    await expect(link).toContainText('开发中')
-    await link.click()
-
-    await expect(page.getByRole('heading', { level: 1, name: label })).toBeVisible()
-    await expect(page.getByText(says)).toBeVisible()
-    await expect(page.getByText('将在后续版本提供')).toBeVisible()
-    // Nothing on the page may look like it works.
-    await expect(page.getByRole('main').getByRole('button')).toHaveCount(0)
-    await expect(page.getByRole('main').locator('input, select, textarea')).toHaveCount(0)
-  })
-}
-
-test('"检查", "隐患台账" and "文书" are working parts, not marked 开发中', async ({ page }) => {
+test('"检查", "隐患台账", "文书" and "同步" are working parts, not marked 开发中', async ({ page }) => {
   await page.goto('/')
   const nav = page.getByRole('navigation', { name: '主导航' })
 
@@ -45,6 +27,14 @@ test('"检查", "隐患台账" and "文书" are working parts, not marked 开发
   await expect(page).toHaveURL(/#\/documents$/)
   await expect(page.getByRole('heading', { level: 1, name: '文书' })).toBeVisible()
   await expect(documents).toHaveAttribute('aria-current', 'page')
+  await expect(page.getByText('正在开发中')).toHaveCount(0)
+
+  const sync = nav.getByRole('link', { name: /^同步/ })
+  await expect(sync).not.toContainText('开发中')
+  await sync.click()
+  await expect(page).toHaveURL(/#\/sync$/)
+  await expect(page.getByRole('heading', { level: 1, name: '同步' })).toBeVisible()
+  await expect(sync).toHaveAttribute('aria-current', 'page')
   await expect(page.getByText('正在开发中')).toHaveCount(0)
 
   // A page of the workflow keeps its part of the navigation marked.

@@ -83,6 +83,12 @@ const routes: RouteRecordRaw[] = [
     props: true,
     meta: { title: '文书' },
   },
+  {
+    path: '/sync',
+    name: 'sync',
+    component: () => import('./features/sync/SyncPage.vue'),
+    meta: { title: '同步' },
+  },
   ...placeholderRoutes,
   { path: '/settings', name: 'settings', component: SettingsPage, meta: { title: '设置' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: '页面不存在' } },

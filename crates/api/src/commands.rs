@@ -41,6 +41,19 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
             let removed = app.store().write(|w| w.remove_demo_enterprises())?;
             Ok(json!({ "removed": removed }))
         }
+        "sync_status" => crate::sync::status(app),
+        "sync_pair" => crate::sync::pair(app, args(a)?),
+        "sync_now" => crate::sync::now(app),
+        "sync_unpair" => crate::sync::unpair(app),
+        "enterprise_overwrites" => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct ById {
+                id: anjian_core::Id,
+            }
+            let ById { id } = args(a)?;
+            crate::sync::overwrites(app, id)
+        }
         _ => crate::inspect::dispatch(app, name, a),
     }
 }

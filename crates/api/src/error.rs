@@ -48,6 +48,10 @@ pub const CODES: &[&str] = &[
     "attachment_invalid",
     "cannot_issue",
     "cannot_change",
+    "not_paired",
+    "sync_unreachable",
+    "sync_refused",
+    "sync_failed",
 ];
 
 impl ApiError {
@@ -61,7 +65,7 @@ impl ApiError {
     }
 }
 
-fn label(field: &str) -> &'static str {
+pub(crate) fn label(field: &str) -> &'static str {
     match field {
         "name" => "名称",
         "creditCode" => "统一社会信用代码",
@@ -79,6 +83,9 @@ fn label(field: &str) -> &'static str {
         "accompanyingPerson" => "陪同人员",
         "prefix" => "文书编号前缀",
         "reason" => "原因",
+        "creditCodeConfirmed" => "信用代码已核实",
+        "supervisionClass" => "监管分类",
+        "status" => "经营状态",
         _ => "该项",
     }
 }

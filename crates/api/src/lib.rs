@@ -6,11 +6,12 @@ mod commands;
 mod documents;
 mod error;
 mod inspect;
+mod sync;
 
 include!(concat!(env!("OUT_DIR"), "/checklists.rs"));
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{Store, TemplateProblem};
@@ -36,7 +37,8 @@ pub type Opener = fn(&std::path::Path) -> std::io::Result<()>;
 
 #[derive(Debug)]
 pub struct App {
-    store: Mutex<Store>,
+    store: Arc<Mutex<Store>>,
+    sync: Arc<sync::SyncTask>,
     /// Bundled checklist files refused at start; their last good versions stay in use.
     template_problems: Vec<TemplateProblem>,
     opener: Option<Opener>,
@@ -54,14 +56,42 @@ impl App {
         for p in &template_problems {
             eprintln!("anjian: checklist {} refused: {}", p.file, p.problem);
         }
-        Ok(App { store: Mutex::new(store), template_problems, opener: config.opener })
+        Ok(App {
+            store: Arc::new(Mutex::new(store)),
+            sync: sync::SyncTask::new(),
+            template_problems,
+            opener: config.opener,
+        })
+    }
+
+    /// Starts the background sync task: it syncs whenever the app is paired and the
+    /// district server answers, every 30 s and when 立即同步 is pressed.
+    pub fn start_sync(&self) {
+        self.sync.start(self.store.clone());
+    }
+
+    /// One sync round now, on this thread (tests and tools; the app uses the task).
+    pub fn sync_once(&self) -> Result<serde_json::Value, ApiError> {
+        let (task, store) = (self.sync.clone(), self.store.clone());
+        // On a thread of its own: the caller may itself be on an async runtime.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| ApiError::new("internal", e.to_string()))?;
+            rt.block_on(task.round(&store));
+            Ok::<(), ApiError>(())
+        })
+        .join()
+        .map_err(|_| ApiError::new("internal", "同步中断"))??;
+        sync::status(self)
     }
 
     pub fn data_dir(&self) -> PathBuf {
         self.store().dir().to_owned()
     }
 
-    fn store(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         // A panic mid-write dropped its transaction, which rolled back: the store is sound.
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -69,5 +99,11 @@ impl App {
     /// Runs one command. `args` is the JSON object the UI sent.
     pub fn call(&self, name: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
         commands::dispatch(self, name, args)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.sync.stop();
     }
 }

@@ -11,6 +11,7 @@ pub mod enterprise;
 pub mod hazard;
 pub mod hlc;
 pub mod id;
+pub mod merge;
 pub mod inspection;
 pub mod inspector;
 pub mod search_text;

@@ -154,7 +154,7 @@ async fn version(req: Request, next: Next) -> Response {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "anjian district server", description = "同步协议 v1：设备与区局服务器之间的接口。每个请求和回应都带 x-anjian-protocol: 1。"),
-    paths(health, pair, push, pull, missing, attachment_status, upload, number_block, openapi),
+    paths(health, pair, push, pull, missing, attachment_status, upload, attachment_content, number_block, openapi),
     modifiers(&DeviceToken)
 )]
 #[derive(Debug)]
@@ -187,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .route(routes::PULL, post(pull))
         .route(routes::ATTACHMENTS_MISSING, post(missing))
         .route(routes::ATTACHMENT, get(attachment_status).put(upload).layer(DefaultBodyLimit::max(protocol::MAX_PART)))
+        .route(routes::ATTACHMENT_CONTENT, get(attachment_content))
         .route(routes::NUMBER_BLOCKS, post(number_block))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_device));
     Router::new()
@@ -326,6 +327,21 @@ async fn attachment_status(
         AttachmentState::Partial(n) => UploadResponse { received: n, complete: false },
         AttachmentState::Complete => UploadResponse { received: 0, complete: true },
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/attachments/{sha256}/content", tag = "sync", security(("device_token" = [])),
+    params(("sha256" = String, Path, description = "附件的 SHA-256（小写十六进制）")), responses(
+    (status = 200, description = "附件的全部字节（已核对摘要）", content_type = "application/octet-stream", body = Vec<u8>),
+    (status = 400, description = "摘要无效", body = ErrorBody),
+    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),
+    (status = 404, description = "服务器还没有这个附件的全部字节", body = ErrorBody)))]
+async fn attachment_content(State(state): State<AppState>, Path(sha): Path<String>) -> Result<Response, ApiError> {
+    if !protocol::is_sha256(&sha) {
+        return Err(ApiError::bad("附件摘要无效"));
+    }
+    let storage = state.storage.clone();
+    let bytes = blocking(move || storage.attachment(&sha)).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/attachments/{sha256}", tag = "sync", security(("device_token" = [])),

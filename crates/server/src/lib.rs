@@ -6,7 +6,9 @@
 
 pub mod auth;
 mod http;
+pub mod import;
 pub mod pg;
+pub mod publish;
 pub mod sqlite;
 pub mod storage;
 
@@ -16,6 +18,7 @@ use std::sync::Arc;
 pub use http::{ApiDoc, AppState, router};
 pub use pg::PgStorage;
 pub use sqlite::SqliteStorage;
+pub use publish::{ImportReport, PublishError, grant_numbers, import_enterprises, publish_checklist};
 pub use storage::{Storage, StorageError};
 
 /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight

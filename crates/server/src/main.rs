@@ -12,7 +12,11 @@ const USAGE: &str = "用法：
   anjian-server serve [--listen 127.0.0.1:8470] [--database <SQLite 文件或 postgres://…>]
   anjian-server enrol --name <姓名> --cert <执法证号> [--database …]   登记执法人员，得到一次性配对码
   anjian-server devices [--database …]                                 列出已配对的设备
-  anjian-server revoke <设备编号> [--database …]                       停用一台设备";
+  anjian-server revoke <设备编号> [--database …]                       停用一台设备
+  anjian-server import <单位名单.xlsx|.csv> [--database …]             导入单位名单，报告不能导入的行
+  anjian-server publish-checklist <检查表.json> [--database …]          发布一个检查表版本
+  anjian-server grant --device <设备编号> --kind <inspectionRecord|rectificationOrder|reviewOpinion>
+                      [--year 2026] [--count 100] [--database …]        给设备分配一段文书编号";
 
 fn default_database() -> PathBuf {
     let base = std::env::var_os("ANJIAN_SERVER_DATA")
@@ -90,6 +94,56 @@ fn run(args: &[String]) -> Result<(), String> {
             let now = chrono::Utc::now().to_rfc3339();
             open()?.revoke(device, &now).map_err(|e| e.to_string())?;
             println!("设备 {device} 已停用");
+            Ok(())
+        }
+        "import" => {
+            let Some(file) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
+            let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {file}：{e}"))?;
+            let storage = open()?;
+            let report = anjian_server::import_enterprises(storage.as_ref(), file, &bytes, chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            println!(
+                "共{}行：新增{}家，更新{}家，未变{}家，未导入{}行",
+                report.rows,
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.refused.len()
+            );
+            for r in &report.refused {
+                println!("  第{}行：{}", r.row, r.reason);
+            }
+            Ok(())
+        }
+        "publish-checklist" => {
+            let Some(file) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
+            let body = std::fs::read_to_string(file).map_err(|e| format!("无法读取 {file}：{e}"))?;
+            let name = std::path::Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+            let storage = open()?;
+            let new = anjian_server::publish_checklist(storage.as_ref(), &name, &body, chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            println!("{}", if new { "已发布，设备下次同步时收到" } else { "这个版本已发布过，内容相同，未重复发布" });
+            Ok(())
+        }
+        "grant" => {
+            let (Some(device), Some(kind)) = (flag(args, "--device"), flag(args, "--kind")) else {
+                return Err(USAGE.into());
+            };
+            let year: i32 = match flag(args, "--year") {
+                Some(y) => y.parse().map_err(|_| format!("--year 无效：{y}"))?,
+                None => chrono::Datelike::year(&chrono::Utc::now()),
+            };
+            let count: u32 = match flag(args, "--count") {
+                Some(c) => c.parse().ok().filter(|n| (1..=10_000).contains(n)).ok_or(format!("--count 应为1到10000：{c}"))?,
+                None => 100,
+            };
+            if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&kind.as_str()) {
+                return Err(format!("--kind 无效：{kind}"));
+            }
+            let storage = open()?;
+            let b = anjian_server::grant_numbers(storage.as_ref(), &device, &kind, year, count, chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            println!("已分配 {} {}年 第{}号至第{}号", b.kind, b.year, b.first, b.last);
             Ok(())
         }
         _ => Err(USAGE.into()),

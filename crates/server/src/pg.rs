@@ -18,7 +18,24 @@ const CONNECTIONS: usize = 4;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_foundation.sql"),
     include_str!("../migrations/postgres/0002_batch_per_device.sql"),
+    include_str!("../migrations/postgres/0003_record_index.sql"),
 ];
+
+const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
+
+fn server_change(r: &postgres::Row) -> ServerChange {
+    let payload: String = r.get(7);
+    ServerChange {
+        seq: r.get::<_, i64>(0) as u64,
+        change_id: r.get(1),
+        device_id: r.get(2),
+        record_type: r.get(3),
+        record_id: r.get(4),
+        op: r.get(5),
+        rev: r.get(6),
+        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+    }
+}
 
 type Job = Box<dyn FnOnce(&mut Client) + Send>;
 
@@ -233,8 +250,24 @@ impl Storage for PgStorage {
                 let (earlier, results): (String, String) = (r.get(0), r.get(1));
                 return crate::storage::repeat(&batch_id, &earlier, &ids_joined, &results);
             }
+            let doc_ids = crate::storage::document_ids(&changes);
+            let mut prior = std::collections::HashMap::new();
+            if !doc_ids.is_empty() {
+                for r in tx.query(
+                    "SELECT DISTINCT ON (record_id) record_id, payload FROM change
+                     WHERE record_type = 'document' AND record_id = ANY($1) ORDER BY record_id, seq DESC",
+                    &[&doc_ids],
+                )? {
+                    if let Some(img) = crate::storage::document_image(r.get(1)) {
+                        prior.insert(r.get::<_, String>(0), img);
+                    }
+                }
+            }
+            let verdicts = crate::storage::verdicts(&changes, prior);
+            let accepted: Vec<&Change> =
+                changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()).map(|(c, _)| c).collect();
             // One statement for the batch, in its order; RETURNING names what was new.
-            let column = |f: fn(&Change) -> String| changes.iter().map(f).collect::<Vec<String>>();
+            let column = |f: fn(&Change) -> String| accepted.iter().map(|c| f(c)).collect::<Vec<String>>();
             let ids = column(|c| c.change_id.clone());
             let inserted = tx.query(
                 "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
@@ -256,12 +289,16 @@ impl Storage for PgStorage {
                 ],
             )?;
             let mut new: std::collections::HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
-            let results: Vec<ChangeResult> = ids
-                .into_iter()
-                .map(|id| {
+            let results: Vec<ChangeResult> = changes
+                .iter()
+                .zip(verdicts)
+                .map(|(c, verdict)| {
+                    if let Some(reason) = verdict {
+                        return crate::storage::refused(&c.change_id, reason);
+                    }
                     // A change id twice in one batch: the first is applied, the second a duplicate.
-                    let outcome = if new.remove(&id) { Outcome::Applied } else { Outcome::Duplicate };
-                    ChangeResult { change_id: id, outcome, reason: None }
+                    let outcome = if new.remove(&c.change_id) { Outcome::Applied } else { Outcome::Duplicate };
+                    ChangeResult { change_id: c.change_id.clone(), outcome, reason: None }
                 })
                 .collect();
             tx.execute(
@@ -276,26 +313,48 @@ impl Storage for PgStorage {
     fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
         self.run(move |c| {
             let rows = c.query(
-                "SELECT seq, change_id, device_id, record_type, record_id, op, rev, payload FROM change WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"),
                 &[&(after as i64), &(i64::from(limit) + 1)],
             )?;
-            let changes: Vec<ServerChange> = rows
-                .iter()
-                .map(|r| {
-                    let payload: String = r.get(7);
-                    ServerChange {
-                        seq: r.get::<_, i64>(0) as u64,
-                        change_id: r.get(1),
-                        device_id: r.get(2),
-                        record_type: r.get(3),
-                        record_id: r.get(4),
-                        op: r.get(5),
-                        rev: r.get(6),
-                        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                    }
-                })
-                .collect();
-            Ok(crate::storage::page(after, limit, changes))
+            Ok(crate::storage::page(after, limit, rows.iter().map(server_change).collect()))
+        })
+    }
+
+    fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
+        let (changes, now) = (changes.to_vec(), now.to_owned());
+        self.run(move |c| {
+            let mut tx = c.transaction()?;
+            tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
+            let mut n = 0;
+            for ch in &changes {
+                n += tx.execute(
+                    "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (change_id) DO NOTHING",
+                    &[
+                        &ch.change_id,
+                        &anjian_sync::records::SERVER_DEVICE,
+                        &ch.record_type,
+                        &ch.record_id,
+                        &ch.op,
+                        &ch.rev,
+                        &ch.payload.to_string(),
+                        &now,
+                    ],
+                )?;
+            }
+            tx.commit()?;
+            Ok(n)
+        })
+    }
+
+    fn changes_of_type(&self, record_type: &str) -> Result<Vec<ServerChange>> {
+        let t = record_type.to_owned();
+        self.run(move |c| {
+            let rows = c.query(
+                &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"),
+                &[&t],
+            )?;
+            Ok(rows.iter().map(server_change).collect())
         })
     }
 

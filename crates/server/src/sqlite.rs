@@ -13,7 +13,34 @@ use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, Storag
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_foundation.sql"),
     include_str!("../migrations/sqlite/0002_batch_per_device.sql"),
+    include_str!("../migrations/sqlite/0003_record_index.sql"),
 ];
+
+const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
+
+fn server_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<ServerChange> {
+    let payload: String = r.get(7)?;
+    Ok(ServerChange {
+        seq: r.get::<_, i64>(0)? as u64,
+        change_id: r.get(1)?,
+        device_id: r.get(2)?,
+        record_type: r.get(3)?,
+        record_id: r.get(4)?,
+        op: r.get(5)?,
+        rev: r.get(6)?,
+        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+fn latest_payload(conn: &Connection, record_type: &str, record_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT payload FROM change WHERE record_type = ?1 AND record_id = ?2 ORDER BY seq DESC LIMIT 1",
+            (record_type, record_id),
+            |r| r.get(0),
+        )
+        .optional()?)
+}
 
 #[derive(Debug)]
 pub struct SqliteStorage {
@@ -173,13 +200,26 @@ impl Storage for SqliteStorage {
         if let Some((earlier_ids, results)) = earlier {
             return crate::storage::repeat(batch_id, &earlier_ids, &ids, &results);
         }
+        let mut prior = std::collections::HashMap::new();
+        for id in crate::storage::document_ids(changes) {
+            if let Some(p) = latest_payload(&tx, anjian_sync::records::DOCUMENT, &id)? {
+                if let Some(img) = crate::storage::document_image(&p) {
+                    prior.insert(id, img);
+                }
+            }
+        }
+        let verdicts = crate::storage::verdicts(changes, prior);
         let mut results = Vec::with_capacity(changes.len());
         {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
             )?;
-            for c in changes {
+            for (c, verdict) in changes.iter().zip(verdicts) {
+                if let Some(reason) = verdict {
+                    results.push(crate::storage::refused(&c.change_id, reason));
+                    continue;
+                }
                 let payload = c.payload.to_string();
                 let n = insert.execute((
                     &c.change_id,
@@ -205,24 +245,45 @@ impl Storage for SqliteStorage {
 
     fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, change_id, device_id, record_type, record_id, op, rev, payload FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-        )?;
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
         // One more than asked tells whether more follow.
-        let rows = stmt.query_map((after as i64, i64::from(limit) + 1), |r| {
-            let payload: String = r.get(7)?;
-            Ok(ServerChange {
-                seq: r.get::<_, i64>(0)? as u64,
-                change_id: r.get(1)?,
-                device_id: r.get(2)?,
-                record_type: r.get(3)?,
-                record_id: r.get(4)?,
-                op: r.get(5)?,
-                rev: r.get(6)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-            })
-        })?;
+        let rows = stmt.query_map((after as i64, i64::from(limit) + 1), server_change)?;
         Ok(crate::storage::page(after, limit, rows.collect::<Result<_, _>>()?))
+    }
+
+    fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut n = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
+            )?;
+            for c in changes {
+                n += insert.execute((
+                    &c.change_id,
+                    anjian_sync::records::SERVER_DEVICE,
+                    &c.record_type,
+                    &c.record_id,
+                    &c.op,
+                    &c.rev,
+                    c.payload.to_string(),
+                    now,
+                ))? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn changes_of_type(&self, record_type: &str) -> Result<Vec<ServerChange>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = ?1 ORDER BY seq"))?;
+        let rows = stmt.query_map([record_type], server_change)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState> {

@@ -2,7 +2,10 @@
 //! production) behave the same. Methods are blocking; the HTTP layer calls them on the
 //! blocking pool. Each method is one transaction.
 
+use std::collections::HashMap;
+
 use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage, PushResponse, ServerChange};
+use anjian_sync::records::{DocumentImage, Image};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -85,6 +88,12 @@ pub trait Storage: Send + Sync + 'static {
     /// The next `count` numbers of a kind and year for a device; blocks never overlap.
     fn grant_block(&self, device_id: &str, kind: &str, year: i32, count: u32, now: &str) -> Result<NumberBlock>;
 
+    /// Stores what the bureau publishes (imported enterprises, checklist versions) as
+    /// changes of the device "server", in order, in one transaction.
+    fn publish(&self, changes: &[Change], now: &str) -> Result<u64>;
+    /// Every stored change of one record type, in sequence order.
+    fn changes_of_type(&self, record_type: &str) -> Result<Vec<ServerChange>>;
+
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
 }
@@ -117,4 +126,67 @@ pub(crate) fn page(after: u64, limit: u32, mut changes: Vec<ServerChange>) -> Pu
     changes.truncate(limit as usize);
     let next = changes.last().map_or(after, |c| c.seq);
     PullPage { changes, next, more }
+}
+
+/// What a push may store: `None` to store the change, `Some(reason)` to refuse it.
+/// A change must carry a well-formed image of a known record type under its own id; a
+/// document once issued never changes (`prior`: the latest stored image of each
+/// document the batch touches, updated as the batch goes).
+pub(crate) fn verdicts(changes: &[Change], mut prior: HashMap<String, DocumentImage>) -> Vec<Option<String>> {
+    changes
+        .iter()
+        .map(|c| {
+            let image = match check(c) {
+                Ok(i) => i,
+                Err(reason) => return Some(reason),
+            };
+            if let Image::Document(doc) = image {
+                if let Some(earlier) = prior.get(&doc.id) {
+                    if let Err(why) = doc.may_follow(earlier) {
+                        return Some(format!("{why}（{}）", earlier.number.as_deref().unwrap_or(&doc.id)));
+                    }
+                }
+                prior.insert(doc.id.clone(), doc);
+            }
+            None
+        })
+        .collect()
+}
+
+fn check(c: &Change) -> Result<Image, String> {
+    if c.rev.parse::<anjian_core::hlc::Hlc>().is_err() {
+        return Err(format!("版本号无效：{}", c.rev));
+    }
+    let image = Image::parse(&c.record_type, &c.payload)?;
+    let id = match &image {
+        Image::Enterprise(e) => e.id.clone(),
+        Image::Inspector(i) => i.id.clone(),
+        Image::Inspection(i) => i.id.clone(),
+        Image::Hazard(h) => h.id.clone(),
+        Image::Document(d) => d.id.clone(),
+        Image::Attachment(a) => a.sha256.clone(),
+        Image::Checklist(_) | Image::NumberBlock(_) => return Err("只能由区局发布".into()),
+    };
+    if id != c.record_id {
+        return Err(format!("记录编号 {} 与内容不符", c.record_id));
+    }
+    Ok(image)
+}
+
+/// The document ids a batch touches, to look their latest images up.
+pub(crate) fn document_ids(changes: &[Change]) -> Vec<String> {
+    let mut ids: Vec<String> =
+        changes.iter().filter(|c| c.record_type == anjian_sync::records::DOCUMENT).map(|c| c.record_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// A stored document payload as an image (stored ones were checked on the way in).
+pub(crate) fn document_image(payload: &str) -> Option<DocumentImage> {
+    serde_json::from_str(payload).ok()
+}
+
+pub(crate) fn refused(change_id: &str, reason: String) -> ChangeResult {
+    ChangeResult { change_id: change_id.to_owned(), outcome: anjian_sync::protocol::Outcome::Refused, reason: Some(reason) }
 }

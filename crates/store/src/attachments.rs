@@ -29,7 +29,7 @@ fn is_sha(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-const MIMES: [&str; 5] = ["image/jpeg", "image/png", "image/webp", "application/pdf", "image/svg+xml"];
+pub(crate) const MIMES: [&str; 5] = ["image/jpeg", "image/png", "image/webp", "application/pdf", "image/svg+xml"];
 
 impl Writer<'_> {
     /// Refuses a reference to an attachment this store does not hold.
@@ -76,6 +76,16 @@ impl Writer<'_> {
         }
         Ok(Attachment { sha256: sha, mime: mime.to_owned(), size })
     }
+}
+
+/// Whether the file for `sha` is here and holds its bytes.
+pub(crate) fn file_intact(dir: &Path, sha: &str) -> bool {
+    fs::read(path_of(dir, sha)).is_ok_and(|b| hex::encode(Sha256::digest(&b)) == sha)
+}
+
+/// Keeps bytes already checked against `sha` (a download).
+pub(crate) fn write_file(dir: &Path, sha: &str, bytes: &[u8]) -> Result<()> {
+    write_durably(&path_of(dir, sha), bytes)
 }
 
 /// Temporary file, fsync, rename, fsync of the directory: after this returns the file

@@ -36,6 +36,7 @@ impl Writer<'_> {
             ],
         )?;
         self.write_sectors_and_index(&e)?;
+        self.set_field_revs(&e, None)?;
         self.record("enterprise", &id.to_string(), "insert", rev, &e, !is_demo)?;
         Ok(e)
     }
@@ -54,6 +55,7 @@ impl Writer<'_> {
         check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
         self.refuse_duplicate_code(&profile.credit_code, current.is_demo, Some(id))?;
         let rev = self.tick();
+        let before = current.clone();
         let e = Enterprise { profile, updated_at: self.now, rev, ..current };
         self.tx.execute(
             "UPDATE enterprise SET name = ?2, credit_code = ?3, credit_code_confirmed = ?4, address = ?5, division_code = ?6,
@@ -68,6 +70,7 @@ impl Writer<'_> {
         )?;
         self.tx.execute("DELETE FROM enterprise_sector WHERE enterprise_id = ?1", [id.to_string()])?;
         self.write_sectors_and_index(&e)?;
+        self.set_field_revs(&e, Some(&before))?;
         self.record("enterprise", &id.to_string(), "update", rev, &e, !e.is_demo)?;
         Ok(e)
     }
@@ -102,6 +105,30 @@ impl Writer<'_> {
         let rev = self.tick();
         self.record("enterprise", "demo", "remove_demo", rev, &removed, false)?;
         Ok(removed)
+    }
+
+    /// Writes an enterprise as merged from a pulled change (insert or replace), with
+    /// its sectors and search index.
+    pub(crate) fn write_enterprise_row(&mut self, e: &Enterprise, writer: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO enterprise (id, name, credit_code, credit_code_confirmed, address, division_code, legal_representative,
+                safety_contact, contact_phone, supervision_class, status, is_demo, created_at, updated_at, rev, device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, ?14, ?15)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
+                credit_code_confirmed = excluded.credit_code_confirmed, address = excluded.address,
+                division_code = excluded.division_code, legal_representative = excluded.legal_representative,
+                safety_contact = excluded.safety_contact, contact_phone = excluded.contact_phone,
+                supervision_class = excluded.supervision_class, status = excluded.status,
+                updated_at = excluded.updated_at, rev = excluded.rev, device_id = excluded.device_id",
+            rusqlite::params![
+                e.id.to_string(), e.profile.name, e.profile.credit_code, e.profile.credit_code_confirmed, e.profile.address,
+                e.profile.division_code, e.profile.legal_representative, e.profile.safety_contact, e.profile.contact_phone,
+                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(),
+                e.created_at.to_rfc3339(), e.updated_at.to_rfc3339(), e.rev.to_string(), writer,
+            ],
+        )?;
+        self.tx.execute("DELETE FROM enterprise_sector WHERE enterprise_id = ?1", [e.id.to_string()])?;
+        self.write_sectors_and_index(e)
     }
 
     fn write_sectors_and_index(&mut self, e: &Enterprise) -> Result<()> {

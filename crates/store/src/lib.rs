@@ -16,6 +16,7 @@ mod migrations;
 mod reference;
 mod search;
 pub mod seed;
+mod sync;
 mod templates;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ pub use error::{Result, StoreError};
 pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};
 pub use inspections::{FinishError, InspectionSummary, NewInspection, Signature, SignatureRole};
 pub use search::NoteHit;
+pub use sync::{OverwrittenValue, SyncProblem};
 pub use templates::{TemplateProblem, TemplateSummary};
 
 const DB_FILE: &str = "anjian.db";
@@ -194,6 +196,13 @@ impl Writer<'_> {
             &format!("INSERT INTO {table}_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)"),
             (rowid, anjian_core::search_text::pairs(text), anjian_core::search_text::singles(text)),
         )?;
+        Ok(())
+    }
+
+    pub fn clear_settings(&mut self, keys: &[&str]) -> Result<()> {
+        for k in keys {
+            self.tx.execute("DELETE FROM setting WHERE key = ?1", [k])?;
+        }
         Ok(())
     }
 

@@ -325,6 +325,45 @@ BEGIN
     SELECT RAISE(ABORT, 'issued document is immutable');
 END;
 "#,
+    // 7: sync. Each enterprise field keeps the clock of the write that set it (merges
+    // are field by field) and the values that lost a merge are kept for review; changes
+    // refused by the server or not applicable here are kept with the reason; pulled
+    // records' attachments wait for their bytes; a hazard's history is unioned by rev.
+    r#"
+CREATE TABLE enterprise_field (
+    enterprise_id TEXT NOT NULL REFERENCES enterprise (id) ON DELETE CASCADE,
+    field         TEXT NOT NULL,
+    rev           TEXT NOT NULL,
+    PRIMARY KEY (enterprise_id, field)
+) WITHOUT ROWID;
+
+CREATE TABLE enterprise_overwrite (
+    seq             INTEGER PRIMARY KEY,
+    enterprise_id   TEXT NOT NULL REFERENCES enterprise (id) ON DELETE CASCADE,
+    field           TEXT NOT NULL,
+    kept            TEXT NOT NULL,
+    kept_rev        TEXT NOT NULL,
+    overwritten     TEXT NOT NULL,
+    overwritten_rev TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    UNIQUE (enterprise_id, field, overwritten_rev)
+);
+
+CREATE TABLE sync_problem (
+    change_id   TEXT PRIMARY KEY,
+    direction   TEXT NOT NULL CHECK (direction IN ('push', 'pull')),
+    record_type TEXT NOT NULL,
+    record_id   TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    at          TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE attachment_wanted (
+    sha256 TEXT PRIMARY KEY REFERENCES attachment (sha256)
+) WITHOUT ROWID;
+
+CREATE UNIQUE INDEX hazard_event_by_rev ON hazard_event (hazard_id, rev);
+"#,
 ];
 
 pub fn known_version() -> i64 {

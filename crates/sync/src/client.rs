@@ -109,6 +109,15 @@ impl Client {
         &self,
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<T, SyncError> {
+        let body = self.send_raw(build).await?;
+        serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// One request with retries; the successful answer's bytes.
+    async fn send_raw(
+        &self,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, SyncError> {
         let mut attempt = 0;
         loop {
             let mut req = build(&self.http).header(protocol::VERSION_HEADER, protocol::PROTOCOL_VERSION.to_string());
@@ -220,12 +229,22 @@ impl Client {
         Ok(())
     }
 
+    /// An attachment's bytes, checked against its hash.
+    pub async fn download(&self, sha256: &str) -> Result<Vec<u8>, SyncError> {
+        let url = format!("{}{}", self.base, routes::ATTACHMENT_CONTENT.replace("{sha256}", sha256));
+        let bytes = self.send_raw(|c| c.get(&url)).await?;
+        if hex::encode(Sha256::digest(&bytes)) != sha256 {
+            return Err(SyncError::Protocol(format!("下载的附件 {sha256} 与摘要不符")));
+        }
+        Ok(bytes)
+    }
+
     pub async fn number_block(&self, kind: &str, year: i32, count: u32) -> Result<NumberBlock, SyncError> {
         self.post(routes::NUMBER_BLOCKS, &NumberBlockRequest { kind: kind.to_owned(), year, count }).await
     }
 }
 
-async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, SyncError> {
+async fn decode(res: reqwest::Response) -> Result<Vec<u8>, SyncError> {
     let status = res.status();
     let version = res.headers().get(protocol::VERSION_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = res.bytes().await.map_err(|e| SyncError::Network(e.to_string()))?;
@@ -233,7 +252,7 @@ async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, SyncEr
         if version.as_deref() != Some(&protocol::PROTOCOL_VERSION.to_string()) {
             return Err(SyncError::Protocol(format!("服务器的协议版本为 {version:?}")));
         }
-        return serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()));
+        return Ok(body.to_vec());
     }
     let err: Option<ErrorBody> = serde_json::from_slice(&body).ok();
     let (code, message) = match err {

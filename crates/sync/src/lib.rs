@@ -1,10 +1,16 @@
 //! Sync between devices and the district server: the protocol types both sides share
-//! (`protocol`), and with feature `client` the device's HTTP client (`client`).
+//! (`protocol`, and the record images changes carry, `records`), what the engine needs
+//! of the device's store (`device`), and with feature `client` the device's HTTP client
+//! (`client`) and one sync round (`engine`).
 //!
-//! Invariant: the protocol module knows nothing of either side's storage; the client
-//! knows nothing of the device's tables (it is handed changes and bytes).
+//! Invariant: the protocol modules know nothing of either side's storage; the client
+//! and the engine know nothing of the device's tables (they are handed changes and bytes).
 
+pub mod device;
 pub mod protocol;
+pub mod records;
 
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+pub mod engine;

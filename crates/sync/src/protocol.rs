@@ -28,6 +28,8 @@ pub mod routes {
     pub const ATTACHMENTS_MISSING: &str = "/api/v1/attachments/missing";
     /// `PUT …/{sha256}?offset=N` with the bytes from N; `GET …/{sha256}` for how much arrived.
     pub const ATTACHMENT: &str = "/api/v1/attachments/{sha256}";
+    /// `GET …/{sha256}/content`: the whole attachment, once complete.
+    pub const ATTACHMENT_CONTENT: &str = "/api/v1/attachments/{sha256}/content";
     pub const NUMBER_BLOCKS: &str = "/api/v1/number-blocks";
     pub const OPENAPI: &str = "/api/v1/openapi.json";
 }

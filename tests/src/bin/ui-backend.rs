@@ -106,7 +106,10 @@ async fn main() {
         }
     };
     let app = match App::open(&Config { data_dir: args.data.clone(), demo: args.demo, opener: None }) {
-        Ok(app) => Arc::new(app),
+        Ok(app) => {
+            app.start_sync();
+            Arc::new(app)
+        }
         Err(e) => {
             eprintln!("ui-backend: {e}");
             std::process::exit(1);

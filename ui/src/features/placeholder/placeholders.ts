@@ -15,19 +15,8 @@ export interface PlaceholderInfo {
   meanwhile?: string
 }
 
-export const PLACEHOLDERS: PlaceholderInfo[] = [
-  {
-    path: '/sync',
-    name: 'sync',
-    title: '同步',
-    summary: '数据同步功能正在开发中，本版本的数据只保存在这台电脑上。',
-    planned: [
-      '有网络时自动把本机数据上传到区局服务器，并取回其他人员的更新',
-      '断网、重复上传都不会丢失或重复数据',
-      '显示待上传的记录数量',
-    ],
-  },
-]
+// None at the moment: 同步 was the last (features/sync).
+export const PLACEHOLDERS: PlaceholderInfo[] = []
 
 export const placeholderRoutes: RouteRecordRaw[] = PLACEHOLDERS.map((p) => ({
   path: p.path,

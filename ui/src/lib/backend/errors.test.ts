@@ -12,6 +12,7 @@ import {
 } from './errors'
 
 const HAN = /[\u4e00-\u9fff]/
+const SYNC_CODES = ['not_paired', 'sync_unreachable', 'sync_refused', 'sync_failed']
 
 describe('ERROR_MESSAGES', () => {
   it.each([...BACKEND_ERROR_CODES, ...CLIENT_ERROR_CODES])('has a Chinese message for %s', (code) => {
@@ -28,6 +29,12 @@ describe('ERROR_MESSAGES', () => {
     expect(list, 'CODES not found in error.rs').not.toBeNull()
     const declared = [...list![1]!.matchAll(/"([a-z_]+)"/g)].map((m) => m[1])
     expect([...BACKEND_ERROR_CODES].sort()).toEqual(declared.sort())
+  })
+
+  it('has text for the sync commands\' codes (docs/api.md "Sync")', () => {
+    for (const code of SYNC_CODES) expect(BACKEND_ERROR_CODES).toContain(code)
+    expect(ERROR_MESSAGES.sync_unreachable).toContain('连不上服务器')
+    expect(ERROR_MESSAGES.not_paired).toContain('配对')
   })
 
   it('covers the codes of the brief', () => {
@@ -115,5 +122,20 @@ describe('document errors', () => {
     expect(describeError(new BackendError('cannot_issue', '复查意见书须引用一份已签发且未作废的责令限期整改指令书'))).toBe(
       '文书不能签发。（复查意见书须引用一份已签发且未作废的责令限期整改指令书）',
     )
+  })
+})
+
+describe('sync errors', () => {
+  it('shows the server\'s reason for a refusal, and what failed for support', () => {
+    expect(describeError(new BackendError('sync_refused', '配对码不正确或已被使用'))).toBe(
+      '服务器拒绝了请求。（配对码不正确或已被使用）',
+    )
+    expect(describeError(new BackendError('sync_unreachable', '连不上区局服务器：请检查服务器地址和网络'))).toBe(
+      ERROR_MESSAGES.sync_unreachable,
+    )
+    expect(describeError(new BackendError('sync_failed', 'HTTP 502'))).toBe(`${ERROR_MESSAGES.sync_failed}技术信息：HTTP 502`)
+    expect(
+      describeError(new BackendError('invalid_value', '服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470', 'server')),
+    ).toContain('应以 http://')
   })
 })

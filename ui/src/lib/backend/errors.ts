@@ -35,6 +35,10 @@ export const BACKEND_ERROR_CODES = [
   'attachment_invalid',
   'cannot_issue',
   'cannot_change',
+  'not_paired',
+  'sync_unreachable',
+  'sync_refused',
+  'sync_failed',
 ] as const
 
 export type BackendErrorCode = (typeof BACKEND_ERROR_CODES)[number]
@@ -76,6 +80,10 @@ export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> 
   attachment_invalid: '照片未能添加。',
   cannot_issue: '文书不能签发。',
   cannot_change: '文书当前的状态不允许这样操作。',
+  not_paired: '本机还没有与区局服务器配对，不能同步。请先在“同步”页面填写服务器地址和配对码进行配对。',
+  sync_unreachable: '连不上服务器。请检查服务器地址是否填写正确、本机是否已联网，然后重试。',
+  sync_refused: '服务器拒绝了请求。',
+  sync_failed: '服务器出错或回答有误，同步未完成。请稍后重试；如反复出现，请联系技术支持。',
   network: '无法连接后台服务，请确认本程序正在运行后重试。',
   bad_response: '后台返回了无法识别的数据，操作可能未完成。请刷新后检查。',
 }
@@ -122,6 +130,8 @@ const WITH_REASON: ReadonlySet<string> = new Set([
   'attachment_invalid',
   'cannot_issue',
   'cannot_change',
+  // The server's own Chinese reason (the pairing code is wrong or already used …).
+  'sync_refused',
 ])
 /** Codes whose backend message helps technical support, not the inspector. */
 const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([
@@ -132,6 +142,7 @@ const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([
   'corrupt',
   'internal',
   'bad_response',
+  'sync_failed',
 ])
 
 /** The backend's reason as added after the table's text: issue_document starts some of its

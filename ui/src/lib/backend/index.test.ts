@@ -2,6 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   addAttachment,
   callCommand,
+  enterpriseOverwrites,
+  syncNow,
+  syncPair,
+  syncStatus,
+  syncUnpair,
   checkCreditCode,
   documentPdf,
   exportDocument,
@@ -126,6 +131,25 @@ describe('backend functions', () => {
       ['void_document', { id: 'd1', reason: '单位名称写错' }],
       ['export_document', { id: 'd1' }],
       ['number_reserve', {}],
+    ])
+  })
+
+  it('call the sync commands with the args of docs/api.md', async () => {
+    const call = vi.fn(async () => ({}) as never)
+    setTransport({ call } as unknown as Transport)
+
+    await syncStatus()
+    await syncPair({ server: 'http://127.0.0.1:8470', code: 'K7Q2-9XM4', deviceName: '执法终端' })
+    await syncNow()
+    await syncUnpair()
+    await enterpriseOverwrites('e1')
+
+    expect(call.mock.calls).toEqual([
+      ['sync_status', {}],
+      ['sync_pair', { server: 'http://127.0.0.1:8470', code: 'K7Q2-9XM4', deviceName: '执法终端' }],
+      ['sync_now', {}],
+      ['sync_unpair', {}],
+      ['enterprise_overwrites', { id: 'e1' }],
     ])
   })
 

@@ -37,6 +37,9 @@ import type {
   SearchArgs,
   SearchResult,
   Sector,
+  SyncPairArgs,
+  SyncStatus,
+  FieldOverwrite,
   Transport,
 } from './types'
 
@@ -148,3 +151,15 @@ export const voidDocument = (id: Id, reason: string): Promise<DocumentDetail> =>
 /** Writes the PDF under the data directory and, in the desktop app, opens it in the system's viewer. */
 export const exportDocument = (id: Id): Promise<DocumentExport> => current().call('export_document', { id })
 export const numberReserve = (): Promise<NumberReserve[]> => current().call('number_reserve', {})
+
+// ---- Sync with the district server ----
+
+export const syncStatus = (): Promise<SyncStatus> => current().call('sync_status', {})
+/** Errors: sync_unreachable, sync_refused (the server's reason), invalid_argument with field server / code / deviceName. */
+export const syncPair = (args: SyncPairArgs): Promise<SyncStatus> => current().call('sync_pair', args)
+/** Starts a sync in the background and returns at once (state 'syncing'); not_paired when there is no server. */
+export const syncNow = (): Promise<SyncStatus> => current().call('sync_now', {})
+/** Forgets the server and the token; the data on this device stay. */
+export const syncUnpair = (): Promise<SyncStatus> => current().call('sync_unpair', {})
+/** The values of an enterprise that lost a merge (two devices changed the same field); empty when none. */
+export const enterpriseOverwrites = (id: Id): Promise<FieldOverwrite[]> => current().call('enterprise_overwrites', { id })

@@ -532,6 +532,71 @@ export interface NumberReserve {
   local: boolean
 }
 
+// ---- Sync with the district server (docs/api.md "Sync") ----
+
+/** unpaired: no server yet; idle: nothing running; syncing: a sync is under way;
+ *  offline: the server could not be reached (it is tried again by itself); error: the last sync failed. */
+export type SyncState = 'unpaired' | 'idle' | 'syncing' | 'offline' | 'error'
+/** What a running sync is doing: push (records), attachments (photos and PDFs), pull (updates), download (photos). */
+export type SyncPhase = 'push' | 'attachments' | 'pull' | 'download'
+
+/** A record the server refused (direction push), or an update from the server this device
+ *  could not apply (pull); `reason` is Chinese. */
+export interface SyncProblem {
+  changeId: string
+  direction?: 'push' | 'pull'
+  recordType: string
+  recordId: string
+  reason: string
+  at: string
+}
+
+export interface SyncStatus {
+  paired: boolean
+  /** e.g. "http://127.0.0.1:8470" */
+  server: string | null
+  deviceName: string | null
+  /** Whom the bureau enrolled for this pairing code. */
+  inspectorName: string | null
+  inspectorCertNo: string | null
+  state: SyncState
+  /** Only while syncing. */
+  phase: SyncPhase | null
+  /** Only while syncing; total null when not known yet. */
+  progress: { done: number; total: number | null } | null
+  /** RFC 3339: the last complete sync. */
+  lastSyncAt: string | null
+  lastAttemptAt: string | null
+  /** message is Chinese, shown as it is. */
+  lastError: { code: string; message: string } | null
+  /** Waiting to be sent. */
+  pending: { changes: number; attachments: number }
+  /** Changes applied from the server since the app started: when it grows, data changed. */
+  received: number
+  problems: SyncProblem[]
+}
+
+export interface SyncPairArgs {
+  /** e.g. "http://127.0.0.1:8470" */
+  server: string
+  /** The one-time pairing code the bureau gave. */
+  code: string
+  deviceName: string
+}
+
+/** One field of an enterprise edited on two devices: the value in force (kept, the later
+ *  change) and the one that lost the merge (overwritten), kept for review. */
+export interface FieldOverwrite {
+  field: string
+  /** The field's Chinese name, e.g. 地址. */
+  label: string
+  kept: string | null
+  overwritten: string | null
+  /** RFC 3339; null when the backend cannot tell. */
+  overwrittenAt: string | null
+  keptAt: string | null
+}
+
 /** The body of a failed call (HTTP 4xx/5xx, or the Tauri command's error). */
 export interface ErrorBody {
   code: string
@@ -578,6 +643,11 @@ export interface Commands {
   void_document: { args: { id: Id; reason: string }; result: DocumentDetail }
   export_document: { args: { id: Id }; result: DocumentExport }
   number_reserve: { args: NoArgs; result: NumberReserve[] }
+  sync_status: { args: NoArgs; result: SyncStatus }
+  sync_pair: { args: SyncPairArgs; result: SyncStatus }
+  sync_now: { args: NoArgs; result: SyncStatus }
+  sync_unpair: { args: NoArgs; result: SyncStatus }
+  enterprise_overwrites: { args: { id: Id }; result: FieldOverwrite[] }
   // The hazard ledger, re-inspection and settings commands (get_settings, save_settings,
   // template_problems, hazard_ledger, hazard_history, review_hazard) are typed in
   // ledgerTypes.ts, which may add them here by module augmentation

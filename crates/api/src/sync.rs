@@ -1,0 +1,393 @@
+//! Sync in the app: pairing with the district server, the background task that syncs
+//! whenever the server is reachable, and what the 同步 page shows. The task runs on
+//! its own thread with its own runtime, so both adapters (the window, the HTTP test
+//! backend) get it the same way; it holds the store's lock only for each step.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use anjian_store::Store;
+use anjian_sync::client::{Client, RetryPolicy, SyncError};
+use anjian_sync::device::{Applied, Local, LocalError, Outgoing, Pending};
+use anjian_sync::engine::{self, Phase, RoundError};
+use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage};
+use chrono::{Datelike, Utc};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::{ApiError, App};
+
+const SERVER: &str = "sync_server";
+const TOKEN: &str = "sync_token";
+const DEVICE: &str = "sync_device_id";
+const DEVICE_NAME: &str = "sync_device_name";
+const INSPECTOR: &str = "sync_inspector_name";
+const INSPECTOR_CERT: &str = "sync_inspector_cert";
+const LAST_SYNC: &str = "sync_last_at";
+
+/// How often the task tries while paired; sooner after a local change is not needed:
+/// the inspector can press 立即同步.
+const INTERVAL: Duration = Duration::from_secs(30);
+/// Ask the server for more numbers when fewer than this are left of a kind.
+const LOW_NUMBERS: u32 = 20;
+const BLOCK: u32 = 100;
+
+/// The live state of the task, beside what the store keeps.
+#[derive(Debug, Default)]
+struct Live {
+    running: bool,
+    phase: Option<Phase>,
+    done: u64,
+    total: Option<u64>,
+    last_attempt: Option<String>,
+    last_error: Option<(String, String)>,
+    offline: bool,
+    received: u64,
+    wake: bool,
+    stop: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct SyncTask {
+    live: Mutex<Live>,
+    bell: Condvar,
+}
+
+impl SyncTask {
+    pub(crate) fn new() -> Arc<SyncTask> {
+        Arc::new(SyncTask { live: Mutex::new(Live::default()), bell: Condvar::new() })
+    }
+
+    fn live(&self) -> MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn ring(&self) {
+        self.live().wake = true;
+        self.bell.notify_all();
+    }
+
+    pub(crate) fn stop(&self) {
+        self.live().stop = true;
+        self.bell.notify_all();
+    }
+
+    /// Starts the background thread: a round at once if paired, then every
+    /// `INTERVAL` or when woken.
+    pub(crate) fn start(self: &Arc<Self>, store: Arc<Mutex<Store>>) {
+        let task = self.clone();
+        let spawned = std::thread::Builder::new().name("anjian-sync".into()).spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                task.live().last_error = Some(("internal".into(), "无法启动同步任务".into()));
+                return;
+            };
+            loop {
+                let paired = lock(&store).setting(TOKEN).ok().flatten().is_some();
+                if paired {
+                    rt.block_on(task.round(&store));
+                }
+                let mut live = task.live();
+                if !live.wake && !live.stop {
+                    live = task.bell.wait_timeout(live, INTERVAL).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
+                }
+                if live.stop {
+                    return;
+                }
+                live.wake = false;
+            }
+        });
+        if spawned.is_err() {
+            self.live().last_error = Some(("internal".into(), "无法启动同步任务".into()));
+        }
+    }
+
+    pub(crate) async fn round(&self, store: &Arc<Mutex<Store>>) {
+        let (server, token, device) = {
+            let s = lock(store);
+            match (s.setting(SERVER), s.setting(TOKEN), s.setting(DEVICE)) {
+                (Ok(Some(a)), Ok(Some(b)), Ok(Some(c))) => (a, b, c),
+                _ => return,
+            }
+        };
+        {
+            let mut live = self.live();
+            live.running = true;
+            live.phase = Some(Phase::Push);
+            live.done = 0;
+            live.total = None;
+            live.last_attempt = Some(Utc::now().to_rfc3339());
+        }
+        let policy = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
+        let result = match Client::new(&server, Some(token), policy) {
+            Ok(client) => {
+                let local = StoreLocal(store.clone());
+                let progress = |phase: Phase, done: u64, total: Option<u64>| {
+                    let mut live = self.live();
+                    live.phase = Some(phase);
+                    live.done = done;
+                    live.total = total;
+                };
+                engine::round(&client, &local, &device, &progress).await
+            }
+            Err(e) => Err(RoundError::Sync(e)),
+        };
+        let mut live = self.live();
+        live.running = false;
+        live.phase = None;
+        match result {
+            Ok(report) => {
+                live.received += report.applied;
+                live.last_error = None;
+                live.offline = false;
+                drop(live);
+                let now = Utc::now().to_rfc3339();
+                let _ = lock(store).write(|w| w.set_setting(LAST_SYNC, &now));
+            }
+            Err(RoundError::Sync(e)) if matches!(e, SyncError::Network(_)) => {
+                live.offline = true;
+                live.last_error = Some(("sync_unreachable".into(), e.to_string()));
+            }
+            Err(e) => {
+                live.offline = false;
+                let code = match &e {
+                    RoundError::Sync(SyncError::Server { status, .. }) if *status < 500 => "sync_refused",
+                    _ => "sync_failed",
+                };
+                live.last_error = Some((code.into(), e.to_string()));
+            }
+        }
+    }
+}
+
+fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The store as the sync engine sees it: one lock per step.
+struct StoreLocal(Arc<Mutex<Store>>);
+
+fn local<T>(r: anjian_store::Result<T>) -> Result<T, LocalError> {
+    r.map_err(|e| LocalError(e.to_string()))
+}
+
+impl Local for StoreLocal {
+    fn outgoing(&self, device_id: &str, limit: usize) -> Result<Outgoing, LocalError> {
+        local(lock(&self.0).sync_outgoing(device_id, limit))
+    }
+
+    fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, LocalError> {
+        local(lock(&self.0).attachment(sha256)).map(|(_, bytes)| bytes)
+    }
+
+    fn acknowledge(&self, up_to: u64, pushed: &[Change], results: &[ChangeResult]) -> Result<(), LocalError> {
+        local(lock(&self.0).write(|w| w.sync_acknowledge(up_to, results, pushed)))
+    }
+
+    fn cursor(&self) -> Result<u64, LocalError> {
+        local(lock(&self.0).sync_cursor())
+    }
+
+    fn apply(&self, own_device: &str, page: &PullPage) -> Result<Applied, LocalError> {
+        local(lock(&self.0).write(|w| w.sync_apply(own_device, page)))
+    }
+
+    fn wanted_attachments(&self) -> Result<Vec<String>, LocalError> {
+        local(lock(&self.0).sync_wanted())
+    }
+
+    fn save_attachment(&self, sha256: &str, bytes: &[u8]) -> Result<(), LocalError> {
+        local(lock(&self.0).write(|w| w.save_downloaded_attachment(sha256, bytes)))
+    }
+
+    fn number_blocks_wanted(&self) -> Result<Vec<(String, i32, u32)>, LocalError> {
+        let year = beijing_year();
+        let kinds = local(lock(&self.0).number_blocks_low(year, LOW_NUMBERS))?;
+        Ok(kinds.into_iter().map(|k| (k.as_str().to_owned(), year, BLOCK)).collect())
+    }
+
+    fn add_number_block(&self, block: &NumberBlock) -> Result<(), LocalError> {
+        let kind = anjian_core::document::DocumentKind::parse(&block.kind)
+            .ok_or_else(|| LocalError(format!("文书种类无效：{}", block.kind)))?;
+        local(lock(&self.0).write(|w| w.add_number_block(kind, block.year, block.first, block.last)))
+    }
+
+    fn pending(&self) -> Result<Pending, LocalError> {
+        local(lock(&self.0).sync_pending())
+    }
+}
+
+/// Documents are numbered by the year in Beijing.
+fn beijing_year() -> i32 {
+    (Utc::now() + chrono::Duration::hours(8)).year()
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorView {
+    code: String,
+    message: String,
+}
+
+pub(crate) fn status(app: &App) -> Result<Value, ApiError> {
+    let store = app.store();
+    let setting = |k: &str| store.setting(k);
+    let token = setting(TOKEN)?;
+    let pending = store.sync_pending()?;
+    let problems = store.sync_problems()?;
+    let (server, device_name, inspector, cert, last_sync) =
+        (setting(SERVER)?, setting(DEVICE_NAME)?, setting(INSPECTOR)?, setting(INSPECTOR_CERT)?, setting(LAST_SYNC)?);
+    drop(store);
+    let live = app.sync.live();
+    let state = if token.is_none() {
+        "unpaired"
+    } else if live.running {
+        "syncing"
+    } else if live.offline {
+        "offline"
+    } else if live.last_error.is_some() {
+        "error"
+    } else {
+        "idle"
+    };
+    let progress = live.running.then(|| json!({ "done": live.done, "total": live.total }));
+    Ok(json!({
+        "paired": token.is_some(),
+        "server": server,
+        "deviceName": device_name,
+        "inspectorName": inspector,
+        "inspectorCertNo": cert,
+        "state": state,
+        "phase": if live.running { live.phase.map(Phase::as_str) } else { None },
+        "progress": progress,
+        "lastSyncAt": last_sync,
+        "lastAttemptAt": live.last_attempt,
+        "lastError": live.last_error.as_ref().map(|(code, message)| ErrorView { code: code.clone(), message: message.clone() }),
+        "pending": { "changes": pending.changes, "attachments": pending.attachments },
+        "received": live.received,
+        "problems": problems,
+    }))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PairArgs {
+    server: String,
+    code: String,
+    device_name: String,
+}
+
+pub(crate) fn pair(app: &App, a: PairArgs) -> Result<Value, ApiError> {
+    let server = a.server.trim().trim_end_matches('/').to_owned();
+    let valid = (server.starts_with("http://") || server.starts_with("https://"))
+        && server.len() <= 200
+        && !server.contains(char::is_whitespace)
+        && server.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+    if !valid {
+        return Err(field("invalid_value", "server", "服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470"));
+    }
+    let code: String = a.code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if code.len() != 12 {
+        return Err(field("invalid_value", "code", "配对码应为12位字母和数字（区局登记时给出）"));
+    }
+    let name = a.device_name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(field("invalid_value", "deviceName", "设备名称应为1到60个字"));
+    }
+    let policy = RetryPolicy { attempts: 2, timeout: Duration::from_secs(10), ..RetryPolicy::default() };
+    // On a thread of its own: the caller may itself be on an async runtime.
+    let (base, device_name) = (server.clone(), name.to_owned());
+    let answer = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::new("internal", format!("无法连接：{e}")))?;
+        rt.block_on(async {
+            let client = Client::new(&base, None, policy).map_err(sync_error)?;
+            client.pair(&code, &device_name).await.map_err(sync_error)
+        })
+    })
+    .join()
+    .map_err(|_| ApiError::new("internal", "配对中断"))??;
+    app.store().write(|w| {
+        w.set_setting(SERVER, &server)?;
+        w.set_setting(TOKEN, &answer.token)?;
+        w.set_setting(DEVICE, &answer.device_id)?;
+        w.set_setting(DEVICE_NAME, name)?;
+        w.set_setting(INSPECTOR, &answer.inspector_name)?;
+        w.set_setting(INSPECTOR_CERT, &answer.inspector_cert_no)
+    })?;
+    app.sync.ring();
+    status(app)
+}
+
+pub(crate) fn now(app: &App) -> Result<Value, ApiError> {
+    if app.store().setting(TOKEN)?.is_none() {
+        return Err(ApiError::new("not_paired", "本机还没有与区局服务器配对"));
+    }
+    {
+        let mut live = app.sync.live();
+        if !live.running {
+            // Shown as syncing at once; the task takes it from here.
+            live.running = true;
+            live.phase = Some(Phase::Push);
+        }
+    }
+    app.sync.ring();
+    status(app)
+}
+
+pub(crate) fn unpair(app: &App) -> Result<Value, ApiError> {
+    app.store().write(|w| w.clear_settings(&[TOKEN, DEVICE, INSPECTOR, INSPECTOR_CERT]))?;
+    let mut live = app.sync.live();
+    live.last_error = None;
+    live.offline = false;
+    drop(live);
+    status(app)
+}
+
+pub(crate) fn overwrites(app: &App, id: anjian_core::Id) -> Result<Value, ApiError> {
+    let rows = app.store().enterprise_overwrites(id)?;
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|o| {
+            json!({
+                "field": o.field,
+                "label": crate::error::label(&o.field),
+                "kept": shown(&o.kept),
+                "overwritten": shown(&o.overwritten),
+                "keptAt": rev_time(&o.kept_rev),
+                "overwrittenAt": rev_time(&o.overwritten_rev),
+            })
+        })
+        .collect();
+    Ok(Value::Array(rows))
+}
+
+/// A field's value as the inspector reads it.
+fn shown(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(if *b { "是" } else { "否" }.to_owned()),
+        Value::Array(items) => Some(items.iter().filter_map(|i| shown(i)).collect::<Vec<_>>().join("、")),
+        other => Some(other.to_string()),
+    }
+}
+
+/// When the write behind a revision happened (its wall clock part).
+fn rev_time(rev: &str) -> Option<String> {
+    let hlc: anjian_core::hlc::Hlc = rev.parse().ok()?;
+    chrono::DateTime::from_timestamp_millis(i64::try_from(hlc.wall_ms).ok()?).map(|t| t.to_rfc3339())
+}
+
+fn field(code: &'static str, field: &'static str, message: &str) -> ApiError {
+    ApiError { field: Some(field), ..ApiError::new(code, message) }
+}
+
+fn sync_error(e: SyncError) -> ApiError {
+    match e {
+        SyncError::Network(_) => ApiError::new("sync_unreachable", "连不上区局服务器：请检查服务器地址和网络"),
+        SyncError::Server { status, message, .. } if status < 500 => ApiError::new("sync_refused", message),
+        other => ApiError::new("sync_failed", other.to_string()),
+    }
+}

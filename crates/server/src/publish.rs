@@ -1,0 +1,192 @@
+//! What the bureau publishes to every device: enterprises imported from its lists and
+//! checklist versions. Both become changes of the device "server" in the same change
+//! log the devices push to, so they reach every device by the same pull.
+
+use std::collections::BTreeMap;
+
+use anjian_core::hlc::{Clock, Hlc};
+use anjian_core::merge::{Versioned, merge_fields};
+use anjian_sync::protocol::Change;
+use anjian_sync::records::{self, ChecklistImage, EnterpriseImage, Field, Image};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::import::{self, Reference, RowRefusal};
+use crate::storage::{Storage, StorageError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
+    #[error("检查表无效：{0}")]
+    Checklist(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// What an import did, row by row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub refused: Vec<RowRefusal>,
+}
+
+/// The district's enterprises as the change log holds them: every image merged.
+struct Current {
+    by_id: BTreeMap<String, BTreeMap<String, Versioned<serde_json::Value>>>,
+    by_code: BTreeMap<String, String>,
+}
+
+fn current(storage: &dyn Storage) -> Result<Current, PublishError> {
+    let mut by_id: BTreeMap<String, BTreeMap<String, Versioned<serde_json::Value>>> = BTreeMap::new();
+    for c in storage.changes_of_type(records::ENTERPRISE)? {
+        let Ok(Image::Enterprise(img)) = Image::parse(&c.record_type, &c.payload) else { continue };
+        let fields: BTreeMap<String, Versioned<serde_json::Value>> = img
+            .fields
+            .into_iter()
+            .filter_map(|(k, f)| f.rev.parse().ok().map(|rev| (k, Versioned { value: f.value, rev })))
+            .collect();
+        let merged = match by_id.get(&img.id) {
+            Some(ours) => merge_fields(ours, &fields).fields,
+            None => fields,
+        };
+        by_id.insert(img.id, merged);
+    }
+    let by_code = by_id
+        .iter()
+        .filter_map(|(id, f)| f.get("creditCode").and_then(|v| v.value.as_str()).map(|c| (c.to_owned(), id.clone())))
+        .collect();
+    Ok(Current { by_id, by_code })
+}
+
+/// Imports an XLSX or CSV list: new credit codes become new enterprises, known ones
+/// get the fields that differ (a newer write than any before it); refused rows are
+/// reported and nothing of them is published.
+pub fn import_enterprises(
+    storage: &dyn Storage,
+    file_name: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<ImportReport, PublishError> {
+    let parsed = import::parse(file_name, bytes, &Reference::bundled()?)?;
+    let current = current(storage)?;
+    let mut clock = Clock::new(0, None);
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    let mut report = ImportReport { rows: parsed.rows.len() + parsed.refused.len(), created: 0, updated: 0, unchanged: 0, refused: parsed.refused };
+    let mut changes = Vec::new();
+    for row in parsed.rows {
+        let values = match serde_json::to_value(&row.profile) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => continue,
+        };
+        let rev = clock.tick(now_ms);
+        let (id, fields) = match current.by_code.get(&row.profile.credit_code) {
+            Some(id) => {
+                let known = &current.by_id[id];
+                let mut changed = false;
+                let fields: BTreeMap<String, Field> = values
+                    .into_iter()
+                    .map(|(k, v)| match known.get(&k) {
+                        Some(old) if old.value == v => (k, Field { value: v, rev: old.rev.to_string() }),
+                        _ => {
+                            changed = true;
+                            (k, Field { value: v, rev: rev.to_string() })
+                        }
+                    })
+                    .collect();
+                if !changed {
+                    report.unchanged += 1;
+                    continue;
+                }
+                report.updated += 1;
+                (id.clone(), fields)
+            }
+            None => {
+                report.created += 1;
+                let fields = values.into_iter().map(|(k, v)| (k, Field { value: v, rev: rev.to_string() })).collect();
+                (anjian_core::Id::new().to_string(), fields)
+            }
+        };
+        let image = Image::Enterprise(EnterpriseImage { id: id.clone(), fields, created_at: now.to_rfc3339() });
+        changes.push(published(&image, &id, rev)?);
+    }
+    storage.publish(&changes, &now.to_rfc3339())?;
+    Ok(report)
+}
+
+/// Publishes one checklist version (a file in the format of `assets/checklists/`). The
+/// same version published again with the same content is a no-op; with other content
+/// it is refused: a published version never changes. Returns whether it was new.
+pub fn publish_checklist(
+    storage: &dyn Storage,
+    file_name: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, PublishError> {
+    let reference = Reference::bundled()?;
+    let sectors: Vec<&str> = reference.sectors.iter().map(|(code, _)| code.as_str()).collect();
+    let template =
+        anjian_core::checklist::Template::parse(body, &sectors).map_err(|e| PublishError::Checklist(e.message()))?;
+    let key = format!("{}/{}", template.id, template.version);
+    for c in storage.changes_of_type(records::CHECKLIST)? {
+        if c.record_id == key {
+            let same = matches!(Image::parse(&c.record_type, &c.payload), Ok(Image::Checklist(t)) if t.body == body);
+            if same {
+                return Ok(false);
+            }
+            return Err(PublishError::Checklist(format!(
+                "{} 第{}版已发布过不同的内容；修改请发布新版本",
+                template.id, template.version
+            )));
+        }
+    }
+    let image = Image::Checklist(ChecklistImage {
+        id: template.id.clone(),
+        version: i64::from(template.version),
+        file_name: file_name.to_owned(),
+        body: body.to_owned(),
+    });
+    let rev = Clock::new(0, None).tick(u64::try_from(now.timestamp_millis()).unwrap_or(0));
+    storage.publish(&[published(&image, &key, rev)?], &now.to_rfc3339())?;
+    Ok(true)
+}
+
+/// Grants a device the next block of numbers and tells it through the change log (a
+/// device also asks for blocks itself when it syncs and runs low).
+pub fn grant_numbers(
+    storage: &dyn Storage,
+    device_id: &str,
+    kind: &str,
+    year: i32,
+    count: u32,
+    now: DateTime<Utc>,
+) -> Result<anjian_sync::protocol::NumberBlock, PublishError> {
+    let block = storage.grant_block(device_id, kind, year, count, &now.to_rfc3339())?;
+    let image = Image::NumberBlock(records::NumberBlockImage {
+        device_id: device_id.to_owned(),
+        kind: block.kind.clone(),
+        year: block.year,
+        first: block.first,
+        last: block.last,
+    });
+    let key = format!("{device_id}/{}/{}/{}", block.kind, block.year, block.first);
+    let rev = Clock::new(0, None).tick(u64::try_from(now.timestamp_millis()).unwrap_or(0));
+    storage.publish(&[published(&image, &key, rev)?], &now.to_rfc3339())?;
+    Ok(block)
+}
+
+fn published(image: &Image, record_id: &str, rev: Hlc) -> Result<Change, PublishError> {
+    let id = crate::auth::new_id().map_err(StorageError::Io)?;
+    Ok(Change {
+        change_id: format!("{}:{id}", records::SERVER_DEVICE),
+        record_type: image.record_type().to_owned(),
+        record_id: record_id.to_owned(),
+        op: records::OP_PUT.to_owned(),
+        rev: rev.to_string(),
+        payload: image.payload(),
+    })
+}

@@ -1,0 +1,902 @@
+//! The device's side of sync: outbox rows become record images to push, and pulled
+//! images are merged into the tables by the rules of `anjian_sync::records`. Applying
+//! a page and moving the cursor happen in one transaction; a change that cannot be
+//! applied here (a changed issued document, a number already used on this device…) is
+//! kept as a problem with its reason, and the rest of the page goes on.
+
+use std::collections::{BTreeMap, HashSet};
+
+use anjian_core::Id;
+use anjian_core::enterprise::{Enterprise, Profile};
+use anjian_core::hlc::Hlc;
+use anjian_core::merge::{Versioned, merge_fields};
+use anjian_sync::device::{Applied, Outgoing, Pending};
+use anjian_sync::protocol::{Change, ChangeResult, Outcome, PullPage, ServerChange};
+use anjian_sync::records::{
+    self, AnswerImage, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, Field, HazardEventImage,
+    HazardImage, Image, InspectionImage, InspectorImage, SignatureImage,
+};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Result, StoreError};
+use crate::{Store, Writer, parse_id, parse_rev};
+
+const CURSOR_KEY: &str = "sync_cursor";
+
+/// A change the server refused (pushed) or this device could not apply (pulled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProblem {
+    pub change_id: String,
+    pub direction: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// A value of an enterprise that lost a merge, kept for review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OverwrittenValue {
+    pub field: String,
+    pub kept: serde_json::Value,
+    pub kept_rev: String,
+    pub overwritten: serde_json::Value,
+    pub overwritten_rev: String,
+    pub at: String,
+}
+
+impl Store {
+    /// The next images to push: outbox rows in order, several writes to one record
+    /// sent as one image of the record as it is now, the attachments they refer to first.
+    pub fn sync_outgoing(&self, device: &str, limit: usize) -> Result<Outgoing> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT seq, record_type, record_id FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT 1000")?;
+        let mut order: Vec<(&'static str, String)> = Vec::new();
+        let mut last_seq: BTreeMap<(&'static str, String), i64> = BTreeMap::new();
+        let mut up_to = 0i64;
+        let mut after = 0i64;
+        'rows: loop {
+            let rows: Vec<(i64, String, String)> =
+                stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            if rows.is_empty() {
+                break;
+            }
+            for (seq, kind, id) in rows {
+                after = seq;
+                let key = match kind.as_str() {
+                    "enterprise" => Some((records::ENTERPRISE, id)),
+                    "inspector" => Some((records::INSPECTOR, id)),
+                    "inspection" => Some((records::INSPECTION, id)),
+                    "answer" => Some((records::INSPECTION, id.split('/').next().unwrap_or_default().to_owned())),
+                    "hazard" => Some((records::HAZARD, id)),
+                    "document" => Some((records::DOCUMENT, id)),
+                    "attachment" => Some((records::ATTACHMENT, id)),
+                    _ => None,
+                };
+                if let Some(key) = key {
+                    if !last_seq.contains_key(&key) {
+                        if order.len() == limit {
+                            break 'rows;
+                        }
+                        order.push(key.clone());
+                    }
+                    last_seq.insert(key, seq);
+                }
+                up_to = seq;
+            }
+        }
+        let mut attachments: Vec<String> = Vec::new();
+        let mut changes_of_records = Vec::new();
+        for key in &order {
+            let (kind, id) = key;
+            let Some((image, shas)) = image_of(conn, kind, id)? else { continue };
+            for sha in shas {
+                if !attachments.contains(&sha) {
+                    attachments.push(sha);
+                }
+            }
+            let seq = last_seq[key];
+            changes_of_records.push((seq, image));
+        }
+        // Attachments first: a record may refer to one added after it first appeared.
+        let mut changes = Vec::new();
+        let mut attachment_seq = up_to;
+        for sha in &attachments {
+            if let Some(a) = attachment_image(conn, sha)? {
+                let seq = last_seq.get(&(records::ATTACHMENT, sha.clone())).copied().unwrap_or(attachment_seq);
+                attachment_seq = attachment_seq.max(seq);
+                changes.push(change(device, seq, &Image::Attachment(a), None));
+            }
+        }
+        for (seq, image) in changes_of_records {
+            if matches!(image, Image::Attachment(_)) {
+                continue;
+            }
+            changes.push(change(device, seq, &image, None));
+        }
+        // One image per change id: an attachment pulled in by a record shares no seq
+        // with another change only if its own row is in range; otherwise it borrows a
+        // record's seq, made unique by its hash.
+        let mut seen = HashSet::new();
+        for c in &mut changes {
+            if !seen.insert(c.change_id.clone()) {
+                c.change_id = format!("{}:{}", c.change_id, &c.record_id[..12.min(c.record_id.len())]);
+            }
+        }
+        Ok(Outgoing { changes, up_to: u64::try_from(up_to).unwrap_or(0), attachments })
+    }
+
+    /// Kinds whose numbers granted by the district server for `year` run low (fewer
+    /// than `low` left): what to ask for at the next sync.
+    pub fn number_blocks_low(&self, year: i32, low: u32) -> Result<Vec<anjian_core::document::DocumentKind>> {
+        let mut out = Vec::new();
+        for kind in anjian_core::document::DocumentKind::ALL {
+            let left: i64 = self.conn().query_row(
+                "SELECT coalesce(sum(last - next + 1), 0) FROM number_block WHERE kind = ?1 AND year = ?2 AND source = 'server'",
+                (kind.as_str(), year),
+                |r| r.get(0),
+            )?;
+            if left < i64::from(low) {
+                out.push(kind);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn sync_cursor(&self) -> Result<u64> {
+        Ok(self.setting(CURSOR_KEY)?.and_then(|s| s.parse().ok()).unwrap_or(0))
+    }
+
+    /// Attachments pulled records refer to whose bytes are not here yet.
+    pub fn sync_wanted(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn().prepare_cached("SELECT sha256 FROM attachment_wanted ORDER BY sha256")?;
+        Ok(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?)
+    }
+
+    pub fn sync_pending(&self) -> Result<Pending> {
+        let (changes, attachments): (i64, i64) = self.conn().query_row(
+            "SELECT count(*), count(*) FILTER (WHERE record_type = 'attachment') FROM outbox
+             WHERE record_type IN ('enterprise', 'inspector', 'inspection', 'answer', 'hazard', 'document', 'attachment')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Pending { changes: changes as u64, attachments: attachments as u64 })
+    }
+
+    pub fn sync_problems(&self) -> Result<Vec<SyncProblem>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT change_id, direction, record_type, record_id, reason, at FROM sync_problem ORDER BY at DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SyncProblem {
+                change_id: r.get(0)?,
+                direction: r.get(1)?,
+                record_type: r.get(2)?,
+                record_id: r.get(3)?,
+                reason: r.get(4)?,
+                at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The values of an enterprise that lost a merge, newest first.
+    pub fn enterprise_overwrites(&self, id: Id) -> Result<Vec<OverwrittenValue>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT field, kept, kept_rev, overwritten, overwritten_rev, at FROM enterprise_overwrite
+             WHERE enterprise_id = ?1 ORDER BY seq DESC",
+        )?;
+        let rows = stmt.query_map([id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?))
+        })?;
+        rows.map(|row| {
+            let (field, kept, kept_rev, overwritten, overwritten_rev, at) = row?;
+            Ok(OverwrittenValue {
+                field,
+                kept: json(&kept)?,
+                kept_rev,
+                overwritten: json(&overwritten)?,
+                overwritten_rev,
+                at,
+            })
+        })
+        .collect()
+    }
+}
+
+impl Writer<'_> {
+    /// The server's answer to a push: outbox rows up to `up_to` are done; refused
+    /// changes are kept as problems with the server's reason.
+    pub fn sync_acknowledge(&mut self, up_to: u64, results: &[ChangeResult], pushed: &[Change]) -> Result<()> {
+        for r in results.iter().filter(|r| r.outcome == Outcome::Refused) {
+            let (kind, id) = pushed
+                .iter()
+                .find(|c| c.change_id == r.change_id)
+                .map(|c| (c.record_type.as_str(), c.record_id.as_str()))
+                .unwrap_or(("", ""));
+            self.problem(&r.change_id, "push", kind, id, r.reason.as_deref().unwrap_or("区局服务器拒绝了这条记录"))?;
+        }
+        self.tx.execute("DELETE FROM outbox WHERE seq <= ?1", [i64::try_from(up_to).unwrap_or(i64::MAX)])?;
+        Ok(())
+    }
+
+    fn problem(&self, change_id: &str, direction: &str, kind: &str, id: &str, reason: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
+            (change_id, direction, kind, id, reason, self.now.to_rfc3339()),
+        )?;
+        Ok(())
+    }
+
+    /// Applies a pulled page and moves the cursor to `page.next`, all in this
+    /// transaction. The device's own changes (written by `own_device`) are skipped.
+    pub fn sync_apply(&mut self, own_device: &str, page: &PullPage) -> Result<Applied> {
+        let mut out = Applied::default();
+        for c in &page.changes {
+            if c.device_id == own_device {
+                continue;
+            }
+            self.tx.execute_batch("SAVEPOINT change")?;
+            match self.apply_change(c, own_device) {
+                Ok(()) => {
+                    self.tx.execute_batch("RELEASE change")?;
+                    out.applied += 1;
+                }
+                Err(e) => {
+                    self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+                    let reason = match e {
+                        StoreError::Refused(why) => why,
+                        other => other.to_string(),
+                    };
+                    self.problem(&c.change_id, "pull", &c.record_type, &c.record_id, &reason)?;
+                    out.problems += 1;
+                }
+            }
+        }
+        let cursor = self.tx.query_row("SELECT value FROM setting WHERE key = ?1", [CURSOR_KEY], |r| r.get::<_, String>(0)).optional()?;
+        let cursor: u64 = cursor.and_then(|s| s.parse().ok()).unwrap_or(0);
+        if page.next < cursor {
+            return Err(StoreError::Refused(format!("游标后退：{} < {cursor}", page.next)));
+        }
+        self.set_setting(CURSOR_KEY, &page.next.to_string())?;
+        Ok(out)
+    }
+
+    fn apply_change(&mut self, c: &ServerChange, own_device: &str) -> Result<()> {
+        let rev: Hlc = c.rev.parse().map_err(|_| StoreError::Refused(format!("版本号无效：{}", c.rev)))?;
+        let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
+        self.clock.observe(rev, now_ms);
+        let image = Image::parse(&c.record_type, &c.payload).map_err(StoreError::Refused)?;
+        match &image {
+            Image::Enterprise(e) => self.apply_enterprise(e, &c.device_id)?,
+            Image::Inspector(i) => {
+                self.apply_inspector(i)?;
+            }
+            Image::Inspection(i) => self.apply_inspection(i)?,
+            Image::Hazard(h) => self.apply_hazard(h)?,
+            Image::Document(d) => self.apply_document(d)?,
+            Image::Attachment(a) => self.apply_attachment(a)?,
+            Image::Checklist(t) => self.apply_checklist(t)?,
+            Image::NumberBlock(b) => {
+                if c.device_id != records::SERVER_DEVICE || b.device_id != own_device {
+                    return Ok(());
+                }
+                let kind = anjian_core::document::DocumentKind::parse(&b.kind)
+                    .ok_or_else(|| StoreError::Refused(format!("文书种类无效：{}", b.kind)))?;
+                self.add_number_block(kind, b.year, b.first, b.last)?;
+            }
+        }
+        self.record(image.record_type(), &c.record_id, "pulled", rev, &c.change_id, false)
+    }
+
+    fn apply_enterprise(&mut self, img: &EnterpriseImage, writer: &str) -> Result<()> {
+        let id = parse_id(&img.id).map_err(|_| StoreError::Refused(format!("单位编号无效：{}", img.id)))?;
+        let mut remote = BTreeMap::new();
+        for (name, f) in &img.fields {
+            let rev = f.rev.parse().map_err(|_| StoreError::Refused(format!("版本号无效：{}", f.rev)))?;
+            remote.insert(name.clone(), Versioned { value: f.value.clone(), rev });
+        }
+        let local = match crate::enterprises::enterprise(&self.tx, id) {
+            Ok(e) => Some(e),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let (merged, overwrites, created_at) = match &local {
+            Some(e) => {
+                if e.is_demo {
+                    return Err(StoreError::Refused("演示单位不参与同步".into()));
+                }
+                let ours = field_revs(&self.tx, e)?;
+                let m = merge_fields(&ours, &remote);
+                if m.fields == ours {
+                    return Ok(());
+                }
+                (m.fields, m.overwrites, e.created_at)
+            }
+            None => {
+                let created = crate::parse_time(&img.created_at)
+                    .map_err(|_| StoreError::Refused(format!("时间无效：{}", img.created_at)))?;
+                (remote, Vec::new(), created)
+            }
+        };
+        let object: serde_json::Map<String, serde_json::Value> =
+            merged.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        let profile: Profile = serde_json::from_value(serde_json::Value::Object(object))
+            .map_err(|e| StoreError::Refused(format!("单位资料不完整：{e}")))?;
+        crate::reference::check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
+        let holder: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT name FROM enterprise WHERE credit_code = ?1 AND is_demo = 0 AND id <> ?2",
+                (&profile.credit_code, id.to_string()),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = holder {
+            return Err(StoreError::Refused(format!(
+                "统一社会信用代码 {} 在本机已属于“{other}”，请区局核实后合并",
+                profile.credit_code
+            )));
+        }
+        let rev = merged.values().map(|v| v.rev).max().unwrap_or(Hlc::ZERO);
+        let e = Enterprise { id, profile, is_demo: false, created_at, updated_at: self.now, rev };
+        self.write_enterprise_row(&e, writer)?;
+        self.tx.execute("DELETE FROM enterprise_field WHERE enterprise_id = ?1", [id.to_string()])?;
+        for (name, v) in &merged {
+            self.tx.execute(
+                "INSERT INTO enterprise_field (enterprise_id, field, rev) VALUES (?1, ?2, ?3)",
+                (id.to_string(), name, v.rev.to_string()),
+            )?;
+        }
+        for o in overwrites {
+            self.tx.execute(
+                "INSERT INTO enterprise_overwrite (enterprise_id, field, kept, kept_rev, overwritten, overwritten_rev, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                (
+                    id.to_string(),
+                    &o.field,
+                    o.kept.value.to_string(),
+                    o.kept.rev.to_string(),
+                    o.overwritten.value.to_string(),
+                    o.overwritten.rev.to_string(),
+                    self.now.to_rfc3339(),
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The inspector's id here: found by 执法证号, or added under the sender's id.
+    fn apply_inspector(&mut self, i: &InspectorImage) -> Result<String> {
+        let existing: Option<String> =
+            self.tx.query_row("SELECT id FROM inspector WHERE cert_no = ?1", [&i.cert_no], |r| r.get(0)).optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        parse_id(&i.id).map_err(|_| StoreError::Refused(format!("人员编号无效：{}", i.id)))?;
+        if i.name.trim().is_empty() || i.cert_no.trim().is_empty() {
+            return Err(StoreError::Refused("执法人员缺少姓名或执法证号".into()));
+        }
+        let rev = self.tick();
+        self.tx.execute(
+            "INSERT INTO inspector (id, name, cert_no, unit, updated_at, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (&i.id, &i.name, &i.cert_no, &i.unit, self.now.to_rfc3339(), rev.to_string()),
+        )?;
+        Ok(i.id.clone())
+    }
+
+    fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {
+        let local_rev: Option<String> =
+            self.tx.query_row("SELECT rev FROM inspection WHERE id = ?1", [&img.id], |r| r.get(0)).optional()?;
+        if local_rev.as_deref().is_some_and(|r| r >= img.rev.as_str()) {
+            return Ok(());
+        }
+        parse_id(&img.id).map_err(|_| StoreError::Refused(format!("检查编号无效：{}", img.id)))?;
+        self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
+        let mut officers = Vec::new();
+        for o in &img.officers {
+            officers.push(self.apply_inspector(o)?);
+        }
+        self.tx.execute(
+            "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
+                finished_at, status, notes, device_id, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, template_id = excluded.template_id,
+                template_version = excluded.template_version, accompanying_person = excluded.accompanying_person,
+                started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
+                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev",
+            rusqlite::params![
+                img.id, img.enterprise_id, img.template_id, img.template_version, img.accompanying_person, img.started_at,
+                img.finished_at, img.status, img.notes, img.device_id, img.rev
+            ],
+        )?;
+        self.tx.execute("DELETE FROM inspection_officer WHERE inspection_id = ?1", [&img.id])?;
+        for (pos, officer) in officers.iter().enumerate() {
+            self.tx.execute(
+                "INSERT INTO inspection_officer (inspection_id, position, inspector_id) VALUES (?1, ?2, ?3)",
+                (&img.id, pos as i64, officer),
+            )?;
+        }
+        self.tx.execute("DELETE FROM answer WHERE inspection_id = ?1", [&img.id])?;
+        for a in &img.answers {
+            self.tx.execute(
+                "INSERT INTO answer (inspection_id, item_code, result, note, photos, rev, deducted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![img.id, a.item_code, a.result, a.note, to_json(&a.photos)?, a.rev, a.deducted],
+            )?;
+        }
+        self.tx.execute("DELETE FROM inspection_signature WHERE inspection_id = ?1", [&img.id])?;
+        for s in &img.signatures {
+            self.tx.execute(
+                "INSERT INTO inspection_signature (inspection_id, role, sha256, refused) VALUES (?1, ?2, ?3, ?4)",
+                (&img.id, &s.role, &s.sha256, s.refused),
+            )?;
+        }
+        self.index_text("inspection", &img.id, &img.notes)
+    }
+
+    fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
+        parse_id(&img.id).map_err(|_| StoreError::Refused(format!("隐患编号无效：{}", img.id)))?;
+        let local: Option<(String, String)> = self
+            .tx
+            .query_row("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let remote_rank = status_rank(&img.status)?;
+        match &local {
+            None => {
+                self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
+                if let Some(i) = &img.inspection_id {
+                    self.require("inspection", i, "所属检查尚未同步到本机")?;
+                }
+                self.tx.execute(
+                    "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status,
+                        found_at, device_id, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    rusqlite::params![
+                        img.id, img.enterprise_id, img.inspection_id, img.item_code, img.description, img.level,
+                        img.deadline, img.status, img.found_at, img.device_id, img.rev
+                    ],
+                )?;
+                self.index_text("hazard", &img.id, &img.description)?;
+            }
+            Some((status, rev)) => {
+                // Status only moves forward, whoever wrote the later image.
+                let status = if status_rank(status)? >= remote_rank { status.clone() } else { img.status.clone() };
+                let rev = if rev.as_str() >= img.rev.as_str() { rev.clone() } else { img.rev.clone() };
+                self.tx.execute(
+                    "UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1",
+                    (&img.id, &status, &rev),
+                )?;
+            }
+        }
+        for ev in &img.events {
+            status_rank(&ev.status)?;
+            self.tx.execute(
+                "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (hazard_id, rev) DO NOTHING",
+                rusqlite::params![img.id, ev.at, ev.status, ev.note, ev.rev, ev.review, to_json(&ev.photos)?],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn apply_document(&mut self, img: &DocumentImage) -> Result<()> {
+        parse_id(&img.id).map_err(|_| StoreError::Refused(format!("文书编号无效：{}", img.id)))?;
+        let local = document_image(&self.tx, &img.id)?;
+        if let Some(ours) = &local {
+            img.may_follow(ours).map_err(|why| StoreError::Refused(why.into()))?;
+            if ours.is_issued() {
+                if ours.status == "issued" && img.status == "voided" {
+                    self.tx.execute(
+                        "UPDATE document SET status = 'voided', void_reason = ?2, rev = ?3 WHERE id = ?1",
+                        (&img.id, &img.void_reason, &img.rev),
+                    )?;
+                }
+                return Ok(());
+            }
+            if ours.rev.as_str() >= img.rev.as_str() {
+                return Ok(());
+            }
+        }
+        self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
+        if let Some(number) = &img.number {
+            let taken: Option<String> = self
+                .tx
+                .query_row("SELECT id FROM document WHERE number = ?1 AND id <> ?2", (number, &img.id), |r| r.get(0))
+                .optional()?;
+            if taken.is_some() {
+                return Err(StoreError::Refused(format!("文书编号 {number} 在本机已被另一份文书使用")));
+            }
+        }
+        // Written as a draft first (its hazard rows can only change while it is one),
+        // then moved to its status.
+        self.tx.execute(
+            "INSERT INTO document (id, kind, enterprise_id, inspection_id, snapshot, status, device_id, rev, cites, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9)
+             ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, enterprise_id = excluded.enterprise_id,
+                inspection_id = excluded.inspection_id, snapshot = excluded.snapshot, device_id = excluded.device_id,
+                rev = excluded.rev, cites = excluded.cites, created_at = excluded.created_at",
+            rusqlite::params![
+                img.id, img.kind, img.enterprise_id, img.inspection_id, img.snapshot, img.device_id, img.rev, img.cites,
+                img.created_at
+            ],
+        )?;
+        self.tx.execute("DELETE FROM document_hazard WHERE document_id = ?1", [&img.id])?;
+        for (item, h) in img.hazards.iter().enumerate() {
+            self.tx.execute(
+                "INSERT INTO document_hazard (document_id, item, hazard_id) VALUES (?1, ?2, ?3)",
+                (&img.id, item as i64 + 1, h),
+            )?;
+        }
+        if img.is_issued() {
+            self.tx.execute(
+                "UPDATE document SET number = ?2, pdf_sha256 = ?3, status = ?4, issued_at = ?5, void_reason = ?6 WHERE id = ?1",
+                (&img.id, &img.number, &img.pdf_sha256, &img.status, &img.issued_at, &img.void_reason),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn apply_attachment(&mut self, a: &AttachmentImage) -> Result<()> {
+        if !anjian_sync::protocol::is_sha256(&a.sha256) || a.size == 0 || a.size > crate::attachments::MAX_ATTACHMENT as u64 {
+            return Err(StoreError::Refused(format!("附件记录无效：{}", a.sha256)));
+        }
+        if !crate::attachments::MIMES.contains(&a.mime.as_str()) {
+            return Err(StoreError::Refused(format!("附件类型不接受：{}", a.mime)));
+        }
+        self.tx.execute(
+            "INSERT INTO attachment (sha256, mime, size, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            (&a.sha256, &a.mime, a.size as i64, self.now.to_rfc3339()),
+        )?;
+        if !crate::attachments::file_intact(self.dir, &a.sha256) {
+            self.tx.execute("INSERT INTO attachment_wanted (sha256) VALUES (?1) ON CONFLICT DO NOTHING", [&a.sha256])?;
+        }
+        Ok(())
+    }
+
+    fn apply_checklist(&mut self, t: &ChecklistImage) -> Result<()> {
+        let sectors: Vec<String> = {
+            let mut stmt = self.tx.prepare_cached("SELECT code FROM sector")?;
+            stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+        };
+        let refs: Vec<&str> = sectors.iter().map(String::as_str).collect();
+        let template = anjian_core::checklist::Template::parse(&t.body, &refs)
+            .map_err(|e| StoreError::Refused(format!("检查表 {} 无效：{}", t.file_name, e.message())))?;
+        if template.id != t.id || i64::from(template.version) != t.version {
+            return Err(StoreError::Refused(format!("检查表 {} 的编号或版本与发布记录不符", t.file_name)));
+        }
+        self.put_template(&template).map_err(|e| match e {
+            StoreError::Refused(_) => StoreError::Refused(format!("检查表 {} 第{}版已有不同内容", t.id, t.version)),
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    fn require(&self, table: &'static str, id: &str, missing: &str) -> Result<()> {
+        let found: bool =
+            self.tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"), [id], |r| r.get(0))?;
+        if found { Ok(()) } else { Err(StoreError::Refused(missing.into())) }
+    }
+
+    /// Keeps downloaded bytes of an attachment a pulled record refers to.
+    pub fn save_downloaded_attachment(&mut self, sha: &str, bytes: &[u8]) -> Result<()> {
+        if hex::encode(Sha256::digest(bytes)) != sha {
+            return Err(StoreError::Refused(format!("下载的附件 {sha} 与摘要不符")));
+        }
+        crate::attachments::write_file(self.dir, sha, bytes)?;
+        self.tx.execute("DELETE FROM attachment_wanted WHERE sha256 = ?1", [sha])?;
+        Ok(())
+    }
+
+    /// Remembers which fields a local write set, so a later merge is field by field.
+    pub(crate) fn set_field_revs(&mut self, e: &Enterprise, before: Option<&Enterprise>) -> Result<()> {
+        let previous = match before {
+            Some(b) => field_revs(&self.tx, b)?,
+            None => BTreeMap::new(),
+        };
+        for (name, value) in profile_fields(&e.profile)? {
+            let rev = match previous.get(&name) {
+                Some(old) if old.value == value => old.rev,
+                _ => e.rev,
+            };
+            self.tx.execute(
+                "INSERT INTO enterprise_field (enterprise_id, field, rev) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (enterprise_id, field) DO UPDATE SET rev = excluded.rev",
+                (e.id.to_string(), &name, rev.to_string()),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn status_rank(s: &str) -> Result<u8> {
+    match s {
+        "open" => Ok(0),
+        "rectified" => Ok(1),
+        "verified" => Ok(2),
+        other => Err(StoreError::Refused(format!("隐患状态无效：{other}"))),
+    }
+}
+
+fn json(s: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn profile_fields(p: &Profile) -> Result<BTreeMap<String, serde_json::Value>> {
+    match serde_json::to_value(p).map_err(|e| StoreError::Corrupt(e.to_string()))? {
+        serde_json::Value::Object(m) => Ok(m.into_iter().collect()),
+        _ => Err(StoreError::Corrupt("profile is not an object".into())),
+    }
+}
+
+/// Each field with the clock of the write that set it (the row's for records written
+/// before fields had their own).
+fn field_revs(conn: &Connection, e: &Enterprise) -> Result<BTreeMap<String, Versioned<serde_json::Value>>> {
+    let mut stmt = conn.prepare_cached("SELECT field, rev FROM enterprise_field WHERE enterprise_id = ?1")?;
+    let revs: BTreeMap<String, String> =
+        stmt.query_map([e.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    profile_fields(&e.profile)?
+        .into_iter()
+        .map(|(name, value)| {
+            let rev = match revs.get(&name) {
+                Some(r) => parse_rev(r)?,
+                None => e.rev,
+            };
+            Ok((name, Versioned { value, rev }))
+        })
+        .collect()
+}
+
+fn change(device: &str, seq: i64, image: &Image, rev: Option<String>) -> Change {
+    let (record_id, image_rev) = match image {
+        Image::Enterprise(e) => {
+            (e.id.clone(), e.fields.values().map(|f| f.rev.clone()).max().unwrap_or_default())
+        }
+        Image::Inspector(i) => (i.id.clone(), String::new()),
+        Image::Inspection(i) => (i.id.clone(), i.rev.clone()),
+        Image::Hazard(h) => (h.id.clone(), h.rev.clone()),
+        Image::Document(d) => (d.id.clone(), d.rev.clone()),
+        Image::Attachment(a) => (a.sha256.clone(), String::new()),
+        Image::Checklist(t) => (format!("{}/{}", t.id, t.version), String::new()),
+        Image::NumberBlock(b) => (format!("{}/{}/{}/{}", b.device_id, b.kind, b.year, b.first), String::new()),
+    };
+    let rev = rev.unwrap_or(image_rev);
+    Change {
+        change_id: format!("{device}:{seq}"),
+        record_type: image.record_type().to_owned(),
+        record_id,
+        op: records::OP_PUT.to_owned(),
+        rev: if rev.is_empty() { Hlc::ZERO.to_string() } else { rev },
+        payload: image.payload(),
+    }
+}
+
+/// A record's image and the attachments it refers to; `None` for a record that must
+/// not leave the device (a demo enterprise and what was done to one) or no longer exists.
+fn image_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(Image, Vec<String>)>> {
+    Ok(match kind {
+        records::ENTERPRISE => {
+            let Ok(key) = parse_id(id) else { return Ok(None) };
+            let e = match crate::enterprises::enterprise(conn, key) {
+                Ok(e) if !e.is_demo => e,
+                Ok(_) | Err(StoreError::NotFound { .. }) => return Ok(None),
+                Err(err) => return Err(err),
+            };
+            let fields = field_revs(conn, &e)?
+                .into_iter()
+                .map(|(k, v)| (k, Field { value: v.value, rev: v.rev.to_string() }))
+                .collect();
+            Some((Image::Enterprise(EnterpriseImage { id: id.to_owned(), fields, created_at: e.created_at.to_rfc3339() }), vec![]))
+        }
+        records::INSPECTOR => inspector_image(conn, id)?.map(|i| (Image::Inspector(i), vec![])),
+        records::INSPECTION => inspection_image(conn, id)?.map(|(i, shas)| (Image::Inspection(i), shas)),
+        records::HAZARD => hazard_image(conn, id)?.map(|(h, shas)| (Image::Hazard(h), shas)),
+        records::DOCUMENT => {
+            let Some(d) = document_image(conn, id)? else { return Ok(None) };
+            if is_demo_enterprise(conn, &d.enterprise_id)? {
+                return Ok(None);
+            }
+            let shas = d.pdf_sha256.iter().cloned().collect();
+            Some((Image::Document(d), shas))
+        }
+        records::ATTACHMENT => attachment_image(conn, id)?.map(|a| {
+            let sha = a.sha256.clone();
+            (Image::Attachment(a), vec![sha])
+        }),
+        _ => None,
+    })
+}
+
+fn is_demo_enterprise(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT is_demo FROM enterprise WHERE id = ?1", [id], |r| r.get::<_, bool>(0))
+        .optional()?
+        .unwrap_or(true))
+}
+
+fn inspector_image(conn: &Connection, id: &str) -> Result<Option<InspectorImage>> {
+    Ok(conn
+        .query_row("SELECT id, name, cert_no, unit FROM inspector WHERE id = ?1", [id], |r| {
+            Ok(InspectorImage { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)?, unit: r.get(3)? })
+        })
+        .optional()?)
+}
+
+fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionImage, Vec<String>)>> {
+    let row = conn
+        .query_row(
+            "SELECT i.enterprise_id, i.template_id, i.template_version, i.accompanying_person, i.started_at, i.finished_at,
+                    i.status, i.notes, i.device_id, i.rev, e.is_demo
+             FROM inspection i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    InspectionImage {
+                        id: id.to_owned(),
+                        enterprise_id: r.get(0)?,
+                        template_id: r.get(1)?,
+                        template_version: r.get(2)?,
+                        accompanying_person: r.get(3)?,
+                        started_at: r.get(4)?,
+                        finished_at: r.get(5)?,
+                        status: r.get(6)?,
+                        notes: r.get(7)?,
+                        device_id: r.get(8)?,
+                        rev: r.get(9)?,
+                        officers: vec![],
+                        answers: vec![],
+                        signatures: vec![],
+                    },
+                    r.get::<_, bool>(10)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut img, demo)) = row else { return Ok(None) };
+    if demo {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.name, p.cert_no, p.unit FROM inspection_officer o JOIN inspector p ON p.id = o.inspector_id
+         WHERE o.inspection_id = ?1 ORDER BY o.position",
+    )?;
+    img.officers = stmt
+        .query_map([id], |r| Ok(InspectorImage { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)?, unit: r.get(3)? }))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_code, result, note, photos, deducted, rev FROM answer WHERE inspection_id = ?1 ORDER BY item_code",
+    )?;
+    let answers: Vec<(AnswerImage, String)> = stmt
+        .query_map([id], |r| {
+            Ok((
+                AnswerImage {
+                    item_code: r.get(0)?,
+                    result: r.get(1)?,
+                    note: r.get(2)?,
+                    photos: vec![],
+                    deducted: r.get(4)?,
+                    rev: r.get(5)?,
+                },
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut shas = Vec::new();
+    for (mut a, photos) in answers {
+        a.photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        shas.extend(a.photos.iter().cloned());
+        img.answers.push(a);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1 ORDER BY role")?;
+    img.signatures = stmt
+        .query_map([id], |r| Ok(SignatureImage { role: r.get(0)?, sha256: r.get(1)?, refused: r.get(2)? }))?
+        .collect::<Result<_, _>>()?;
+    shas.extend(img.signatures.iter().filter_map(|s| s.sha256.clone()));
+    Ok(Some((img, shas)))
+}
+
+fn hazard_image(conn: &Connection, id: &str) -> Result<Option<(HazardImage, Vec<String>)>> {
+    let row = conn
+        .query_row(
+            "SELECT h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at,
+                    h.device_id, h.rev, e.is_demo
+             FROM hazard h JOIN enterprise e ON e.id = h.enterprise_id WHERE h.id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    HazardImage {
+                        id: id.to_owned(),
+                        enterprise_id: r.get(0)?,
+                        inspection_id: r.get(1)?,
+                        item_code: r.get(2)?,
+                        description: r.get(3)?,
+                        level: r.get(4)?,
+                        deadline: r.get(5)?,
+                        status: r.get(6)?,
+                        found_at: r.get(7)?,
+                        device_id: r.get(8)?,
+                        rev: r.get(9)?,
+                        events: vec![],
+                    },
+                    r.get::<_, bool>(10)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut img, demo)) = row else { return Ok(None) };
+    if demo {
+        return Ok(None);
+    }
+    let mut stmt = conn
+        .prepare_cached("SELECT at, status, note, review, photos, rev FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq")?;
+    let events: Vec<(HazardEventImage, String)> = stmt
+        .query_map([id], |r| {
+            Ok((
+                HazardEventImage {
+                    at: r.get(0)?,
+                    status: r.get(1)?,
+                    note: r.get(2)?,
+                    review: r.get(3)?,
+                    photos: vec![],
+                    rev: r.get(5)?,
+                },
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut shas = Vec::new();
+    for (mut ev, photos) in events {
+        ev.photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        shas.extend(ev.photos.iter().cloned());
+        img.events.push(ev);
+    }
+    Ok(Some((img, shas)))
+}
+
+fn document_image(conn: &Connection, id: &str) -> Result<Option<DocumentImage>> {
+    let img = conn
+        .query_row(
+            "SELECT kind, enterprise_id, inspection_id, number, snapshot, pdf_sha256, status, issued_at, void_reason, cites,
+                    created_at, device_id, rev FROM document WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(DocumentImage {
+                    id: id.to_owned(),
+                    kind: r.get(0)?,
+                    enterprise_id: r.get(1)?,
+                    inspection_id: r.get(2)?,
+                    number: r.get(3)?,
+                    snapshot: r.get(4)?,
+                    pdf_sha256: r.get(5)?,
+                    status: r.get(6)?,
+                    issued_at: r.get(7)?,
+                    void_reason: r.get(8)?,
+                    cites: r.get(9)?,
+                    created_at: r.get(10)?,
+                    device_id: r.get(11)?,
+                    rev: r.get(12)?,
+                    hazards: vec![],
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut img) = img else { return Ok(None) };
+    let mut stmt = conn.prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
+    img.hazards = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(Some(img))
+}
+
+fn attachment_image(conn: &Connection, sha: &str) -> Result<Option<AttachmentImage>> {
+    Ok(conn
+        .query_row("SELECT mime, size FROM attachment WHERE sha256 = ?1", [sha], |r| {
+            Ok(AttachmentImage { sha256: sha.to_owned(), mime: r.get(0)?, size: r.get::<_, i64>(1)? as u64 })
+        })
+        .optional()?)
+}

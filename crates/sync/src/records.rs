@@ -1,0 +1,271 @@
+//! What a change carries: the whole record as the writing device holds it (its
+//! "image"), so applying a change twice, or late, is harmless, and a device that missed
+//! a change catches up with the next one. Each record type says how images merge:
+//! - enterprise: shared; every field carries the clock of the write that set it and
+//!   merges on its own (the later write wins, the loser is kept for review);
+//! - inspection, hazard, document: owned by the device that made them; the image with
+//!   the later revision wins, except that a hazard's status only moves forward and its
+//!   history is the union of both sides', and an issued document never changes;
+//! - inspector, attachment: facts that do not change once written;
+//! - checklist: published by the bureau, one version never changes;
+//! - numberBlock: a block of document numbers the bureau granted to one device.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const ENTERPRISE: &str = "enterprise";
+pub const INSPECTOR: &str = "inspector";
+pub const INSPECTION: &str = "inspection";
+pub const HAZARD: &str = "hazard";
+pub const DOCUMENT: &str = "document";
+pub const ATTACHMENT: &str = "attachment";
+pub const CHECKLIST: &str = "checklist";
+pub const NUMBER_BLOCK: &str = "numberBlock";
+
+/// The op every image change carries: "this is the record now".
+pub const OP_PUT: &str = "put";
+/// The device id of what the bureau published on the server.
+pub const SERVER_DEVICE: &str = "server";
+
+/// One field of a shared record, with the clock of the write that set it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Field {
+    pub value: serde_json::Value,
+    pub rev: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnterpriseImage {
+    pub id: String,
+    /// The profile's fields by their camelCase names (name, creditCode, address,
+    /// divisionCode, sectors, …).
+    pub fields: BTreeMap<String, Field>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InspectorImage {
+    pub id: String,
+    pub name: String,
+    pub cert_no: String,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnswerImage {
+    pub item_code: String,
+    pub result: String,
+    pub note: Option<String>,
+    pub photos: Vec<String>,
+    pub deducted: Option<i64>,
+    pub rev: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignatureImage {
+    pub role: String,
+    pub sha256: Option<String>,
+    pub refused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InspectionImage {
+    pub id: String,
+    pub enterprise_id: String,
+    pub template_id: String,
+    pub template_version: i64,
+    pub accompanying_person: Option<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: String,
+    pub notes: String,
+    pub device_id: String,
+    pub rev: String,
+    /// In signing order; matched by 执法证号 on the receiving device.
+    pub officers: Vec<InspectorImage>,
+    pub answers: Vec<AnswerImage>,
+    pub signatures: Vec<SignatureImage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HazardEventImage {
+    pub at: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub review: Option<String>,
+    pub photos: Vec<String>,
+    /// Unique per event across devices: the union of two histories is by rev.
+    pub rev: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HazardImage {
+    pub id: String,
+    pub enterprise_id: String,
+    pub inspection_id: Option<String>,
+    pub item_code: Option<String>,
+    pub description: String,
+    pub level: String,
+    pub deadline: String,
+    pub status: String,
+    pub found_at: String,
+    pub device_id: String,
+    pub rev: String,
+    pub events: Vec<HazardEventImage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocumentImage {
+    pub id: String,
+    pub kind: String,
+    pub enterprise_id: String,
+    pub inspection_id: Option<String>,
+    pub number: Option<String>,
+    /// The snapshot's exact text: an issued document is compared byte for byte.
+    pub snapshot: String,
+    pub pdf_sha256: Option<String>,
+    pub status: String,
+    pub issued_at: Option<String>,
+    pub void_reason: Option<String>,
+    pub cites: Option<String>,
+    pub created_at: Option<String>,
+    pub device_id: String,
+    pub rev: String,
+    /// The order's hazards by item.
+    pub hazards: Vec<String>,
+}
+
+impl DocumentImage {
+    pub fn is_issued(&self) -> bool {
+        self.status != "draft"
+    }
+
+    /// What issuing fixed for ever: two images of an issued document must agree on it.
+    pub fn issued_content(&self) -> impl PartialEq + '_ {
+        (
+            &self.kind,
+            &self.enterprise_id,
+            &self.inspection_id,
+            &self.number,
+            &self.snapshot,
+            &self.pdf_sha256,
+            &self.issued_at,
+            &self.cites,
+            &self.hazards,
+        )
+    }
+
+    /// Whether `self` may follow `earlier` (an issued image): only the same content,
+    /// voided or not; a voided document stays voided.
+    pub fn may_follow(&self, earlier: &DocumentImage) -> Result<(), &'static str> {
+        if !earlier.is_issued() {
+            return Ok(());
+        }
+        if !self.is_issued() || self.issued_content() != earlier.issued_content() {
+            return Err("已签发的文书不能修改");
+        }
+        if earlier.status == "voided" && self.status != "voided" {
+            return Err("已作废的文书不能恢复");
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttachmentImage {
+    pub sha256: String,
+    pub mime: String,
+    pub size: u64,
+}
+
+/// A checklist version the bureau published: the file as the bureau wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChecklistImage {
+    pub id: String,
+    pub version: i64,
+    pub file_name: String,
+    pub body: String,
+}
+
+/// Document numbers granted by the bureau to one device (the others ignore it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NumberBlockImage {
+    pub device_id: String,
+    pub kind: String,
+    pub year: i32,
+    pub first: u32,
+    pub last: u32,
+}
+
+/// A change's payload, typed by its record type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Image {
+    Enterprise(EnterpriseImage),
+    Inspector(InspectorImage),
+    Inspection(InspectionImage),
+    Hazard(HazardImage),
+    Document(DocumentImage),
+    Attachment(AttachmentImage),
+    Checklist(ChecklistImage),
+    NumberBlock(NumberBlockImage),
+}
+
+impl Image {
+    /// Reads a payload; a record type this version does not know is an error.
+    pub fn parse(record_type: &str, payload: &serde_json::Value) -> Result<Image, String> {
+        fn de<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T, String> {
+            T::deserialize(v).map_err(|e| format!("记录格式无效：{e}"))
+        }
+        Ok(match record_type {
+            ENTERPRISE => Image::Enterprise(de(payload)?),
+            INSPECTOR => Image::Inspector(de(payload)?),
+            INSPECTION => Image::Inspection(de(payload)?),
+            HAZARD => Image::Hazard(de(payload)?),
+            DOCUMENT => Image::Document(de(payload)?),
+            ATTACHMENT => Image::Attachment(de(payload)?),
+            CHECKLIST => Image::Checklist(de(payload)?),
+            NUMBER_BLOCK => Image::NumberBlock(de(payload)?),
+            other => return Err(format!("未知的记录类型 {other}")),
+        })
+    }
+
+    pub fn record_type(&self) -> &'static str {
+        match self {
+            Image::Enterprise(_) => ENTERPRISE,
+            Image::Inspector(_) => INSPECTOR,
+            Image::Inspection(_) => INSPECTION,
+            Image::Hazard(_) => HAZARD,
+            Image::Document(_) => DOCUMENT,
+            Image::Attachment(_) => ATTACHMENT,
+            Image::Checklist(_) => CHECKLIST,
+            Image::NumberBlock(_) => NUMBER_BLOCK,
+        }
+    }
+
+    pub fn payload(&self) -> serde_json::Value {
+        let v = match self {
+            Image::Enterprise(i) => serde_json::to_value(i),
+            Image::Inspector(i) => serde_json::to_value(i),
+            Image::Inspection(i) => serde_json::to_value(i),
+            Image::Hazard(i) => serde_json::to_value(i),
+            Image::Document(i) => serde_json::to_value(i),
+            Image::Attachment(i) => serde_json::to_value(i),
+            Image::Checklist(i) => serde_json::to_value(i),
+            Image::NumberBlock(i) => serde_json::to_value(i),
+        };
+        v.unwrap_or(serde_json::Value::Null)
+    }
+}

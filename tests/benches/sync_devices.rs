@@ -78,14 +78,7 @@ async fn run(backend: &str, storage: Arc<dyn Storage>) {
             tasks.push(tokio::spawn(async move {
                 let from = round as u64 * BATCH;
                 let changes: Vec<Change> = (from..from + BATCH)
-                    .map(|n| Change {
-                        change_id: format!("{id}:{n}"),
-                        record_type: "hazard".into(),
-                        record_id: format!("{id}-{n}"),
-                        op: "insert".into(),
-                        rev: format!("{n:016}"),
-                        payload: serde_json::json!({ "description": "安全出口被锁闭，疏散通道堆放杂物", "level": "general" }),
-                    })
+                    .map(|n| anjian_tests::changes::hazard(&id, n))
                     .collect();
                 let t = Instant::now();
                 client.push(&PushBatch { batch_id: format!("{id}-{round}"), changes }).await.expect("push");

@@ -183,6 +183,7 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies(pg: bool) {
         (reqwest::Method::POST, routes::PULL.into(), Some(serde_json::json!({ "after": 0, "limit": 10 }))),
         (reqwest::Method::POST, routes::ATTACHMENTS_MISSING.into(), Some(serde_json::json!({ "hashes": [] }))),
         (reqwest::Method::GET, routes::ATTACHMENT.replace("{sha256}", &sha), None),
+        (reqwest::Method::GET, routes::ATTACHMENT_CONTENT.replace("{sha256}", &sha), None),
         (reqwest::Method::PUT, format!("{}?offset=0&total=1", routes::ATTACHMENT.replace("{sha256}", &sha)), None),
         (
             reqwest::Method::POST,
@@ -275,6 +276,7 @@ async fn the_openapi_document_describes_every_route() {
         routes::PULL,
         routes::ATTACHMENTS_MISSING,
         routes::ATTACHMENT,
+        routes::ATTACHMENT_CONTENT,
         routes::NUMBER_BLOCKS,
         routes::OPENAPI,
     ];

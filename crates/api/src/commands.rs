@@ -49,7 +49,7 @@ pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiErro
             #[derive(Deserialize)]
             #[serde(deny_unknown_fields)]
             struct ById {
-                id: anjian_core::Id,
+                id: Id,
             }
             let ById { id } = args(a)?;
             crate::sync::overwrites(app, id)

@@ -1,17 +1,21 @@
 //! Merging a shared record edited on several devices: field by field, the write with
-//! the later hybrid logical clock wins, and the value it replaced is kept so the
-//! bureau can see what was overwritten. The same inputs merge to the same result on
-//! every device, whatever order the changes arrive in.
+//! the later hybrid logical clock wins, and a concurrent value it replaced is kept so
+//! the bureau can see what was overwritten. Each value remembers the clock of the value
+//! its writer replaced (`base`): a write made after seeing the other is an ordinary
+//! edit, not an overwrite. The same inputs merge to the same values on every device,
+//! whatever order the changes arrive in.
 
 use std::collections::BTreeMap;
 
 use crate::hlc::Hlc;
 
-/// One field's value and the clock of the write that set it.
+/// One field's value, the clock of the write that set it, and the clock of the value
+/// that write replaced on its device (`Hlc::ZERO` for the first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<V> {
     pub value: V,
     pub rev: Hlc,
+    pub base: Hlc,
 }
 
 /// A value that lost the merge: `kept` is in force, `overwritten` is kept for review.
@@ -23,7 +27,8 @@ pub struct Overwrite<V> {
 }
 
 /// The merged fields and what was overwritten. A field only one side has is taken as
-/// it is; equal values never count as an overwrite.
+/// it is; equal values, and a value the winner's writer had seen, never count as an
+/// overwrite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merged<V> {
     pub fields: BTreeMap<String, Versioned<V>>,
@@ -44,7 +49,7 @@ pub fn merge_fields<V: Clone + PartialEq>(
             Some(ours) if ours.rev == theirs.rev => {}
             Some(ours) => {
                 let (kept, lost) = if theirs.rev > ours.rev { (theirs, ours) } else { (ours, theirs) };
-                if kept.value != lost.value {
+                if kept.value != lost.value && lost.rev > kept.base {
                     overwrites.push(Overwrite { field: name.clone(), kept: kept.clone(), overwritten: lost.clone() });
                 }
                 let kept = kept.clone();
@@ -67,17 +72,23 @@ mod tests {
     fn side() -> impl Strategy<Value = BTreeMap<String, Versioned<u8>>> {
         prop::collection::btree_map(
             prop::sample::select(vec!["name", "address", "phone", "status"]).prop_map(str::to_owned),
-            (0u8..4, 0u64..5, 0u32..3, 0u32..3)
-                .prop_map(|(value, wall, counter, node)| Versioned { value, rev: hlc(wall, counter, node) }),
+            (0u8..4, 0u64..5, 0u32..3, 0u32..3, 0u64..5)
+                .prop_map(|(value, wall, counter, node, base)| Versioned {
+                    value,
+                    rev: hlc(wall, counter, node),
+                    base: hlc(base.min(wall), 0, 9),
+                }),
             0..4,
         )
     }
 
     /// Two writes never share a clock (nodes differ per device, ticks per write): a
-    /// shared rev means the same write, so the same value.
+    /// shared rev means the same write, so the same value and base.
     fn consistent(sides: &[&BTreeMap<String, Versioned<u8>>]) -> bool {
-        let mut seen: BTreeMap<(String, Hlc), u8> = BTreeMap::new();
-        sides.iter().flat_map(|s| s.iter()).all(|(k, v)| *seen.entry((k.clone(), v.rev)).or_insert(v.value) == v.value)
+        let mut seen: BTreeMap<(String, Hlc), (u8, Hlc)> = BTreeMap::new();
+        sides.iter().flat_map(|s| s.iter()).all(|(k, v)| {
+            *seen.entry((k.clone(), v.rev)).or_insert((v.value, v.base)) == (v.value, v.base)
+        })
     }
 
     proptest! {
@@ -101,8 +112,9 @@ mod tests {
             }
             for (k, ours) in &a {
                 if let Some(theirs) = b.get(k) {
-                    let lost = ours.value != theirs.value;
-                    prop_assert_eq!(m.overwrites.iter().any(|o| &o.field == k), lost);
+                    let (kept, lost) = if theirs.rev > ours.rev { (theirs, ours) } else { (ours, theirs) };
+                    let overwritten = kept.rev != lost.rev && kept.value != lost.value && lost.rev > kept.base;
+                    prop_assert_eq!(m.overwrites.iter().any(|o| &o.field == k), overwritten);
                 }
             }
         }
@@ -110,12 +122,19 @@ mod tests {
 
     #[test]
     fn two_inspectors_change_the_address() {
-        let base = |v: &str, wall| Versioned { value: v.to_owned(), rev: hlc(wall, 0, 1) };
-        let a = BTreeMap::from([("address".to_owned(), base("斋堂镇1号", 10))]);
-        let b = BTreeMap::from([("address".to_owned(), Versioned { value: "斋堂镇2号".to_owned(), rev: hlc(11, 0, 2) })]);
+        let created = hlc(5, 0, 1);
+        let write = |v: &str, rev, base| BTreeMap::from([("address".to_owned(), Versioned { value: v.to_owned(), rev, base })]);
+        // Both changed the address they had from the first write: concurrent.
+        let a = write("斋堂镇1号", hlc(10, 0, 1), created);
+        let b = write("斋堂镇2号", hlc(11, 0, 2), created);
         let m = merge_fields(&a, &b);
         assert_eq!(m.fields["address"].value, "斋堂镇2号");
         assert_eq!(m.overwrites.len(), 1);
         assert_eq!(m.overwrites[0].overwritten.value, "斋堂镇1号");
+        // B changed it after seeing A's: an ordinary edit.
+        let b_after = write("斋堂镇3号", hlc(12, 0, 2), hlc(10, 0, 1));
+        let m = merge_fields(&a, &b_after);
+        assert_eq!(m.fields["address"].value, "斋堂镇3号");
+        assert!(m.overwrites.is_empty());
     }
 }

@@ -48,7 +48,10 @@ fn current(storage: &dyn Storage) -> Result<Current, PublishError> {
         let fields: BTreeMap<String, Versioned<serde_json::Value>> = img
             .fields
             .into_iter()
-            .filter_map(|(k, f)| f.rev.parse().ok().map(|rev| (k, Versioned { value: f.value, rev })))
+            .filter_map(|(k, f)| {
+                let base = f.base.as_deref().and_then(|b| b.parse().ok()).unwrap_or(Hlc::ZERO);
+                f.rev.parse().ok().map(|rev| (k, Versioned { value: f.value, rev, base }))
+            })
             .collect();
         let merged = match by_id.get(&img.id) {
             Some(ours) => merge_fields(ours, &fields).fields,
@@ -91,10 +94,16 @@ pub fn import_enterprises(
                 let fields: BTreeMap<String, Field> = values
                     .into_iter()
                     .map(|(k, v)| match known.get(&k) {
-                        Some(old) if old.value == v => (k, Field { value: v, rev: old.rev.to_string() }),
-                        _ => {
+                        Some(old) if old.value == v => {
+                            let base = (old.base != Hlc::ZERO).then(|| old.base.to_string());
+                            (k, Field { value: v, rev: old.rev.to_string(), base })
+                        }
+                        // The bureau's list replaces what the district holds: not a
+                        // concurrent edit of it.
+                        old => {
                             changed = true;
-                            (k, Field { value: v, rev: rev.to_string() })
+                            let base = old.map(|o| o.rev.to_string());
+                            (k, Field { value: v, rev: rev.to_string(), base })
                         }
                     })
                     .collect();
@@ -107,7 +116,7 @@ pub fn import_enterprises(
             }
             None => {
                 report.created += 1;
-                let fields = values.into_iter().map(|(k, v)| (k, Field { value: v, rev: rev.to_string() })).collect();
+                let fields = values.into_iter().map(|(k, v)| (k, Field { value: v, rev: rev.to_string(), base: None })).collect();
                 (anjian_core::Id::new().to_string(), fields)
             }
         };

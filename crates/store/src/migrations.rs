@@ -334,6 +334,7 @@ CREATE TABLE enterprise_field (
     enterprise_id TEXT NOT NULL REFERENCES enterprise (id) ON DELETE CASCADE,
     field         TEXT NOT NULL,
     rev           TEXT NOT NULL,
+    base          TEXT NOT NULL,
     PRIMARY KEY (enterprise_id, field)
 ) WITHOUT ROWID;
 

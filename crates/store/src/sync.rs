@@ -297,9 +297,11 @@ impl Writer<'_> {
     fn apply_enterprise(&mut self, img: &EnterpriseImage, writer: &str) -> Result<()> {
         let id = parse_id(&img.id).map_err(|_| StoreError::Refused(format!("单位编号无效：{}", img.id)))?;
         let mut remote = BTreeMap::new();
+        let parse = |s: &str| s.parse::<Hlc>().map_err(|_| StoreError::Refused(format!("版本号无效：{s}")));
         for (name, f) in &img.fields {
-            let rev = f.rev.parse().map_err(|_| StoreError::Refused(format!("版本号无效：{}", f.rev)))?;
-            remote.insert(name.clone(), Versioned { value: f.value.clone(), rev });
+            let rev = parse(&f.rev)?;
+            let base = f.base.as_deref().map(parse).transpose()?.unwrap_or(Hlc::ZERO);
+            remote.insert(name.clone(), Versioned { value: f.value.clone(), rev, base });
         }
         let local = match crate::enterprises::enterprise(&self.tx, id) {
             Ok(e) => Some(e),
@@ -349,8 +351,8 @@ impl Writer<'_> {
         self.tx.execute("DELETE FROM enterprise_field WHERE enterprise_id = ?1", [id.to_string()])?;
         for (name, v) in &merged {
             self.tx.execute(
-                "INSERT INTO enterprise_field (enterprise_id, field, rev) VALUES (?1, ?2, ?3)",
-                (id.to_string(), name, v.rev.to_string()),
+                "INSERT INTO enterprise_field (enterprise_id, field, rev, base) VALUES (?1, ?2, ?3, ?4)",
+                (id.to_string(), name, v.rev.to_string(), v.base.to_string()),
             )?;
         }
         for o in overwrites {
@@ -444,7 +446,7 @@ impl Writer<'_> {
             .tx
             .query_row("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let remote_rank = status_rank(&img.status)?;
+        let remote_status = status(&img.status)?;
         match &local {
             None => {
                 self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
@@ -463,16 +465,16 @@ impl Writer<'_> {
             }
             Some((status, rev)) => {
                 // Status only moves forward, whoever wrote the later image.
-                let status = if status_rank(status)? >= remote_rank { status.clone() } else { img.status.clone() };
+                let merged = self::status(status)?.merge(remote_status);
                 let rev = if rev.as_str() >= img.rev.as_str() { rev.clone() } else { img.rev.clone() };
                 self.tx.execute(
                     "UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1",
-                    (&img.id, &status, &rev),
+                    (&img.id, merged.as_str(), &rev),
                 )?;
             }
         }
         for ev in &img.events {
-            status_rank(&ev.status)?;
+            status(&ev.status)?;
             self.tx.execute(
                 "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (hazard_id, rev) DO NOTHING",
@@ -597,27 +599,23 @@ impl Writer<'_> {
             None => BTreeMap::new(),
         };
         for (name, value) in profile_fields(&e.profile)? {
-            let rev = match previous.get(&name) {
-                Some(old) if old.value == value => old.rev,
-                _ => e.rev,
+            let (rev, base) = match previous.get(&name) {
+                Some(old) if old.value == value => (old.rev, old.base),
+                Some(old) => (e.rev, old.rev),
+                None => (e.rev, Hlc::ZERO),
             };
             self.tx.execute(
-                "INSERT INTO enterprise_field (enterprise_id, field, rev) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (enterprise_id, field) DO UPDATE SET rev = excluded.rev",
-                (e.id.to_string(), &name, rev.to_string()),
+                "INSERT INTO enterprise_field (enterprise_id, field, rev, base) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (enterprise_id, field) DO UPDATE SET rev = excluded.rev, base = excluded.base",
+                (e.id.to_string(), &name, rev.to_string(), base.to_string()),
             )?;
         }
         Ok(())
     }
 }
 
-fn status_rank(s: &str) -> Result<u8> {
-    match s {
-        "open" => Ok(0),
-        "rectified" => Ok(1),
-        "verified" => Ok(2),
-        other => Err(StoreError::Refused(format!("隐患状态无效：{other}"))),
-    }
+fn status(s: &str) -> Result<anjian_core::hazard::HazardStatus> {
+    anjian_core::hazard::HazardStatus::parse(s).ok_or_else(|| StoreError::Refused(format!("隐患状态无效：{s}")))
 }
 
 fn json(s: &str) -> Result<serde_json::Value> {
@@ -635,20 +633,20 @@ fn profile_fields(p: &Profile) -> Result<BTreeMap<String, serde_json::Value>> {
     }
 }
 
-/// Each field with the clock of the write that set it (the row's for records written
-/// before fields had their own).
+/// Each field with the clock of the write that set it and of the value it replaced
+/// (the row's clock for records written before fields had their own).
 fn field_revs(conn: &Connection, e: &Enterprise) -> Result<BTreeMap<String, Versioned<serde_json::Value>>> {
-    let mut stmt = conn.prepare_cached("SELECT field, rev FROM enterprise_field WHERE enterprise_id = ?1")?;
-    let revs: BTreeMap<String, String> =
-        stmt.query_map([e.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached("SELECT field, rev, base FROM enterprise_field WHERE enterprise_id = ?1")?;
+    let revs: BTreeMap<String, (String, String)> =
+        stmt.query_map([e.id.to_string()], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?.collect::<Result<_, _>>()?;
     profile_fields(&e.profile)?
         .into_iter()
         .map(|(name, value)| {
-            let rev = match revs.get(&name) {
-                Some(r) => parse_rev(r)?,
-                None => e.rev,
+            let (rev, base) = match revs.get(&name) {
+                Some((rev, base)) => (parse_rev(rev)?, parse_rev(base)?),
+                None => (e.rev, Hlc::ZERO),
             };
-            Ok((name, Versioned { value, rev }))
+            Ok((name, Versioned { value, rev, base }))
         })
         .collect()
 }
@@ -690,7 +688,10 @@ fn image_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(Image, Ve
             };
             let fields = field_revs(conn, &e)?
                 .into_iter()
-                .map(|(k, v)| (k, Field { value: v.value, rev: v.rev.to_string() }))
+                .map(|(k, v)| {
+                    let base = (v.base != Hlc::ZERO).then(|| v.base.to_string());
+                    (k, Field { value: v.value, rev: v.rev.to_string(), base })
+                })
                 .collect();
             Some((Image::Enterprise(EnterpriseImage { id: id.to_owned(), fields, created_at: e.created_at.to_rfc3339() }), vec![]))
         }

@@ -34,6 +34,10 @@ pub const SERVER_DEVICE: &str = "server";
 pub struct Field {
     pub value: serde_json::Value,
     pub rev: String,
+    /// The rev of the value this write replaced on its device: a value the writer had
+    /// seen is not reported as overwritten.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

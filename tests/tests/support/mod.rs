@@ -130,14 +130,7 @@ pub async fn paired(server: &Server, cert: &str) -> (Client, String, String) {
 }
 
 pub fn change(device: &str, n: u64) -> Change {
-    Change {
-        change_id: format!("{device}:{n}"),
-        record_type: "hazard".into(),
-        record_id: format!("h{n}"),
-        op: "insert".into(),
-        rev: format!("{n:016}-0000-{device}"),
-        payload: serde_json::json!({ "n": n, "description": "消防通道堵塞" }),
-    }
+    anjian_tests::changes::hazard(device, n)
 }
 
 pub fn batch(device: &str, from: u64, to: u64) -> PushBatch {

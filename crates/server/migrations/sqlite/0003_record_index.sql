@@ -1,3 +1,4 @@
--- A record's changes in order: the latest image of a document (which, once issued,
--- never changes) and the bureau's imports read by record.
-CREATE INDEX change_by_record ON change (record_type, record_id, seq);
+-- A record's changes newest first: the latest image of a document (which, once issued,
+-- never changes) is read on every push that touches it.
+CREATE INDEX change_by_record_seq ON change (record_type, record_id, seq);
+DROP INDEX change_by_record;

@@ -1,0 +1,33 @@
+//! Well-formed changes for the server tests and benchmarks: the n-th hazard a device
+//! found, as the record image a device pushes.
+
+use anjian_core::hlc::Hlc;
+use anjian_sync::protocol::Change;
+use anjian_sync::records::{HazardImage, Image};
+
+pub fn hazard(device: &str, n: u64) -> Change {
+    let rev = Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 7 }.to_string();
+    let id = format!("{device}-h{n}");
+    let image = Image::Hazard(HazardImage {
+        id: id.clone(),
+        enterprise_id: "0190e6a0-0000-7000-8000-000000000001".into(),
+        inspection_id: None,
+        item_code: None,
+        description: format!("安全出口被锁闭，疏散通道堆放杂物（{n}）"),
+        level: "general".into(),
+        deadline: "2026-12-31".into(),
+        status: "open".into(),
+        found_at: "2026-11-29T08:00:00+08:00".into(),
+        device_id: device.into(),
+        rev: rev.clone(),
+        events: vec![],
+    });
+    Change {
+        change_id: format!("{device}:{n}"),
+        record_type: image.record_type().into(),
+        record_id: id,
+        op: anjian_sync::records::OP_PUT.into(),
+        rev,
+        payload: image.payload(),
+    }
+}

@@ -1,0 +1,360 @@
+//! Devices syncing through a real district server, with SQLite and with PostgreSQL:
+//! the app's own commands on two devices (each its own data directory), the real
+//! client, the real server on port 0. The merge rules of design.md at work.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is the test failing
+
+mod support;
+
+use std::sync::Arc;
+
+use anjian_api::{App, ApiError, Config};
+use anjian_sync::protocol::{Change, Outcome, PushBatch};
+use anjian_sync::records::{DocumentImage, Image};
+use serde_json::{Value, json};
+use support::{Server, TestDb, both_backends, paired};
+
+struct Device {
+    app: Arc<App>,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    async fn new(server: &Server, name: &str, cert: &str) -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_owned();
+        let app = tokio::task::spawn_blocking(move || {
+            Arc::new(App::open(&Config { data_dir: data, demo: false, opener: None }).unwrap())
+        })
+        .await
+        .unwrap();
+        let (name, cert) = (name.to_owned(), cert.to_owned());
+        let code = server.with(move |s| anjian_server::enrol(s, &name, &cert, 7)).await.unwrap();
+        let d = Device { app, _dir: dir };
+        let status = d.call("sync_pair", json!({ "server": server.url, "code": code, "deviceName": "执法终端" })).await.unwrap();
+        assert_eq!(status["state"], "idle", "{status}");
+        d
+    }
+
+    async fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
+        let (app, name) = (self.app.clone(), name.to_owned());
+        tokio::task::spawn_blocking(move || app.call(&name, args)).await.unwrap()
+    }
+
+    /// One round; it must end without an error and leave nothing pending.
+    async fn sync(&self) -> Value {
+        let app = self.app.clone();
+        let status = tokio::task::spawn_blocking(move || app.sync_once()).await.unwrap().unwrap();
+        assert!(status["lastError"].is_null(), "{status}");
+        assert_eq!(status["pending"]["changes"], 0, "{status}");
+        status
+    }
+}
+
+fn code(first16: &str) -> String {
+    anjian_core::credit_code::complete(first16).unwrap()
+}
+
+fn enterprise(credit_code: &str) -> Value {
+    json!({
+        "name": "北京门头沟斋堂同步测试石材有限公司",
+        "creditCode": credit_code,
+        "address": "北京市门头沟区斋堂镇东斋堂村1号",
+        "divisionCode": "110109108",
+        "sectors": ["mine"],
+        "legalRepresentative": "赵刚",
+        "contactPhone": "010-69812345",
+        "status": "operating"
+    })
+}
+
+async fn two_devices_edit_one_enterprise(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let a = Device::new(&server, "王磊", "11010923001").await;
+    let b = Device::new(&server, "李娜", "11010923002").await;
+    let created = a.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0TB001")) })).await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    a.sync().await;
+    b.sync().await;
+    let on_b = b.call("get_enterprise", json!({ "id": id })).await.unwrap();
+    assert_eq!(on_b["name"], created["name"]);
+
+    // Offline, both change the address; A also the phone, B the legal representative.
+    let mut from_a = enterprise(&code("91110109MA0TB001"));
+    from_a["address"] = json!("北京市门头沟区斋堂镇东斋堂村2号");
+    from_a["contactPhone"] = json!("13911112222");
+    a.call("update_enterprise", json!({ "id": id, "rev": created["rev"], "input": from_a })).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let mut from_b = enterprise(&code("91110109MA0TB001"));
+    from_b["address"] = json!("北京市门头沟区斋堂镇西斋堂村9号");
+    from_b["legalRepresentative"] = json!("钱伟");
+    b.call("update_enterprise", json!({ "id": id, "rev": on_b["rev"], "input": from_b })).await.unwrap();
+
+    // B pushes first, A later: the later write (B's) still wins the address.
+    b.sync().await;
+    a.sync().await;
+    b.sync().await;
+    let (on_a, on_b) = (
+        a.call("get_enterprise", json!({ "id": id })).await.unwrap(),
+        b.call("get_enterprise", json!({ "id": id })).await.unwrap(),
+    );
+    for e in [&on_a, &on_b] {
+        assert_eq!(e["address"], "北京市门头沟区斋堂镇西斋堂村9号", "{e}");
+        assert_eq!(e["contactPhone"], "13911112222", "{e}");
+        assert_eq!(e["legalRepresentative"], "钱伟", "{e}");
+    }
+    // The overwritten address is kept and visible on both devices.
+    for d in [&a, &b] {
+        let lost = d.call("enterprise_overwrites", json!({ "id": id })).await.unwrap();
+        let lost = lost.as_array().unwrap();
+        assert_eq!(lost.len(), 1, "{lost:?}");
+        assert_eq!(lost[0]["field"], "address");
+        assert_eq!(lost[0]["label"], "地址");
+        assert_eq!(lost[0]["kept"], "北京市门头沟区斋堂镇西斋堂村9号");
+        assert_eq!(lost[0]["overwritten"], "北京市门头沟区斋堂镇东斋堂村2号");
+    }
+    // A round with nothing new changes nothing.
+    let before = a.call("get_enterprise", json!({ "id": id })).await.unwrap();
+    a.sync().await;
+    assert_eq!(a.call("get_enterprise", json!({ "id": id })).await.unwrap(), before);
+    server.stop().await;
+}
+
+/// A finished inspection of `enterprise` with two hazards: the hazard ids and the
+/// signature image's hash.
+async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
+    let template = d.call("list_templates", json!({ "sector": "mine" })).await.unwrap()[0].clone();
+    d.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } })).await.unwrap();
+    let colleague =
+        d.call("save_inspector", json!({ "inspector": { "name": "赵敏", "certNo": "11010923009", "unit": "" } })).await.unwrap();
+    let start = json!({ "enterpriseId": enterprise, "templateId": template["id"], "templateVersion": template["version"], "colleagueId": colleague["id"], "accompanyingPerson": "刘芳" });
+    let view = d.call("start_inspection", start).await.unwrap();
+    let inspection = view["inspection"]["id"].clone();
+    for section in view["template"]["sections"].as_array().unwrap() {
+        for item in section["items"].as_array().unwrap() {
+            d.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))
+                .await
+                .unwrap();
+        }
+    }
+    // A signature image: any PNG the store accepts.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let sig = d.call("add_attachment", json!({ "mime": "image/png", "dataBase64": png })).await.unwrap()["sha256"].clone();
+    let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
+    let hazards = json!([
+        { "description": "采场边坡未设置安全警示标志", "level": "general", "deadline": day },
+        { "description": "炸药库值班记录不全", "level": "general", "deadline": day }
+    ]);
+    let signatures = json!([{ "role": "officer1", "sha256": sig }, { "role": "officer2", "sha256": sig }, { "role": "unit", "refused": true }]);
+    d.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures }))
+        .await
+        .unwrap();
+    let ledger = d.call("hazard_ledger", json!({ "enterpriseId": enterprise })).await.unwrap();
+    let ids = ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();
+    (ids, sig)
+}
+
+async fn hazard_found_on_a_closed_on_b(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let a = Device::new(&server, "王磊", "11010923001").await;
+    let b = Device::new(&server, "李娜", "11010923002").await;
+    let ent = a.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0TB002")) })).await.unwrap();
+    let ent = ent["id"].as_str().unwrap().to_owned();
+    let (hazards, signature) = inspect(&a, &ent).await;
+    assert_eq!(hazards.len(), 2);
+    a.sync().await;
+    let status = b.sync().await;
+    assert!(status["received"].as_u64().unwrap() > 0, "{status}");
+
+    // B sees A's hazards and the inspection's signature bytes, and closes one.
+    let on_b = b.call("get_hazard", json!({ "id": hazards[0] })).await.unwrap();
+    assert_eq!(on_b["hazard"]["status"], "open", "{on_b}");
+    let inspection = b.call("get_inspection", json!({ "id": on_b["hazard"]["inspectionId"] })).await.unwrap();
+    assert_eq!(inspection["inspection"]["status"], "finished", "{inspection}");
+    let image = b.call("get_attachment", json!({ "sha256": signature })).await.unwrap();
+    assert_eq!(image["mime"], "image/png");
+    b.call("review_hazard", json!({ "hazardId": hazards[0], "rectified": true, "note": "警示标志已设置" })).await.unwrap();
+    // Meanwhile A records the unit's report on the same hazard: an earlier state.
+    a.call("report_rectified", json!({ "hazardId": hazards[0], "note": "单位报告已整改", "photos": [] })).await.unwrap();
+    b.sync().await;
+    a.sync().await;
+    b.sync().await;
+    for d in [&a, &b] {
+        let h = d.call("get_hazard", json!({ "id": hazards[0] })).await.unwrap();
+        assert_eq!(h["hazard"]["status"], "verified", "status only moves forward: {h}");
+        let history = d.call("hazard_history", json!({ "id": hazards[0] })).await.unwrap();
+        let notes: Vec<&str> = history.as_array().unwrap().iter().filter_map(|e| e["note"].as_str()).collect();
+        assert!(notes.contains(&"警示标志已设置") && notes.contains(&"单位报告已整改"), "{history}");
+        let other = d.call("get_hazard", json!({ "id": hazards[1] })).await.unwrap();
+        assert_eq!(other["hazard"]["status"], "open");
+    }
+    // The server granted district number blocks to both devices.
+    for d in [&a, &b] {
+        let reserve = d.call("number_reserve", json!({})).await.unwrap();
+        for r in reserve.as_array().unwrap() {
+            assert!(r["left"].as_u64().unwrap() >= 100 && r["local"] == false, "{reserve}");
+        }
+    }
+    server.stop().await;
+}
+
+fn document(id: &str, status: &str, snapshot: &str) -> DocumentImage {
+    DocumentImage {
+        id: id.into(),
+        kind: "rectificationOrder".into(),
+        enterprise_id: "0190e6a0-0000-7000-8000-000000000001".into(),
+        inspection_id: None,
+        number: (status != "draft").then(|| "门应急责改〔2026〕第0001号".into()),
+        snapshot: snapshot.into(),
+        pdf_sha256: None,
+        status: status.into(),
+        issued_at: (status != "draft").then(|| "2026-11-29T08:00:00+08:00".into()),
+        void_reason: (status == "voided").then(|| "单位名称写错".into()),
+        cites: None,
+        created_at: None,
+        device_id: "d".into(),
+        rev: String::new(),
+        hazards: vec![],
+    }
+}
+
+async fn issued_documents_never_change(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let (client, device, _) = paired(&server, "11010923001").await;
+    let change = |n: u64, doc: DocumentImage| {
+        let rev = anjian_core::hlc::Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 1 }.to_string();
+        let image = Image::Document(DocumentImage { rev: rev.clone(), ..doc });
+        Change {
+            change_id: format!("{device}:{n}"),
+            record_type: "document".into(),
+            record_id: "doc-1".into(),
+            op: "put".into(),
+            rev,
+            payload: image.payload(),
+        }
+    };
+    let batch = |id: &str, changes: Vec<Change>| PushBatch { batch_id: id.into(), changes };
+    let outcomes = |r: anjian_sync::protocol::PushResponse| r.results.iter().map(|r| r.outcome).collect::<Vec<_>>();
+    // A draft may change; once issued, a changed image (or a draft again) is refused,
+    // in the same batch or a later one; voiding with the same content is accepted.
+    let first = client
+        .push(&batch(
+            "b1",
+            vec![
+                change(1, document("doc-1", "draft", "{\"v\":1}")),
+                change(2, document("doc-1", "draft", "{\"v\":2}")),
+                change(3, document("doc-1", "issued", "{\"v\":2}")),
+                change(4, document("doc-1", "issued", "{\"v\":3}")),
+            ],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(outcomes(first.clone()), [Outcome::Applied, Outcome::Applied, Outcome::Applied, Outcome::Refused]);
+    assert!(first.results[3].reason.as_deref().unwrap().contains("已签发的文书不能修改"), "{first:?}");
+    let second = client
+        .push(&batch(
+            "b2",
+            vec![
+                change(5, document("doc-1", "draft", "{\"v\":2}")),
+                change(6, document("doc-1", "voided", "{\"v\":2}")),
+                change(7, document("doc-1", "issued", "{\"v\":2}")),
+            ],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(outcomes(second), [Outcome::Refused, Outcome::Applied, Outcome::Refused]);
+    // Malformed images are refused and stored nowhere.
+    let mut bad = change(8, document("doc-2", "draft", "{}"));
+    bad.payload["status"] = json!(7);
+    let mut wrong_id = change(9, document("doc-3", "draft", "{}"));
+    wrong_id.record_id = "doc-4".into();
+    let mut unknown = change(10, document("doc-5", "draft", "{}"));
+    unknown.record_type = "spaceship".into();
+    let third = client.push(&batch("b3", vec![bad, wrong_id, unknown])).await.unwrap();
+    assert_eq!(outcomes(third), [Outcome::Refused; 3]);
+    assert_eq!(server.with(|s| s.change_count()).await.unwrap(), 4);
+    server.stop().await;
+}
+
+async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let a = Device::new(&server, "王磊", "11010923001").await;
+    let csv = format!(
+        "单位名称,统一社会信用代码,地址,镇街,行业,联系电话\n\
+         北京门头沟清水花炮销售有限公司,{},北京市门头沟区清水镇下清水村3号,清水镇,烟花爆竹,010-60855555\n\
+         北京门头沟永定建筑工程有限公司,{},北京市门头沟区永定镇永定村8号,永定镇,建筑施工、有限空间,13812345678\n\
+         北京门头沟错码商贸有限公司,91110109MA0TB00X0,北京市门头沟区大峪街道1号,大峪街道,人员密集场所,010-69800000\n",
+        code("91110109MA0TB003"),
+        code("91110109MA0TB004")
+    );
+    let report = server
+        .with(move |s| anjian_server::import_enterprises(s, "名单.csv", csv.as_bytes(), chrono::Utc::now()))
+        .await
+        .unwrap();
+    assert_eq!((report.rows, report.created, report.updated, report.refused.len()), (3, 2, 0, 1), "{report:?}");
+    assert_eq!(report.refused[0].row, 4);
+    a.sync().await;
+    let found = a.call("search_enterprises", json!({ "query": "清水花炮" })).await.unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    let id = found["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // The bureau corrects a phone number; the device's own later change of another
+    // field stays.
+    let current = a.call("get_enterprise", json!({ "id": id })).await.unwrap();
+    let mut input = current.clone();
+    for k in ["id", "rev", "isDemo", "createdAt", "updatedAt", "divisionName", "sectorNames"] {
+        input.as_object_mut().unwrap().remove(k);
+    }
+    let allowed = [
+        "name", "creditCode", "creditCodeConfirmed", "address", "divisionCode", "sectors", "legalRepresentative",
+        "safetyContact", "contactPhone", "supervisionClass", "status",
+    ];
+    input.as_object_mut().unwrap().retain(|k, v| allowed.contains(&k.as_str()) && !v.is_null());
+    input["safetyContact"] = json!("孙强");
+    a.call("update_enterprise", json!({ "id": id, "rev": current["rev"], "input": input })).await.unwrap();
+    let csv = format!(
+        "单位名称,统一社会信用代码,地址,镇街,行业,联系电话\n北京门头沟清水花炮销售有限公司,{},北京市门头沟区清水镇下清水村3号,清水镇,烟花爆竹,010-60856666\n",
+        code("91110109MA0TB003")
+    );
+    let report = server
+        .with(move |s| anjian_server::import_enterprises(s, "更正.csv", csv.as_bytes(), chrono::Utc::now()))
+        .await
+        .unwrap();
+    assert_eq!((report.created, report.updated, report.unchanged), (0, 1, 0), "{report:?}");
+    a.sync().await;
+    let e = a.call("get_enterprise", json!({ "id": id })).await.unwrap();
+    assert_eq!((e["contactPhone"].as_str(), e["safetyContact"].as_str()), (Some("010-60856666"), Some("孙强")), "{e}");
+
+    // A new checklist version appears without a restart.
+    let before = a.call("list_templates", json!({ "sector": "fireworks" })).await.unwrap();
+    let file = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/checklists"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("fireworks"))
+        .unwrap();
+    let mut body: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let version = body["version"].as_u64().unwrap() + 1;
+    body["version"] = json!(version);
+    let text = serde_json::to_string_pretty(&body).unwrap();
+    let published = text.clone();
+    assert!(server.with(move |s| anjian_server::publish_checklist(s, "fw.json", &published, chrono::Utc::now())).await.unwrap());
+    let again = text.clone();
+    assert!(!server.with(move |s| anjian_server::publish_checklist(s, "fw.json", &again, chrono::Utc::now())).await.unwrap());
+    let changed = text.replace("烟花", "焰火");
+    assert!(server.with(move |s| anjian_server::publish_checklist(s, "fw.json", &changed, chrono::Utc::now())).await.is_err());
+    a.sync().await;
+    let after = a.call("list_templates", json!({ "sector": "fireworks" })).await.unwrap();
+    assert_eq!(after[0]["version"].as_u64().unwrap(), version, "{before} → {after}");
+    server.stop().await;
+}
+
+both_backends!(
+    two_devices_edit_one_enterprise,
+    hazard_found_on_a_closed_on_b,
+    issued_documents_never_change,
+    what_the_bureau_publishes_reaches_devices,
+);

@@ -17,12 +17,29 @@ pub struct Backend(pub Result<App, ApiError>);
 fn open(dir: PathBuf) -> Backend {
     let backend = App::open(&Config { data_dir: dir, demo: true, opener: Some(opener::open_in_viewer) });
     if let Ok(app) = &backend {
+        pair_from_env(app);
         app.start_sync();
     }
     if let Err(e) = &backend {
         eprintln!("anjian: could not open the store: {e}");
     }
     Backend(backend)
+}
+
+/// `scripts/run-app` starts a local district server and hands the app a pairing code
+/// (ANJIAN_PAIR_SERVER, ANJIAN_PAIR_CODE), so a newcomer sees sync at once. An app
+/// already paired keeps its pairing.
+fn pair_from_env(app: &App) {
+    let (Ok(server), Ok(code)) = (std::env::var("ANJIAN_PAIR_SERVER"), std::env::var("ANJIAN_PAIR_CODE")) else {
+        return;
+    };
+    let paired = app.call("sync_status", serde_json::json!({})).is_ok_and(|s| s["paired"] == true);
+    if !paired {
+        let args = serde_json::json!({ "server": server, "code": code, "deviceName": "本机（演示）" });
+        if let Err(e) = app.call("sync_pair", args) {
+            eprintln!("anjian: could not pair with {server}: {}", e.message);
+        }
+    }
 }
 
 /// The app's wiring, generic over the runtime so tests can use the mock runtime.

@@ -6,12 +6,10 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
-use anjian_store::Store;
+use anjian_store::{Store, SyncLocal};
 use anjian_sync::client::{Client, RetryPolicy, SyncError};
-use anjian_sync::device::{Applied, Local, LocalError, Outgoing, Pending};
 use anjian_sync::engine::{self, Phase, RoundError};
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage};
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -28,9 +26,6 @@ const LAST_SYNC: &str = "sync_last_at";
 /// How often the task tries while paired; sooner after a local change is not needed:
 /// the inspector can press 立即同步.
 const INTERVAL: Duration = Duration::from_secs(30);
-/// Ask the server for more numbers when fewer than this are left of a kind.
-const LOW_NUMBERS: u32 = 20;
-const BLOCK: u32 = 100;
 
 /// The live state of the task, beside what the store keeps.
 #[derive(Debug, Default)]
@@ -120,7 +115,7 @@ impl SyncTask {
         let policy = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
         let result = match Client::new(&server, Some(token), policy) {
             Ok(client) => {
-                let local = StoreLocal(store.clone());
+                let local = SyncLocal(store.clone());
                 let progress = |phase: Phase, done: u64, total: Option<u64>| {
                     let mut live = self.live();
                     live.phase = Some(phase);
@@ -161,64 +156,6 @@ impl SyncTask {
 
 fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The store as the sync engine sees it: one lock per step.
-struct StoreLocal(Arc<Mutex<Store>>);
-
-fn local<T>(r: anjian_store::Result<T>) -> Result<T, LocalError> {
-    r.map_err(|e| LocalError(e.to_string()))
-}
-
-impl Local for StoreLocal {
-    fn outgoing(&self, device_id: &str, limit: usize) -> Result<Outgoing, LocalError> {
-        local(lock(&self.0).sync_outgoing(device_id, limit))
-    }
-
-    fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, LocalError> {
-        local(lock(&self.0).attachment(sha256)).map(|(_, bytes)| bytes)
-    }
-
-    fn acknowledge(&self, up_to: u64, pushed: &[Change], results: &[ChangeResult]) -> Result<(), LocalError> {
-        local(lock(&self.0).write(|w| w.sync_acknowledge(up_to, results, pushed)))
-    }
-
-    fn cursor(&self) -> Result<u64, LocalError> {
-        local(lock(&self.0).sync_cursor())
-    }
-
-    fn apply(&self, own_device: &str, page: &PullPage) -> Result<Applied, LocalError> {
-        local(lock(&self.0).write(|w| w.sync_apply(own_device, page)))
-    }
-
-    fn wanted_attachments(&self) -> Result<Vec<String>, LocalError> {
-        local(lock(&self.0).sync_wanted())
-    }
-
-    fn save_attachment(&self, sha256: &str, bytes: &[u8]) -> Result<(), LocalError> {
-        local(lock(&self.0).write(|w| w.save_downloaded_attachment(sha256, bytes)))
-    }
-
-    fn number_blocks_wanted(&self) -> Result<Vec<(String, i32, u32)>, LocalError> {
-        let year = beijing_year();
-        let kinds = local(lock(&self.0).number_blocks_low(year, LOW_NUMBERS))?;
-        Ok(kinds.into_iter().map(|k| (k.as_str().to_owned(), year, BLOCK)).collect())
-    }
-
-    fn add_number_block(&self, block: &NumberBlock) -> Result<(), LocalError> {
-        let kind = anjian_core::document::DocumentKind::parse(&block.kind)
-            .ok_or_else(|| LocalError(format!("文书种类无效：{}", block.kind)))?;
-        local(lock(&self.0).write(|w| w.add_number_block(kind, block.year, block.first, block.last)))
-    }
-
-    fn pending(&self) -> Result<Pending, LocalError> {
-        local(lock(&self.0).sync_pending())
-    }
-}
-
-/// Documents are numbered by the year in Beijing.
-fn beijing_year() -> i32 {
-    (Utc::now() + chrono::Duration::hours(8)).year()
 }
 
 #[derive(Debug, Serialize)]

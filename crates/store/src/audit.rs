@@ -41,7 +41,8 @@ pub(crate) fn append(
     body: &str,
 ) -> Result<()> {
     let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
@@ -49,10 +50,10 @@ pub(crate) fn append(
     };
     let body_sha = hex::encode(Sha256::digest(body.as_bytes()));
     let hash = event_hash(&prev, seq, at, device, record_type, record_id, action, &body_sha);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_event (seq, at, device_id, record_type, record_id, action, body_sha256, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        (seq, at, device, record_type, record_id, action, &body_sha, &prev, &hash),
-    )?;
+    )?
+    .execute((seq, at, device, record_type, record_id, action, &body_sha, &prev, &hash))?;
     crate::set_setting(conn, HEAD_KEY, &format!("{seq} {hash}"))
 }
 

@@ -110,7 +110,7 @@ impl Writer<'_> {
     /// Writes an enterprise as merged from a pulled change (insert or replace), with
     /// its sectors and search index.
     pub(crate) fn write_enterprise_row(&mut self, e: &Enterprise, writer: &str) -> Result<()> {
-        self.tx.execute(
+        self.run(
             "INSERT INTO enterprise (id, name, credit_code, credit_code_confirmed, address, division_code, legal_representative,
                 safety_contact, contact_phone, supervision_class, status, is_demo, created_at, updated_at, rev, device_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, ?14, ?15)
@@ -127,17 +127,17 @@ impl Writer<'_> {
                 e.created_at.to_rfc3339(), e.updated_at.to_rfc3339(), e.rev.to_string(), writer,
             ],
         )?;
-        self.tx.execute("DELETE FROM enterprise_sector WHERE enterprise_id = ?1", [e.id.to_string()])?;
+        self.run("DELETE FROM enterprise_sector WHERE enterprise_id = ?1", [e.id.to_string()])?;
         self.write_sectors_and_index(e)
     }
 
     fn write_sectors_and_index(&mut self, e: &Enterprise) -> Result<()> {
         let id = e.id.to_string();
         for s in &e.profile.sectors {
-            self.tx.execute("INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES (?1, ?2)", (&id, s))?;
+            self.run("INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES (?1, ?2)", (&id, s))?;
         }
         let rowid = self.fts_key("enterprise", &id)?;
-        self.tx.execute("DELETE FROM enterprise_fts WHERE rowid = ?1", [rowid])?;
+        self.run("DELETE FROM enterprise_fts WHERE rowid = ?1", [rowid])?;
         let p = &e.profile;
         let name = format!("{} {}", p.name, p.credit_code);
         let people = [p.legal_representative.as_deref(), p.safety_contact.as_deref()]
@@ -145,7 +145,7 @@ impl Writer<'_> {
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        self.tx.execute(
+        self.run(
             "INSERT INTO enterprise_fts (rowid, name_pairs, address_pairs, singles) VALUES (?1, ?2, ?3, ?4)",
             (
                 rowid,

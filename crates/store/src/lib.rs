@@ -36,7 +36,7 @@ pub use error::{Result, StoreError};
 pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};
 pub use inspections::{FinishError, InspectionSummary, NewInspection, Signature, SignatureRole};
 pub use search::NoteHit;
-pub use sync::{OverwrittenValue, SyncProblem};
+pub use sync::{OverwrittenValue, SyncLocal, SyncProblem};
 pub use templates::{TemplateProblem, TemplateSummary};
 
 const DB_FILE: &str = "anjian.db";
@@ -70,6 +70,8 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        // Enough for every statement of a sync page, so none is parsed twice.
+        conn.set_prepared_statement_cache_capacity(128);
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Corrupt(format!("journal mode {mode} instead of WAL")));
@@ -178,25 +180,40 @@ impl Writer<'_> {
     /// The record's key in its full-text table, given on first use (a column of ours,
     /// unlike the implicit rowid, survives VACUUM).
     fn fts_key(&self, table: &'static str, id: &str) -> Result<i64> {
-        self.tx.execute(
+        self.run(
             &format!(
                 "UPDATE {table} SET fts_key = (SELECT coalesce(max(fts_key), 0) + 1 FROM {table})
                  WHERE id = ?1 AND fts_key IS NULL"
             ),
             [id],
         )?;
-        Ok(self.tx.query_row(&format!("SELECT fts_key FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?)
+        Ok(self.one(&format!("SELECT fts_key FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?)
     }
 
     /// (Re)indexes one record's text in `<table>_fts` (a pairs/singles table).
     fn index_text(&self, table: &'static str, id: &str, text: &str) -> Result<()> {
         let rowid = self.fts_key(table, id)?;
-        self.tx.execute(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [rowid])?;
-        self.tx.execute(
+        self.run(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [rowid])?;
+        self.run(
             &format!("INSERT INTO {table}_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)"),
             (rowid, anjian_core::search_text::pairs(text), anjian_core::search_text::singles(text)),
         )?;
         Ok(())
+    }
+
+    /// One statement through the connection's cache (a sync applies thousands a page).
+    pub(crate) fn run(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        Ok(self.tx.prepare_cached(sql)?.execute(params)?)
+    }
+
+    /// One row through the connection's cache.
+    pub(crate) fn one<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, f)
     }
 
     pub fn clear_settings(&mut self, keys: &[&str]) -> Result<()> {
@@ -216,10 +233,10 @@ fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 }
 
 fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )?;
+    )?
+    .execute((key, value))?;
     Ok(())
 }
 

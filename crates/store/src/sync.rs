@@ -5,13 +5,14 @@
 //! kept as a problem with its reason, and the rest of the page goes on.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use anjian_core::Id;
 use anjian_core::enterprise::{Enterprise, Profile};
 use anjian_core::hlc::Hlc;
 use anjian_core::merge::{Versioned, merge_fields};
-use anjian_sync::device::{Applied, Outgoing, Pending};
-use anjian_sync::protocol::{Change, ChangeResult, Outcome, PullPage, ServerChange};
+use anjian_sync::device::{Applied, Local, LocalError, Outgoing, Pending};
+use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, ServerChange};
 use anjian_sync::records::{
     self, AnswerImage, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, Field, HazardEventImage,
     HazardImage, Image, InspectionImage, InspectorImage, SignatureImage,
@@ -24,6 +25,72 @@ use crate::error::{Result, StoreError};
 use crate::{Store, Writer, parse_id, parse_rev};
 
 const CURSOR_KEY: &str = "sync_cursor";
+/// Ask the server for more numbers when fewer than this are left of a kind.
+const LOW_NUMBERS: u32 = 20;
+const BLOCK: u32 = 100;
+
+/// The store as the sync engine sees it, shared with the app: one lock per step, so
+/// the inspector keeps working while a sync runs.
+#[derive(Debug, Clone)]
+pub struct SyncLocal(pub Arc<Mutex<Store>>);
+
+impl SyncLocal {
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic mid-write dropped its transaction, which rolled back: the store is sound.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn local<T>(r: Result<T>) -> std::result::Result<T, LocalError> {
+    r.map_err(|e| LocalError(e.to_string()))
+}
+
+impl Local for SyncLocal {
+    fn outgoing(&self, device_id: &str, limit: usize) -> std::result::Result<Outgoing, LocalError> {
+        local(self.store().sync_outgoing(device_id, limit))
+    }
+
+    fn attachment_bytes(&self, sha256: &str) -> std::result::Result<Vec<u8>, LocalError> {
+        local(self.store().attachment(sha256)).map(|(_, bytes)| bytes)
+    }
+
+    fn acknowledge(&self, up_to: u64, pushed: &[Change], results: &[ChangeResult]) -> std::result::Result<(), LocalError> {
+        local(self.store().write(|w| w.sync_acknowledge(up_to, results, pushed)))
+    }
+
+    fn cursor(&self) -> std::result::Result<u64, LocalError> {
+        local(self.store().sync_cursor())
+    }
+
+    fn apply(&self, own_device: &str, page: &PullPage) -> std::result::Result<Applied, LocalError> {
+        local(self.store().write(|w| w.sync_apply(own_device, page)))
+    }
+
+    fn wanted_attachments(&self) -> std::result::Result<Vec<String>, LocalError> {
+        local(self.store().sync_wanted())
+    }
+
+    fn save_attachment(&self, sha256: &str, bytes: &[u8]) -> std::result::Result<(), LocalError> {
+        local(self.store().write(|w| w.save_downloaded_attachment(sha256, bytes)))
+    }
+
+    fn number_blocks_wanted(&self) -> std::result::Result<Vec<(String, i32, u32)>, LocalError> {
+        // Documents are numbered by the year in Beijing.
+        let year = chrono::Datelike::year(&(chrono::Utc::now() + chrono::Duration::hours(8)));
+        let kinds = local(self.store().number_blocks_low(year, LOW_NUMBERS))?;
+        Ok(kinds.into_iter().map(|k| (k.as_str().to_owned(), year, BLOCK)).collect())
+    }
+
+    fn add_number_block(&self, block: &NumberBlock) -> std::result::Result<(), LocalError> {
+        let kind = anjian_core::document::DocumentKind::parse(&block.kind)
+            .ok_or_else(|| LocalError(format!("文书种类无效：{}", block.kind)))?;
+        local(self.store().write(|w| w.add_number_block(kind, block.year, block.first, block.last)))
+    }
+
+    fn pending(&self) -> std::result::Result<Pending, LocalError> {
+        local(self.store().sync_pending())
+    }
+}
 
 /// A change the server refused (pushed) or this device could not apply (pulled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -220,12 +287,12 @@ impl Writer<'_> {
                 .unwrap_or(("", ""));
             self.problem(&r.change_id, "push", kind, id, r.reason.as_deref().unwrap_or("区局服务器拒绝了这条记录"))?;
         }
-        self.tx.execute("DELETE FROM outbox WHERE seq <= ?1", [i64::try_from(up_to).unwrap_or(i64::MAX)])?;
+        self.run("DELETE FROM outbox WHERE seq <= ?1", [i64::try_from(up_to).unwrap_or(i64::MAX)])?;
         Ok(())
     }
 
     fn problem(&self, change_id: &str, direction: &str, kind: &str, id: &str, reason: &str) -> Result<()> {
-        self.tx.execute(
+        self.run(
             "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
             (change_id, direction, kind, id, reason, self.now.to_rfc3339()),
@@ -241,10 +308,10 @@ impl Writer<'_> {
             if c.device_id == own_device {
                 continue;
             }
-            self.tx.execute_batch("SAVEPOINT change")?;
+            self.run("SAVEPOINT change", [])?;
             match self.apply_change(c, own_device) {
                 Ok(()) => {
-                    self.tx.execute_batch("RELEASE change")?;
+                    self.run("RELEASE change", [])?;
                     out.applied += 1;
                 }
                 Err(e) => {
@@ -258,12 +325,19 @@ impl Writer<'_> {
                 }
             }
         }
-        let cursor = self.tx.query_row("SELECT value FROM setting WHERE key = ?1", [CURSOR_KEY], |r| r.get::<_, String>(0)).optional()?;
+        let cursor = self.one("SELECT value FROM setting WHERE key = ?1", [CURSOR_KEY], |r| r.get::<_, String>(0)).optional()?;
         let cursor: u64 = cursor.and_then(|s| s.parse().ok()).unwrap_or(0);
         if page.next < cursor {
             return Err(StoreError::Refused(format!("游标后退：{} < {cursor}", page.next)));
         }
         self.set_setting(CURSOR_KEY, &page.next.to_string())?;
+        // One audit event per page: which changes from the server were applied here.
+        if out.applied + out.problems > 0 {
+            let ids: Vec<&str> =
+                page.changes.iter().filter(|c| c.device_id != own_device).map(|c| c.change_id.as_str()).collect();
+            let rev = self.tick();
+            self.record("sync", &page.next.to_string(), "pulled", rev, &ids, false)?;
+        }
         Ok(out)
     }
 
@@ -291,7 +365,7 @@ impl Writer<'_> {
                 self.add_number_block(kind, b.year, b.first, b.last)?;
             }
         }
-        self.record(image.record_type(), &c.record_id, "pulled", rev, &c.change_id, false)
+        Ok(())
     }
 
     fn apply_enterprise(&mut self, img: &EnterpriseImage, writer: &str) -> Result<()> {
@@ -331,9 +405,7 @@ impl Writer<'_> {
         let profile: Profile = serde_json::from_value(serde_json::Value::Object(object))
             .map_err(|e| StoreError::Refused(format!("单位资料不完整：{e}")))?;
         crate::reference::check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
-        let holder: Option<String> = self
-            .tx
-            .query_row(
+        let holder: Option<String> = self.one(
                 "SELECT name FROM enterprise WHERE credit_code = ?1 AND is_demo = 0 AND id <> ?2",
                 (&profile.credit_code, id.to_string()),
                 |r| r.get(0),
@@ -348,15 +420,15 @@ impl Writer<'_> {
         let rev = merged.values().map(|v| v.rev).max().unwrap_or(Hlc::ZERO);
         let e = Enterprise { id, profile, is_demo: false, created_at, updated_at: self.now, rev };
         self.write_enterprise_row(&e, writer)?;
-        self.tx.execute("DELETE FROM enterprise_field WHERE enterprise_id = ?1", [id.to_string()])?;
+        self.run("DELETE FROM enterprise_field WHERE enterprise_id = ?1", [id.to_string()])?;
         for (name, v) in &merged {
-            self.tx.execute(
+            self.run(
                 "INSERT INTO enterprise_field (enterprise_id, field, rev, base) VALUES (?1, ?2, ?3, ?4)",
                 (id.to_string(), name, v.rev.to_string(), v.base.to_string()),
             )?;
         }
         for o in overwrites {
-            self.tx.execute(
+            self.run(
                 "INSERT INTO enterprise_overwrite (enterprise_id, field, kept, kept_rev, overwritten, overwritten_rev, at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
                 (
@@ -376,7 +448,7 @@ impl Writer<'_> {
     /// The inspector's id here: found by 执法证号, or added under the sender's id.
     fn apply_inspector(&mut self, i: &InspectorImage) -> Result<String> {
         let existing: Option<String> =
-            self.tx.query_row("SELECT id FROM inspector WHERE cert_no = ?1", [&i.cert_no], |r| r.get(0)).optional()?;
+            self.one("SELECT id FROM inspector WHERE cert_no = ?1", [&i.cert_no], |r| r.get(0)).optional()?;
         if let Some(id) = existing {
             return Ok(id);
         }
@@ -385,7 +457,7 @@ impl Writer<'_> {
             return Err(StoreError::Refused("执法人员缺少姓名或执法证号".into()));
         }
         let rev = self.tick();
-        self.tx.execute(
+        self.run(
             "INSERT INTO inspector (id, name, cert_no, unit, updated_at, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             (&i.id, &i.name, &i.cert_no, &i.unit, self.now.to_rfc3339(), rev.to_string()),
         )?;
@@ -394,7 +466,7 @@ impl Writer<'_> {
 
     fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {
         let local_rev: Option<String> =
-            self.tx.query_row("SELECT rev FROM inspection WHERE id = ?1", [&img.id], |r| r.get(0)).optional()?;
+            self.one("SELECT rev FROM inspection WHERE id = ?1", [&img.id], |r| r.get(0)).optional()?;
         if local_rev.as_deref().is_some_and(|r| r >= img.rev.as_str()) {
             return Ok(());
         }
@@ -404,7 +476,7 @@ impl Writer<'_> {
         for o in &img.officers {
             officers.push(self.apply_inspector(o)?);
         }
-        self.tx.execute(
+        self.run(
             "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
                 finished_at, status, notes, device_id, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, template_id = excluded.template_id,
@@ -416,23 +488,23 @@ impl Writer<'_> {
                 img.finished_at, img.status, img.notes, img.device_id, img.rev
             ],
         )?;
-        self.tx.execute("DELETE FROM inspection_officer WHERE inspection_id = ?1", [&img.id])?;
+        self.run("DELETE FROM inspection_officer WHERE inspection_id = ?1", [&img.id])?;
         for (pos, officer) in officers.iter().enumerate() {
-            self.tx.execute(
+            self.run(
                 "INSERT INTO inspection_officer (inspection_id, position, inspector_id) VALUES (?1, ?2, ?3)",
                 (&img.id, pos as i64, officer),
             )?;
         }
-        self.tx.execute("DELETE FROM answer WHERE inspection_id = ?1", [&img.id])?;
+        self.run("DELETE FROM answer WHERE inspection_id = ?1", [&img.id])?;
         for a in &img.answers {
-            self.tx.execute(
+            self.run(
                 "INSERT INTO answer (inspection_id, item_code, result, note, photos, rev, deducted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 rusqlite::params![img.id, a.item_code, a.result, a.note, to_json(&a.photos)?, a.rev, a.deducted],
             )?;
         }
-        self.tx.execute("DELETE FROM inspection_signature WHERE inspection_id = ?1", [&img.id])?;
+        self.run("DELETE FROM inspection_signature WHERE inspection_id = ?1", [&img.id])?;
         for s in &img.signatures {
-            self.tx.execute(
+            self.run(
                 "INSERT INTO inspection_signature (inspection_id, role, sha256, refused) VALUES (?1, ?2, ?3, ?4)",
                 (&img.id, &s.role, &s.sha256, s.refused),
             )?;
@@ -442,9 +514,7 @@ impl Writer<'_> {
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
         parse_id(&img.id).map_err(|_| StoreError::Refused(format!("隐患编号无效：{}", img.id)))?;
-        let local: Option<(String, String)> = self
-            .tx
-            .query_row("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let local: Option<(String, String)> = self.one("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let remote_status = status(&img.status)?;
         match &local {
@@ -453,7 +523,7 @@ impl Writer<'_> {
                 if let Some(i) = &img.inspection_id {
                     self.require("inspection", i, "所属检查尚未同步到本机")?;
                 }
-                self.tx.execute(
+                self.run(
                     "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status,
                         found_at, device_id, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                     rusqlite::params![
@@ -467,7 +537,7 @@ impl Writer<'_> {
                 // Status only moves forward, whoever wrote the later image.
                 let merged = self::status(status)?.merge(remote_status);
                 let rev = if rev.as_str() >= img.rev.as_str() { rev.clone() } else { img.rev.clone() };
-                self.tx.execute(
+                self.run(
                     "UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1",
                     (&img.id, merged.as_str(), &rev),
                 )?;
@@ -475,7 +545,7 @@ impl Writer<'_> {
         }
         for ev in &img.events {
             status(&ev.status)?;
-            self.tx.execute(
+            self.run(
                 "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (hazard_id, rev) DO NOTHING",
                 rusqlite::params![img.id, ev.at, ev.status, ev.note, ev.rev, ev.review, to_json(&ev.photos)?],
@@ -491,7 +561,7 @@ impl Writer<'_> {
             img.may_follow(ours).map_err(|why| StoreError::Refused(why.into()))?;
             if ours.is_issued() {
                 if ours.status == "issued" && img.status == "voided" {
-                    self.tx.execute(
+                    self.run(
                         "UPDATE document SET status = 'voided', void_reason = ?2, rev = ?3 WHERE id = ?1",
                         (&img.id, &img.void_reason, &img.rev),
                     )?;
@@ -504,9 +574,7 @@ impl Writer<'_> {
         }
         self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
         if let Some(number) = &img.number {
-            let taken: Option<String> = self
-                .tx
-                .query_row("SELECT id FROM document WHERE number = ?1 AND id <> ?2", (number, &img.id), |r| r.get(0))
+            let taken: Option<String> = self.one("SELECT id FROM document WHERE number = ?1 AND id <> ?2", (number, &img.id), |r| r.get(0))
                 .optional()?;
             if taken.is_some() {
                 return Err(StoreError::Refused(format!("文书编号 {number} 在本机已被另一份文书使用")));
@@ -514,7 +582,7 @@ impl Writer<'_> {
         }
         // Written as a draft first (its hazard rows can only change while it is one),
         // then moved to its status.
-        self.tx.execute(
+        self.run(
             "INSERT INTO document (id, kind, enterprise_id, inspection_id, snapshot, status, device_id, rev, cites, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, ?9)
              ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, enterprise_id = excluded.enterprise_id,
@@ -525,15 +593,15 @@ impl Writer<'_> {
                 img.created_at
             ],
         )?;
-        self.tx.execute("DELETE FROM document_hazard WHERE document_id = ?1", [&img.id])?;
+        self.run("DELETE FROM document_hazard WHERE document_id = ?1", [&img.id])?;
         for (item, h) in img.hazards.iter().enumerate() {
-            self.tx.execute(
+            self.run(
                 "INSERT INTO document_hazard (document_id, item, hazard_id) VALUES (?1, ?2, ?3)",
                 (&img.id, item as i64 + 1, h),
             )?;
         }
         if img.is_issued() {
-            self.tx.execute(
+            self.run(
                 "UPDATE document SET number = ?2, pdf_sha256 = ?3, status = ?4, issued_at = ?5, void_reason = ?6 WHERE id = ?1",
                 (&img.id, &img.number, &img.pdf_sha256, &img.status, &img.issued_at, &img.void_reason),
             )?;
@@ -548,12 +616,12 @@ impl Writer<'_> {
         if !crate::attachments::MIMES.contains(&a.mime.as_str()) {
             return Err(StoreError::Refused(format!("附件类型不接受：{}", a.mime)));
         }
-        self.tx.execute(
+        self.run(
             "INSERT INTO attachment (sha256, mime, size, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             (&a.sha256, &a.mime, a.size as i64, self.now.to_rfc3339()),
         )?;
         if !crate::attachments::file_intact(self.dir, &a.sha256) {
-            self.tx.execute("INSERT INTO attachment_wanted (sha256) VALUES (?1) ON CONFLICT DO NOTHING", [&a.sha256])?;
+            self.run("INSERT INTO attachment_wanted (sha256) VALUES (?1) ON CONFLICT DO NOTHING", [&a.sha256])?;
         }
         Ok(())
     }
@@ -578,7 +646,7 @@ impl Writer<'_> {
 
     fn require(&self, table: &'static str, id: &str, missing: &str) -> Result<()> {
         let found: bool =
-            self.tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"), [id], |r| r.get(0))?;
+            self.one(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"), [id], |r| r.get(0))?;
         if found { Ok(()) } else { Err(StoreError::Refused(missing.into())) }
     }
 
@@ -588,7 +656,7 @@ impl Writer<'_> {
             return Err(StoreError::Refused(format!("下载的附件 {sha} 与摘要不符")));
         }
         crate::attachments::write_file(self.dir, sha, bytes)?;
-        self.tx.execute("DELETE FROM attachment_wanted WHERE sha256 = ?1", [sha])?;
+        self.run("DELETE FROM attachment_wanted WHERE sha256 = ?1", [sha])?;
         Ok(())
     }
 
@@ -604,7 +672,7 @@ impl Writer<'_> {
                 Some(old) => (e.rev, old.rev),
                 None => (e.rev, Hlc::ZERO),
             };
-            self.tx.execute(
+            self.run(
                 "INSERT INTO enterprise_field (enterprise_id, field, rev, base) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (enterprise_id, field) DO UPDATE SET rev = excluded.rev, base = excluded.base",
                 (e.id.to_string(), &name, rev.to_string(), base.to_string()),

@@ -1,0 +1,112 @@
+// Sync in the real window (under Xvfb): a local district server with the demo list
+// imported, the app started paired with it (as scripts/run-app does), the 同步 page
+// showing 已同步 and the imported enterprises in the list; then the bureau imports one
+// more and, after 立即同步, it is in the list without a restart. Saves screenshots.
+//
+// ANJIAN_APP=<anjian> ANJIAN_SERVER=<anjian-server> xvfb-run -a node tests/window/sync.mjs
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { sleep, startApp, waitFor } from './webdriver.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const shots = join(root, 'ui', 'e2e-screens');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function startServer(bin, db) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--database', db], { stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitFor('the district server', async () => {
+    const res = await fetch(`${url}/api/v1/health`, { headers: { 'x-anjian-protocol': '1' } });
+    return res.ok;
+  }, 20_000);
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+const admin = (bin, db, ...args) => execFileSync(bin, [...args, '--database', db], { encoding: 'utf8' }).trim();
+
+async function stateIs(w, want, timeoutMs = 60_000) {
+  return waitFor(`sync state ${want}`, async () => (await w.attr(await w.one('[data-testid="sync-state"]'), 'data-state')) === want, timeoutMs);
+}
+
+async function listShows(w, query, name) {
+  await w.go('/enterprises');
+  const box = await w.one('input[type="search"]');
+  await w.type(box, query);
+  return w.withText('[data-testid="enterprise-name"]', name, 30_000);
+}
+
+async function run(app, serverBin) {
+  const dir = mkdtempSync(join(tmpdir(), 'anjian-district-'));
+  const db = join(dir, 'district.db');
+  const report = admin(serverBin, db, 'import', join(root, 'assets', 'demo', 'district-enterprises.csv'));
+  if (!/未导入1行/.test(report)) throw new Error(`import report: ${report}`);
+  const server = await startServer(serverBin, db);
+  const code = admin(serverBin, db, 'enrol', '--name', '王磊', '--cert', '11010923001');
+  process.env.ANJIAN_PAIR_SERVER = server.url;
+  process.env.ANJIAN_PAIR_CODE = code;
+  const w = await startApp(app);
+  try {
+    await w.go('/sync');
+    await stateIs(w, 'idle');
+    const device = await w.text(await w.one('[data-testid="sync-device"]'));
+    if (!device.includes('王磊')) throw new Error(`paired inspector not shown: ${device}`);
+    mkdirSync(shots, { recursive: true });
+    // WebKitGTK shows the new page a moment after the DOM has it.
+    await sleep(1000);
+    writeFileSync(join(shots, 'window-sync.png'), await w.screenshot());
+    await listShows(w, '清水', '清水');
+
+    // The bureau adds one enterprise; 立即同步 brings it without a restart.
+    const extra = join(dir, 'more.csv');
+    writeFileSync(
+      extra,
+      '单位名称,统一社会信用代码,地址,镇街,行业\n北京门头沟窗口测试燃气餐饮有限公司,91110109MA0TBW1X7L,北京市门头沟区大峪街道新桥大街9号,大峪街道,餐饮燃气\n',
+    );
+    const second = admin(serverBin, db, 'import', extra);
+    if (!/新增1家/.test(second)) throw new Error(`second import: ${second}`);
+    await w.go('/sync');
+    await w.click(await w.one('[data-testid="sync-now"]'));
+    await stateIs(w, 'idle');
+    await listShows(w, '窗口测试', '窗口测试燃气');
+    await sleep(500);
+    writeFileSync(join(shots, 'window-sync-list.png'), await w.screenshot());
+    console.log(`window sync: paired with ${server.url}, imported enterprises listed, a later import arrived after 立即同步`);
+  } finally {
+    await w.close();
+    server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const app = process.env.ANJIAN_APP;
+  const serverBin = process.env.ANJIAN_SERVER;
+  if (!app || !serverBin) {
+    console.error('ANJIAN_APP and ANJIAN_SERVER must name the built anjian and anjian-server binaries');
+    process.exit(2);
+  }
+  let failed = 0;
+  try {
+    await run(app, serverBin);
+  } catch (e) {
+    failed = 1;
+    console.error(`window sync test failed: ${e.message}`);
+  }
+  console.log(`${1 - failed} passed, ${failed} failed`);
+  process.exit(failed);
+}

@@ -177,8 +177,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// The record's key in its full-text table, given on first use (a column of ours,
-    /// unlike the implicit rowid, survives VACUUM).
+    /// The record's key in its full-text table, given on first use.
     fn fts_key(&self, table: &'static str, id: &str) -> Result<i64> {
         self.run(
             &format!(
@@ -190,10 +189,26 @@ impl Writer<'_> {
         Ok(self.one(&format!("SELECT fts_key FROM {table} WHERE id = ?1"), [id], |r| r.get(0))?)
     }
 
-    /// (Re)indexes one record's text in `<table>_fts` (a pairs/singles table).
+    /// (Re)indexes one record's text in `<table>_fts` (a pairs/singles table). The key
+    /// is a column of ours, given on first use (unlike the implicit rowid, it survives
+    /// VACUUM); a record indexed for the first time has no old entry to remove.
     fn index_text(&self, table: &'static str, id: &str, text: &str) -> Result<()> {
-        let rowid = self.fts_key(table, id)?;
-        self.run(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [rowid])?;
+        let key: Option<i64> =
+            self.one(&format!("SELECT fts_key FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional()?.flatten();
+        let rowid = match key {
+            Some(k) => {
+                self.run(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [k])?;
+                k
+            }
+            None => self.one(
+                &format!(
+                    "UPDATE {table} SET fts_key = (SELECT coalesce(max(fts_key), 0) + 1 FROM {table})
+                     WHERE id = ?1 RETURNING fts_key"
+                ),
+                [id],
+                |r| r.get(0),
+            )?,
+        };
         self.run(
             &format!("INSERT INTO {table}_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)"),
             (rowid, anjian_core::search_text::pairs(text), anjian_core::search_text::singles(text)),

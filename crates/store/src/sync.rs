@@ -488,21 +488,25 @@ impl Writer<'_> {
                 img.finished_at, img.status, img.notes, img.device_id, img.rev
             ],
         )?;
-        self.run("DELETE FROM inspection_officer WHERE inspection_id = ?1", [&img.id])?;
+        // A record new here has no rows to replace.
+        let known = local_rev.is_some();
+        if known {
+            self.run("DELETE FROM inspection_officer WHERE inspection_id = ?1", [&img.id])?;
+            self.run("DELETE FROM answer WHERE inspection_id = ?1", [&img.id])?;
+            self.run("DELETE FROM inspection_signature WHERE inspection_id = ?1", [&img.id])?;
+        }
         for (pos, officer) in officers.iter().enumerate() {
             self.run(
                 "INSERT INTO inspection_officer (inspection_id, position, inspector_id) VALUES (?1, ?2, ?3)",
                 (&img.id, pos as i64, officer),
             )?;
         }
-        self.run("DELETE FROM answer WHERE inspection_id = ?1", [&img.id])?;
         for a in &img.answers {
             self.run(
                 "INSERT INTO answer (inspection_id, item_code, result, note, photos, rev, deducted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 rusqlite::params![img.id, a.item_code, a.result, a.note, to_json(&a.photos)?, a.rev, a.deducted],
             )?;
         }
-        self.run("DELETE FROM inspection_signature WHERE inspection_id = ?1", [&img.id])?;
         for s in &img.signatures {
             self.run(
                 "INSERT INTO inspection_signature (inspection_id, role, sha256, refused) VALUES (?1, ?2, ?3, ?4)",

@@ -4,7 +4,10 @@
 
 use crate::client::{Client, SyncError};
 use crate::device::{Local, LocalError};
-use crate::protocol::{self, PushBatch};
+use crate::protocol::{self, PullPage, PushBatch};
+
+/// Pulled changes applied in one local transaction.
+const APPLY_AT_ONCE: usize = 2_000;
 
 /// Where a round is, for the progress shown to the inspector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,14 +84,22 @@ pub async fn round(
     }
     let mut after = local.cursor()?;
     loop {
-        progress(Phase::Pull, report.pulled, None);
-        let page = client.pull(after, protocol::MAX_BATCH as u32).await?;
-        report.pulled += page.changes.len() as u64;
-        let applied = local.apply(device_id, &page)?;
+        // Several pages are applied in one transaction (the cursor moving with them):
+        // a first sync of years of records commits, and indexes, in large steps.
+        let mut pages = PullPage { changes: Vec::new(), next: after, more: true };
+        while pages.more && pages.changes.len() < APPLY_AT_ONCE {
+            progress(Phase::Pull, report.pulled, None);
+            let page = client.pull(pages.next, protocol::MAX_BATCH as u32).await?;
+            report.pulled += page.changes.len() as u64;
+            pages.changes.extend(page.changes);
+            pages.next = page.next;
+            pages.more = page.more;
+        }
+        let applied = local.apply(device_id, &pages)?;
         report.applied += applied.applied;
         report.problems += applied.problems;
-        after = page.next;
-        if !page.more {
+        after = pages.next;
+        if !pages.more {
             break;
         }
     }

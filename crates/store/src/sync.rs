@@ -141,7 +141,7 @@ impl Store {
                     "answer" => Some((records::INSPECTION, id.split('/').next().unwrap_or_default().to_owned())),
                     "hazard" => Some((records::HAZARD, id)),
                     "document" => Some((records::DOCUMENT, id)),
-                    "attachment" => Some((records::ATTACHMENT, id)),
+                    // Attachments travel with the records that refer to them.
                     _ => None,
                 };
                 if let Some(key) = key {
@@ -169,25 +169,18 @@ impl Store {
             let seq = last_seq[key];
             changes_of_records.push((seq, image));
         }
-        // Attachments first: a record may refer to one added after it first appeared.
+        // Attachments first, each under the outbox position of the batch's last row
+        // (made unique by its hash below): a record may refer to one added after it.
         let mut changes = Vec::new();
-        let mut attachment_seq = up_to;
         for sha in &attachments {
             if let Some(a) = attachment_image(conn, sha)? {
-                let seq = last_seq.get(&(records::ATTACHMENT, sha.clone())).copied().unwrap_or(attachment_seq);
-                attachment_seq = attachment_seq.max(seq);
-                changes.push(change(device, seq, &Image::Attachment(a), None));
+                changes.push(change(device, up_to, &Image::Attachment(a), None));
             }
         }
         for (seq, image) in changes_of_records {
-            if matches!(image, Image::Attachment(_)) {
-                continue;
-            }
             changes.push(change(device, seq, &image, None));
         }
-        // One image per change id: an attachment pulled in by a record shares no seq
-        // with another change only if its own row is in range; otherwise it borrows a
-        // record's seq, made unique by its hash.
+        // One change id per image: an attachment shares the batch's last position.
         let mut seen = HashSet::new();
         for c in &mut changes {
             if !seen.insert(c.change_id.clone()) {
@@ -778,10 +771,8 @@ fn image_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(Image, Ve
             let shas = d.pdf_sha256.iter().cloned().collect();
             Some((Image::Document(d), shas))
         }
-        records::ATTACHMENT => attachment_image(conn, id)?.map(|a| {
-            let sha = a.sha256.clone();
-            (Image::Attachment(a), vec![sha])
-        }),
+        // An attachment travels with a record that refers to it: a photo taken during a
+        // demo inspection, or never used, stays on the device.
         _ => None,
     })
 }

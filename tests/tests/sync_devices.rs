@@ -352,7 +352,31 @@ async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
     server.stop().await;
 }
 
+async fn a_change_that_cannot_apply_is_listed_and_the_rest_goes_in(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let a = Device::new(&server, "王磊", "11010923001").await;
+    let b = Device::new(&server, "李娜", "11010923002").await;
+    // Both register the same unit offline, under different ids; A also another one.
+    let same = code("91110109MA0TB005");
+    a.call("create_enterprise", json!({ "input": enterprise(&same) })).await.unwrap();
+    let mut other = enterprise(&code("91110109MA0TB006"));
+    other["name"] = json!("北京门头沟另一家同步测试有限公司");
+    a.call("create_enterprise", json!({ "input": other })).await.unwrap();
+    b.call("create_enterprise", json!({ "input": enterprise(&same) })).await.unwrap();
+    a.sync().await;
+    let status = b.sync().await;
+    let problems = status["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{status}");
+    assert_eq!(problems[0]["direction"], "pull");
+    assert!(problems[0]["reason"].as_str().unwrap().contains("统一社会信用代码"), "{status}");
+    let found = b.call("search_enterprises", json!({ "query": "另一家同步测试" })).await.unwrap();
+    assert_eq!(found["total"], 1, "the rest of the page applied: {found}");
+    server.stop().await;
+}
+
 both_backends!(
+    a_change_that_cannot_apply_is_listed_and_the_rest_goes_in,
     two_devices_edit_one_enterprise,
     hazard_found_on_a_closed_on_b,
     issued_documents_never_change,

@@ -209,6 +209,11 @@ impl Writer<'_> {
                 |r| r.get(0),
             )?,
         };
+        self.index_new(table, rowid, text)
+    }
+
+    /// Indexes text under a key with no entry yet.
+    fn index_new(&self, table: &'static str, rowid: i64, text: &str) -> Result<()> {
         self.run(
             &format!("INSERT INTO {table}_fts (rowid, pairs, singles) VALUES (?1, ?2, ?3)"),
             (rowid, anjian_core::search_text::pairs(text), anjian_core::search_text::singles(text)),

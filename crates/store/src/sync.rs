@@ -297,10 +297,24 @@ impl Writer<'_> {
     /// transaction. The device's own changes (written by `own_device`) are skipped.
     pub fn sync_apply(&mut self, own_device: &str, page: &PullPage) -> Result<Applied> {
         let mut out = Applied::default();
-        for c in &page.changes {
-            if c.device_id == own_device {
-                continue;
+        let theirs: Vec<&ServerChange> = page.changes.iter().filter(|c| c.device_id != own_device).collect();
+        // Most pages apply whole, under one savepoint; a page with a change that cannot
+        // apply here is applied again change by change, so the rest still goes in.
+        self.run("SAVEPOINT page", [])?;
+        let mut whole = Ok(());
+        for c in &theirs {
+            whole = self.apply_change(c, own_device);
+            if whole.is_err() {
+                break;
             }
+        }
+        if whole.is_ok() {
+            self.run("RELEASE page", [])?;
+            out.applied = theirs.len() as u64;
+        } else {
+            self.tx.execute_batch("ROLLBACK TO page; RELEASE page")?;
+        }
+        for c in theirs.iter().filter(|_| whole.is_err()) {
             self.run("SAVEPOINT change", [])?;
             match self.apply_change(c, own_device) {
                 Ok(()) => {
@@ -469,20 +483,25 @@ impl Writer<'_> {
         for o in &img.officers {
             officers.push(self.apply_inspector(o)?);
         }
-        self.run(
+        // The row (with its search key, for a record new here), its index entry later.
+        let known = local_rev.is_some();
+        let key: i64 = self.one(
             "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
-                finished_at, status, notes, device_id, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                finished_at, status, notes, device_id, rev, fts_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT coalesce(max(fts_key), 0) + 1 FROM inspection))
              ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, template_id = excluded.template_id,
                 template_version = excluded.template_version, accompanying_person = excluded.accompanying_person,
                 started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
-                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev",
+                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev,
+                fts_key = coalesce(inspection.fts_key, excluded.fts_key)
+             RETURNING fts_key",
             rusqlite::params![
                 img.id, img.enterprise_id, img.template_id, img.template_version, img.accompanying_person, img.started_at,
                 img.finished_at, img.status, img.notes, img.device_id, img.rev
             ],
+            |r| r.get(0),
         )?;
         // A record new here has no rows to replace.
-        let known = local_rev.is_some();
         if known {
             self.run("DELETE FROM inspection_officer WHERE inspection_id = ?1", [&img.id])?;
             self.run("DELETE FROM answer WHERE inspection_id = ?1", [&img.id])?;
@@ -506,7 +525,10 @@ impl Writer<'_> {
                 (&img.id, &s.role, &s.sha256, s.refused),
             )?;
         }
-        self.index_text("inspection", &img.id, &img.notes)
+        if known {
+            self.run("DELETE FROM inspection_fts WHERE rowid = ?1", [key])?;
+        }
+        self.index_new("inspection", key, &img.notes)
     }
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
@@ -520,15 +542,18 @@ impl Writer<'_> {
                 if let Some(i) = &img.inspection_id {
                     self.require("inspection", i, "所属检查尚未同步到本机")?;
                 }
-                self.run(
+                let key: i64 = self.one(
                     "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status,
-                        found_at, device_id, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        found_at, device_id, rev, fts_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT coalesce(max(fts_key), 0) + 1 FROM hazard))
+                     RETURNING fts_key",
                     rusqlite::params![
                         img.id, img.enterprise_id, img.inspection_id, img.item_code, img.description, img.level,
                         img.deadline, img.status, img.found_at, img.device_id, img.rev
                     ],
+                    |r| r.get(0),
                 )?;
-                self.index_text("hazard", &img.id, &img.description)?;
+                self.index_new("hazard", key, &img.description)?;
             }
             Some((status, rev)) => {
                 // Status only moves forward, whoever wrote the later image.

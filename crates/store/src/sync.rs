@@ -63,7 +63,7 @@ impl Local for SyncLocal {
     }
 
     fn apply(&self, own_device: &str, page: &PullPage) -> std::result::Result<Applied, LocalError> {
-        local(self.store().write(|w| w.sync_apply(own_device, page)))
+        local(self.store().sync_apply(own_device, page))
     }
 
     fn wanted_attachments(&self) -> std::result::Result<Vec<String>, LocalError> {
@@ -207,6 +207,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Applies a pulled page and moves the cursor with it. A page applies whole in one
+    /// transaction; only if a change of it cannot apply here is it applied again change
+    /// by change, each under a savepoint, so the rest still goes in and the one is
+    /// listed. (Savepoints are kept off the common path: with one open, SQLite's
+    /// full-text tables write out their pending entries at every statement.)
+    pub fn sync_apply(&mut self, own_device: &str, page: &PullPage) -> Result<Applied> {
+        match self.write(|w| w.apply_page(own_device, page, false)) {
+            Ok(applied) => Ok(applied),
+            Err(_) => self.write(|w| w.apply_page(own_device, page, true)),
+        }
+    }
+
     pub fn sync_cursor(&self) -> Result<u64> {
         Ok(self.setting(CURSOR_KEY)?.and_then(|s| s.parse().ok()).unwrap_or(0))
     }
@@ -295,26 +307,16 @@ impl Writer<'_> {
 
     /// Applies a pulled page and moves the cursor to `page.next`, all in this
     /// transaction. The device's own changes (written by `own_device`) are skipped.
-    pub fn sync_apply(&mut self, own_device: &str, page: &PullPage) -> Result<Applied> {
+    /// With `isolate`, each change runs under a savepoint and one that cannot apply is
+    /// kept as a problem; without, the first such change fails the whole page.
+    fn apply_page(&mut self, own_device: &str, page: &PullPage, isolate: bool) -> Result<Applied> {
         let mut out = Applied::default();
-        let theirs: Vec<&ServerChange> = page.changes.iter().filter(|c| c.device_id != own_device).collect();
-        // Most pages apply whole, under one savepoint; a page with a change that cannot
-        // apply here is applied again change by change, so the rest still goes in.
-        self.run("SAVEPOINT page", [])?;
-        let mut whole = Ok(());
-        for c in &theirs {
-            whole = self.apply_change(c, own_device);
-            if whole.is_err() {
-                break;
+        for c in page.changes.iter().filter(|c| c.device_id != own_device) {
+            if !isolate {
+                self.apply_change(c, own_device)?;
+                out.applied += 1;
+                continue;
             }
-        }
-        if whole.is_ok() {
-            self.run("RELEASE page", [])?;
-            out.applied = theirs.len() as u64;
-        } else {
-            self.tx.execute_batch("ROLLBACK TO page; RELEASE page")?;
-        }
-        for c in theirs.iter().filter(|_| whole.is_err()) {
             self.run("SAVEPOINT change", [])?;
             match self.apply_change(c, own_device) {
                 Ok(()) => {

@@ -193,7 +193,7 @@ fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> u
             let field = |f: &std::collections::BTreeMap<String, anjian_sync::records::Field>, k: &str| {
                 f.get(k).and_then(|v| v.value.as_str().map(str::to_owned))
             };
-            match Image::parse(&c.record_type, &c.payload).expect("image") {
+            match Image::parse_json(&c.record_type, c.payload.get()).expect("image") {
                 Image::Inspector(i) => {
                     inspector.execute((&i.id, &i.name, &i.cert_no, &i.unit)).unwrap();
                 }

@@ -33,7 +33,7 @@ fn server_change(r: &postgres::Row) -> ServerChange {
         record_id: r.get(4),
         op: r.get(5),
         rev: r.get(6),
-        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+        payload: anjian_sync::protocol::raw_payload(payload),
     }
 }
 

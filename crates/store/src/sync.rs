@@ -354,7 +354,7 @@ impl Writer<'_> {
         let rev: Hlc = c.rev.parse().map_err(|_| StoreError::Refused(format!("版本号无效：{}", c.rev)))?;
         let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
         self.clock.observe(rev, now_ms);
-        let image = Image::parse(&c.record_type, &c.payload).map_err(StoreError::Refused)?;
+        let image = Image::parse_json(&c.record_type, c.payload.get()).map_err(StoreError::Refused)?;
         match &image {
             Image::Enterprise(e) => self.apply_enterprise(e, &c.device_id)?,
             Image::Inspector(i) => {

@@ -136,8 +136,9 @@ pub struct PullRequest {
     pub limit: u32,
 }
 
-/// A change as the server stores it: numbered by one increasing sequence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A change as the server stores it: numbered by one increasing sequence. The payload
+/// travels as the JSON text stored, never re-read on the way.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ServerChange {
@@ -149,10 +150,16 @@ pub struct ServerChange {
     pub record_id: String,
     pub op: String,
     pub rev: String,
-    pub payload: serde_json::Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub payload: Box<serde_json::value::RawValue>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A stored payload as it goes out (JSON null if the stored text were not JSON).
+pub fn raw_payload(stored: String) -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::from_string(stored).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PullPage {

@@ -246,6 +246,24 @@ impl Image {
         })
     }
 
+    /// Reads a payload from its JSON text (a pulled change).
+    pub fn parse_json(record_type: &str, json: &str) -> Result<Image, String> {
+        fn de<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+            serde_json::from_str(s).map_err(|e| format!("记录格式无效：{e}"))
+        }
+        Ok(match record_type {
+            ENTERPRISE => Image::Enterprise(de(json)?),
+            INSPECTOR => Image::Inspector(de(json)?),
+            INSPECTION => Image::Inspection(de(json)?),
+            HAZARD => Image::Hazard(de(json)?),
+            DOCUMENT => Image::Document(de(json)?),
+            ATTACHMENT => Image::Attachment(de(json)?),
+            CHECKLIST => Image::Checklist(de(json)?),
+            NUMBER_BLOCK => Image::NumberBlock(de(json)?),
+            other => return Err(format!("未知的记录类型 {other}")),
+        })
+    }
+
     pub fn record_type(&self) -> &'static str {
         match self {
             Image::Enterprise(_) => ENTERPRISE,

@@ -78,7 +78,7 @@ pub fn import_enterprises(
     let parsed = import::parse(file_name, bytes, &Reference::bundled()?)?;
     let current = current(storage)?;
     let mut clock = Clock::new(0, None);
-    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    let now_ms = millis(now);
     let mut report = ImportReport { rows: parsed.rows.len() + parsed.refused.len(), created: 0, updated: 0, unchanged: 0, refused: parsed.refused };
     let mut changes = Vec::new();
     for row in parsed.rows {
@@ -121,7 +121,7 @@ pub fn import_enterprises(
             }
         };
         let image = Image::Enterprise(EnterpriseImage { id: id.clone(), fields, created_at: now.to_rfc3339() });
-        changes.push(published(&image, &id, rev)?);
+        changes.push(published(&image, rev)?);
     }
     storage.publish(&changes, &now.to_rfc3339())?;
     Ok(report)
@@ -140,7 +140,13 @@ pub fn publish_checklist(
     let sectors: Vec<&str> = reference.sectors.iter().map(|(code, _)| code.as_str()).collect();
     let template =
         anjian_core::checklist::Template::parse(body, &sectors).map_err(|e| PublishError::Checklist(e.message()))?;
-    let key = format!("{}/{}", template.id, template.version);
+    let image = Image::Checklist(ChecklistImage {
+        id: template.id.clone(),
+        version: i64::from(template.version),
+        file_name: file_name.to_owned(),
+        body: body.to_owned(),
+    });
+    let key = image.record_id();
     for c in storage.changes_of_type(records::CHECKLIST)? {
         if c.record_id == key {
             let same = matches!(Image::parse_json(&c.record_type, c.payload.get()), Ok(Image::Checklist(t)) if t.body == body);
@@ -153,14 +159,7 @@ pub fn publish_checklist(
             )));
         }
     }
-    let image = Image::Checklist(ChecklistImage {
-        id: template.id.clone(),
-        version: i64::from(template.version),
-        file_name: file_name.to_owned(),
-        body: body.to_owned(),
-    });
-    let rev = Clock::new(0, None).tick(u64::try_from(now.timestamp_millis()).unwrap_or(0));
-    storage.publish(&[published(&image, &key, rev)?], &now.to_rfc3339())?;
+    storage.publish(&[published(&image, server_rev(now))?], &now.to_rfc3339())?;
     Ok(true)
 }
 
@@ -182,18 +181,25 @@ pub fn grant_numbers(
         first: block.first,
         last: block.last,
     });
-    let key = format!("{device_id}/{}/{}/{}", block.kind, block.year, block.first);
-    let rev = Clock::new(0, None).tick(u64::try_from(now.timestamp_millis()).unwrap_or(0));
-    storage.publish(&[published(&image, &key, rev)?], &now.to_rfc3339())?;
+    storage.publish(&[published(&image, server_rev(now))?], &now.to_rfc3339())?;
     Ok(block)
 }
 
-fn published(image: &Image, record_id: &str, rev: Hlc) -> Result<Change, PublishError> {
+/// The clock of one thing the bureau publishes now (the server is node 0).
+fn server_rev(now: DateTime<Utc>) -> Hlc {
+    Clock::new(0, None).tick(millis(now))
+}
+
+fn millis(now: DateTime<Utc>) -> u64 {
+    u64::try_from(now.timestamp_millis()).unwrap_or(0)
+}
+
+fn published(image: &Image, rev: Hlc) -> Result<Change, PublishError> {
     let id = crate::auth::new_id().map_err(StorageError::Io)?;
     Ok(Change {
         change_id: format!("{}:{id}", records::SERVER_DEVICE),
         record_type: image.record_type().to_owned(),
-        record_id: record_id.to_owned(),
+        record_id: image.record_id(),
         op: records::OP_PUT.to_owned(),
         rev: rev.to_string(),
         payload: image.payload(),

@@ -158,16 +158,10 @@ fn check(c: &Change) -> Result<Image, String> {
         return Err(format!("版本号无效：{}", c.rev));
     }
     let image = Image::parse(&c.record_type, &c.payload)?;
-    let id = match &image {
-        Image::Enterprise(e) => e.id.clone(),
-        Image::Inspector(i) => i.id.clone(),
-        Image::Inspection(i) => i.id.clone(),
-        Image::Hazard(h) => h.id.clone(),
-        Image::Document(d) => d.id.clone(),
-        Image::Attachment(a) => a.sha256.clone(),
-        Image::Checklist(_) | Image::NumberBlock(_) => return Err("只能由区局发布".into()),
-    };
-    if id != c.record_id {
+    if matches!(image, Image::Checklist(_) | Image::NumberBlock(_)) {
+        return Err("只能由区局发布".into());
+    }
+    if image.record_id() != c.record_id {
         return Err(format!("记录编号 {} 与内容不符", c.record_id));
     }
     Ok(image)

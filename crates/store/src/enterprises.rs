@@ -26,16 +26,8 @@ impl Writer<'_> {
         let id = Id::new();
         let rev = self.tick();
         let e = Enterprise { id, profile, is_demo, created_at: self.now, updated_at: self.now, rev };
-        self.tx.execute(
-            &format!("INSERT INTO enterprise ({}, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", COLUMNS.replace("e.", "")),
-            rusqlite::params![
-                id.to_string(), e.profile.name, e.profile.credit_code, e.profile.credit_code_confirmed, e.profile.address,
-                e.profile.division_code, e.profile.legal_representative, e.profile.safety_contact, e.profile.contact_phone,
-                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(), is_demo,
-                self.now.to_rfc3339(), self.now.to_rfc3339(), rev.to_string(), self.device_id,
-            ],
-        )?;
-        self.write_sectors_and_index(&e)?;
+        let device = self.device_id;
+        self.write_enterprise_row(&e, device)?;
         self.set_field_revs(&e, None)?;
         self.record("enterprise", &id.to_string(), "insert", rev, &e, !is_demo)?;
         Ok(e)
@@ -57,19 +49,8 @@ impl Writer<'_> {
         let rev = self.tick();
         let before = current.clone();
         let e = Enterprise { profile, updated_at: self.now, rev, ..current };
-        self.tx.execute(
-            "UPDATE enterprise SET name = ?2, credit_code = ?3, credit_code_confirmed = ?4, address = ?5, division_code = ?6,
-                legal_representative = ?7, safety_contact = ?8, contact_phone = ?9, supervision_class = ?10, status = ?11,
-                updated_at = ?12, rev = ?13, device_id = ?14 WHERE id = ?1",
-            rusqlite::params![
-                id.to_string(), e.profile.name, e.profile.credit_code, e.profile.credit_code_confirmed, e.profile.address,
-                e.profile.division_code, e.profile.legal_representative, e.profile.safety_contact, e.profile.contact_phone,
-                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(),
-                self.now.to_rfc3339(), rev.to_string(), self.device_id,
-            ],
-        )?;
-        self.tx.execute("DELETE FROM enterprise_sector WHERE enterprise_id = ?1", [id.to_string()])?;
-        self.write_sectors_and_index(&e)?;
+        let device = self.device_id;
+        self.write_enterprise_row(&e, device)?;
         self.set_field_revs(&e, Some(&before))?;
         self.record("enterprise", &id.to_string(), "update", rev, &e, !e.is_demo)?;
         Ok(e)
@@ -107,13 +88,13 @@ impl Writer<'_> {
         Ok(removed)
     }
 
-    /// Writes an enterprise as merged from a pulled change (insert or replace), with
-    /// its sectors and search index.
+    /// Writes an enterprise (insert or replace: a new one, an edit, or one merged from a
+    /// pulled change) with its sectors and search index; `writer` is the device.
     pub(crate) fn write_enterprise_row(&mut self, e: &Enterprise, writer: &str) -> Result<()> {
         self.run(
             "INSERT INTO enterprise (id, name, credit_code, credit_code_confirmed, address, division_code, legal_representative,
                 safety_contact, contact_phone, supervision_class, status, is_demo, created_at, updated_at, rev, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, ?14, ?15)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
                 credit_code_confirmed = excluded.credit_code_confirmed, address = excluded.address,
                 division_code = excluded.division_code, legal_representative = excluded.legal_representative,
@@ -123,7 +104,7 @@ impl Writer<'_> {
             rusqlite::params![
                 e.id.to_string(), e.profile.name, e.profile.credit_code, e.profile.credit_code_confirmed, e.profile.address,
                 e.profile.division_code, e.profile.legal_representative, e.profile.safety_contact, e.profile.contact_phone,
-                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(),
+                e.profile.supervision_class.map(SupervisionClass::as_str), e.profile.status.as_str(), e.is_demo,
                 e.created_at.to_rfc3339(), e.updated_at.to_rfc3339(), e.rev.to_string(), writer,
             ],
         )?;

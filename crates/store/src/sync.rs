@@ -174,11 +174,11 @@ impl Store {
         let mut changes = Vec::new();
         for sha in &attachments {
             if let Some(a) = attachment_image(conn, sha)? {
-                changes.push(change(device, up_to, &Image::Attachment(a), None));
+                changes.push(change(device, up_to, &Image::Attachment(a)));
             }
         }
         for (seq, image) in changes_of_records {
-            changes.push(change(device, seq, &image, None));
+            changes.push(change(device, seq, &image));
         }
         // One change id per image: an attachment shares the batch's last position.
         let mut seen = HashSet::new();
@@ -743,24 +743,19 @@ fn field_revs(conn: &Connection, e: &Enterprise) -> Result<BTreeMap<String, Vers
         .collect()
 }
 
-fn change(device: &str, seq: i64, image: &Image, rev: Option<String>) -> Change {
-    let (record_id, image_rev) = match image {
-        Image::Enterprise(e) => {
-            (e.id.clone(), e.fields.values().map(|f| f.rev.clone()).max().unwrap_or_default())
-        }
-        Image::Inspector(i) => (i.id.clone(), String::new()),
-        Image::Inspection(i) => (i.id.clone(), i.rev.clone()),
-        Image::Hazard(h) => (h.id.clone(), h.rev.clone()),
-        Image::Document(d) => (d.id.clone(), d.rev.clone()),
-        Image::Attachment(a) => (a.sha256.clone(), String::new()),
-        Image::Checklist(t) => (format!("{}/{}", t.id, t.version), String::new()),
-        Image::NumberBlock(b) => (format!("{}/{}/{}/{}", b.device_id, b.kind, b.year, b.first), String::new()),
+fn change(device: &str, seq: i64, image: &Image) -> Change {
+    // The write's clock; facts that never change (inspectors, attachments…) have none.
+    let rev = match image {
+        Image::Enterprise(e) => e.fields.values().map(|f| f.rev.clone()).max().unwrap_or_default(),
+        Image::Inspection(i) => i.rev.clone(),
+        Image::Hazard(h) => h.rev.clone(),
+        Image::Document(d) => d.rev.clone(),
+        _ => String::new(),
     };
-    let rev = rev.unwrap_or(image_rev);
     Change {
         change_id: format!("{device}:{seq}"),
         record_type: image.record_type().to_owned(),
-        record_id,
+        record_id: image.record_id(),
         op: records::OP_PUT.to_owned(),
         rev: if rev.is_empty() { Hlc::ZERO.to_string() } else { rev },
         payload: image.payload(),

@@ -230,38 +230,46 @@ pub enum Image {
 impl Image {
     /// Reads a payload; a record type this version does not know is an error.
     pub fn parse(record_type: &str, payload: &serde_json::Value) -> Result<Image, String> {
-        fn de<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> Result<T, String> {
-            T::deserialize(v).map_err(|e| format!("记录格式无效：{e}"))
-        }
-        Ok(match record_type {
-            ENTERPRISE => Image::Enterprise(de(payload)?),
-            INSPECTOR => Image::Inspector(de(payload)?),
-            INSPECTION => Image::Inspection(de(payload)?),
-            HAZARD => Image::Hazard(de(payload)?),
-            DOCUMENT => Image::Document(de(payload)?),
-            ATTACHMENT => Image::Attachment(de(payload)?),
-            CHECKLIST => Image::Checklist(de(payload)?),
-            NUMBER_BLOCK => Image::NumberBlock(de(payload)?),
-            other => return Err(format!("未知的记录类型 {other}")),
-        })
+        Image::decode(record_type, payload)
     }
 
     /// Reads a payload from its JSON text (a pulled change).
     pub fn parse_json(record_type: &str, json: &str) -> Result<Image, String> {
-        fn de<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
-            serde_json::from_str(s).map_err(|e| format!("记录格式无效：{e}"))
-        }
+        Image::decode(record_type, &mut serde_json::Deserializer::from_str(json))
+    }
+
+    fn decode<'de, D>(record_type: &str, d: D) -> Result<Image, String>
+    where
+        D: serde::Deserializer<'de>,
+        D::Error: std::fmt::Display,
+    {
+        let bad = |e: D::Error| format!("记录格式无效：{e}");
         Ok(match record_type {
-            ENTERPRISE => Image::Enterprise(de(json)?),
-            INSPECTOR => Image::Inspector(de(json)?),
-            INSPECTION => Image::Inspection(de(json)?),
-            HAZARD => Image::Hazard(de(json)?),
-            DOCUMENT => Image::Document(de(json)?),
-            ATTACHMENT => Image::Attachment(de(json)?),
-            CHECKLIST => Image::Checklist(de(json)?),
-            NUMBER_BLOCK => Image::NumberBlock(de(json)?),
+            ENTERPRISE => Image::Enterprise(EnterpriseImage::deserialize(d).map_err(bad)?),
+            INSPECTOR => Image::Inspector(InspectorImage::deserialize(d).map_err(bad)?),
+            INSPECTION => Image::Inspection(InspectionImage::deserialize(d).map_err(bad)?),
+            HAZARD => Image::Hazard(HazardImage::deserialize(d).map_err(bad)?),
+            DOCUMENT => Image::Document(DocumentImage::deserialize(d).map_err(bad)?),
+            ATTACHMENT => Image::Attachment(AttachmentImage::deserialize(d).map_err(bad)?),
+            CHECKLIST => Image::Checklist(ChecklistImage::deserialize(d).map_err(bad)?),
+            NUMBER_BLOCK => Image::NumberBlock(NumberBlockImage::deserialize(d).map_err(bad)?),
             other => return Err(format!("未知的记录类型 {other}")),
         })
+    }
+
+    /// The id the change of this image carries: the record's own, a checklist's
+    /// `id/version`, a number block's `device/kind/year/first`.
+    pub fn record_id(&self) -> String {
+        match self {
+            Image::Enterprise(e) => e.id.clone(),
+            Image::Inspector(i) => i.id.clone(),
+            Image::Inspection(i) => i.id.clone(),
+            Image::Hazard(h) => h.id.clone(),
+            Image::Document(d) => d.id.clone(),
+            Image::Attachment(a) => a.sha256.clone(),
+            Image::Checklist(t) => format!("{}/{}", t.id, t.version),
+            Image::NumberBlock(b) => format!("{}/{}/{}/{}", b.device_id, b.kind, b.year, b.first),
+        }
     }
 
     pub fn record_type(&self) -> &'static str {

@@ -40,7 +40,7 @@ impl Device {
             let hashes: Vec<String> = self.unsent_photos.iter().map(|&i| self.photos[i].0.clone()).collect();
             let Ok(missing) = self.client.missing(&hashes).await else { return false };
             for m in missing.missing {
-                let Some(&(ref sha, ref bytes)) = self.photos.iter().find(|(s, _)| *s == m.sha256) else { continue };
+                let Some((sha, bytes)) = self.photos.iter().find(|(s, _)| *s == m.sha256) else { continue };
                 if self.client.upload(sha, bytes).await.is_err() {
                     return false;
                 }

@@ -72,7 +72,8 @@ impl SyncTask {
     pub(crate) fn start(self: &Arc<Self>, store: Arc<Mutex<Store>>) {
         let task = self.clone();
         let spawned = std::thread::Builder::new().name("anjian-sync".into()).spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            // Two workers: the next pull page arrives while the last is written.
+            let Ok(rt) = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() else {
                 task.live().last_error = Some(("internal".into(), "无法启动同步任务".into()));
                 return;
             };
@@ -81,6 +82,7 @@ impl SyncTask {
                 if paired {
                     rt.block_on(task.round(&store));
                 }
+                index_pulled(&store);
                 let mut live = task.live();
                 if !live.wake && !live.stop {
                     live = task.bell.wait_timeout(live, INTERVAL).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
@@ -152,6 +154,14 @@ impl SyncTask {
             }
         }
     }
+}
+
+/// Writes the search-index entries of pulled records (left for after the pull, a first
+/// sync brings years of them), a chunk per lock so the inspector's work goes on.
+fn index_pulled(store: &Mutex<Store>) {
+    const CHUNK: u32 = 5_000;
+    // A full chunk means more may wait; an error is tried again after the next round.
+    while matches!(lock(store).write(|w| w.index_backlog(CHUNK)), Ok(n) if n == CHUNK as usize) {}
 }
 
 fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
@@ -306,7 +316,7 @@ fn shown(v: &Value) -> Option<String> {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
         Value::Bool(b) => Some(if *b { "是" } else { "否" }.to_owned()),
-        Value::Array(items) => Some(items.iter().filter_map(|i| shown(i)).collect::<Vec<_>>().join("、")),
+        Value::Array(items) => Some(items.iter().filter_map(shown).collect::<Vec<_>>().join("、")),
         other => Some(other.to_string()),
     }
 }

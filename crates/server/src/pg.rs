@@ -10,9 +10,10 @@ use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
-use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, StorageError};
+use crate::storage::{AttachmentState, Device, GroupCommit, Inspector, PushJob, Result, Storage, StorageError};
 
-/// Connections: pulls, token checks and uploads run side by side; pushes take turns anyway.
+/// Connections for pulls, token checks and uploads, side by side; pushes have one more,
+/// their own (`GroupCommit`).
 const CONNECTIONS: usize = 4;
 
 const MIGRATIONS: &[&str] = &[
@@ -42,6 +43,7 @@ type Job = Box<dyn FnOnce(&mut Client) + Send>;
 #[derive(Debug)]
 pub struct PgStorage {
     jobs: Mutex<Sender<Job>>,
+    pushes: GroupCommit,
 }
 
 impl From<postgres::Error> for StorageError {
@@ -78,7 +80,11 @@ impl PgStorage {
             })?;
             ready_rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))??;
         }
-        Ok(PgStorage { jobs: Mutex::new(tx) })
+        let pushes = {
+            let url = url.to_owned();
+            GroupCommit::start("anjian-postgres-push", move || Ok((Client::connect(&url, NoTls)?, url)), write_group)?
+        };
+        Ok(PgStorage { jobs: Mutex::new(tx), pushes })
     }
 
     /// Runs `f` on the connection's thread and waits for its answer.
@@ -110,6 +116,96 @@ fn work(mut client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
         }
         job(&mut client);
     }
+}
+
+/// One group of pushes in one transaction, each under a savepoint. Sequence numbers
+/// must become visible in order, or a reader could move its cursor past one still being
+/// committed: the group holds the change table's write lock (taken once per group).
+fn write_group(conn: &mut (Client, String), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+    let (client, url) = conn;
+    if client.is_closed() {
+        *client = Client::connect(url, NoTls)?;
+    }
+    let mut tx = client.transaction()?;
+    tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
+    let mut answers = Vec::with_capacity(group.len());
+    for job in group {
+        let mut sp = tx.transaction()?;
+        let answer = push_in(&mut sp, job);
+        if answer.is_ok() {
+            sp.commit()?;
+        }
+        answers.push(answer);
+    }
+    tx.commit()?;
+    Ok(answers)
+}
+
+fn push_in(tx: &mut postgres::Transaction<'_>, job: &PushJob) -> Result<PushResponse> {
+    let PushJob { device_id, batch_id, changes, checked, now, .. } = job;
+    let ids_joined = crate::storage::change_ids(changes);
+    if let Some(r) = tx.query_opt(
+        "SELECT change_ids, results FROM push_batch WHERE batch_id = $1 AND device_id = $2",
+        &[batch_id, device_id],
+    )? {
+        let (earlier, results): (String, String) = (r.get(0), r.get(1));
+        return crate::storage::repeat(batch_id, &earlier, &ids_joined, &results);
+    }
+    let doc_ids = crate::storage::document_ids(checked);
+    let mut prior = std::collections::HashMap::new();
+    if !doc_ids.is_empty() {
+        for r in tx.query(
+            "SELECT DISTINCT ON (record_id) record_id, payload FROM change
+             WHERE record_type = 'document' AND record_id = ANY($1) ORDER BY record_id, seq DESC",
+            &[&doc_ids],
+        )? {
+            if let Some(img) = crate::storage::document_image(r.get(1)) {
+                prior.insert(r.get::<_, String>(0), img);
+            }
+        }
+    }
+    let verdicts = crate::storage::verdicts(checked, prior);
+    let accepted: Vec<&Change> = changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()).map(|(c, _)| c).collect();
+    // One statement for the batch, in its order; RETURNING names what was new.
+    let column = |f: fn(&Change) -> String| accepted.iter().map(|c| f(c)).collect::<Vec<String>>();
+    let ids = column(|c| c.change_id.clone());
+    let inserted = tx.query(
+        "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+         SELECT c, $2, t, r, o, v, p, $3
+         FROM unnest($1::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+              WITH ORDINALITY AS u(c, t, r, o, v, p, n)
+         ORDER BY n
+         ON CONFLICT (change_id) DO NOTHING
+         RETURNING change_id",
+        &[
+            &ids,
+            device_id,
+            now,
+            &column(|c| c.record_type.clone()),
+            &column(|c| c.record_id.clone()),
+            &column(|c| c.op.clone()),
+            &column(|c| c.rev.clone()),
+            &column(|c| c.payload.to_string()),
+        ],
+    )?;
+    let mut new: std::collections::HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
+    let results: Vec<ChangeResult> = changes
+        .iter()
+        .zip(verdicts)
+        .map(|(c, verdict)| {
+            if let Some(reason) = verdict {
+                return crate::storage::refused(&c.change_id, reason);
+            }
+            // A change id twice in one batch: the first is applied, the second a duplicate.
+            let outcome = if new.remove(&c.change_id) { Outcome::Applied } else { Outcome::Duplicate };
+            ChangeResult { change_id: c.change_id.clone(), outcome, reason: None }
+        })
+        .collect();
+    tx.execute(
+        "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES ($1, $2, $3, $4, $5)",
+        &[batch_id, device_id, &ids_joined, &crate::storage::results_json(&results), now],
+    )?;
+    Ok(PushResponse { batch_id: batch_id.clone(), results })
 }
 
 fn migrate(c: &mut Client) -> Result<()> {
@@ -235,79 +331,7 @@ impl Storage for PgStorage {
     }
 
     fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {
-        let (device_id, batch_id, changes, now) =
-            (device_id.to_owned(), batch_id.to_owned(), changes.to_vec(), now.to_owned());
-        self.run(move |c| {
-            let mut tx = c.transaction()?;
-            // Sequence numbers must become visible in order, or a reader could move its
-            // cursor past one still being committed: pushes take turns.
-            tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-            let ids_joined = crate::storage::change_ids(&changes);
-            if let Some(r) = tx.query_opt(
-                "SELECT change_ids, results FROM push_batch WHERE batch_id = $1 AND device_id = $2",
-                &[&batch_id, &device_id],
-            )? {
-                let (earlier, results): (String, String) = (r.get(0), r.get(1));
-                return crate::storage::repeat(&batch_id, &earlier, &ids_joined, &results);
-            }
-            let doc_ids = crate::storage::document_ids(&changes);
-            let mut prior = std::collections::HashMap::new();
-            if !doc_ids.is_empty() {
-                for r in tx.query(
-                    "SELECT DISTINCT ON (record_id) record_id, payload FROM change
-                     WHERE record_type = 'document' AND record_id = ANY($1) ORDER BY record_id, seq DESC",
-                    &[&doc_ids],
-                )? {
-                    if let Some(img) = crate::storage::document_image(r.get(1)) {
-                        prior.insert(r.get::<_, String>(0), img);
-                    }
-                }
-            }
-            let verdicts = crate::storage::verdicts(&changes, prior);
-            let accepted: Vec<&Change> =
-                changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()).map(|(c, _)| c).collect();
-            // One statement for the batch, in its order; RETURNING names what was new.
-            let column = |f: fn(&Change) -> String| accepted.iter().map(|c| f(c)).collect::<Vec<String>>();
-            let ids = column(|c| c.change_id.clone());
-            let inserted = tx.query(
-                "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
-                 SELECT c, $2, t, r, o, v, p, $3
-                 FROM unnest($1::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-                      WITH ORDINALITY AS u(c, t, r, o, v, p, n)
-                 ORDER BY n
-                 ON CONFLICT (change_id) DO NOTHING
-                 RETURNING change_id",
-                &[
-                    &ids,
-                    &device_id,
-                    &now,
-                    &column(|c| c.record_type.clone()),
-                    &column(|c| c.record_id.clone()),
-                    &column(|c| c.op.clone()),
-                    &column(|c| c.rev.clone()),
-                    &column(|c| c.payload.to_string()),
-                ],
-            )?;
-            let mut new: std::collections::HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
-            let results: Vec<ChangeResult> = changes
-                .iter()
-                .zip(verdicts)
-                .map(|(c, verdict)| {
-                    if let Some(reason) = verdict {
-                        return crate::storage::refused(&c.change_id, reason);
-                    }
-                    // A change id twice in one batch: the first is applied, the second a duplicate.
-                    let outcome = if new.remove(&c.change_id) { Outcome::Applied } else { Outcome::Duplicate };
-                    ChangeResult { change_id: c.change_id.clone(), outcome, reason: None }
-                })
-                .collect();
-            tx.execute(
-                "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES ($1, $2, $3, $4, $5)",
-                &[&batch_id, &device_id, &ids_joined, &crate::storage::results_json(&results), &now],
-            )?;
-            tx.commit()?;
-            Ok(PushResponse { batch_id, results })
-        })
+        self.pushes.push(device_id, batch_id, changes, now)
     }
 
     fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {

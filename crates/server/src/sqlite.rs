@@ -8,7 +8,7 @@ use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use crate::storage::{AttachmentState, Device, Inspector, Result, Storage, StorageError};
+use crate::storage::{AttachmentState, Device, GroupCommit, Inspector, PushJob, Result, Storage, StorageError};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_foundation.sql"),
@@ -42,9 +42,88 @@ fn latest_payload(conn: &Connection, record_type: &str, record_id: &str) -> Resu
         .optional()?)
 }
 
+/// One group of pushes in one transaction, each under a savepoint.
+fn write_group(conn: &mut Connection, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut answers = Vec::with_capacity(group.len());
+    for job in group {
+        let sp = tx.savepoint()?;
+        let answer = push_in(&sp, job);
+        if answer.is_ok() {
+            sp.commit()?;
+        }
+        answers.push(answer);
+    }
+    tx.commit()?;
+    Ok(answers)
+}
+
+fn push_in(conn: &Connection, job: &PushJob) -> Result<PushResponse> {
+    let PushJob { device_id, batch_id, changes, checked, now, .. } = job;
+    let ids = crate::storage::change_ids(changes);
+    let earlier: Option<(String, String)> = conn
+        .query_row(
+            "SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2",
+            (batch_id, device_id),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((earlier_ids, results)) = earlier {
+        return crate::storage::repeat(batch_id, &earlier_ids, &ids, &results);
+    }
+    let mut prior = std::collections::HashMap::new();
+    for id in crate::storage::document_ids(checked) {
+        if let Some(p) = latest_payload(conn, anjian_sync::records::DOCUMENT, &id)?
+            && let Some(img) = crate::storage::document_image(&p)
+        {
+            prior.insert(id, img);
+        }
+    }
+    let verdicts = crate::storage::verdicts(checked, prior);
+    let mut results = Vec::with_capacity(changes.len());
+    {
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
+        )?;
+        for (c, verdict) in changes.iter().zip(verdicts) {
+            if let Some(reason) = verdict {
+                results.push(crate::storage::refused(&c.change_id, reason));
+                continue;
+            }
+            let n = insert.execute((
+                &c.change_id,
+                device_id,
+                &c.record_type,
+                &c.record_id,
+                &c.op,
+                &c.rev,
+                c.payload.to_string(),
+                now,
+            ))?;
+            let outcome = if n == 1 { Outcome::Applied } else { Outcome::Duplicate };
+            results.push(ChangeResult { change_id: c.change_id.clone(), outcome, reason: None });
+        }
+    }
+    conn.prepare_cached(
+        "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute((batch_id, device_id, &ids, crate::storage::results_json(&results), now))?;
+    Ok(PushResponse { batch_id: batch_id.clone(), results })
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
 #[derive(Debug)]
 pub struct SqliteStorage {
+    /// Reads and the bureau's writes; pushes go through `pushes`, on a connection of their own.
     conn: Mutex<Connection>,
+    pushes: GroupCommit,
     files: PathBuf,
 }
 
@@ -54,9 +133,7 @@ impl SqliteStorage {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let mut conn = Connection::open(path)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut conn = connect(path)?;
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > MIGRATIONS.len() as i64 {
             return Err(StorageError::Refused(format!("database schema {found} is newer than this server")));
@@ -69,7 +146,11 @@ impl SqliteStorage {
         }
         let files = PathBuf::from(format!("{}.attachments", path.display()));
         std::fs::create_dir_all(&files)?;
-        Ok(SqliteStorage { conn: Mutex::new(conn), files })
+        let pushes = {
+            let path = path.to_owned();
+            GroupCommit::start("anjian-sqlite-push", move || connect(&path), write_group)?
+        };
+        Ok(SqliteStorage { conn: Mutex::new(conn), pushes, files })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -187,60 +268,7 @@ impl Storage for SqliteStorage {
     }
 
     fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let ids = crate::storage::change_ids(changes);
-        let earlier: Option<(String, String)> = tx
-            .query_row(
-                "SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2",
-                (batch_id, device_id),
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((earlier_ids, results)) = earlier {
-            return crate::storage::repeat(batch_id, &earlier_ids, &ids, &results);
-        }
-        let mut prior = std::collections::HashMap::new();
-        for id in crate::storage::document_ids(changes) {
-            if let Some(p) = latest_payload(&tx, anjian_sync::records::DOCUMENT, &id)? {
-                if let Some(img) = crate::storage::document_image(&p) {
-                    prior.insert(id, img);
-                }
-            }
-        }
-        let verdicts = crate::storage::verdicts(changes, prior);
-        let mut results = Vec::with_capacity(changes.len());
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
-            )?;
-            for (c, verdict) in changes.iter().zip(verdicts) {
-                if let Some(reason) = verdict {
-                    results.push(crate::storage::refused(&c.change_id, reason));
-                    continue;
-                }
-                let payload = c.payload.to_string();
-                let n = insert.execute((
-                    &c.change_id,
-                    device_id,
-                    &c.record_type,
-                    &c.record_id,
-                    &c.op,
-                    &c.rev,
-                    &payload,
-                    now,
-                ))?;
-                let outcome = if n == 1 { Outcome::Applied } else { Outcome::Duplicate };
-                results.push(ChangeResult { change_id: c.change_id.clone(), outcome, reason: None });
-            }
-        }
-        tx.execute(
-            "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (batch_id, device_id, &ids, crate::storage::results_json(&results), now),
-        )?;
-        tx.commit()?;
-        Ok(PushResponse { batch_id: batch_id.to_owned(), results })
+        self.pushes.push(device_id, batch_id, changes, now)
     }
 
     fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {

@@ -3,6 +3,8 @@
 //! blocking pool. Each method is one transaction.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::mpsc::{Sender, channel};
 
 use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage, PushResponse, ServerChange};
 use anjian_sync::records::{DocumentImage, Image};
@@ -128,25 +130,30 @@ pub(crate) fn page(after: u64, limit: u32, mut changes: Vec<ServerChange>) -> Pu
     PullPage { changes, next, more }
 }
 
-/// What a push may store: `None` to store the change, `Some(reason)` to refuse it.
-/// A change must carry a well-formed image of a known record type under its own id; a
-/// document once issued never changes (`prior`: the latest stored image of each
-/// document the batch touches, updated as the batch goes).
-pub(crate) fn verdicts(changes: &[Change], mut prior: HashMap<String, DocumentImage>) -> Vec<Option<String>> {
-    changes
+/// Each change of a push checked on its own (well-formed image of a known record type
+/// under its own id), before any database work: parsing needs no lock.
+pub(crate) fn checked(changes: &[Change]) -> Vec<Result<Image, String>> {
+    changes.iter().map(check).collect()
+}
+
+/// What a push may store: `None` to store the change, `Some(reason)` to refuse it. On
+/// top of `checked`, a document once issued never changes (`prior`: the latest stored
+/// image of each document the batch touches, updated as the batch goes).
+pub(crate) fn verdicts(checked: &[Result<Image, String>], mut prior: HashMap<String, DocumentImage>) -> Vec<Option<String>> {
+    checked
         .iter()
         .map(|c| {
-            let image = match check(c) {
+            let image = match c {
                 Ok(i) => i,
-                Err(reason) => return Some(reason),
+                Err(reason) => return Some(reason.clone()),
             };
             if let Image::Document(doc) = image {
-                if let Some(earlier) = prior.get(&doc.id) {
-                    if let Err(why) = doc.may_follow(earlier) {
-                        return Some(format!("{why}（{}）", earlier.number.as_deref().unwrap_or(&doc.id)));
-                    }
+                if let Some(earlier) = prior.get(&doc.id)
+                    && let Err(why) = doc.may_follow(earlier)
+                {
+                    return Some(format!("{why}（{}）", earlier.number.as_deref().unwrap_or(&doc.id)));
                 }
-                prior.insert(doc.id.clone(), doc);
+                prior.insert(doc.id.clone(), doc.clone());
             }
             None
         })
@@ -168,9 +175,14 @@ fn check(c: &Change) -> Result<Image, String> {
 }
 
 /// The document ids a batch touches, to look their latest images up.
-pub(crate) fn document_ids(changes: &[Change]) -> Vec<String> {
-    let mut ids: Vec<String> =
-        changes.iter().filter(|c| c.record_type == anjian_sync::records::DOCUMENT).map(|c| c.record_id.clone()).collect();
+pub(crate) fn document_ids(checked: &[Result<Image, String>]) -> Vec<String> {
+    let mut ids: Vec<String> = checked
+        .iter()
+        .filter_map(|c| match c {
+            Ok(Image::Document(d)) => Some(d.id.clone()),
+            _ => None,
+        })
+        .collect();
     ids.sort();
     ids.dedup();
     ids
@@ -183,4 +195,96 @@ pub(crate) fn document_image(payload: &str) -> Option<DocumentImage> {
 
 pub(crate) fn refused(change_id: &str, reason: String) -> ChangeResult {
     ChangeResult { change_id: change_id.to_owned(), outcome: anjian_sync::protocol::Outcome::Refused, reason: Some(reason) }
+}
+
+/// A push waiting for its group's transaction.
+pub(crate) struct PushJob {
+    pub device_id: String,
+    pub batch_id: String,
+    pub changes: Vec<Change>,
+    pub checked: Vec<Result<Image, String>>,
+    pub now: String,
+    reply: Sender<Result<PushResponse>>,
+}
+
+/// Pushes that arrive together are written in one transaction by one thread: one
+/// commit, so one flush to disk, for the lot; each push under its own savepoint, so one
+/// that fails leaves the others. A push is answered only once its group is committed.
+pub(crate) struct GroupCommit {
+    jobs: Mutex<Sender<PushJob>>,
+}
+
+/// Changes one group takes at most (a group of full batches stays a short transaction).
+const GROUP_CHANGES: usize = 4_000;
+
+impl GroupCommit {
+    /// Starts the writing thread, which opens its own connection with `connect`;
+    /// `write` applies a group in one transaction and answers each push in order, or
+    /// fails the whole group.
+    pub(crate) fn start<C: 'static>(
+        name: &str,
+        connect: impl FnOnce() -> Result<C> + Send + 'static,
+        mut write: impl FnMut(&mut C, &[PushJob]) -> Result<Vec<Result<PushResponse>>> + Send + 'static,
+    ) -> Result<GroupCommit> {
+        let (tx, rx) = channel::<PushJob>();
+        let (ready, started) = channel::<Result<()>>();
+        std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+            let mut conn = match connect() {
+                Ok(c) => {
+                    let _ = ready.send(Ok(()));
+                    c
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                    return;
+                }
+            };
+            while let Ok(first) = rx.recv() {
+                let mut size = first.changes.len();
+                let mut group = vec![first];
+                while size < GROUP_CHANGES {
+                    let Ok(job) = rx.try_recv() else { break };
+                    size += job.changes.len();
+                    group.push(job);
+                }
+                match write(&mut conn, &group) {
+                    Ok(answers) => {
+                        for (job, answer) in group.into_iter().zip(answers) {
+                            let _ = job.reply.send(answer);
+                        }
+                    }
+                    Err(e) => {
+                        let why = e.to_string();
+                        for job in group {
+                            let _ = job.reply.send(Err(StorageError::Database(why.clone())));
+                        }
+                    }
+                }
+            }
+        })?;
+        started.recv().map_err(|_| StorageError::Database("the writing thread stopped".into()))??;
+        Ok(GroupCommit { jobs: Mutex::new(tx) })
+    }
+
+    /// Hands a push to the writing thread and waits for its answer.
+    pub(crate) fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {
+        let (reply, answer) = channel();
+        let job = PushJob {
+            device_id: device_id.to_owned(),
+            batch_id: batch_id.to_owned(),
+            checked: checked(changes),
+            changes: changes.to_vec(),
+            now: now.to_owned(),
+            reply,
+        };
+        let stopped = || StorageError::Database("the writing thread stopped".into());
+        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).send(job).map_err(|_| stopped())?;
+        answer.recv().map_err(|_| stopped())?
+    }
+}
+
+impl std::fmt::Debug for GroupCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GroupCommit")
+    }
 }

@@ -255,12 +255,22 @@ impl Store {
         }
         if let Some(t) = filter.text.as_deref().filter(|t| !t.trim().is_empty()) {
             match search_text::fts_query(t, search_text::PLAIN) {
-                Some(expr) => push(
-                    &mut params,
-                    &mut clauses,
-                    "h.fts_key IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?)",
-                    expr,
-                ),
+                Some(expr) => {
+                    // Hazards still waiting for their index entries are read directly.
+                    params.push(expr);
+                    let mut clause = format!(
+                        "h.fts_key IN (SELECT rowid FROM hazard_fts WHERE hazard_fts MATCH ?{}
+                         UNION ALL SELECT b.fts_key FROM search_backlog b JOIN hazard x ON x.fts_key = b.fts_key
+                         WHERE b.tbl = 'hazard'",
+                        params.len()
+                    );
+                    for word in t.split_whitespace() {
+                        params.push(word.to_lowercase());
+                        clause.push_str(&format!(" AND instr(lower(x.description), ?{}) > 0", params.len()));
+                    }
+                    clause.push(')');
+                    clauses.push(clause);
+                }
                 None => clauses.push("0".into()),
             }
         }

@@ -198,6 +198,7 @@ impl Writer<'_> {
         let rowid = match key {
             Some(k) => {
                 self.run(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [k])?;
+                self.run("DELETE FROM search_backlog WHERE tbl = ?1 AND fts_key = ?2", (table, k))?;
                 k
             }
             None => self.one(
@@ -219,6 +220,41 @@ impl Writer<'_> {
             (rowid, anjian_core::search_text::pairs(text), anjian_core::search_text::singles(text)),
         )?;
         Ok(())
+    }
+
+    /// Leaves a pulled record's index entry to `index_backlog` (its old entry, if it had
+    /// one, goes now). Entries written together after a pull cost a fraction of one at a
+    /// time inside it, and searches read the waiting records directly meanwhile.
+    fn index_later(&self, table: &'static str, rowid: i64, had_entry: bool) -> Result<()> {
+        if had_entry {
+            self.run(&format!("DELETE FROM {table}_fts WHERE rowid = ?1"), [rowid])?;
+        }
+        self.run("INSERT INTO search_backlog (tbl, fts_key) VALUES (?1, ?2) ON CONFLICT DO NOTHING", (table, rowid))?;
+        Ok(())
+    }
+
+    /// Writes up to `limit` waiting index entries; how many were written.
+    pub fn index_backlog(&mut self, limit: u32) -> Result<usize> {
+        let mut done = 0;
+        for (table, text) in [("inspection", "notes"), ("hazard", "description")] {
+            let rows: Vec<(i64, Option<String>)> = {
+                let mut stmt = self.tx.prepare_cached(&format!(
+                    "SELECT b.fts_key, t.{text} FROM search_backlog b LEFT JOIN {table} t ON t.fts_key = b.fts_key
+                     WHERE b.tbl = ?1 LIMIT ?2"
+                ))?;
+                stmt.query_map((table, i64::from(limit) - done as i64), |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for (key, text) in rows {
+                // A key whose record is gone has nothing to index.
+                if let Some(text) = text {
+                    self.index_new(table, key, &text)?;
+                }
+                self.run("DELETE FROM search_backlog WHERE tbl = ?1 AND fts_key = ?2", (table, key))?;
+                done += 1;
+            }
+        }
+        Ok(done)
     }
 
     /// One statement through the connection's cache (a sync applies thousands a page).

@@ -365,6 +365,17 @@ CREATE TABLE attachment_wanted (
 
 CREATE UNIQUE INDEX hazard_event_by_rev ON hazard_event (hazard_id, rev);
 "#,
+    // 8: pulled inspections and hazards wait here for their search-index entries, which
+    // are written after the pull (a first sync brings years of records at once);
+    // searches read these records directly until then. A key is here or in its index,
+    // never both.
+    r#"
+CREATE TABLE search_backlog (
+    tbl     TEXT NOT NULL CHECK (tbl IN ('inspection', 'hazard')),
+    fts_key INTEGER NOT NULL,
+    PRIMARY KEY (tbl, fts_key)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn known_version() -> i64 {

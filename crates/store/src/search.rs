@@ -69,7 +69,11 @@ impl Store {
         let candidates = if dense {
             "?1 IS NOT NULL".to_owned()
         } else {
-            format!("t.fts_key IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1)")
+            // Records still waiting for their index entries are candidates too.
+            format!(
+                "t.fts_key IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?1
+                               UNION ALL SELECT fts_key FROM search_backlog WHERE tbl = '{table}')"
+            )
         };
         let sql = format!(
             "SELECT t.id, t.enterprise_id, t.{at}, t.{text} FROM {table} t WHERE {candidates}{verify} ORDER BY t.{at} DESC LIMIT {limit}"

@@ -527,10 +527,7 @@ impl Writer<'_> {
                 (&img.id, &s.role, &s.sha256, s.refused),
             )?;
         }
-        if known {
-            self.run("DELETE FROM inspection_fts WHERE rowid = ?1", [key])?;
-        }
-        self.index_new("inspection", key, &img.notes)
+        self.index_later("inspection", key, known)
     }
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
@@ -555,7 +552,7 @@ impl Writer<'_> {
                     ],
                     |r| r.get(0),
                 )?;
-                self.index_new("hazard", key, &img.description)?;
+                self.index_later("hazard", key, false)?;
             }
             Some((status, rev)) => {
                 // Status only moves forward, whoever wrote the later image.

@@ -668,7 +668,7 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
         found_at: None,
     };
     assert!(matches!(
-        store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)),
+        store.write(|w| w.finish_inspection(insp.id, std::slice::from_ref(&hazard), &signatures)),
         Err(StoreError::Unfinished(FinishError::Incomplete(21)))
     ));
     for code in std::iter::once("TY-01".to_owned()).chain((1..=20).map(|n| format!("XX-{n:02}"))) {
@@ -695,7 +695,7 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
         store.write(|w| w.finish_inspection(insp.id, &[], &officer_refusing)),
         Err(StoreError::Unfinished(FinishError::SignatureMissing("officer2")))
     ));
-    let written = store.write(|w| w.finish_inspection(insp.id, &[hazard.clone()], &signatures)).unwrap();
+    let written = store.write(|w| w.finish_inspection(insp.id, std::slice::from_ref(&hazard), &signatures)).unwrap();
     assert_eq!(written.len(), 1);
     assert_eq!(store.signatures(insp.id).unwrap().len(), 3);
     assert_eq!(store.inspection(insp.id).unwrap().status, anjian_core::inspection::InspectionStatus::Finished);
@@ -713,7 +713,7 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
     let h = written[0].id;
     assert_eq!(store.write(|w| w.review_hazard(h, false, "仍锁闭", &[])).unwrap(), HazardStatus::Open);
     assert_eq!(
-        store.write(|w| w.review_hazard(h, true, "已拆除锁具", &[sign.clone()])).unwrap(),
+        store.write(|w| w.review_hazard(h, true, "已拆除锁具", std::slice::from_ref(&sign))).unwrap(),
         HazardStatus::Verified
     );
     assert!(store.write(|w| w.review_hazard(h, true, "再次复查", &[])).is_err());
@@ -740,4 +740,89 @@ fn search_survives_a_vacuum() {
     let store = Store::open(dir.path()).unwrap();
     let found: Vec<_> = store.search_enterprises(&query("真空测试")).unwrap().items.into_iter().map(|i| i.id).collect();
     assert_eq!(found, vec![kept.id]);
+}
+
+/// Pulled inspections and hazards get their index entries after the pull; until then a
+/// search reads them directly, so they are found all along, once each.
+#[test]
+fn pulled_records_are_found_before_and_after_their_index_entries() {
+    use anjian_sync::protocol::{PullPage, ServerChange, raw_payload};
+    let (_a_dir, mut a) = seeded();
+    let ids = officers(&mut a);
+    let ent = a
+        .write(|w| {
+            let mut e = input("北京石龙烟花爆竹零售店", &valid_code("9111010906543210"));
+            e.sectors = vec!["fireworks".into()];
+            w.insert_enterprise(&e, false)
+        })
+        .unwrap()
+        .id;
+    let insp = a
+        .write(|w| {
+            w.insert_inspection(&NewInspection {
+                enterprise_id: ent,
+                template_id: "fireworks".into(),
+                template_version: 1,
+                inspectors: ids.clone(),
+                accompanying_person: None,
+                notes: "零售点仓储间堆放超量，未设置防静电设施".into(),
+                started_at: None,
+            })
+        })
+        .unwrap();
+    a.write(|w| {
+        w.insert_hazard(&NewHazard {
+            enterprise_id: ent,
+            inspection_id: Some(insp.id),
+            item_code: Some("XX-01".into()),
+            description: "库存超过核定数量".into(),
+            level: Level::Major,
+            deadline: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            found_at: None,
+        })
+    })
+    .unwrap();
+    let out = a.sync_outgoing("device-a", 100).unwrap();
+    let changes: Vec<ServerChange> = out
+        .changes
+        .into_iter()
+        .zip(1..)
+        .map(|(c, seq)| ServerChange {
+            seq,
+            change_id: c.change_id,
+            device_id: "device-a".into(),
+            record_type: c.record_type,
+            record_id: c.record_id,
+            op: c.op,
+            rev: c.rev,
+            payload: raw_payload(c.payload.to_string()),
+        })
+        .collect();
+    let page = PullPage { next: changes.len() as u64, more: false, changes };
+
+    let (_b_dir, mut b) = seeded();
+    let applied = b.sync_apply("device-b", &page).unwrap();
+    assert_eq!(applied.problems, 0);
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let found = |b: &Store| {
+        let notes: Vec<String> = b.search_notes("防静电", 20).unwrap().into_iter().map(|h| h.kind).collect();
+        let ledger = b.hazard_ledger(&HazardFilter { text: Some("超过".into()), limit: 50, ..Default::default() }, today);
+        let hazards: Vec<String> = ledger.unwrap().items.into_iter().map(|h| h.hazard.description).collect();
+        let none = b.search_notes("没有这句话", 20).unwrap().len()
+            + b.hazard_ledger(&HazardFilter { text: Some("核定人数".into()), limit: 50, ..Default::default() }, today)
+                .unwrap()
+                .items
+                .len();
+        (notes, hazards, none)
+    };
+    let expected = (vec!["inspection".to_owned()], vec!["库存超过核定数量".to_owned()], 0);
+    assert_eq!(found(&b), expected, "found while waiting for the index");
+    assert_eq!(b.write(|w| w.index_backlog(100)).unwrap(), 2);
+    assert_eq!(b.write(|w| w.index_backlog(100)).unwrap(), 0);
+    assert_eq!(found(&b), expected, "found through the index");
+    // The same page again leaves one entry each.
+    b.write(|w| w.set_setting("sync_cursor", "0")).unwrap();
+    b.sync_apply("device-b", &page).unwrap();
+    assert_eq!(b.write(|w| w.index_backlog(100)).unwrap(), 0);
+    assert_eq!(found(&b), expected);
 }

@@ -83,13 +83,21 @@ pub async fn round(
         local.acknowledge(out.up_to, &batch.changes, &results)?;
     }
     let mut after = local.cursor()?;
+    // The next page is fetched while the last ones are applied (on a runtime with more
+    // than one worker): a first sync of years of records waits on the network or on the
+    // disk, not on both in turn.
+    let mut next = Some(Prefetch::start(client, after));
     loop {
         // Several pages are applied in one transaction (the cursor moving with them):
-        // a first sync of years of records commits, and indexes, in large steps.
+        // a first sync of years of records commits in large steps.
         let mut pages = PullPage { changes: Vec::new(), next: after, more: true };
-        while pages.more && pages.changes.len() < APPLY_AT_ONCE {
+        while pages.changes.len() < APPLY_AT_ONCE {
+            let Some(fetching) = next.take() else { break };
             progress(Phase::Pull, report.pulled, None);
-            let page = client.pull(pages.next, protocol::MAX_BATCH as u32).await?;
+            let page = fetching.finish().await?;
+            if page.more {
+                next = Some(Prefetch::start(client, page.next));
+            }
             report.pulled += page.changes.len() as u64;
             pages.changes.extend(page.changes);
             pages.next = page.next;
@@ -122,6 +130,26 @@ pub async fn round(
         report.blocks += 1;
     }
     Ok(report)
+}
+
+/// A pull page on its way, given up (the request aborted) if the round stops first.
+struct Prefetch(tokio::task::JoinHandle<Result<PullPage, SyncError>>);
+
+impl Prefetch {
+    fn start(client: &Client, after: u64) -> Prefetch {
+        let client = client.clone();
+        Prefetch(tokio::spawn(async move { client.pull(after, protocol::MAX_BATCH as u32).await }))
+    }
+
+    async fn finish(mut self) -> Result<PullPage, SyncError> {
+        (&mut self.0).await.map_err(|e| SyncError::Network(e.to_string()))?
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// A batch id: the same outbox range sent again after a lost answer may get a new id;

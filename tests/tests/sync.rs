@@ -15,6 +15,7 @@ use support::{Server, TestDb, batch, both_backends, change, paired, quick};
 both_backends!(
     pull_pages_at_every_boundary,
     a_repeated_push_is_applied_once,
+    pushes_arriving_together_are_each_applied_once,
     attachments_resume_and_are_verified,
     number_blocks_never_overlap,
     a_server_restarted_mid_sync_loses_and_duplicates_nothing,
@@ -77,6 +78,57 @@ async fn a_repeated_push_is_applied_once(pg: bool) {
     let forged = PushBatch { batch_id: "forged".into(), changes: vec![change("someone-else", 1)] };
     assert!(matches!(client.push(&forged).await, Err(SyncError::Server { status: 403, .. })));
     assert_eq!(server.with(|s| s.change_count()).await.expect("count"), 16);
+    server.stop().await;
+}
+
+/// Pushes that arrive together share a transaction on the server: a batch sent again
+/// before its answer came, overlapping batches and other devices' batches in one group.
+async fn pushes_arriving_together_are_each_applied_once(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let (client, device, _) = paired(&server, "11010923001").await;
+    let (other, other_device, _) = paired(&server, "11010923002").await;
+    let sent = vec![batch(&device, 0, 10), batch(&device, 0, 10), batch(&device, 0, 10), batch(&device, 5, 15)];
+    let theirs: Vec<PushBatch> = (0..3).map(|k| batch(&other_device, k * 10, k * 10 + 10)).collect();
+    let tasks: Vec<_> = sent
+        .iter()
+        .map(|b| (client.clone(), b.clone()))
+        .chain(theirs.iter().map(|b| (other.clone(), b.clone())))
+        .map(|(c, b)| tokio::spawn(async move { c.push(&b).await }))
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.expect("task"));
+    }
+    let first = answers[0].as_ref().expect("push").clone();
+    for again in &answers[1..3] {
+        assert_eq!(again.as_ref().expect("again"), &first, "the same batch gets the same answer");
+    }
+    // Each change applied exactly once over the distinct batches.
+    let mut applied = std::collections::BTreeMap::new();
+    for a in answers.iter().enumerate().filter(|(i, _)| ![1, 2].contains(i)).map(|(_, a)| a.as_ref().expect("push")) {
+        for r in a.results.iter().filter(|r| r.outcome == Outcome::Applied) {
+            *applied.entry(r.change_id.clone()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(applied.len(), 45);
+    assert!(applied.values().all(|&n| n == 1));
+    assert_eq!(server.with(|s| s.change_count()).await.expect("count"), 45);
+    // Each batch's changes were stored in its order.
+    let (mut cursor, mut seen) = (0, Vec::new());
+    loop {
+        let page = client.pull(cursor, 100).await.expect("pull");
+        seen.extend(page.changes.iter().map(|c| c.change_id.clone()));
+        cursor = page.next;
+        if !page.more {
+            break;
+        }
+    }
+    for b in theirs.iter().chain(&sent[..1]) {
+        let at: Vec<usize> =
+            b.changes.iter().filter_map(|c| seen.iter().position(|s| *s == c.change_id)).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{} in order", b.batch_id);
+    }
     server.stop().await;
 }
 

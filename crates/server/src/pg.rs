@@ -3,14 +3,18 @@
 //! threads each own a connection and take requests from one queue; each request is
 //! one transaction.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
+use anjian_sync::protocol::{Change, NumberBlock, PullPage, PushResponse, ServerChange};
+use anjian_sync::records::DocumentImage;
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
-use crate::storage::{AttachmentState, Device, GroupCommit, Inspector, PushJob, Result, Storage, StorageError};
+use crate::storage::{
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
+};
 
 /// Connections for pulls, token checks and uploads, side by side; pushes have one more,
 /// their own (`GroupCommit`).
@@ -118,9 +122,9 @@ fn work(mut client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
     }
 }
 
-/// One group of pushes in one transaction, each under a savepoint. Sequence numbers
-/// must become visible in order, or a reader could move its cursor past one still being
-/// committed: the group holds the change table's write lock (taken once per group).
+/// One group of pushes in one transaction. Sequence numbers must become visible in
+/// order, or a reader could move its cursor past one still being committed: the group
+/// holds the change table's write lock.
 fn write_group(conn: &mut (Client, String), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
     let (client, url) = conn;
     if client.is_closed() {
@@ -128,84 +132,90 @@ fn write_group(conn: &mut (Client, String), group: &[PushJob]) -> Result<Vec<Res
     }
     let mut tx = client.transaction()?;
     tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-    let mut answers = Vec::with_capacity(group.len());
-    for job in group {
-        let mut sp = tx.transaction()?;
-        let answer = push_in(&mut sp, job);
-        if answer.is_ok() {
-            sp.commit()?;
-        }
-        answers.push(answer);
-    }
+    let answers = crate::storage::write_group(&mut PgGroup(&mut tx), group)?;
     tx.commit()?;
     Ok(answers)
 }
 
-fn push_in(tx: &mut postgres::Transaction<'_>, job: &PushJob) -> Result<PushResponse> {
-    let PushJob { device_id, batch_id, changes, checked, now, .. } = job;
-    let ids_joined = crate::storage::change_ids(changes);
-    if let Some(r) = tx.query_opt(
-        "SELECT change_ids, results FROM push_batch WHERE batch_id = $1 AND device_id = $2",
-        &[batch_id, device_id],
-    )? {
-        let (earlier, results): (String, String) = (r.get(0), r.get(1));
-        return crate::storage::repeat(batch_id, &earlier, &ids_joined, &results);
+/// A group's statements, each one round trip for the whole group.
+struct PgGroup<'t, 'c>(&'t mut postgres::Transaction<'c>);
+
+impl GroupTx for PgGroup<'_, '_> {
+    fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
+        let batches: Vec<&str> = keys.iter().map(|k| k.0).collect();
+        let devices: Vec<&str> = keys.iter().map(|k| k.1).collect();
+        let rows = self.0.query(
+            "SELECT b.batch_id, b.device_id, b.change_ids, b.results FROM push_batch b
+             JOIN unnest($1::text[], $2::text[]) AS k(batch_id, device_id)
+               ON b.batch_id = k.batch_id AND b.device_id = k.device_id",
+            &[&batches, &devices],
+        )?;
+        Ok(rows.iter().map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3)))).collect())
     }
-    let doc_ids = crate::storage::document_ids(checked);
-    let mut prior = std::collections::HashMap::new();
-    if !doc_ids.is_empty() {
-        for r in tx.query(
+
+    fn latest_documents(&mut self, ids: &[String]) -> Result<HashMap<String, DocumentImage>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = self.0.query(
             "SELECT DISTINCT ON (record_id) record_id, payload FROM change
              WHERE record_type = 'document' AND record_id = ANY($1) ORDER BY record_id, seq DESC",
-            &[&doc_ids],
-        )? {
-            if let Some(img) = crate::storage::document_image(r.get(1)) {
-                prior.insert(r.get::<_, String>(0), img);
-            }
-        }
+            &[&ids],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| crate::storage::document_image(r.get(1)).map(|img| (r.get::<_, String>(0), img)))
+            .collect())
     }
-    let verdicts = crate::storage::verdicts(checked, prior);
-    let accepted: Vec<&Change> = changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()).map(|(c, _)| c).collect();
-    // One statement for the batch, in its order; RETURNING names what was new.
-    let column = |f: fn(&Change) -> String| accepted.iter().map(|c| f(c)).collect::<Vec<String>>();
-    let ids = column(|c| c.change_id.clone());
-    let inserted = tx.query(
-        "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
-         SELECT c, $2, t, r, o, v, p, $3
-         FROM unnest($1::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-              WITH ORDINALITY AS u(c, t, r, o, v, p, n)
-         ORDER BY n
-         ON CONFLICT (change_id) DO NOTHING
-         RETURNING change_id",
-        &[
-            &ids,
-            device_id,
-            now,
-            &column(|c| c.record_type.clone()),
-            &column(|c| c.record_id.clone()),
-            &column(|c| c.op.clone()),
-            &column(|c| c.rev.clone()),
-            &column(|c| c.payload.to_string()),
-        ],
-    )?;
-    let mut new: std::collections::HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
-    let results: Vec<ChangeResult> = changes
-        .iter()
-        .zip(verdicts)
-        .map(|(c, verdict)| {
-            if let Some(reason) = verdict {
-                return crate::storage::refused(&c.change_id, reason);
-            }
-            // A change id twice in one batch: the first is applied, the second a duplicate.
-            let outcome = if new.remove(&c.change_id) { Outcome::Applied } else { Outcome::Duplicate };
-            ChangeResult { change_id: c.change_id.clone(), outcome, reason: None }
-        })
-        .collect();
-    tx.execute(
-        "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES ($1, $2, $3, $4, $5)",
-        &[batch_id, device_id, &ids_joined, &crate::storage::results_json(&results), now],
-    )?;
-    Ok(PushResponse { batch_id: batch_id.clone(), results })
+
+    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let column = |f: for<'r> fn(&'r NewChange<'r>) -> &'r str| rows.iter().map(f).collect::<Vec<&str>>();
+        // One statement, in the rows' order; RETURNING names what was new.
+        let inserted = self.0.query(
+            "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
+             SELECT c, d, t, r, o, v, p, w
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                  WITH ORDINALITY AS u(c, d, t, r, o, v, p, w, n)
+             ORDER BY n
+             ON CONFLICT (change_id) DO NOTHING
+             RETURNING change_id",
+            &[
+                &column(|r| &r.change.change_id),
+                &column(|r| r.device_id),
+                &column(|r| &r.change.record_type),
+                &column(|r| &r.change.record_id),
+                &column(|r| &r.change.op),
+                &column(|r| &r.change.rev),
+                &column(|r| &r.payload),
+                &column(|r| r.now),
+            ],
+        )?;
+        let mut new: HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
+        // A change id twice: the first was stored, the second is a duplicate.
+        Ok(rows.iter().map(|r| new.remove(&r.change.change_id)).collect())
+    }
+
+    fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let column = |f: for<'r> fn(&'r StoredBatch<'r>) -> &'r str| rows.iter().map(f).collect::<Vec<&str>>();
+        self.0.execute(
+            "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
+            &[
+                &column(|b| b.batch_id),
+                &column(|b| b.device_id),
+                &column(|b| &b.change_ids),
+                &column(|b| &b.results),
+                &column(|b| b.now),
+            ],
+        )?;
+        Ok(())
+    }
 }
 
 fn migrate(c: &mut Client) -> Result<()> {

@@ -1,14 +1,18 @@
 //! The default storage: one SQLite file, attachments as files beside it.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
+use anjian_sync::protocol::{Change, NumberBlock, PullPage, PushResponse, ServerChange};
+use anjian_sync::records::DocumentImage;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use crate::storage::{AttachmentState, Device, GroupCommit, Inspector, PushJob, Result, Storage, StorageError};
+use crate::storage::{
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
+};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_foundation.sql"),
@@ -42,74 +46,64 @@ fn latest_payload(conn: &Connection, record_type: &str, record_id: &str) -> Resu
         .optional()?)
 }
 
-/// One group of pushes in one transaction, each under a savepoint.
+/// One group of pushes in one transaction.
 fn write_group(conn: &mut Connection, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
-    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut answers = Vec::with_capacity(group.len());
-    for job in group {
-        let sp = tx.savepoint()?;
-        let answer = push_in(&sp, job);
-        if answer.is_ok() {
-            sp.commit()?;
-        }
-        answers.push(answer);
-    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let answers = crate::storage::write_group(&mut SqliteGroup(&tx), group)?;
     tx.commit()?;
     Ok(answers)
 }
 
-fn push_in(conn: &Connection, job: &PushJob) -> Result<PushResponse> {
-    let PushJob { device_id, batch_id, changes, checked, now, .. } = job;
-    let ids = crate::storage::change_ids(changes);
-    let earlier: Option<(String, String)> = conn
-        .query_row(
-            "SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2",
-            (batch_id, device_id),
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    if let Some((earlier_ids, results)) = earlier {
-        return crate::storage::repeat(batch_id, &earlier_ids, &ids, &results);
-    }
-    let mut prior = std::collections::HashMap::new();
-    for id in crate::storage::document_ids(checked) {
-        if let Some(p) = latest_payload(conn, anjian_sync::records::DOCUMENT, &id)?
-            && let Some(img) = crate::storage::document_image(&p)
-        {
-            prior.insert(id, img);
+/// A group's statements, one row at a time (no round trips in process).
+struct SqliteGroup<'c>(&'c Connection);
+
+impl GroupTx for SqliteGroup<'_> {
+    fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
+        let mut stmt =
+            self.0.prepare_cached("SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2")?;
+        let mut out = HashMap::new();
+        for &(batch, device) in keys {
+            if let Some(found) = stmt.query_row((batch, device), |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+                out.insert((batch.to_owned(), device.to_owned()), found);
+            }
         }
+        Ok(out)
     }
-    let verdicts = crate::storage::verdicts(checked, prior);
-    let mut results = Vec::with_capacity(changes.len());
-    {
-        let mut insert = conn.prepare_cached(
+
+    fn latest_documents(&mut self, ids: &[String]) -> Result<HashMap<String, DocumentImage>> {
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(p) = latest_payload(self.0, anjian_sync::records::DOCUMENT, id)?
+                && let Some(img) = crate::storage::document_image(&p)
+            {
+                out.insert(id.clone(), img);
+            }
+        }
+        Ok(out)
+    }
+
+    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>> {
+        let mut insert = self.0.prepare_cached(
             "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
         )?;
-        for (c, verdict) in changes.iter().zip(verdicts) {
-            if let Some(reason) = verdict {
-                results.push(crate::storage::refused(&c.change_id, reason));
-                continue;
-            }
-            let n = insert.execute((
-                &c.change_id,
-                device_id,
-                &c.record_type,
-                &c.record_id,
-                &c.op,
-                &c.rev,
-                c.payload.to_string(),
-                now,
-            ))?;
-            let outcome = if n == 1 { Outcome::Applied } else { Outcome::Duplicate };
-            results.push(ChangeResult { change_id: c.change_id.clone(), outcome, reason: None });
+        let mut new = Vec::with_capacity(rows.len());
+        for NewChange { change: c, device_id, payload, now } in rows {
+            let n = insert.execute((&c.change_id, device_id, &c.record_type, &c.record_id, &c.op, &c.rev, payload, now))?;
+            new.push(n == 1);
         }
+        Ok(new)
     }
-    conn.prepare_cached(
-        "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute((batch_id, device_id, &ids, crate::storage::results_json(&results), now))?;
-    Ok(PushResponse { batch_id: batch_id.clone(), results })
+
+    fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()> {
+        let mut insert = self.0.prepare_cached(
+            "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for b in rows {
+            insert.execute((b.batch_id, b.device_id, &b.change_ids, &b.results, b.now))?;
+        }
+        Ok(())
+    }
 }
 
 fn connect(path: &Path) -> Result<Connection> {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
 
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, PullPage, PushResponse, ServerChange};
+use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
 use anjian_sync::records::{DocumentImage, Image};
 
 #[derive(Debug, thiserror::Error)]
@@ -139,7 +139,7 @@ pub(crate) fn checked(changes: &[Change]) -> Vec<Result<Image, String>> {
 /// What a push may store: `None` to store the change, `Some(reason)` to refuse it. On
 /// top of `checked`, a document once issued never changes (`prior`: the latest stored
 /// image of each document the batch touches, updated as the batch goes).
-pub(crate) fn verdicts(checked: &[Result<Image, String>], mut prior: HashMap<String, DocumentImage>) -> Vec<Option<String>> {
+pub(crate) fn verdicts(checked: &[Result<Image, String>], prior: &mut HashMap<String, DocumentImage>) -> Vec<Option<String>> {
     checked
         .iter()
         .map(|c| {
@@ -174,10 +174,11 @@ fn check(c: &Change) -> Result<Image, String> {
     Ok(image)
 }
 
-/// The document ids a batch touches, to look their latest images up.
-pub(crate) fn document_ids(checked: &[Result<Image, String>]) -> Vec<String> {
-    let mut ids: Vec<String> = checked
+/// The document ids a group touches, to look their latest images up.
+fn document_ids(group: &[PushJob]) -> Vec<String> {
+    let mut ids: Vec<String> = group
         .iter()
+        .flat_map(|j| &j.checked)
         .filter_map(|c| match c {
             Ok(Image::Document(d)) => Some(d.id.clone()),
             _ => None,
@@ -194,7 +195,7 @@ pub(crate) fn document_image(payload: &str) -> Option<DocumentImage> {
 }
 
 pub(crate) fn refused(change_id: &str, reason: String) -> ChangeResult {
-    ChangeResult { change_id: change_id.to_owned(), outcome: anjian_sync::protocol::Outcome::Refused, reason: Some(reason) }
+    ChangeResult { change_id: change_id.to_owned(), outcome: Outcome::Refused, reason: Some(reason) }
 }
 
 /// A push waiting for its group's transaction.
@@ -212,6 +213,118 @@ pub(crate) struct PushJob {
 /// that fails leaves the others. A push is answered only once its group is committed.
 pub(crate) struct GroupCommit {
     jobs: Mutex<Sender<PushJob>>,
+}
+
+/// A change to store, in its group's order.
+pub(crate) struct NewChange<'a> {
+    pub change: &'a Change,
+    pub device_id: &'a str,
+    pub payload: String,
+    pub now: &'a str,
+}
+
+/// A batch's record, so a repeat of it gets the same answer.
+pub(crate) struct StoredBatch<'a> {
+    pub batch_id: &'a str,
+    pub device_id: &'a str,
+    pub change_ids: String,
+    pub results: String,
+    pub now: &'a str,
+}
+
+/// The statements of a group's transaction; a backend runs each in as few round trips
+/// as it can, whatever the group's size.
+pub(crate) trait GroupTx {
+    /// Batches stored before, by (batch id, device id): their change ids and results.
+    fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>>;
+    /// The latest stored image of each of these documents.
+    fn latest_documents(&mut self, ids: &[String]) -> Result<HashMap<String, DocumentImage>>;
+    /// Stores the changes in order, the next sequence numbers each; for each, whether it
+    /// was new (a change id stored before, or earlier in `rows`, is not).
+    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
+    fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()>;
+}
+
+/// What becomes of one push of a group.
+enum Plan {
+    Answered(Result<PushResponse>),
+    /// Its accepted changes are `rows[start..]`, in order.
+    New { verdicts: Vec<Option<String>>, start: usize },
+    /// The same batch as the group's push at this index (sent again before its answer came).
+    RepeatOf(usize),
+}
+
+/// Applies a group of pushes inside `tx`: each batch once (a batch seen before gets its
+/// earlier answer), each change once, in order; issued documents checked against what
+/// was stored before and earlier in the group.
+pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+    let keys: Vec<(&str, &str)> = group.iter().map(|j| (j.batch_id.as_str(), j.device_id.as_str())).collect();
+    let earlier = tx.earlier_batches(&keys)?;
+    let mut prior = tx.latest_documents(&document_ids(group))?;
+    let mut plans = Vec::with_capacity(group.len());
+    let mut rows = Vec::new();
+    let mut fresh: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, (job, key)) in group.iter().zip(&keys).enumerate() {
+        if let Some((ids, results)) = earlier.get(&(key.0.to_owned(), key.1.to_owned())) {
+            plans.push(Plan::Answered(repeat(&job.batch_id, ids, &change_ids(&job.changes), results)));
+            continue;
+        }
+        if let Some(&first) = fresh.get(key) {
+            plans.push(Plan::RepeatOf(first));
+            continue;
+        }
+        fresh.insert(*key, i);
+        let verdicts = verdicts(&job.checked, &mut prior);
+        let start = rows.len();
+        for (change, _) in job.changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()) {
+            rows.push(NewChange { change, device_id: &job.device_id, payload: change.payload.to_string(), now: &job.now });
+        }
+        plans.push(Plan::New { verdicts, start });
+    }
+    let new = tx.insert_changes(&rows)?;
+    let mut answers: Vec<Result<PushResponse>> = Vec::with_capacity(group.len());
+    let mut batches = Vec::new();
+    for (job, plan) in group.iter().zip(plans) {
+        let answer = match plan {
+            Plan::Answered(answer) => answer,
+            Plan::RepeatOf(first) => match &answers[first] {
+                Ok(r) => repeat(
+                    &job.batch_id,
+                    &change_ids(&group[first].changes),
+                    &change_ids(&job.changes),
+                    &results_json(&r.results),
+                ),
+                Err(e) => Err(StorageError::Database(e.to_string())),
+            },
+            Plan::New { verdicts, start } => {
+                let mut next = start;
+                let results: Vec<ChangeResult> = job
+                    .changes
+                    .iter()
+                    .zip(verdicts)
+                    .map(|(c, verdict)| match verdict {
+                        Some(reason) => refused(&c.change_id, reason),
+                        None => {
+                            let outcome = if new[next] { Outcome::Applied } else { Outcome::Duplicate };
+                            next += 1;
+                            ChangeResult { change_id: c.change_id.clone(), outcome, reason: None }
+                        }
+                    })
+                    .collect();
+                batches.push(StoredBatch {
+                    batch_id: &job.batch_id,
+                    device_id: &job.device_id,
+                    change_ids: change_ids(&job.changes),
+                    results: results_json(&results),
+                    now: &job.now,
+                });
+                Ok(PushResponse { batch_id: job.batch_id.clone(), results })
+            }
+        };
+        answers.push(answer);
+    }
+    tx.insert_batches(&batches)?;
+    Ok(answers)
 }
 
 /// Changes one group takes at most (a group of full batches stays a short transaction).

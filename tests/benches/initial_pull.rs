@@ -99,7 +99,7 @@ fn main() {
         let offline = tempfile::tempdir().expect("tempdir");
         let local = SyncLocal(Arc::new(Mutex::new(open_store(offline.path(), &reference))));
         let t = Instant::now();
-        for chunk in changes.chunks(2_000) {
+        for chunk in changes.chunks(10_000) {
             let page = PullPage { next: chunk.last().map_or(0, |c| c.seq), more: true, changes: chunk.to_vec() };
             local.apply("another-device", &page).expect("apply");
         }
@@ -159,7 +159,9 @@ fn all_changes(storage: &dyn Storage) -> Vec<ServerChange> {
 /// nothing else.
 fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> usize {
     let mut conn = Connection::open(db).expect("open");
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;").expect("pragmas");
+    // The store's own settings.
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;")
+        .expect("pragmas");
     let tx = conn.transaction().expect("tx");
     let mut n = 0;
     {

@@ -325,6 +325,8 @@ impl Writer<'_> {
                 }
                 Err(e) => {
                     self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+                    // What was looked up inside the change may have gone with it.
+                    self.known.borrow_mut().clear();
                     let reason = match e {
                         StoreError::Refused(why) => why,
                         other => other.to_string(),
@@ -456,9 +458,14 @@ impl Writer<'_> {
 
     /// The inspector's id here: found by 执法证号, or added under the sender's id.
     fn apply_inspector(&mut self, i: &InspectorImage) -> Result<String> {
+        let memo = format!("inspector/{}", i.cert_no);
+        if let Some(id) = self.known.borrow().get(&memo) {
+            return Ok(id.clone());
+        }
         let existing: Option<String> =
             self.one("SELECT id FROM inspector WHERE cert_no = ?1", [&i.cert_no], |r| r.get(0)).optional()?;
         if let Some(id) = existing {
+            self.known.borrow_mut().insert(memo, id.clone());
             return Ok(id);
         }
         parse_id(&i.id).map_err(|_| StoreError::Refused(format!("人员编号无效：{}", i.id)))?;
@@ -474,9 +481,10 @@ impl Writer<'_> {
     }
 
     fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {
-        let local_rev: Option<String> =
-            self.one("SELECT rev FROM inspection WHERE id = ?1", [&img.id], |r| r.get(0)).optional()?;
-        if local_rev.as_deref().is_some_and(|r| r >= img.rev.as_str()) {
+        let local: Option<(String, Option<i64>)> =
+            self.one("SELECT rev, fts_key FROM inspection WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+        if local.as_ref().is_some_and(|(r, _)| r.as_str() >= img.rev.as_str()) {
             return Ok(());
         }
         parse_id(&img.id).map_err(|_| StoreError::Refused(format!("检查编号无效：{}", img.id)))?;
@@ -486,22 +494,23 @@ impl Writer<'_> {
             officers.push(self.apply_inspector(o)?);
         }
         // The row (with its search key, for a record new here), its index entry later.
-        let known = local_rev.is_some();
-        let key: i64 = self.one(
+        let known = local.is_some();
+        let key = match local.and_then(|(_, k)| k) {
+            Some(k) => k,
+            None => self.next_fts_key("inspection")?,
+        };
+        self.run(
             "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
                 finished_at, status, notes, device_id, rev, fts_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT coalesce(max(fts_key), 0) + 1 FROM inspection))
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, template_id = excluded.template_id,
                 template_version = excluded.template_version, accompanying_person = excluded.accompanying_person,
                 started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
-                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev,
-                fts_key = coalesce(inspection.fts_key, excluded.fts_key)
-             RETURNING fts_key",
+                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev, fts_key = excluded.fts_key",
             rusqlite::params![
                 img.id, img.enterprise_id, img.template_id, img.template_version, img.accompanying_person, img.started_at,
-                img.finished_at, img.status, img.notes, img.device_id, img.rev
+                img.finished_at, img.status, img.notes, img.device_id, img.rev, key
             ],
-            |r| r.get(0),
         )?;
         // A record new here has no rows to replace.
         if known {
@@ -541,16 +550,15 @@ impl Writer<'_> {
                 if let Some(i) = &img.inspection_id {
                     self.require("inspection", i, "所属检查尚未同步到本机")?;
                 }
-                let key: i64 = self.one(
+                let key = self.next_fts_key("hazard")?;
+                self.run(
                     "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status,
                         found_at, device_id, rev, fts_key)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, (SELECT coalesce(max(fts_key), 0) + 1 FROM hazard))
-                     RETURNING fts_key",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                     rusqlite::params![
                         img.id, img.enterprise_id, img.inspection_id, img.item_code, img.description, img.level,
-                        img.deadline, img.status, img.found_at, img.device_id, img.rev
+                        img.deadline, img.status, img.found_at, img.device_id, img.rev, key
                     ],
-                    |r| r.get(0),
                 )?;
                 self.index_later("hazard", key, false)?;
             }
@@ -666,9 +674,17 @@ impl Writer<'_> {
     }
 
     fn require(&self, table: &'static str, id: &str, missing: &str) -> Result<()> {
+        let memo = format!("{table}/{id}");
+        if self.known.borrow().contains_key(&memo) {
+            return Ok(());
+        }
         let found: bool =
             self.one(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"), [id], |r| r.get(0))?;
-        if found { Ok(()) } else { Err(StoreError::Refused(missing.into())) }
+        if !found {
+            return Err(StoreError::Refused(missing.into()));
+        }
+        self.known.borrow_mut().insert(memo, String::new());
+        Ok(())
     }
 
     /// Keeps downloaded bytes of an attachment a pulled record refers to.
@@ -945,9 +961,11 @@ fn hazard_image(conn: &Connection, id: &str) -> Result<Option<(HazardImage, Vec<
 
 fn document_image(conn: &Connection, id: &str) -> Result<Option<DocumentImage>> {
     let img = conn
-        .query_row(
+        .prepare_cached(
             "SELECT kind, enterprise_id, inspection_id, number, snapshot, pdf_sha256, status, issued_at, void_reason, cites,
                     created_at, device_id, rev FROM document WHERE id = ?1",
+        )?
+        .query_row(
             [id],
             |r| {
                 Ok(DocumentImage {

@@ -7,7 +7,7 @@ use crate::device::{Local, LocalError};
 use crate::protocol::{self, PullPage, PushBatch};
 
 /// Pulled changes applied in one local transaction.
-const APPLY_AT_ONCE: usize = 2_000;
+const APPLY_AT_ONCE: usize = 10_000;
 
 /// Where a round is, for the progress shown to the inspector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,22 +82,17 @@ pub async fn round(
         report.refused += results.iter().filter(|r| r.outcome == protocol::Outcome::Refused).count() as u64;
         local.acknowledge(out.up_to, &batch.changes, &results)?;
     }
-    let mut after = local.cursor()?;
-    // The next page is fetched while the last ones are applied (on a runtime with more
-    // than one worker): a first sync of years of records waits on the network or on the
-    // disk, not on both in turn.
-    let mut next = Some(Prefetch::start(client, after));
+    // Pages are fetched by a task of their own, up to `AHEAD` pages ahead, while the
+    // last ones are applied (on a runtime with more than one worker): a first sync of
+    // years of records waits on the network or on the disk, not on both in turn.
+    let mut pages_in = Fetcher::start(client, local.cursor()?);
     loop {
         // Several pages are applied in one transaction (the cursor moving with them):
         // a first sync of years of records commits in large steps.
-        let mut pages = PullPage { changes: Vec::new(), next: after, more: true };
-        while pages.changes.len() < APPLY_AT_ONCE {
-            let Some(fetching) = next.take() else { break };
+        let mut pages = PullPage { changes: Vec::new(), next: 0, more: true };
+        while pages.more && pages.changes.len() < APPLY_AT_ONCE {
             progress(Phase::Pull, report.pulled, None);
-            let page = fetching.finish().await?;
-            if page.more {
-                next = Some(Prefetch::start(client, page.next));
-            }
+            let page = pages_in.next().await?;
             report.pulled += page.changes.len() as u64;
             pages.changes.extend(page.changes);
             pages.next = page.next;
@@ -106,7 +101,6 @@ pub async fn round(
         let applied = local.apply(device_id, &pages)?;
         report.applied += applied.applied;
         report.problems += applied.problems;
-        after = pages.next;
         if !pages.more {
             break;
         }
@@ -132,23 +126,46 @@ pub async fn round(
     Ok(report)
 }
 
-/// A pull page on its way, given up (the request aborted) if the round stops first.
-struct Prefetch(tokio::task::JoinHandle<Result<PullPage, SyncError>>);
+/// Pages fetched ahead, in order, by a task that stops at the last page, at an error, or
+/// when the round stops (the task is aborted).
+struct Fetcher {
+    pages: tokio::sync::mpsc::Receiver<Result<PullPage, SyncError>>,
+    task: tokio::task::JoinHandle<()>,
+}
 
-impl Prefetch {
-    fn start(client: &Client, after: u64) -> Prefetch {
+/// Pages fetched ahead of the one being applied.
+const AHEAD: usize = 40;
+
+impl Fetcher {
+    fn start(client: &Client, mut after: u64) -> Fetcher {
         let client = client.clone();
-        Prefetch(tokio::spawn(async move { client.pull(after, protocol::MAX_BATCH as u32).await }))
+        let (tx, pages) = tokio::sync::mpsc::channel(AHEAD);
+        let task = tokio::spawn(async move {
+            loop {
+                let page = client.pull(after, protocol::MAX_BATCH as u32).await;
+                let last = match &page {
+                    Ok(p) => {
+                        after = p.next;
+                        !p.more
+                    }
+                    Err(_) => true,
+                };
+                if tx.send(page).await.is_err() || last {
+                    return;
+                }
+            }
+        });
+        Fetcher { pages, task }
     }
 
-    async fn finish(mut self) -> Result<PullPage, SyncError> {
-        (&mut self.0).await.map_err(|e| SyncError::Network(e.to_string()))?
+    async fn next(&mut self) -> Result<PullPage, SyncError> {
+        self.pages.recv().await.unwrap_or_else(|| Err(SyncError::Network("拉取任务中断".into())))
     }
 }
 
-impl Drop for Prefetch {
+impl Drop for Fetcher {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
     }
 }
 

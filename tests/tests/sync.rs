@@ -88,7 +88,7 @@ async fn pushes_arriving_together_are_each_applied_once(pg: bool) {
     let server = Server::start(&db.db).await;
     let (client, device, _) = paired(&server, "11010923001").await;
     let (other, other_device, _) = paired(&server, "11010923002").await;
-    let sent = vec![batch(&device, 0, 10), batch(&device, 0, 10), batch(&device, 0, 10), batch(&device, 5, 15)];
+    let sent = [batch(&device, 0, 10), batch(&device, 0, 10), batch(&device, 0, 10), batch(&device, 5, 15)];
     let theirs: Vec<PushBatch> = (0..3).map(|k| batch(&other_device, k * 10, k * 10 + 10)).collect();
     let tasks: Vec<_> = sent
         .iter()

@@ -268,7 +268,9 @@ async fn issued_documents_never_change(pg: bool) {
     assert_eq!(outcomes(second), [Outcome::Refused, Outcome::Applied, Outcome::Refused]);
     // Malformed images are refused and stored nowhere.
     let mut bad = change(8, document("doc-2", "draft", "{}"));
-    bad.payload["status"] = json!(7);
+    let mut value: Value = serde_json::from_str(bad.payload.get()).unwrap();
+    value["status"] = json!(7);
+    bad.payload = serde_json::value::to_raw_value(&value).unwrap();
     let mut wrong_id = change(9, document("doc-3", "draft", "{}"));
     wrong_id.record_id = "doc-4".into();
     let mut unknown = change(10, document("doc-5", "draft", "{}"));

@@ -42,7 +42,38 @@ fn server_change(r: &postgres::Row) -> ServerChange {
     }
 }
 
-type Job = Box<dyn FnOnce(&mut Client) + Send>;
+type Job = Box<dyn FnOnce(&mut Conn) + Send>;
+
+/// A pool connection with the statements of the hottest routes (every request's token
+/// check, pulls) prepared once, not parsed and planned on each call.
+struct Conn {
+    client: Client,
+    prepared: HashMap<String, postgres::Statement>,
+}
+
+impl Conn {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        self.prepared.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
+}
+
+impl std::ops::Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
 
 #[derive(Debug)]
 pub struct PgStorage {
@@ -92,7 +123,7 @@ impl PgStorage {
     }
 
     /// Runs `f` on the connection's thread and waits for its answer.
-    fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut Client) -> Result<T> + Send + 'static) -> Result<T> {
+    fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static) -> Result<T> {
         let (tx, rx) = channel();
         let job: Job = Box::new(move |c| {
             let _ = tx.send(f(c));
@@ -108,17 +139,21 @@ impl PgStorage {
 
 /// Takes jobs until the storage is dropped. A connection lost (a database restart, a
 /// failover) is made again before the next job; that job fails only if it cannot be.
-fn work(mut client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
+fn work(client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
+    let mut conn = Conn { client, prepared: HashMap::new() };
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
             Err(poisoned) => poisoned.into_inner().recv(),
         };
         let Ok(job) = job else { return };
-        if client.is_closed() {
-            client = Client::connect(url, NoTls).unwrap_or(client);
+        if conn.client.is_closed()
+            && let Ok(client) = Client::connect(url, NoTls)
+        {
+            // Statements belong to the connection they were prepared on.
+            conn = Conn { client, prepared: HashMap::new() };
         }
-        job(&mut client);
+        job(&mut conn);
     }
 }
 
@@ -189,7 +224,7 @@ impl GroupTx for PgGroup<'_, '_> {
                 &column(|r| &r.change.record_id),
                 &column(|r| &r.change.op),
                 &column(|r| &r.change.rev),
-                &column(|r| &r.payload),
+                &column(|r| r.payload),
                 &column(|r| r.now),
             ],
         )?;
@@ -302,8 +337,8 @@ impl Storage for PgStorage {
     fn device_by_token(&self, token_hash: &str) -> Result<Option<String>> {
         let token_hash = token_hash.to_owned();
         self.run(move |c| {
-            Ok(c.query_opt("SELECT id FROM device WHERE token_hash = $1 AND revoked_at IS NULL", &[&token_hash])?
-                .map(|r| r.get(0)))
+            let st = c.statement("SELECT id FROM device WHERE token_hash = $1 AND revoked_at IS NULL")?;
+            Ok(c.query_opt(&st, &[&token_hash])?.map(|r| r.get(0)))
         })
     }
 
@@ -346,10 +381,8 @@ impl Storage for PgStorage {
 
     fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
         self.run(move |c| {
-            let rows = c.query(
-                &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"),
-                &[&(after as i64), &(i64::from(limit) + 1)],
-            )?;
+            let st = c.statement(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"))?;
+            let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1)])?;
             Ok(crate::storage::page(after, limit, rows.iter().map(server_change).collect()))
         })
     }
@@ -371,7 +404,7 @@ impl Storage for PgStorage {
                         &ch.record_id,
                         &ch.op,
                         &ch.rev,
-                        &ch.payload.to_string(),
+                        &ch.payload.get(),
                         &now,
                     ],
                 )?;

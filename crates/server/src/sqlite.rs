@@ -291,7 +291,7 @@ impl Storage for SqliteStorage {
                     &c.record_id,
                     &c.op,
                     &c.rev,
-                    c.payload.to_string(),
+                    c.payload.get(),
                     now,
                 ))? as u64;
             }

@@ -164,7 +164,7 @@ fn check(c: &Change) -> Result<Image, String> {
     if c.rev.parse::<anjian_core::hlc::Hlc>().is_err() {
         return Err(format!("版本号无效：{}", c.rev));
     }
-    let image = Image::parse(&c.record_type, &c.payload)?;
+    let image = Image::parse_json(&c.record_type, c.payload.get())?;
     if matches!(image, Image::Checklist(_) | Image::NumberBlock(_)) {
         return Err("只能由区局发布".into());
     }
@@ -219,7 +219,7 @@ pub(crate) struct GroupCommit {
 pub(crate) struct NewChange<'a> {
     pub change: &'a Change,
     pub device_id: &'a str,
-    pub payload: String,
+    pub payload: &'a str,
     pub now: &'a str,
 }
 
@@ -277,7 +277,7 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         let verdicts = verdicts(&job.checked, &mut prior);
         let start = rows.len();
         for (change, _) in job.changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()) {
-            rows.push(NewChange { change, device_id: &job.device_id, payload: change.payload.to_string(), now: &job.now });
+            rows.push(NewChange { change, device_id: &job.device_id, payload: change.payload.get(), now: &job.now });
         }
         plans.push(Plan::New { verdicts, start });
     }

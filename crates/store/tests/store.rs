@@ -746,7 +746,7 @@ fn search_survives_a_vacuum() {
 /// search reads them directly, so they are found all along, once each.
 #[test]
 fn pulled_records_are_found_before_and_after_their_index_entries() {
-    use anjian_sync::protocol::{PullPage, ServerChange, raw_payload};
+    use anjian_sync::protocol::{PullPage, ServerChange};
     let (_a_dir, mut a) = seeded();
     let ids = officers(&mut a);
     let ent = a
@@ -795,7 +795,7 @@ fn pulled_records_are_found_before_and_after_their_index_entries() {
             record_id: c.record_id,
             op: c.op,
             rev: c.rev,
-            payload: raw_payload(c.payload.to_string()),
+            payload: c.payload,
         })
         .collect();
     let page = PullPage { next: changes.len() as u64, more: false, changes };

@@ -9,7 +9,7 @@ use crate::protocol::{Change, ChangeResult, NumberBlock, PullPage};
 pub struct LocalError(pub String);
 
 /// Changes waiting to be sent, in outbox order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Outgoing {
     pub changes: Vec<Change>,
     /// The last outbox position these changes cover: acknowledging removes every

@@ -74,7 +74,7 @@ impl std::fmt::Debug for PairResponse {
 }
 
 /// One change from a device's outbox.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Change {
@@ -85,10 +85,12 @@ pub struct Change {
     pub op: String,
     /// The hybrid logical clock of the write.
     pub rev: String,
-    pub payload: serde_json::Value,
+    /// The record's image as JSON text: the server checks it and stores the text as it came.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub payload: Box<serde_json::value::RawValue>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PushBatch {

@@ -228,12 +228,8 @@ pub enum Image {
 }
 
 impl Image {
-    /// Reads a payload; a record type this version does not know is an error.
-    pub fn parse(record_type: &str, payload: &serde_json::Value) -> Result<Image, String> {
-        Image::decode(record_type, payload)
-    }
-
-    /// Reads a payload from its JSON text (a pulled change).
+    /// Reads a payload from its JSON text; a record type this version does not know is
+    /// an error.
     pub fn parse_json(record_type: &str, json: &str) -> Result<Image, String> {
         Image::decode(record_type, &mut serde_json::Deserializer::from_str(json))
     }
@@ -285,17 +281,20 @@ impl Image {
         }
     }
 
-    pub fn payload(&self) -> serde_json::Value {
+    /// The image as a change's payload.
+    pub fn payload(&self) -> Box<serde_json::value::RawValue> {
+        use serde_json::value::to_raw_value;
         let v = match self {
-            Image::Enterprise(i) => serde_json::to_value(i),
-            Image::Inspector(i) => serde_json::to_value(i),
-            Image::Inspection(i) => serde_json::to_value(i),
-            Image::Hazard(i) => serde_json::to_value(i),
-            Image::Document(i) => serde_json::to_value(i),
-            Image::Attachment(i) => serde_json::to_value(i),
-            Image::Checklist(i) => serde_json::to_value(i),
-            Image::NumberBlock(i) => serde_json::to_value(i),
+            Image::Enterprise(i) => to_raw_value(i),
+            Image::Inspector(i) => to_raw_value(i),
+            Image::Inspection(i) => to_raw_value(i),
+            Image::Hazard(i) => to_raw_value(i),
+            Image::Document(i) => to_raw_value(i),
+            Image::Attachment(i) => to_raw_value(i),
+            Image::Checklist(i) => to_raw_value(i),
+            Image::NumberBlock(i) => to_raw_value(i),
         };
-        v.unwrap_or(serde_json::Value::Null)
+        // Plain structs of strings and numbers always serialize.
+        v.unwrap_or_default()
     }
 }

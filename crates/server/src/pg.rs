@@ -18,7 +18,7 @@ use crate::storage::{
 
 /// Connections for pulls, token checks and uploads, side by side; pushes have one more,
 /// their own (`GroupCommit`).
-const CONNECTIONS: usize = 4;
+const CONNECTIONS: usize = 8;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_foundation.sql"),
@@ -117,7 +117,11 @@ impl PgStorage {
         }
         let pushes = {
             let url = url.to_owned();
-            GroupCommit::start("anjian-postgres-push", move || Ok((Client::connect(&url, NoTls)?, url)), write_group)?
+            GroupCommit::start(
+                "anjian-postgres-push",
+                move || Ok((Conn { client: Client::connect(&url, NoTls)?, prepared: HashMap::new() }, url)),
+                write_group,
+            )?
         };
         Ok(PgStorage { jobs: Mutex::new(tx), pushes })
     }
@@ -160,31 +164,47 @@ fn work(client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
 /// One group of pushes in one transaction. Sequence numbers must become visible in
 /// order, or a reader could move its cursor past one still being committed: the group
 /// holds the change table's write lock.
-fn write_group(conn: &mut (Client, String), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
-    let (client, url) = conn;
-    if client.is_closed() {
-        *client = Client::connect(url, NoTls)?;
+fn write_group(conn: &mut (Conn, String), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+    let (conn, url) = conn;
+    if conn.client.is_closed() {
+        *conn = Conn { client: Client::connect(url, NoTls)?, prepared: HashMap::new() };
     }
+    let Conn { client, prepared } = conn;
     let mut tx = client.transaction()?;
     tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-    let answers = crate::storage::write_group(&mut PgGroup(&mut tx), group)?;
+    let answers = crate::storage::write_group(&mut PgGroup { tx: &mut tx, prepared }, group)?;
     tx.commit()?;
     Ok(answers)
 }
 
-/// A group's statements, each one round trip for the whole group.
-struct PgGroup<'t, 'c>(&'t mut postgres::Transaction<'c>);
+/// A group's statements, each one round trip for the whole group (prepared once per
+/// connection: preparing is not undone with a transaction).
+struct PgGroup<'t, 'c> {
+    tx: &'t mut postgres::Transaction<'c>,
+    prepared: &'t mut HashMap<String, postgres::Statement>,
+}
+
+impl PgGroup<'_, '_> {
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.tx.prepare(sql)?;
+        self.prepared.insert(sql.to_owned(), s.clone());
+        Ok(s)
+    }
+}
 
 impl GroupTx for PgGroup<'_, '_> {
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
         let batches: Vec<&str> = keys.iter().map(|k| k.0).collect();
         let devices: Vec<&str> = keys.iter().map(|k| k.1).collect();
-        let rows = self.0.query(
+        let st = self.statement(
             "SELECT b.batch_id, b.device_id, b.change_ids, b.results FROM push_batch b
              JOIN unnest($1::text[], $2::text[]) AS k(batch_id, device_id)
                ON b.batch_id = k.batch_id AND b.device_id = k.device_id",
-            &[&batches, &devices],
         )?;
+        let rows = self.tx.query(&st, &[&batches, &devices])?;
         Ok(rows.iter().map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3)))).collect())
     }
 
@@ -192,11 +212,11 @@ impl GroupTx for PgGroup<'_, '_> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = self.0.query(
+        let st = self.statement(
             "SELECT DISTINCT ON (record_id) record_id, payload FROM change
              WHERE record_type = 'document' AND record_id = ANY($1) ORDER BY record_id, seq DESC",
-            &[&ids],
         )?;
+        let rows = self.tx.query(&st, &[&ids])?;
         Ok(rows
             .iter()
             .filter_map(|r| crate::storage::document_image(r.get(1)).map(|img| (r.get::<_, String>(0), img)))
@@ -209,7 +229,7 @@ impl GroupTx for PgGroup<'_, '_> {
         }
         let column = |f: for<'r> fn(&'r NewChange<'r>) -> &'r str| rows.iter().map(f).collect::<Vec<&str>>();
         // One statement, in the rows' order; RETURNING names what was new.
-        let inserted = self.0.query(
+        let st = self.statement(
             "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
              SELECT c, d, t, r, o, v, p, w
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
@@ -217,6 +237,9 @@ impl GroupTx for PgGroup<'_, '_> {
              ORDER BY n
              ON CONFLICT (change_id) DO NOTHING
              RETURNING change_id",
+        )?;
+        let inserted = self.tx.query(
+            &st,
             &[
                 &column(|r| &r.change.change_id),
                 &column(|r| r.device_id),
@@ -238,9 +261,12 @@ impl GroupTx for PgGroup<'_, '_> {
             return Ok(());
         }
         let column = |f: for<'r> fn(&'r StoredBatch<'r>) -> &'r str| rows.iter().map(f).collect::<Vec<&str>>();
-        self.0.execute(
+        let st = self.statement(
             "INSERT INTO push_batch (batch_id, device_id, change_ids, results, received_at)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
+        )?;
+        self.tx.execute(
+            &st,
             &[
                 &column(|b| b.batch_id),
                 &column(|b| b.device_id),

@@ -10,7 +10,7 @@ use anjian_sync::protocol::{
 };
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -109,7 +109,7 @@ async fn require_device(State(state): State<AppState>, mut req: Request, next: N
 async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Result<DeviceId, ApiError> {
     let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "设备未配对或已被停用，请重新配对");
     let token = headers
-        .get(axum::http::header::AUTHORIZATION)
+        .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix(protocol::BEARER))
         .ok_or_else(unauthorised)?;
@@ -268,12 +268,14 @@ async fn push(
     (status = 200, description = "游标之后的一页记录", body = PullPage),
     (status = 400, description = "每页条数无效", body = ErrorBody),
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
-async fn pull(State(state): State<AppState>, Body(req): Body<PullRequest>) -> Result<Json<PullPage>, ApiError> {
+async fn pull(State(state): State<AppState>, Body(req): Body<PullRequest>) -> Result<Response, ApiError> {
     if req.limit == 0 || req.limit as usize > protocol::MAX_BATCH {
         return Err(ApiError::bad(format!("每页应为1到{}条", protocol::MAX_BATCH)));
     }
     let storage = state.storage.clone();
-    Ok(Json(blocking(move || storage.pull(req.after, req.limit)).await?))
+    // A `PullPage`, written from the stored text (see `StoredPage::to_json`).
+    let body = blocking(move || storage.pull(req.after, req.limit).map(|p| p.to_json())).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/attachments/missing", tag = "sync", request_body = MissingRequest, security(("device_token" = [])), responses(
@@ -341,7 +343,7 @@ async fn attachment_content(State(state): State<AppState>, Path(sha): Path<Strin
     }
     let storage = state.storage.clone();
     let bytes = blocking(move || storage.attachment(&sha)).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/attachments/{sha256}", tag = "sync", security(("device_token" = [])),

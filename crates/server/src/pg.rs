@@ -7,13 +7,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
-use anjian_sync::protocol::{Change, NumberBlock, PullPage, PushResponse, ServerChange};
+use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use anjian_sync::records::DocumentImage;
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
     AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
+    StoredChange, StoredPage,
 };
 
 /// Connections for pulls, token checks and uploads, side by side; pushes have one more,
@@ -28,9 +29,8 @@ const MIGRATIONS: &[&str] = &[
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
-fn server_change(r: &postgres::Row) -> ServerChange {
-    let payload: String = r.get(7);
-    ServerChange {
+fn stored_change(r: &postgres::Row) -> StoredChange {
+    StoredChange {
         seq: r.get::<_, i64>(0) as u64,
         change_id: r.get(1),
         device_id: r.get(2),
@@ -38,7 +38,7 @@ fn server_change(r: &postgres::Row) -> ServerChange {
         record_id: r.get(4),
         op: r.get(5),
         rev: r.get(6),
-        payload: anjian_sync::protocol::raw_payload(payload),
+        payload: r.get(7),
     }
 }
 
@@ -405,11 +405,11 @@ impl Storage for PgStorage {
         self.pushes.push(device_id, batch_id, changes, now)
     }
 
-    fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
+    fn pull(&self, after: u64, limit: u32) -> Result<StoredPage> {
         self.run(move |c| {
             let st = c.statement(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"))?;
             let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1)])?;
-            Ok(crate::storage::page(after, limit, rows.iter().map(server_change).collect()))
+            Ok(StoredPage::new(after, limit, rows.iter().map(stored_change).collect()))
         })
     }
 
@@ -440,14 +440,14 @@ impl Storage for PgStorage {
         })
     }
 
-    fn changes_of_type(&self, record_type: &str) -> Result<Vec<ServerChange>> {
+    fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
         let t = record_type.to_owned();
         self.run(move |c| {
             let rows = c.query(
                 &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"),
                 &[&t],
             )?;
-            Ok(rows.iter().map(server_change).collect())
+            Ok(rows.iter().map(stored_change).collect())
         })
     }
 

@@ -44,7 +44,7 @@ struct Current {
 fn current(storage: &dyn Storage) -> Result<Current, PublishError> {
     let mut by_id: BTreeMap<String, BTreeMap<String, Versioned<serde_json::Value>>> = BTreeMap::new();
     for c in storage.changes_of_type(records::ENTERPRISE)? {
-        let Ok(Image::Enterprise(img)) = Image::parse_json(&c.record_type, c.payload.get()) else { continue };
+        let Ok(Image::Enterprise(img)) = Image::parse_json(&c.record_type, &c.payload) else { continue };
         let fields: BTreeMap<String, Versioned<serde_json::Value>> = img
             .fields
             .into_iter()
@@ -149,7 +149,7 @@ pub fn publish_checklist(
     let key = image.record_id();
     for c in storage.changes_of_type(records::CHECKLIST)? {
         if c.record_id == key {
-            let same = matches!(Image::parse_json(&c.record_type, c.payload.get()), Ok(Image::Checklist(t)) if t.body == body);
+            let same = matches!(Image::parse_json(&c.record_type, &c.payload), Ok(Image::Checklist(t)) if t.body == body);
             if same {
                 return Ok(false);
             }

@@ -5,13 +5,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anjian_sync::protocol::{Change, NumberBlock, PullPage, PushResponse, ServerChange};
+use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use anjian_sync::records::DocumentImage;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
     AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
+    StoredChange, StoredPage,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -22,9 +23,8 @@ const MIGRATIONS: &[&str] = &[
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
-fn server_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<ServerChange> {
-    let payload: String = r.get(7)?;
-    Ok(ServerChange {
+fn stored_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredChange> {
+    Ok(StoredChange {
         seq: r.get::<_, i64>(0)? as u64,
         change_id: r.get(1)?,
         device_id: r.get(2)?,
@@ -32,7 +32,7 @@ fn server_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<ServerChange> {
         record_id: r.get(4)?,
         op: r.get(5)?,
         rev: r.get(6)?,
-        payload: anjian_sync::protocol::raw_payload(payload),
+        payload: r.get(7)?,
     })
 }
 
@@ -265,13 +265,13 @@ impl Storage for SqliteStorage {
         self.pushes.push(device_id, batch_id, changes, now)
     }
 
-    fn pull(&self, after: u64, limit: u32) -> Result<PullPage> {
+    fn pull(&self, after: u64, limit: u32) -> Result<StoredPage> {
         let conn = self.conn();
         let mut stmt =
             conn.prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
         // One more than asked tells whether more follow.
-        let rows = stmt.query_map((after as i64, i64::from(limit) + 1), server_change)?;
-        Ok(crate::storage::page(after, limit, rows.collect::<Result<_, _>>()?))
+        let rows = stmt.query_map((after as i64, i64::from(limit) + 1), stored_change)?;
+        Ok(StoredPage::new(after, limit, rows.collect::<Result<_, _>>()?))
     }
 
     fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
@@ -300,11 +300,11 @@ impl Storage for SqliteStorage {
         Ok(n)
     }
 
-    fn changes_of_type(&self, record_type: &str) -> Result<Vec<ServerChange>> {
+    fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = ?1 ORDER BY seq"))?;
-        let rows = stmt.query_map([record_type], server_change)?;
+        let rows = stmt.query_map([record_type], stored_change)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -79,7 +79,7 @@ pub trait Storage: Send + Sync + 'static {
     /// numbers in order.
     fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse>;
     /// Changes after `after`, at most `limit`, in sequence order.
-    fn pull(&self, after: u64, limit: u32) -> Result<PullPage>;
+    fn pull(&self, after: u64, limit: u32) -> Result<StoredPage>;
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState>;
     /// Appends `bytes` at `offset` (which must be what has arrived so far) and, when
@@ -94,7 +94,7 @@ pub trait Storage: Send + Sync + 'static {
     /// changes of the device "server", in order, in one transaction.
     fn publish(&self, changes: &[Change], now: &str) -> Result<u64>;
     /// Every stored change of one record type, in sequence order.
-    fn changes_of_type(&self, record_type: &str) -> Result<Vec<ServerChange>>;
+    fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>>;
 
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
@@ -121,13 +121,88 @@ pub(crate) fn results_json(results: &[ChangeResult]) -> String {
     serde_json::to_string(results).unwrap_or_else(|_| "[]".into())
 }
 
-/// A pull page from up to `limit + 1` changes read after `after`: the extra one only
-/// says that more follow.
-pub(crate) fn page(after: u64, limit: u32, mut changes: Vec<ServerChange>) -> PullPage {
-    let more = changes.len() > limit as usize;
-    changes.truncate(limit as usize);
-    let next = changes.last().map_or(after, |c| c.seq);
-    PullPage { changes, next, more }
+/// A change as it leaves the database. Its payload is the text stored when it was
+/// pushed or published (checked then), passed on without being parsed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredChange {
+    pub seq: u64,
+    pub change_id: String,
+    pub device_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub op: String,
+    pub rev: String,
+    pub payload: String,
+}
+
+/// A page of stored changes: protocol v1's `PullPage` before it is written out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPage {
+    pub changes: Vec<StoredChange>,
+    pub next: u64,
+    pub more: bool,
+}
+
+impl StoredPage {
+    /// A page from up to `limit + 1` changes read after `after`: the extra one only says
+    /// that more follow.
+    pub(crate) fn new(after: u64, limit: u32, mut changes: Vec<StoredChange>) -> StoredPage {
+        let more = changes.len() > limit as usize;
+        changes.truncate(limit as usize);
+        let next = changes.last().map_or(after, |c| c.seq);
+        StoredPage { changes, next, more }
+    }
+
+    /// The page as the body of a pull answer, `PullPage` in JSON. Written here rather
+    /// than by serde so that each payload goes out as stored: a `RawValue` would parse
+    /// every payload once more on its way out, the largest share of a pull's work.
+    pub fn to_json(&self) -> String {
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        let size: usize = self.changes.iter().map(|c| c.payload.len() + 256).sum();
+        let mut out = String::with_capacity(size + 64);
+        out.push_str("{\"changes\":[");
+        for (i, c) in self.changes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!("{{\"seq\":{}", c.seq));
+            for (name, value) in [
+                ("changeId", &c.change_id),
+                ("deviceId", &c.device_id),
+                ("recordType", &c.record_type),
+                ("recordId", &c.record_id),
+                ("op", &c.op),
+                ("rev", &c.rev),
+            ] {
+                out.push_str(&format!(",\"{name}\":{}", text(value)));
+            }
+            out.push_str(",\"payload\":");
+            out.push_str(&c.payload);
+            out.push('}');
+        }
+        out.push_str(&format!("],\"next\":{},\"more\":{}}}", self.next, self.more));
+        out
+    }
+
+    /// The page as the protocol type (each payload parsed; a payload that is not JSON,
+    /// which the server never stores, becomes null).
+    pub fn into_protocol(self) -> PullPage {
+        let changes = self
+            .changes
+            .into_iter()
+            .map(|c| ServerChange {
+                seq: c.seq,
+                change_id: c.change_id,
+                device_id: c.device_id,
+                record_type: c.record_type,
+                record_id: c.record_id,
+                op: c.op,
+                rev: c.rev,
+                payload: serde_json::value::RawValue::from_string(c.payload).unwrap_or_default(),
+            })
+            .collect();
+        PullPage { changes, next: self.next, more: self.more }
+    }
 }
 
 /// Each change of a push checked on its own (well-formed image of a known record type
@@ -399,5 +474,54 @@ impl GroupCommit {
 impl std::fmt::Debug for GroupCommit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("GroupCommit")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+
+    use super::{StoredChange, StoredPage};
+    use anjian_sync::protocol::PullPage;
+
+    fn change(seq: u64, text: &str, payload: &str) -> StoredChange {
+        StoredChange {
+            seq,
+            change_id: format!("d:{text}"),
+            device_id: text.to_owned(),
+            record_type: "hazard".into(),
+            record_id: text.to_owned(),
+            op: "put".into(),
+            rev: text.to_owned(),
+            payload: payload.to_owned(),
+        }
+    }
+
+    /// The hand-written page is the JSON serde writes for the protocol type.
+    fn same_as_serde(page: &StoredPage) {
+        let written: serde_json::Value = serde_json::from_str(&page.to_json()).unwrap();
+        let by_serde = serde_json::to_value(page.clone().into_protocol()).unwrap();
+        assert_eq!(written, by_serde);
+        // And the device reads it as a page.
+        let read: PullPage = serde_json::from_str(&page.to_json()).unwrap();
+        assert_eq!(read.changes.len(), page.changes.len());
+    }
+
+    #[test]
+    fn pages_empty_and_with_awkward_text() {
+        same_as_serde(&StoredPage { changes: vec![], next: 7, more: false });
+        let awkward = "引号\"反斜杠\\换行\n\t\u{1}é😀</script>";
+        let payload = r#"{"description":"库存超过核定数量\n","events":[{"at":"2026-11-29","note":null}],"n":1.5}"#;
+        same_as_serde(&StoredPage { changes: vec![change(1, awkward, payload), change(2, "", "{}")], next: 2, more: true });
+    }
+
+    proptest! {
+        #[test]
+        fn any_stored_text_is_written_as_serde_would(text in any::<String>(), value in any::<String>(), seq in any::<u64>(), more in any::<bool>()) {
+            let payload = serde_json::json!({ "text": value, "list": [1, 2] }).to_string();
+            same_as_serde(&StoredPage { changes: vec![change(seq, &text, &payload)], next: seq, more });
+        }
     }
 }

@@ -139,7 +139,8 @@ pub struct PullRequest {
 }
 
 /// A change as the server stores it: numbered by one increasing sequence. The payload
-/// travels as the JSON text stored, never re-read on the way.
+/// travels as the JSON text stored (the server writes its pages from the stored text,
+/// `anjian_server::StoredPage::to_json`, and a test holds the two to the same JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -154,11 +155,6 @@ pub struct ServerChange {
     pub rev: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: Box<serde_json::value::RawValue>,
-}
-
-/// A stored payload as it goes out (JSON null if the stored text were not JSON).
-pub fn raw_payload(stored: String) -> Box<serde_json::value::RawValue> {
-    serde_json::value::RawValue::from_string(stored).unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

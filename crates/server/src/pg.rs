@@ -53,13 +53,23 @@ struct Conn {
 
 impl Conn {
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(s) = self.prepared.get(sql) {
-            return Ok(s.clone());
-        }
-        let s = self.client.prepare(sql)?;
-        self.prepared.insert(sql.to_owned(), s.clone());
-        Ok(s)
+        prepared(&mut self.prepared, &mut self.client, sql)
     }
+}
+
+/// `sql` as a statement prepared once on this connection (`on` is it, or a transaction
+/// on it: preparing is not undone with a transaction).
+fn prepared(
+    cache: &mut HashMap<String, postgres::Statement>,
+    on: &mut impl postgres::GenericClient,
+    sql: &str,
+) -> Result<postgres::Statement> {
+    if let Some(s) = cache.get(sql) {
+        return Ok(s.clone());
+    }
+    let s = on.prepare(sql)?;
+    cache.insert(sql.to_owned(), s.clone());
+    Ok(s)
 }
 
 impl std::ops::Deref for Conn {
@@ -177,8 +187,7 @@ fn write_group(conn: &mut (Conn, String), group: &[PushJob]) -> Result<Vec<Resul
     Ok(answers)
 }
 
-/// A group's statements, each one round trip for the whole group (prepared once per
-/// connection: preparing is not undone with a transaction).
+/// A group's statements, each one round trip for the whole group, prepared once.
 struct PgGroup<'t, 'c> {
     tx: &'t mut postgres::Transaction<'c>,
     prepared: &'t mut HashMap<String, postgres::Statement>,
@@ -186,12 +195,7 @@ struct PgGroup<'t, 'c> {
 
 impl PgGroup<'_, '_> {
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(s) = self.prepared.get(sql) {
-            return Ok(s.clone());
-        }
-        let s = self.tx.prepare(sql)?;
-        self.prepared.insert(sql.to_owned(), s.clone());
-        Ok(s)
+        prepared(self.prepared, self.tx, sql)
     }
 }
 

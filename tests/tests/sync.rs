@@ -20,6 +20,7 @@ both_backends!(
     number_blocks_never_overlap,
     a_server_restarted_mid_sync_loses_and_duplicates_nothing,
     every_route_refuses_bad_tokens_and_bad_bodies,
+    a_revoked_device_is_refused_from_its_next_request,
 );
 
 async fn pull_pages_at_every_boundary(pg: bool) {
@@ -368,5 +369,41 @@ async fn the_openapi_document_describes_every_route() {
     // The document itself follows the protocol's version rule.
     let res = reqwest::get(format!("{}{}", server.url, routes::OPENAPI)).await.expect("get");
     assert_eq!(res.headers()[protocol::VERSION_HEADER], "1");
+    server.stop().await;
+}
+
+/// A server may remember the tokens it has checked (PostgreSQL does); a revocation
+/// still takes effect at once, whether made in the server's process or by the admin
+/// command in another one.
+async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let admin = db.db.open().await;
+    let refused = |r: Result<protocol::PullPage, SyncError>| {
+        matches!(r, Err(SyncError::Server { status: 401, .. }))
+    };
+    for (n, by_admin) in [(1, false), (2, true)] {
+        let (client, device, _) = paired(&server, &format!("1101092300{n}")).await;
+        for _ in 0..5 {
+            client.pull(0, 10).await.expect("a paired device pulls");
+        }
+        let store = if by_admin { admin.clone() } else { server.storage.clone() };
+        tokio::task::spawn_blocking(move || store.revoke(&device, "2026-11-29T00:00:00Z"))
+            .await
+            .expect("revoke")
+            .expect("revoke");
+        if by_admin {
+            // Another process's revocation reaches the server as an announcement: allow
+            // it the moment it takes to arrive, no more.
+            let since = std::time::Instant::now();
+            while !refused(client.pull(0, 10).await) {
+                assert!(since.elapsed() < std::time::Duration::from_secs(3), "still served after a revocation");
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        } else {
+            assert!(refused(client.pull(0, 10).await), "the very next request is refused");
+        }
+        assert!(refused(client.pull(0, 10).await), "and every one after");
+    }
     server.stop().await;
 }

@@ -114,6 +114,9 @@ async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Resu
         .and_then(|v| v.strip_prefix(protocol::BEARER))
         .ok_or_else(unauthorised)?;
     let hash = auth::hash(token.trim());
+    if let Some(device) = state.storage.known_device(&hash) {
+        return Ok(DeviceId(device));
+    }
     let storage = state.storage.clone();
     let device = blocking(move || storage.device_by_token(&hash)).await?;
     device.map(DeviceId).ok_or_else(unauthorised)

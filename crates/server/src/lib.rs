@@ -11,6 +11,7 @@ pub mod pg;
 pub mod publish;
 pub mod sqlite;
 pub mod storage;
+mod token_cache;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -5,10 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use anjian_sync::records::DocumentImage;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
@@ -16,6 +18,7 @@ use crate::storage::{
     AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
     StoredChange, StoredPage,
 };
+use crate::token_cache::TokenCache;
 
 /// Connections for pulls, token checks and uploads, side by side; pushes have one more,
 /// their own (`GroupCommit`).
@@ -89,7 +92,12 @@ impl std::ops::DerefMut for Conn {
 pub struct PgStorage {
     jobs: Mutex<Sender<Job>>,
     pushes: GroupCommit,
+    tokens: Arc<TokenCache>,
 }
+
+/// Where revocations are announced, by whichever process makes them: every server on the
+/// database listens and forgets the tokens it has checked.
+const REVOKED: &str = "anjian_device_revoked";
 
 impl From<postgres::Error> for StorageError {
     fn from(e: postgres::Error) -> Self {
@@ -133,7 +141,10 @@ impl PgStorage {
                 write_group,
             )?
         };
-        Ok(PgStorage { jobs: Mutex::new(tx), pushes })
+        let tokens = Arc::new(TokenCache::default());
+        let (url, weak) = (url.to_owned(), Arc::downgrade(&tokens));
+        std::thread::Builder::new().name("anjian-postgres-listen".into()).spawn(move || listen(&url, &weak))?;
+        Ok(PgStorage { jobs: Mutex::new(tx), pushes, tokens })
     }
 
     /// Runs `f` on the connection's thread and waits for its answer.
@@ -148,6 +159,35 @@ impl PgStorage {
             .send(job)
             .map_err(|_| StorageError::Database("the database thread stopped".into()))?;
         rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))?
+    }
+}
+
+/// Hears revocations for the token cache until the storage is dropped. While the
+/// connection is down nothing is cached; it is made again every second.
+fn listen(url: &str, tokens: &Weak<TokenCache>) {
+    const TICK: Duration = Duration::from_secs(1);
+    loop {
+        if let Ok(mut client) = Client::connect(url, NoTls)
+            && client.batch_execute(&format!("LISTEN {REVOKED}")).is_ok()
+        {
+            let Some(cache) = tokens.upgrade() else { return };
+            cache.set_listening(true);
+            drop(cache);
+            while !client.is_closed() {
+                let heard = match client.notifications().timeout_iter(TICK).next() {
+                    Ok(heard) => heard.is_some(),
+                    Err(_) => break,
+                };
+                let Some(cache) = tokens.upgrade() else { return };
+                if heard {
+                    cache.revoked();
+                }
+            }
+        }
+        let Some(cache) = tokens.upgrade() else { return };
+        cache.set_listening(false);
+        drop(cache);
+        std::thread::sleep(TICK);
     }
 }
 
@@ -365,11 +405,20 @@ impl Storage for PgStorage {
     }
 
     fn device_by_token(&self, token_hash: &str) -> Result<Option<String>> {
-        let token_hash = token_hash.to_owned();
-        self.run(move |c| {
+        let ticket = self.tokens.ticket();
+        let hash = token_hash.to_owned();
+        let device: Option<String> = self.run(move |c| {
             let st = c.statement("SELECT id FROM device WHERE token_hash = $1 AND revoked_at IS NULL")?;
-            Ok(c.query_opt(&st, &[&token_hash])?.map(|r| r.get(0)))
-        })
+            Ok(c.query_opt(&st, &[&hash])?.map(|r| r.get(0)))
+        })?;
+        if let Some(d) = &device {
+            self.tokens.keep(ticket, token_hash, d);
+        }
+        Ok(device)
+    }
+
+    fn known_device(&self, token_hash: &str) -> Option<String> {
+        self.tokens.get(token_hash)
     }
 
     fn devices(&self) -> Result<Vec<Device>> {
@@ -394,15 +443,22 @@ impl Storage for PgStorage {
     fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
         let (device_id, now) = (device_id.to_owned(), now.to_owned());
         self.run(move |c| {
-            let n = c.execute(
+            let mut tx = c.transaction()?;
+            let n = tx.execute(
                 "UPDATE device SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
                 &[&device_id, &now],
             )?;
             if n == 0 {
                 return Err(StorageError::NotFound(format!("device {device_id}")));
             }
+            // Sent on commit, to every server listening (this one too).
+            tx.execute("SELECT pg_notify($1, $2)", &[&REVOKED, &device_id])?;
+            tx.commit()?;
             Ok(())
-        })
+        })?;
+        // This process forgets at once, without waiting for its own announcement.
+        self.tokens.revoked();
+        Ok(())
     }
 
     fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse> {

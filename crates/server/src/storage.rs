@@ -71,6 +71,11 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Inspector>;
     /// The device a token hash belongs to, if paired and not revoked.
     fn device_by_token(&self, token_hash: &str) -> Result<Option<String>>;
+    /// The same answer from memory, without blocking, where the storage can vouch that
+    /// the device was not revoked since it last checked; `None`: ask `device_by_token`.
+    fn known_device(&self, _token_hash: &str) -> Option<String> {
+        None
+    }
     fn devices(&self) -> Result<Vec<Device>>;
     fn revoke(&self, device_id: &str, now: &str) -> Result<()>;
 

@@ -19,6 +19,20 @@ pub enum Db {
     Postgres(String),
 }
 
+impl Db {
+    /// The database opened as the server opens it; a second one on the same database is
+    /// what an admin command in another process works with.
+    pub async fn open(&self) -> Arc<dyn Storage> {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || match db {
+            Db::Sqlite(path) => Arc::new(SqliteStorage::open(&path).expect("open SQLite")) as Arc<dyn Storage>,
+            Db::Postgres(url) => Arc::new(PgStorage::open(&url).expect("open PostgreSQL")) as Arc<dyn Storage>,
+        })
+        .await
+        .expect("open")
+    }
+}
+
 /// A fresh database for one test: a file in `dir`, or a new database on the PostgreSQL
 /// server named by ANJIAN_TEST_PG (default: the local one), dropped when the test ends.
 pub struct TestDb {
@@ -80,13 +94,7 @@ pub struct Server {
 
 impl Server {
     pub async fn start(db: &Db) -> Server {
-        let db = db.clone();
-        let storage: Arc<dyn Storage> = tokio::task::spawn_blocking(move || match db {
-            Db::Sqlite(path) => Arc::new(SqliteStorage::open(&path).expect("open SQLite")) as Arc<dyn Storage>,
-            Db::Postgres(url) => Arc::new(PgStorage::open(&url).expect("open PostgreSQL")) as Arc<dyn Storage>,
-        })
-        .await
-        .expect("open");
+        let storage = db.open().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();

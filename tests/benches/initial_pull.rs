@@ -12,15 +12,15 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use anjian_core::search_text::{pairs, singles};
 use anjian_server::{SqliteStorage, Storage};
 use anjian_store::seed::Reference;
 use anjian_store::{Store, SyncLocal};
 use anjian_sync::client::{Client, RetryPolicy};
-use anjian_sync::engine;
 use anjian_sync::device::Local;
+use anjian_sync::engine;
 use anjian_sync::protocol::{PullPage, ServerChange};
 use anjian_sync::records::Image;
-use anjian_core::search_text::{pairs, singles};
 use anjian_tests::district::{self, FIVE_YEARS};
 use rusqlite::Connection;
 
@@ -160,12 +160,16 @@ fn all_changes(storage: &dyn Storage) -> Vec<ServerChange> {
 fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> usize {
     let mut conn = Connection::open(db).expect("open");
     // The store's own settings.
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;")
-        .expect("pragmas");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;",
+    )
+    .expect("pragmas");
     let tx = conn.transaction().expect("tx");
     let mut n = 0;
     {
-        let mut inspector = tx.prepare("INSERT INTO inspector (id, name, cert_no, unit, updated_at, rev) VALUES (?1, ?2, ?3, ?4, '', '')").unwrap();
+        let mut inspector = tx
+            .prepare("INSERT INTO inspector (id, name, cert_no, unit, updated_at, rev) VALUES (?1, ?2, ?3, ?4, '', '')")
+            .unwrap();
         let mut enterprise = tx
             .prepare(
                 "INSERT INTO enterprise (id, name, credit_code, credit_code_confirmed, address, division_code, legal_representative,
@@ -173,7 +177,8 @@ fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> u
                  VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?7, ?8, NULL, 'operating', 0, ?9, ?9, ?10, 'd')",
             )
             .unwrap();
-        let mut sector = tx.prepare("INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES (?1, ?2)").unwrap();
+        let mut sector =
+            tx.prepare("INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES (?1, ?2)").unwrap();
         let mut inspection = tx
             .prepare(
                 "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
@@ -234,15 +239,27 @@ fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> u
                     }
                     if index {
                         key += 1;
-                        let (name, address) = (field(f, "name").unwrap_or_default(), field(f, "address").unwrap_or_default());
-                        fts_enterprise.execute((key, pairs(&name), pairs(&address), singles(&format!("{name} {address}")))).unwrap();
+                        let (name, address) =
+                            (field(f, "name").unwrap_or_default(), field(f, "address").unwrap_or_default());
+                        fts_enterprise
+                            .execute((key, pairs(&name), pairs(&address), singles(&format!("{name} {address}"))))
+                            .unwrap();
                     }
                 }
                 Image::Inspection(i) => {
                     inspection
                         .execute(rusqlite::params![
-                            i.id, i.enterprise_id, i.template_id, i.template_version, i.accompanying_person, i.started_at,
-                            i.finished_at, i.status, i.notes, i.device_id, i.rev
+                            i.id,
+                            i.enterprise_id,
+                            i.template_id,
+                            i.template_version,
+                            i.accompanying_person,
+                            i.started_at,
+                            i.finished_at,
+                            i.status,
+                            i.notes,
+                            i.device_id,
+                            i.rev
                         ])
                         .unwrap();
                     for (pos, o) in i.officers.iter().enumerate() {
@@ -256,8 +273,17 @@ fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> u
                 Image::Hazard(h) => {
                     hazard
                         .execute(rusqlite::params![
-                            h.id, h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status,
-                            h.found_at, h.device_id, h.rev
+                            h.id,
+                            h.enterprise_id,
+                            h.inspection_id,
+                            h.item_code,
+                            h.description,
+                            h.level,
+                            h.deadline,
+                            h.status,
+                            h.found_at,
+                            h.device_id,
+                            h.rev
                         ])
                         .unwrap();
                     for ev in &h.events {
@@ -271,7 +297,15 @@ fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> u
                 Image::Document(d) => {
                     document
                         .execute(rusqlite::params![
-                            d.id, d.kind, d.enterprise_id, d.inspection_id, d.snapshot, d.status, d.device_id, d.rev, d.cites,
+                            d.id,
+                            d.kind,
+                            d.enterprise_id,
+                            d.inspection_id,
+                            d.snapshot,
+                            d.status,
+                            d.device_id,
+                            d.rev,
+                            d.cites,
                             d.created_at
                         ])
                         .unwrap();

@@ -78,9 +78,8 @@ async fn run(backend: &str, storage: Arc<dyn Storage>) {
             let (client, id) = (client.clone(), id.clone());
             tasks.push(tokio::spawn(async move {
                 let from = round as u64 * BATCH;
-                let changes: Vec<Change> = (from..from + BATCH)
-                    .map(|n| anjian_tests::changes::hazard(&id, n))
-                    .collect();
+                let changes: Vec<Change> =
+                    (from..from + BATCH).map(|n| anjian_tests::changes::hazard(&id, n)).collect();
                 let t = Instant::now();
                 client.push(&PushBatch { batch_id: format!("{id}-{round}"), changes }).await.expect("push");
                 client.pull(from * DEVICES as u64 / 2, 200).await.expect("pull");

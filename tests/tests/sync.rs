@@ -379,9 +379,7 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
     let db = TestDb::new(pg);
     let server = Server::start(&db.db).await;
     let admin = db.db.open().await;
-    let refused = |r: Result<protocol::PullPage, SyncError>| {
-        matches!(r, Err(SyncError::Server { status: 401, .. }))
-    };
+    let refused = |r: Result<protocol::PullPage, SyncError>| matches!(r, Err(SyncError::Server { status: 401, .. }));
     for (n, by_admin) in [(1, false), (2, true)] {
         let (client, device, _) = paired(&server, &format!("1101092300{n}")).await;
         for _ in 0..5 {

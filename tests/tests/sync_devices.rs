@@ -8,7 +8,7 @@ mod support;
 
 use std::sync::Arc;
 
-use anjian_api::{App, ApiError, Config};
+use anjian_api::{ApiError, App, Config};
 use anjian_sync::protocol::{Change, Outcome, PushBatch};
 use anjian_sync::records::{DocumentImage, Image};
 use serde_json::{Value, json};
@@ -31,7 +31,8 @@ impl Device {
         let (name, cert) = (name.to_owned(), cert.to_owned());
         let code = server.with(move |s| anjian_server::enrol(s, &name, &cert, 7)).await.unwrap();
         let d = Device { app, _dir: dir };
-        let status = d.call("sync_pair", json!({ "server": server.url, "code": code, "deviceName": "执法终端" })).await.unwrap();
+        let status =
+            d.call("sync_pair", json!({ "server": server.url, "code": code, "deviceName": "执法终端" })).await.unwrap();
         assert_eq!(status["state"], "idle", "{status}");
         d
     }
@@ -125,9 +126,13 @@ async fn two_devices_edit_one_enterprise(pg: bool) {
 /// signature image's hash.
 async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
     let template = d.call("list_templates", json!({ "sector": "mine" })).await.unwrap()[0].clone();
-    d.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } })).await.unwrap();
-    let colleague =
-        d.call("save_inspector", json!({ "inspector": { "name": "赵敏", "certNo": "11010923009", "unit": "" } })).await.unwrap();
+    d.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } }))
+        .await
+        .unwrap();
+    let colleague = d
+        .call("save_inspector", json!({ "inspector": { "name": "赵敏", "certNo": "11010923009", "unit": "" } }))
+        .await
+        .unwrap();
     let start = json!({ "enterpriseId": enterprise, "templateId": template["id"], "templateVersion": template["version"], "colleagueId": colleague["id"], "accompanyingPerson": "刘芳" });
     let view = d.call("start_inspection", start).await.unwrap();
     let inspection = view["inspection"]["id"].clone();
@@ -140,7 +145,8 @@ async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
     }
     // A signature image: any PNG the store accepts.
     let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-    let sig = d.call("add_attachment", json!({ "mime": "image/png", "dataBase64": png })).await.unwrap()["sha256"].clone();
+    let sig =
+        d.call("add_attachment", json!({ "mime": "image/png", "dataBase64": png })).await.unwrap()["sha256"].clone();
     let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
     let hazards = json!([
         { "description": "采场边坡未设置安全警示标志", "level": "general", "deadline": day },
@@ -151,7 +157,8 @@ async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
         .await
         .unwrap();
     let ledger = d.call("hazard_ledger", json!({ "enterpriseId": enterprise })).await.unwrap();
-    let ids = ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();
+    let ids =
+        ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();
     (ids, sig)
 }
 
@@ -175,9 +182,13 @@ async fn hazard_found_on_a_closed_on_b(pg: bool) {
     assert_eq!(inspection["inspection"]["status"], "finished", "{inspection}");
     let image = b.call("get_attachment", json!({ "sha256": signature })).await.unwrap();
     assert_eq!(image["mime"], "image/png");
-    b.call("review_hazard", json!({ "hazardId": hazards[0], "rectified": true, "note": "警示标志已设置" })).await.unwrap();
+    b.call("review_hazard", json!({ "hazardId": hazards[0], "rectified": true, "note": "警示标志已设置" }))
+        .await
+        .unwrap();
     // Meanwhile A records the unit's report on the same hazard: an earlier state.
-    a.call("report_rectified", json!({ "hazardId": hazards[0], "note": "单位报告已整改", "photos": [] })).await.unwrap();
+    a.call("report_rectified", json!({ "hazardId": hazards[0], "note": "单位报告已整改", "photos": [] }))
+        .await
+        .unwrap();
     b.sync().await;
     a.sync().await;
     b.sync().await;
@@ -312,8 +323,17 @@ async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
         input.as_object_mut().unwrap().remove(k);
     }
     let allowed = [
-        "name", "creditCode", "creditCodeConfirmed", "address", "divisionCode", "sectors", "legalRepresentative",
-        "safetyContact", "contactPhone", "supervisionClass", "status",
+        "name",
+        "creditCode",
+        "creditCodeConfirmed",
+        "address",
+        "divisionCode",
+        "sectors",
+        "legalRepresentative",
+        "safetyContact",
+        "contactPhone",
+        "supervisionClass",
+        "status",
     ];
     input.as_object_mut().unwrap().retain(|k, v| allowed.contains(&k.as_str()) && !v.is_null());
     input["safetyContact"] = json!("孙强");
@@ -343,11 +363,26 @@ async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
     body["version"] = json!(version);
     let text = serde_json::to_string_pretty(&body).unwrap();
     let published = text.clone();
-    assert!(server.with(move |s| anjian_server::publish_checklist(s, "fw.json", &published, chrono::Utc::now())).await.unwrap());
+    assert!(
+        server
+            .with(move |s| anjian_server::publish_checklist(s, "fw.json", &published, chrono::Utc::now()))
+            .await
+            .unwrap()
+    );
     let again = text.clone();
-    assert!(!server.with(move |s| anjian_server::publish_checklist(s, "fw.json", &again, chrono::Utc::now())).await.unwrap());
+    assert!(
+        !server
+            .with(move |s| anjian_server::publish_checklist(s, "fw.json", &again, chrono::Utc::now()))
+            .await
+            .unwrap()
+    );
     let changed = text.replace("烟花", "焰火");
-    assert!(server.with(move |s| anjian_server::publish_checklist(s, "fw.json", &changed, chrono::Utc::now())).await.is_err());
+    assert!(
+        server
+            .with(move |s| anjian_server::publish_checklist(s, "fw.json", &changed, chrono::Utc::now()))
+            .await
+            .is_err()
+    );
     a.sync().await;
     let after = a.call("list_templates", json!({ "sector": "fireworks" })).await.unwrap();
     assert_eq!(after[0]["version"].as_u64().unwrap(), version, "{before} → {after}");

@@ -230,7 +230,11 @@ pub(crate) fn pair(app: &App, a: PairArgs) -> Result<Value, ApiError> {
         && !server.contains(char::is_whitespace)
         && server.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
     if !valid {
-        return Err(field("invalid_value", "server", "服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470"));
+        return Err(field(
+            "invalid_value",
+            "server",
+            "服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470",
+        ));
     }
     let code: String = a.code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     if code.len() != 12 {

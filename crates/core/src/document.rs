@@ -162,7 +162,8 @@ mod tests {
         for ok in ["门应急", "京门应急", "MTG"] {
             assert!(DocumentNumber::is_valid_prefix(ok), "{ok}");
         }
-        for bad in ["", "门〔应急", "门应急第", "门 应急", "门/应急", "../门", "门:应急", "门[应急]", "门\u{7}"] {
+        for bad in ["", "门〔应急", "门应急第", "门 应急", "门/应急", "../门", "门:应急", "门[应急]", "门\u{7}"]
+        {
             assert!(!DocumentNumber::is_valid_prefix(bad), "{bad:?}");
         }
     }

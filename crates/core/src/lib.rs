@@ -11,9 +11,9 @@ pub mod enterprise;
 pub mod hazard;
 pub mod hlc;
 pub mod id;
-pub mod merge;
 pub mod inspection;
 pub mod inspector;
+pub mod merge;
 pub mod search_text;
 pub mod validate;
 

@@ -72,12 +72,11 @@ mod tests {
     fn side() -> impl Strategy<Value = BTreeMap<String, Versioned<u8>>> {
         prop::collection::btree_map(
             prop::sample::select(vec!["name", "address", "phone", "status"]).prop_map(str::to_owned),
-            (0u8..4, 0u64..5, 0u32..3, 0u32..3, 0u64..5)
-                .prop_map(|(value, wall, counter, node, base)| Versioned {
-                    value,
-                    rev: hlc(wall, counter, node),
-                    base: hlc(base.min(wall), 0, 9),
-                }),
+            (0u8..4, 0u64..5, 0u32..3, 0u32..3, 0u64..5).prop_map(|(value, wall, counter, node, base)| Versioned {
+                value,
+                rev: hlc(wall, counter, node),
+                base: hlc(base.min(wall), 0, 9),
+            }),
             0..4,
         )
     }
@@ -86,9 +85,10 @@ mod tests {
     /// shared rev means the same write, so the same value and base.
     fn consistent(sides: &[&BTreeMap<String, Versioned<u8>>]) -> bool {
         let mut seen: BTreeMap<(String, Hlc), (u8, Hlc)> = BTreeMap::new();
-        sides.iter().flat_map(|s| s.iter()).all(|(k, v)| {
-            *seen.entry((k.clone(), v.rev)).or_insert((v.value, v.base)) == (v.value, v.base)
-        })
+        sides
+            .iter()
+            .flat_map(|s| s.iter())
+            .all(|(k, v)| *seen.entry((k.clone(), v.rev)).or_insert((v.value, v.base)) == (v.value, v.base))
     }
 
     proptest! {
@@ -123,7 +123,8 @@ mod tests {
     #[test]
     fn two_inspectors_change_the_address() {
         let created = hlc(5, 0, 1);
-        let write = |v: &str, rev, base| BTreeMap::from([("address".to_owned(), Versioned { value: v.to_owned(), rev, base })]);
+        let write =
+            |v: &str, rev, base| BTreeMap::from([("address".to_owned(), Versioned { value: v.to_owned(), rev, base })]);
         // Both changed the address they had from the first write: concurrent.
         let a = write("斋堂镇1号", hlc(10, 0, 1), created);
         let b = write("斋堂镇2号", hlc(11, 0, 2), created);

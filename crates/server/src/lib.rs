@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 pub use http::{ApiDoc, AppState, router};
 pub use pg::PgStorage;
-pub use sqlite::SqliteStorage;
 pub use publish::{ImportReport, PublishError, grant_numbers, import_enterprises, publish_checklist};
+pub use sqlite::SqliteStorage;
 pub use storage::{Storage, StorageError, StoredChange, StoredPage};
 
 /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight

@@ -118,11 +118,19 @@ fn run(args: &[String]) -> Result<(), String> {
         "publish-checklist" => {
             let Some(file) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
             let body = std::fs::read_to_string(file).map_err(|e| format!("无法读取 {file}：{e}"))?;
-            let name = std::path::Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+            let name =
+                std::path::Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
             let storage = open()?;
             let new = anjian_server::publish_checklist(storage.as_ref(), &name, &body, chrono::Utc::now())
                 .map_err(|e| e.to_string())?;
-            println!("{}", if new { "已发布，设备下次同步时收到" } else { "这个版本已发布过，内容相同，未重复发布" });
+            println!(
+                "{}",
+                if new {
+                    "已发布，设备下次同步时收到"
+                } else {
+                    "这个版本已发布过，内容相同，未重复发布"
+                }
+            );
             Ok(())
         }
         "grant" => {
@@ -134,7 +142,9 @@ fn run(args: &[String]) -> Result<(), String> {
                 None => chrono::Datelike::year(&chrono::Utc::now()),
             };
             let count: u32 = match flag(args, "--count") {
-                Some(c) => c.parse().ok().filter(|n| (1..=10_000).contains(n)).ok_or(format!("--count 应为1到10000：{c}"))?,
+                Some(c) => {
+                    c.parse().ok().filter(|n| (1..=10_000).contains(n)).ok_or(format!("--count 应为1到10000：{c}"))?
+                }
                 None => 100,
             };
             if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&kind.as_str()) {

@@ -15,8 +15,8 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
-    StoredChange, StoredPage,
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError,
+    StoredBatch, StoredChange, StoredPage,
 };
 use crate::token_cache::TokenCache;
 
@@ -467,7 +467,8 @@ impl Storage for PgStorage {
 
     fn pull(&self, after: u64, limit: u32) -> Result<StoredPage> {
         self.run(move |c| {
-            let st = c.statement(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"))?;
+            let st =
+                c.statement(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"))?;
             let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1)])?;
             Ok(StoredPage::new(after, limit, rows.iter().map(stored_change).collect()))
         })
@@ -503,10 +504,8 @@ impl Storage for PgStorage {
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
         let t = record_type.to_owned();
         self.run(move |c| {
-            let rows = c.query(
-                &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"),
-                &[&t],
-            )?;
+            let rows =
+                c.query(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"), &[&t])?;
             Ok(rows.iter().map(stored_change).collect())
         })
     }

@@ -79,7 +79,13 @@ pub fn import_enterprises(
     let current = current(storage)?;
     let mut clock = Clock::new(0, None);
     let now_ms = millis(now);
-    let mut report = ImportReport { rows: parsed.rows.len() + parsed.refused.len(), created: 0, updated: 0, unchanged: 0, refused: parsed.refused };
+    let mut report = ImportReport {
+        rows: parsed.rows.len() + parsed.refused.len(),
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        refused: parsed.refused,
+    };
     let mut changes = Vec::new();
     for row in parsed.rows {
         let values = match serde_json::to_value(&row.profile) {
@@ -116,7 +122,10 @@ pub fn import_enterprises(
             }
             None => {
                 report.created += 1;
-                let fields = values.into_iter().map(|(k, v)| (k, Field { value: v, rev: rev.to_string(), base: None })).collect();
+                let fields = values
+                    .into_iter()
+                    .map(|(k, v)| (k, Field { value: v, rev: rev.to_string(), base: None }))
+                    .collect();
                 (anjian_core::Id::new().to_string(), fields)
             }
         };
@@ -149,7 +158,8 @@ pub fn publish_checklist(
     let key = image.record_id();
     for c in storage.changes_of_type(records::CHECKLIST)? {
         if c.record_id == key {
-            let same = matches!(Image::parse_json(&c.record_type, &c.payload), Ok(Image::Checklist(t)) if t.body == body);
+            let same =
+                matches!(Image::parse_json(&c.record_type, &c.payload), Ok(Image::Checklist(t)) if t.body == body);
             if same {
                 return Ok(false);
             }

@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError, StoredBatch,
-    StoredChange, StoredPage,
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError,
+    StoredBatch, StoredChange, StoredPage,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -59,8 +59,9 @@ struct SqliteGroup<'c>(&'c Connection);
 
 impl GroupTx for SqliteGroup<'_> {
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
-        let mut stmt =
-            self.0.prepare_cached("SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2")?;
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT change_ids, results FROM push_batch WHERE batch_id = ?1 AND device_id = ?2")?;
         let mut out = HashMap::new();
         for &(batch, device) in keys {
             if let Some(found) = stmt.query_row((batch, device), |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
@@ -89,7 +90,8 @@ impl GroupTx for SqliteGroup<'_> {
         )?;
         let mut new = Vec::with_capacity(rows.len());
         for NewChange { change: c, device_id, payload, now } in rows {
-            let n = insert.execute((&c.change_id, device_id, &c.record_type, &c.record_id, &c.op, &c.rev, payload, now))?;
+            let n =
+                insert.execute((&c.change_id, device_id, &c.record_type, &c.record_id, &c.op, &c.rev, payload, now))?;
             new.push(n == 1);
         }
         Ok(new)
@@ -302,8 +304,8 @@ impl Storage for SqliteStorage {
 
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = ?1 ORDER BY seq"))?;
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = ?1 ORDER BY seq"))?;
         let rows = stmt.query_map([record_type], stored_change)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

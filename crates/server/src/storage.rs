@@ -219,7 +219,10 @@ pub(crate) fn checked(changes: &[Change]) -> Vec<Result<Image, String>> {
 /// What a push may store: `None` to store the change, `Some(reason)` to refuse it. On
 /// top of `checked`, a document once issued never changes (`prior`: the latest stored
 /// image of each document the batch touches, updated as the batch goes).
-pub(crate) fn verdicts(checked: &[Result<Image, String>], prior: &mut HashMap<String, DocumentImage>) -> Vec<Option<String>> {
+pub(crate) fn verdicts(
+    checked: &[Result<Image, String>],
+    prior: &mut HashMap<String, DocumentImage>,
+) -> Vec<Option<String>> {
     checked
         .iter()
         .map(|c| {
@@ -329,7 +332,10 @@ pub(crate) trait GroupTx {
 enum Plan {
     Answered(Result<PushResponse>),
     /// Its accepted changes are `rows[start..]`, in order.
-    New { verdicts: Vec<Option<String>>, start: usize },
+    New {
+        verdicts: Vec<Option<String>>,
+        start: usize,
+    },
     /// The same batch as the group's push at this index (sent again before its answer came).
     RepeatOf(usize),
 }
@@ -519,7 +525,11 @@ mod tests {
         same_as_serde(&StoredPage { changes: vec![], next: 7, more: false });
         let awkward = "引号\"反斜杠\\换行\n\t\u{1}é😀</script>";
         let payload = r#"{"description":"库存超过核定数量\n","events":[{"at":"2026-11-29","note":null}],"n":1.5}"#;
-        same_as_serde(&StoredPage { changes: vec![change(1, awkward, payload), change(2, "", "{}")], next: 2, more: true });
+        same_as_serde(&StoredPage {
+            changes: vec![change(1, awkward, payload), change(2, "", "{}")],
+            next: 2,
+            more: true,
+        });
     }
 
     proptest! {

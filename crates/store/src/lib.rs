@@ -120,7 +120,15 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let Store { conn, dir, device_id, clock } = self;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Writer { tx, clock: clock.clone(), device_id, dir, now: Utc::now(), fts_next: Default::default(), known: Default::default() };
+        let mut w = Writer {
+            tx,
+            clock: clock.clone(),
+            device_id,
+            dir,
+            now: Utc::now(),
+            fts_next: Default::default(),
+            known: Default::default(),
+        };
         let out = f(&mut w)?;
         let Writer { tx, clock: ticked, .. } = w;
         set_setting(&tx, "hlc_last", &ticked.last().to_string())?;

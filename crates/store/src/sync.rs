@@ -54,7 +54,12 @@ impl Local for SyncLocal {
         local(self.store().attachment(sha256)).map(|(_, bytes)| bytes)
     }
 
-    fn acknowledge(&self, up_to: u64, pushed: &[Change], results: &[ChangeResult]) -> std::result::Result<(), LocalError> {
+    fn acknowledge(
+        &self,
+        up_to: u64,
+        pushed: &[Change],
+        results: &[ChangeResult],
+    ) -> std::result::Result<(), LocalError> {
         local(self.store().write(|w| w.sync_acknowledge(up_to, results, pushed)))
     }
 
@@ -121,7 +126,8 @@ impl Store {
     /// sent as one image of the record as it is now, the attachments they refer to first.
     pub fn sync_outgoing(&self, device: &str, limit: usize) -> Result<Outgoing> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT seq, record_type, record_id FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT 1000")?;
+        let mut stmt = conn
+            .prepare_cached("SELECT seq, record_type, record_id FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT 1000")?;
         let mut order: Vec<(&'static str, String)> = Vec::new();
         let mut last_seq: BTreeMap<(&'static str, String), i64> = BTreeMap::new();
         let mut up_to = 0i64;
@@ -263,7 +269,14 @@ impl Store {
              WHERE enterprise_id = ?1 ORDER BY seq DESC",
         )?;
         let rows = stmt.query_map([id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?;
         rows.map(|row| {
             let (field, kept, kept_rev, overwritten, overwritten_rev, at) = row?;
@@ -336,7 +349,8 @@ impl Writer<'_> {
                 }
             }
         }
-        let cursor = self.one("SELECT value FROM setting WHERE key = ?1", [CURSOR_KEY], |r| r.get::<_, String>(0)).optional()?;
+        let cursor =
+            self.one("SELECT value FROM setting WHERE key = ?1", [CURSOR_KEY], |r| r.get::<_, String>(0)).optional()?;
         let cursor: u64 = cursor.and_then(|s| s.parse().ok()).unwrap_or(0);
         if page.next < cursor {
             return Err(StoreError::Refused(format!("游标后退：{} < {cursor}", page.next)));
@@ -416,7 +430,8 @@ impl Writer<'_> {
         let profile: Profile = serde_json::from_value(serde_json::Value::Object(object))
             .map_err(|e| StoreError::Refused(format!("单位资料不完整：{e}")))?;
         crate::reference::check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
-        let holder: Option<String> = self.one(
+        let holder: Option<String> = self
+            .one(
                 "SELECT name FROM enterprise WHERE credit_code = ?1 AND is_demo = 0 AND id <> ?2",
                 (&profile.credit_code, id.to_string()),
                 |r| r.get(0),
@@ -481,9 +496,9 @@ impl Writer<'_> {
     }
 
     fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {
-        let local: Option<(String, Option<i64>)> =
-            self.one("SELECT rev, fts_key FROM inspection WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
+        let local: Option<(String, Option<i64>)> = self
+            .one("SELECT rev, fts_key FROM inspection WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         if local.as_ref().is_some_and(|(r, _)| r.as_str() >= img.rev.as_str()) {
             return Ok(());
         }
@@ -508,8 +523,18 @@ impl Writer<'_> {
                 started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
                 notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev, fts_key = excluded.fts_key",
             rusqlite::params![
-                img.id, img.enterprise_id, img.template_id, img.template_version, img.accompanying_person, img.started_at,
-                img.finished_at, img.status, img.notes, img.device_id, img.rev, key
+                img.id,
+                img.enterprise_id,
+                img.template_id,
+                img.template_version,
+                img.accompanying_person,
+                img.started_at,
+                img.finished_at,
+                img.status,
+                img.notes,
+                img.device_id,
+                img.rev,
+                key
             ],
         )?;
         // A record new here has no rows to replace.
@@ -541,7 +566,8 @@ impl Writer<'_> {
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
         parse_id(&img.id).map_err(|_| StoreError::Refused(format!("隐患编号无效：{}", img.id)))?;
-        let local: Option<(String, String)> = self.one("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let local: Option<(String, String)> = self
+            .one("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let remote_status = status(&img.status)?;
         match &local {
@@ -566,10 +592,7 @@ impl Writer<'_> {
                 // Status only moves forward, whoever wrote the later image.
                 let merged = self::status(status)?.merge(remote_status);
                 let rev = if rev.as_str() >= img.rev.as_str() { rev.clone() } else { img.rev.clone() };
-                self.run(
-                    "UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1",
-                    (&img.id, merged.as_str(), &rev),
-                )?;
+                self.run("UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1", (&img.id, merged.as_str(), &rev))?;
             }
         }
         for ev in &img.events {
@@ -603,7 +626,8 @@ impl Writer<'_> {
         }
         self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
         if let Some(number) = &img.number {
-            let taken: Option<String> = self.one("SELECT id FROM document WHERE number = ?1 AND id <> ?2", (number, &img.id), |r| r.get(0))
+            let taken: Option<String> = self
+                .one("SELECT id FROM document WHERE number = ?1 AND id <> ?2", (number, &img.id), |r| r.get(0))
                 .optional()?;
             if taken.is_some() {
                 return Err(StoreError::Refused(format!("文书编号 {number} 在本机已被另一份文书使用")));
@@ -639,7 +663,10 @@ impl Writer<'_> {
     }
 
     fn apply_attachment(&mut self, a: &AttachmentImage) -> Result<()> {
-        if !anjian_sync::protocol::is_sha256(&a.sha256) || a.size == 0 || a.size > crate::attachments::MAX_ATTACHMENT as u64 {
+        if !anjian_sync::protocol::is_sha256(&a.sha256)
+            || a.size == 0
+            || a.size > crate::attachments::MAX_ATTACHMENT as u64
+        {
             return Err(StoreError::Refused(format!("附件记录无效：{}", a.sha256)));
         }
         if !crate::attachments::MIMES.contains(&a.mime.as_str()) {
@@ -793,7 +820,10 @@ fn image_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(Image, Ve
                     (k, Field { value: v.value, rev: v.rev.to_string(), base })
                 })
                 .collect();
-            Some((Image::Enterprise(EnterpriseImage { id: id.to_owned(), fields, created_at: e.created_at.to_rfc3339() }), vec![]))
+            Some((
+                Image::Enterprise(EnterpriseImage { id: id.to_owned(), fields, created_at: e.created_at.to_rfc3339() }),
+                vec![],
+            ))
         }
         records::INSPECTOR => inspector_image(conn, id)?.map(|i| (Image::Inspector(i), vec![])),
         records::INSPECTION => inspection_image(conn, id)?.map(|(i, shas)| (Image::Inspection(i), shas)),
@@ -866,7 +896,9 @@ fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionIma
          WHERE o.inspection_id = ?1 ORDER BY o.position",
     )?;
     img.officers = stmt
-        .query_map([id], |r| Ok(InspectorImage { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)?, unit: r.get(3)? }))?
+        .query_map([id], |r| {
+            Ok(InspectorImage { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)?, unit: r.get(3)? })
+        })?
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT item_code, result, note, photos, deducted, rev FROM answer WHERE inspection_id = ?1 ORDER BY item_code",
@@ -892,8 +924,9 @@ fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionIma
         shas.extend(a.photos.iter().cloned());
         img.answers.push(a);
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1 ORDER BY role")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1 ORDER BY role",
+    )?;
     img.signatures = stmt
         .query_map([id], |r| Ok(SignatureImage { role: r.get(0)?, sha256: r.get(1)?, refused: r.get(2)? }))?
         .collect::<Result<_, _>>()?;
@@ -933,8 +966,9 @@ fn hazard_image(conn: &Connection, id: &str) -> Result<Option<(HazardImage, Vec<
     if demo {
         return Ok(None);
     }
-    let mut stmt = conn
-        .prepare_cached("SELECT at, status, note, review, photos, rev FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, status, note, review, photos, rev FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq",
+    )?;
     let events: Vec<(HazardEventImage, String)> = stmt
         .query_map([id], |r| {
             Ok((

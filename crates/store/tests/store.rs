@@ -806,7 +806,8 @@ fn pulled_records_are_found_before_and_after_their_index_entries() {
     let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let found = |b: &Store| {
         let notes: Vec<String> = b.search_notes("防静电", 20).unwrap().into_iter().map(|h| h.kind).collect();
-        let ledger = b.hazard_ledger(&HazardFilter { text: Some("超过".into()), limit: 50, ..Default::default() }, today);
+        let ledger =
+            b.hazard_ledger(&HazardFilter { text: Some("超过".into()), limit: 50, ..Default::default() }, today);
         let hazards: Vec<String> = ledger.unwrap().items.into_iter().map(|h| h.hazard.description).collect();
         let none = b.search_notes("没有这句话", 20).unwrap().len()
             + b.hazard_ledger(&HazardFilter { text: Some("核定人数".into()), limit: 50, ..Default::default() }, today)

@@ -389,6 +389,8 @@ async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
     server.stop().await;
 }
 
+/// A pulled change refused here is listed, the rest of the page goes in, and it applies
+/// at a later sync once what stood in its way is gone.
 async fn a_change_that_cannot_apply_is_listed_and_the_rest_goes_in(pg: bool) {
     let db = TestDb::new(pg);
     let server = Server::start(&db.db).await;
@@ -400,15 +402,25 @@ async fn a_change_that_cannot_apply_is_listed_and_the_rest_goes_in(pg: bool) {
     let mut other = enterprise(&code("91110109MA0TB006"));
     other["name"] = json!("北京门头沟另一家同步测试有限公司");
     a.call("create_enterprise", json!({ "input": other })).await.unwrap();
-    b.call("create_enterprise", json!({ "input": enterprise(&same) })).await.unwrap();
+    let on_b = b.call("create_enterprise", json!({ "input": enterprise(&same) })).await.unwrap();
     a.sync().await;
     let status = b.sync().await;
     let problems = status["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{status}");
     assert_eq!(problems[0]["direction"], "pull");
+    assert_eq!(problems[0]["retrying"], true, "{status}");
     assert!(problems[0]["reason"].as_str().unwrap().contains("统一社会信用代码"), "{status}");
     let found = b.call("search_enterprises", json!({ "query": "另一家同步测试" })).await.unwrap();
     assert_eq!(found["total"], 1, "the rest of the page applied: {found}");
+    // B's inspector finds that B's record had the wrong code and corrects it: at the next
+    // sync A's record, which had waited, goes in, and the problem goes.
+    let mut corrected = enterprise(&code("91110109MA0TB007"));
+    corrected["name"] = json!("北京门头沟第三家同步测试有限公司");
+    b.call("update_enterprise", json!({ "id": on_b["id"], "rev": on_b["rev"], "input": corrected })).await.unwrap();
+    let status = b.sync().await;
+    assert_eq!(status["problems"].as_array().unwrap().len(), 0, "{status}");
+    let holders = b.call("search_enterprises", json!({ "query": same })).await.unwrap();
+    assert_eq!(holders["total"], 1, "A's record is here now: {holders}");
     server.stop().await;
 }
 

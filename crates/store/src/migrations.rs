@@ -376,6 +376,15 @@ CREATE TABLE search_backlog (
     PRIMARY KEY (tbl, fts_key)
 ) WITHOUT ROWID;
 "#,
+    // 9: a pulled change that could not be applied here is kept whole and tried again
+    // at the end of each sync (its enterprise may come in a later page, or the local
+    // conflict be resolved); once it applies, its problem goes. `tried_at` rotates the
+    // retries when there are many.
+    r#"
+ALTER TABLE sync_problem ADD COLUMN change TEXT;
+ALTER TABLE sync_problem ADD COLUMN seq INTEGER;
+ALTER TABLE sync_problem ADD COLUMN tried_at TEXT;
+"#,
 ];
 
 pub fn known_version() -> i64 {

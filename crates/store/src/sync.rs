@@ -97,6 +97,17 @@ impl Local for SyncLocal {
     }
 }
 
+/// Parked pulled changes tried again at the end of one sync, at most.
+const RETRY_AT_ONCE: i64 = 2_000;
+
+/// Why a change could not be applied, for the inspector.
+fn reason(e: StoreError) -> String {
+    match e {
+        StoreError::Refused(why) => why,
+        other => other.to_string(),
+    }
+}
+
 /// A change the server refused (pushed) or this device could not apply (pulled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -107,6 +118,8 @@ pub struct SyncProblem {
     pub record_id: String,
     pub reason: String,
     pub at: String,
+    /// A pulled change kept whole: tried again at the end of each sync.
+    pub retrying: bool,
 }
 
 /// A value of an enterprise that lost a merge, kept for review.
@@ -247,7 +260,8 @@ impl Store {
 
     pub fn sync_problems(&self) -> Result<Vec<SyncProblem>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT change_id, direction, record_type, record_id, reason, at FROM sync_problem ORDER BY at DESC LIMIT 200",
+            "SELECT change_id, direction, record_type, record_id, reason, at, change IS NOT NULL
+             FROM sync_problem ORDER BY at DESC LIMIT 200",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(SyncProblem {
@@ -257,6 +271,7 @@ impl Store {
                 record_id: r.get(3)?,
                 reason: r.get(4)?,
                 at: r.get(5)?,
+                retrying: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -340,14 +355,14 @@ impl Writer<'_> {
                     self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
                     // What was looked up inside the change may have gone with it.
                     self.known.borrow_mut().clear();
-                    let reason = match e {
-                        StoreError::Refused(why) => why,
-                        other => other.to_string(),
-                    };
-                    self.problem(&c.change_id, "pull", &c.record_type, &c.record_id, &reason)?;
+                    self.park(c, &reason(e))?;
                     out.problems += 1;
                 }
             }
+        }
+        // The end of the server's log: what could not be applied before may apply now.
+        if !page.more {
+            out.applied += self.retry_parked(own_device)?;
         }
         let cursor =
             self.one("SELECT value FROM setting WHERE key = ?1", [CURSOR_KEY], |r| r.get::<_, String>(0)).optional()?;
@@ -364,6 +379,77 @@ impl Writer<'_> {
             self.record("sync", &page.next.to_string(), "pulled", rev, &ids, false)?;
         }
         Ok(out)
+    }
+
+    /// A pulled change that cannot be applied here, kept whole to be tried again.
+    fn park(&self, c: &ServerChange, reason: &str) -> Result<()> {
+        let change = serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.run(
+            "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at, change, seq)
+             VALUES (?1, 'pull', ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, change = excluded.change, seq = excluded.seq",
+            (
+                &c.change_id,
+                &c.record_type,
+                &c.record_id,
+                reason,
+                self.now.to_rfc3339(),
+                change,
+                i64::try_from(c.seq).unwrap_or(i64::MAX),
+            ),
+        )?;
+        Ok(())
+    }
+
+    /// Tries the parked pulled changes again, in the server's order, each under a
+    /// savepoint: one that applies leaves the problem list; one that still cannot keeps
+    /// its place with the latest reason. At most `RETRY_AT_ONCE` per sync, the least
+    /// recently tried first. The number applied.
+    fn retry_parked(&mut self, own_device: &str) -> Result<u64> {
+        let parked: Vec<(String, String)> = {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT change_id, change FROM sync_problem WHERE direction = 'pull' AND change IS NOT NULL
+                 ORDER BY tried_at, seq LIMIT ?1",
+            )?;
+            stmt.query_map([RETRY_AT_ONCE], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut applied = Vec::new();
+        for (change_id, text) in parked {
+            let outcome = match serde_json::from_str::<ServerChange>(&text) {
+                Err(e) => Err(format!("无法读取保存的记录：{e}")),
+                Ok(c) => {
+                    self.run("SAVEPOINT change", [])?;
+                    match self.apply_change(&c, own_device) {
+                        Ok(()) => {
+                            self.run("RELEASE change", [])?;
+                            Ok(())
+                        }
+                        Err(e) => {
+                            self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+                            self.known.borrow_mut().clear();
+                            Err(reason(e))
+                        }
+                    }
+                }
+            };
+            match outcome {
+                Ok(()) => {
+                    self.run("DELETE FROM sync_problem WHERE change_id = ?1", [&change_id])?;
+                    applied.push(change_id);
+                }
+                Err(why) => {
+                    self.run(
+                        "UPDATE sync_problem SET reason = ?2, tried_at = ?3 WHERE change_id = ?1",
+                        (&change_id, why, self.now.to_rfc3339()),
+                    )?;
+                }
+            }
+        }
+        if !applied.is_empty() {
+            let rev = self.tick();
+            self.record("sync", "retried", "pulled", rev, &applied, false)?;
+        }
+        Ok(applied.len() as u64)
     }
 
     fn apply_change(&mut self, c: &ServerChange, own_device: &str) -> Result<()> {

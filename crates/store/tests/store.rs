@@ -742,12 +742,11 @@ fn search_survives_a_vacuum() {
     assert_eq!(found, vec![kept.id]);
 }
 
-/// Pulled inspections and hazards get their index entries after the pull; until then a
-/// search reads them directly, so they are found all along, once each.
-#[test]
-fn pulled_records_are_found_before_and_after_their_index_entries() {
-    use anjian_sync::protocol::{PullPage, ServerChange};
-    let (_a_dir, mut a) = seeded();
+/// What device A writes (an enterprise, officers, an inspection and its hazard) as the
+/// changes another device pulls from the server, in A's order.
+fn written_on_a() -> (tempfile::TempDir, Vec<anjian_sync::protocol::ServerChange>) {
+    use anjian_sync::protocol::ServerChange;
+    let (a_dir, mut a) = seeded();
     let ids = officers(&mut a);
     let ent = a
         .write(|w| {
@@ -798,6 +797,15 @@ fn pulled_records_are_found_before_and_after_their_index_entries() {
             payload: c.payload,
         })
         .collect();
+    (a_dir, changes)
+}
+
+/// Pulled inspections and hazards get their index entries after the pull; until then a
+/// search reads them directly, so they are found all along, once each.
+#[test]
+fn pulled_records_are_found_before_and_after_their_index_entries() {
+    use anjian_sync::protocol::PullPage;
+    let (_a_dir, changes) = written_on_a();
     let page = PullPage { next: changes.len() as u64, more: false, changes };
 
     let (_b_dir, mut b) = seeded();
@@ -826,4 +834,39 @@ fn pulled_records_are_found_before_and_after_their_index_entries() {
     b.sync_apply("device-b", &page).unwrap();
     assert_eq!(b.write(|w| w.index_backlog(100)).unwrap(), 0);
     assert_eq!(found(&b), expected);
+}
+
+/// A pulled change that cannot apply yet (its enterprise comes in a later page, or a
+/// local record stands in its way) is kept whole and applied at the end of a later sync.
+#[test]
+fn pulled_changes_that_could_not_apply_are_applied_when_they_can() {
+    use anjian_sync::protocol::PullPage;
+    let (_a_dir, changes) = written_on_a();
+    let today = || NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let (enterprise, rest): (Vec<_>, Vec<_>) = changes.into_iter().partition(|c| c.record_type == "enterprise");
+    let (_b_dir, mut b) = seeded();
+    // The inspection and its hazard first, without their enterprise.
+    let first = PullPage { next: 10, more: true, changes: rest.clone() };
+    let applied = b.sync_apply("device-b", &first).unwrap();
+    assert_eq!(applied.problems, 2, "the inspection and the hazard wait");
+    let problems = b.sync_problems().unwrap();
+    assert_eq!(problems.len(), 2);
+    assert!(problems.iter().all(|p| p.direction == "pull" && p.retrying), "{problems:?}");
+    assert!(b.hazard_ledger(&HazardFilter { limit: 50, ..Default::default() }, today()).unwrap().items.is_empty());
+    // The enterprise comes with the last page: what waited applies, in the same sync.
+    let mut last_changes = enterprise;
+    last_changes[0].seq = 11;
+    let last = PullPage { next: 11, more: false, changes: last_changes };
+    let applied = b.sync_apply("device-b", &last).unwrap();
+    assert_eq!((applied.applied, applied.problems), (3, 0), "the enterprise and the two that waited");
+    assert!(b.sync_problems().unwrap().is_empty());
+    let ledger = b.hazard_ledger(&HazardFilter { limit: 50, ..Default::default() }, today()).unwrap();
+    assert_eq!(ledger.items.len(), 1);
+    assert_eq!(ledger.items[0].hazard.description, "库存超过核定数量");
+    // Applied once: the same pages again change nothing and list nothing.
+    b.write(|w| w.set_setting("sync_cursor", "0")).unwrap();
+    b.sync_apply("device-b", &first).unwrap();
+    b.sync_apply("device-b", &last).unwrap();
+    assert!(b.sync_problems().unwrap().is_empty());
+    assert_eq!(b.hazard_ledger(&HazardFilter { limit: 50, ..Default::default() }, today()).unwrap().items.len(), 1);
 }

@@ -549,6 +549,8 @@ export interface SyncProblem {
   recordId: string
   reason: string
   at: string
+  /** A pulled update kept whole: tried again at the end of each sync. */
+  retrying?: boolean
 }
 
 export interface SyncStatus {

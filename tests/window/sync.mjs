@@ -1,7 +1,9 @@
 // Sync in the real window (under Xvfb): a local district server with the demo list
 // imported, the app started paired with it (as scripts/run-app does), the 同步 page
 // showing 已同步 and the imported enterprises in the list; then the bureau imports one
-// more and, after 立即同步, it is in the list without a restart. Saves screenshots.
+// more and, after 立即同步, it is in the list without a restart; an imported record whose
+// credit code a local one holds is listed with 自动重试 and goes in once the local record
+// is corrected. Saves screenshots.
 //
 // ANJIAN_APP=<anjian> ANJIAN_SERVER=<anjian-server> xvfb-run -a node tests/window/sync.mjs
 import { execFileSync, spawn } from 'node:child_process';
@@ -86,7 +88,61 @@ async function run(app, serverBin) {
     await listShows(w, '窗口测试', '窗口测试燃气');
     await sleep(500);
     writeFileSync(join(shots, 'window-sync-list.png'), await w.screenshot());
-    console.log(`window sync: paired with ${server.url}, imported enterprises listed, a later import arrived after 立即同步`);
+
+    // The app registers a unit offline; before it syncs, the bureau imports the same
+    // credit code under another name. The pulled record is refused here, listed with
+    // 自动重试; once the inspector corrects the local record's code, the next sync
+    // brings the bureau's record in and the problem goes.
+    const [division] = await w.call('list_divisions');
+    const mine = await w.call('create_enterprise', {
+      input: {
+        name: '北京门头沟窗口测试本机登记有限公司',
+        creditCode: '91110109700112230C',
+        creditCodeConfirmed: false,
+        address: '北京市门头沟区大峪街道测试路1号',
+        divisionCode: division.code,
+        sectors: ['dust'],
+        legalRepresentative: '',
+        safetyContact: '',
+        contactPhone: '',
+        supervisionClass: null,
+        status: 'operating',
+      },
+    });
+    const same = join(dir, 'same-code.csv');
+    writeFileSync(same, '单位名称,统一社会信用代码,地址,镇街,行业\n北京门头沟窗口测试区局登记有限公司,91110109700112230C,北京市门头沟区大峪街道测试路2号,大峪街道,粉尘涉爆\n');
+    const third = admin(serverBin, db, 'import', same);
+    if (!/新增1家/.test(third)) throw new Error(`third import: ${third}`);
+    await w.go('/sync');
+    await w.click(await w.one('[data-testid="sync-now"]'));
+    await stateIs(w, 'idle');
+    const problem = await w.withText('[data-testid="sync-problem"]', '统一社会信用代码');
+    const retrying = await w.all('[data-testid="sync-problem-retrying"]');
+    if (retrying.length !== 1) throw new Error(`expected one problem marked 自动重试, found ${retrying.length}: ${await w.text(problem)}`);
+    await sleep(500);
+    writeFileSync(join(shots, 'window-sync-problem.png'), await w.screenshot());
+    await w.call('update_enterprise', {
+      id: mine.id,
+      rev: mine.rev,
+      input: {
+        name: mine.name,
+        creditCode: '911101097001122499',
+        creditCodeConfirmed: false,
+        address: mine.address,
+        divisionCode: mine.divisionCode,
+        sectors: mine.sectors,
+        legalRepresentative: '',
+        safetyContact: '',
+        contactPhone: '',
+        supervisionClass: null,
+        status: 'operating',
+      },
+    });
+    await w.click(await w.one('[data-testid="sync-now"]'));
+    await stateIs(w, 'idle');
+    await waitFor('the problem to go', async () => (await w.all('[data-testid="sync-problem"]')).length === 0, 30_000);
+    await listShows(w, '区局登记', '窗口测试区局登记');
+    console.log(`window sync: paired with ${server.url}, imported enterprises listed, a later import arrived after 立即同步, a refused update applied once the local conflict was corrected`);
   } finally {
     await w.close();
     server.stop();

@@ -151,6 +151,18 @@ export class Session {
     return this.raw('POST', `${this.s}/execute/sync`, { script: body, args });
   }
 
+  /** A backend command through the app's own interface (the one the UI uses). */
+  async call(name, args = {}) {
+    const out = await this.raw('POST', `${this.s}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1];
+        window.__TAURI_INTERNALS__.invoke('call', { name: arguments[0], args: arguments[1] })
+          .then((ok) => done({ ok }), (e) => done({ err: typeof e === 'string' ? e : JSON.stringify(e) }));`,
+      args: [name, args],
+    });
+    if (out && 'err' in out) throw new Error(`${name}: ${out.err}`);
+    return out.ok;
+  }
+
   go(hash) {
     return this.script(`location.hash = ${JSON.stringify(hash)}`);
   }

@@ -525,7 +525,7 @@ impl Writer<'_> {
             .optional()?;
         if let Some(other) = holder {
             return Err(StoreError::Refused(format!(
-                "统一社会信用代码 {} 在本机已属于“{other}”，请区局核实后合并",
+                "统一社会信用代码 {} 在本机已属于“{other}”，本机记录有误的请更正，会自动重试；否则请区局核实后合并",
                 profile.credit_code
             )));
         }

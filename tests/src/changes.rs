@@ -1,9 +1,9 @@
 //! Well-formed changes for the server tests and benchmarks: the n-th hazard a device
-//! found, as the record image a device pushes.
+//! found, or a rectification order it wrote, as the record image a device pushes.
 
 use anjian_core::hlc::Hlc;
 use anjian_sync::protocol::Change;
-use anjian_sync::records::{HazardImage, Image};
+use anjian_sync::records::{DocumentImage, HazardImage, Image};
 
 pub fn hazard(device: &str, n: u64) -> Change {
     let rev = Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 7 }.to_string();
@@ -26,6 +26,38 @@ pub fn hazard(device: &str, n: u64) -> Change {
         change_id: format!("{device}:{n}"),
         record_type: image.record_type().into(),
         record_id: id,
+        op: anjian_sync::records::OP_PUT.into(),
+        rev,
+        payload: image.payload(),
+    }
+}
+
+/// The n-th change of a device: its rectification order `id` in `status`, numbered with
+/// `serial` of 2026 unless a draft.
+pub fn order(device: &str, n: u64, id: &str, status: &str, serial: u32) -> Change {
+    let rev = Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 7 }.to_string();
+    let issued = status != "draft";
+    let image = Image::Document(DocumentImage {
+        id: id.into(),
+        kind: "rectificationOrder".into(),
+        enterprise_id: "0190e6a0-0000-7000-8000-000000000001".into(),
+        inspection_id: None,
+        number: issued.then(|| format!("门应急责改〔2026〕第{serial:04}号")),
+        snapshot: format!("{{\"order\":\"{id}\"}}"),
+        pdf_sha256: None,
+        status: status.into(),
+        issued_at: issued.then(|| "2026-11-29T08:00:00+08:00".into()),
+        void_reason: (status == "voided").then(|| "文号重复，作废后重新签发".into()),
+        cites: None,
+        created_at: None,
+        device_id: device.into(),
+        rev: rev.clone(),
+        hazards: vec![],
+    });
+    Change {
+        change_id: format!("{device}:{n}"),
+        record_type: image.record_type().into(),
+        record_id: id.into(),
         op: anjian_sync::records::OP_PUT.into(),
         rev,
         payload: image.payload(),

@@ -21,6 +21,7 @@ both_backends!(
     a_server_restarted_mid_sync_loses_and_duplicates_nothing,
     every_route_refuses_bad_tokens_and_bad_bodies,
     a_revoked_device_is_refused_from_its_next_request,
+    numbers_used_offline_are_never_granted_and_clashes_are_listed,
 );
 
 async fn pull_pages_at_every_boundary(pg: bool) {
@@ -404,4 +405,81 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
         assert!(refused(client.pull(0, 10).await), "and every one after");
     }
     server.stop().await;
+}
+
+/// A device that ran out of granted numbers offline numbers from a block of its own:
+/// once its documents arrive, no grant hands those numbers out again; a number carried
+/// by a second document is stored (an issued document is a legal record) and listed for
+/// the bureau. A server upgraded from before the number table finds the same.
+async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool) {
+    use anjian_tests::changes::order;
+    let db = TestDb::new(pg);
+    let mut server = Server::start(&db.db).await;
+    let (a, device_a, _) = paired(&server, "11010923001").await;
+    let (b, device_b, token_b) = paired(&server, "11010923002").await;
+    let (c, device_c, _) = paired(&server, "11010923003").await;
+    let push = |client: &Client, id: &str, changes| {
+        let (client, batch) = (client.clone(), PushBatch { batch_id: id.into(), changes });
+        async move { client.push(&batch).await.expect("push") }
+    };
+    // A issued 第0003号 from a block of its own (before any grant), and a draft.
+    push(&a, "a1", vec![order(&device_a, 1, "order-a", "issued", 3), order(&device_a, 2, "draft-a", "draft", 0)]).await;
+    let block = b.number_block("rectificationOrder", 2026, 5).await.expect("grant");
+    assert_eq!((block.first, block.last), (4, 8), "after the number A used");
+    // C numbered 第0003号 too (from a block of its own): stored, and listed.
+    let answer = push(&c, "c1", vec![order(&device_c, 1, "order-c", "issued", 3)]).await;
+    assert_eq!(answer.results[0].outcome, Outcome::Applied);
+    // A voids its order (same number, same document): no new clash; B issues from its grant.
+    push(&a, "a2", vec![order(&device_a, 3, "order-a", "voided", 3)]).await;
+    push(&b, "b1", vec![order(&device_b, 1, "order-b", "issued", 4)]).await;
+    let expected = |conflicts: &[anjian_server::NumberConflict]| {
+        let found: Vec<_> = conflicts
+            .iter()
+            .map(|x| {
+                (
+                    x.number.as_str(),
+                    x.held_by.as_str(),
+                    x.held_by_device.as_str(),
+                    x.document_id.as_str(),
+                    x.device_id.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(found, [("门应急责改〔2026〕第0003号", "order-a", device_a.as_str(), "order-c", device_c.as_str())]);
+    };
+    let conflicts = server.with(|s| s.number_conflicts()).await.expect("conflicts");
+    expected(&conflicts);
+    assert_eq!(b.number_block("rectificationOrder", 2026, 2).await.expect("grant").first, 9);
+    assert_eq!(b.number_block("reviewOpinion", 2026, 2).await.expect("another kind").first, 1);
+
+    // The same server before the number table: the upgrade finds the same from the
+    // stored documents.
+    server.stop().await;
+    rewind_to_schema_3(&db.db);
+    server = Server::start(&db.db).await;
+    let again = server.with(|s| s.number_conflicts()).await.expect("conflicts");
+    assert_eq!(again, conflicts);
+    let b = Client::new(&server.url, Some(token_b), quick()).expect("client");
+    assert_eq!(b.number_block("rectificationOrder", 2026, 1).await.expect("grant").first, 11);
+    server.stop().await;
+}
+
+/// Drops the number tables and marks the database as schema 3, as a server before them left it.
+fn rewind_to_schema_3(db: &support::Db) {
+    match db.clone() {
+        support::Db::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).expect("open");
+            conn.execute_batch("DROP TABLE document_number; DROP TABLE number_conflict; PRAGMA user_version = 3;")
+                .expect("rewind");
+        }
+        support::Db::Postgres(url) => std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+            c.batch_execute(
+                "DROP TABLE document_number; DROP TABLE number_conflict; UPDATE schema_version SET version = 3",
+            )
+            .expect("rewind");
+        })
+        .join()
+        .expect("rewind"),
+    }
 }

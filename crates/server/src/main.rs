@@ -16,7 +16,8 @@ const USAGE: &str = "用法：
   anjian-server import <单位名单.xlsx|.csv> [--database …]             导入单位名单，报告不能导入的行
   anjian-server publish-checklist <检查表.json> [--database …]          发布一个检查表版本
   anjian-server grant --device <设备编号> --kind <inspectionRecord|rectificationOrder|reviewOpinion>
-                      [--year 2026] [--count 100] [--database …]        给设备分配一段文书编号";
+                      [--year 2026] [--count 100] [--database …]        给设备分配一段文书编号
+  anjian-server number-conflicts [--database …]                        列出被两份文书使用的文号";
 
 fn default_database() -> PathBuf {
     let base = std::env::var_os("ANJIAN_SERVER_DATA")
@@ -154,6 +155,22 @@ fn run(args: &[String]) -> Result<(), String> {
             let b = anjian_server::grant_numbers(storage.as_ref(), &device, &kind, year, count, chrono::Utc::now())
                 .map_err(|e| e.to_string())?;
             println!("已分配 {} {}年 第{}号至第{}号", b.kind, b.year, b.first, b.last);
+            Ok(())
+        }
+        "number-conflicts" => {
+            let conflicts = open()?.number_conflicts().map_err(|e| e.to_string())?;
+            if conflicts.is_empty() {
+                println!("没有重复的文号");
+            }
+            for c in &conflicts {
+                println!(
+                    "{}\t先由文书 {}（设备 {}）使用，又被文书 {}（设备 {}）使用\t发现于 {}",
+                    c.number, c.held_by, c.held_by_device, c.document_id, c.device_id, c.found_at
+                );
+            }
+            if !conflicts.is_empty() {
+                eprintln!("每个重复的文号，请核实后作废其中一份文书并重新签发。");
+            }
             Ok(())
         }
         _ => Err(USAGE.into()),

@@ -15,8 +15,8 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError,
-    StoredBatch, StoredChange, StoredPage,
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NumberClaim, NumberConflict, PushJob, Result,
+    Storage, StorageError, StoredBatch, StoredChange, StoredPage,
 };
 use crate::token_cache::TokenCache;
 
@@ -28,7 +28,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_foundation.sql"),
     include_str!("../migrations/postgres/0002_batch_per_device.sql"),
     include_str!("../migrations/postgres/0003_record_index.sql"),
+    include_str!("../migrations/postgres/0004_document_number.sql"),
 ];
+
+/// The schema whose migration creates the number table: its rows come from the stored
+/// documents, in the same transaction.
+const NUMBERS_SCHEMA: usize = 4;
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
@@ -240,6 +245,36 @@ impl PgGroup<'_, '_> {
 }
 
 impl GroupTx for PgGroup<'_, '_> {
+    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<()> {
+        if claims.is_empty() {
+            return Ok(());
+        }
+        // A grant at the same moment must see these numbers as used (see `grant_block`).
+        self.tx.batch_execute("LOCK TABLE number_block IN EXCLUSIVE MODE")?;
+        let claim = self.statement(
+            "INSERT INTO document_number (kind, year, serial, number, document_id, device_id)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        )?;
+        let conflict = self.statement(
+            "INSERT INTO number_conflict (kind, year, serial, number, document_id, device_id, found_at)
+             SELECT $1, $2, $3, $4, $5, $6, $7 FROM document_number
+             WHERE kind = $1 AND year = $2 AND serial = $3 AND document_id <> $5
+             ON CONFLICT DO NOTHING",
+        )?;
+        // Issued documents are few in a group: one statement each.
+        for c in claims {
+            let claimed =
+                self.tx.execute(&claim, &[&c.kind, &c.year, &c.serial, &c.number, &c.document_id, &c.device_id])?;
+            if claimed == 0 {
+                self.tx.execute(
+                    &conflict,
+                    &[&c.kind, &c.year, &c.serial, &c.number, &c.document_id, &c.device_id, &c.now],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
         let batches: Vec<&str> = keys.iter().map(|k| k.0).collect();
         let devices: Vec<&str> = keys.iter().map(|k| k.1).collect();
@@ -332,8 +367,19 @@ fn migrate(c: &mut Client) -> Result<()> {
     if found as usize > MIGRATIONS.len() {
         return Err(StorageError::Refused(format!("database schema {found} is newer than this server")));
     }
-    for sql in &MIGRATIONS[found as usize..] {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.batch_execute(sql)?;
+        if i + 1 == NUMBERS_SCHEMA {
+            let stored: Vec<(String, String, String)> = tx
+                .query(
+                    "SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq",
+                    &[],
+                )?
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect();
+            crate::storage::claim_stored(&mut PgGroup { tx: &mut tx, prepared: &mut HashMap::new() }, &stored)?;
+        }
     }
     tx.execute("DELETE FROM schema_version", &[])?;
     tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(MIGRATIONS.len() as i32)])?;
@@ -589,8 +635,15 @@ impl Storage for PgStorage {
             let mut tx = c.transaction()?;
             // Two grants at once must not both take the same next number.
             tx.batch_execute("LOCK TABLE number_block IN EXCLUSIVE MODE")?;
+            // After every number granted and every number used (a device numbers from a
+            // block of its own when it ran out offline); pushes claiming numbers take the
+            // same lock.
             let last: Option<i64> = tx
-                .query_one("SELECT max(last) FROM number_block WHERE kind = $1 AND year = $2", &[&kind, &year])?
+                .query_one(
+                    "SELECT greatest((SELECT max(last) FROM number_block WHERE kind = $1 AND year = $2),
+                                     (SELECT max(serial) FROM document_number WHERE kind = $1 AND year = $2))",
+                    &[&kind, &year],
+                )?
                 .get(0);
             let first = last.unwrap_or(0) + 1;
             let last = first + i64::from(count) - 1;
@@ -600,6 +653,27 @@ impl Storage for PgStorage {
             )?;
             tx.commit()?;
             Ok(NumberBlock { kind, year, first: first as u32, last: last as u32 })
+        })
+    }
+
+    fn number_conflicts(&self) -> Result<Vec<NumberConflict>> {
+        self.run(|c| {
+            Ok(c.query(
+                "SELECT c.number, n.document_id, n.device_id, c.document_id, c.device_id, c.found_at
+                 FROM number_conflict c JOIN document_number n USING (kind, year, serial)
+                 ORDER BY c.found_at, c.kind, c.year, c.serial",
+                &[],
+            )?
+            .iter()
+            .map(|r| NumberConflict {
+                number: r.get(0),
+                held_by: r.get(1),
+                held_by_device: r.get(2),
+                document_id: r.get(3),
+                device_id: r.get(4),
+                found_at: r.get(5),
+            })
+            .collect())
         })
     }
 

@@ -11,15 +11,20 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, PushJob, Result, Storage, StorageError,
-    StoredBatch, StoredChange, StoredPage,
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NumberClaim, NumberConflict, PushJob, Result,
+    Storage, StorageError, StoredBatch, StoredChange, StoredPage,
 };
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_foundation.sql"),
     include_str!("../migrations/sqlite/0002_batch_per_device.sql"),
     include_str!("../migrations/sqlite/0003_record_index.sql"),
+    include_str!("../migrations/sqlite/0004_document_number.sql"),
 ];
+
+/// The schema whose migration creates the number table: its rows come from the stored
+/// documents, in the same transaction.
+const NUMBERS_SCHEMA: usize = 4;
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
@@ -106,6 +111,29 @@ impl GroupTx for SqliteGroup<'_> {
         }
         Ok(())
     }
+
+    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<()> {
+        for c in claims {
+            let claimed = self
+                .0
+                .prepare_cached(
+                    "INSERT INTO document_number (kind, year, serial, number, document_id, device_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                )?
+                .execute((c.kind, c.year, c.serial, c.number, c.document_id, c.device_id))?;
+            if claimed == 0 {
+                self.0
+                    .prepare_cached(
+                        "INSERT INTO number_conflict (kind, year, serial, number, document_id, device_id, found_at)
+                         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM document_number
+                         WHERE kind = ?1 AND year = ?2 AND serial = ?3 AND document_id <> ?5
+                         ON CONFLICT DO NOTHING",
+                    )?
+                    .execute((c.kind, c.year, c.serial, c.number, c.document_id, c.device_id, c.now))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn connect(path: &Path) -> Result<Connection> {
@@ -137,6 +165,13 @@ impl SqliteStorage {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
+            if i + 1 == NUMBERS_SCHEMA {
+                let stored: Vec<(String, String, String)> = tx
+                    .prepare("SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq")?
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                crate::storage::claim_stored(&mut SqliteGroup(&tx), &stored)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -388,10 +423,14 @@ impl Storage for SqliteStorage {
     fn grant_block(&self, device_id: &str, kind: &str, year: i32, count: u32, now: &str) -> Result<NumberBlock> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let last: Option<u32> =
-            tx.query_row("SELECT max(last) FROM number_block WHERE kind = ?1 AND year = ?2", (kind, year), |r| {
-                r.get(0)
-            })?;
+        // After every number granted and every number used (a device numbers from a block
+        // of its own when it ran out offline).
+        let last: Option<u32> = tx.query_row(
+            "SELECT max(n) FROM (SELECT max(last) AS n FROM number_block WHERE kind = ?1 AND year = ?2
+                                 UNION ALL SELECT max(serial) FROM document_number WHERE kind = ?1 AND year = ?2)",
+            (kind, year),
+            |r| r.get(0),
+        )?;
         let first = last.unwrap_or(0) + 1;
         let last = first + count - 1;
         tx.execute(
@@ -400,6 +439,26 @@ impl Storage for SqliteStorage {
         )?;
         tx.commit()?;
         Ok(NumberBlock { kind: kind.to_owned(), year, first, last })
+    }
+
+    fn number_conflicts(&self) -> Result<Vec<NumberConflict>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT c.number, n.document_id, n.device_id, c.document_id, c.device_id, c.found_at
+             FROM number_conflict c JOIN document_number n USING (kind, year, serial)
+             ORDER BY c.found_at, c.kind, c.year, c.serial",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(NumberConflict {
+                number: r.get(0)?,
+                held_by: r.get(1)?,
+                held_by_device: r.get(2)?,
+                document_id: r.get(3)?,
+                device_id: r.get(4)?,
+                found_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn change_count(&self) -> Result<u64> {

@@ -101,8 +101,68 @@ pub trait Storage: Send + Sync + 'static {
     /// Every stored change of one record type, in sequence order.
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>>;
 
+    /// Numbers carried by two issued documents, oldest first: for the bureau to resolve.
+    fn number_conflicts(&self) -> Result<Vec<NumberConflict>>;
+
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
+}
+
+/// A number carried by a second issued document. The first keeps it; both are legal
+/// records already handed over, so both are stored and the bureau decides (one is
+/// voided and issued again).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NumberConflict {
+    pub number: String,
+    pub held_by: String,
+    pub held_by_device: String,
+    pub document_id: String,
+    pub device_id: String,
+    pub found_at: String,
+}
+
+/// An issued document's number, claimed for it in the district.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NumberClaim<'a> {
+    pub kind: &'static str,
+    pub year: i32,
+    pub serial: i64,
+    pub number: &'a str,
+    pub document_id: &'a str,
+    pub device_id: &'a str,
+    pub now: &'a str,
+}
+
+/// The claim an issued document makes: its number's kind, year and serial. A draft has
+/// none; a number that does not parse (which issuing never writes) claims nothing.
+pub(crate) fn number_claim<'a>(doc: &'a DocumentImage, device_id: &'a str, now: &'a str) -> Option<NumberClaim<'a>> {
+    if !doc.is_issued() {
+        return None;
+    }
+    let number = doc.number.as_deref()?;
+    let parsed: anjian_core::document::DocumentNumber = number.parse().ok()?;
+    Some(NumberClaim {
+        kind: parsed.kind.as_str(),
+        year: parsed.year,
+        serial: i64::from(parsed.seq),
+        number,
+        document_id: &doc.id,
+        device_id,
+        now,
+    })
+}
+
+/// Claims the numbers of documents stored before numbers were claimed (a server
+/// migrating to schema 4): `stored` is (device, payload, received at) in change order.
+pub(crate) fn claim_stored(tx: &mut impl GroupTx, stored: &[(String, String, String)]) -> Result<()> {
+    let images: Vec<(DocumentImage, &str, &str)> = stored
+        .iter()
+        .filter_map(|(device, payload, at)| document_image(payload).map(|d| (d, device.as_str(), at.as_str())))
+        .collect();
+    let claims: Vec<NumberClaim<'_>> =
+        images.iter().filter_map(|(d, device, at)| number_claim(d, device, at)).collect();
+    tx.claim_numbers(&claims)
 }
 
 /// A batch's change ids, one per line: what a repeat of the batch must match.
@@ -326,6 +386,9 @@ pub(crate) trait GroupTx {
     /// was new (a change id stored before, or earlier in `rows`, is not).
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
     fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()>;
+    /// Claims each number for its document, in order: a number already held by another
+    /// document is kept as a conflict (the same document again is not one).
+    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<()>;
 }
 
 /// What becomes of one push of a group.
@@ -349,6 +412,8 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
     let mut prior = tx.latest_documents(&document_ids(group))?;
     let mut plans = Vec::with_capacity(group.len());
     let mut rows = Vec::new();
+    // The number each row's document claims, if it is an issued one.
+    let mut claims = Vec::new();
     let mut fresh: HashMap<(&str, &str), usize> = HashMap::new();
     for (i, (job, key)) in group.iter().zip(&keys).enumerate() {
         if let Some((ids, results)) = earlier.get(&(key.0.to_owned(), key.1.to_owned())) {
@@ -362,12 +427,23 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         fresh.insert(*key, i);
         let verdicts = verdicts(&job.checked, &mut prior);
         let start = rows.len();
-        for (change, _) in job.changes.iter().zip(&verdicts).filter(|(_, v)| v.is_none()) {
+        for ((change, verdict), image) in job.changes.iter().zip(&verdicts).zip(&job.checked) {
+            if verdict.is_some() {
+                continue;
+            }
             rows.push(NewChange { change, device_id: &job.device_id, payload: change.payload.get(), now: &job.now });
+            claims.push(match image {
+                Ok(Image::Document(doc)) => number_claim(doc, &job.device_id, &job.now),
+                _ => None,
+            });
         }
         plans.push(Plan::New { verdicts, start });
     }
     let new = tx.insert_changes(&rows)?;
+    // A change stored before made its claim then.
+    let claims: Vec<NumberClaim<'_>> =
+        claims.into_iter().zip(&new).filter_map(|(claim, &new)| claim.filter(|_| new)).collect();
+    tx.claim_numbers(&claims)?;
     let mut answers: Vec<Result<PushResponse>> = Vec::with_capacity(group.len());
     let mut batches = Vec::new();
     for (job, plan) in group.iter().zip(plans) {

@@ -429,9 +429,14 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     // C numbered 第0003号 too (from a block of its own): stored, and listed.
     let answer = push(&c, "c1", vec![order(&device_c, 1, "order-c", "issued", 3)]).await;
     assert_eq!(answer.results[0].outcome, Outcome::Applied);
+    let told = answer.results[0].reason.as_deref().unwrap_or_default();
+    assert!(told.contains("第0003号 已被区内另一份文书（order-a）使用"), "{told}");
     // A voids its order (same number, same document): no new clash; B issues from its grant.
-    push(&a, "a2", vec![order(&device_a, 3, "order-a", "voided", 3)]).await;
-    push(&b, "b1", vec![order(&device_b, 1, "order-b", "issued", 4)]).await;
+    let voided = push(&a, "a2", vec![order(&device_a, 3, "order-a", "voided", 3)]).await;
+    let issued = push(&b, "b1", vec![order(&device_b, 1, "order-b", "issued", 4)]).await;
+    for r in voided.results.iter().chain(&issued.results) {
+        assert_eq!((r.outcome, r.reason.as_deref()), (Outcome::Applied, None));
+    }
     let expected = |conflicts: &[anjian_server::NumberConflict]| {
         let found: Vec<_> = conflicts
             .iter()

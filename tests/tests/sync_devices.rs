@@ -424,7 +424,57 @@ async fn a_change_that_cannot_apply_is_listed_and_the_rest_goes_in(pg: bool) {
     server.stop().await;
 }
 
+/// Two devices issue an order before they ever had district numbers, each numbering
+/// from a block of its own: both get 第0001号. Both orders reach the server (legal
+/// records, handed over); the later one is flagged to its device and listed for the
+/// bureau, and the district's grants start after it.
+async fn a_number_two_devices_used_offline_is_flagged(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let a = Device::new(&server, "王磊", "11010923001").await;
+    let b = Device::new(&server, "李娜", "11010923002").await;
+    let mut orders = Vec::new();
+    for (d, first16) in [(&a, "91110109MA0TB011"), (&b, "91110109MA0TB012")] {
+        let mut input = enterprise(&code(first16));
+        input["name"] = json!(format!("北京门头沟文号测试{first16}有限公司"));
+        let ent = d.call("create_enterprise", json!({ "input": input })).await.unwrap();
+        let (hazards, _) = inspect(d, ent["id"].as_str().unwrap()).await;
+        let hazard = d.call("get_hazard", json!({ "id": hazards[0] })).await.unwrap();
+        let inspection = hazard["hazard"]["inspectionId"].clone();
+        let docs = d.call("prepare_documents", json!({ "inspectionId": inspection })).await.unwrap();
+        let order = docs.as_array().unwrap().iter().find(|x| x["kind"] == "rectificationOrder").unwrap()["id"].clone();
+        let issued = d.call("issue_document", json!({ "id": order })).await.unwrap();
+        assert!(issued["number"].as_str().unwrap().ends_with("第0001号"), "{issued}");
+        orders.push(order.as_str().unwrap().to_owned());
+    }
+    let status = a.sync().await;
+    assert!(status["problems"].as_array().unwrap().is_empty(), "{status}");
+    let status = b.sync().await;
+    let problems = status["problems"].as_array().unwrap();
+    let flagged: Vec<&Value> = problems.iter().filter(|p| p["accepted"] == true).collect();
+    assert_eq!(flagged.len(), 1, "{status}");
+    assert_eq!(flagged[0]["recordId"].as_str(), Some(orders[1].as_str()));
+    assert!(flagged[0]["reason"].as_str().unwrap().contains("已被区内另一份文书"), "{status}");
+    // A's order cannot be kept on B under a number B's own carries: listed, not applied.
+    let pulled: Vec<&Value> = problems.iter().filter(|p| p["direction"] == "pull").collect();
+    assert_eq!(pulled.len(), 1, "{status}");
+    assert_eq!(pulled[0]["recordId"].as_str(), Some(orders[0].as_str()));
+    let conflicts = server.with(|s| s.number_conflicts()).await.unwrap();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(
+        (conflicts[0].held_by.as_str(), conflicts[0].document_id.as_str()),
+        (orders[0].as_str(), orders[1].as_str())
+    );
+    // Both devices now hold district numbers, none of them 1.
+    for d in [&a, &b] {
+        let reserve = d.call("number_reserve", json!({})).await.unwrap();
+        assert!(reserve.as_array().unwrap().iter().all(|r| r["local"] == false), "{reserve}");
+    }
+    server.stop().await;
+}
+
 both_backends!(
+    a_number_two_devices_used_offline_is_flagged,
     a_change_that_cannot_apply_is_listed_and_the_rest_goes_in,
     two_devices_edit_one_enterprise,
     hazard_found_on_a_closed_on_b,

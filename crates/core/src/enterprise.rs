@@ -177,9 +177,12 @@ mod tests {
         assert_eq!(p.legal_representative, None);
     }
 
+    /// A change that spoils one field, and the field named in the error.
+    type Spoil = (fn(&mut EnterpriseInput), &'static str);
+
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(fn(&mut EnterpriseInput), &str)> = vec![
+        let cases: Vec<Spoil> = vec![
             (|i| i.name.clear(), "name"),
             (|i| i.credit_code = "123".into(), "creditCode"),
             (|i| i.credit_code = "914403001922038217".into(), "creditCode"),

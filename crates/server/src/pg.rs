@@ -245,34 +245,39 @@ impl PgGroup<'_, '_> {
 }
 
 impl GroupTx for PgGroup<'_, '_> {
-    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<()> {
+    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<Vec<Option<String>>> {
         if claims.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         // A grant at the same moment must see these numbers as used (see `grant_block`).
         self.tx.batch_execute("LOCK TABLE number_block IN EXCLUSIVE MODE")?;
+        // The holder comes back whether the row is new or was there (a no-op update).
         let claim = self.statement(
             "INSERT INTO document_number (kind, year, serial, number, document_id, device_id)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (kind, year, serial) DO UPDATE SET document_id = document_number.document_id
+             RETURNING document_id",
         )?;
         let conflict = self.statement(
             "INSERT INTO number_conflict (kind, year, serial, number, document_id, device_id, found_at)
-             SELECT $1, $2, $3, $4, $5, $6, $7 FROM document_number
-             WHERE kind = $1 AND year = $2 AND serial = $3 AND document_id <> $5
-             ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )?;
-        // Issued documents are few in a group: one statement each.
+        // Issued documents are few in a group: a statement or two each.
+        let mut holders = Vec::with_capacity(claims.len());
         for c in claims {
-            let claimed =
-                self.tx.execute(&claim, &[&c.kind, &c.year, &c.serial, &c.number, &c.document_id, &c.device_id])?;
-            if claimed == 0 {
-                self.tx.execute(
-                    &conflict,
-                    &[&c.kind, &c.year, &c.serial, &c.number, &c.document_id, &c.device_id, &c.now],
-                )?;
+            let holder: String = self
+                .tx
+                .query_one(&claim, &[&c.kind, &c.year, &c.serial, &c.number, &c.document_id, &c.device_id])?
+                .get(0);
+            if holder == c.document_id {
+                holders.push(None);
+                continue;
             }
+            self.tx
+                .execute(&conflict, &[&c.kind, &c.year, &c.serial, &c.number, &c.document_id, &c.device_id, &c.now])?;
+            holders.push(Some(holder));
         }
-        Ok(())
+        Ok(holders)
     }
 
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {

@@ -112,27 +112,30 @@ impl GroupTx for SqliteGroup<'_> {
         Ok(())
     }
 
-    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<()> {
+    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<Vec<Option<String>>> {
+        let mut holders = Vec::with_capacity(claims.len());
         for c in claims {
-            let claimed = self
+            let holder: String = self
                 .0
                 .prepare_cached(
                     "INSERT INTO document_number (kind, year, serial, number, document_id, device_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT DO UPDATE SET document_id = document_id RETURNING document_id",
                 )?
-                .execute((c.kind, c.year, c.serial, c.number, c.document_id, c.device_id))?;
-            if claimed == 0 {
-                self.0
-                    .prepare_cached(
-                        "INSERT INTO number_conflict (kind, year, serial, number, document_id, device_id, found_at)
-                         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 FROM document_number
-                         WHERE kind = ?1 AND year = ?2 AND serial = ?3 AND document_id <> ?5
-                         ON CONFLICT DO NOTHING",
-                    )?
-                    .execute((c.kind, c.year, c.serial, c.number, c.document_id, c.device_id, c.now))?;
+                .query_row((c.kind, c.year, c.serial, c.number, c.document_id, c.device_id), |r| r.get(0))?;
+            if holder == c.document_id {
+                holders.push(None);
+                continue;
             }
+            self.0
+                .prepare_cached(
+                    "INSERT INTO number_conflict (kind, year, serial, number, document_id, device_id, found_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                )?
+                .execute((c.kind, c.year, c.serial, c.number, c.document_id, c.device_id, c.now))?;
+            holders.push(Some(holder));
         }
-        Ok(())
+        Ok(holders)
     }
 }
 

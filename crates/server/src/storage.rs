@@ -162,7 +162,15 @@ pub(crate) fn claim_stored(tx: &mut impl GroupTx, stored: &[(String, String, Str
         .collect();
     let claims: Vec<NumberClaim<'_>> =
         images.iter().filter_map(|(d, device, at)| number_claim(d, device, at)).collect();
-    tx.claim_numbers(&claims)
+    tx.claim_numbers(&claims).map(drop)
+}
+
+/// What the device that pushed a document is told when its number was another's first.
+fn clash(claim: &NumberClaim<'_>, holder: &str) -> String {
+    format!(
+        "文号 {} 已被区内另一份文书（{holder}）使用；两份都已存档，请与区局核实后作废其中一份并重新签发",
+        claim.number
+    )
 }
 
 /// A batch's change ids, one per line: what a repeat of the batch must match.
@@ -387,8 +395,9 @@ pub(crate) trait GroupTx {
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
     fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()>;
     /// Claims each number for its document, in order: a number already held by another
-    /// document is kept as a conflict (the same document again is not one).
-    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<()>;
+    /// document is kept as a conflict (the same document again is not one). For each
+    /// claim, the other document holding its number, if any.
+    fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<Vec<Option<String>>>;
 }
 
 /// What becomes of one push of a group.
@@ -440,10 +449,20 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         plans.push(Plan::New { verdicts, start });
     }
     let new = tx.insert_changes(&rows)?;
-    // A change stored before made its claim then.
-    let claims: Vec<NumberClaim<'_>> =
-        claims.into_iter().zip(&new).filter_map(|(claim, &new)| claim.filter(|_| new)).collect();
-    tx.claim_numbers(&claims)?;
+    // A change stored before made its claim then. A clash is told to the pushing device
+    // with its change, which is stored all the same (by row).
+    let (at, claims): (Vec<usize>, Vec<NumberClaim<'_>>) = claims
+        .into_iter()
+        .zip(&new)
+        .enumerate()
+        .filter_map(|(row, (claim, &new))| claim.filter(|_| new).map(|c| (row, c)))
+        .unzip();
+    let holders = tx.claim_numbers(&claims)?;
+    let clashes: HashMap<usize, String> = at
+        .into_iter()
+        .zip(claims.iter().zip(holders))
+        .filter_map(|(row, (claim, holder))| holder.map(|h| (row, clash(claim, &h))))
+        .collect();
     let mut answers: Vec<Result<PushResponse>> = Vec::with_capacity(group.len());
     let mut batches = Vec::new();
     for (job, plan) in group.iter().zip(plans) {
@@ -468,8 +487,9 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
                         Some(reason) => refused(&c.change_id, reason),
                         None => {
                             let outcome = if new[next] { Outcome::Applied } else { Outcome::Duplicate };
+                            let reason = clashes.get(&next).cloned();
                             next += 1;
-                            ChangeResult { change_id: c.change_id.clone(), outcome, reason: None }
+                            ChangeResult { change_id: c.change_id.clone(), outcome, reason }
                         }
                     })
                     .collect();

@@ -111,22 +111,24 @@ impl Writer<'_> {
         self.record("document", &id.to_string(), "update", rev, snapshot, true)
     }
 
-    /// Records a block of numbers granted by the district server; server blocks are used
-    /// before local ones. Blocks of one kind and year never overlap: numbers a device
+    /// Records a block of numbers granted by the district server; local numbers not yet
+    /// used are given up. Blocks of one kind and year never overlap: numbers a device
     /// already issued from a local block make an overlapping grant refused.
     pub fn add_number_block(&mut self, kind: DocumentKind, year: i32, first: u32, last: u32) -> Result<()> {
         if first == 0 || last < first {
             return Err(StoreError::Refused(format!("bad number block {first}..{last}")));
         }
-        // Local numbers not yet used give way to the district's: an unused local block
-        // goes, a partly used one keeps only what it issued.
+        // Once the district grants numbers, local ones not yet used are given up, wherever
+        // they lie: the server knows only the numbers documents carried, and may grant
+        // the rest to another device. An unused local block goes, a partly used one keeps
+        // only what it issued.
         self.tx.execute(
-            "DELETE FROM number_block WHERE kind = ?1 AND year = ?2 AND source = 'local' AND next = first AND first <= ?4 AND last >= ?3",
-            (kind.as_str(), year, first, last),
+            "DELETE FROM number_block WHERE kind = ?1 AND year = ?2 AND source = 'local' AND next = first",
+            (kind.as_str(), year),
         )?;
         self.tx.execute(
-            "UPDATE number_block SET last = next - 1 WHERE kind = ?1 AND year = ?2 AND source = 'local' AND next > first AND next <= last AND first <= ?4 AND last >= ?3",
-            (kind.as_str(), year, first, last),
+            "UPDATE number_block SET last = next - 1 WHERE kind = ?1 AND year = ?2 AND source = 'local' AND next > first AND next <= last",
+            (kind.as_str(), year),
         )?;
         let overlapping: i64 = self.tx.query_row(
             "SELECT count(*) FROM number_block WHERE kind = ?1 AND year = ?2 AND first <= ?4 AND last >= ?3",

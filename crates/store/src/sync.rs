@@ -120,6 +120,8 @@ pub struct SyncProblem {
     pub at: String,
     /// A pulled change kept whole: tried again at the end of each sync.
     pub retrying: bool,
+    /// A pushed change the server stored, with a problem it found (the reason).
+    pub accepted: bool,
 }
 
 /// A value of an enterprise that lost a merge, kept for review.
@@ -260,7 +262,7 @@ impl Store {
 
     pub fn sync_problems(&self) -> Result<Vec<SyncProblem>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT change_id, direction, record_type, record_id, reason, at, change IS NOT NULL
+            "SELECT change_id, direction, record_type, record_id, reason, at, change IS NOT NULL, accepted
              FROM sync_problem ORDER BY at DESC LIMIT 200",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -272,6 +274,7 @@ impl Store {
                 reason: r.get(4)?,
                 at: r.get(5)?,
                 retrying: r.get(6)?,
+                accepted: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -312,13 +315,22 @@ impl Writer<'_> {
     /// The server's answer to a push: outbox rows up to `up_to` are done; refused
     /// changes are kept as problems with the server's reason.
     pub fn sync_acknowledge(&mut self, up_to: u64, results: &[ChangeResult], pushed: &[Change]) -> Result<()> {
-        for r in results.iter().filter(|r| r.outcome == Outcome::Refused) {
+        for r in results {
+            let accepted = match (r.outcome, r.reason.as_deref()) {
+                (Outcome::Refused, _) => false,
+                // Stored, with something for the inspector to sort out.
+                (_, Some(_)) => true,
+                _ => continue,
+            };
             let (kind, id) = pushed
                 .iter()
                 .find(|c| c.change_id == r.change_id)
                 .map(|c| (c.record_type.as_str(), c.record_id.as_str()))
                 .unwrap_or(("", ""));
             self.problem(&r.change_id, "push", kind, id, r.reason.as_deref().unwrap_or("区局服务器拒绝了这条记录"))?;
+            if accepted {
+                self.run("UPDATE sync_problem SET accepted = 1 WHERE change_id = ?1", [&r.change_id])?;
+            }
         }
         self.run("DELETE FROM outbox WHERE seq <= ?1", [i64::try_from(up_to).unwrap_or(i64::MAX)])?;
         Ok(())

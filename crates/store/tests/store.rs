@@ -453,6 +453,20 @@ fn numbers_come_from_blocks_and_reviews_cite_issued_orders() {
     store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2027, 5, 40)).unwrap();
     let next_2027 = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
     assert_eq!(store.write(|w| w.issue_document(next_2027, "门应急", 2027, pdf_of)).unwrap().seq, 5);
+    // A grant elsewhere ends the local block too: the district may grant its unused
+    // numbers to another device (the server knows only the numbers documents carried).
+    let first_2028 = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+    assert_eq!(store.write(|w| w.issue_document(first_2028, "门应急", 2028, pdf_of)).unwrap().seq, 1);
+    store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2028, 300, 301)).unwrap();
+    let reserve = store.number_reserve(2028).unwrap();
+    let orders = reserve.iter().find(|r| r.kind == DocumentKind::RectificationOrder).unwrap();
+    assert_eq!((orders.left, orders.local), (2, false), "only the granted numbers are left");
+    let mut seqs = Vec::new();
+    for _ in 0..3 {
+        let d = store.write(|w| w.insert_document(&new(DocumentKind::RectificationOrder, None))).unwrap();
+        seqs.push(store.write(|w| w.issue_document(d, "门应急", 2028, pdf_of)).unwrap().seq);
+    }
+    assert_eq!(seqs, vec![300, 301, 302], "then a local block after every number held");
     // A granted block is used first, in order; overlapping grants are refused.
     store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2026, 201, 202)).unwrap();
     assert!(store.write(|w| w.add_number_block(DocumentKind::RectificationOrder, 2026, 150, 201)).is_err());
@@ -869,4 +883,41 @@ fn pulled_changes_that_could_not_apply_are_applied_when_they_can() {
     b.sync_apply("device-b", &last).unwrap();
     assert!(b.sync_problems().unwrap().is_empty());
     assert_eq!(b.hazard_ledger(&HazardFilter { limit: 50, ..Default::default() }, today()).unwrap().items.len(), 1);
+}
+
+/// The server's answer to a push: refused changes and stored-but-flagged ones (a number
+/// another document carried first) are both listed, apart; the outbox is done either way.
+#[test]
+fn refused_and_flagged_pushes_are_listed_apart() {
+    use anjian_sync::protocol::{ChangeResult, Outcome};
+    let (_dir, mut a) = seeded();
+    officers(&mut a);
+    a.write(|w| w.insert_enterprise(&input("北京门头沟推送回执测试有限公司", &valid_code("9111010906543211")), false))
+        .unwrap();
+    let out = a.sync_outgoing("device-a", 100).unwrap();
+    assert!(out.changes.len() >= 3, "{:?}", out.changes.len());
+    let results: Vec<ChangeResult> = out
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (outcome, reason) = match i {
+                0 => (Outcome::Refused, Some("记录编号与内容不符".to_owned())),
+                1 => (Outcome::Applied, Some("文号重复，请核实".to_owned())),
+                _ => (Outcome::Applied, None),
+            };
+            ChangeResult { change_id: c.change_id.clone(), outcome, reason }
+        })
+        .collect();
+    a.write(|w| w.sync_acknowledge(out.up_to, &results, &out.changes)).unwrap();
+    let mut problems: Vec<(String, bool, String)> =
+        a.sync_problems().unwrap().into_iter().map(|p| (p.change_id, p.accepted, p.reason)).collect();
+    problems.sort();
+    let mut expected = vec![
+        (out.changes[0].change_id.clone(), false, "记录编号与内容不符".to_owned()),
+        (out.changes[1].change_id.clone(), true, "文号重复，请核实".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(problems, expected);
+    assert_eq!(a.sync_pending().unwrap().changes, 0);
 }

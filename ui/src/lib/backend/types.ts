@@ -551,6 +551,8 @@ export interface SyncProblem {
   at: string
   /** A pulled update kept whole: tried again at the end of each sync. */
   retrying?: boolean
+  /** A pushed record the server stored, with a problem it found (the reason). */
+  accepted?: boolean
 }
 
 export interface SyncStatus {

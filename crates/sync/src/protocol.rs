@@ -117,6 +117,8 @@ pub enum Outcome {
 pub struct ChangeResult {
     pub change_id: String,
     pub outcome: Outcome,
+    /// Why a change was refused; on an applied one, a problem the server found that the
+    /// inspector must sort out (an issued number another document carried first).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

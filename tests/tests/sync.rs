@@ -382,9 +382,17 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
     let admin = db.db.open().await;
     let refused = |r: Result<protocol::PullPage, SyncError>| matches!(r, Err(SyncError::Server { status: 401, .. }));
     for (n, by_admin) in [(1, false), (2, true)] {
-        let (client, device, _) = paired(&server, &format!("1101092300{n}")).await;
-        for _ in 0..5 {
+        let (client, device, token) = paired(&server, &format!("1101092300{n}")).await;
+        let hash = anjian_server::auth::hash(&token);
+        let since = std::time::Instant::now();
+        loop {
             client.pull(0, 10).await.expect("a paired device pulls");
+            // PostgreSQL remembers the token once it hears revocations; SQLite never does.
+            if !pg || server.storage.known_device(&hash).is_some() {
+                break;
+            }
+            assert!(since.elapsed() < std::time::Duration::from_secs(5), "PostgreSQL never remembered the token");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         let store = if by_admin { admin.clone() } else { server.storage.clone() };
         tokio::task::spawn_blocking(move || store.revoke(&device, "2026-11-29T00:00:00Z"))
@@ -403,6 +411,7 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
             assert!(refused(client.pull(0, 10).await), "the very next request is refused");
         }
         assert!(refused(client.pull(0, 10).await), "and every one after");
+        assert_eq!(server.storage.known_device(&hash), None);
     }
     server.stop().await;
 }
@@ -431,6 +440,10 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     assert_eq!(answer.results[0].outcome, Outcome::Applied);
     let told = answer.results[0].reason.as_deref().unwrap_or_default();
     assert!(told.contains("第0003号 已被区内另一份文书（order-a）使用"), "{told}");
+    // Its answer was lost; the device sends the change again in a new batch: told again.
+    let again = push(&c, "c1-again", vec![order(&device_c, 1, "order-c", "issued", 3)]).await;
+    assert_eq!(again.results[0].outcome, Outcome::Duplicate);
+    assert_eq!(again.results[0].reason.as_deref(), Some(told));
     // A voids its order (same number, same document): no new clash; B issues from its grant.
     let voided = push(&a, "a2", vec![order(&device_a, 3, "order-a", "voided", 3)]).await;
     let issued = push(&b, "b1", vec![order(&device_b, 1, "order-b", "issued", 4)]).await;
@@ -456,6 +469,11 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     expected(&conflicts);
     assert_eq!(b.number_block("rectificationOrder", 2026, 2).await.expect("grant").first, 9);
     assert_eq!(b.number_block("reviewOpinion", 2026, 2).await.expect("another kind").first, 1);
+    // A number beyond any grant (a faulty device) is stored but claims nothing: it does
+    // not use up the year's numbers.
+    push(&c, "c2", vec![order(&device_c, 2, "order-wild", "issued", u32::MAX)]).await;
+    // C ran out again and numbered 第0020号 from a block of its own.
+    push(&c, "c3", vec![order(&device_c, 3, "order-e", "issued", 20)]).await;
 
     // The same server before the number table: the upgrade finds the same from the
     // stored documents.
@@ -465,7 +483,7 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     let again = server.with(|s| s.number_conflicts()).await.expect("conflicts");
     assert_eq!(again, conflicts);
     let b = Client::new(&server.url, Some(token_b), quick()).expect("client");
-    assert_eq!(b.number_block("rectificationOrder", 2026, 1).await.expect("grant").first, 11);
+    assert_eq!(b.number_block("rectificationOrder", 2026, 1).await.expect("grant").first, 21, "after C's 第0020号");
     server.stop().await;
 }
 

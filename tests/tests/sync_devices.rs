@@ -459,6 +459,8 @@ async fn a_number_two_devices_used_offline_is_flagged(pg: bool) {
     let pulled: Vec<&Value> = problems.iter().filter(|p| p["direction"] == "pull").collect();
     assert_eq!(pulled.len(), 1, "{status}");
     assert_eq!(pulled[0]["recordId"].as_str(), Some(orders[0].as_str()));
+    assert_eq!(pulled[0]["retrying"], false, "a number stays with its document: no use trying again");
+    assert!(pulled[0]["reason"].as_str().unwrap().contains("须由区局核实处理"), "{status}");
     let conflicts = server.with(|s| s.number_conflicts()).await.unwrap();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(

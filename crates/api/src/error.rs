@@ -155,6 +155,9 @@ impl From<StoreError> for ApiError {
             StoreError::CannotIssue(why) => ApiError::new("cannot_issue", why),
             StoreError::CannotChange(why) => ApiError::new("cannot_change", why),
             StoreError::Refused(why) => ApiError::new("refused", format!("操作未执行：{why}")),
+            StoreError::NumberTaken(number) => {
+                ApiError::new("refused", format!("操作未执行：文书编号 {number} 在本机已被另一份文书使用"))
+            }
             StoreError::Corrupt(why) => ApiError::new("corrupt", format!("本地数据已损坏：{why}")),
             StoreError::NewerSchema { .. } => ApiError::new("storage", "本地数据来自更新版本的安检，请升级本程序"),
             e @ (StoreError::Sqlite(_) | StoreError::Io { .. }) => {

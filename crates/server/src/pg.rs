@@ -375,6 +375,8 @@ fn migrate(c: &mut Client) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.batch_execute(sql)?;
         if i + 1 == NUMBERS_SCHEMA {
+            // No push may store a document between this read and the commit.
+            tx.batch_execute("LOCK TABLE change IN SHARE MODE")?;
             let stored: Vec<(String, String, String)> = tx
                 .query(
                     "SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq",
@@ -650,13 +652,13 @@ impl Storage for PgStorage {
                     &[&kind, &year],
                 )?
                 .get(0);
-            let first = last.unwrap_or(0) + 1;
-            let last = first + i64::from(count) - 1;
+            let (first, last) = crate::storage::next_block(last, count)?;
             tx.execute(
                 "INSERT INTO number_block (kind, year, first, last, device_id, granted_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[&kind, &year, &first, &last, &device_id, &now],
             )?;
             tx.commit()?;
+            // Within u32: `next_block` keeps to MAX_SERIAL.
             Ok(NumberBlock { kind, year, first: first as u32, last: last as u32 })
         })
     }

@@ -428,20 +428,20 @@ impl Storage for SqliteStorage {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // After every number granted and every number used (a device numbers from a block
         // of its own when it ran out offline).
-        let last: Option<u32> = tx.query_row(
+        let last: Option<i64> = tx.query_row(
             "SELECT max(n) FROM (SELECT max(last) AS n FROM number_block WHERE kind = ?1 AND year = ?2
                                  UNION ALL SELECT max(serial) FROM document_number WHERE kind = ?1 AND year = ?2)",
             (kind, year),
             |r| r.get(0),
         )?;
-        let first = last.unwrap_or(0) + 1;
-        let last = first + count - 1;
+        let (first, last) = crate::storage::next_block(last, count)?;
         tx.execute(
             "INSERT INTO number_block (kind, year, first, last, device_id, granted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             (kind, year, first, last, device_id, now),
         )?;
         tx.commit()?;
-        Ok(NumberBlock { kind: kind.to_owned(), year, first, last })
+        // Within u32: `next_block` keeps to MAX_SERIAL.
+        Ok(NumberBlock { kind: kind.to_owned(), year, first: first as u32, last: last as u32 })
     }
 
     fn number_conflicts(&self) -> Result<Vec<NumberConflict>> {

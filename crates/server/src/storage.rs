@@ -134,14 +134,33 @@ pub(crate) struct NumberClaim<'a> {
     pub now: &'a str,
 }
 
+/// The highest serial a grant hands out: far more documents of one kind than a district
+/// issues in a year, and far from overflow.
+pub(crate) const MAX_SERIAL: i64 = 999_999;
+
+/// The block of `count` numbers after `last` (the highest number granted or used), or a
+/// refusal when the year's numbers are used up.
+pub(crate) fn next_block(last: Option<i64>, count: u32) -> Result<(i64, i64)> {
+    let first = last.unwrap_or(0).max(0) + 1;
+    let end = first + i64::from(count) - 1;
+    if end > MAX_SERIAL {
+        return Err(StorageError::Refused(format!("本年度这类文书的编号已用到第{}号，不能再分配", first - 1)));
+    }
+    Ok((first, end))
+}
+
 /// The claim an issued document makes: its number's kind, year and serial. A draft has
-/// none; a number that does not parse (which issuing never writes) claims nothing.
+/// none; a number that does not parse (which issuing never writes), or beyond any grant,
+/// claims nothing (one wild number must not use up the year's).
 pub(crate) fn number_claim<'a>(doc: &'a DocumentImage, device_id: &'a str, now: &'a str) -> Option<NumberClaim<'a>> {
     if !doc.is_issued() {
         return None;
     }
     let number = doc.number.as_deref()?;
     let parsed: anjian_core::document::DocumentNumber = number.parse().ok()?;
+    if i64::from(parsed.seq) > MAX_SERIAL {
+        return None;
+    }
     Some(NumberClaim {
         kind: parsed.kind.as_str(),
         year: parsed.year,
@@ -449,14 +468,11 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         plans.push(Plan::New { verdicts, start });
     }
     let new = tx.insert_changes(&rows)?;
-    // A change stored before made its claim then. A clash is told to the pushing device
-    // with its change, which is stored all the same (by row).
-    let (at, claims): (Vec<usize>, Vec<NumberClaim<'_>>) = claims
-        .into_iter()
-        .zip(&new)
-        .enumerate()
-        .filter_map(|(row, (claim, &new))| claim.filter(|_| new).map(|c| (row, c)))
-        .unzip();
+    // A clash is told to the pushing device with its change, which is stored all the
+    // same (by row). Claims are idempotent: a change stored before (its answer lost, sent
+    // again) claims again and is told again.
+    let (at, claims): (Vec<usize>, Vec<NumberClaim<'_>>) =
+        claims.into_iter().enumerate().filter_map(|(row, claim)| claim.map(|c| (row, c))).unzip();
     let holders = tx.claim_numbers(&claims)?;
     let clashes: HashMap<usize, String> = at
         .into_iter()

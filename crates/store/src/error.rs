@@ -12,6 +12,9 @@ pub enum StoreError {
     DuplicateCreditCode(String),
     #[error("refused: {0}")]
     Refused(String),
+    /// A pulled document carries a number another document here already carries.
+    #[error("document number {0} is carried by another document here")]
+    NumberTaken(String),
     /// A document cannot be issued, changed or voided as asked (the reason in Chinese,
     /// for the inspector).
     #[error("{0}")]

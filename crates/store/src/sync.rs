@@ -101,11 +101,21 @@ impl Local for SyncLocal {
 const RETRY_AT_ONCE: i64 = 2_000;
 
 /// Why a change could not be applied, for the inspector.
-fn reason(e: StoreError) -> String {
+fn reason(e: &StoreError) -> String {
     match e {
-        StoreError::Refused(why) => why,
+        StoreError::Refused(why) => why.clone(),
+        StoreError::NumberTaken(number) => {
+            format!("文书编号 {number} 在本机已被另一份文书使用：同一文号出现在两份文书上，须由区局核实处理")
+        }
         other => other.to_string(),
     }
+}
+
+/// Whether a change that could not be applied may apply later (its enterprise may come,
+/// a local record be corrected); a document whose number another document here carries
+/// never will (a number stays with a voided document).
+fn may_apply_later(e: &StoreError) -> bool {
+    !matches!(e, StoreError::NumberTaken(_))
 }
 
 /// A change the server refused (pushed) or this device could not apply (pulled).
@@ -367,7 +377,7 @@ impl Writer<'_> {
                     self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
                     // What was looked up inside the change may have gone with it.
                     self.known.borrow_mut().clear();
-                    self.park(c, &reason(e))?;
+                    self.park(c, &reason(&e), may_apply_later(&e))?;
                     out.problems += 1;
                 }
             }
@@ -393,9 +403,11 @@ impl Writer<'_> {
         Ok(out)
     }
 
-    /// A pulled change that cannot be applied here, kept whole to be tried again.
-    fn park(&self, c: &ServerChange, reason: &str) -> Result<()> {
-        let change = serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    /// A pulled change that cannot be applied here, with the reason; kept whole to be
+    /// tried again if it may apply later.
+    fn park(&self, c: &ServerChange, reason: &str, retry: bool) -> Result<()> {
+        let change =
+            if retry { Some(serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?) } else { None };
         self.run(
             "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at, change, seq)
              VALUES (?1, 'pull', ?2, ?3, ?4, ?5, ?6, ?7)
@@ -428,7 +440,7 @@ impl Writer<'_> {
         let mut applied = Vec::new();
         for (change_id, text) in parked {
             let outcome = match serde_json::from_str::<ServerChange>(&text) {
-                Err(e) => Err(format!("无法读取保存的记录：{e}")),
+                Err(e) => Err((format!("无法读取保存的记录：{e}"), false)),
                 Ok(c) => {
                     self.run("SAVEPOINT change", [])?;
                     match self.apply_change(&c, own_device) {
@@ -439,7 +451,7 @@ impl Writer<'_> {
                         Err(e) => {
                             self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
                             self.known.borrow_mut().clear();
-                            Err(reason(e))
+                            Err((reason(&e), may_apply_later(&e)))
                         }
                     }
                 }
@@ -449,10 +461,11 @@ impl Writer<'_> {
                     self.run("DELETE FROM sync_problem WHERE change_id = ?1", [&change_id])?;
                     applied.push(change_id);
                 }
-                Err(why) => {
+                Err((why, again)) => {
                     self.run(
-                        "UPDATE sync_problem SET reason = ?2, tried_at = ?3 WHERE change_id = ?1",
-                        (&change_id, why, self.now.to_rfc3339()),
+                        "UPDATE sync_problem SET reason = ?2, tried_at = ?3, change = CASE WHEN ?4 THEN change END
+                         WHERE change_id = ?1",
+                        (&change_id, why, self.now.to_rfc3339(), again),
                     )?;
                 }
             }
@@ -708,6 +721,10 @@ impl Writer<'_> {
         parse_id(&img.id).map_err(|_| StoreError::Refused(format!("文书编号无效：{}", img.id)))?;
         let local = document_image(&self.tx, &img.id)?;
         if let Some(ours) = &local {
+            // An older image of the record (a late or retried change): already superseded.
+            if ours.rev.as_str() >= img.rev.as_str() {
+                return Ok(());
+            }
             img.may_follow(ours).map_err(|why| StoreError::Refused(why.into()))?;
             if ours.is_issued() {
                 if ours.status == "issued" && img.status == "voided" {
@@ -718,9 +735,6 @@ impl Writer<'_> {
                 }
                 return Ok(());
             }
-            if ours.rev.as_str() >= img.rev.as_str() {
-                return Ok(());
-            }
         }
         self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
         if let Some(number) = &img.number {
@@ -728,7 +742,7 @@ impl Writer<'_> {
                 .one("SELECT id FROM document WHERE number = ?1 AND id <> ?2", (number, &img.id), |r| r.get(0))
                 .optional()?;
             if taken.is_some() {
-                return Err(StoreError::Refused(format!("文书编号 {number} 在本机已被另一份文书使用")));
+                return Err(StoreError::NumberTaken(number.clone()));
             }
         }
         // Written as a draft first (its hazard rows can only change while it is one),

@@ -323,7 +323,8 @@ impl Store {
 
 impl Writer<'_> {
     /// The server's answer to a push: outbox rows up to `up_to` are done; refused
-    /// changes are kept as problems with the server's reason.
+    /// changes, and stored ones the server found a problem with, are kept as problems
+    /// with the server's reason.
     pub fn sync_acknowledge(&mut self, up_to: u64, results: &[ChangeResult], pushed: &[Change]) -> Result<()> {
         for r in results {
             let accepted = match (r.outcome, r.reason.as_deref()) {
@@ -337,21 +338,15 @@ impl Writer<'_> {
                 .find(|c| c.change_id == r.change_id)
                 .map(|c| (c.record_type.as_str(), c.record_id.as_str()))
                 .unwrap_or(("", ""));
-            self.problem(&r.change_id, "push", kind, id, r.reason.as_deref().unwrap_or("区局服务器拒绝了这条记录"))?;
-            if accepted {
-                self.run("UPDATE sync_problem SET accepted = 1 WHERE change_id = ?1", [&r.change_id])?;
-            }
+            let reason = r.reason.as_deref().unwrap_or("区局服务器拒绝了这条记录");
+            self.run(
+                "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at, accepted)
+                 VALUES (?1, 'push', ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, at = excluded.at, accepted = excluded.accepted",
+                (&r.change_id, kind, id, reason, self.now.to_rfc3339(), accepted),
+            )?;
         }
         self.run("DELETE FROM outbox WHERE seq <= ?1", [i64::try_from(up_to).unwrap_or(i64::MAX)])?;
-        Ok(())
-    }
-
-    fn problem(&self, change_id: &str, direction: &str, kind: &str, id: &str, reason: &str) -> Result<()> {
-        self.run(
-            "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
-            (change_id, direction, kind, id, reason, self.now.to_rfc3339()),
-        )?;
         Ok(())
     }
 
@@ -367,16 +362,9 @@ impl Writer<'_> {
                 out.applied += 1;
                 continue;
             }
-            self.run("SAVEPOINT change", [])?;
-            match self.apply_change(c, own_device) {
-                Ok(()) => {
-                    self.run("RELEASE change", [])?;
-                    out.applied += 1;
-                }
-                Err(e) => {
-                    self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
-                    // What was looked up inside the change may have gone with it.
-                    self.known.borrow_mut().clear();
+            match self.apply_alone(c, own_device)? {
+                None => out.applied += 1,
+                Some(e) => {
                     self.park(c, &reason(&e), may_apply_later(&e))?;
                     out.problems += 1;
                 }
@@ -403,6 +391,24 @@ impl Writer<'_> {
         Ok(out)
     }
 
+    /// Applies one change under a savepoint: `Some(why)` when it cannot apply here (and
+    /// nothing of it stays); `Err` only when the store itself fails.
+    fn apply_alone(&mut self, c: &ServerChange, own_device: &str) -> Result<Option<StoreError>> {
+        self.run("SAVEPOINT change", [])?;
+        match self.apply_change(c, own_device) {
+            Ok(()) => {
+                self.run("RELEASE change", [])?;
+                Ok(None)
+            }
+            Err(e) => {
+                self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
+                // What was looked up inside the change may have gone with it.
+                self.known.borrow_mut().clear();
+                Ok(Some(e))
+            }
+        }
+    }
+
     /// A pulled change that cannot be applied here, with the reason; kept whole to be
     /// tried again if it may apply later.
     fn park(&self, c: &ServerChange, reason: &str, retry: bool) -> Result<()> {
@@ -425,10 +431,10 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Tries the parked pulled changes again, in the server's order, each under a
-    /// savepoint: one that applies leaves the problem list; one that still cannot keeps
-    /// its place with the latest reason. At most `RETRY_AT_ONCE` per sync, the least
-    /// recently tried first. The number applied.
+    /// Tries the parked pulled changes again, each under a savepoint: one that applies
+    /// leaves the problem list; one that still cannot keeps its place with the latest
+    /// reason. At most `RETRY_AT_ONCE` per sync, the least recently tried first (then in
+    /// the server's order). The number applied.
     fn retry_parked(&mut self, own_device: &str) -> Result<u64> {
         let parked: Vec<(String, String)> = {
             let mut stmt = self.tx.prepare_cached(
@@ -441,20 +447,10 @@ impl Writer<'_> {
         for (change_id, text) in parked {
             let outcome = match serde_json::from_str::<ServerChange>(&text) {
                 Err(e) => Err((format!("无法读取保存的记录：{e}"), false)),
-                Ok(c) => {
-                    self.run("SAVEPOINT change", [])?;
-                    match self.apply_change(&c, own_device) {
-                        Ok(()) => {
-                            self.run("RELEASE change", [])?;
-                            Ok(())
-                        }
-                        Err(e) => {
-                            self.tx.execute_batch("ROLLBACK TO change; RELEASE change")?;
-                            self.known.borrow_mut().clear();
-                            Err((reason(&e), may_apply_later(&e)))
-                        }
-                    }
-                }
+                Ok(c) => match self.apply_alone(&c, own_device)? {
+                    None => Ok(()),
+                    Some(e) => Err((reason(&e), may_apply_later(&e))),
+                },
             };
             match outcome {
                 Ok(()) => {

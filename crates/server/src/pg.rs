@@ -28,12 +28,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_foundation.sql"),
     include_str!("../migrations/postgres/0002_batch_per_device.sql"),
     include_str!("../migrations/postgres/0003_record_index.sql"),
-    include_str!("../migrations/postgres/0004_document_number.sql"),
+    crate::storage::NUMBERS_MIGRATION,
 ];
-
-/// The schema whose migration creates the number table: its rows come from the stored
-/// documents, in the same transaction.
-const NUMBERS_SCHEMA: usize = 4;
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
@@ -374,14 +370,11 @@ fn migrate(c: &mut Client) -> Result<()> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.batch_execute(sql)?;
-        if i + 1 == NUMBERS_SCHEMA {
+        if i + 1 == crate::storage::NUMBERS_SCHEMA {
             // No push may store a document between this read and the commit.
             tx.batch_execute("LOCK TABLE change IN SHARE MODE")?;
             let stored: Vec<(String, String, String)> = tx
-                .query(
-                    "SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq",
-                    &[],
-                )?
+                .query(crate::storage::STORED_DOCUMENTS, &[])?
                 .iter()
                 .map(|r| (r.get(0), r.get(1), r.get(2)))
                 .collect();
@@ -665,22 +658,17 @@ impl Storage for PgStorage {
 
     fn number_conflicts(&self) -> Result<Vec<NumberConflict>> {
         self.run(|c| {
-            Ok(c.query(
-                "SELECT c.number, n.document_id, n.device_id, c.document_id, c.device_id, c.found_at
-                 FROM number_conflict c JOIN document_number n USING (kind, year, serial)
-                 ORDER BY c.found_at, c.kind, c.year, c.serial",
-                &[],
-            )?
-            .iter()
-            .map(|r| NumberConflict {
-                number: r.get(0),
-                held_by: r.get(1),
-                held_by_device: r.get(2),
-                document_id: r.get(3),
-                device_id: r.get(4),
-                found_at: r.get(5),
-            })
-            .collect())
+            Ok(c.query(crate::storage::NUMBER_CONFLICTS, &[])?
+                .iter()
+                .map(|r| NumberConflict {
+                    number: r.get(0),
+                    held_by: r.get(1),
+                    held_by_device: r.get(2),
+                    document_id: r.get(3),
+                    device_id: r.get(4),
+                    found_at: r.get(5),
+                })
+                .collect())
         })
     }
 

@@ -19,12 +19,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0001_foundation.sql"),
     include_str!("../migrations/sqlite/0002_batch_per_device.sql"),
     include_str!("../migrations/sqlite/0003_record_index.sql"),
-    include_str!("../migrations/sqlite/0004_document_number.sql"),
+    crate::storage::NUMBERS_MIGRATION,
 ];
-
-/// The schema whose migration creates the number table: its rows come from the stored
-/// documents, in the same transaction.
-const NUMBERS_SCHEMA: usize = 4;
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
@@ -168,9 +164,9 @@ impl SqliteStorage {
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
-            if i + 1 == NUMBERS_SCHEMA {
+            if i + 1 == crate::storage::NUMBERS_SCHEMA {
                 let stored: Vec<(String, String, String)> = tx
-                    .prepare("SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq")?
+                    .prepare(crate::storage::STORED_DOCUMENTS)?
                     .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<rusqlite::Result<_>>()?;
                 crate::storage::claim_stored(&mut SqliteGroup(&tx), &stored)?;
@@ -446,11 +442,7 @@ impl Storage for SqliteStorage {
 
     fn number_conflicts(&self) -> Result<Vec<NumberConflict>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT c.number, n.document_id, n.device_id, c.document_id, c.device_id, c.found_at
-             FROM number_conflict c JOIN document_number n USING (kind, year, serial)
-             ORDER BY c.found_at, c.kind, c.year, c.serial",
-        )?;
+        let mut stmt = conn.prepare(crate::storage::NUMBER_CONFLICTS)?;
         let rows = stmt.query_map([], |r| {
             Ok(NumberConflict {
                 number: r.get(0)?,

@@ -134,6 +134,22 @@ pub(crate) struct NumberClaim<'a> {
     pub now: &'a str,
 }
 
+/// The schema whose migration creates the number table (the same file for both
+/// backends): its rows come from the stored documents, in the same transaction.
+pub(crate) const NUMBERS_SCHEMA: usize = 4;
+pub(crate) const NUMBERS_MIGRATION: &str = include_str!("../migrations/common/0004_document_number.sql");
+
+/// The stored documents the number table is filled from: (device, payload, received at).
+pub(crate) const STORED_DOCUMENTS: &str =
+    "SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq";
+
+/// `number_conflicts`, the same in both dialects: number, holder, its device, the other
+/// document, its device, when found.
+pub(crate) const NUMBER_CONFLICTS: &str =
+    "SELECT c.number, n.document_id, n.device_id, c.document_id, c.device_id, c.found_at
+     FROM number_conflict c JOIN document_number n USING (kind, year, serial)
+     ORDER BY c.found_at, c.kind, c.year, c.serial";
+
 /// The highest serial a grant hands out: far more documents of one kind than a district
 /// issues in a year, and far from overflow.
 pub(crate) const MAX_SERIAL: i64 = 999_999;

@@ -1,3 +1,4 @@
+-- The same in SQLite and PostgreSQL: both backends run this file.
 -- Every number an issued document carries, by kind, year and serial, with the first
 -- document that carried it. A grant never hands out a number already used (a device
 -- that ran out of granted numbers offline numbers from a block of its own), and a

@@ -94,21 +94,20 @@ async function run(app, serverBin) {
     // 自动重试; once the inspector corrects the local record's code, the next sync
     // brings the bureau's record in and the problem goes.
     const [division] = await w.call('list_divisions');
-    const mine = await w.call('create_enterprise', {
-      input: {
-        name: '北京门头沟窗口测试本机登记有限公司',
-        creditCode: '91110109700112230C',
-        creditCodeConfirmed: false,
-        address: '北京市门头沟区大峪街道测试路1号',
-        divisionCode: division.code,
-        sectors: ['dust'],
-        legalRepresentative: '',
-        safetyContact: '',
-        contactPhone: '',
-        supervisionClass: null,
-        status: 'operating',
-      },
-    });
+    const input = {
+      name: '北京门头沟窗口测试本机登记有限公司',
+      creditCode: '91110109700112230C',
+      creditCodeConfirmed: false,
+      address: '北京市门头沟区大峪街道测试路1号',
+      divisionCode: division.code,
+      sectors: ['dust'],
+      legalRepresentative: '',
+      safetyContact: '',
+      contactPhone: '',
+      supervisionClass: null,
+      status: 'operating',
+    };
+    const mine = await w.call('create_enterprise', { input });
     const same = join(dir, 'same-code.csv');
     writeFileSync(same, '单位名称,统一社会信用代码,地址,镇街,行业\n北京门头沟窗口测试区局登记有限公司,91110109700112230C,北京市门头沟区大峪街道测试路2号,大峪街道,粉尘涉爆\n');
     const third = admin(serverBin, db, 'import', same);
@@ -121,23 +120,7 @@ async function run(app, serverBin) {
     if (retrying.length !== 1) throw new Error(`expected one problem marked 自动重试, found ${retrying.length}: ${await w.text(problem)}`);
     await sleep(500);
     writeFileSync(join(shots, 'window-sync-problem.png'), await w.screenshot());
-    await w.call('update_enterprise', {
-      id: mine.id,
-      rev: mine.rev,
-      input: {
-        name: mine.name,
-        creditCode: '911101097001122499',
-        creditCodeConfirmed: false,
-        address: mine.address,
-        divisionCode: mine.divisionCode,
-        sectors: mine.sectors,
-        legalRepresentative: '',
-        safetyContact: '',
-        contactPhone: '',
-        supervisionClass: null,
-        status: 'operating',
-      },
-    });
+    await w.call('update_enterprise', { id: mine.id, rev: mine.rev, input: { ...input, creditCode: '911101097001122499' } });
     await w.click(await w.one('[data-testid="sync-now"]'));
     await stateIs(w, 'idle');
     await waitFor('the problem to go', async () => (await w.all('[data-testid="sync-problem"]')).length === 0, 30_000);

@@ -5,11 +5,26 @@ use anjian_core::hlc::Hlc;
 use anjian_sync::protocol::Change;
 use anjian_sync::records::{DocumentImage, HazardImage, Image};
 
+/// The n-th change's clock: later changes of a device have later revisions.
+fn rev(n: u64) -> String {
+    Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 7 }.to_string()
+}
+
+/// The n-th change of a device, carrying `image` (written at `rev(n)`).
+fn put(device: &str, n: u64, image: &Image) -> Change {
+    Change {
+        change_id: format!("{device}:{n}"),
+        record_type: image.record_type().into(),
+        record_id: image.record_id(),
+        op: anjian_sync::records::OP_PUT.into(),
+        rev: rev(n),
+        payload: image.payload(),
+    }
+}
+
 pub fn hazard(device: &str, n: u64) -> Change {
-    let rev = Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 7 }.to_string();
-    let id = format!("{device}-h{n}");
     let image = Image::Hazard(HazardImage {
-        id: id.clone(),
+        id: format!("{device}-h{n}"),
         enterprise_id: "0190e6a0-0000-7000-8000-000000000001".into(),
         inspection_id: None,
         item_code: None,
@@ -19,23 +34,15 @@ pub fn hazard(device: &str, n: u64) -> Change {
         status: "open".into(),
         found_at: "2026-11-29T08:00:00+08:00".into(),
         device_id: device.into(),
-        rev: rev.clone(),
+        rev: rev(n),
         events: vec![],
     });
-    Change {
-        change_id: format!("{device}:{n}"),
-        record_type: image.record_type().into(),
-        record_id: id,
-        op: anjian_sync::records::OP_PUT.into(),
-        rev,
-        payload: image.payload(),
-    }
+    put(device, n, &image)
 }
 
 /// The n-th change of a device: its rectification order `id` in `status`, numbered with
 /// `serial` of 2026 unless a draft.
 pub fn order(device: &str, n: u64, id: &str, status: &str, serial: u32) -> Change {
-    let rev = Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 7 }.to_string();
     let issued = status != "draft";
     let image = Image::Document(DocumentImage {
         id: id.into(),
@@ -51,15 +58,8 @@ pub fn order(device: &str, n: u64, id: &str, status: &str, serial: u32) -> Chang
         cites: None,
         created_at: None,
         device_id: device.into(),
-        rev: rev.clone(),
+        rev: rev(n),
         hazards: vec![],
     });
-    Change {
-        change_id: format!("{device}:{n}"),
-        record_type: image.record_type().into(),
-        record_id: id.into(),
-        op: anjian_sync::records::OP_PUT.into(),
-        rev,
-        payload: image.payload(),
-    }
+    put(device, n, &image)
 }

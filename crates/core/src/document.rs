@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum DocumentKind {
     /// 现场检查记录
@@ -53,7 +53,7 @@ impl DocumentKind {
 }
 
 /// e.g. 门应急责改〔2026〕第0012号: bureau prefix, kind, year, sequence in that year.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentNumber {
     pub prefix: String,
@@ -109,7 +109,7 @@ impl std::str::FromStr for DocumentNumber {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum DocumentStatus {
     Draft,
@@ -136,7 +136,7 @@ impl DocumentStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Document {
     pub id: Id,

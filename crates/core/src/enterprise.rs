@@ -8,7 +8,7 @@ use crate::hlc::Hlc;
 use crate::id::Id;
 use crate::validate::{self, FieldError, Rule};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]
@@ -32,7 +32,7 @@ impl Status {
 }
 
 /// 分级分类监管: A is the closest supervision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub enum SupervisionClass {
     A,
     B,
@@ -56,7 +56,7 @@ impl SupervisionClass {
 }
 
 /// What a form or an import supplies; unchecked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EnterpriseInput {
     pub name: String,
@@ -73,7 +73,7 @@ pub struct EnterpriseInput {
 }
 
 /// The checked profile fields of an enterprise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub name: String,
@@ -140,7 +140,7 @@ impl EnterpriseInput {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Enterprise {
     pub id: Id,

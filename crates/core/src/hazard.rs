@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::id::Id;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// 一般事故隐患
@@ -30,7 +30,7 @@ impl Level {
 }
 
 /// open → rectified (the unit reports it done) → verified (re-inspection closed it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum HazardStatus {
     Open,
@@ -74,7 +74,7 @@ pub enum StatusError {
     Backward { from: HazardStatus, to: HazardStatus },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Hazard {
     pub id: Id,

@@ -9,8 +9,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// One timestamp. Ordered by (wall, counter, node); the string form sorts the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(into = "String", try_from = "String")]
+#[ts(type = "string")]
 pub struct Hlc {
     pub wall_ms: u64,
     pub counter: u32,

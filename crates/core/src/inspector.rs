@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::id::Id;
 use crate::validate::{self, FieldError, Rule};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct InspectorInput {
     pub name: String,
@@ -13,7 +13,7 @@ pub struct InspectorInput {
     pub unit: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspector {
     pub id: Id,

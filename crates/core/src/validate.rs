@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::credit_code::Problem;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "rule", rename_all = "camelCase")]
 pub enum Rule {
     Required,
@@ -33,7 +33,7 @@ pub enum Rule {
     SectorRequired,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{field}: {rule:?}")]
 pub struct FieldError {
     pub field: &'static str,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The three-line head and what every document shares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Head {
     /// 北京市门头沟区应急管理局
@@ -14,7 +14,7 @@ pub struct Head {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Officer {
     pub name: String,
@@ -23,7 +23,7 @@ pub struct Officer {
 }
 
 /// A signature as it stands on the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
 pub enum Signature {
     /// Drawn on screen: a PNG, base64.
@@ -35,7 +35,7 @@ pub enum Signature {
 }
 
 /// The unit's person who signs (负责人 / 现场负责人).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UnitSigner {
     pub name: String,
@@ -45,7 +45,7 @@ pub struct UnitSigner {
 }
 
 /// A date as printed: 2026年12月15日.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
 pub struct Date {
     pub year: i32,
@@ -86,7 +86,7 @@ impl Date {
 }
 
 /// A time of day with its date, local (Beijing): "2026-11-29T09:30".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
 pub struct DateTime {
     pub date: Date,
@@ -116,7 +116,7 @@ impl From<DateTime> for String {
 }
 
 /// 现场检查记录
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordSnapshot {
     pub head: Head,
@@ -147,7 +147,7 @@ pub struct RecordSnapshot {
 }
 
 /// Items of an order that share one deadline (第 1、2 项 … 前整改完毕).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeadlineGroup {
     /// 1-based item numbers.
@@ -157,7 +157,7 @@ pub struct DeadlineGroup {
 
 /// The fixed wording of an order, from settings; `{items}`, `{deadline}`, `{review_body}`
 /// and `{court}` are filled in when rendered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrderWording {
     /// 经查，你单位存在下列问题：
@@ -171,7 +171,7 @@ pub struct OrderWording {
 }
 
 /// Where an objection goes (行政复议 body, court): settings of the bureau.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Remedy {
     pub review_body: String,
@@ -179,7 +179,7 @@ pub struct Remedy {
 }
 
 /// 责令限期整改指令书
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrderSnapshot {
     pub head: Head,
@@ -199,7 +199,7 @@ pub struct OrderSnapshot {
 }
 
 /// The order a review cites.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CitedDecision {
     pub date: Date,
@@ -208,7 +208,7 @@ pub struct CitedDecision {
     pub number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReviewOpinion {
     /// The problem as the order stated it.
@@ -219,7 +219,7 @@ pub struct ReviewOpinion {
 }
 
 /// 整改复查意见书
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReviewSnapshot {
     pub head: Head,
@@ -237,7 +237,7 @@ pub struct ReviewSnapshot {
 }
 
 /// Any of the three.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "snapshot")]
 pub enum Snapshot {
     Record(RecordSnapshot),

@@ -28,7 +28,7 @@ pub struct IssuedContent {
 }
 
 /// Numbers a device may still use, per kind, in one year.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NumberReserve {
     pub kind: DocumentKind,
@@ -39,7 +39,7 @@ pub struct NumberReserve {
 }
 
 /// A document in lists: no snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentSummary {
     pub id: Id,

@@ -192,7 +192,7 @@ pub struct EnterpriseQuery {
     pub offset: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EnterpriseSummary {
     pub id: Id,
@@ -205,7 +205,7 @@ pub struct EnterpriseSummary {
     pub is_demo: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EnterprisePage {
     pub total: u64,
     pub items: Vec<EnterpriseSummary>,

@@ -123,7 +123,7 @@ impl Writer<'_> {
             "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             (id.to_string(), self.now.to_rfc3339(), next.as_str(), &note, rev.to_string(), review, photo_list),
         )?;
-        #[derive(Serialize)]
+        #[derive(Serialize, ts_rs::TS)]
         struct Change<'a> {
             status: HazardStatus,
             note: Option<&'a str>,
@@ -166,7 +166,7 @@ pub struct HazardFilter {
     pub offset: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HazardRow {
     pub hazard: Hazard,
@@ -175,7 +175,7 @@ pub struct HazardRow {
     pub overdue: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct HazardCounts {
     pub total: u64,
     pub open: u64,
@@ -185,13 +185,13 @@ pub struct HazardCounts {
     pub major: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HazardPage {
     pub counts: HazardCounts,
     pub items: Vec<HazardRow>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct HazardEvent {
     pub at: String,
     pub status: HazardStatus,

@@ -165,7 +165,7 @@ impl Store {
 }
 
 /// Who signs at the end of an inspection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum SignatureRole {
     Officer1,
@@ -186,7 +186,7 @@ impl SignatureRole {
 }
 
 /// A drawn signature (an attachment) or, for the unit's person only, a refusal.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Signature {
     pub role: SignatureRole,
@@ -195,7 +195,7 @@ pub struct Signature {
     pub refused: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionSummary {
     pub id: Id,

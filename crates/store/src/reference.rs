@@ -65,7 +65,7 @@ impl Writer<'_> {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Counts {
     pub enterprises: u64,
     pub demo_enterprises: u64,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::{Store, parse_id};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteHit {
     /// "inspection" or "hazard".

@@ -27,7 +27,7 @@ impl Reference {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct DemoSet {
     pub demo: bool,
     pub enterprises: Vec<EnterpriseInput>,

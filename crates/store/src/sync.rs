@@ -119,7 +119,7 @@ fn may_apply_later(e: &StoreError) -> bool {
 }
 
 /// A change the server refused (pushed) or this device could not apply (pulled).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProblem {
     pub change_id: String,
@@ -135,7 +135,7 @@ pub struct SyncProblem {
 }
 
 /// A value of an enterprise that lost a merge, kept for review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OverwrittenValue {
     pub field: String,

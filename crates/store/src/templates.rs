@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Result, StoreError};
 use crate::{Store, Writer};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateSummary {
     pub id: String,
@@ -22,7 +22,7 @@ pub struct TemplateSummary {
 }
 
 /// A template file that was refused, and why.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct TemplateProblem {
     pub file: String,
     pub problem: String,

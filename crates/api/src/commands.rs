@@ -1,194 +1,156 @@
-//! One function per command; `dispatch` is the table both adapters use.
+//! The one command table: every command the UI calls, with its arguments and its
+//! result. Both adapters (Tauri, HTTP) dispatch through it, and the UI's TypeScript
+//! (`ui/src/lib/backend/generated.ts`) is generated from it.
 
-use anjian_core::Id;
-use anjian_core::credit_code::{self, Verdict};
-use anjian_core::enterprise::EnterpriseInput;
-use anjian_core::hlc::Hlc;
-use anjian_core::inspector::InspectorInput;
-use anjian_store::EnterpriseQuery;
+use std::any::TypeId;
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
+use ts_rs::{TS, TypeVisitor};
 
-use crate::{ApiError, App};
+use crate::convert::{Done, IdArgs, NoArgs};
+use crate::{ApiError, App, documents, enterprises, inspect, sync};
 
-pub(crate) fn args<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
-    let v = if v.is_null() { json!({}) } else { v };
-    serde_json::from_value(v).map_err(ApiError::bad_request)
-}
-
-pub(crate) fn to_json(v: impl Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(v).map_err(|e| ApiError::new("internal", format!("结果无法编码：{e}")))
-}
-
-pub(crate) fn id(s: &str) -> Result<Id, ApiError> {
-    s.parse().map_err(|_| ApiError::bad_request(format!("记录编号 {s:?} 无效")))
-}
-
-pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiError> {
-    match name {
-        "app_info" => app_info(app),
-        "list_divisions" => to_json(app.store().divisions()?),
-        "list_sectors" => to_json(app.store().sectors()?),
-        "search_enterprises" => search_enterprises(app, args(a)?),
-        "get_enterprise" => get_enterprise(app, args(a)?),
-        "create_enterprise" => create_enterprise(app, args(a)?),
-        "update_enterprise" => update_enterprise(app, args(a)?),
-        "check_credit_code" => check_credit_code(args(a)?),
-        "get_profile" => get_profile(app),
-        "save_profile" => save_profile(app, args(a)?),
-        "remove_demo" => {
-            let removed = app.store().write(|w| w.remove_demo_enterprises())?;
-            Ok(json!({ "removed": removed }))
-        }
-        "sync_status" => crate::sync::status(app),
-        "sync_pair" => crate::sync::pair(app, args(a)?),
-        "sync_now" => crate::sync::now(app),
-        "sync_unpair" => crate::sync::unpair(app),
-        "enterprise_overwrites" => {
-            #[derive(Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct ById {
-                id: Id,
+/// Declares the table once: `dispatch` runs a command by name, `signatures` lists each
+/// command's argument and result types for the TypeScript.
+macro_rules! commands {
+    ($($name:ident: $args:ty => $out:ty = $handler:path;)*) => {
+        pub(crate) fn dispatch(app: &App, name: &str, args: Value) -> Result<Value, ApiError> {
+            match name {
+                $(stringify!($name) => run::<$args, $out>(app, args, $handler),)*
+                _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
             }
-            let ById { id } = args(a)?;
-            crate::sync::overwrites(app, id)
         }
-        _ => crate::inspect::dispatch(app, name, a),
-    }
-}
 
-fn app_info(app: &App) -> Result<Value, ApiError> {
-    let counts = app.store().counts()?;
-    Ok(json!({
-        "version": env!("CARGO_PKG_VERSION"),
-        "dataDir": app.data_dir().display().to_string(),
-        "enterpriseCount": counts.enterprises,
-        "demoCount": counts.demo_enterprises,
-    }))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SearchArgs {
-    query: Option<String>,
-    division: Option<String>,
-    sector: Option<String>,
-    limit: Option<u32>,
-    offset: Option<u32>,
-}
-
-fn search_enterprises(app: &App, a: SearchArgs) -> Result<Value, ApiError> {
-    if a.query.as_deref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(ApiError {
-            field: Some("query"), ..ApiError::new("too_long", "搜索内容不能超过100个字")
-        });
-    }
-    let q = EnterpriseQuery {
-        text: a.query,
-        division: a.division,
-        sector: a.sector,
-        limit: a.limit.unwrap_or(50),
-        offset: a.offset.unwrap_or(0),
+        fn signatures(types: &mut Types) -> Vec<(&'static str, String, String)> {
+            vec![$((stringify!($name), types.add::<$args>(), types.add::<$out>()),)*]
+        }
     };
-    to_json(app.store().search_enterprises(&q)?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct IdArgs {
-    pub(crate) id: String,
+commands! {
+    app_info: NoArgs => enterprises::AppInfo = enterprises::app_info;
+    list_divisions: NoArgs => Vec<anjian_core::division::Division> = enterprises::list_divisions;
+    list_sectors: NoArgs => Vec<anjian_core::division::Sector> = enterprises::list_sectors;
+    search_enterprises: enterprises::SearchArgs => anjian_store::EnterprisePage = enterprises::search_enterprises;
+    get_enterprise: IdArgs => enterprises::EnterpriseView = enterprises::get_enterprise;
+    create_enterprise: enterprises::CreateEnterpriseArgs => enterprises::EnterpriseView = enterprises::create_enterprise;
+    update_enterprise: enterprises::UpdateEnterpriseArgs => enterprises::EnterpriseView = enterprises::update_enterprise;
+    check_credit_code: enterprises::CreditCodeArgs => enterprises::CreditCodeCheck = enterprises::check_credit_code;
+    get_profile: NoArgs => Option<enterprises::ProfileView> = enterprises::get_profile;
+    save_profile: enterprises::SaveProfileArgs => enterprises::ProfileView = enterprises::save_profile;
+    remove_demo: NoArgs => enterprises::RemoveDemoResult = enterprises::remove_demo;
+
+    list_templates: inspect::SectorArgs => Vec<anjian_store::TemplateSummary> = inspect::list_templates;
+    get_template: inspect::TemplateArgs => anjian_core::checklist::Template = inspect::get_template;
+    template_problems: NoArgs => Vec<anjian_store::TemplateProblem> = inspect::template_problems;
+    list_inspectors: NoArgs => Vec<inspect::InspectorView> = inspect::list_inspectors;
+    save_inspector: inspect::SaveInspectorArgs => inspect::InspectorView = inspect::save_inspector;
+    get_settings: NoArgs => inspect::DeadlineDays = inspect::get_settings;
+    save_settings: inspect::SaveSettingsArgs => inspect::DeadlineDays = inspect::save_settings;
+    start_inspection: inspect::StartInspectionArgs => inspect::InspectionView = inspect::start_inspection;
+    list_inspections: inspect::ListInspectionsArgs => Vec<anjian_store::InspectionSummary> = inspect::list_inspections;
+    get_inspection: IdArgs => inspect::InspectionView = inspect::get_inspection;
+    put_answer: inspect::PutAnswerArgs => inspect::PutAnswerResult = inspect::put_answer;
+    set_inspection_notes: inspect::NotesArgs => Done = inspect::set_notes;
+    save_finish_draft: inspect::SaveFinishDraftArgs => Done = inspect::save_finish_draft;
+    add_attachment: inspect::AddAttachmentArgs => inspect::AttachmentRef = inspect::add_attachment;
+    get_attachment: inspect::AttachmentArgs => inspect::AttachmentData = inspect::get_attachment;
+    finish_inspection: inspect::FinishInspectionArgs => inspect::InspectionView = inspect::finish_inspection;
+    hazard_ledger: inspect::LedgerFilter => anjian_store::HazardPage = inspect::hazard_ledger;
+    get_hazard: IdArgs => anjian_store::HazardRow = inspect::get_hazard;
+    hazard_history: IdArgs => Vec<anjian_store::HazardEvent> = inspect::hazard_history;
+    review_hazard: inspect::ReviewInput => inspect::ReviewResult = inspect::review_hazard;
+    report_rectified: inspect::RectifiedReportInput => inspect::ReviewResult = inspect::report_rectified;
+
+    get_document_settings: NoArgs => documents::DocumentSettings = documents::get_document_settings;
+    save_document_settings: documents::SaveDocumentSettingsArgs => documents::DocumentSettings = documents::save_document_settings;
+    prepare_documents: documents::InspectionArgs => Vec<anjian_store::DocumentSummary> = documents::prepare_documents;
+    prepare_review: documents::PrepareReviewArgs => documents::DocumentDetail = documents::prepare_review;
+    list_documents: documents::ListDocumentsArgs => Vec<anjian_store::DocumentSummary> = documents::list_documents;
+    get_document: IdArgs => documents::DocumentDetail = documents::get_document;
+    document_pdf: IdArgs => documents::DocumentPdf = documents::document_pdf;
+    issue_document: IdArgs => documents::DocumentDetail = documents::issue_document;
+    void_document: documents::VoidArgs => documents::DocumentDetail = documents::void_document;
+    export_document: IdArgs => documents::DocumentExport = documents::export_document;
+    number_reserve: NoArgs => Vec<anjian_store::NumberReserve> = documents::number_reserve;
+
+    sync_status: NoArgs => sync::SyncStatus = sync::status;
+    sync_pair: sync::SyncPairArgs => sync::SyncStatus = sync::pair;
+    sync_now: NoArgs => sync::SyncStatus = sync::now;
+    sync_unpair: NoArgs => sync::SyncStatus = sync::unpair;
+    enterprise_overwrites: IdArgs => Vec<sync::FieldOverwrite> = sync::overwrites;
 }
 
-/// The name of a division, or "" for an unknown code.
-pub(crate) fn division_name(store: &anjian_store::Store, code: &str) -> Result<String, ApiError> {
-    Ok(store.divisions()?.into_iter().find(|d| d.code == code).map(|d| d.name).unwrap_or_default())
+/// Parses the arguments (unknown fields are refused), runs the command and encodes its result.
+fn run<A: DeserializeOwned, R: Serialize>(
+    app: &App,
+    args: Value,
+    handler: fn(&App, A) -> Result<R, ApiError>,
+) -> Result<Value, ApiError> {
+    let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+    let args = serde_json::from_value(args).map_err(ApiError::bad_request)?;
+    serde_json::to_value(handler(app, args)?).map_err(|e| ApiError::new("internal", format!("结果无法编码：{e}")))
 }
 
-/// The enterprise with its division's name, as the detail page shows it.
-fn enterprise_json(app: &App, e: &anjian_core::enterprise::Enterprise) -> Result<Value, ApiError> {
-    let division_name = division_name(&app.store(), &e.profile.division_code)?;
-    let mut v = to_json(e)?;
-    v["divisionName"] = json!(division_name);
-    Ok(v)
+/// Every named type the table reaches, declared once.
+#[derive(Debug, Default)]
+struct Types {
+    seen: HashSet<TypeId>,
+    /// TypeScript name → (Rust type, declaration).
+    decls: BTreeMap<String, (&'static str, String)>,
+    clashes: Vec<String>,
 }
 
-fn get_enterprise(app: &App, a: IdArgs) -> Result<Value, ApiError> {
-    let e = app.store().enterprise(id(&a.id)?)?;
-    enterprise_json(app, &e)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CreateArgs {
-    input: EnterpriseInput,
-}
-
-fn create_enterprise(app: &App, a: CreateArgs) -> Result<Value, ApiError> {
-    let e = app.store().write(|w| w.insert_enterprise(&a.input, false))?;
-    enterprise_json(app, &e)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct UpdateArgs {
-    id: String,
-    rev: String,
-    input: EnterpriseInput,
-}
-
-fn update_enterprise(app: &App, a: UpdateArgs) -> Result<Value, ApiError> {
-    let rev: Hlc = a.rev.parse().map_err(ApiError::bad_request)?;
-    let target = id(&a.id)?;
-    let e = app.store().write(|w| w.update_enterprise(target, rev, &a.input))?;
-    enterprise_json(app, &e)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CodeArgs {
-    code: String,
-}
-
-fn check_credit_code(a: CodeArgs) -> Result<Value, ApiError> {
-    if a.code.chars().count() > 64 {
-        return Err(ApiError::bad_request("信用代码过长"));
-    }
-    Ok(match credit_code::check(&a.code) {
-        Verdict::Ok { normalized } => {
-            json!({"status": "ok", "normalized": normalized, "message": "统一社会信用代码校验通过"})
-        }
-        Verdict::Warning { normalized, problem } => {
-            json!({"status": "warning", "normalized": normalized, "problem": problem, "message": problem.message()})
-        }
-        Verdict::Invalid { problem } => {
-            json!({"status": "invalid", "normalized": Value::Null, "problem": problem, "message": problem.message()})
-        }
-    })
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ProfileOut {
-    name: String,
-    cert_no: String,
-    unit: String,
-}
-
-fn get_profile(app: &App) -> Result<Value, ApiError> {
-    match app.store().profile()? {
-        Some(i) => to_json(ProfileOut { name: i.name, cert_no: i.cert_no, unit: i.unit.unwrap_or_default() }),
-        None => Ok(Value::Null),
+impl Types {
+    /// Declares `T` and what it refers to; returns how TypeScript names `T`.
+    fn add<T: TS + 'static>(&mut self) -> String {
+        self.visit::<T>();
+        T::visit_dependencies(self);
+        T::visit_generics(self);
+        T::name()
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProfileArgs {
-    profile: InspectorInput,
+impl TypeVisitor for Types {
+    fn visit<T: TS + 'static + ?Sized>(&mut self) {
+        if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
+            return;
+        }
+        let rust = std::any::type_name::<T>();
+        let decl = format!("{}export {}", T::docs().unwrap_or_default(), T::decl());
+        if let Some((other, _)) = self.decls.insert(T::ident(), (rust, decl)) {
+            self.clashes.push(format!("{} is both {other} and {rust}", T::ident()));
+        }
+        T::visit_dependencies(self);
+    }
 }
 
-fn save_profile(app: &App, a: ProfileArgs) -> Result<Value, ApiError> {
-    let i = app.store().write(|w| w.save_profile(&a.profile))?;
-    to_json(ProfileOut { name: i.name, cert_no: i.cert_no, unit: i.unit.unwrap_or_default() })
+/// The TypeScript of every command's arguments and result, and the `Commands` table.
+/// Fails when two Rust types would share one TypeScript name.
+pub fn typescript() -> Result<String, String> {
+    let mut types = Types::default();
+    let table = signatures(&mut types);
+    types.add::<ApiError>();
+    if !types.clashes.is_empty() {
+        return Err(types.clashes.join("; "));
+    }
+    let mut out = String::from(
+        "// Generated from the Rust types by ts-rs (crates/api/src/commands.rs): do not edit.\n\
+         // Refresh with `UPDATE_BINDINGS=1 cargo test -p anjian-api --test typescript`.\n\n\
+         // The finish page's draft is the UI's own shape; the backend keeps it as it comes.\n\
+         import type { FinishDraft } from './finishDraft'\n\n",
+    );
+    for (_, decl) in types.decls.values() {
+        out.push_str(decl);
+        out.push_str("\n\n");
+    }
+    out.push_str("/** Every command: its arguments and its result. */\nexport interface Commands {\n");
+    for (name, args, result) in table {
+        out.push_str(&format!("  {name}: {{ args: {args}; result: {result} }}\n"));
+    }
+    out.push_str("}\n");
+    Ok(out)
 }

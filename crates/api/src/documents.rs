@@ -12,32 +12,17 @@ use anjian_docs::snapshot::{
 };
 use anjian_docs::{Snapshot, check_for_issue, render};
 use anjian_store::{DocumentFilter, HazardFilter, IssuedContent, NewDocument, SignatureRole, Store};
+use anjian_store::{DocumentSummary, NumberReserve};
 use base64::Engine;
 use chrono::{Datelike, Timelike};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
+use ts_rs::TS;
 
-use crate::commands::{IdArgs, args, id, to_json};
+use crate::convert::{IdArgs, NoArgs, id, optional_id};
 use crate::{ApiError, App};
 
 const WORDING: &str = include_str!("../../../assets/docs/wording.json");
-
-pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiError> {
-    match name {
-        "get_document_settings" => to_json(document_settings(&app.store())?),
-        "save_document_settings" => save_document_settings(app, args(a)?),
-        "prepare_documents" => prepare_documents(app, id(&args::<InspectionArgs>(a)?.inspection_id)?),
-        "prepare_review" => prepare_review(app, args(a)?),
-        "list_documents" => list_documents(app, args(a)?),
-        "get_document" => get_document(app, id(&args::<IdArgs>(a)?.id)?),
-        "document_pdf" => document_pdf(app, id(&args::<IdArgs>(a)?.id)?),
-        "issue_document" => issue_document(app, id(&args::<IdArgs>(a)?.id)?),
-        "void_document" => void_document(app, args(a)?),
-        "export_document" => export_document(app, id(&args::<IdArgs>(a)?.id)?),
-        "number_reserve" => to_json(app.store().number_reserve(beijing_now().date.year)?),
-        _ => Err(ApiError::new("unknown_command", format!("未知的操作：{name}"))),
-    }
-}
 
 /// The wording as shipped; the bureau's settings override its first four fields.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -64,9 +49,10 @@ fn wording(store: &Store) -> Result<Wording, ApiError> {
     Ok(w)
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// The bureau's wording: filled into new drafts (bureau, review body, court) and numbers (prefix).
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DocumentSettings {
+pub(crate) struct DocumentSettings {
     /// 北京市门头沟区应急管理局
     bureau: String,
     /// 门应急
@@ -83,6 +69,10 @@ fn document_settings(store: &Store) -> Result<DocumentSettings, ApiError> {
     settings_over(store, &shipped()?)
 }
 
+pub(crate) fn get_document_settings(app: &App, _: NoArgs) -> Result<DocumentSettings, ApiError> {
+    document_settings(&app.store())
+}
+
 /// The bureau's settings, each falling back to the shipped wording.
 fn settings_over(store: &Store, shipped: &Wording) -> Result<DocumentSettings, ApiError> {
     let get = |key: &str, default: &str| -> Result<String, ApiError> {
@@ -96,13 +86,13 @@ fn settings_over(store: &Store, shipped: &Wording) -> Result<DocumentSettings, A
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct SaveSettingsArgs {
+pub(crate) struct SaveDocumentSettingsArgs {
     settings: DocumentSettings,
 }
 
-fn save_document_settings(app: &App, a: SaveSettingsArgs) -> Result<Value, ApiError> {
+pub(crate) fn save_document_settings(app: &App, a: SaveDocumentSettingsArgs) -> Result<DocumentSettings, ApiError> {
     let s = a.settings;
     let fields = [
         ("bureau", &s.bureau, 40, "执法机关名称"),
@@ -135,7 +125,7 @@ fn save_document_settings(app: &App, a: SaveSettingsArgs) -> Result<Value, ApiEr
         }
         Ok(())
     })?;
-    to_json(document_settings(&store)?)
+    document_settings(&store)
 }
 
 /// Beijing wall-clock time (UTC+8, no daylight saving).
@@ -156,9 +146,9 @@ fn date_of(d: chrono::NaiveDate) -> Date {
     Date { year: d.year(), month: d.month(), day: d.day() }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct InspectionArgs {
+pub(crate) struct InspectionArgs {
     inspection_id: String,
 }
 
@@ -184,7 +174,8 @@ fn signature(store: &Store, sig: Option<&anjian_store::Signature>) -> Result<Sig
 
 /// Makes (or brings up to date) the drafts of a finished inspection: the 现场检查记录,
 /// and the 责令限期整改指令书 when hazards were found. Issued ones are left as they are.
-fn prepare_documents(app: &App, inspection_id: Id) -> Result<Value, ApiError> {
+pub(crate) fn prepare_documents(app: &App, a: InspectionArgs) -> Result<Vec<DocumentSummary>, ApiError> {
+    let inspection_id = id(&a.inspection_id)?;
     let mut store = app.store();
     let inspection = store.inspection(inspection_id)?;
     if inspection.status != InspectionStatus::Finished {
@@ -302,7 +293,7 @@ fn prepare_documents(app: &App, inspection_id: Id) -> Result<Value, ApiError> {
         }
         Ok(())
     })?;
-    to_json(store.documents(&DocumentFilter { inspection: Some(inspection_id), limit: 100, ..Default::default() })?)
+    Ok(store.documents(&DocumentFilter { inspection: Some(inspection_id), limit: 100, ..Default::default() })?)
 }
 
 /// The snapshot as stored: the kind-tagged JSON the renderer reads back.
@@ -314,16 +305,16 @@ fn snapshot_of(doc: &Document) -> Result<Snapshot, ApiError> {
     serde_json::from_value(doc.snapshot.clone()).map_err(|e| ApiError::new("corrupt", format!("文书内容无法读取：{e}")))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ReviewArgs {
+pub(crate) struct PrepareReviewArgs {
     order_id: String,
     colleague_id: String,
 }
 
 /// Drafts the 整改复查意见书 for an issued order from where its hazards stand now: each
 /// verified hazard is 已整改, any other 未整改, with the note of its latest 复查.
-fn prepare_review(app: &App, a: ReviewArgs) -> Result<Value, ApiError> {
+pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<DocumentDetail, ApiError> {
     let order_id = id(&a.order_id)?;
     let colleague = id(&a.colleague_id)?;
     let mut store = app.store();
@@ -387,12 +378,13 @@ fn prepare_review(app: &App, a: ReviewArgs) -> Result<Value, ApiError> {
         }),
     })?;
     drop(store);
-    get_document(app, doc)
+    detail(app, doc)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-struct ListArgs {
+#[ts(optional_fields)]
+pub(crate) struct ListDocumentsArgs {
     status: Option<DocumentStatus>,
     kind: Option<DocumentKind>,
     enterprise_id: Option<String>,
@@ -401,21 +393,51 @@ struct ListArgs {
     offset: Option<u32>,
 }
 
-fn list_documents(app: &App, a: ListArgs) -> Result<Value, ApiError> {
+pub(crate) fn list_documents(app: &App, a: ListDocumentsArgs) -> Result<Vec<DocumentSummary>, ApiError> {
     let filter = DocumentFilter {
         id: None,
         status: a.status,
         kind: a.kind,
-        enterprise: a.enterprise_id.as_deref().filter(|s| !s.is_empty()).map(id).transpose()?,
-        inspection: a.inspection_id.as_deref().filter(|s| !s.is_empty()).map(id).transpose()?,
+        enterprise: optional_id(a.enterprise_id.as_deref())?,
+        inspection: optional_id(a.inspection_id.as_deref())?,
         cites: None,
         limit: a.limit.unwrap_or(100),
         offset: a.offset.unwrap_or(0),
     };
-    to_json(app.store().documents(&filter)?)
+    Ok(app.store().documents(&filter)?)
 }
 
-fn get_document(app: &App, doc: Id) -> Result<Value, ApiError> {
+/// A document with what its page shows.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DocumentDetail {
+    id: Id,
+    kind: DocumentKind,
+    /// The kind's title, e.g. 责令限期整改指令书.
+    title: String,
+    number: Option<String>,
+    status: DocumentStatus,
+    enterprise_id: Id,
+    enterprise_name: String,
+    inspection_id: Option<Id>,
+    cites: Option<Id>,
+    created_at: Option<String>,
+    issued_at: Option<chrono::DateTime<chrono::Utc>>,
+    void_reason: Option<String>,
+    pdf_sha256: Option<String>,
+    /// The verification code (校验码) printed on every page.
+    code: String,
+    /// Drafts: why it cannot be issued yet (a Chinese sentence); null when it can, and for issued ones.
+    problem: Option<String>,
+    #[ts(as = "Snapshot")]
+    snapshot: Value,
+}
+
+pub(crate) fn get_document(app: &App, a: IdArgs) -> Result<DocumentDetail, ApiError> {
+    detail(app, id(&a.id)?)
+}
+
+fn detail(app: &App, doc: Id) -> Result<DocumentDetail, ApiError> {
     let store = app.store();
     let d = store.document(doc)?;
     let summary = store
@@ -426,25 +448,24 @@ fn get_document(app: &App, doc: Id) -> Result<Value, ApiError> {
     let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
     let problem =
         if d.status == DocumentStatus::Draft { issue_problem(&store, &snapshot, summary.cites)? } else { None };
-    Ok(json!({
-        "id": d.id,
-        "kind": d.kind,
-        "title": d.kind.title(),
-        "number": d.number.as_ref().map(ToString::to_string),
-        "status": d.status,
-        "enterpriseId": d.enterprise_id,
-        "enterpriseName": summary.enterprise_name,
-        "inspectionId": d.inspection_id,
-        "cites": summary.cites,
-        "createdAt": summary.created_at,
-        "issuedAt": d.issued_at,
-        "voidReason": d.void_reason,
-        "pdfSha256": d.pdf_sha256,
-        "code": code,
-        // What stops issuing, if anything (drafts only).
-        "problem": problem,
-        "snapshot": d.snapshot,
-    }))
+    Ok(DocumentDetail {
+        id: d.id,
+        kind: d.kind,
+        title: d.kind.title().to_owned(),
+        number: d.number.as_ref().map(ToString::to_string),
+        status: d.status,
+        enterprise_id: d.enterprise_id,
+        enterprise_name: summary.enterprise_name,
+        inspection_id: d.inspection_id,
+        cites: summary.cites,
+        created_at: summary.created_at,
+        issued_at: d.issued_at,
+        void_reason: d.void_reason,
+        pdf_sha256: d.pdf_sha256,
+        code,
+        problem,
+        snapshot: d.snapshot,
+    })
 }
 
 /// Why a draft cannot be issued yet: the rules of the document, and for a review that
@@ -493,21 +514,29 @@ fn count_pages(pdf: &[u8]) -> usize {
     pdf.windows(b"/Type/Page/".len()).filter(|w| *w == b"/Type/Page/").count().max(1)
 }
 
-fn document_pdf(app: &App, doc: Id) -> Result<Value, ApiError> {
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct DocumentPdf {
+    /// The PDF, base64.
+    pdf: String,
+    #[ts(type = "number")]
+    pages: usize,
+    #[ts(type = "number")]
+    size: usize,
+    code: String,
+}
+
+pub(crate) fn document_pdf(app: &App, a: IdArgs) -> Result<DocumentPdf, ApiError> {
+    let doc = id(&a.id)?;
     let store = app.store();
     let d = store.document(doc)?;
     let (bytes, pages, code) = pdf_bytes(&store, &d)?;
-    Ok(json!({
-        "pdf": base64::engine::general_purpose::STANDARD.encode(&bytes),
-        "pages": pages,
-        "size": bytes.len(),
-        "code": code,
-    }))
+    Ok(DocumentPdf { pdf: base64::engine::general_purpose::STANDARD.encode(&bytes), pages, size: bytes.len(), code })
 }
 
 /// Issues a draft: checks what the law requires, takes the next number, renders and keeps
 /// the PDF, all in one transaction.
-fn issue_document(app: &App, doc: Id) -> Result<Value, ApiError> {
+pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, ApiError> {
+    let doc = id(&a.id)?;
     {
         let mut store = app.store();
         let draft = store.document(doc)?;
@@ -527,7 +556,7 @@ fn issue_document(app: &App, doc: Id) -> Result<Value, ApiError> {
             })
         })?;
     }
-    get_document(app, doc)
+    detail(app, doc)
 }
 
 fn set_number(s: &mut Snapshot, number: String) {
@@ -538,25 +567,34 @@ fn set_number(s: &mut Snapshot, number: String) {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct VoidArgs {
+pub(crate) struct VoidArgs {
     id: String,
     reason: String,
 }
 
-fn void_document(app: &App, a: VoidArgs) -> Result<Value, ApiError> {
+pub(crate) fn void_document(app: &App, a: VoidArgs) -> Result<DocumentDetail, ApiError> {
     let doc = id(&a.id)?;
     if a.reason.trim().is_empty() {
         return Err(ApiError { field: Some("reason"), ..ApiError::new("required", "请写明作废原因") });
     }
     app.store().write(|w| w.void_document(doc, &a.reason))?;
-    get_document(app, doc)
+    detail(app, doc)
+}
+
+/// Where the PDF was written, and whether the system's viewer opened it.
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct DocumentExport {
+    path: String,
+    opened: bool,
 }
 
 /// Writes the PDF where the system's viewer can open it (and print), and opens it when
 /// the shell gave an opener.
-fn export_document(app: &App, doc: Id) -> Result<Value, ApiError> {
+
+pub(crate) fn export_document(app: &App, a: IdArgs) -> Result<DocumentExport, ApiError> {
+    let doc = id(&a.id)?;
     let (bytes, name) = {
         let store = app.store();
         let d = store.document(doc)?;
@@ -592,5 +630,9 @@ fn export_document(app: &App, doc: Id) -> Result<Value, ApiError> {
         Some(open) => open(&path).is_ok(),
         None => false,
     };
-    Ok(json!({ "path": path.display().to_string(), "opened": opened }))
+    Ok(DocumentExport { path: path.display().to_string(), opened })
+}
+
+pub(crate) fn number_reserve(app: &App, _: NoArgs) -> Result<Vec<NumberReserve>, ApiError> {
+    Ok(app.store().number_reserve(beijing_now().date.year)?)
 }

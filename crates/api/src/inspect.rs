@@ -2,87 +2,89 @@
 //! and re-inspection.
 
 use anjian_core::Id;
-use anjian_core::checklist::{ScoreAnswer, Template};
-use anjian_core::hazard::{HazardStatus, Level};
-use anjian_core::inspection::{Answer, AnswerResult, InspectionStatus};
+use anjian_core::checklist::{ScoreAnswer, ScoreSheet, Template};
+use anjian_core::hazard::{Hazard, HazardStatus, Level};
+use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::inspector::InspectorInput;
+use anjian_core::photo::PhotoType;
+use anjian_store::{HazardEvent, HazardPage, HazardRow, InspectionSummary, TemplateProblem, TemplateSummary};
 use anjian_store::{HazardFilter, NewHazard, NewInspection, Signature, Store};
 use base64::Engine;
 use chrono::NaiveDate;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
 
-use crate::commands::{IdArgs, args, division_name, id, to_json};
+use crate::convert::{Done, IdArgs, NoArgs, date, division_name, id};
 use crate::{ApiError, App};
 
-pub(crate) fn dispatch(app: &App, name: &str, a: Value) -> Result<Value, ApiError> {
-    match name {
-        "list_templates" => list_templates(app, args(a)?),
-        "get_template" => get_template(app, args(a)?),
-        "template_problems" => to_json(&app.template_problems),
-        "list_inspectors" => list_inspectors(app),
-        "save_inspector" => save_inspector(app, args(a)?),
-        "get_settings" => get_settings(&app.store()),
-        "save_settings" => save_settings(app, args(a)?),
-        "start_inspection" => start_inspection(app, args(a)?),
-        "list_inspections" => list_inspections(app, args(a)?),
-        "get_inspection" => get_inspection(app, args::<IdArgs>(a)?.id),
-        "put_answer" => put_answer(app, args(a)?),
-        "set_inspection_notes" => set_notes(app, args(a)?),
-        "save_finish_draft" => save_finish_draft(app, args(a)?),
-        "add_attachment" => add_attachment(app, args(a)?),
-        "get_attachment" => get_attachment(app, args(a)?),
-        "finish_inspection" => finish_inspection(app, args(a)?),
-        "hazard_ledger" => hazard_ledger(app, args(a)?),
-        "get_hazard" => get_hazard(app, id(&args::<IdArgs>(a)?.id)?),
-        "hazard_history" => to_json(app.store().hazard_history(id(&args::<IdArgs>(a)?.id)?)?),
-        "review_hazard" => review_hazard(app, args(a)?),
-        "report_rectified" => report_rectified(app, args(a)?),
-        _ => crate::documents::dispatch(app, name, a),
-    }
-}
-
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct SectorArgs {
+pub(crate) struct SectorArgs {
+    #[ts(optional)]
     sector: Option<String>,
 }
 
-fn list_templates(app: &App, a: SectorArgs) -> Result<Value, ApiError> {
-    to_json(app.store().templates(a.sector.as_deref())?)
+pub(crate) fn list_templates(app: &App, a: SectorArgs) -> Result<Vec<TemplateSummary>, ApiError> {
+    Ok(app.store().templates(a.sector.as_deref())?)
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct TemplateArgs {
+pub(crate) struct TemplateArgs {
     id: String,
     version: u32,
 }
 
-fn get_template(app: &App, a: TemplateArgs) -> Result<Value, ApiError> {
-    to_json(app.store().template(&a.id, a.version)?)
+pub(crate) fn get_template(app: &App, a: TemplateArgs) -> Result<Template, ApiError> {
+    Ok(app.store().template(&a.id, a.version)?)
 }
 
-fn inspector_json(i: &anjian_core::inspector::Inspector, self_id: Option<Id>) -> Value {
-    json!({ "id": i.id, "name": i.name, "certNo": i.cert_no, "unit": i.unit.clone().unwrap_or_default(), "isSelf": Some(i.id) == self_id })
+/// Bundled checklist files refused at start (empty when all are good).
+pub(crate) fn template_problems(app: &App, _: NoArgs) -> Result<Vec<TemplateProblem>, ApiError> {
+    Ok(app.template_problems.clone())
 }
 
-fn list_inspectors(app: &App) -> Result<Value, ApiError> {
+/// An officer as the forms show one: whether it is this device's own inspector.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "Inspector")]
+pub(crate) struct InspectorView {
+    id: Id,
+    name: String,
+    cert_no: String,
+    unit: String,
+    is_self: bool,
+}
+
+impl InspectorView {
+    fn new(i: anjian_core::inspector::Inspector, self_id: Option<Id>) -> Self {
+        InspectorView {
+            id: i.id,
+            is_self: Some(i.id) == self_id,
+            name: i.name,
+            cert_no: i.cert_no,
+            unit: i.unit.unwrap_or_default(),
+        }
+    }
+}
+
+pub(crate) fn list_inspectors(app: &App, _: NoArgs) -> Result<Vec<InspectorView>, ApiError> {
     let store = app.store();
     let me = store.profile()?.map(|p| p.id);
-    Ok(Value::Array(store.inspectors()?.iter().map(|i| inspector_json(i, me)).collect()))
+    Ok(store.inspectors()?.into_iter().map(|i| InspectorView::new(i, me)).collect())
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct InspectorArgs {
+pub(crate) struct SaveInspectorArgs {
     inspector: InspectorInput,
 }
 
-fn save_inspector(app: &App, a: InspectorArgs) -> Result<Value, ApiError> {
+pub(crate) fn save_inspector(app: &App, a: SaveInspectorArgs) -> Result<InspectorView, ApiError> {
     let i = app.store().write(|w| w.put_inspector(&a.inspector))?;
     let me = app.store().profile()?.map(|p| p.id);
-    Ok(inspector_json(&i, me))
+    Ok(InspectorView::new(i, me))
 }
 
 /// Days to rectify by level, until the bureau sets its own.
@@ -95,25 +97,30 @@ fn deadline_days(store: &Store) -> Result<(u32, u32), ApiError> {
     Ok((get("deadline_days_general", DEFAULT_DAYS.0)?, get("deadline_days_major", DEFAULT_DAYS.1)?))
 }
 
-fn get_settings(store: &Store) -> Result<Value, ApiError> {
-    let (general, major) = deadline_days(store)?;
-    Ok(json!({ "deadlineDaysGeneral": general, "deadlineDaysMajor": major }))
-}
-
-#[derive(Deserialize)]
+/// 默认整改期限 in days, by hazard level.
+#[derive(Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Settings {
+pub(crate) struct DeadlineDays {
     deadline_days_general: u32,
     deadline_days_major: u32,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettingsArgs {
-    settings: Settings,
+fn settings_of(store: &Store) -> Result<DeadlineDays, ApiError> {
+    let (deadline_days_general, deadline_days_major) = deadline_days(store)?;
+    Ok(DeadlineDays { deadline_days_general, deadline_days_major })
 }
 
-fn save_settings(app: &App, a: SettingsArgs) -> Result<Value, ApiError> {
+pub(crate) fn get_settings(app: &App, _: NoArgs) -> Result<DeadlineDays, ApiError> {
+    settings_of(&app.store())
+}
+
+#[derive(Debug, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SaveSettingsArgs {
+    settings: DeadlineDays,
+}
+
+pub(crate) fn save_settings(app: &App, a: SaveSettingsArgs) -> Result<DeadlineDays, ApiError> {
     for (field, days) in [
         ("deadlineDaysGeneral", a.settings.deadline_days_general),
         ("deadlineDaysMajor", a.settings.deadline_days_major),
@@ -129,12 +136,12 @@ fn save_settings(app: &App, a: SettingsArgs) -> Result<Value, ApiError> {
         w.set_setting("deadline_days_general", &a.settings.deadline_days_general.to_string())?;
         w.set_setting("deadline_days_major", &a.settings.deadline_days_major.to_string())
     })?;
-    get_settings(&store)
+    settings_of(&store)
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct StartArgs {
+pub(crate) struct StartInspectionArgs {
     enterprise_id: String,
     template_id: String,
     template_version: u32,
@@ -143,7 +150,7 @@ struct StartArgs {
     accompanying_person: String,
 }
 
-fn start_inspection(app: &App, a: StartArgs) -> Result<Value, ApiError> {
+pub(crate) fn start_inspection(app: &App, a: StartInspectionArgs) -> Result<InspectionView, ApiError> {
     let enterprise_id = id(&a.enterprise_id)?;
     let colleague = id(&a.colleague_id)?;
     let inspection = {
@@ -167,22 +174,24 @@ fn start_inspection(app: &App, a: StartArgs) -> Result<Value, ApiError> {
             })
         })?
     };
-    get_inspection(app, inspection.id.to_string())
+    view(app, inspection.id)
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ListArgs {
+pub(crate) struct ListInspectionsArgs {
+    #[ts(optional)]
     status: Option<InspectionStatus>,
+    #[ts(optional)]
     enterprise_id: Option<String>,
 }
 
-fn list_inspections(app: &App, a: ListArgs) -> Result<Value, ApiError> {
+pub(crate) fn list_inspections(app: &App, a: ListInspectionsArgs) -> Result<Vec<InspectionSummary>, ApiError> {
     let enterprise = a.enterprise_id.as_deref().map(id).transpose()?;
-    to_json(app.store().inspections(a.status, enterprise, 200)?)
+    Ok(app.store().inspections(a.status, enterprise, 200)?)
 }
 
-fn score_of(template: &Template, answers: &[Answer]) -> Option<anjian_core::checklist::ScoreSheet> {
+fn score_of(template: &Template, answers: &[Answer]) -> Option<ScoreSheet> {
     template.score(|code| {
         let a = answers.iter().find(|a| a.item_code == code)?;
         Some(match a.result {
@@ -192,18 +201,61 @@ fn score_of(template: &Template, answers: &[Answer]) -> Option<anjian_core::chec
     })
 }
 
-fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
+/// The enterprise an inspection is of, as its pages show it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InspectedEnterprise {
+    id: Id,
+    name: String,
+    address: String,
+    credit_code: String,
+    division_name: String,
+}
+
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct Progress {
+    #[ts(type = "number")]
+    answered: usize,
+    #[ts(type = "number")]
+    total: usize,
+}
+
+/// An inspection with everything its pages show.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InspectionView {
+    inspection: Inspection,
+    enterprise: InspectedEnterprise,
+    /// [first officer (this machine's inspector), colleague]
+    officers: Vec<InspectorView>,
+    score: Option<ScoreSheet>,
+    progress: Progress,
+    answers: Vec<Answer>,
+    template: Template,
+    hazards: Vec<Hazard>,
+    signatures: Vec<Signature>,
+    /// The finish page's saved edits as the UI wrote them (save_finish_draft), or null;
+    /// dropped when the inspection finishes.
+    #[ts(type = "Record<string, unknown> | null")]
+    finish_draft: Option<Value>,
+}
+
+pub(crate) fn get_inspection(app: &App, a: IdArgs) -> Result<InspectionView, ApiError> {
+    view(app, id(&a.id)?)
+}
+
+fn view(app: &App, inspection: Id) -> Result<InspectionView, ApiError> {
     let store = app.store();
-    let inspection = store.inspection(id(&inspection)?)?;
+    let inspection = store.inspection(inspection)?;
     let template = store.template(&inspection.template_id, inspection.template_version)?;
     let answers = store.answers(inspection.id)?;
     let enterprise = store.enterprise(inspection.enterprise_id)?;
     let division = division_name(&store, &enterprise.profile.division_code)?;
     let me = store.profile()?.map(|p| p.id);
-    let officers: Vec<Value> = inspection
+    let officers: Vec<InspectorView> = inspection
         .inspectors
         .iter()
-        .map(|o| store.inspector(*o).map(|i| inspector_json(&i, me)))
+        .map(|o| store.inspector(*o).map(|i| InspectorView::new(i, me)))
         .collect::<Result<_, _>>()?;
     let hazards = store
         .hazard_ledger(&HazardFilter { inspection: Some(inspection.id), limit: 500, ..Default::default() }, today())?;
@@ -211,36 +263,49 @@ fn get_inspection(app: &App, inspection: String) -> Result<Value, ApiError> {
     let mut hazards: Vec<_> = hazards.items.into_iter().map(|h| h.hazard).collect();
     hazards.sort_by_key(|h| h.id);
     let total = template.items().count();
-    Ok(json!({
-        "inspection": inspection,
-        "enterprise": {
-            "id": enterprise.id, "name": enterprise.profile.name, "address": enterprise.profile.address,
-            "creditCode": enterprise.profile.credit_code, "divisionName": division,
+    Ok(InspectionView {
+        enterprise: InspectedEnterprise {
+            id: enterprise.id,
+            name: enterprise.profile.name,
+            address: enterprise.profile.address,
+            credit_code: enterprise.profile.credit_code,
+            division_name: division,
         },
-        "officers": officers,
-        "score": score_of(&template, &answers),
-        "progress": { "answered": answers.len(), "total": total },
-        "answers": answers,
-        "template": template,
-        "hazards": hazards,
-        "signatures": store.signatures(inspection.id)?,
-        "finishDraft": store.finish_draft(inspection.id)?,
-    }))
+        officers,
+        score: score_of(&template, &answers),
+        progress: Progress { answered: answers.len(), total },
+        signatures: store.signatures(inspection.id)?,
+        finish_draft: store.finish_draft(inspection.id)?,
+        inspection,
+        answers,
+        template,
+        hazards,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AnswerArgs {
+pub(crate) struct PutAnswerArgs {
     inspection_id: String,
     item_code: String,
     result: AnswerResult,
+    #[ts(optional)]
     note: Option<String>,
+    /// sha256 of attachments (add_attachment).
     #[serde(default)]
     photos: Vec<String>,
+    /// Points deducted (scored checklists, result nonCompliant).
+    #[ts(optional)]
     deducted: Option<u32>,
 }
 
-fn put_answer(app: &App, a: AnswerArgs) -> Result<Value, ApiError> {
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct PutAnswerResult {
+    progress: Progress,
+    score: Option<ScoreSheet>,
+}
+
+pub(crate) fn put_answer(app: &App, a: PutAnswerArgs) -> Result<PutAnswerResult, ApiError> {
     let inspection = id(&a.inspection_id)?;
     let mut store = app.store();
     let answer = Answer {
@@ -255,96 +320,120 @@ fn put_answer(app: &App, a: AnswerArgs) -> Result<Value, ApiError> {
     let current = store.inspection(inspection)?;
     let template = store.template(&current.template_id, current.template_version)?;
     let answers = store.answers(inspection)?;
-    Ok(json!({
-        "progress": { "answered": answers.len(), "total": template.items().count() },
-        "score": score_of(&template, &answers),
-    }))
+    Ok(PutAnswerResult {
+        progress: Progress { answered: answers.len(), total: template.items().count() },
+        score: score_of(&template, &answers),
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct NotesArgs {
+pub(crate) struct NotesArgs {
     inspection_id: String,
     notes: String,
 }
 
-fn set_notes(app: &App, a: NotesArgs) -> Result<Value, ApiError> {
+pub(crate) fn set_notes(app: &App, a: NotesArgs) -> Result<Done, ApiError> {
     let inspection = id(&a.inspection_id)?;
     app.store().write(|w| w.set_inspection_notes(inspection, &a.notes))?;
-    Ok(json!({}))
+    Ok(Done {})
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct FinishDraftArgs {
+pub(crate) struct SaveFinishDraftArgs {
     inspection_id: String,
+    /// The UI's own shape (FinishDraft), kept as it comes.
+    #[ts(type = "FinishDraft")]
     draft: Value,
 }
 
-fn save_finish_draft(app: &App, a: FinishDraftArgs) -> Result<Value, ApiError> {
+pub(crate) fn save_finish_draft(app: &App, a: SaveFinishDraftArgs) -> Result<Done, ApiError> {
     let inspection = id(&a.inspection_id)?;
     app.store().write(|w| w.save_finish_draft(inspection, &a.draft))?;
-    Ok(json!({}))
+    Ok(Done {})
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AttachmentArgs {
+pub(crate) struct AddAttachmentArgs {
+    #[ts(as = "PhotoType")]
     mime: String,
     data_base64: String,
 }
 
-const PHOTO_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct AttachmentRef {
+    sha256: String,
+    mime: String,
+    #[ts(type = "number")]
+    size: u64,
+}
 
-fn add_attachment(app: &App, a: AttachmentArgs) -> Result<Value, ApiError> {
-    if !PHOTO_TYPES.contains(&a.mime.as_str()) {
+pub(crate) fn add_attachment(app: &App, a: AddAttachmentArgs) -> Result<AttachmentRef, ApiError> {
+    let Some(kind) = PhotoType::from_mime(&a.mime) else {
         return Err(ApiError::new("attachment_invalid", "只能添加 JPEG、PNG 或 WebP 格式的照片"));
-    }
+    };
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(a.data_base64.as_bytes())
         .map_err(|_| ApiError::new("attachment_invalid", "照片数据已损坏，请重新选择"))?;
-    // The bytes must be the image they claim to be.
-    let magic_ok = match a.mime.as_str() {
-        "image/jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "image/png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-        _ => bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP",
-    };
-    if !magic_ok {
+    if !kind.matches(&bytes) {
         return Err(ApiError::new("attachment_invalid", "文件内容与照片格式不符，请选择照片文件"));
     }
     let saved = app.store().write(|w| w.put_attachment(&bytes, &a.mime)).map_err(|e| match e {
         anjian_store::StoreError::Refused(_) => ApiError::new("attachment_invalid", "照片过大（最大32MB）或为空"),
         other => other.into(),
     })?;
-    Ok(json!({ "sha256": saved.sha256, "mime": saved.mime, "size": saved.size }))
+    Ok(AttachmentRef { sha256: saved.sha256, mime: saved.mime, size: saved.size })
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct ShaArgs {
+pub(crate) struct AttachmentArgs {
     sha256: String,
 }
 
-fn get_attachment(app: &App, a: ShaArgs) -> Result<Value, ApiError> {
-    let (meta, bytes) = app.store().attachment(&a.sha256)?;
-    Ok(json!({ "mime": meta.mime, "dataBase64": base64::engine::general_purpose::STANDARD.encode(bytes) }))
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AttachmentData {
+    mime: String,
+    data_base64: String,
 }
 
-#[derive(Deserialize)]
+pub(crate) fn get_attachment(app: &App, a: AttachmentArgs) -> Result<AttachmentData, ApiError> {
+    let (meta, bytes) = app.store().attachment(&a.sha256)?;
+    Ok(AttachmentData { mime: meta.mime, data_base64: base64::engine::general_purpose::STANDARD.encode(bytes) })
+}
+
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct HazardInput {
+pub(crate) struct HazardInput {
+    #[ts(optional)]
     item_code: Option<String>,
     description: String,
     level: Level,
+    /// YYYY-MM-DD
     deadline: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct FinishArgs {
+pub(crate) struct FinishInspectionArgs {
     inspection_id: String,
     hazards: Vec<HazardInput>,
+    #[ts(as = "Vec<SignatureInput>")]
     signatures: Vec<Signature>,
+}
+
+/// A signature as the finish page sends it: a drawn one's attachment, or a refusal.
+#[derive(Debug, Deserialize, TS)]
+#[allow(dead_code)] // describes the TypeScript of the argument only
+pub(crate) struct SignatureInput {
+    role: anjian_store::SignatureRole,
+    #[ts(optional)]
+    sha256: Option<String>,
+    #[ts(optional)]
+    refused: Option<bool>,
 }
 
 /// The longest rectification period accepted (5 years).
@@ -355,7 +444,7 @@ pub(crate) fn today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
-fn finish_inspection(app: &App, a: FinishArgs) -> Result<Value, ApiError> {
+pub(crate) fn finish_inspection(app: &App, a: FinishInspectionArgs) -> Result<InspectionView, ApiError> {
     let inspection_id = id(&a.inspection_id)?;
     {
         let mut store = app.store();
@@ -390,12 +479,14 @@ fn finish_inspection(app: &App, a: FinishArgs) -> Result<Value, ApiError> {
         }
         store.write(|w| w.finish_inspection(inspection_id, &hazards, &a.signatures))?;
     }
-    get_inspection(app, a.inspection_id)
+    view(app, inspection_id)
 }
 
-#[derive(Deserialize, Default)]
+/// hazard_ledger arguments; every field narrows, an absent one does not. Dates "YYYY-MM-DD".
+#[derive(Debug, Deserialize, Default, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-struct LedgerArgs {
+#[ts(optional_fields)]
+pub(crate) struct LedgerFilter {
     status: Option<HazardStatus>,
     overdue: Option<bool>,
     level: Option<Level>,
@@ -409,18 +500,7 @@ struct LedgerArgs {
     offset: Option<u32>,
 }
 
-fn date(field: &'static str, s: Option<String>) -> Result<Option<NaiveDate>, ApiError> {
-    let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(None) };
-    let bad = || ApiError { field: Some(field), ..ApiError::bad_request(format!("日期“{s}”无效")) };
-    let d: NaiveDate = s.parse().map_err(|_| bad())?;
-    // Dates far outside the records' years are typing mistakes (and out of range for date arithmetic).
-    if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
-        return Err(bad());
-    }
-    Ok(Some(d))
-}
-
-fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {
+pub(crate) fn hazard_ledger(app: &App, a: LedgerFilter) -> Result<HazardPage, ApiError> {
     let filter = HazardFilter {
         status: a.status,
         overdue: a.overdue,
@@ -436,19 +516,27 @@ fn hazard_ledger(app: &App, a: LedgerArgs) -> Result<Value, ApiError> {
         limit: a.limit.unwrap_or(50),
         offset: a.offset.unwrap_or(0),
     };
-    to_json(app.store().hazard_ledger(&filter, today())?)
+    Ok(app.store().hazard_ledger(&filter, today())?)
 }
 
-fn get_hazard(app: &App, hazard: Id) -> Result<Value, ApiError> {
+pub(crate) fn get_hazard(app: &App, a: IdArgs) -> Result<HazardRow, ApiError> {
+    let hazard = id(&a.id)?;
     let page =
         app.store().hazard_ledger(&HazardFilter { hazard: Some(hazard), limit: 1, ..Default::default() }, today())?;
     let row = page.items.into_iter().next().ok_or_else(|| ApiError::new("not_found", "未找到该隐患"))?;
-    to_json(row)
+    Ok(row)
 }
 
-#[derive(Deserialize)]
+/// Every status the hazard has had, oldest first.
+pub(crate) fn hazard_history(app: &App, a: IdArgs) -> Result<Vec<HazardEvent>, ApiError> {
+    Ok(app.store().hazard_history(id(&a.id)?)?)
+}
+
+/// 复查: rectified closes the hazard (verified); not rectified keeps its status, with the
+/// finding in its history.
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ReviewArgs {
+pub(crate) struct ReviewInput {
     hazard_id: String,
     rectified: bool,
     note: String,
@@ -456,23 +544,30 @@ struct ReviewArgs {
     photos: Vec<String>,
 }
 
-#[derive(Deserialize)]
+/// 单位已报告整改完成 (recorded by an officer): open → rectified, awaiting 复查.
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ReportArgs {
+pub(crate) struct RectifiedReportInput {
     hazard_id: String,
     note: String,
     #[serde(default)]
     photos: Vec<String>,
 }
 
-fn report_rectified(app: &App, a: ReportArgs) -> Result<Value, ApiError> {
-    let hazard = id(&a.hazard_id)?;
-    let status = app.store().write(|w| w.report_rectified(hazard, &a.note, &a.photos))?;
-    Ok(json!({ "status": status }))
+/// The hazard's status after a report or a 复查.
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct ReviewResult {
+    status: HazardStatus,
 }
 
-fn review_hazard(app: &App, a: ReviewArgs) -> Result<Value, ApiError> {
+pub(crate) fn report_rectified(app: &App, a: RectifiedReportInput) -> Result<ReviewResult, ApiError> {
+    let hazard = id(&a.hazard_id)?;
+    let status = app.store().write(|w| w.report_rectified(hazard, &a.note, &a.photos))?;
+    Ok(ReviewResult { status })
+}
+
+pub(crate) fn review_hazard(app: &App, a: ReviewInput) -> Result<ReviewResult, ApiError> {
     let hazard = id(&a.hazard_id)?;
     let status = app.store().write(|w| w.review_hazard(hazard, a.rectified, &a.note, &a.photos))?;
-    Ok(json!({ "status": status }))
+    Ok(ReviewResult { status })
 }

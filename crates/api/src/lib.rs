@@ -3,7 +3,9 @@
 //! way it is driven. Knows nothing of Tauri or HTTP.
 
 mod commands;
+mod convert;
 mod documents;
+mod enterprises;
 mod error;
 mod inspect;
 mod sync;
@@ -16,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{Store, TemplateProblem};
 
+pub use commands::typescript;
 pub use error::{ApiError, CODES};
 
 const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
@@ -84,7 +87,7 @@ impl App {
         })
         .join()
         .map_err(|_| ApiError::new("internal", "同步中断"))??;
-        sync::status(self)
+        self.call("sync_status", serde_json::Value::Null)
     }
 
     pub fn data_dir(&self) -> PathBuf {

@@ -11,8 +11,10 @@ use anjian_sync::client::{Client, RetryPolicy, SyncError};
 use anjian_sync::engine::{self, Phase, RoundError};
 use chrono::Utc;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+use ts_rs::TS;
 
+use crate::convert::{IdArgs, NoArgs, id};
 use crate::{ApiError, App};
 
 const SERVER: &str = "sync_server";
@@ -168,14 +170,66 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct ErrorView {
+pub(crate) struct SyncErrorView {
     code: String,
     message: String,
 }
 
-pub(crate) fn status(app: &App) -> Result<Value, ApiError> {
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SyncState {
+    Unpaired,
+    Syncing,
+    Offline,
+    Error,
+    Idle,
+}
+
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct SyncProgress {
+    #[ts(type = "number")]
+    done: u64,
+    /// Unknown until the server says how many changes wait.
+    #[ts(type = "number | null")]
+    total: Option<u64>,
+}
+
+#[derive(Debug, Serialize, TS)]
+pub(crate) struct SyncPending {
+    #[ts(type = "number")]
+    changes: u64,
+    #[ts(type = "number")]
+    attachments: u64,
+}
+
+/// What the 同步 page shows.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SyncStatus {
+    paired: bool,
+    server: Option<String>,
+    device_name: Option<String>,
+    inspector_name: Option<String>,
+    inspector_cert_no: Option<String>,
+    state: SyncState,
+    phase: Option<Phase>,
+    progress: Option<SyncProgress>,
+    last_sync_at: Option<String>,
+    last_attempt_at: Option<String>,
+    last_error: Option<SyncErrorView>,
+    pending: SyncPending,
+    #[ts(type = "number")]
+    received: u64,
+    problems: Vec<anjian_store::SyncProblem>,
+}
+
+pub(crate) fn status(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
+    status_of(app)
+}
+
+fn status_of(app: &App) -> Result<SyncStatus, ApiError> {
     let store = app.store();
     let setting = |k: &str| store.setting(k);
     let token = setting(TOKEN)?;
@@ -186,44 +240,46 @@ pub(crate) fn status(app: &App) -> Result<Value, ApiError> {
     drop(store);
     let live = app.sync.live();
     let state = if token.is_none() {
-        "unpaired"
+        SyncState::Unpaired
     } else if live.running {
-        "syncing"
+        SyncState::Syncing
     } else if live.offline {
-        "offline"
+        SyncState::Offline
     } else if live.last_error.is_some() {
-        "error"
+        SyncState::Error
     } else {
-        "idle"
+        SyncState::Idle
     };
-    let progress = live.running.then(|| json!({ "done": live.done, "total": live.total }));
-    Ok(json!({
-        "paired": token.is_some(),
-        "server": server,
-        "deviceName": device_name,
-        "inspectorName": inspector,
-        "inspectorCertNo": cert,
-        "state": state,
-        "phase": if live.running { live.phase.map(Phase::as_str) } else { None },
-        "progress": progress,
-        "lastSyncAt": last_sync,
-        "lastAttemptAt": live.last_attempt,
-        "lastError": live.last_error.as_ref().map(|(code, message)| ErrorView { code: code.clone(), message: message.clone() }),
-        "pending": { "changes": pending.changes, "attachments": pending.attachments },
-        "received": live.received,
-        "problems": problems,
-    }))
+    Ok(SyncStatus {
+        paired: token.is_some(),
+        server,
+        device_name,
+        inspector_name: inspector,
+        inspector_cert_no: cert,
+        state,
+        phase: if live.running { live.phase } else { None },
+        progress: live.running.then(|| SyncProgress { done: live.done, total: live.total }),
+        last_sync_at: last_sync,
+        last_attempt_at: live.last_attempt.clone(),
+        last_error: live
+            .last_error
+            .as_ref()
+            .map(|(code, message)| SyncErrorView { code: code.clone(), message: message.clone() }),
+        pending: SyncPending { changes: pending.changes, attachments: pending.attachments },
+        received: live.received,
+        problems,
+    })
 }
 
-#[derive(serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct PairArgs {
+pub(crate) struct SyncPairArgs {
     server: String,
     code: String,
     device_name: String,
 }
 
-pub(crate) fn pair(app: &App, a: PairArgs) -> Result<Value, ApiError> {
+pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
     let server = a.server.trim().trim_end_matches('/').to_owned();
     let valid = (server.starts_with("http://") || server.starts_with("https://"))
         && server.len() <= 200
@@ -268,10 +324,10 @@ pub(crate) fn pair(app: &App, a: PairArgs) -> Result<Value, ApiError> {
         w.set_setting(INSPECTOR_CERT, &answer.inspector_cert_no)
     })?;
     app.sync.ring();
-    status(app)
+    status_of(app)
 }
 
-pub(crate) fn now(app: &App) -> Result<Value, ApiError> {
+pub(crate) fn now(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
     if app.store().setting(TOKEN)?.is_none() {
         return Err(ApiError::new("not_paired", "本机还没有与区局服务器配对"));
     }
@@ -284,34 +340,44 @@ pub(crate) fn now(app: &App) -> Result<Value, ApiError> {
         }
     }
     app.sync.ring();
-    status(app)
+    status_of(app)
 }
 
-pub(crate) fn unpair(app: &App) -> Result<Value, ApiError> {
+pub(crate) fn unpair(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
     app.store().write(|w| w.clear_settings(&[TOKEN, DEVICE, INSPECTOR, INSPECTOR_CERT]))?;
     let mut live = app.sync.live();
     live.last_error = None;
     live.offline = false;
     drop(live);
-    status(app)
+    status_of(app)
 }
 
-pub(crate) fn overwrites(app: &App, id: anjian_core::Id) -> Result<Value, ApiError> {
-    let rows = app.store().enterprise_overwrites(id)?;
-    let rows: Vec<Value> = rows
+/// A value of an enterprise that lost a merge (two devices changed the same field).
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FieldOverwrite {
+    field: String,
+    /// The field's name as the form shows it.
+    label: &'static str,
+    kept: Option<String>,
+    overwritten: Option<String>,
+    kept_at: Option<String>,
+    overwritten_at: Option<String>,
+}
+
+pub(crate) fn overwrites(app: &App, a: IdArgs) -> Result<Vec<FieldOverwrite>, ApiError> {
+    let rows = app.store().enterprise_overwrites(id(&a.id)?)?;
+    Ok(rows
         .into_iter()
-        .map(|o| {
-            json!({
-                "field": o.field,
-                "label": crate::error::label(&o.field),
-                "kept": shown(&o.kept),
-                "overwritten": shown(&o.overwritten),
-                "keptAt": rev_time(&o.kept_rev),
-                "overwrittenAt": rev_time(&o.overwritten_rev),
-            })
+        .map(|o| FieldOverwrite {
+            label: crate::error::label(&o.field),
+            kept: shown(&o.kept),
+            overwritten: shown(&o.overwritten),
+            kept_at: rev_time(&o.kept_rev),
+            overwritten_at: rev_time(&o.overwritten_rev),
+            field: o.field,
         })
-        .collect();
-    Ok(Value::Array(rows))
+        .collect())
 }
 
 /// A field's value as the inspector reads it.

@@ -23,6 +23,7 @@ pub struct Template {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "TemplateSection")]
 pub struct Section {
     pub title: String,
     /// The general section every sector has (责任制, 培训, 应急预案, 隐患排查制度).
@@ -36,6 +37,7 @@ pub struct Section {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "TemplateItem")]
 pub struct Item {
     pub code: String,
     /// The requirement in Chinese, as the inspector reads it.
@@ -70,6 +72,7 @@ pub struct MajorRef {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "TemplateScoring")]
 pub struct Scoring {
     /// e.g. JGJ 59-2011.
     pub standard: String,

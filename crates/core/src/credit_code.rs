@@ -22,6 +22,7 @@ const PROVINCES: [&str; 34] = [
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(rename = "CreditCodeProblem")]
 pub enum Problem {
     /// Not 18 characters.
     Length { found: usize },

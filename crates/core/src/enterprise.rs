@@ -10,6 +10,7 @@ use crate::validate::{self, FieldError, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "EnterpriseStatus")]
 pub enum Status {
     #[default]
     Operating,

@@ -9,6 +9,7 @@ use crate::id::Id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "HazardLevel")]
 pub enum Level {
     /// 一般事故隐患
     General,

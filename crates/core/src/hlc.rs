@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 /// One timestamp. Ordered by (wall, counter, node); the string form sorts the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(into = "String", try_from = "String")]
-#[ts(type = "string")]
+/// A record's revision: opaque to the UI, sent back as received.
+#[ts(type = "string", rename = "Rev")]
 pub struct Hlc {
     pub wall_ms: u64,
     pub counter: u32,

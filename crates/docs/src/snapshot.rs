@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The three-line head and what every document shares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "DocumentHead")]
 pub struct Head {
     /// 北京市门头沟区应急管理局
     pub bureau: String,
@@ -16,6 +17,7 @@ pub struct Head {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "DocumentOfficer")]
 pub struct Officer {
     pub name: String,
     /// 执法证号
@@ -25,6 +27,7 @@ pub struct Officer {
 /// A signature as it stands on the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", deny_unknown_fields)]
+#[ts(rename = "DocumentSignature")]
 pub enum Signature {
     /// Drawn on screen: a PNG, base64.
     Drawn { png: String },
@@ -37,6 +40,7 @@ pub enum Signature {
 /// The unit's person who signs (负责人 / 现场负责人).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(rename = "DocumentUnitSigner")]
 pub struct UnitSigner {
     pub name: String,
     #[serde(default)]
@@ -47,6 +51,7 @@ pub struct UnitSigner {
 /// A date as printed: 2026年12月15日.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
+#[ts(type = "string", rename = "DocumentDate")]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -88,6 +93,7 @@ impl Date {
 /// A time of day with its date, local (Beijing): "2026-11-29T09:30".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
+#[ts(type = "string", rename = "DocumentDateTime")]
 pub struct DateTime {
     pub date: Date,
     pub hour: u32,
@@ -239,6 +245,7 @@ pub struct ReviewSnapshot {
 /// Any of the three.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "snapshot")]
+#[ts(rename = "DocumentSnapshot")]
 pub enum Snapshot {
     Record(RecordSnapshot),
     Order(OrderSnapshot),

@@ -206,7 +206,9 @@ pub struct EnterpriseSummary {
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "SearchResult")]
 pub struct EnterprisePage {
+    #[ts(type = "number")]
     pub total: u64,
     pub items: Vec<EnterpriseSummary>,
 }

@@ -168,6 +168,7 @@ pub struct HazardFilter {
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "LedgerRow")]
 pub struct HazardRow {
     pub hazard: Hazard,
     pub enterprise_name: String,
@@ -176,27 +177,37 @@ pub struct HazardRow {
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(rename = "LedgerCounts")]
 pub struct HazardCounts {
+    #[ts(type = "number")]
     pub total: u64,
+    #[ts(type = "number")]
     pub open: u64,
+    #[ts(type = "number")]
     pub rectified: u64,
+    #[ts(type = "number")]
     pub verified: u64,
+    #[ts(type = "number")]
     pub overdue: u64,
+    #[ts(type = "number")]
     pub major: u64,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "LedgerPage")]
 pub struct HazardPage {
     pub counts: HazardCounts,
     pub items: Vec<HazardRow>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(rename = "HazardHistoryEvent")]
 pub struct HazardEvent {
     pub at: String,
     pub status: HazardStatus,
     pub note: Option<String>,
     /// "rectified" or "notRectified" for a re-inspection.
+    #[ts(type = "\"rectified\" | \"notRectified\" | null")]
     pub review: Option<String>,
     pub photos: Vec<String>,
 }

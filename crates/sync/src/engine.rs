@@ -10,23 +10,14 @@ use crate::protocol::{self, PullPage, PushBatch};
 const APPLY_AT_ONCE: usize = 10_000;
 
 /// Where a round is, for the progress shown to the inspector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename = "SyncPhase")]
 pub enum Phase {
     Push,
     Attachments,
     Pull,
     Download,
-}
-
-impl Phase {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Push => "push",
-            Phase::Attachments => "attachments",
-            Phase::Pull => "pull",
-            Phase::Download => "download",
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -51,7 +51,7 @@ describe('overdue days', () => {
 describe('history events', () => {
   const at = '2026-03-01T08:00:00Z'
   it('say what happened', () => {
-    expect(eventTitle({ at, status: 'open', note: null, photos: [] }, 0)).toBe('检查发现，登记隐患')
+    expect(eventTitle({ at, status: 'open', note: null, review: null, photos: [] }, 0)).toBe('检查发现，登记隐患')
     expect(eventTitle({ at, status: 'verified', note: '已更换', review: 'rectified', photos: [] }, 1)).toBe(
       '复查：已整改，隐患销号',
     )
@@ -62,6 +62,6 @@ describe('history events', () => {
   it('name the review result only on review events', () => {
     expect(reviewLabel({ at, status: 'verified', note: null, review: 'rectified', photos: [] })).toBe('已整改')
     expect(reviewLabel({ at, status: 'open', note: 'x', review: 'notRectified', photos: [] })).toBe('未整改')
-    expect(reviewLabel({ at, status: 'open', note: null, photos: [] })).toBeNull()
+    expect(reviewLabel({ at, status: 'open', note: null, review: null, photos: [] })).toBeNull()
   })
 })

@@ -22,26 +22,31 @@ const template: Template = {
   sector: 'fireworks',
   version: 1,
   title: '烟花爆竹经营安全检查表',
+  scoring: null,
   sections: [
     {
       title: '一、通用要求',
       general: true,
+      weight: null,
       items: [
-        { code: 'TY-01', requirement: '建立安全生产责任制', basis: '《安全生产法》第二十二条', answer: { kind: 'compliance' }, major: { standard: '判定标准', clause: '第十三项' } },
-        { code: 'TY-02', requirement: '主要负责人经考核合格', basis: '第二十七条', answer: { kind: 'compliance' }, major: null },
+        { code: 'TY-01', requirement: '建立安全生产责任制', basis: '《安全生产法》第二十二条', answer: { kind: 'compliance' }, major: { standard: '判定标准', clause: '第十三项' }, guarantee: false },
+        { code: 'TY-02', requirement: '主要负责人经考核合格', basis: '第二十七条', answer: { kind: 'compliance' }, major: null, guarantee: false },
       ],
     },
     {
       title: '二、零售场所',
+      general: false,
+      weight: null,
       items: [
-        { code: 'FW-01', requirement: '不得超量存放', basis: 'AQ 4128', answer: { kind: 'compliance' }, major: null },
-        { code: 'FW-02', requirement: '安全管理', basis: 'JGJ 59', answer: { kind: 'score', max: 10 }, major: null },
+        { code: 'FW-01', requirement: '不得超量存放', basis: 'AQ 4128', answer: { kind: 'compliance' }, major: null, guarantee: false },
+        { code: 'FW-02', requirement: '安全管理', basis: 'JGJ 59', answer: { kind: 'score', max: 10 }, major: null, guarantee: false },
       ],
     },
   ],
 }
 
 const answer = (itemCode: string, result: Answer['result'], note: string | null = null, deducted: number | null = null): Answer => ({
+  inspectionId: 'i1',
   itemCode,
   result,
   note,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   addAttachment,
-  callCommand,
+  templateProblems,
   enterpriseOverwrites,
   syncNow,
   syncPair,
@@ -79,7 +79,7 @@ describe('backend functions', () => {
     await getAttachment('ab')
     await finishInspection({ inspectionId: 'i1', hazards: [], signatures: [{ role: 'unit', refused: true }] })
     await getInspectionSettings()
-    await callCommand('template_problems')
+    await templateProblems()
 
     expect(call.mock.calls).toEqual([
       ['list_templates', {}],

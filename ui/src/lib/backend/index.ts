@@ -7,39 +7,40 @@ import type {
   AttachmentData,
   AttachmentMime,
   AttachmentRef,
-  FinishInspectionArgs,
-  InspectionStatus,
-  InspectionSummary,
-  InspectionView,
-  Inspector,
-  InspectorInput,
-  PutAnswerArgs,
-  PutAnswerResult,
-  FinishDraft,
-  StartInspectionArgs,
-  Template,
-  TemplateSummary,
   CreditCodeCheck,
+  DeadlineDays,
   Division,
   DocumentDetail,
   DocumentExport,
   DocumentPdf,
   DocumentSettings,
   DocumentSummary,
-  ListDocumentsArgs,
-  NumberReserve,
   Enterprise,
   EnterpriseInput,
+  FieldOverwrite,
+  FinishDraft,
+  FinishInspectionArgs,
   Id,
+  InspectionStatus,
+  InspectionSummary,
+  InspectionView,
+  Inspector,
+  InspectorInput,
+  ListDocumentsArgs,
+  NumberReserve,
   Profile,
+  PutAnswerArgs,
+  PutAnswerResult,
   RemoveDemoResult,
   Rev,
   SearchArgs,
   SearchResult,
   Sector,
+  StartInspectionArgs,
   SyncPairArgs,
   SyncStatus,
-  FieldOverwrite,
+  Template,
+  TemplateSummary,
   Transport,
 } from './types'
 
@@ -79,15 +80,9 @@ export const updateEnterprise = (id: Id, rev: Rev, input: EnterpriseInput): Prom
 export const checkCreditCode = (code: string): Promise<CreditCodeCheck> =>
   current().call('check_credit_code', { code })
 export const getProfile = (): Promise<Profile | null> => current().call('get_profile', {})
-export const saveProfile = (profile: Profile): Promise<Profile> => current().call('save_profile', { profile })
+export const saveProfile = (profile: InspectorInput): Promise<Profile> => current().call('save_profile', { profile })
 /** Deletes the demo enterprises that no inspection, hazard or document refers to. */
 export const removeDemo = (): Promise<RemoveDemoResult> => current().call('remove_demo', {})
-
-/** Calls a command that is not (yet) in the Commands table; the caller states the result type. */
-export function callCommand<T>(name: string, args: object = {}): Promise<T> {
-  const loose = current() as unknown as { call(name: string, args: object): Promise<T> }
-  return loose.call(name, args)
-}
 
 // ---- Checklists, inspectors, inspections ----
 
@@ -118,14 +113,9 @@ export const getAttachment = (sha256: string): Promise<AttachmentData> =>
 export const finishInspection = (args: FinishInspectionArgs): Promise<InspectionView> =>
   current().call('finish_inspection', args)
 
-/** The deadline settings (整改期限天数) as the inspection workflow needs them. Named apart from
- *  the ledger's getSettings so the two modules never clash. */
-export interface InspectionDeadlineDays {
-  deadlineDaysGeneral: number
-  deadlineDaysMajor: number
-}
-export const getInspectionSettings = (): Promise<InspectionDeadlineDays> =>
-  callCommand<InspectionDeadlineDays>('get_settings', {})
+/** The deadline settings (整改期限天数) as the inspection workflow needs them (the same
+ *  command as the ledger's getSettings). */
+export const getInspectionSettings = (): Promise<DeadlineDays> => current().call('get_settings', {})
 
 // ---- Enforcement documents (执法文书) ----
 

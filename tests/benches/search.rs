@@ -42,7 +42,7 @@ fn measure(mut f: impl FnMut()) -> Stats {
 
 /// Dates in the ledger are Beijing's (UTC+8); found_at is stored in UTC.
 fn beijing_day_start(d: NaiveDate) -> String {
-    (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc().to_rfc3339()
+    anjian_core::beijing::start_of_day(d).to_rfc3339()
 }
 
 fn ms(d: Duration) -> String {

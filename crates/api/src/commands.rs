@@ -48,8 +48,8 @@ commands! {
     template_problems: NoArgs => Vec<anjian_store::TemplateProblem> = inspect::template_problems;
     list_inspectors: NoArgs => Vec<inspect::InspectorView> = inspect::list_inspectors;
     save_inspector: inspect::SaveInspectorArgs => inspect::InspectorView = inspect::save_inspector;
-    get_settings: NoArgs => inspect::DeadlineDays = inspect::get_settings;
-    save_settings: inspect::SaveSettingsArgs => inspect::DeadlineDays = inspect::save_settings;
+    get_settings: NoArgs => anjian_core::hazard::DeadlineDays = inspect::get_settings;
+    save_settings: inspect::SaveSettingsArgs => anjian_core::hazard::DeadlineDays = inspect::save_settings;
     start_inspection: inspect::StartInspectionArgs => inspect::InspectionView = inspect::start_inspection;
     list_inspections: inspect::ListInspectionsArgs => Vec<anjian_store::InspectionSummary> = inspect::list_inspections;
     get_inspection: IdArgs => inspect::InspectionView = inspect::get_inspection;
@@ -65,8 +65,8 @@ commands! {
     review_hazard: inspect::ReviewInput => inspect::ReviewResult = inspect::review_hazard;
     report_rectified: inspect::RectifiedReportInput => inspect::ReviewResult = inspect::report_rectified;
 
-    get_document_settings: NoArgs => documents::DocumentSettings = documents::get_document_settings;
-    save_document_settings: documents::SaveDocumentSettingsArgs => documents::DocumentSettings = documents::save_document_settings;
+    get_document_settings: NoArgs => anjian_core::document::DocumentSettings = documents::get_document_settings;
+    save_document_settings: documents::SaveDocumentSettingsArgs => anjian_core::document::DocumentSettings = documents::save_document_settings;
     prepare_documents: documents::InspectionArgs => Vec<anjian_store::DocumentSummary> = documents::prepare_documents;
     prepare_review: documents::PrepareReviewArgs => documents::DocumentDetail = documents::prepare_review;
     list_documents: documents::ListDocumentsArgs => Vec<anjian_store::DocumentSummary> = documents::list_documents;

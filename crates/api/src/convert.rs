@@ -40,6 +40,11 @@ pub(crate) fn division_name(store: &anjian_store::Store, code: &str) -> Result<S
     Ok(store.divisions()?.into_iter().find(|d| d.code == code).map(|d| d.name).unwrap_or_default())
 }
 
+/// Today in Beijing, the day deadlines and "overdue" count by.
+pub(crate) fn today() -> NaiveDate {
+    anjian_core::beijing::today(chrono::Utc::now())
+}
+
 /// A date filter typed by the inspector ("YYYY-MM-DD"; "" is none).
 pub(crate) fn date(field: &'static str, s: Option<String>) -> Result<Option<NaiveDate>, ApiError> {
     let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(None) };

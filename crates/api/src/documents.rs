@@ -3,7 +3,7 @@
 //! fill the fixed wording (bureau, prefix, review body, court).
 
 use anjian_core::Id;
-use anjian_core::document::{Document, DocumentKind, DocumentStatus};
+use anjian_core::document::{Document, DocumentKind, DocumentSettings, DocumentStatus};
 use anjian_core::hazard::HazardStatus;
 use anjian_core::inspection::InspectionStatus;
 use anjian_docs::snapshot::{
@@ -49,20 +49,6 @@ fn wording(store: &Store) -> Result<Wording, ApiError> {
     Ok(w)
 }
 
-/// The bureau's wording: filled into new drafts (bureau, review body, court) and numbers (prefix).
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct DocumentSettings {
-    /// 北京市门头沟区应急管理局
-    bureau: String,
-    /// 门应急
-    prefix: String,
-    /// 行政复议机关
-    review_body: String,
-    /// 人民法院
-    court: String,
-}
-
 const SETTING_KEYS: [&str; 4] = ["doc_bureau", "doc_prefix", "doc_review_body", "doc_court"];
 
 fn document_settings(store: &Store) -> Result<DocumentSettings, ApiError> {
@@ -93,44 +79,20 @@ pub(crate) struct SaveDocumentSettingsArgs {
 }
 
 pub(crate) fn save_document_settings(app: &App, a: SaveDocumentSettingsArgs) -> Result<DocumentSettings, ApiError> {
-    let s = a.settings;
-    let fields = [
-        ("bureau", &s.bureau, 40, "执法机关名称"),
-        ("prefix", &s.prefix, 10, "文号前缀"),
-        ("reviewBody", &s.review_body, 40, "行政复议机关"),
-        ("court", &s.court, 40, "人民法院"),
-    ];
-    for (field, value, max, label) in fields {
-        let v = value.trim();
-        if v.is_empty() {
-            return Err(ApiError { field: Some(field), ..ApiError::new("required", format!("请填写{label}")) });
-        }
-        if v.chars().count() > max {
-            return Err(ApiError {
-                field: Some(field),
-                ..ApiError::new("too_long", format!("{label}不能超过{max}个字"))
-            });
-        }
-    }
-    if !anjian_core::document::DocumentNumber::is_valid_prefix(s.prefix.trim()) {
-        return Err(ApiError {
-            field: Some("prefix"),
-            ..ApiError::new("invalid_value", "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号")
-        });
-    }
+    let s = a.settings.check()?;
     let mut store = app.store();
     store.write(|w| {
         for (key, value) in SETTING_KEYS.iter().zip([&s.bureau, &s.prefix, &s.review_body, &s.court]) {
-            w.set_setting(key, value.trim())?;
+            w.set_setting(key, value)?;
         }
         Ok(())
     })?;
     document_settings(&store)
 }
 
-/// Beijing wall-clock time (UTC+8, no daylight saving).
+/// The documents' time of an instant: Beijing's wall clock.
 fn beijing(t: chrono::DateTime<chrono::Utc>) -> DateTime {
-    let local = t + chrono::Duration::hours(8);
+    let local = anjian_core::beijing::local(t);
     DateTime {
         date: Date { year: local.year(), month: local.month(), day: local.day() },
         hour: local.hour(),
@@ -194,7 +156,7 @@ pub(crate) fn prepare_documents(app: &App, a: InspectionArgs) -> Result<Vec<Docu
         title: String::new(),
         signature: sig(SignatureRole::Unit)?,
     };
-    let today = crate::inspect::today();
+    let today = crate::convert::today();
     let hazards = store
         .hazard_ledger(&HazardFilter { inspection: Some(inspection_id), limit: 1000, ..Default::default() }, today)?
         .items;
@@ -496,7 +458,7 @@ fn pdf_bytes(store: &Store, d: &Document) -> Result<(Vec<u8>, usize, String), Ap
         (Some(sha), DocumentStatus::Issued) => {
             let (_, bytes) = store.attachment(sha)?;
             let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
-            let pages = count_pages(&bytes);
+            let pages = anjian_docs::pages_of(&bytes);
             Ok((bytes, pages, code))
         }
         (_, DocumentStatus::Voided) => {
@@ -508,10 +470,6 @@ fn pdf_bytes(store: &Store, d: &Document) -> Result<(Vec<u8>, usize, String), Ap
             Ok((r.pdf, r.pages, r.code))
         }
     }
-}
-
-fn count_pages(pdf: &[u8]) -> usize {
-    pdf.windows(b"/Type/Page/".len()).filter(|w| *w == b"/Type/Page/").count().max(1)
 }
 
 #[derive(Debug, Serialize, TS)]

@@ -67,60 +67,28 @@ impl ApiError {
     }
 }
 
-pub(crate) fn label(field: &str) -> &'static str {
-    match field {
-        "name" => "名称",
-        "creditCode" => "统一社会信用代码",
-        "address" => "地址",
-        "divisionCode" => "所属镇街",
-        "sectors" => "行业领域",
-        "legalRepresentative" => "法定代表人（负责人）",
-        "safetyContact" => "安全负责人",
-        "contactPhone" => "联系电话",
-        "certNo" => "执法证号",
-        "unit" => "所属单位",
-        "description" => "隐患描述",
-        "note" | "notes" => "说明",
-        "deducted" => "扣分",
-        "accompanyingPerson" => "陪同人员",
-        "prefix" => "文书编号前缀",
-        "reason" => "原因",
-        "creditCodeConfirmed" => "信用代码已核实",
-        "supervisionClass" => "监管分类",
-        "status" => "经营状态",
-        _ => "该项",
-    }
-}
-
 impl From<FieldError> for ApiError {
     fn from(e: FieldError) -> Self {
-        let l = label(e.field);
-        let (code, message) = match e.rule {
-            Rule::Required => ("required", format!("请填写{l}")),
-            Rule::TooLong { max } => ("too_long", format!("{l}不能超过{max}个字")),
-            Rule::InvalidText => ("invalid_value", format!("{l}含有无法识别的字符")),
-            Rule::Phone => {
-                ("phone_invalid", "联系电话格式不正确：请填写11位手机号或带区号的固定电话，如 010-69841234".to_owned())
-            }
-            Rule::CertNo => ("cert_no_invalid", "执法证号格式不正确：应由数字和字母组成".to_owned()),
-            Rule::CreditCode { ref problem } => {
-                let code = match problem {
-                    Problem::Length { .. } => "credit_code_length",
-                    Problem::Character { .. } => "credit_code_chars",
-                    Problem::Type { .. } => "credit_code_type",
-                    Problem::Division { .. } => "credit_code_division",
-                    // Check mismatches are warnings: they arrive as CreditCodeUnconfirmed.
-                    Problem::CheckCharacter { .. } | Problem::OrganisationCheck { .. } => "credit_code_check",
-                };
-                (code, problem.message())
-            }
-            Rule::CreditCodeUnconfirmed { ref problem } => ("credit_code_check", problem.message()),
-            Rule::Range { min, max } => ("invalid_value", format!("{l}应在{min}到{max}之间")),
-            Rule::UnknownDivision => ("division_unknown", "请选择所属镇街".to_owned()),
-            Rule::UnknownSector => ("sector_unknown", "行业领域不在列表中".to_owned()),
-            Rule::SectorRequired => ("sector_required", "请至少选择一个行业领域".to_owned()),
+        let code = match e.rule {
+            Rule::Required => "required",
+            Rule::TooLong { .. } => "too_long",
+            Rule::InvalidText | Rule::Range { .. } | Rule::DocumentPrefix => "invalid_value",
+            Rule::Phone => "phone_invalid",
+            Rule::CertNo => "cert_no_invalid",
+            Rule::CreditCode { ref problem } => match problem {
+                Problem::Length { .. } => "credit_code_length",
+                Problem::Character { .. } => "credit_code_chars",
+                Problem::Type { .. } => "credit_code_type",
+                Problem::Division { .. } => "credit_code_division",
+                // Check mismatches are warnings: they arrive as CreditCodeUnconfirmed.
+                Problem::CheckCharacter { .. } | Problem::OrganisationCheck { .. } => "credit_code_check",
+            },
+            Rule::CreditCodeUnconfirmed { .. } => "credit_code_check",
+            Rule::UnknownDivision => "division_unknown",
+            Rule::UnknownSector => "sector_unknown",
+            Rule::SectorRequired => "sector_required",
         };
-        ApiError { code, message, field: Some(e.field) }
+        ApiError { code, message: e.message(), field: Some(e.field) }
     }
 }
 

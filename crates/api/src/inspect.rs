@@ -3,7 +3,7 @@
 
 use anjian_core::Id;
 use anjian_core::checklist::{ScoreAnswer, ScoreSheet, Template};
-use anjian_core::hazard::{Hazard, HazardStatus, Level};
+use anjian_core::hazard::{DeadlineDays, DeadlineError, Hazard, HazardStatus, Level, check_deadline};
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::inspector::InspectorInput;
 use anjian_core::photo::PhotoType;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::convert::{Done, IdArgs, NoArgs, date, division_name, id};
+use crate::convert::{Done, IdArgs, NoArgs, date, division_name, id, today};
 use crate::{ApiError, App};
 
 #[derive(Debug, Deserialize, TS)]
@@ -87,31 +87,19 @@ pub(crate) fn save_inspector(app: &App, a: SaveInspectorArgs) -> Result<Inspecto
     Ok(InspectorView::new(i, me))
 }
 
-/// Days to rectify by level, until the bureau sets its own.
-const DEFAULT_DAYS: (u32, u32) = (30, 90);
-
-fn deadline_days(store: &Store) -> Result<(u32, u32), ApiError> {
+fn deadline_days(store: &Store) -> Result<DeadlineDays, ApiError> {
+    let default = DeadlineDays::DEFAULT;
     let get = |key: &str, default: u32| -> Result<u32, ApiError> {
         Ok(store.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
     };
-    Ok((get("deadline_days_general", DEFAULT_DAYS.0)?, get("deadline_days_major", DEFAULT_DAYS.1)?))
-}
-
-/// 默认整改期限 in days, by hazard level.
-#[derive(Debug, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct DeadlineDays {
-    deadline_days_general: u32,
-    deadline_days_major: u32,
-}
-
-fn settings_of(store: &Store) -> Result<DeadlineDays, ApiError> {
-    let (deadline_days_general, deadline_days_major) = deadline_days(store)?;
-    Ok(DeadlineDays { deadline_days_general, deadline_days_major })
+    Ok(DeadlineDays {
+        deadline_days_general: get("deadline_days_general", default.deadline_days_general)?,
+        deadline_days_major: get("deadline_days_major", default.deadline_days_major)?,
+    })
 }
 
 pub(crate) fn get_settings(app: &App, _: NoArgs) -> Result<DeadlineDays, ApiError> {
-    settings_of(&app.store())
+    deadline_days(&app.store())
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -121,22 +109,17 @@ pub(crate) struct SaveSettingsArgs {
 }
 
 pub(crate) fn save_settings(app: &App, a: SaveSettingsArgs) -> Result<DeadlineDays, ApiError> {
-    for (field, days) in [
-        ("deadlineDaysGeneral", a.settings.deadline_days_general),
-        ("deadlineDaysMajor", a.settings.deadline_days_major),
-    ] {
-        if !(1..=365).contains(&days) {
-            return Err(ApiError {
-                field: Some(field), ..ApiError::new("deadline_invalid", "整改期限应为1到365天")
-            });
-        }
-    }
+    let days = a.settings.check().map_err(deadline_error)?;
     let mut store = app.store();
     store.write(|w| {
-        w.set_setting("deadline_days_general", &a.settings.deadline_days_general.to_string())?;
-        w.set_setting("deadline_days_major", &a.settings.deadline_days_major.to_string())
+        w.set_setting("deadline_days_general", &days.deadline_days_general.to_string())?;
+        w.set_setting("deadline_days_major", &days.deadline_days_major.to_string())
     })?;
-    settings_of(&store)
+    deadline_days(&store)
+}
+
+fn deadline_error(e: DeadlineError) -> ApiError {
+    ApiError { field: Some(e.field()), ..ApiError::new("deadline_invalid", e.to_string()) }
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -156,7 +139,7 @@ pub(crate) fn start_inspection(app: &App, a: StartInspectionArgs) -> Result<Insp
     let inspection = {
         let mut store = app.store();
         let me = store.profile()?.ok_or_else(|| ApiError::new("no_profile", "请先在“设置”中填写本人姓名和执法证号"))?;
-        if me.id == colleague {
+        if Inspection::check_officers(&[me.id, colleague]).is_err() {
             return Err(ApiError {
                 field: Some("colleagueId"),
                 ..ApiError::new("same_officer", "现场检查须由两名执法人员进行：请选择另一名执法人员")
@@ -436,37 +419,19 @@ pub(crate) struct SignatureInput {
     refused: Option<bool>,
 }
 
-/// The longest rectification period accepted (5 years).
-const MAX_DEADLINE_DAYS: u64 = 5 * 366;
-
-/// Today in Beijing.
-pub(crate) fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 pub(crate) fn finish_inspection(app: &App, a: FinishInspectionArgs) -> Result<InspectionView, ApiError> {
     let inspection_id = id(&a.inspection_id)?;
     {
         let mut store = app.store();
         let inspection = store.inspection(inspection_id)?;
+        let today = today();
         let mut hazards = Vec::new();
         for h in a.hazards {
             let deadline: NaiveDate = h.deadline.parse().map_err(|_| ApiError {
                 field: Some("deadline"),
                 ..ApiError::new("deadline_invalid", format!("整改期限“{}”不是有效日期", h.deadline))
             })?;
-            if deadline < today() {
-                return Err(ApiError {
-                    field: Some("deadline"),
-                    ..ApiError::new("deadline_invalid", "整改期限不能早于今天")
-                });
-            }
-            if deadline > today() + chrono::Days::new(MAX_DEADLINE_DAYS) {
-                return Err(ApiError {
-                    field: Some("deadline"),
-                    ..ApiError::new("deadline_invalid", "整改期限不能超过5年")
-                });
-            }
+            check_deadline(deadline, today).map_err(deadline_error)?;
             hazards.push(NewHazard {
                 enterprise_id: inspection.enterprise_id,
                 inspection_id: Some(inspection_id),

@@ -370,7 +370,7 @@ pub(crate) fn overwrites(app: &App, a: IdArgs) -> Result<Vec<FieldOverwrite>, Ap
     Ok(rows
         .into_iter()
         .map(|o| FieldOverwrite {
-            label: crate::error::label(&o.field),
+            label: anjian_core::validate::label(&o.field),
             kept: shown(&o.kept),
             overwritten: shown(&o.overwritten),
             kept_at: rev_time(&o.kept_rev),

@@ -8,6 +8,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::inspection::AnswerResult;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Template {
@@ -60,6 +62,29 @@ pub enum AnswerKind {
     Compliance,
     /// Points deducted, up to `max`, under a scored standard.
     Score { max: u32 },
+}
+
+impl AnswerKind {
+    /// The deduction an answer records: none for a compliance item, none for a scored
+    /// item that complies or does not apply (0 reads as none), and 1 to `max` points for
+    /// a scored item that fails.
+    pub fn deduction(self, result: AnswerResult, deducted: Option<u32>) -> Result<Option<u32>, DeductionError> {
+        match (self, result, deducted) {
+            (AnswerKind::Compliance, _, None) => Ok(None),
+            (AnswerKind::Compliance, _, Some(_)) => Err(DeductionError::NotScored),
+            (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => Ok(None),
+            (AnswerKind::Score { max }, AnswerResult::NonCompliant, Some(d)) if (1..=max).contains(&d) => Ok(Some(d)),
+            (AnswerKind::Score { max }, ..) => Err(DeductionError::OutOfRange { max }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DeductionError {
+    #[error("扣分应在1到{max}之间")]
+    OutOfRange { max: u32 },
+    #[error("a compliance item takes no deduction")]
+    NotScored,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -371,6 +396,28 @@ fn round1(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn deductions_by_item_kind_and_answer() {
+        use AnswerResult::{Compliant, NonCompliant, NotApplicable};
+        let scored = AnswerKind::Score { max: 10 };
+        let cases = [
+            (AnswerKind::Compliance, NonCompliant, None, Ok(None)),
+            (AnswerKind::Compliance, Compliant, Some(0), Err(DeductionError::NotScored)),
+            (scored, Compliant, None, Ok(None)),
+            (scored, NotApplicable, Some(0), Ok(None)),
+            (scored, NonCompliant, Some(1), Ok(Some(1))),
+            (scored, NonCompliant, Some(10), Ok(Some(10))),
+            (scored, NonCompliant, Some(11), Err(DeductionError::OutOfRange { max: 10 })),
+            (scored, NonCompliant, Some(0), Err(DeductionError::OutOfRange { max: 10 })),
+            (scored, NonCompliant, None, Err(DeductionError::OutOfRange { max: 10 })),
+            (scored, Compliant, Some(3), Err(DeductionError::OutOfRange { max: 10 })),
+        ];
+        for (kind, result, deducted, expected) in cases {
+            assert_eq!(kind.deduction(result, deducted), expected, "{kind:?} {result:?} {deducted:?}");
+        }
+    }
+
     use super::*;
     use serde_json::{Value, json};
 

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::id::Id;
+use crate::validate::{self, FieldError, Rule};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -153,8 +154,70 @@ pub struct Document {
     pub void_reason: Option<String>,
 }
 
+/// The bureau's wording every document carries: who issues it, the numbers' prefix,
+/// and the bodies named in the remedy clause (复议机关, 人民法院).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DocumentSettings {
+    /// 北京市门头沟区应急管理局
+    pub bureau: String,
+    /// 门应急 (→ 门应急责改〔2026〕第0012号)
+    pub prefix: String,
+    /// 行政复议机关
+    pub review_body: String,
+    /// 人民法院
+    pub court: String,
+}
+
+impl DocumentSettings {
+    pub const BUREAU_MAX: usize = 40;
+    pub const PREFIX_MAX: usize = 10;
+    pub const BODY_MAX: usize = 40;
+
+    /// Every field filled, within its length, and a prefix a number can carry; trimmed.
+    pub fn check(&self) -> Result<DocumentSettings, FieldError> {
+        let checked = DocumentSettings {
+            bureau: validate::required_text("bureau", &self.bureau, Self::BUREAU_MAX)?,
+            prefix: validate::required_text("prefix", &self.prefix, Self::PREFIX_MAX)?,
+            review_body: validate::required_text("reviewBody", &self.review_body, Self::BODY_MAX)?,
+            court: validate::required_text("court", &self.court, Self::BODY_MAX)?,
+        };
+        if !DocumentNumber::is_valid_prefix(&checked.prefix) {
+            return Err(FieldError::new("prefix", Rule::DocumentPrefix));
+        }
+        Ok(checked)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn document_settings_checked_field_by_field() {
+        let ok = DocumentSettings {
+            bureau: " 北京市门头沟区应急管理局 ".into(),
+            prefix: "门应急".into(),
+            review_body: "北京市门头沟区人民政府".into(),
+            court: "北京市门头沟区人民法院".into(),
+        };
+        assert_eq!(ok.check().map(|s| s.bureau), Ok("北京市门头沟区应急管理局".to_owned()));
+        let with = |f: fn(&mut DocumentSettings)| {
+            let mut s = ok.clone();
+            f(&mut s);
+            s.check().map(|_| ()).map_err(|e| (e.field, e.rule))
+        };
+        let cases: [(fn(&mut DocumentSettings), Result<(), (&str, Rule)>); 5] = [
+            (|s| s.bureau = " ".into(), Err(("bureau", Rule::Required))),
+            (|s| s.prefix = "门应急门应急门应急门应".into(), Err(("prefix", Rule::TooLong { max: 10 }))),
+            (|s| s.prefix = "门〔应急".into(), Err(("prefix", Rule::DocumentPrefix))),
+            (|s| s.review_body = "复".repeat(41), Err(("reviewBody", Rule::TooLong { max: 40 }))),
+            (|s| s.court = "法院\u{7}".into(), Err(("court", Rule::InvalidText))),
+        ];
+        for (change, expected) in cases {
+            assert_eq!(with(change), expected);
+        }
+    }
+
     use super::*;
 
     #[test]

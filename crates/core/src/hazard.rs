@@ -98,8 +98,107 @@ impl Hazard {
     }
 }
 
+/// 默认整改期限: days to rectify by level, as the bureau sets them in 设置.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeadlineDays {
+    pub deadline_days_general: u32,
+    pub deadline_days_major: u32,
+}
+
+impl DeadlineDays {
+    /// Until the bureau sets its own.
+    pub const DEFAULT: DeadlineDays = DeadlineDays { deadline_days_general: 30, deadline_days_major: 90 };
+    /// What a bureau may set, for either level.
+    pub const RANGE: std::ops::RangeInclusive<u32> = 1..=365;
+
+    pub fn check(self) -> Result<DeadlineDays, DeadlineError> {
+        for (field, days) in
+            [("deadlineDaysGeneral", self.deadline_days_general), ("deadlineDaysMajor", self.deadline_days_major)]
+        {
+            if !Self::RANGE.contains(&days) {
+                return Err(DeadlineError::DaysOutOfRange { field });
+            }
+        }
+        Ok(self)
+    }
+
+    pub fn for_level(self, level: Level) -> u32 {
+        match level {
+            Level::General => self.deadline_days_general,
+            Level::Major => self.deadline_days_major,
+        }
+    }
+}
+
+/// The longest rectification period an order may give (5 years).
+pub const MAX_DEADLINE_DAYS: u64 = 5 * 366;
+
+/// A hazard's deadline is today at the earliest and five years ahead at the latest.
+pub fn check_deadline(deadline: NaiveDate, today: NaiveDate) -> Result<(), DeadlineError> {
+    if deadline < today {
+        return Err(DeadlineError::Past);
+    }
+    if deadline > today + chrono::Days::new(MAX_DEADLINE_DAYS) {
+        return Err(DeadlineError::TooFar);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    #[error("整改期限不能早于今天")]
+    Past,
+    #[error("整改期限不能超过5年")]
+    TooFar,
+    #[error("整改期限应为1到365天")]
+    DaysOutOfRange { field: &'static str },
+}
+
+impl DeadlineError {
+    /// The field at fault, as the forms name it.
+    pub fn field(self) -> &'static str {
+        match self {
+            DeadlineError::Past | DeadlineError::TooFar => "deadline",
+            DeadlineError::DaysOutOfRange { field } => field,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn deadlines_from_today_to_five_years() {
+        let today: NaiveDate = "2026-12-03".parse().unwrap();
+        let cases = [
+            ("2026-12-02", Err(DeadlineError::Past)),
+            ("2026-12-03", Ok(())),
+            ("2027-01-02", Ok(())),
+            ("2031-12-03", Ok(())),
+            ("2031-12-07", Ok(())),
+            ("2031-12-08", Err(DeadlineError::TooFar)),
+        ];
+        for (deadline, expected) in cases {
+            assert_eq!(check_deadline(deadline.parse().unwrap(), today), expected, "{deadline}");
+        }
+    }
+
+    #[test]
+    fn deadline_days_between_1_and_365() {
+        let days = |g, m| DeadlineDays { deadline_days_general: g, deadline_days_major: m };
+        let cases = [
+            (days(30, 90), Ok(days(30, 90))),
+            (days(1, 365), Ok(days(1, 365))),
+            (days(0, 90), Err(DeadlineError::DaysOutOfRange { field: "deadlineDaysGeneral" })),
+            (days(30, 366), Err(DeadlineError::DaysOutOfRange { field: "deadlineDaysMajor" })),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(input.check(), expected, "{input:?}");
+        }
+        assert_eq!(DeadlineDays::DEFAULT.check().map(|d| d.for_level(Level::Major)), Ok(90));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

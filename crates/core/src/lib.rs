@@ -3,6 +3,7 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod beijing;
 pub mod checklist;
 pub mod credit_code;
 pub mod division;

@@ -31,6 +31,8 @@ pub enum Rule {
     UnknownDivision,
     UnknownSector,
     SectorRequired,
+    /// A document number prefix with characters a number cannot carry.
+    DocumentPrefix,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
@@ -43,6 +45,55 @@ pub struct FieldError {
 impl FieldError {
     pub fn new(field: &'static str, rule: Rule) -> Self {
         Self { field, rule }
+    }
+
+    /// What the inspector (or the bureau's staff) reads beside the field.
+    pub fn message(&self) -> String {
+        let l = label(self.field);
+        match &self.rule {
+            Rule::Required => format!("请填写{l}"),
+            Rule::TooLong { max } => format!("{l}不能超过{max}个字"),
+            Rule::InvalidText => format!("{l}含有无法识别的字符"),
+            Rule::Phone => "联系电话格式不正确：请填写11位手机号或带区号的固定电话，如 010-69841234".to_owned(),
+            Rule::CertNo => "执法证号格式不正确：应由数字和字母组成".to_owned(),
+            Rule::CreditCode { problem } | Rule::CreditCodeUnconfirmed { problem } => problem.message(),
+            Rule::Range { min, max } => format!("{l}应在{min}到{max}之间"),
+            Rule::UnknownDivision => "请选择所属镇街".to_owned(),
+            Rule::UnknownSector => "行业领域不在列表中".to_owned(),
+            Rule::SectorRequired => "请至少选择一个行业领域".to_owned(),
+            Rule::DocumentPrefix => {
+                "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号".to_owned()
+            }
+        }
+    }
+}
+
+/// A field's name as the forms show it.
+pub fn label(field: &str) -> &'static str {
+    match field {
+        "name" => "名称",
+        "creditCode" => "统一社会信用代码",
+        "address" => "地址",
+        "divisionCode" => "所属镇街",
+        "sectors" => "行业领域",
+        "legalRepresentative" => "法定代表人（负责人）",
+        "safetyContact" => "安全负责人",
+        "contactPhone" => "联系电话",
+        "certNo" => "执法证号",
+        "unit" => "所属单位",
+        "description" => "隐患描述",
+        "note" | "notes" => "说明",
+        "deducted" => "扣分",
+        "accompanyingPerson" => "陪同人员",
+        "bureau" => "执法机关名称",
+        "prefix" => "文号前缀",
+        "reviewBody" => "行政复议机关",
+        "court" => "人民法院",
+        "reason" => "原因",
+        "creditCodeConfirmed" => "信用代码已核实",
+        "supervisionClass" => "监管分类",
+        "status" => "经营状态",
+        _ => "该项",
     }
 }
 

@@ -13,6 +13,6 @@ mod verify;
 
 pub use check::{IssueError, check_for_issue};
 pub use linebreak::break_lines;
-pub use render::{RenderError, Rendered, render, render_voided};
+pub use render::{RenderError, Rendered, pages_of, render, render_voided};
 pub use snapshot::Snapshot;
 pub use verify::{code as verification_code, content_hash};

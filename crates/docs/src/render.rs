@@ -44,6 +44,13 @@ pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
     render_marked(snapshot, None)
 }
 
+/// The pages of a PDF this renderer wrote (a kept one, read back): each page is one
+/// `/Type/Page/` object as printpdf writes them.
+pub fn pages_of(pdf: &[u8]) -> usize {
+    const PAGE: &[u8] = b"/Type/Page/";
+    pdf.windows(PAGE.len()).filter(|w| *w == PAGE).count().max(1)
+}
+
 /// A voided document as it may still be printed (for the file, or to show what was
 /// voided): every page marked 已作废 with the reason, so a copy is never mistaken for a
 /// valid one. The PDF kept when it was issued stays as it was.

@@ -440,6 +440,8 @@ fn voided_copies_are_marked_on_every_page() {
     order.deadline_groups[1].items.extend(6..=30);
     let rendered = anjian_docs::render_voided(&Snapshot::Order(order), "整改期限填写错误").expect("render");
     assert!(rendered.pages >= 2);
+    // A kept PDF read back counts the pages the renderer laid out.
+    assert_eq!(anjian_docs::pages_of(&rendered.pdf), rendered.pages);
     let dir = tempfile::tempdir().expect("tempdir");
     let pdf = dir.path().join("voided.pdf");
     std::fs::write(&pdf, &rendered.pdf).expect("write");

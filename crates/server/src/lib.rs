@@ -16,6 +16,8 @@ mod token_cache;
 use std::future::Future;
 use std::sync::Arc;
 
+use anjian_core::inspector::InspectorInput;
+
 pub use http::{ApiDoc, AppState, router};
 pub use pg::PgStorage;
 pub use publish::{ImportReport, PublishError, grant_numbers, import_enterprises, publish_checklist};
@@ -35,14 +37,10 @@ pub async fn serve(
 /// What the bureau runs to enrol an inspector: the pairing code to hand over (valid for
 /// `valid_days`), kept on the server as its hash only.
 pub fn enrol(storage: &dyn Storage, name: &str, cert_no: &str, valid_days: i64) -> Result<String, StorageError> {
-    let name = name.trim();
-    let cert_no = cert_no.trim();
-    if name.is_empty() || name.chars().count() > 40 {
-        return Err(StorageError::Refused("姓名应为1到40个字".into()));
-    }
-    if cert_no.is_empty() || cert_no.len() > 30 || !cert_no.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(StorageError::Refused("执法证号应为1到30位字母或数字".into()));
-    }
+    // The same rule as the app's profile and colleague forms.
+    let input = InspectorInput { name: name.to_owned(), cert_no: cert_no.to_owned(), unit: String::new() };
+    let (name, cert_no, _) = input.check().map_err(|e| StorageError::Refused(e.message()))?;
+    let (name, cert_no) = (name.as_str(), cert_no.as_str());
     let code = auth::new_pairing_code()?;
     let now = chrono::Utc::now();
     let expires = (now + chrono::Duration::days(valid_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);

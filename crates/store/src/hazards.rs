@@ -144,7 +144,7 @@ impl Writer<'_> {
 
 /// Where a calendar day of Beijing (UTC+8) starts, in the stored UTC form.
 fn beijing_day_start(d: NaiveDate) -> String {
-    (d.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc().to_rfc3339()
+    anjian_core::beijing::start_of_day(d).to_rfc3339()
 }
 
 /// Ledger filters; every field narrows, `None` does not. Dates are Beijing's.

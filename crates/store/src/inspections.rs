@@ -1,7 +1,7 @@
 //! Inspections and their answers. Each answer is saved as it is given, so a draft
 //! survives the app being closed or killed.
 
-use anjian_core::checklist::AnswerKind;
+use anjian_core::checklist::DeductionError;
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::validate::{FieldError, Rule};
 use anjian_core::{Id, validate};
@@ -78,18 +78,12 @@ impl Writer<'_> {
         let item = template
             .item(&answer.item_code)
             .ok_or_else(|| StoreError::NotFound { kind: "checklist item", id: answer.item_code.clone() })?;
-        // A scored item records its deduction: none when it complies or does not apply.
-        let deducted = match (item.answer, answer.result, answer.deducted) {
-            (AnswerKind::Compliance, _, None) => None,
-            (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => None,
-            (AnswerKind::Score { max }, AnswerResult::NonCompliant, Some(d)) if (1..=max).contains(&d) => Some(d),
-            (AnswerKind::Score { max }, ..) => {
-                return Err(StoreError::Invalid(FieldError::new("deducted", Rule::Range { min: 1, max })));
+        let deducted = item.answer.deduction(answer.result, answer.deducted).map_err(|e| match e {
+            DeductionError::OutOfRange { max } => {
+                StoreError::Invalid(FieldError::new("deducted", Rule::Range { min: 1, max }))
             }
-            (AnswerKind::Compliance, ..) => {
-                return Err(StoreError::Refused("a compliance item takes no deduction".into()));
-            }
-        };
+            DeductionError::NotScored => StoreError::Refused(e.to_string()),
+        })?;
         let note = match &answer.note {
             Some(n) => validate::multiline_text("note", n, 2_000)?,
             None => None,

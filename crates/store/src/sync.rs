@@ -81,7 +81,7 @@ impl Local for SyncLocal {
 
     fn number_blocks_wanted(&self) -> std::result::Result<Vec<(String, i32, u32)>, LocalError> {
         // Documents are numbered by the year in Beijing.
-        let year = chrono::Datelike::year(&(chrono::Utc::now() + chrono::Duration::hours(8)));
+        let year = chrono::Datelike::year(&anjian_core::beijing::today(chrono::Utc::now()));
         let kinds = local(self.store().number_blocks_low(year, LOW_NUMBERS))?;
         Ok(kinds.into_iter().map(|k| (k.as_str().to_owned(), year, BLOCK)).collect())
     }

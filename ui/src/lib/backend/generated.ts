@@ -61,7 +61,7 @@ export type CreditCodeProblem = { "kind": "length", found: number, } | { "kind":
 export type CreditCodeStatus = "ok" | "warning" | "invalid";
 
 /**
- * 默认整改期限 in days, by hazard level.
+ * 默认整改期限: days to rectify by level, as the bureau sets them in 设置.
  */
 export type DeadlineDays = { deadlineDaysGeneral: number, deadlineDaysMajor: number, };
 
@@ -138,7 +138,8 @@ export type DocumentPdf = {
 pdf: string, pages: number, size: number, code: string, };
 
 /**
- * The bureau's wording: filled into new drafts (bureau, review body, court) and numbers (prefix).
+ * The bureau's wording every document carries: who issues it, the numbers' prefix,
+ * and the bodies named in the remedy clause (复议机关, 人民法院).
  */
 export type DocumentSettings = { 
 /**
@@ -146,7 +147,7 @@ export type DocumentSettings = {
  */
 bureau: string, 
 /**
- * 门应急
+ * 门应急 (→ 门应急责改〔2026〕第0012号)
  */
 prefix: string, 
 /**

@@ -1,35 +1,144 @@
-//! `anjian-server serve [--listen 127.0.0.1:8470] [--database <path>]`, and the bureau's
-//! admin commands on the same database.
+//! `anjian-server serve`, and the bureau's admin commands on the same database.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anjian_server::{PgStorage, SqliteStorage, Storage};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-const USAGE: &str = "用法：
-  anjian-server serve [--listen 127.0.0.1:8470] [--database <SQLite 文件或 postgres://…>]
-  anjian-server enrol --name <姓名> --cert <执法证号> [--database …]   登记执法人员，得到一次性配对码
-  anjian-server devices [--database …]                                 列出已配对的设备
-  anjian-server revoke <设备编号> [--database …]                       停用一台设备
-  anjian-server import <单位名单.xlsx|.csv> [--database …]             导入单位名单，报告不能导入的行
-  anjian-server publish-checklist <检查表.json> [--database …]          发布一个检查表版本
-  anjian-server grant --device <设备编号> --kind <inspectionRecord|rectificationOrder|reviewOpinion>
-                      [--year 2026] [--count 100] [--database …]        给设备分配一段文书编号
-  anjian-server number-conflicts [--database …]                        列出被两份文书使用的文号";
+/// 安检 区局服务器：设备同步、登记执法人员、导入单位名单、发布检查表、分配文号。
+#[derive(Debug, Parser)]
+#[command(name = "anjian-server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Database {
+    /// 数据库：SQLite 文件路径，或 postgres://… 地址（默认在本机数据目录下的 district.db）
+    #[arg(long, env = "ANJIAN_DATABASE", value_name = "SQLite 文件或 postgres://…", hide_env_values = true)]
+    database: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 启动服务器（Ctrl-C 或 SIGTERM 停止，处理完进行中的请求）
+    Serve {
+        /// 监听地址
+        #[arg(long, env = "ANJIAN_LISTEN", default_value = "127.0.0.1:8470")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 登记执法人员，得到一次性配对码（7天内有效）
+    Enrol {
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 执法证号
+        #[arg(long)]
+        cert: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 列出已配对的设备
+    Devices {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 停用一台设备
+    Revoke {
+        /// 设备编号（devices 列出）
+        device: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 导入单位名单（.xlsx 或 .csv，UTF-8 或 GBK），报告不能导入的行
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 发布一个检查表版本，设备下次同步时收到
+    PublishChecklist {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 给设备分配一段文书编号
+    Grant {
+        /// 设备编号
+        #[arg(long)]
+        device: String,
+        /// 文书种类
+        #[arg(long, value_enum)]
+        kind: Kind,
+        /// 年份（默认今年）
+        #[arg(long)]
+        year: Option<i32>,
+        /// 编号个数
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        count: u32,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 列出被两份文书使用的文号
+    NumberConflicts {
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "camelCase")]
+enum Kind {
+    InspectionRecord,
+    RectificationOrder,
+    ReviewOpinion,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::InspectionRecord => "inspectionRecord",
+            Kind::RectificationOrder => "rectificationOrder",
+            Kind::ReviewOpinion => "reviewOpinion",
+        }
+    }
+}
+
+impl Database {
+    /// The database named, or `district.db` in the platform's data directory for the
+    /// server (`ANJIAN_SERVER_DATA` overrides the directory).
+    fn location(&self) -> String {
+        self.database.clone().unwrap_or_else(|| default_database().display().to_string())
+    }
+
+    fn open(&self) -> Result<Box<dyn Storage>, String> {
+        let database = self.location();
+        let opened: Result<Box<dyn Storage>, _> =
+            if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+                PgStorage::open(&database).map(|s| Box::new(s) as Box<dyn Storage>)
+            } else {
+                SqliteStorage::open(Path::new(&database)).map(|s| Box::new(s) as Box<dyn Storage>)
+            };
+        opened.map_err(|e| format!("无法打开数据库 {}：{e}", redact(&database)))
+    }
+}
 
 fn default_database() -> PathBuf {
     let base = std::env::var_os("ANJIAN_SERVER_DATA")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/anjian-server")))
+        .or_else(|| dirs::data_dir().map(|d| d.join("anjian-server")))
         .unwrap_or_else(|| PathBuf::from("anjian-server-data"));
     base.join("district.db")
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match run(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("{message}");
@@ -38,50 +147,33 @@ fn main() -> ExitCode {
     }
 }
 
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+fn read(file: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(file).map_err(|e| format!("无法读取 {}：{e}", file.display()))
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let Some(command) = args.first() else { return Err(USAGE.into()) };
-    let database = flag(args, "--database").unwrap_or_else(|| default_database().display().to_string());
-    let open = || -> Result<Box<dyn Storage>, String> {
-        let opened: Result<Box<dyn Storage>, _> =
-            if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-                PgStorage::open(&database).map(|s| Box::new(s) as Box<dyn Storage>)
-            } else {
-                SqliteStorage::open(std::path::Path::new(&database)).map(|s| Box::new(s) as Box<dyn Storage>)
-            };
-        opened.map_err(|e| format!("无法打开数据库 {}：{e}", redact(&database)))
-    };
-    match command.as_str() {
-        "serve" => {
-            let listen: SocketAddr = flag(args, "--listen")
-                .unwrap_or_else(|| "127.0.0.1:8470".into())
-                .parse()
-                .map_err(|e| format!("--listen 地址无效：{e}"))?;
-            let storage: Arc<dyn Storage> = Arc::from(open()?);
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { listen, db } => {
+            let storage: Arc<dyn Storage> = Arc::from(db.open()?);
+            let database = redact(&db.location());
             let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             rt.block_on(async move {
                 let listener =
                     tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                println!("anjian-server listening on http://{addr} (database {})", redact(&database));
+                println!("anjian-server listening on http://{addr} (database {database})");
                 anjian_server::serve(listener, storage, shutdown_signal()).await.map_err(|e| e.to_string())
             })
         }
-        "enrol" => {
-            let (Some(name), Some(cert)) = (flag(args, "--name"), flag(args, "--cert")) else {
-                return Err(USAGE.into());
-            };
-            let storage = open()?;
+        Command::Enrol { name, cert, db } => {
+            let storage = db.open()?;
             let code = anjian_server::enrol(storage.as_ref(), &name, &cert, 7).map_err(|e| e.to_string())?;
             println!("{code}");
             eprintln!("{name}（{cert}）的配对码，7天内有效，只能使用一次。");
             Ok(())
         }
-        "devices" => {
-            for d in open()?.devices().map_err(|e| e.to_string())? {
+        Command::Devices { db } => {
+            for d in db.open()?.devices().map_err(|e| e.to_string())? {
                 let state = d.revoked_at.as_deref().map_or("使用中".to_owned(), |t| format!("已停用 {t}"));
                 println!(
                     "{}\t{}\t{}（{}）\t{}\t{state}",
@@ -90,18 +182,17 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        "revoke" => {
-            let Some(device) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
+        Command::Revoke { device, db } => {
             let now = chrono::Utc::now().to_rfc3339();
-            open()?.revoke(device, &now).map_err(|e| e.to_string())?;
+            db.open()?.revoke(&device, &now).map_err(|e| e.to_string())?;
             println!("设备 {device} 已停用");
             Ok(())
         }
-        "import" => {
-            let Some(file) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
-            let bytes = std::fs::read(file).map_err(|e| format!("无法读取 {file}：{e}"))?;
-            let storage = open()?;
-            let report = anjian_server::import_enterprises(storage.as_ref(), file, &bytes, chrono::Utc::now())
+        Command::Import { file, db } => {
+            let bytes = read(&file)?;
+            let storage = db.open()?;
+            let name = file.display().to_string();
+            let report = anjian_server::import_enterprises(storage.as_ref(), &name, &bytes, chrono::Utc::now())
                 .map_err(|e| e.to_string())?;
             println!(
                 "共{}行：新增{}家，更新{}家，未变{}家，未导入{}行",
@@ -116,12 +207,11 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        "publish-checklist" => {
-            let Some(file) = args.get(1).filter(|a| !a.starts_with("--")) else { return Err(USAGE.into()) };
-            let body = std::fs::read_to_string(file).map_err(|e| format!("无法读取 {file}：{e}"))?;
+        Command::PublishChecklist { file, db } => {
+            let body = String::from_utf8(read(&file)?).map_err(|_| format!("{} 不是 UTF-8 文本", file.display()))?;
             let name =
-                std::path::Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
-            let storage = open()?;
+                file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let storage = db.open()?;
             let new = anjian_server::publish_checklist(storage.as_ref(), &name, &body, chrono::Utc::now())
                 .map_err(|e| e.to_string())?;
             println!(
@@ -134,31 +224,17 @@ fn run(args: &[String]) -> Result<(), String> {
             );
             Ok(())
         }
-        "grant" => {
-            let (Some(device), Some(kind)) = (flag(args, "--device"), flag(args, "--kind")) else {
-                return Err(USAGE.into());
-            };
-            let year: i32 = match flag(args, "--year") {
-                Some(y) => y.parse().map_err(|_| format!("--year 无效：{y}"))?,
-                None => chrono::Datelike::year(&chrono::Utc::now()),
-            };
-            let count: u32 = match flag(args, "--count") {
-                Some(c) => {
-                    c.parse().ok().filter(|n| (1..=10_000).contains(n)).ok_or(format!("--count 应为1到10000：{c}"))?
-                }
-                None => 100,
-            };
-            if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&kind.as_str()) {
-                return Err(format!("--kind 无效：{kind}"));
-            }
-            let storage = open()?;
-            let b = anjian_server::grant_numbers(storage.as_ref(), &device, &kind, year, count, chrono::Utc::now())
-                .map_err(|e| e.to_string())?;
+        Command::Grant { device, kind, year, count, db } => {
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&anjian_core::beijing::today(chrono::Utc::now())));
+            let storage = db.open()?;
+            let b =
+                anjian_server::grant_numbers(storage.as_ref(), &device, kind.as_str(), year, count, chrono::Utc::now())
+                    .map_err(|e| e.to_string())?;
             println!("已分配 {} {}年 第{}号至第{}号", b.kind, b.year, b.first, b.last);
             Ok(())
         }
-        "number-conflicts" => {
-            let conflicts = open()?.number_conflicts().map_err(|e| e.to_string())?;
+        Command::NumberConflicts { db } => {
+            let conflicts = db.open()?.number_conflicts().map_err(|e| e.to_string())?;
             if conflicts.is_empty() {
                 println!("没有重复的文号");
             }
@@ -173,7 +249,6 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             Ok(())
         }
-        _ => Err(USAGE.into()),
     }
 }
 

@@ -359,18 +359,23 @@ impl GroupTx for PgGroup<'_, '_> {
     }
 }
 
-fn migrate(c: &mut Client) -> Result<()> {
-    c.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
-    let mut tx = c.transaction()?;
-    // One server migrates at a time.
-    tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")?;
-    let found: i32 = tx.query_opt("SELECT version FROM schema_version", &[])?.map_or(0, |r| r.get(0));
-    if found as usize > MIGRATIONS.len() {
-        return Err(StorageError::Refused(format!("database schema {found} is newer than this server")));
+/// PostgreSQL counts its migrations in `schema_version`, all of them in one transaction
+/// that holds the table's lock: one server migrates at a time, and a failure leaves
+/// the database as it was.
+struct SchemaVersion<'t, 'c>(&'t mut postgres::Transaction<'c>);
+
+impl anjian_migrate::Schema for SchemaVersion<'_, '_> {
+    type Error = StorageError;
+
+    fn version(&mut self) -> Result<usize> {
+        let found: i32 = self.0.query_opt("SELECT version FROM schema_version", &[])?.map_or(0, |r| r.get(0));
+        Ok(usize::try_from(found).unwrap_or(usize::MAX))
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+
+    fn apply(&mut self, version: usize, sql: &str) -> Result<()> {
+        let tx = &mut *self.0;
         tx.batch_execute(sql)?;
-        if i + 1 == crate::storage::NUMBERS_SCHEMA {
+        if version == crate::storage::NUMBERS_SCHEMA {
             // No push may store a document between this read and the commit.
             tx.batch_execute("LOCK TABLE change IN SHARE MODE")?;
             let stored: Vec<(String, String, String)> = tx
@@ -378,11 +383,19 @@ fn migrate(c: &mut Client) -> Result<()> {
                 .iter()
                 .map(|r| (r.get(0), r.get(1), r.get(2)))
                 .collect();
-            crate::storage::claim_stored(&mut PgGroup { tx: &mut tx, prepared: &mut HashMap::new() }, &stored)?;
+            crate::storage::claim_stored(&mut PgGroup { tx, prepared: &mut HashMap::new() }, &stored)?;
         }
+        tx.execute("DELETE FROM schema_version", &[])?;
+        tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(version as i32)])?;
+        Ok(())
     }
-    tx.execute("DELETE FROM schema_version", &[])?;
-    tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(MIGRATIONS.len() as i32)])?;
+}
+
+fn migrate(c: &mut Client) -> Result<()> {
+    c.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let mut tx = c.transaction()?;
+    tx.batch_execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")?;
+    anjian_migrate::migrate(&mut SchemaVersion(&mut tx), MIGRATIONS).map_err(crate::storage::refused_newer)?;
     tx.commit()?;
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use anjian_migrate::UserVersion;
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use anjian_sync::records::DocumentImage;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -157,23 +158,19 @@ impl SqliteStorage {
             std::fs::create_dir_all(dir)?;
         }
         let mut conn = connect(path)?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if found > MIGRATIONS.len() as i64 {
-            return Err(StorageError::Refused(format!("database schema {found} is newer than this server")));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            if i + 1 == crate::storage::NUMBERS_SCHEMA {
+        // The number table's migration claims the numbers of the documents already stored.
+        let backfill = |tx: &rusqlite::Transaction<'_>, version: usize| -> Result<()> {
+            if version == crate::storage::NUMBERS_SCHEMA {
                 let stored: Vec<(String, String, String)> = tx
                     .prepare(crate::storage::STORED_DOCUMENTS)?
                     .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                     .collect::<rusqlite::Result<_>>()?;
-                crate::storage::claim_stored(&mut SqliteGroup(&tx), &stored)?;
+                crate::storage::claim_stored(&mut SqliteGroup(tx), &stored)?;
             }
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-        }
+            Ok(())
+        };
+        anjian_migrate::migrate(&mut UserVersion::with_after(&mut conn, backfill), MIGRATIONS)
+            .map_err(crate::storage::refused_newer)?;
         let files = PathBuf::from(format!("{}.attachments", path.display()));
         std::fs::create_dir_all(&files)?;
         let pushes = {

@@ -21,6 +21,16 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
 }
 
+/// The migration runner's answer as the server reports it.
+pub(crate) fn refused_newer(e: anjian_migrate::MigrateError<StorageError>) -> StorageError {
+    match e {
+        anjian_migrate::MigrateError::Newer { found, .. } => {
+            StorageError::Refused(format!("database schema {found} is newer than this server"))
+        }
+        anjian_migrate::MigrateError::Backend(e) => e,
+    }
+}
+
 impl From<rusqlite::Error> for StorageError {
     fn from(e: rusqlite::Error) -> Self {
         StorageError::Database(e.to_string())

@@ -2,6 +2,7 @@
 //! devices in the field have already run it. `PRAGMA user_version` counts the ones
 //! applied.
 
+use anjian_migrate::{MigrateError, UserVersion};
 use rusqlite::Connection;
 
 use crate::error::{Result, StoreError};
@@ -392,21 +393,13 @@ ALTER TABLE sync_problem ADD COLUMN accepted INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
-pub fn known_version() -> i64 {
-    MIGRATIONS.len() as i64
-}
-
 /// Brings the schema up to date, each migration in its own transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if found > known_version() {
-        return Err(StoreError::NewerSchema { found, known: known_version() });
+    match anjian_migrate::migrate(&mut UserVersion::new(conn), MIGRATIONS) {
+        Ok(_) => Ok(()),
+        Err(MigrateError::Newer { found, known }) => {
+            Err(StoreError::NewerSchema { found: found as i64, known: known as i64 })
+        }
+        Err(MigrateError::Backend(e)) => Err(e.into()),
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
 }

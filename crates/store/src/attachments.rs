@@ -70,8 +70,7 @@ impl Writer<'_> {
                 (&sha, mime, size as i64, self.now.to_rfc3339()),
             )?;
             let a = Attachment { sha256: sha.clone(), mime: mime.to_owned(), size };
-            let rev = self.tick();
-            self.record("attachment", &sha, "insert", rev, &serde_json::json!({"mime": mime, "size": size}), true)?;
+            self.record("attachment", &sha, "insert", &serde_json::json!({"mime": mime, "size": size}), true)?;
             return Ok(a);
         }
         Ok(Attachment { sha256: sha, mime: mime.to_owned(), size })

@@ -81,7 +81,7 @@ impl Writer<'_> {
             rusqlite::params![id.to_string(), new.kind.as_str(), new.enterprise_id.to_string(), new.inspection_id.map(|i| i.to_string()), new.cites.map(|i| i.to_string()), new.snapshot.to_string(), self.device_id, rev.to_string(), self.now.to_rfc3339()],
         )?;
         self.set_document_hazards(id, &new.hazards)?;
-        self.record("document", &id.to_string(), "insert", rev, &new.snapshot, true)?;
+        self.record("document", &id.to_string(), "insert", &new.snapshot, true)?;
         Ok(id)
     }
 
@@ -108,7 +108,7 @@ impl Writer<'_> {
             (id.to_string(), snapshot.to_string(), rev.to_string()),
         )?;
         self.set_document_hazards(id, hazards)?;
-        self.record("document", &id.to_string(), "update", rev, snapshot, true)
+        self.record("document", &id.to_string(), "update", snapshot, true)
     }
 
     /// Records a block of numbers granted by the district server; local numbers not yet
@@ -248,7 +248,6 @@ impl Writer<'_> {
             "document",
             &id.to_string(),
             "issue",
-            rev,
             &serde_json::json!({ "number": number.to_string(), "snapshot": content.snapshot, "pdfSha256": pdf.sha256 }),
             true,
         )?;
@@ -267,7 +266,7 @@ impl Writer<'_> {
             "UPDATE document SET status = 'voided', void_reason = ?2, rev = ?3 WHERE id = ?1",
             (id.to_string(), &reason, rev.to_string()),
         )?;
-        self.record("document", &id.to_string(), "void", rev, &reason, true)
+        self.record("document", &id.to_string(), "void", &reason, true)
     }
 }
 

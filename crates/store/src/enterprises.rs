@@ -29,7 +29,7 @@ impl Writer<'_> {
         let device = self.device_id;
         self.write_enterprise_row(&e, device)?;
         self.set_field_revs(&e, None)?;
-        self.record("enterprise", &id.to_string(), "insert", rev, &e, !is_demo)?;
+        self.record("enterprise", &id.to_string(), "insert", &e, !is_demo)?;
         Ok(e)
     }
 
@@ -52,7 +52,7 @@ impl Writer<'_> {
         let device = self.device_id;
         self.write_enterprise_row(&e, device)?;
         self.set_field_revs(&e, Some(&before))?;
-        self.record("enterprise", &id.to_string(), "update", rev, &e, !e.is_demo)?;
+        self.record("enterprise", &id.to_string(), "update", &e, !e.is_demo)?;
         Ok(e)
     }
 
@@ -83,8 +83,7 @@ impl Writer<'_> {
             [],
         )?;
         let removed = self.tx.execute(&format!("DELETE FROM enterprise WHERE {UNUSED}"), [])? as u64;
-        let rev = self.tick();
-        self.record("enterprise", "demo", "remove_demo", rev, &removed, false)?;
+        self.record("enterprise", "demo", "remove_demo", &removed, false)?;
         Ok(removed)
     }
 

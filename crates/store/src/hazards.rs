@@ -52,7 +52,7 @@ impl Writer<'_> {
             "INSERT INTO hazard_event (hazard_id, at, status, note, rev) VALUES (?1, ?2, 'open', NULL, ?3)",
             (id.to_string(), h.found_at.to_rfc3339(), rev.to_string()),
         )?;
-        self.record("hazard", &id.to_string(), "insert", rev, &h, true)?;
+        self.record("hazard", &id.to_string(), "insert", &h, true)?;
         Ok(h)
     }
 
@@ -134,7 +134,6 @@ impl Writer<'_> {
             "hazard",
             &id.to_string(),
             "status",
-            rev,
             &Change { status: next, note: note.as_deref(), review, photos },
             true,
         )?;

@@ -68,7 +68,7 @@ impl Writer<'_> {
             status: InspectionStatus::Draft,
             notes,
         };
-        self.record("inspection", &id.to_string(), "insert", rev, &inspection, true)?;
+        self.record("inspection", &id.to_string(), "insert", &inspection, true)?;
         Ok(inspection)
     }
 
@@ -98,7 +98,7 @@ impl Writer<'_> {
         )?;
         self.ensure_attachments(&answer.photos)?;
         let key = format!("{}/{}", answer.inspection_id, answer.item_code);
-        self.record("answer", &key, "put", rev, answer, true)
+        self.record("answer", &key, "put", answer, true)
     }
 }
 
@@ -244,8 +244,7 @@ impl Writer<'_> {
              ON CONFLICT (inspection_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
             (inspection.to_string(), &text, self.now.to_rfc3339()),
         )?;
-        let rev = self.tick();
-        self.record("inspection", &inspection.to_string(), "finish_draft", rev, body, false)
+        self.record("inspection", &inspection.to_string(), "finish_draft", body, false)
     }
 
     pub fn set_inspection_notes(&mut self, inspection: Id, notes: &str) -> Result<()> {
@@ -257,7 +256,7 @@ impl Writer<'_> {
             (inspection.to_string(), &notes, rev.to_string()),
         )?;
         self.index_text("inspection", &inspection.to_string(), &notes)?;
-        self.record("inspection", &inspection.to_string(), "notes", rev, &notes, true)
+        self.record("inspection", &inspection.to_string(), "notes", &notes, true)
     }
 
     /// Finishes a draft: every item answered, both officers signed and the unit's
@@ -324,7 +323,7 @@ impl Writer<'_> {
             "UPDATE inspection SET status = 'finished', finished_at = ?2, rev = ?3 WHERE id = ?1",
             (inspection.to_string(), self.now.to_rfc3339(), rev.to_string()),
         )?;
-        self.record("inspection", &inspection.to_string(), "finish", rev, &signatures, true)?;
+        self.record("inspection", &inspection.to_string(), "finish", &signatures, true)?;
         Ok(written)
     }
 }

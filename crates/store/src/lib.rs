@@ -178,7 +178,6 @@ impl Writer<'_> {
         record_type: &'static str,
         record_id: &str,
         action: &'static str,
-        rev: Hlc,
         payload: &impl Serialize,
         sync: bool,
     ) -> Result<()> {
@@ -186,10 +185,8 @@ impl Writer<'_> {
         let at = self.now.to_rfc3339();
         audit::append(&self.tx, &at, self.device_id, record_type, record_id, action, &body)?;
         if sync {
-            self.tx.execute(
-                "INSERT INTO outbox (record_type, record_id, op, rev, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                (record_type, record_id, action, rev.to_string(), &body, &at),
-            )?;
+            // Only which record changed: the push reads the record as it is then.
+            self.tx.execute("INSERT INTO outbox (record_type, record_id) VALUES (?1, ?2)", (record_type, record_id))?;
         }
         Ok(())
     }

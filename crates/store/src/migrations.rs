@@ -391,6 +391,14 @@ ALTER TABLE sync_problem ADD COLUMN tried_at TEXT;
     r#"
 ALTER TABLE sync_problem ADD COLUMN accepted INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 11: the outbox keeps what the push reads: which record changed, in order (the push
+    // sends the record as it is then). The payload was written on every write and never read.
+    r#"
+ALTER TABLE outbox DROP COLUMN payload;
+ALTER TABLE outbox DROP COLUMN op;
+ALTER TABLE outbox DROP COLUMN rev;
+ALTER TABLE outbox DROP COLUMN created_at;
+"#,
 ];
 
 /// Brings the schema up to date, each migration in its own transaction.

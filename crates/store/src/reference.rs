@@ -30,8 +30,7 @@ impl Writer<'_> {
                 (&s.code, &s.name, i as i64),
             )?;
         }
-        let rev = self.tick();
-        self.record("reference", "divisions+sectors", "put", rev, &(divisions, sectors), false)
+        self.record("reference", "divisions+sectors", "put", &(divisions, sectors), false)
     }
 
     /// Adds an officer, or updates the one with the same certificate number.
@@ -50,7 +49,7 @@ impl Writer<'_> {
             (id.to_string(), &name, &cert_no, &unit, self.now.to_rfc3339(), rev.to_string()),
         )?;
         let inspector = Inspector { id, name, cert_no, unit };
-        self.record("inspector", &id.to_string(), "put", rev, &inspector, true)?;
+        self.record("inspector", &id.to_string(), "put", &inspector, true)?;
         Ok(inspector)
     }
 
@@ -59,8 +58,7 @@ impl Writer<'_> {
         // A changed certificate number is a different officer: keep the old one on file.
         let inspector = self.put_inspector(input)?;
         crate::set_setting(&self.tx, PROFILE_KEY, &inspector.id.to_string())?;
-        let rev = self.tick();
-        self.record("profile", &inspector.id.to_string(), "select", rev, &inspector.id, false)?;
+        self.record("profile", &inspector.id.to_string(), "select", &inspector.id, false)?;
         Ok(inspector)
     }
 }

@@ -56,8 +56,7 @@ impl Writer<'_> {
             "INSERT INTO checklist_template (id, version, sector, title, item_count, body, sha256, loaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             rusqlite::params![t.id, t.version, t.sector, t.title, t.items().count() as i64, body, sha, self.now.to_rfc3339()],
         )?;
-        let rev = self.tick();
-        self.record("checklist", &format!("{}/{}", t.id, t.version), "load", rev, &sha, false)?;
+        self.record("checklist", &format!("{}/{}", t.id, t.version), "load", &sha, false)?;
         Ok(true)
     }
 }

@@ -1,101 +1,26 @@
-//! The device's side of sync: outbox rows become record images to push, and pulled
-//! images are merged into the tables by the rules of `anjian_sync::records`. Applying
-//! a page and moving the cursor happen in one transaction; a change that cannot be
-//! applied here (a changed issued document, a number already used on this device…) is
-//! kept as a problem with its reason, and the rest of the page goes on.
+//! What comes in: a pulled page applied by the merge rules, changes that cannot apply
+//! here kept as problems (and retried when they may apply later), the cursor moved in
+//! the same transaction.
 
-use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::BTreeMap;
 
-use anjian_core::Id;
 use anjian_core::enterprise::{Enterprise, Profile};
 use anjian_core::hlc::Hlc;
 use anjian_core::merge::{Versioned, merge_fields};
-use anjian_sync::device::{Applied, Local, LocalError, Outgoing, Pending};
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, ServerChange};
+use anjian_sync::device::Applied;
+use anjian_sync::protocol::{PullPage, ServerChange};
 use anjian_sync::records::{
-    self, AnswerImage, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, Field, HazardEventImage,
-    HazardImage, Image, InspectionImage, InspectorImage, SignatureImage,
+    self, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, HazardImage, Image, InspectionImage,
+    InspectorImage,
 };
-use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
-use crate::{Store, Writer, parse_id, parse_rev};
+use crate::{Store, Writer, parse_id};
 
-const CURSOR_KEY: &str = "sync_cursor";
-/// Ask the server for more numbers when fewer than this are left of a kind.
-const LOW_NUMBERS: u32 = 20;
-const BLOCK: u32 = 100;
-
-/// The store as the sync engine sees it, shared with the app: one lock per step, so
-/// the inspector keeps working while a sync runs.
-#[derive(Debug, Clone)]
-pub struct SyncLocal(pub Arc<Mutex<Store>>);
-
-impl SyncLocal {
-    fn store(&self) -> MutexGuard<'_, Store> {
-        // A panic mid-write dropped its transaction, which rolled back: the store is sound.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn local<T>(r: Result<T>) -> std::result::Result<T, LocalError> {
-    r.map_err(|e| LocalError(e.to_string()))
-}
-
-impl Local for SyncLocal {
-    fn outgoing(&self, device_id: &str, limit: usize) -> std::result::Result<Outgoing, LocalError> {
-        local(self.store().sync_outgoing(device_id, limit))
-    }
-
-    fn attachment_bytes(&self, sha256: &str) -> std::result::Result<Vec<u8>, LocalError> {
-        local(self.store().attachment(sha256)).map(|(_, bytes)| bytes)
-    }
-
-    fn acknowledge(
-        &self,
-        up_to: u64,
-        pushed: &[Change],
-        results: &[ChangeResult],
-    ) -> std::result::Result<(), LocalError> {
-        local(self.store().write(|w| w.sync_acknowledge(up_to, results, pushed)))
-    }
-
-    fn cursor(&self) -> std::result::Result<u64, LocalError> {
-        local(self.store().sync_cursor())
-    }
-
-    fn apply(&self, own_device: &str, page: &PullPage) -> std::result::Result<Applied, LocalError> {
-        local(self.store().sync_apply(own_device, page))
-    }
-
-    fn wanted_attachments(&self) -> std::result::Result<Vec<String>, LocalError> {
-        local(self.store().sync_wanted())
-    }
-
-    fn save_attachment(&self, sha256: &str, bytes: &[u8]) -> std::result::Result<(), LocalError> {
-        local(self.store().write(|w| w.save_downloaded_attachment(sha256, bytes)))
-    }
-
-    fn number_blocks_wanted(&self) -> std::result::Result<Vec<(String, i32, u32)>, LocalError> {
-        // Documents are numbered by the year in Beijing.
-        let year = chrono::Datelike::year(&anjian_core::beijing::today(chrono::Utc::now()));
-        let kinds = local(self.store().number_blocks_low(year, LOW_NUMBERS))?;
-        Ok(kinds.into_iter().map(|k| (k.as_str().to_owned(), year, BLOCK)).collect())
-    }
-
-    fn add_number_block(&self, block: &NumberBlock) -> std::result::Result<(), LocalError> {
-        let kind = anjian_core::document::DocumentKind::parse(&block.kind)
-            .ok_or_else(|| LocalError(format!("文书种类无效：{}", block.kind)))?;
-        local(self.store().write(|w| w.add_number_block(kind, block.year, block.first, block.last)))
-    }
-
-    fn pending(&self) -> std::result::Result<Pending, LocalError> {
-        local(self.store().sync_pending())
-    }
-}
+use super::images::{document_image, field_revs, profile_fields};
+use super::{CURSOR_KEY, to_json};
 
 /// Parked pulled changes tried again at the end of one sync, at most.
 const RETRY_AT_ONCE: i64 = 2_000;
@@ -118,126 +43,7 @@ fn may_apply_later(e: &StoreError) -> bool {
     !matches!(e, StoreError::NumberTaken(_))
 }
 
-/// A change the server refused (pushed) or this device could not apply (pulled).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncProblem {
-    pub change_id: String,
-    pub direction: String,
-    pub record_type: String,
-    pub record_id: String,
-    pub reason: String,
-    pub at: String,
-    /// A pulled change kept whole: tried again at the end of each sync.
-    pub retrying: bool,
-    /// A pushed change the server stored, with a problem it found (the reason).
-    pub accepted: bool,
-}
-
-/// A value of an enterprise that lost a merge, kept for review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-pub struct OverwrittenValue {
-    pub field: String,
-    pub kept: serde_json::Value,
-    pub kept_rev: String,
-    pub overwritten: serde_json::Value,
-    pub overwritten_rev: String,
-    pub at: String,
-}
-
 impl Store {
-    /// The next images to push: outbox rows in order, several writes to one record
-    /// sent as one image of the record as it is now, the attachments they refer to first.
-    pub fn sync_outgoing(&self, device: &str, limit: usize) -> Result<Outgoing> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached("SELECT seq, record_type, record_id FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT 1000")?;
-        let mut order: Vec<(&'static str, String)> = Vec::new();
-        let mut last_seq: BTreeMap<(&'static str, String), i64> = BTreeMap::new();
-        let mut up_to = 0i64;
-        let mut after = 0i64;
-        'rows: loop {
-            let rows: Vec<(i64, String, String)> =
-                stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-            if rows.is_empty() {
-                break;
-            }
-            for (seq, kind, id) in rows {
-                after = seq;
-                let key = match kind.as_str() {
-                    "enterprise" => Some((records::ENTERPRISE, id)),
-                    "inspector" => Some((records::INSPECTOR, id)),
-                    "inspection" => Some((records::INSPECTION, id)),
-                    "answer" => Some((records::INSPECTION, id.split('/').next().unwrap_or_default().to_owned())),
-                    "hazard" => Some((records::HAZARD, id)),
-                    "document" => Some((records::DOCUMENT, id)),
-                    // Attachments travel with the records that refer to them.
-                    _ => None,
-                };
-                if let Some(key) = key {
-                    if !last_seq.contains_key(&key) {
-                        if order.len() == limit {
-                            break 'rows;
-                        }
-                        order.push(key.clone());
-                    }
-                    last_seq.insert(key, seq);
-                }
-                up_to = seq;
-            }
-        }
-        let mut attachments: Vec<String> = Vec::new();
-        let mut changes_of_records = Vec::new();
-        for key in &order {
-            let (kind, id) = key;
-            let Some((image, shas)) = image_of(conn, kind, id)? else { continue };
-            for sha in shas {
-                if !attachments.contains(&sha) {
-                    attachments.push(sha);
-                }
-            }
-            let seq = last_seq[key];
-            changes_of_records.push((seq, image));
-        }
-        // Attachments first, each under the outbox position of the batch's last row
-        // (made unique by its hash below): a record may refer to one added after it.
-        let mut changes = Vec::new();
-        for sha in &attachments {
-            if let Some(a) = attachment_image(conn, sha)? {
-                changes.push(change(device, up_to, &Image::Attachment(a)));
-            }
-        }
-        for (seq, image) in changes_of_records {
-            changes.push(change(device, seq, &image));
-        }
-        // One change id per image: an attachment shares the batch's last position.
-        let mut seen = HashSet::new();
-        for c in &mut changes {
-            if !seen.insert(c.change_id.clone()) {
-                c.change_id = format!("{}:{}", c.change_id, &c.record_id[..12.min(c.record_id.len())]);
-            }
-        }
-        Ok(Outgoing { changes, up_to: u64::try_from(up_to).unwrap_or(0), attachments })
-    }
-
-    /// Kinds whose numbers granted by the district server for `year` run low (fewer
-    /// than `low` left): what to ask for at the next sync.
-    pub fn number_blocks_low(&self, year: i32, low: u32) -> Result<Vec<anjian_core::document::DocumentKind>> {
-        let mut out = Vec::new();
-        for kind in anjian_core::document::DocumentKind::ALL {
-            let left: i64 = self.conn().query_row(
-                "SELECT coalesce(sum(last - next + 1), 0) FROM number_block WHERE kind = ?1 AND year = ?2 AND source = 'server'",
-                (kind.as_str(), year),
-                |r| r.get(0),
-            )?;
-            if left < i64::from(low) {
-                out.push(kind);
-            }
-        }
-        Ok(out)
-    }
-
     /// Applies a pulled page and moves the cursor with it. A page applies whole in one
     /// transaction; only if a change of it cannot apply here is it applied again change
     /// by change, each under a savepoint, so the rest still goes in and the one is
@@ -249,107 +55,9 @@ impl Store {
             Err(_) => self.write(|w| w.apply_page(own_device, page, true)),
         }
     }
-
-    pub fn sync_cursor(&self) -> Result<u64> {
-        Ok(self.setting(CURSOR_KEY)?.and_then(|s| s.parse().ok()).unwrap_or(0))
-    }
-
-    /// Attachments pulled records refer to whose bytes are not here yet.
-    pub fn sync_wanted(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached("SELECT sha256 FROM attachment_wanted ORDER BY sha256")?;
-        Ok(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?)
-    }
-
-    pub fn sync_pending(&self) -> Result<Pending> {
-        let (changes, attachments): (i64, i64) = self.conn().query_row(
-            "SELECT count(*), count(*) FILTER (WHERE record_type = 'attachment') FROM outbox
-             WHERE record_type IN ('enterprise', 'inspector', 'inspection', 'answer', 'hazard', 'document', 'attachment')",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        Ok(Pending { changes: changes as u64, attachments: attachments as u64 })
-    }
-
-    pub fn sync_problems(&self) -> Result<Vec<SyncProblem>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT change_id, direction, record_type, record_id, reason, at, change IS NOT NULL, accepted
-             FROM sync_problem ORDER BY at DESC LIMIT 200",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(SyncProblem {
-                change_id: r.get(0)?,
-                direction: r.get(1)?,
-                record_type: r.get(2)?,
-                record_id: r.get(3)?,
-                reason: r.get(4)?,
-                at: r.get(5)?,
-                retrying: r.get(6)?,
-                accepted: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// The values of an enterprise that lost a merge, newest first.
-    pub fn enterprise_overwrites(&self, id: Id) -> Result<Vec<OverwrittenValue>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT field, kept, kept_rev, overwritten, overwritten_rev, at FROM enterprise_overwrite
-             WHERE enterprise_id = ?1 ORDER BY seq DESC",
-        )?;
-        let rows = stmt.query_map([id.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get::<_, String>(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (field, kept, kept_rev, overwritten, overwritten_rev, at) = row?;
-            Ok(OverwrittenValue {
-                field,
-                kept: json(&kept)?,
-                kept_rev,
-                overwritten: json(&overwritten)?,
-                overwritten_rev,
-                at,
-            })
-        })
-        .collect()
-    }
 }
 
 impl Writer<'_> {
-    /// The server's answer to a push: outbox rows up to `up_to` are done; refused
-    /// changes, and stored ones the server found a problem with, are kept as problems
-    /// with the server's reason.
-    pub fn sync_acknowledge(&mut self, up_to: u64, results: &[ChangeResult], pushed: &[Change]) -> Result<()> {
-        for r in results {
-            let accepted = match (r.outcome, r.reason.as_deref()) {
-                (Outcome::Refused, _) => false,
-                // Stored, with something for the inspector to sort out.
-                (_, Some(_)) => true,
-                _ => continue,
-            };
-            let (kind, id) = pushed
-                .iter()
-                .find(|c| c.change_id == r.change_id)
-                .map(|c| (c.record_type.as_str(), c.record_id.as_str()))
-                .unwrap_or(("", ""));
-            let reason = r.reason.as_deref().unwrap_or("区局服务器拒绝了这条记录");
-            self.run(
-                "INSERT INTO sync_problem (change_id, direction, record_type, record_id, reason, at, accepted)
-                 VALUES (?1, 'push', ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (change_id) DO UPDATE SET reason = excluded.reason, at = excluded.at, accepted = excluded.accepted",
-                (&r.change_id, kind, id, reason, self.now.to_rfc3339(), accepted),
-            )?;
-        }
-        self.run("DELETE FROM outbox WHERE seq <= ?1", [i64::try_from(up_to).unwrap_or(i64::MAX)])?;
-        Ok(())
-    }
-
     /// Applies a pulled page and moves the cursor to `page.next`, all in this
     /// transaction. The device's own changes (written by `own_device`) are skipped.
     /// With `isolate`, each change runs under a savepoint and one that cannot apply is
@@ -385,8 +93,7 @@ impl Writer<'_> {
         if out.applied + out.problems > 0 {
             let ids: Vec<&str> =
                 page.changes.iter().filter(|c| c.device_id != own_device).map(|c| c.change_id.as_str()).collect();
-            let rev = self.tick();
-            self.record("sync", &page.next.to_string(), "pulled", rev, &ids, false)?;
+            self.record("sync", &page.next.to_string(), "pulled", &ids, false)?;
         }
         Ok(out)
     }
@@ -467,8 +174,7 @@ impl Writer<'_> {
             }
         }
         if !applied.is_empty() {
-            let rev = self.tick();
-            self.record("sync", "retried", "pulled", rev, &applied, false)?;
+            self.record("sync", "retried", "pulled", &applied, false)?;
         }
         Ok(applied.len() as u64)
     }
@@ -856,290 +562,4 @@ impl Writer<'_> {
 
 fn status(s: &str) -> Result<anjian_core::hazard::HazardStatus> {
     anjian_core::hazard::HazardStatus::parse(s).ok_or_else(|| StoreError::Refused(format!("隐患状态无效：{s}")))
-}
-
-fn json(s: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn to_json<T: Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn profile_fields(p: &Profile) -> Result<BTreeMap<String, serde_json::Value>> {
-    match serde_json::to_value(p).map_err(|e| StoreError::Corrupt(e.to_string()))? {
-        serde_json::Value::Object(m) => Ok(m.into_iter().collect()),
-        _ => Err(StoreError::Corrupt("profile is not an object".into())),
-    }
-}
-
-/// Each field with the clock of the write that set it and of the value it replaced
-/// (the row's clock for records written before fields had their own).
-fn field_revs(conn: &Connection, e: &Enterprise) -> Result<BTreeMap<String, Versioned<serde_json::Value>>> {
-    let mut stmt = conn.prepare_cached("SELECT field, rev, base FROM enterprise_field WHERE enterprise_id = ?1")?;
-    let revs: BTreeMap<String, (String, String)> =
-        stmt.query_map([e.id.to_string()], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?.collect::<Result<_, _>>()?;
-    profile_fields(&e.profile)?
-        .into_iter()
-        .map(|(name, value)| {
-            let (rev, base) = match revs.get(&name) {
-                Some((rev, base)) => (parse_rev(rev)?, parse_rev(base)?),
-                None => (e.rev, Hlc::ZERO),
-            };
-            Ok((name, Versioned { value, rev, base }))
-        })
-        .collect()
-}
-
-fn change(device: &str, seq: i64, image: &Image) -> Change {
-    // The write's clock; facts that never change (inspectors, attachments…) have none.
-    let rev = match image {
-        Image::Enterprise(e) => e.fields.values().map(|f| f.rev.clone()).max().unwrap_or_default(),
-        Image::Inspection(i) => i.rev.clone(),
-        Image::Hazard(h) => h.rev.clone(),
-        Image::Document(d) => d.rev.clone(),
-        _ => String::new(),
-    };
-    Change {
-        change_id: format!("{device}:{seq}"),
-        record_type: image.record_type().to_owned(),
-        record_id: image.record_id(),
-        op: records::OP_PUT.to_owned(),
-        rev: if rev.is_empty() { Hlc::ZERO.to_string() } else { rev },
-        payload: image.payload(),
-    }
-}
-
-/// A record's image and the attachments it refers to; `None` for a record that must
-/// not leave the device (a demo enterprise and what was done to one) or no longer exists.
-fn image_of(conn: &Connection, kind: &str, id: &str) -> Result<Option<(Image, Vec<String>)>> {
-    Ok(match kind {
-        records::ENTERPRISE => {
-            let Ok(key) = parse_id(id) else { return Ok(None) };
-            let e = match crate::enterprises::enterprise(conn, key) {
-                Ok(e) if !e.is_demo => e,
-                Ok(_) | Err(StoreError::NotFound { .. }) => return Ok(None),
-                Err(err) => return Err(err),
-            };
-            let fields = field_revs(conn, &e)?
-                .into_iter()
-                .map(|(k, v)| {
-                    let base = (v.base != Hlc::ZERO).then(|| v.base.to_string());
-                    (k, Field { value: v.value, rev: v.rev.to_string(), base })
-                })
-                .collect();
-            Some((
-                Image::Enterprise(EnterpriseImage { id: id.to_owned(), fields, created_at: e.created_at.to_rfc3339() }),
-                vec![],
-            ))
-        }
-        records::INSPECTOR => inspector_image(conn, id)?.map(|i| (Image::Inspector(i), vec![])),
-        records::INSPECTION => inspection_image(conn, id)?.map(|(i, shas)| (Image::Inspection(i), shas)),
-        records::HAZARD => hazard_image(conn, id)?.map(|(h, shas)| (Image::Hazard(h), shas)),
-        records::DOCUMENT => {
-            let Some(d) = document_image(conn, id)? else { return Ok(None) };
-            if is_demo_enterprise(conn, &d.enterprise_id)? {
-                return Ok(None);
-            }
-            let shas = d.pdf_sha256.iter().cloned().collect();
-            Some((Image::Document(d), shas))
-        }
-        // An attachment travels with a record that refers to it: a photo taken during a
-        // demo inspection, or never used, stays on the device.
-        _ => None,
-    })
-}
-
-fn is_demo_enterprise(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn
-        .query_row("SELECT is_demo FROM enterprise WHERE id = ?1", [id], |r| r.get::<_, bool>(0))
-        .optional()?
-        .unwrap_or(true))
-}
-
-fn inspector_image(conn: &Connection, id: &str) -> Result<Option<InspectorImage>> {
-    Ok(conn
-        .query_row("SELECT id, name, cert_no, unit FROM inspector WHERE id = ?1", [id], |r| {
-            Ok(InspectorImage { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)?, unit: r.get(3)? })
-        })
-        .optional()?)
-}
-
-fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionImage, Vec<String>)>> {
-    let row = conn
-        .query_row(
-            "SELECT i.enterprise_id, i.template_id, i.template_version, i.accompanying_person, i.started_at, i.finished_at,
-                    i.status, i.notes, i.device_id, i.rev, e.is_demo
-             FROM inspection i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    InspectionImage {
-                        id: id.to_owned(),
-                        enterprise_id: r.get(0)?,
-                        template_id: r.get(1)?,
-                        template_version: r.get(2)?,
-                        accompanying_person: r.get(3)?,
-                        started_at: r.get(4)?,
-                        finished_at: r.get(5)?,
-                        status: r.get(6)?,
-                        notes: r.get(7)?,
-                        device_id: r.get(8)?,
-                        rev: r.get(9)?,
-                        officers: vec![],
-                        answers: vec![],
-                        signatures: vec![],
-                    },
-                    r.get::<_, bool>(10)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((mut img, demo)) = row else { return Ok(None) };
-    if demo {
-        return Ok(None);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.name, p.cert_no, p.unit FROM inspection_officer o JOIN inspector p ON p.id = o.inspector_id
-         WHERE o.inspection_id = ?1 ORDER BY o.position",
-    )?;
-    img.officers = stmt
-        .query_map([id], |r| {
-            Ok(InspectorImage { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)?, unit: r.get(3)? })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT item_code, result, note, photos, deducted, rev FROM answer WHERE inspection_id = ?1 ORDER BY item_code",
-    )?;
-    let answers: Vec<(AnswerImage, String)> = stmt
-        .query_map([id], |r| {
-            Ok((
-                AnswerImage {
-                    item_code: r.get(0)?,
-                    result: r.get(1)?,
-                    note: r.get(2)?,
-                    photos: vec![],
-                    deducted: r.get(4)?,
-                    rev: r.get(5)?,
-                },
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut shas = Vec::new();
-    for (mut a, photos) in answers {
-        a.photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        shas.extend(a.photos.iter().cloned());
-        img.answers.push(a);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1 ORDER BY role",
-    )?;
-    img.signatures = stmt
-        .query_map([id], |r| Ok(SignatureImage { role: r.get(0)?, sha256: r.get(1)?, refused: r.get(2)? }))?
-        .collect::<Result<_, _>>()?;
-    shas.extend(img.signatures.iter().filter_map(|s| s.sha256.clone()));
-    Ok(Some((img, shas)))
-}
-
-fn hazard_image(conn: &Connection, id: &str) -> Result<Option<(HazardImage, Vec<String>)>> {
-    let row = conn
-        .query_row(
-            "SELECT h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at,
-                    h.device_id, h.rev, e.is_demo
-             FROM hazard h JOIN enterprise e ON e.id = h.enterprise_id WHERE h.id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    HazardImage {
-                        id: id.to_owned(),
-                        enterprise_id: r.get(0)?,
-                        inspection_id: r.get(1)?,
-                        item_code: r.get(2)?,
-                        description: r.get(3)?,
-                        level: r.get(4)?,
-                        deadline: r.get(5)?,
-                        status: r.get(6)?,
-                        found_at: r.get(7)?,
-                        device_id: r.get(8)?,
-                        rev: r.get(9)?,
-                        events: vec![],
-                    },
-                    r.get::<_, bool>(10)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((mut img, demo)) = row else { return Ok(None) };
-    if demo {
-        return Ok(None);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT at, status, note, review, photos, rev FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq",
-    )?;
-    let events: Vec<(HazardEventImage, String)> = stmt
-        .query_map([id], |r| {
-            Ok((
-                HazardEventImage {
-                    at: r.get(0)?,
-                    status: r.get(1)?,
-                    note: r.get(2)?,
-                    review: r.get(3)?,
-                    photos: vec![],
-                    rev: r.get(5)?,
-                },
-                r.get::<_, String>(4)?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut shas = Vec::new();
-    for (mut ev, photos) in events {
-        ev.photos = serde_json::from_str(&photos).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        shas.extend(ev.photos.iter().cloned());
-        img.events.push(ev);
-    }
-    Ok(Some((img, shas)))
-}
-
-fn document_image(conn: &Connection, id: &str) -> Result<Option<DocumentImage>> {
-    let img = conn
-        .prepare_cached(
-            "SELECT kind, enterprise_id, inspection_id, number, snapshot, pdf_sha256, status, issued_at, void_reason, cites,
-                    created_at, device_id, rev FROM document WHERE id = ?1",
-        )?
-        .query_row(
-            [id],
-            |r| {
-                Ok(DocumentImage {
-                    id: id.to_owned(),
-                    kind: r.get(0)?,
-                    enterprise_id: r.get(1)?,
-                    inspection_id: r.get(2)?,
-                    number: r.get(3)?,
-                    snapshot: r.get(4)?,
-                    pdf_sha256: r.get(5)?,
-                    status: r.get(6)?,
-                    issued_at: r.get(7)?,
-                    void_reason: r.get(8)?,
-                    cites: r.get(9)?,
-                    created_at: r.get(10)?,
-                    device_id: r.get(11)?,
-                    rev: r.get(12)?,
-                    hazards: vec![],
-                })
-            },
-        )
-        .optional()?;
-    let Some(mut img) = img else { return Ok(None) };
-    let mut stmt = conn.prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
-    img.hazards = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(Some(img))
-}
-
-fn attachment_image(conn: &Connection, sha: &str) -> Result<Option<AttachmentImage>> {
-    Ok(conn
-        .query_row("SELECT mime, size FROM attachment WHERE sha256 = ?1", [sha], |r| {
-            Ok(AttachmentImage { sha256: sha.to_owned(), mime: r.get(0)?, size: r.get::<_, i64>(1)? as u64 })
-        })
-        .optional()?)
 }

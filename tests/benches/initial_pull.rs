@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run just stops
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anjian_core::search_text::{pairs, singles};
@@ -28,7 +28,7 @@ const DIVISIONS: &str = include_str!("../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../assets/seed/sectors.json");
 
 fn open_store(dir: &std::path::Path, reference: &Reference) -> Store {
-    let mut store = Store::open(dir).expect("store");
+    let store = Store::open(dir).expect("store");
     store.seed(reference, None).expect("seed");
     store.load_templates(anjian_api::CHECKLISTS).expect("templates");
     store
@@ -41,8 +41,8 @@ fn main() {
     let storage: Arc<dyn Storage> = Arc::new(SqliteStorage::open(&dir.path().join("district.db")).expect("server db"));
 
     eprintln!("generating five district-years on the writing device…");
-    let writer = Arc::new(Mutex::new(open_store(&dir.path().join("writer"), &reference)));
-    district::generate(&mut writer.lock().unwrap(), &reference, FIVE_YEARS, 7).expect("generate");
+    let writer = Arc::new(open_store(&dir.path().join("writer"), &reference));
+    district::generate(&writer, &reference, FIVE_YEARS, 7).expect("generate");
 
     rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -74,7 +74,7 @@ fn main() {
 
         // The new device: an empty store, its first sync.
         let fresh = tempfile::tempdir().expect("tempdir");
-        let store = Arc::new(Mutex::new(open_store(fresh.path(), &reference)));
+        let store = Arc::new(open_store(fresh.path(), &reference));
         let (client, device) = pair("11010900002").await;
         let t = Instant::now();
         let pulled = engine::round(&client, &SyncLocal(store.clone()), &device, &quiet).await.expect("pull");
@@ -86,7 +86,7 @@ fn main() {
         let t = Instant::now();
         let mut entries = 0;
         loop {
-            let n = store.lock().unwrap().write(|w| w.index_backlog(5_000)).expect("index");
+            let n = store.write(|w| w.index_backlog(5_000)).expect("index");
             entries += n;
             if n < 5_000 {
                 break;
@@ -97,7 +97,7 @@ fn main() {
         // The same pages applied without the network: where the time goes.
         let changes = all_changes(storage.as_ref());
         let offline = tempfile::tempdir().expect("tempdir");
-        let local = SyncLocal(Arc::new(Mutex::new(open_store(offline.path(), &reference))));
+        let local = SyncLocal(Arc::new(open_store(offline.path(), &reference)));
         let t = Instant::now();
         for chunk in changes.chunks(10_000) {
             let page = PullPage { next: chunk.last().map_or(0, |c| c.seq), more: true, changes: chunk.to_vec() };

@@ -165,7 +165,7 @@ pub struct Generated {
 }
 
 /// Fills `store` (already opened and seeded with the reference lists).
-pub fn generate(store: &mut Store, reference: &Reference, scale: Scale, seed: u64) -> Result<Generated, StoreError> {
+pub fn generate(store: &Store, reference: &Reference, scale: Scale, seed: u64) -> Result<Generated, StoreError> {
     let mut rng = Rng::new(seed);
     let mut out = Generated::default();
     let refused = store.load_templates(anjian_api::CHECKLISTS)?;

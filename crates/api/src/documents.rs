@@ -80,7 +80,7 @@ pub(crate) struct SaveDocumentSettingsArgs {
 
 pub(crate) fn save_document_settings(app: &App, a: SaveDocumentSettingsArgs) -> Result<DocumentSettings, ApiError> {
     let s = a.settings.check()?;
-    let mut store = app.store();
+    let store = app.store();
     store.write(|w| {
         for (key, value) in SETTING_KEYS.iter().zip([&s.bureau, &s.prefix, &s.review_body, &s.court]) {
             w.set_setting(key, value)?;
@@ -138,7 +138,7 @@ fn signature(store: &Store, sig: Option<&anjian_store::Signature>) -> Result<Sig
 /// and the 责令限期整改指令书 when hazards were found. Issued ones are left as they are.
 pub(crate) fn prepare_documents(app: &App, a: InspectionArgs) -> Result<Vec<DocumentSummary>, ApiError> {
     let inspection_id = id(&a.inspection_id)?;
-    let mut store = app.store();
+    let store = app.store();
     let inspection = store.inspection(inspection_id)?;
     if inspection.status != InspectionStatus::Finished {
         return Err(ApiError::new("refused", "检查尚未完成：完成检查（签名）后才能制作文书"));
@@ -279,7 +279,7 @@ pub(crate) struct PrepareReviewArgs {
 pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<DocumentDetail, ApiError> {
     let order_id = id(&a.order_id)?;
     let colleague = id(&a.colleague_id)?;
-    let mut store = app.store();
+    let store = app.store();
     let order = store.document(order_id)?;
     if order.kind != DocumentKind::RectificationOrder || order.status != DocumentStatus::Issued {
         return Err(ApiError::new("refused", "只能对已签发且未作废的责令限期整改指令书制作复查意见书"));
@@ -339,7 +339,6 @@ pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<Document
             snapshot: json.clone(),
         }),
     })?;
-    drop(store);
     detail(app, doc)
 }
 
@@ -496,7 +495,7 @@ pub(crate) fn document_pdf(app: &App, a: IdArgs) -> Result<DocumentPdf, ApiError
 pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, ApiError> {
     let doc = id(&a.id)?;
     {
-        let mut store = app.store();
+        let store = app.store();
         let draft = store.document(doc)?;
         let snapshot = snapshot_of(&draft)?;
         check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", e.to_string()))?;

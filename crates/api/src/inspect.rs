@@ -110,7 +110,7 @@ pub(crate) struct SaveSettingsArgs {
 
 pub(crate) fn save_settings(app: &App, a: SaveSettingsArgs) -> Result<DeadlineDays, ApiError> {
     let days = a.settings.check().map_err(deadline_error)?;
-    let mut store = app.store();
+    let store = app.store();
     store.write(|w| {
         w.set_setting("deadline_days_general", &days.deadline_days_general.to_string())?;
         w.set_setting("deadline_days_major", &days.deadline_days_major.to_string())
@@ -137,7 +137,7 @@ pub(crate) fn start_inspection(app: &App, a: StartInspectionArgs) -> Result<Insp
     let enterprise_id = id(&a.enterprise_id)?;
     let colleague = id(&a.colleague_id)?;
     let inspection = {
-        let mut store = app.store();
+        let store = app.store();
         let me = store.profile()?.ok_or_else(|| ApiError::new("no_profile", "请先在“设置”中填写本人姓名和执法证号"))?;
         if Inspection::check_officers(&[me.id, colleague]).is_err() {
             return Err(ApiError {
@@ -290,7 +290,7 @@ pub(crate) struct PutAnswerResult {
 
 pub(crate) fn put_answer(app: &App, a: PutAnswerArgs) -> Result<PutAnswerResult, ApiError> {
     let inspection = id(&a.inspection_id)?;
-    let mut store = app.store();
+    let store = app.store();
     let answer = Answer {
         inspection_id: inspection,
         item_code: a.item_code,
@@ -422,7 +422,7 @@ pub(crate) struct SignatureInput {
 pub(crate) fn finish_inspection(app: &App, a: FinishInspectionArgs) -> Result<InspectionView, ApiError> {
     let inspection_id = id(&a.inspection_id)?;
     {
-        let mut store = app.store();
+        let store = app.store();
         let inspection = store.inspection(inspection_id)?;
         let today = today();
         let mut hazards = Vec::new();

@@ -13,7 +13,7 @@ mod sync;
 include!(concat!(env!("OUT_DIR"), "/checklists.rs"));
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{Store, TemplateProblem};
@@ -40,7 +40,7 @@ pub type Opener = fn(&std::path::Path) -> std::io::Result<()>;
 
 #[derive(Debug)]
 pub struct App {
-    store: Arc<Mutex<Store>>,
+    store: Arc<Store>,
     sync: Arc<sync::SyncTask>,
     /// Bundled checklist files refused at start; their last good versions stay in use.
     template_problems: Vec<TemplateProblem>,
@@ -51,7 +51,7 @@ impl App {
     /// Opens the store in the data directory and brings the reference data (and, on a
     /// first start, the demo set) in.
     pub fn open(config: &Config) -> Result<App, ApiError> {
-        let mut store = Store::open(&config.data_dir)?;
+        let store = Store::open(&config.data_dir)?;
         let reference = Reference::parse(DIVISIONS, SECTORS)?;
         let demo = if config.demo { Some(DemoSet::parse(DEMO)?) } else { None };
         store.seed(&reference, demo.as_ref())?;
@@ -60,7 +60,7 @@ impl App {
             eprintln!("anjian: checklist {} refused: {}", p.file, p.problem);
         }
         Ok(App {
-            store: Arc::new(Mutex::new(store)),
+            store: Arc::new(store),
             sync: sync::SyncTask::new(),
             template_problems,
             opener: config.opener,
@@ -94,9 +94,8 @@ impl App {
         self.store().dir().to_owned()
     }
 
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        // A panic mid-write dropped its transaction, which rolled back: the store is sound.
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Runs one command. `args` is the JSON object the UI sent.

@@ -71,7 +71,7 @@ impl SyncTask {
 
     /// Starts the background thread: a round at once if paired, then every
     /// `INTERVAL` or when woken.
-    pub(crate) fn start(self: &Arc<Self>, store: Arc<Mutex<Store>>) {
+    pub(crate) fn start(self: &Arc<Self>, store: Arc<Store>) {
         let task = self.clone();
         let spawned = std::thread::Builder::new().name("anjian-sync".into()).spawn(move || {
             // Two workers: the next pull page arrives while the last is written.
@@ -80,7 +80,7 @@ impl SyncTask {
                 return;
             };
             loop {
-                let paired = lock(&store).setting(TOKEN).ok().flatten().is_some();
+                let paired = store.setting(TOKEN).ok().flatten().is_some();
                 if paired {
                     rt.block_on(task.round(&store));
                 }
@@ -100,9 +100,9 @@ impl SyncTask {
         }
     }
 
-    pub(crate) async fn round(&self, store: &Arc<Mutex<Store>>) {
+    pub(crate) async fn round(&self, store: &Arc<Store>) {
         let (server, token, device) = {
-            let s = lock(store);
+            let s = store;
             match (s.setting(SERVER), s.setting(TOKEN), s.setting(DEVICE)) {
                 (Ok(Some(a)), Ok(Some(b)), Ok(Some(c))) => (a, b, c),
                 _ => return,
@@ -140,7 +140,7 @@ impl SyncTask {
                 live.offline = false;
                 drop(live);
                 let now = Utc::now().to_rfc3339();
-                let _ = lock(store).write(|w| w.set_setting(LAST_SYNC, &now));
+                let _ = store.write(|w| w.set_setting(LAST_SYNC, &now));
             }
             Err(RoundError::Sync(e)) if matches!(e, SyncError::Network(_)) => {
                 live.offline = true;
@@ -159,15 +159,11 @@ impl SyncTask {
 }
 
 /// Writes the search-index entries of pulled records (left for after the pull, a first
-/// sync brings years of them), a chunk per lock so the inspector's work goes on.
-fn index_pulled(store: &Mutex<Store>) {
+/// sync brings years of them), a chunk per transaction so the inspector's work goes on.
+fn index_pulled(store: &Store) {
     const CHUNK: u32 = 5_000;
     // A full chunk means more may wait; an error is tried again after the next round.
-    while matches!(lock(store).write(|w| w.index_backlog(CHUNK)), Ok(n) if n == CHUNK as usize) {}
-}
-
-fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(|p| p.into_inner())
+    while matches!(store.write(|w| w.index_backlog(CHUNK)), Ok(n) if n == CHUNK as usize) {}
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -237,7 +233,6 @@ fn status_of(app: &App) -> Result<SyncStatus, ApiError> {
     let problems = store.sync_problems()?;
     let (server, device_name, inspector, cert, last_sync) =
         (setting(SERVER)?, setting(DEVICE_NAME)?, setting(INSPECTOR)?, setting(INSPECTOR_CERT)?, setting(LAST_SYNC)?);
-    drop(store);
     let live = app.sync.live();
     let state = if token.is_none() {
         SyncState::Unpaired

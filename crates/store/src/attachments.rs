@@ -106,7 +106,7 @@ impl Store {
             return Err(StoreError::NotFound { kind: "attachment", id: sha.to_owned() });
         }
         let row: Option<(String, i64)> = self
-            .conn()
+            .conn()?
             .query_row("SELECT mime, size FROM attachment WHERE sha256 = ?1", [sha], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (mime, size) = row.ok_or_else(|| StoreError::NotFound { kind: "attachment", id: sha.to_owned() })?;

@@ -69,7 +69,8 @@ pub struct ChainReport {
 impl Store {
     /// Recomputes the whole chain.
     pub fn verify_audit_chain(&self) -> Result<ChainReport> {
-        let mut stmt = self.conn().prepare(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
             "SELECT seq, at, device_id, record_type, record_id, action, body_sha256, prev_hash, hash FROM audit_event ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
@@ -97,7 +98,7 @@ impl Store {
             expected_seq += 1;
             events += 1;
         }
-        let head = crate::get_setting(self.conn(), HEAD_KEY)?;
+        let head = crate::get_setting(&*self.conn()?, HEAD_KEY)?;
         let last = if events == 0 { None } else { Some(format!("{} {prev}", expected_seq - 1)) };
         if head != last {
             // Events were cut off the end (or the head was altered).

@@ -304,7 +304,8 @@ const DOCUMENT_COLUMNS: &str =
 
 impl Store {
     pub fn document(&self, id: Id) -> Result<Document> {
-        let mut stmt = self.conn().prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE id = ?1"))?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE id = ?1"))?;
         let mut rows = stmt.query([id.to_string()])?;
         match rows.next()? {
             Some(r) => document_from_row(r),
@@ -314,9 +315,8 @@ impl Store {
 
     /// An enterprise's documents, drafts and voided ones included, oldest first.
     pub fn documents_of(&self, enterprise: Id) -> Result<Vec<Document>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY id"))?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY id"))?;
         let mut rows = stmt.query([enterprise.to_string()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -354,7 +354,8 @@ impl Store {
             add("d.cites =", c.to_string());
         }
         sql.push_str(&format!(" ORDER BY d.id DESC LIMIT {} OFFSET {}", f.limit.clamp(1, 500), f.offset));
-        let mut stmt = self.conn().prepare(&sql)?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -380,8 +381,8 @@ impl Store {
 
     /// The hazards an order states, item 1 first.
     pub fn document_hazards(&self, id: Id) -> Result<Vec<Id>> {
-        let mut stmt =
-            self.conn().prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
         let rows = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
         rows.map(|r| parse_id(&r?)).collect()
     }
@@ -389,7 +390,7 @@ impl Store {
     /// The document a review cites.
     pub fn cited_document(&self, id: Id) -> Result<Option<Id>> {
         let cites: Option<String> =
-            self.conn().query_row("SELECT cites FROM document WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+            self.conn()?.query_row("SELECT cites FROM document WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
         cites.as_deref().map(parse_id).transpose()
     }
 
@@ -398,7 +399,7 @@ impl Store {
         DocumentKind::ALL
             .into_iter()
             .map(|kind| {
-                let (left, local): (i64, i64) = self.conn().query_row(
+                let (left, local): (i64, i64) = self.conn()?.query_row(
                     "SELECT coalesce(sum(last - next + 1), 0), coalesce(max(source = 'local' AND next <= last), 0) FROM number_block WHERE kind = ?1 AND year = ?2",
                     (kind.as_str(), year),
                     |r| Ok((r.get(0)?, r.get(1)?)),

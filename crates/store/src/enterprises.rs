@@ -223,7 +223,7 @@ pub const MAX_PAGE: u32 = 200;
 
 impl Store {
     pub fn enterprise(&self, id: Id) -> Result<Enterprise> {
-        enterprise(self.conn(), id)
+        enterprise(&*self.conn()?, id)
     }
 
     /// Ranked search: a name hit before an address hit, an exact or leading name
@@ -279,7 +279,8 @@ impl Store {
              GROUP BY e.id ORDER BY rank, e.name LIMIT {limit} OFFSET {}",
             q.offset
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -298,7 +299,7 @@ impl Store {
             let (id, name, credit_code, address, division_code, division_name, is_demo, all) = row?;
             total = all;
             items.push(EnterpriseSummary {
-                sectors: sectors_of(self.conn(), &id)?,
+                sectors: sectors_of(&*self.conn()?, &id)?,
                 id: parse_id(&id)?,
                 name,
                 credit_code,
@@ -310,7 +311,7 @@ impl Store {
         }
         if items.is_empty() && q.offset > 0 {
             // Paged past the end: the window saw no rows, so count on its own.
-            total = self.conn().query_row(
+            total = self.conn()?.query_row(
                 &format!("SELECT count(*) FROM (SELECT e.id, {rank} AS rank FROM {from} {filter} GROUP BY e.id)"),
                 params_from_iter(params.iter()),
                 |r| r.get(0),

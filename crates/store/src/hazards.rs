@@ -287,7 +287,7 @@ impl Store {
         let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         // Filters and counts read the hazard table (its covering index) alone; only the
         // page's rows are joined to their enterprise.
-        let counts = self.conn().query_row(
+        let counts = self.conn()?.query_row(
             &format!(
                 "SELECT count(*), coalesce(sum(h.status = 'open'), 0), coalesce(sum(h.status = 'rectified'), 0), coalesce(sum(h.status = 'verified'), 0),
                         coalesce(sum(h.status = 'open' AND h.deadline < ?1), 0), coalesce(sum(h.level = 'major'), 0)
@@ -304,7 +304,8 @@ impl Store {
              JOIN enterprise e ON e.id = h.enterprise_id ORDER BY h.found_at DESC",
             filter.offset
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -359,7 +360,8 @@ impl Store {
 
     /// Every status the hazard has had, oldest first.
     pub fn hazard_history(&self, id: Id) -> Result<Vec<HazardEvent>> {
-        let mut stmt = self.conn().prepare_cached(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
             "SELECT at, status, note, review, photos FROM hazard_event WHERE hazard_id = ?1 ORDER BY seq",
         )?;
         let rows = stmt.query_map([id.to_string()], |r| {

@@ -106,7 +106,7 @@ impl Store {
     pub fn inspection(&self, id: Id) -> Result<Inspection> {
         let key = id.to_string();
         let row = self
-            .conn()
+            .conn()?
             .query_row(
                 "SELECT enterprise_id, template_id, template_version, accompanying_person, started_at, finished_at, status, notes FROM inspection WHERE id = ?1",
                 [&key],
@@ -114,9 +114,8 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound { kind: "inspection", id: key.clone() })?;
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT inspector_id FROM inspection_officer WHERE inspection_id = ?1 ORDER BY position")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached("SELECT inspector_id FROM inspection_officer WHERE inspection_id = ?1 ORDER BY position")?;
         let officers = stmt.query_map([&key], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         Ok(Inspection {
             id,
@@ -134,7 +133,8 @@ impl Store {
     }
 
     pub fn answers(&self, inspection: Id) -> Result<Vec<Answer>> {
-        let mut stmt = self.conn().prepare_cached(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
             "SELECT item_code, result, note, photos, deducted FROM answer WHERE inspection_id = ?1 ORDER BY item_code",
         )?;
         let rows = stmt.query_map([inspection.to_string()], |r| {
@@ -331,7 +331,7 @@ impl Writer<'_> {
 impl Store {
     pub fn finish_draft(&self, inspection: Id) -> Result<Option<serde_json::Value>> {
         let body: Option<String> = self
-            .conn()
+            .conn()?
             .query_row(
                 "SELECT body FROM inspection_finish_draft WHERE inspection_id = ?1",
                 [inspection.to_string()],
@@ -342,9 +342,8 @@ impl Store {
     }
 
     pub fn signatures(&self, inspection: Id) -> Result<Vec<Signature>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
         let rows = stmt.query_map([inspection.to_string()], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?))
         })?;
@@ -367,7 +366,8 @@ impl Store {
         enterprise: Option<Id>,
         limit: u32,
     ) -> Result<Vec<InspectionSummary>> {
-        let mut stmt = self.conn().prepare_cached(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
             "SELECT i.id, i.enterprise_id, e.name, t.title, i.started_at, i.status,
                     (SELECT count(*) FROM answer a WHERE a.inspection_id = i.id), t.item_count
              FROM inspection i JOIN enterprise e ON e.id = i.enterprise_id

@@ -20,6 +20,7 @@ mod sync;
 mod templates;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use anjian_core::Id;
@@ -41,13 +42,80 @@ pub use templates::{TemplateProblem, TemplateSummary};
 
 const DB_FILE: &str = "anjian.db";
 
-/// The open store. One per process; the shell keeps it behind a mutex.
+/// The open store, one per process, shared by the app's commands and the sync task.
+/// Writes take the one writer connection in turn; reads take a connection of their own
+/// (WAL lets them read the last committed state while a write is in progress), so a
+/// sync page being applied never holds up the list the inspector is looking at.
 #[derive(Debug)]
 pub struct Store {
-    conn: Connection,
+    writer: Mutex<WriteSide>,
+    readers: Readers,
     dir: PathBuf,
     device_id: String,
+}
+
+#[derive(Debug)]
+struct WriteSide {
+    conn: Connection,
     clock: Clock,
+}
+
+/// Read connections, opened when needed and kept for the next read.
+#[derive(Debug)]
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// A read connection, back to the pool when dropped.
+#[derive(Debug)]
+pub(crate) struct ReadConn<'a> {
+    conn: Option<Connection>,
+    readers: &'a Readers,
+}
+
+impl std::ops::Deref for ReadConn<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        // Taken only in Drop.
+        self.conn.as_ref().unwrap_or_else(|| unreachable!("a read connection is used after it was returned"))
+    }
+}
+
+impl Drop for ReadConn<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            lock(&self.readers.idle).push(conn);
+        }
+    }
+}
+
+impl Readers {
+    fn get(&self) -> Result<ReadConn<'_>> {
+        let idle = lock(&self.idle).pop();
+        let conn = match idle {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.busy_timeout(Duration::from_secs(5))?;
+                c.set_prepared_statement_cache_capacity(64);
+                // A read connection never writes, whatever a query asks.
+                c.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -16384;")?;
+                c
+            }
+        };
+        Ok(ReadConn { conn: Some(conn), readers: self })
+    }
+}
+
+/// A panic mid-write dropped its transaction, which rolled back: what the lock guards
+/// is sound.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The write side: everything done through one `Writer` commits together or not at all.
@@ -105,7 +173,12 @@ impl Store {
             None => None,
         };
         let clock = Clock::new(node_of(&device_id), last);
-        Ok(Store { conn, dir: dir.to_owned(), device_id, clock })
+        Ok(Store {
+            writer: Mutex::new(WriteSide { conn, clock }),
+            readers: Readers { path, idle: Mutex::new(Vec::new()) },
+            dir: dir.to_owned(),
+            device_id,
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -117,14 +190,15 @@ impl Store {
     }
 
     /// Runs `f` in one immediate transaction; commits only if it returns `Ok`.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let Store { conn, dir, device_id, clock } = self;
+    pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let mut side = lock(&self.writer);
+        let WriteSide { conn, clock } = &mut *side;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = Writer {
             tx,
             clock: clock.clone(),
-            device_id,
-            dir,
+            device_id: &self.device_id,
+            dir: &self.dir,
             now: Utc::now(),
             fts_next: Default::default(),
             known: Default::default(),
@@ -137,23 +211,24 @@ impl Store {
         Ok(out)
     }
 
-    /// Read access for queries.
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    /// A read connection for queries.
+    pub(crate) fn conn(&self) -> Result<ReadConn<'_>> {
+        self.readers.get()
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        get_setting(&self.conn, key)
+        get_setting(&*self.conn()?, key)
     }
 
     /// Number of changes waiting to be pushed.
     pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
+        Ok(self.conn()?.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)
     }
 
     /// SQLite's full integrity check (the audit chain has `verify_audit_chain`).
     pub fn integrity_check(&self) -> Result<()> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
         let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         if rows != ["ok"] {
             return Err(StoreError::Corrupt(rows.join("; ")));

@@ -71,7 +71,8 @@ pub struct Counts {
 
 impl Store {
     pub fn divisions(&self) -> Result<Vec<Division>> {
-        let mut stmt = self.conn().prepare("SELECT code, name, kind FROM division ORDER BY position")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT code, name, kind FROM division ORDER BY position")?;
         let rows =
             stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
         let mut out = Vec::new();
@@ -85,13 +86,15 @@ impl Store {
     }
 
     pub fn sectors(&self) -> Result<Vec<Sector>> {
-        let mut stmt = self.conn().prepare("SELECT code, name FROM sector ORDER BY position")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT code, name FROM sector ORDER BY position")?;
         let rows = stmt.query_map([], |r| Ok(Sector { code: r.get(0)?, name: r.get(1)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn inspectors(&self) -> Result<Vec<Inspector>> {
-        let mut stmt = self.conn().prepare("SELECT id, name, cert_no, unit FROM inspector ORDER BY name")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT id, name, cert_no, unit FROM inspector ORDER BY name")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -103,7 +106,7 @@ impl Store {
 
     pub fn inspector(&self, id: Id) -> Result<Inspector> {
         let row = self
-            .conn()
+            .conn()?
             .query_row("SELECT name, cert_no, unit FROM inspector WHERE id = ?1", [id.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
@@ -122,7 +125,7 @@ impl Store {
 
     pub fn counts(&self) -> Result<Counts> {
         let (enterprises, demo_enterprises) =
-            self.conn().query_row("SELECT count(*), coalesce(sum(is_demo), 0) FROM enterprise", [], |r| {
+            self.conn()?.query_row("SELECT count(*), coalesce(sum(is_demo), 0) FROM enterprise", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
         Ok(Counts { enterprises, demo_enterprises })

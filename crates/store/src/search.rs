@@ -55,7 +55,7 @@ impl Store {
     /// the same rows: the index's candidates are a superset of the substring matches.
     fn newest_matches(&self, side: &Side, expr: &str, words: &[String], limit: u32) -> Result<Vec<NoteHit>> {
         let Side { kind, table, fts, at, text } = *side;
-        let dense: bool = self.conn().query_row(
+        let dense: bool = self.conn()?.query_row(
             &format!("SELECT count(*) >= {DENSE} FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH ?1 LIMIT {DENSE})"),
             [expr],
             |r| r.get(0),
@@ -78,7 +78,8 @@ impl Store {
         let sql = format!(
             "SELECT t.id, t.enterprise_id, t.{at}, t.{text} FROM {table} t WHERE {candidates}{verify} ORDER BY t.{at} DESC LIMIT {limit}"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
         })?;

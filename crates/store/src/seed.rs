@@ -48,7 +48,7 @@ const DEMO_KEY: &str = "demo_loaded";
 impl Store {
     /// Puts the reference lists, and the demo set if this store has never held one
     /// and has no enterprises of its own. All in one transaction.
-    pub fn seed(&mut self, reference: &Reference, demo: Option<&DemoSet>) -> Result<usize> {
+    pub fn seed(&self, reference: &Reference, demo: Option<&DemoSet>) -> Result<usize> {
         let empty = self.counts()?.enterprises == 0 && self.setting(DEMO_KEY)?.is_none();
         self.write(|w| {
             w.put_reference(&reference.divisions, &reference.sectors)?;

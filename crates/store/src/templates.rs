@@ -72,7 +72,7 @@ pub(crate) fn template(conn: &Connection, id: &str, version: u32) -> Result<Temp
 impl Store {
     /// Loads template files (name, content): each good one is stored, each bad one
     /// reported with the file, the item and the reason.
-    pub fn load_templates(&mut self, files: &[(&str, &str)]) -> Result<Vec<TemplateProblem>> {
+    pub fn load_templates(&self, files: &[(&str, &str)]) -> Result<Vec<TemplateProblem>> {
         let sectors: Vec<String> = self.sectors()?.into_iter().map(|s| s.code).collect();
         let sector_refs: Vec<&str> = sectors.iter().map(String::as_str).collect();
         let mut problems = Vec::new();
@@ -94,7 +94,8 @@ impl Store {
 
     /// The newest version of each template, optionally of one sector.
     pub fn templates(&self, sector: Option<&str>) -> Result<Vec<TemplateSummary>> {
-        let mut stmt = self.conn().prepare_cached(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
             "SELECT t.id, t.version, t.sector, t.title, t.item_count, t.body FROM checklist_template t
              WHERE (?1 IS NULL OR t.sector = ?1)
                AND t.version = (SELECT max(version) FROM checklist_template u WHERE u.id = t.id)
@@ -122,6 +123,6 @@ impl Store {
     }
 
     pub fn template(&self, id: &str, version: u32) -> Result<Template> {
-        template(self.conn(), id, version)
+        template(&*self.conn()?, id, version)
     }
 }

@@ -22,7 +22,7 @@ const DEMO: &str = include_str!("../../../assets/demo/enterprises.json");
 
 fn seeded() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path()).unwrap();
     let reference = Reference::parse(DIVISIONS, SECTORS).unwrap();
     store.seed(&reference, Some(&DemoSet::parse(DEMO).unwrap())).unwrap();
     for sector in ["fireworks", "crowded"] {
@@ -63,7 +63,7 @@ fn query(text: &str) -> EnterpriseQuery {
 
 #[test]
 fn first_start_loads_reference_and_demo_once() {
-    let (dir, mut store) = seeded();
+    let (dir, store) = seeded();
     assert_eq!(store.divisions().unwrap().len(), 14);
     assert_eq!(store.sectors().unwrap().len(), 8);
     let counts = store.counts().unwrap();
@@ -80,7 +80,7 @@ fn first_start_loads_reference_and_demo_once() {
 
 #[test]
 fn the_demo_set_stays_apart_and_can_be_removed() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let demo = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].clone();
     // A real enterprise with a demo record's code is not blocked by it.
     let real = store.write(|w| w.insert_enterprise(&input("北京真实单位", &demo.credit_code), false)).unwrap();
@@ -127,7 +127,7 @@ fn demo_spreads_over_every_division_and_sector() {
 
 #[test]
 fn search_finds_any_part_of_name_code_or_address() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let e = store
         .write(|w| {
             w.insert_enterprise(&input("北京门头沟碣石山谷采石有限公司", &valid_code("91110109MA01AB2C")), false)
@@ -186,7 +186,7 @@ fn short_queries_and_filters() {
 
 #[test]
 fn a_write_commits_with_its_outbox_row_and_audit_event() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let before = store.verify_audit_chain().unwrap().events;
     let e = store
         .write(|w| w.insert_enterprise(&input("北京斋堂测试石材厂", &valid_code("91110109MA0TEKT1")), false))
@@ -200,7 +200,7 @@ fn a_write_commits_with_its_outbox_row_and_audit_event() {
 
 #[test]
 fn a_failed_write_leaves_nothing() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let events = store.verify_audit_chain().unwrap().events;
     let count = store.counts().unwrap().enterprises;
     let result = store.write(|w| {
@@ -216,7 +216,7 @@ fn a_failed_write_leaves_nothing() {
 
 #[test]
 fn bad_enterprise_input_is_refused_by_field() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let mut bad_division = input("北京斋堂某厂", &valid_code("91110109MA0BAD01"));
     bad_division.division_code = "110109999".into();
     let mut bad_sector = input("北京斋堂某厂", &valid_code("91110109MA0BAD02"));
@@ -243,7 +243,7 @@ fn bad_enterprise_input_is_refused_by_field() {
 
 #[test]
 fn duplicate_codes_and_stale_edits_are_refused() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let code = valid_code("91110109MA0DUP01");
     let e = store.write(|w| w.insert_enterprise(&input("北京斋堂甲厂", &code), false)).unwrap();
     let dup = store.write(|w| w.insert_enterprise(&input("北京斋堂乙厂", &code.to_lowercase()), false));
@@ -375,7 +375,7 @@ impl ForTest for Store {
 
 #[test]
 fn issued_documents_never_change() {
-    let (dir, mut store) = seeded();
+    let (dir, store) = seeded();
     let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
     let doc = store
         .write(|w| {
@@ -435,7 +435,7 @@ fn pdf_of(n: &anjian_core::document::DocumentNumber, draft: &serde_json::Value) 
 
 #[test]
 fn numbers_come_from_blocks_and_reviews_cite_issued_orders() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let ent = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].id;
     let new = |kind, cites| NewDocument {
         kind,
@@ -513,7 +513,7 @@ fn numbers_come_from_blocks_and_reviews_cite_issued_orders() {
 
 #[test]
 fn attachments_are_stored_once_and_verified() {
-    let (dir, mut store) = seeded();
+    let (dir, store) = seeded();
     let photo = b"\xff\xd8\xff\xe0 not really a jpeg but bytes".to_vec();
     let a = store.write(|w| w.put_attachment(&photo, "image/jpeg")).unwrap();
     let b = store.write(|w| w.put_attachment(&photo, "image/jpeg")).unwrap();
@@ -578,7 +578,7 @@ fn a_file_that_is_not_a_database_is_refused() {
 
 #[test]
 fn search_matches_substrings_exactly() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let mut a = input("北京门头沟测试甲厂", &valid_code("91110109MA0QUB01"));
     a.address = "北京市门头沟区大峪街道A12号楼".into();
     let mut b = input("北京门头沟测试乙厂", &valid_code("91110109MA0QUB02"));
@@ -627,7 +627,7 @@ fn notes_keep_their_line_breaks_and_are_found_newest_first() {
 
 #[test]
 fn checklists_keep_every_version_and_refuse_bad_files() {
-    let (_dir, mut store) = seeded();
+    let (_dir, store) = seeded();
     let bad = template_json("fireworks").replace("\"version\":1", "\"version\":2").replace("XX-05", "XX-04");
     let problems = store.load_templates(&[("fireworks-v2.json", &bad)]).unwrap();
     assert_eq!(problems.len(), 1);
@@ -743,7 +743,7 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
 
 #[test]
 fn search_survives_a_vacuum() {
-    let (dir, mut store) = seeded();
+    let (dir, store) = seeded();
     let kept = store
         .write(|w| w.insert_enterprise(&input("北京门头沟真空测试石材厂", &valid_code("91110109MA0WAC01")), false))
         .unwrap();
@@ -822,7 +822,7 @@ fn pulled_records_are_found_before_and_after_their_index_entries() {
     let (_a_dir, changes) = written_on_a();
     let page = PullPage { next: changes.len() as u64, more: false, changes };
 
-    let (_b_dir, mut b) = seeded();
+    let (_b_dir, b) = seeded();
     let applied = b.sync_apply("device-b", &page).unwrap();
     assert_eq!(applied.problems, 0);
     let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
@@ -858,7 +858,7 @@ fn pulled_changes_that_could_not_apply_are_applied_when_they_can() {
     let (_a_dir, changes) = written_on_a();
     let today = || NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let (enterprise, rest): (Vec<_>, Vec<_>) = changes.into_iter().partition(|c| c.record_type == "enterprise");
-    let (_b_dir, mut b) = seeded();
+    let (_b_dir, b) = seeded();
     // The inspection and its hazard first, without their enterprise.
     let first = PullPage { next: 10, more: true, changes: rest.clone() };
     let applied = b.sync_apply("device-b", &first).unwrap();
@@ -920,4 +920,54 @@ fn refused_and_flagged_pushes_are_listed_apart() {
     expected.sort();
     assert_eq!(problems, expected);
     assert_eq!(a.sync_pending().unwrap().changes, 0);
+}
+
+/// A long write (a big sync page being applied holds its transaction for seconds) does
+/// not hold up reads: the inspector's list answers from what is committed meanwhile.
+#[test]
+fn reads_answer_while_a_long_write_is_in_progress() {
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    let (_dir, store) = seeded();
+    store.write(|w| w.insert_enterprise(&input("北京门头沟读写甲有限公司", "914403001922038216"), false)).unwrap();
+    let store = std::sync::Arc::new(store);
+    let (in_write, write_open) = channel();
+    let (release, released) = channel::<()>();
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            store.write(|w| {
+                w.insert_enterprise(&input("北京门头沟读写乙有限公司", &valid_code("91110109MA01XY7Q")), false)?;
+                in_write.send(()).unwrap();
+                // Holds the transaction (and SQLite's write lock) until the reader has answered.
+                released.recv().unwrap();
+                Ok(())
+            })
+        })
+    };
+    write_open.recv().unwrap();
+    let (answer, answered) = channel();
+    {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            let found = store
+                .search_enterprises(&query("读写"))
+                .map(|p| p.items.into_iter().map(|e| e.name).collect::<Vec<_>>());
+            let hazards = store.hazard_ledger(&HazardFilter { limit: 10, ..Default::default() }, NaiveDate::MIN);
+            answer.send((found, hazards.is_ok())).unwrap();
+        });
+    }
+    let (found, ledger_ok) = answered.recv_timeout(Duration::from_secs(30)).expect("the search waited for the write");
+    assert_eq!(
+        found.unwrap(),
+        ["北京门头沟读写甲有限公司"],
+        "the read sees what was committed, not the write in progress"
+    );
+    assert!(ledger_ok);
+    release.send(()).unwrap();
+    writer.join().unwrap().unwrap();
+    let after: Vec<String> =
+        store.search_enterprises(&query("读写")).unwrap().items.into_iter().map(|e| e.name).collect();
+    assert_eq!(after.len(), 2, "the write is seen once committed: {after:?}");
 }

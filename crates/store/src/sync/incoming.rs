@@ -49,7 +49,7 @@ impl Store {
     /// by change, each under a savepoint, so the rest still goes in and the one is
     /// listed. (Savepoints are kept off the common path: with one open, SQLite's
     /// full-text tables write out their pending entries at every statement.)
-    pub fn sync_apply(&mut self, own_device: &str, page: &PullPage) -> Result<Applied> {
+    pub fn sync_apply(&self, own_device: &str, page: &PullPage) -> Result<Applied> {
         match self.write(|w| w.apply_page(own_device, page, false)) {
             Ok(applied) => Ok(applied),
             Err(_) => self.write(|w| w.apply_page(own_device, page, true)),

@@ -4,7 +4,7 @@
 //! applied here (a changed issued document, a number already used on this device…) is
 //! kept as a problem with its reason, and the rest of the page goes on.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use anjian_core::Id;
 use anjian_sync::device::{Applied, Local, LocalError, Outgoing, Pending};
@@ -19,15 +19,14 @@ const CURSOR_KEY: &str = "sync_cursor";
 const LOW_NUMBERS: u32 = 20;
 const BLOCK: u32 = 100;
 
-/// The store as the sync engine sees it, shared with the app: one lock per step, so
-/// the inspector keeps working while a sync runs.
+/// The store as the sync engine sees it, shared with the app: each step a transaction
+/// of its own, so the inspector keeps working while a sync runs.
 #[derive(Debug, Clone)]
-pub struct SyncLocal(pub Arc<Mutex<Store>>);
+pub struct SyncLocal(pub Arc<Store>);
 
 impl SyncLocal {
-    fn store(&self) -> MutexGuard<'_, Store> {
-        // A panic mid-write dropped its transaction, which rolled back: the store is sound.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    fn store(&self) -> &Store {
+        &self.0
     }
 }
 
@@ -121,7 +120,7 @@ impl Store {
     pub fn number_blocks_low(&self, year: i32, low: u32) -> Result<Vec<anjian_core::document::DocumentKind>> {
         let mut out = Vec::new();
         for kind in anjian_core::document::DocumentKind::ALL {
-            let left: i64 = self.conn().query_row(
+            let left: i64 = self.conn()?.query_row(
                 "SELECT coalesce(sum(last - next + 1), 0) FROM number_block WHERE kind = ?1 AND year = ?2 AND source = 'server'",
                 (kind.as_str(), year),
                 |r| r.get(0),
@@ -139,12 +138,13 @@ impl Store {
 
     /// Attachments pulled records refer to whose bytes are not here yet.
     pub fn sync_wanted(&self) -> Result<Vec<String>> {
-        let mut stmt = self.conn().prepare_cached("SELECT sha256 FROM attachment_wanted ORDER BY sha256")?;
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached("SELECT sha256 FROM attachment_wanted ORDER BY sha256")?;
         Ok(stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?)
     }
 
     pub fn sync_pending(&self) -> Result<Pending> {
-        let (changes, attachments): (i64, i64) = self.conn().query_row(
+        let (changes, attachments): (i64, i64) = self.conn()?.query_row(
             "SELECT count(*), count(*) FILTER (WHERE record_type = 'attachment') FROM outbox
              WHERE record_type IN ('enterprise', 'inspector', 'inspection', 'answer', 'hazard', 'document', 'attachment')",
             [],
@@ -154,7 +154,8 @@ impl Store {
     }
 
     pub fn sync_problems(&self) -> Result<Vec<SyncProblem>> {
-        let mut stmt = self.conn().prepare_cached(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
             "SELECT change_id, direction, record_type, record_id, reason, at, change IS NOT NULL, accepted
              FROM sync_problem ORDER BY at DESC LIMIT 200",
         )?;
@@ -175,7 +176,8 @@ impl Store {
 
     /// The values of an enterprise that lost a merge, newest first.
     pub fn enterprise_overwrites(&self, id: Id) -> Result<Vec<OverwrittenValue>> {
-        let mut stmt = self.conn().prepare_cached(
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(
             "SELECT field, kept, kept_rev, overwritten, overwritten_rev, at FROM enterprise_overwrite
              WHERE enterprise_id = ?1 ORDER BY seq DESC",
         )?;

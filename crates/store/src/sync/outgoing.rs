@@ -17,7 +17,7 @@ impl Store {
     /// The next images to push: outbox rows in order, several writes to one record
     /// sent as one image of the record as it is now, the attachments they refer to first.
     pub fn sync_outgoing(&self, device: &str, limit: usize) -> Result<Outgoing> {
-        let conn = self.conn();
+        let conn = self.conn()?;
         let mut stmt = conn
             .prepare_cached("SELECT seq, record_type, record_id FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT 1000")?;
         let mut order: Vec<(&'static str, String)> = Vec::new();
@@ -58,7 +58,7 @@ impl Store {
         let mut changes_of_records = Vec::new();
         for key in &order {
             let (kind, id) = key;
-            let Some((image, shas)) = image_of(conn, kind, id)? else { continue };
+            let Some((image, shas)) = image_of(&conn, kind, id)? else { continue };
             for sha in shas {
                 if !attachments.contains(&sha) {
                     attachments.push(sha);
@@ -71,7 +71,7 @@ impl Store {
         // (made unique by its hash below): a record may refer to one added after it.
         let mut changes = Vec::new();
         for sha in &attachments {
-            if let Some(a) = attachment_image(conn, sha)? {
+            if let Some(a) = attachment_image(&conn, sha)? {
                 changes.push(change(device, up_to, &Image::Attachment(a)));
             }
         }

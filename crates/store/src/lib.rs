@@ -104,7 +104,8 @@ impl Readers {
                 c.busy_timeout(Duration::from_secs(5))?;
                 c.set_prepared_statement_cache_capacity(64);
                 // A read connection never writes, whatever a query asks.
-                c.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -16384;")?;
+                // The same page cache as the writer: the ledger over years of records reads that much.
+                c.execute_batch("PRAGMA query_only = ON; PRAGMA cache_size = -32768;")?;
                 c
             }
         };

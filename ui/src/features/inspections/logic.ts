@@ -4,6 +4,7 @@
 import type {
   Answer,
   AnswerResult,
+  DeadlineDays,
   FinishDraft,
   FinishDraftHazard,
   Grade,
@@ -78,11 +79,6 @@ export function deadlineProblem(value: string, today: string): string | null {
   if (!isIsoDate(value)) return '整改期限不是有效日期。'
   if (value < today) return '整改期限不能早于今天。'
   return null
-}
-
-export interface DeadlineDays {
-  deadlineDaysGeneral: number
-  deadlineDaysMajor: number
 }
 
 export function deadlineFor(level: HazardLevel, today: string, days: DeadlineDays): string {

@@ -287,8 +287,7 @@ pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
             "服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470",
         ));
     }
-    let code: String = a.code.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    if code.len() != 12 {
+    if !anjian_core::pairing::is_well_formed(&a.code) {
         return Err(field("invalid_value", "code", "配对码应为12位字母和数字（区局登记时给出）"));
     }
     let name = a.device_name.trim();
@@ -297,7 +296,7 @@ pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
     }
     let policy = RetryPolicy { attempts: 2, timeout: Duration::from_secs(10), ..RetryPolicy::default() };
     // On a thread of its own: the caller may itself be on an async runtime.
-    let (base, device_name) = (server.clone(), name.to_owned());
+    let (base, device_name, code) = (server.clone(), name.to_owned(), anjian_core::pairing::normalise(&a.code));
     let answer = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

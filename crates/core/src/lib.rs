@@ -15,6 +15,7 @@ pub mod id;
 pub mod inspection;
 pub mod inspector;
 pub mod merge;
+pub mod pairing;
 pub mod photo;
 pub mod search_text;
 pub mod validate;

@@ -16,21 +16,11 @@ pub fn new_token() -> std::io::Result<String> {
 /// A pairing code an inspector types: 12 characters of Crockford base32 (60 bits),
 /// grouped XXXX-XXXX-XXXX; used once, and only before it expires.
 pub fn new_pairing_code() -> std::io::Result<String> {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let bytes = random_bytes::<12>()?;
-    let mut out = String::with_capacity(14);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        out.push(char::from(ALPHABET[usize::from(b & 31)]));
-    }
-    Ok(out)
+    Ok(anjian_core::pairing::format(&random_bytes::<{ anjian_core::pairing::LEN }>()?))
 }
 
-/// How a pairing code is compared: case and separators do not matter.
 pub fn normalise_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    anjian_core::pairing::normalise(code)
 }
 
 pub fn hash(secret: &str) -> String {

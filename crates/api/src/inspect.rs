@@ -404,19 +404,24 @@ pub(crate) struct HazardInput {
 pub(crate) struct FinishInspectionArgs {
     inspection_id: String,
     hazards: Vec<HazardInput>,
-    #[ts(as = "Vec<SignatureInput>")]
-    signatures: Vec<Signature>,
+    signatures: Vec<SignatureInput>,
 }
 
 /// A signature as the finish page sends it: a drawn one's attachment, or a refusal.
 #[derive(Debug, Deserialize, TS)]
-#[allow(dead_code)] // describes the TypeScript of the argument only
 pub(crate) struct SignatureInput {
     role: anjian_store::SignatureRole,
     #[ts(optional)]
     sha256: Option<String>,
-    #[ts(optional)]
-    refused: Option<bool>,
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    refused: bool,
+}
+
+impl From<SignatureInput> for Signature {
+    fn from(s: SignatureInput) -> Signature {
+        Signature { role: s.role, sha256: s.sha256, refused: s.refused }
+    }
 }
 
 pub(crate) fn finish_inspection(app: &App, a: FinishInspectionArgs) -> Result<InspectionView, ApiError> {
@@ -442,7 +447,8 @@ pub(crate) fn finish_inspection(app: &App, a: FinishInspectionArgs) -> Result<In
                 found_at: None,
             });
         }
-        store.write(|w| w.finish_inspection(inspection_id, &hazards, &a.signatures))?;
+        let signatures: Vec<Signature> = a.signatures.into_iter().map(Signature::from).collect();
+        store.write(|w| w.finish_inspection(inspection_id, &hazards, &signatures))?;
     }
     view(app, inspection_id)
 }

@@ -7,15 +7,13 @@ use std::path::Path;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/checklists");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".json"))
-                .collect()
-        })
-        .unwrap_or_default();
+    // An app built without its checklists could not inspect anything: fail the build.
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let mut files: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
     files.sort();
     let mut out = String::from(
         "/// Bundled checklist files: (file name, content).\npub const CHECKLISTS: &[(&str, &str)] = &[\n",

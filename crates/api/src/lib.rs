@@ -59,12 +59,7 @@ impl App {
         for p in &template_problems {
             eprintln!("anjian: checklist {} refused: {}", p.file, p.problem);
         }
-        Ok(App {
-            store: Arc::new(store),
-            sync: sync::SyncTask::new(),
-            template_problems,
-            opener: config.opener,
-        })
+        Ok(App { store: Arc::new(store), sync: sync::SyncTask::new(), template_problems, opener: config.opener })
     }
 
     /// Starts the background sync task: it syncs whenever the app is paired and the

@@ -16,7 +16,7 @@ export async function openList(page: Page, hash = '#/enterprises'): Promise<numb
 
 /** Waits until the list is not searching any more. */
 export async function settled(page: Page): Promise<void> {
-  await expect(page.getByTestId('result-count')).not.toContainText('正在搜索')
+  await expect(page.getByTestId('result-count')).not.toContainText('正在查询')
 }
 
 export const HAN = /[\u4e00-\u9fff]/

@@ -84,13 +84,6 @@ export function queryFromFilter(f: LedgerFilterState): Record<string, string> {
   return q
 }
 
-/** Whether two URL queries say the same (order of keys aside). */
-export function sameQuery(a: Record<string, string>, b: LocationQuery): boolean {
-  const normalized = queryFromFilter(filterFromQuery(b))
-  const ka = Object.keys(a)
-  return ka.length === Object.keys(normalized).length && ka.every((k) => a[k] === normalized[k])
-}
-
 /** The hazard_ledger arguments for the filters. */
 export function ledgerArgs(f: LedgerFilterState, offset = 0, limit = 50): LedgerFilter {
   const args: LedgerFilter = { limit, offset }

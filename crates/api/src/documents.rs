@@ -6,15 +6,13 @@ use anjian_core::Id;
 use anjian_core::document::{Document, DocumentKind, DocumentSettings, DocumentStatus};
 use anjian_core::hazard::HazardStatus;
 use anjian_core::inspection::InspectionStatus;
-use anjian_docs::snapshot::{
-    CitedDecision, Date, DateTime, DeadlineGroup, Head, Officer, OrderSnapshot, OrderWording, RecordSnapshot, Remedy,
-    ReviewOpinion, ReviewSnapshot, Signature, UnitSigner,
-};
+use anjian_docs::compose::{self, Finding, InspectionFacts, IssuedOrder, ReviewOutcome, Wording};
+use anjian_docs::snapshot::{Officer, Signature};
 use anjian_docs::{Snapshot, check_for_issue, render};
 use anjian_store::{DocumentFilter, HazardFilter, IssuedContent, NewDocument, SignatureRole, Store};
 use anjian_store::{DocumentSummary, NumberReserve};
 use base64::Engine;
-use chrono::{Datelike, Timelike};
+use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -22,31 +20,14 @@ use ts_rs::TS;
 use crate::convert::{IdArgs, NoArgs, id, optional_id};
 use crate::{ApiError, App};
 
-const WORDING: &str = include_str!("../../../assets/docs/wording.json");
-
-/// The wording as shipped; the bureau's settings override its first four fields.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Wording {
-    bureau: String,
-    prefix: String,
-    review_body: String,
-    court: String,
-    copies_note: String,
-    record_introduction: String,
-    order: OrderWording,
-    review_intro: String,
-}
-
 fn shipped() -> Result<Wording, ApiError> {
-    serde_json::from_str(WORDING).map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))
+    Wording::shipped().map_err(|e| ApiError::new("internal", format!("内置文书用语有误：{e}")))
 }
 
 fn wording(store: &Store) -> Result<Wording, ApiError> {
-    let mut w = shipped()?;
+    let w = shipped()?;
     let s = settings_over(store, &w)?;
-    (w.bureau, w.prefix, w.review_body, w.court) = (s.bureau, s.prefix, s.review_body, s.court);
-    Ok(w)
+    Ok(w.with(s))
 }
 
 const SETTING_KEYS: [&str; 4] = ["doc_bureau", "doc_prefix", "doc_review_body", "doc_court"];
@@ -56,7 +37,7 @@ fn document_settings(store: &Store) -> Result<DocumentSettings, ApiError> {
 }
 
 pub(crate) fn get_document_settings(app: &App, _: NoArgs) -> Result<DocumentSettings, ApiError> {
-    document_settings(&app.store())
+    document_settings(app.store())
 }
 
 /// The bureau's settings, each falling back to the shipped wording.
@@ -64,11 +45,12 @@ fn settings_over(store: &Store, shipped: &Wording) -> Result<DocumentSettings, A
     let get = |key: &str, default: &str| -> Result<String, ApiError> {
         Ok(store.setting(key)?.unwrap_or_else(|| default.to_owned()))
     };
+    let d = shipped.settings();
     Ok(DocumentSettings {
-        bureau: get(SETTING_KEYS[0], &shipped.bureau)?,
-        prefix: get(SETTING_KEYS[1], &shipped.prefix)?,
-        review_body: get(SETTING_KEYS[2], &shipped.review_body)?,
-        court: get(SETTING_KEYS[3], &shipped.court)?,
+        bureau: get(SETTING_KEYS[0], &d.bureau)?,
+        prefix: get(SETTING_KEYS[1], &d.prefix)?,
+        review_body: get(SETTING_KEYS[2], &d.review_body)?,
+        court: get(SETTING_KEYS[3], &d.court)?,
     })
 }
 
@@ -87,25 +69,7 @@ pub(crate) fn save_document_settings(app: &App, a: SaveDocumentSettingsArgs) -> 
         }
         Ok(())
     })?;
-    document_settings(&store)
-}
-
-/// The documents' time of an instant: Beijing's wall clock.
-fn beijing(t: chrono::DateTime<chrono::Utc>) -> DateTime {
-    let local = anjian_core::beijing::local(t);
-    DateTime {
-        date: Date { year: local.year(), month: local.month(), day: local.day() },
-        hour: local.hour(),
-        minute: local.minute(),
-    }
-}
-
-fn beijing_now() -> DateTime {
-    beijing(chrono::Utc::now())
-}
-
-fn date_of(d: chrono::NaiveDate) -> Date {
-    Date { year: d.year(), month: d.month(), day: d.day() }
+    document_settings(store)
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -143,87 +107,32 @@ pub(crate) fn prepare_documents(app: &App, a: InspectionArgs) -> Result<Vec<Docu
     if inspection.status != InspectionStatus::Finished {
         return Err(ApiError::new("refused", "检查尚未完成：完成检查（签名）后才能制作文书"));
     }
-    let w = wording(&store)?;
-    let enterprise = store.enterprise(inspection.enterprise_id)?;
-    let officers = officers(&store, &inspection.inspectors)?;
+    let w = wording(store)?;
     let sigs = store.signatures(inspection_id)?;
-    let sig = |role: SignatureRole| signature(&store, sigs.iter().find(|s| s.role == role));
-    // The pad records the first two officers; any further ones sign on paper.
-    let mut officer_signatures = vec![sig(SignatureRole::Officer1)?, sig(SignatureRole::Officer2)?];
-    officer_signatures.resize(officers.len().max(2), Signature::Blank);
-    let unit_signer = UnitSigner {
-        name: inspection.accompanying_person.clone().unwrap_or_default(),
-        title: String::new(),
-        signature: sig(SignatureRole::Unit)?,
-    };
-    let today = crate::convert::today();
+    let sig = |role: SignatureRole| signature(store, sigs.iter().find(|s| s.role == role));
     let hazards = store
-        .hazard_ledger(&HazardFilter { inspection: Some(inspection_id), limit: 1000, ..Default::default() }, today)?
+        .hazard_ledger(
+            &HazardFilter { inspection: Some(inspection_id), limit: 1000, ..Default::default() },
+            crate::convert::today(),
+        )?
         .items;
-    let finished = beijing(inspection.finished_at.unwrap_or(inspection.started_at));
-    let p = &enterprise.profile;
-
-    let mut findings = inspection.notes.trim().to_owned();
-    if !hazards.is_empty() {
-        if !findings.is_empty() {
-            findings.push('\n');
-        }
-        findings.push_str("检查发现以下问题：");
-        for (i, h) in hazards.iter().enumerate() {
-            findings.push_str(&format!("{}．{}", i + 1, h.hazard.description.trim_end_matches('。')));
-            findings.push(if i + 1 == hazards.len() { '。' } else { '；' });
-        }
-    } else if findings.is_empty() {
-        findings.push_str("未发现事故隐患。");
-    }
-    let names = officers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join("、");
-    let certificates = officers.iter().map(|o| o.certificate.as_str()).collect::<Vec<_>>().join("、");
-    let record = RecordSnapshot {
-        head: Head { bureau: w.bureau.clone(), number: None },
-        unit: p.name.clone(),
-        address: p.address.clone(),
-        legal_representative: p.legal_representative.clone().unwrap_or_default(),
-        legal_representative_title: String::new(),
-        phone: p.contact_phone.clone().unwrap_or_default(),
-        place: p.address.clone(),
-        started_at: beijing(inspection.started_at),
-        ended_at: finished,
-        officers: officers.clone(),
-        officer_signatures: officer_signatures.clone(),
-        introduction: w
-            .record_introduction
-            .replace("{bureau}", &w.bureau)
-            .replace("{names}", &names)
-            .replace("{certificates}", &certificates),
-        findings,
-        unit_signer: unit_signer.clone(),
-        date: finished.date,
-        copies_note: w.copies_note.clone(),
+    let facts = InspectionFacts {
+        unit: store.enterprise(inspection.enterprise_id)?.profile,
+        notes: inspection.notes.clone(),
+        started_at: inspection.started_at,
+        finished_at: inspection.finished_at.unwrap_or(inspection.started_at),
+        officers: officers(store, &inspection.inspectors)?,
+        drawn: [sig(SignatureRole::Officer1)?, sig(SignatureRole::Officer2)?],
+        accompanying_person: inspection.accompanying_person.clone().unwrap_or_default(),
+        unit_signature: sig(SignatureRole::Unit)?,
+        hazards: hazards
+            .iter()
+            .map(|h| Finding { description: h.hazard.description.clone(), deadline: h.hazard.deadline })
+            .collect(),
     };
+    let (record, order) = compose::inspection_drafts(&facts, &w);
     let mut wanted = vec![(DocumentKind::InspectionRecord, Snapshot::Record(record), Vec::new())];
-    if !hazards.is_empty() {
-        let mut groups: Vec<DeadlineGroup> = Vec::new();
-        for (i, h) in hazards.iter().enumerate() {
-            let deadline = date_of(h.hazard.deadline);
-            match groups.iter_mut().find(|g| g.deadline == deadline) {
-                Some(g) => g.items.push(i as u32 + 1),
-                None => groups.push(DeadlineGroup { items: vec![i as u32 + 1], deadline }),
-            }
-        }
-        groups.sort_by_key(|g| g.deadline);
-        let order = OrderSnapshot {
-            head: Head { bureau: w.bureau.clone(), number: None },
-            addressee: p.name.clone(),
-            items: hazards.iter().map(|h| h.hazard.description.clone()).collect(),
-            deadline_groups: groups,
-            wording: w.order.clone(),
-            remedy: Remedy { review_body: w.review_body.clone(), court: w.court.clone() },
-            officers,
-            officer_signatures,
-            unit_signer,
-            date: finished.date,
-            copies_note: w.copies_note.clone(),
-        };
+    if let Some(order) = order {
         wanted.push((
             DocumentKind::RectificationOrder,
             Snapshot::Order(order),
@@ -293,38 +202,22 @@ pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<Document
             field: Some("colleagueId"), ..ApiError::new("same_officer", "请选择另一名执法人员")
         });
     }
-    let officers = officers(&store, &[me.id, colleague])?;
-    let w = wording(&store)?;
+    let officers = officers(store, &[me.id, colleague])?;
+    let w = wording(store)?;
     let hazard_ids = store.document_hazards(order_id)?;
-    let mut opinions = Vec::new();
-    for (i, hazard) in hazard_ids.iter().enumerate() {
+    let mut outcomes = Vec::new();
+    for hazard in &hazard_ids {
         let history = store.hazard_history(*hazard)?;
         let status = history.last().map_or(HazardStatus::Open, |e| e.status);
         let last_review = history.iter().rev().find(|e| e.review.is_some());
-        opinions.push(ReviewOpinion {
-            item: order_snapshot.items.get(i).cloned().unwrap_or_default(),
+        outcomes.push(ReviewOutcome {
             rectified: status == HazardStatus::Verified,
-            opinion: last_review.and_then(|e| e.note.clone()).unwrap_or_default(),
+            note: last_review.and_then(|e| e.note.clone()).unwrap_or_default(),
         });
     }
-    let issued = order.issued_at.map(beijing).map_or(order_snapshot.date, |t| t.date);
     let number = order.number.as_ref().map(ToString::to_string).unwrap_or_default();
-    let review = ReviewSnapshot {
-        head: Head { bureau: w.bureau.clone(), number: None },
-        addressee: order_snapshot.addressee.clone(),
-        cited: CitedDecision { date: issued, title: DocumentKind::RectificationOrder.title().to_owned(), number },
-        intro: w.review_intro.clone(),
-        opinions,
-        officer_signatures: vec![Signature::Blank; officers.len()],
-        officers,
-        unit_signer: UnitSigner {
-            name: order_snapshot.unit_signer.name.clone(),
-            title: order_snapshot.unit_signer.title.clone(),
-            signature: Signature::Blank,
-        },
-        date: beijing_now().date,
-        copies_note: w.copies_note,
-    };
+    let cited = IssuedOrder { snapshot: &order_snapshot, number: &number, issued_at: order.issued_at };
+    let review = compose::review_draft(&cited, &outcomes, officers, &w, chrono::Utc::now());
     let json = snapshot_json(&Snapshot::Review(review));
     let existing = store.documents(&DocumentFilter { cites: Some(order_id), limit: 100, ..Default::default() })?;
     let draft = existing.iter().find(|d| d.kind == DocumentKind::ReviewOpinion && d.status == DocumentStatus::Draft);
@@ -408,7 +301,7 @@ fn detail(app: &App, doc: Id) -> Result<DocumentDetail, ApiError> {
     let snapshot = snapshot_of(&d)?;
     let code = anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot));
     let problem =
-        if d.status == DocumentStatus::Draft { issue_problem(&store, &snapshot, summary.cites)? } else { None };
+        if d.status == DocumentStatus::Draft { issue_problem(store, &snapshot, summary.cites)? } else { None };
     Ok(DocumentDetail {
         id: d.id,
         kind: d.kind,
@@ -486,7 +379,7 @@ pub(crate) fn document_pdf(app: &App, a: IdArgs) -> Result<DocumentPdf, ApiError
     let doc = id(&a.id)?;
     let store = app.store();
     let d = store.document(doc)?;
-    let (bytes, pages, code) = pdf_bytes(&store, &d)?;
+    let (bytes, pages, code) = pdf_bytes(store, &d)?;
     Ok(DocumentPdf { pdf: base64::engine::general_purpose::STANDARD.encode(&bytes), pages, size: bytes.len(), code })
 }
 
@@ -499,12 +392,11 @@ pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, Api
         let draft = store.document(doc)?;
         let snapshot = snapshot_of(&draft)?;
         check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", e.to_string()))?;
-        let prefix = document_settings(&store)?.prefix;
-        let year = beijing_now().date.year;
+        let prefix = document_settings(store)?.prefix;
+        let year = anjian_core::beijing::today(chrono::Utc::now()).year();
         store.write(|w| {
             w.issue_document(doc, &prefix, year, |number, _| {
-                let mut numbered = snapshot.clone();
-                set_number(&mut numbered, number.to_string());
+                let numbered = compose::numbered(&snapshot, number.to_string());
                 let rendered = render(&numbered).map_err(|e| e.to_string())?;
                 if let Some(c) = rendered.missing_glyphs.first() {
                     return Err(format!("字体中没有字符“{c}”，请改用规范汉字后再签发"));
@@ -514,14 +406,6 @@ pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, Api
         })?;
     }
     detail(app, doc)
-}
-
-fn set_number(s: &mut Snapshot, number: String) {
-    match s {
-        Snapshot::Record(r) => r.head.number = Some(number),
-        Snapshot::Order(o) => o.head.number = Some(number),
-        Snapshot::Review(r) => r.head.number = Some(number),
-    }
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -549,32 +433,16 @@ pub(crate) struct DocumentExport {
 
 /// Writes the PDF where the system's viewer can open it (and print), and opens it when
 /// the shell gave an opener.
-
 pub(crate) fn export_document(app: &App, a: IdArgs) -> Result<DocumentExport, ApiError> {
     let doc = id(&a.id)?;
     let (bytes, name) = {
         let store = app.store();
         let d = store.document(doc)?;
-        let (bytes, _, _) = pdf_bytes(&store, &d)?;
-        let name = match (&d.number, d.status) {
-            (Some(n), DocumentStatus::Voided) => format!("{n}（已作废）.pdf"),
-            (Some(n), _) => format!("{n}.pdf"),
-            (None, _) => format!("{}（草稿）-{}.pdf", d.kind.title(), &d.id.to_string()[..8]),
-        };
-        (bytes, name)
+        let (bytes, _, _) = pdf_bytes(store, &d)?;
+        let number = d.number.as_ref().map(ToString::to_string);
+        let voided = d.status == DocumentStatus::Voided;
+        (bytes, compose::file_name(d.kind.title(), number.as_deref(), voided, &d.id.to_string()))
     };
-    // Whatever a number holds, the file stays in exports/ and is valid on every system.
-    let name: String =
-        name.chars()
-            .map(|c| {
-                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                    '_'
-                } else {
-                    c
-                }
-            })
-            .collect();
-    let name = name.trim_start_matches('.').to_owned();
     let dir = app.data_dir().join("exports");
     let path = dir.join(&name);
     let io = |e: std::io::Error| ApiError::new("storage", format!("无法保存文书文件：{e}"));
@@ -591,5 +459,5 @@ pub(crate) fn export_document(app: &App, a: IdArgs) -> Result<DocumentExport, Ap
 }
 
 pub(crate) fn number_reserve(app: &App, _: NoArgs) -> Result<Vec<NumberReserve>, ApiError> {
-    Ok(app.store().number_reserve(beijing_now().date.year)?)
+    Ok(app.store().number_reserve(anjian_core::beijing::today(chrono::Utc::now()).year())?)
 }

@@ -83,7 +83,7 @@ pub(crate) struct EnterpriseView {
 }
 
 fn view(app: &App, enterprise: Enterprise) -> Result<EnterpriseView, ApiError> {
-    let division_name = division_name(&app.store(), &enterprise.profile.division_code)?;
+    let division_name = division_name(app.store(), &enterprise.profile.division_code)?;
     Ok(EnterpriseView { enterprise, division_name })
 }
 

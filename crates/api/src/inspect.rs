@@ -99,7 +99,7 @@ fn deadline_days(store: &Store) -> Result<DeadlineDays, ApiError> {
 }
 
 pub(crate) fn get_settings(app: &App, _: NoArgs) -> Result<DeadlineDays, ApiError> {
-    deadline_days(&app.store())
+    deadline_days(app.store())
 }
 
 #[derive(Debug, Deserialize, TS)]
@@ -115,7 +115,7 @@ pub(crate) fn save_settings(app: &App, a: SaveSettingsArgs) -> Result<DeadlineDa
         w.set_setting("deadline_days_general", &days.deadline_days_general.to_string())?;
         w.set_setting("deadline_days_major", &days.deadline_days_major.to_string())
     })?;
-    deadline_days(&store)
+    deadline_days(store)
 }
 
 fn deadline_error(e: DeadlineError) -> ApiError {
@@ -233,7 +233,7 @@ fn view(app: &App, inspection: Id) -> Result<InspectionView, ApiError> {
     let template = store.template(&inspection.template_id, inspection.template_version)?;
     let answers = store.answers(inspection.id)?;
     let enterprise = store.enterprise(inspection.enterprise_id)?;
-    let division = division_name(&store, &enterprise.profile.division_code)?;
+    let division = division_name(store, &enterprise.profile.division_code)?;
     let me = store.profile()?.map(|p| p.id);
     let officers: Vec<InspectorView> = inspection
         .inspectors

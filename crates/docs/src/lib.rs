@@ -4,6 +4,7 @@
 //! Invariant: no database, no clock, no randomness. A snapshot in, the same bytes out.
 
 mod check;
+pub mod compose;
 mod font;
 mod layout;
 mod linebreak;

@@ -53,6 +53,7 @@ commands! {
     start_inspection: inspect::StartInspectionArgs => inspect::InspectionView = inspect::start_inspection;
     list_inspections: inspect::ListInspectionsArgs => Vec<anjian_store::InspectionSummary> = inspect::list_inspections;
     get_inspection: IdArgs => inspect::InspectionView = inspect::get_inspection;
+    hazard_proposals: IdArgs => inspect::HazardProposals = inspect::hazard_proposals;
     put_answer: inspect::PutAnswerArgs => inspect::PutAnswerResult = inspect::put_answer;
     set_inspection_notes: inspect::NotesArgs => Done = inspect::set_notes;
     save_finish_draft: inspect::SaveFinishDraftArgs => Done = inspect::save_finish_draft;

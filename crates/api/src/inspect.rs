@@ -3,7 +3,9 @@
 
 use anjian_core::Id;
 use anjian_core::checklist::{ScoreAnswer, ScoreSheet, Template};
-use anjian_core::hazard::{DeadlineDays, DeadlineError, Hazard, HazardStatus, Level, check_deadline};
+use anjian_core::hazard::{
+    DeadlineDays, DeadlineError, Hazard, HazardStatus, Level, Proposal, check_deadline, deadline_bounds, propose,
+};
 use anjian_core::inspection::{Answer, AnswerResult, Inspection, InspectionStatus};
 use anjian_core::inspector::InspectorInput;
 use anjian_core::photo::PhotoType;
@@ -100,6 +102,38 @@ fn deadline_days(store: &Store) -> Result<DeadlineDays, ApiError> {
 
 pub(crate) fn get_settings(app: &App, _: NoArgs) -> Result<DeadlineDays, ApiError> {
     deadline_days(app.store())
+}
+
+/// What the finish page starts from: a hazard for each 不符合 item, the deadline a hazard
+/// added by hand gets, and the days a deadline may lie between.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HazardProposals {
+    proposals: Vec<Proposal>,
+    /// The settings the defaults come from, for the page to say.
+    days: DeadlineDays,
+    general_deadline: NaiveDate,
+    major_deadline: NaiveDate,
+    earliest_deadline: NaiveDate,
+    latest_deadline: NaiveDate,
+}
+
+pub(crate) fn hazard_proposals(app: &App, a: IdArgs) -> Result<HazardProposals, ApiError> {
+    let store = app.store();
+    let inspection = store.inspection(id(&a.id)?)?;
+    let template = store.template(&inspection.template_id, inspection.template_version)?;
+    let answers = store.answers(inspection.id)?;
+    let days = deadline_days(store)?;
+    let today = today();
+    let (earliest_deadline, latest_deadline) = deadline_bounds(today);
+    Ok(HazardProposals {
+        proposals: propose(&template, &answers, days, today),
+        days,
+        general_deadline: days.deadline(Level::General, today),
+        major_deadline: days.deadline(Level::Major, today),
+        earliest_deadline,
+        latest_deadline,
+    })
 }
 
 #[derive(Debug, Deserialize, TS)]

@@ -220,6 +220,20 @@ fn a_whole_inspection_and_its_re_inspection() {
         let photos = if result == "nonCompliant" { json!([photo["sha256"]]) } else { json!([]) };
         app.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": result, "note": "现场查看", "photos": photos })).unwrap();
     }
+    // The finish page starts from core's proposals: the failed item, with its note, at the default deadline.
+    let proposed = app.call("hazard_proposals", json!({ "id": inspection })).unwrap();
+    let today = anjian_core::beijing::today(chrono::Utc::now());
+    let level = if failed["major"].is_null() { "general" } else { "major" };
+    let days = if level == "major" { 90 } else { 30 };
+    assert_eq!(proposed["proposals"].as_array().unwrap().len(), 1);
+    assert_eq!(proposed["proposals"][0]["itemCode"], failed["code"]);
+    assert_eq!(
+        proposed["proposals"][0]["description"],
+        format!("{}（现场查看）", failed["requirement"].as_str().unwrap())
+    );
+    assert_eq!(proposed["proposals"][0]["level"], level);
+    assert_eq!(proposed["proposals"][0]["deadline"], (today + chrono::Days::new(days)).to_string());
+    assert_eq!(proposed["earliestDeadline"], today.to_string());
     let drafts = app.call("list_inspections", json!({ "status": "draft" })).unwrap();
     assert_eq!(drafts[0]["answered"], drafts[0]["total"]);
     let signature =

@@ -54,8 +54,7 @@ fn finished_inspection(app: &App, hazards: usize) -> (Value, Value) {
     let sig =
         app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": signature_png() })).unwrap()["sha256"]
             .clone();
-    let day =
-        |n: i64| (anjian_core::beijing::today(chrono::Utc::now()) + chrono::Duration::days(n)).to_string();
+    let day = |n: i64| (anjian_core::beijing::today(chrono::Utc::now()) + chrono::Duration::days(n)).to_string();
     let list: Vec<Value> = (0..hazards)
         .map(|i| json!({ "description": format!("问题{}：仓库内超量储存烟花爆竹", i + 1), "level": "general", "deadline": day(if i % 2 == 0 { 10 } else { 30 }) }))
         .collect();

@@ -72,7 +72,9 @@ impl AnswerKind {
         match (self, result, deducted) {
             (AnswerKind::Compliance, _, None) => Ok(None),
             (AnswerKind::Compliance, _, Some(_)) => Err(DeductionError::NotScored),
-            (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => Ok(None),
+            (AnswerKind::Score { .. }, AnswerResult::Compliant | AnswerResult::NotApplicable, None | Some(0)) => {
+                Ok(None)
+            }
             (AnswerKind::Score { max }, AnswerResult::NonCompliant, Some(d)) if (1..=max).contains(&d) => Ok(Some(d)),
             (AnswerKind::Score { max }, ..) => Err(DeductionError::OutOfRange { max }),
         }

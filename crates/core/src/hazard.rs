@@ -131,18 +131,80 @@ impl DeadlineDays {
     }
 }
 
+impl DeadlineDays {
+    /// The deadline a hazard of `level` found on `today` is given unless the inspector
+    /// changes it.
+    pub fn deadline(self, level: Level, today: NaiveDate) -> NaiveDate {
+        today + chrono::Days::new(u64::from(self.for_level(level)))
+    }
+}
+
+/// A hazard the finish page proposes for a 不符合 item: the item's requirement (with the
+/// inspector's note), its level (重大 when the item is a 重大事故隐患 standard's), and the
+/// default deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ProposedHazard")]
+pub struct Proposal {
+    pub item_code: String,
+    pub requirement: String,
+    pub description: String,
+    pub level: Level,
+    pub deadline: NaiveDate,
+}
+
+/// How a proposed hazard is described: the requirement, and the note in brackets.
+pub fn describe(requirement: &str, note: Option<&str>) -> String {
+    match note.map(str::trim) {
+        Some(n) if !n.is_empty() => format!("{requirement}（{n}）"),
+        _ => requirement.to_owned(),
+    }
+}
+
+/// One proposed hazard per 不符合 item, in checklist order.
+pub fn propose(
+    template: &crate::checklist::Template,
+    answers: &[crate::inspection::Answer],
+    days: DeadlineDays,
+    today: NaiveDate,
+) -> Vec<Proposal> {
+    template
+        .items()
+        .filter_map(|item| {
+            let a = answers.iter().find(|a| a.item_code == item.code)?;
+            if a.result != crate::inspection::AnswerResult::NonCompliant {
+                return None;
+            }
+            let level = if item.major.is_some() { Level::Major } else { Level::General };
+            Some(Proposal {
+                item_code: item.code.clone(),
+                requirement: item.requirement.clone(),
+                description: describe(&item.requirement, a.note.as_deref()),
+                level,
+                deadline: days.deadline(level, today),
+            })
+        })
+        .collect()
+}
+
 /// The longest rectification period an order may give (5 years).
 pub const MAX_DEADLINE_DAYS: u64 = 5 * 366;
 
 /// A hazard's deadline is today at the earliest and five years ahead at the latest.
 pub fn check_deadline(deadline: NaiveDate, today: NaiveDate) -> Result<(), DeadlineError> {
-    if deadline < today {
+    let (earliest, latest) = deadline_bounds(today);
+    if deadline < earliest {
         return Err(DeadlineError::Past);
     }
-    if deadline > today + chrono::Days::new(MAX_DEADLINE_DAYS) {
+    if deadline > latest {
         return Err(DeadlineError::TooFar);
     }
     Ok(())
+}
+
+/// The first and the last day a deadline set `today` may be.
+pub fn deadline_bounds(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (today, today + chrono::Days::new(MAX_DEADLINE_DAYS))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -197,6 +259,81 @@ mod tests {
             assert_eq!(input.check(), expected, "{input:?}");
         }
         assert_eq!(DeadlineDays::DEFAULT.check().map(|d| d.for_level(Level::Major)), Ok(90));
+    }
+
+    #[test]
+    fn default_deadlines_count_days_from_today_by_level() {
+        let today: NaiveDate = "2026-12-04".parse().unwrap();
+        let cases = [
+            (DeadlineDays::DEFAULT, Level::General, "2027-01-03"),
+            (DeadlineDays::DEFAULT, Level::Major, "2027-03-04"),
+            (DeadlineDays { deadline_days_general: 1, deadline_days_major: 365 }, Level::General, "2026-12-05"),
+            (DeadlineDays { deadline_days_general: 1, deadline_days_major: 365 }, Level::Major, "2027-12-04"),
+        ];
+        for (days, level, want) in cases {
+            assert_eq!(days.deadline(level, today).to_string(), want, "{days:?} {level:?}");
+        }
+    }
+
+    #[test]
+    fn proposals_follow_the_failed_items_in_checklist_order() {
+        use crate::checklist::{AnswerKind, Item, MajorRef, Section, Template};
+        use crate::inspection::{Answer, AnswerResult};
+        let item = |code: &str, major: bool| Item {
+            code: code.into(),
+            requirement: format!("要求{code}"),
+            basis: String::new(),
+            answer: AnswerKind::Compliance,
+            major: major.then(|| MajorRef { standard: "判定标准".into(), clause: "第一条".into() }),
+            guarantee: false,
+        };
+        let template = Template {
+            id: "t".into(),
+            sector: "mine".into(),
+            version: 1,
+            title: "表".into(),
+            scoring: None,
+            sections: vec![Section {
+                title: "一".into(),
+                general: false,
+                weight: None,
+                items: vec![item("A", false), item("B", true), item("C", false), item("D", false)],
+            }],
+        };
+        let answer = |code: &str, result, note: Option<&str>| Answer {
+            inspection_id: Id::new(),
+            item_code: code.into(),
+            result,
+            note: note.map(Into::into),
+            photos: vec![],
+            deducted: None,
+        };
+        // Answered out of order; C complies and D is unanswered: neither is proposed.
+        let answers = [
+            answer("C", AnswerResult::Compliant, None),
+            answer("B", AnswerResult::NonCompliant, None),
+            answer("A", AnswerResult::NonCompliant, Some("缺两处")),
+        ];
+        let today: NaiveDate = "2026-12-04".parse().unwrap();
+        let got: Vec<_> = propose(&template, &answers, DeadlineDays::DEFAULT, today)
+            .into_iter()
+            .map(|p| (p.item_code, p.description, p.level, p.deadline.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A".to_owned(), "要求A（缺两处）".to_owned(), Level::General, "2027-01-03".to_owned()),
+                ("B".to_owned(), "要求B".to_owned(), Level::Major, "2027-03-04".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn descriptions_put_the_note_in_brackets() {
+        let cases = [(None, "灭火器有效"), (Some("  "), "灭火器有效"), (Some(" 已过期 "), "灭火器有效（已过期）")];
+        for (note, want) in cases {
+            assert_eq!(describe("灭火器有效", note), want);
+        }
     }
 
     use super::*;

@@ -61,9 +61,7 @@ impl FieldError {
             Rule::UnknownDivision => "请选择所属镇街".to_owned(),
             Rule::UnknownSector => "行业领域不在列表中".to_owned(),
             Rule::SectorRequired => "请至少选择一个行业领域".to_owned(),
-            Rule::DocumentPrefix => {
-                "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号".to_owned()
-            }
+            Rule::DocumentPrefix => "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号".to_owned(),
         }
     }
 }

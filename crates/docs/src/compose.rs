@@ -7,11 +7,11 @@ use anjian_core::enterprise::Profile;
 use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Snapshot;
 use crate::snapshot::{
     CitedDecision, Date, DateTime, DeadlineGroup, Head, Officer, OrderSnapshot, OrderWording, RecordSnapshot, Remedy,
     ReviewOpinion, ReviewSnapshot, Signature, UnitSigner,
 };
-use crate::Snapshot;
 
 const SHIPPED: &str = include_str!("../../../assets/docs/wording.json");
 
@@ -247,10 +247,16 @@ pub fn file_name(title: &str, number: Option<&str>, voided: bool, id: &str) -> S
         (Some(n), false) => format!("{n}.pdf"),
         (None, _) => format!("{title}（草稿）-{}.pdf", id.chars().take(8).collect::<String>()),
     };
-    let safe: String = name
-        .chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
-        .collect();
+    let safe: String =
+        name.chars()
+            .map(|c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
     safe.trim_start_matches('.').to_owned()
 }
 
@@ -308,7 +314,13 @@ mod tests {
     fn file_names_are_safe_everywhere() {
         let cases = [
             ("责令限期整改指令书", Some("门应急责改〔2026〕第0012号"), false, "abc", "门应急责改〔2026〕第0012号.pdf"),
-            ("责令限期整改指令书", Some("门应急责改〔2026〕第0012号"), true, "abc", "门应急责改〔2026〕第0012号（已作废）.pdf"),
+            (
+                "责令限期整改指令书",
+                Some("门应急责改〔2026〕第0012号"),
+                true,
+                "abc",
+                "门应急责改〔2026〕第0012号（已作废）.pdf",
+            ),
             ("现场检查记录", None, false, "0123456789ab", "现场检查记录（草稿）-01234567.pdf"),
             ("x", Some("../a/b:c\u{7}"), false, "i", "_a_b_c_.pdf"),
         ];
@@ -320,7 +332,12 @@ mod tests {
     #[test]
     fn the_shipped_wording_reads_and_settings_replace_its_head() {
         let w = Wording::shipped().expect("wording");
-        let s = DocumentSettings { bureau: "某局".into(), prefix: "某".into(), review_body: "某政府".into(), court: "某法院".into() };
+        let s = DocumentSettings {
+            bureau: "某局".into(),
+            prefix: "某".into(),
+            review_body: "某政府".into(),
+            court: "某法院".into(),
+        };
         let w2 = w.clone().with(s.clone());
         assert_eq!(w2.settings(), s);
         assert_eq!(w2.copies_note, w.copies_note);

@@ -316,7 +316,8 @@ impl Store {
     /// An enterprise's documents, drafts and voided ones included, oldest first.
     pub fn documents_of(&self, enterprise: Id) -> Result<Vec<Document>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY id"))?;
+        let mut stmt = conn
+            .prepare_cached(&format!("SELECT {DOCUMENT_COLUMNS} FROM document WHERE enterprise_id = ?1 ORDER BY id"))?;
         let mut rows = stmt.query([enterprise.to_string()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -382,7 +383,8 @@ impl Store {
     /// The hazards an order states, item 1 first.
     pub fn document_hazards(&self, id: Id) -> Result<Vec<Id>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
         let rows = stmt.query_map([id.to_string()], |r| r.get::<_, String>(0))?;
         rows.map(|r| parse_id(&r?)).collect()
     }

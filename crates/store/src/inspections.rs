@@ -115,7 +115,8 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound { kind: "inspection", id: key.clone() })?;
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT inspector_id FROM inspection_officer WHERE inspection_id = ?1 ORDER BY position")?;
+        let mut stmt = conn
+            .prepare_cached("SELECT inspector_id FROM inspection_officer WHERE inspection_id = ?1 ORDER BY position")?;
         let officers = stmt.query_map([&key], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         Ok(Inspection {
             id,
@@ -343,7 +344,8 @@ impl Store {
 
     pub fn signatures(&self, inspection: Id) -> Result<Vec<Signature>> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT role, sha256, refused FROM inspection_signature WHERE inspection_id = ?1")?;
         let rows = stmt.query_map([inspection.to_string()], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, bool>(2)?))
         })?;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, beijingToday, formatBeijingDateTime, formatBeijingDay, formatDay, isIsoDate } from './dates'
+import { beijingToday, formatBeijingDateTime, formatBeijingDay, formatDay, isIsoDate } from './dates'
 
 describe('today in Beijing', () => {
   it('today is the date in Beijing (UTC+8), as the backend checks it', () => {
@@ -11,22 +11,6 @@ describe('today in Beijing', () => {
     // 2026-03-01 16:30 UTC is already 2 March in Beijing (00:30).
     expect(beijingToday(new Date('2026-03-01T16:30:00Z'))).toBe('2026-03-02')
     expect(beijingToday(new Date('2026-03-01T15:59:59Z'))).toBe('2026-03-01')
-  })
-})
-
-describe('adding days', () => {
-  it('adds days across months, years and leap days', () => {
-    expect(addDays('2026-03-30', 3)).toBe('2026-04-02')
-    expect(addDays('2026-12-15', 30)).toBe('2027-01-14')
-    expect(addDays('2028-02-28', 1)).toBe('2028-02-29')
-    expect(addDays('2026-02-28', 1)).toBe('2026-03-01')
-    expect(() => addDays('soon', 1)).toThrow()
-  })
-
-  it('adds days across months and years', () => {
-    expect(addDays('2026-02-27', 2)).toBe('2026-03-01')
-    expect(addDays('2026-12-31', 1)).toBe('2027-01-01')
-    expect(addDays('2026-03-01', -1)).toBe('2026-02-28')
   })
 })
 

@@ -26,13 +26,6 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === value
 }
 
-/** "YYYY-MM-DD" `days` after `date` (negative: before): "2026-03-30" + 3 → "2026-04-02". Throws when `date` is not a date. */
-export function addDays(date: string, days: number): string {
-  const n = dayNumber(date)
-  if (n === null) throw new Error(`not a date: ${date}`)
-  return new Date((n + days) * DAY_MS).toISOString().slice(0, 10)
-}
-
 /** "2026-03-01" → "2026年3月1日"; anything else as it is. */
 export function formatDay(date: string): string {
   const m = DATE_RE.exec(date)

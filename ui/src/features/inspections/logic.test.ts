@@ -2,19 +2,20 @@ import { describe, expect, it } from 'vitest'
 import type { Answer, Template } from '../../lib/backend'
 import {
   countResults,
-  deadlineFor,
+  defaultDeadline,
   deadlineProblem,
   deductionProblem,
   formatScore,
   isTypingTarget,
   keyAction,
   parseFinishDraft,
-  proposeHazards,
+  editableProposals,
   restoreFinish,
   resultLabel,
   toFinishDraft,
   toHazardInputs,
   unansweredItems,
+  type DeadlineRules,
 } from './logic'
 
 const template: Template = {
@@ -54,19 +55,29 @@ const answer = (itemCode: string, result: Answer['result'], note: string | null 
   deducted,
 })
 
-const DAYS = { deadlineDaysGeneral: 30, deadlineDaysMajor: 90 }
+const TODAY = '2026-03-01'
+/** What hazard_proposals answers on 2026-03-01 with the default days (core::hazard, tested there). */
+const RULES: DeadlineRules = {
+  days: { deadlineDaysGeneral: 30, deadlineDaysMajor: 90 },
+  generalDeadline: '2026-03-31',
+  majorDeadline: '2026-05-30',
+  earliestDeadline: TODAY,
+  latestDeadline: '2031-03-03',
+}
 
 describe('deadlines', () => {
-  it('deadline by level uses the settings', () => {
-    expect(deadlineFor('general', '2026-03-01', DAYS)).toBe('2026-03-31')
-    expect(deadlineFor('major', '2026-03-01', DAYS)).toBe('2026-05-30')
+  it("a new hazard gets the backend's deadline for its level", () => {
+    expect(defaultDeadline('general', RULES)).toBe('2026-03-31')
+    expect(defaultDeadline('major', RULES)).toBe('2026-05-30')
   })
 
-  it('checks a deadline', () => {
-    expect(deadlineProblem('', '2026-03-01')).toContain('请选择')
-    expect(deadlineProblem('2026-02-30', '2026-03-01')).toContain('不是有效日期')
-    expect(deadlineProblem('2026-02-28', '2026-03-01')).toContain('不能早于今天')
-    expect(deadlineProblem('2026-03-01', '2026-03-01')).toBeNull()
+  it("checks a deadline against the backend's bounds", () => {
+    expect(deadlineProblem('', RULES)).toContain('请选择')
+    expect(deadlineProblem('2026-02-30', RULES)).toContain('不是有效日期')
+    expect(deadlineProblem('2026-02-28', RULES)).toContain('不能早于今天')
+    expect(deadlineProblem('2031-03-04', RULES)).toContain('不能超过5年')
+    expect(deadlineProblem('2026-03-01', RULES)).toBeNull()
+    expect(deadlineProblem('2031-03-03', RULES)).toBeNull()
   })
 })
 
@@ -78,16 +89,13 @@ describe('counting answers', () => {
   })
 })
 
-describe('proposeHazards', () => {
-  it('proposes one hazard per 不符合 / 扣分 item, major when the item is, with the note and the deadline', () => {
-    const answers = [
-      answer('FW-02', 'nonCompliant', null, 4),
-      answer('TY-01', 'nonCompliant', '  责任制未考核 '),
-      answer('TY-02', 'compliant', '已核对证书'),
-      answer('FW-01', 'notApplicable'),
-    ]
-    const proposals = proposeHazards(template, answers, DAYS, '2026-03-01')
-    expect(proposals).toEqual([
+describe("the finish page's hazards", () => {
+  it("edits the backend's proposals under a key of their item", () => {
+    expect(
+      editableProposals([
+        { itemCode: 'TY-01', requirement: '建立安全生产责任制', description: '建立安全生产责任制（责任制未考核）', level: 'major', deadline: '2026-05-30' },
+      ]),
+    ).toEqual([
       {
         key: 'item-TY-01',
         itemCode: 'TY-01',
@@ -95,14 +103,6 @@ describe('proposeHazards', () => {
         description: '建立安全生产责任制（责任制未考核）',
         level: 'major',
         deadline: '2026-05-30',
-      },
-      {
-        key: 'item-FW-02',
-        itemCode: 'FW-02',
-        requirement: '安全管理',
-        description: '安全管理',
-        level: 'general',
-        deadline: '2026-03-31',
       },
     ])
   })
@@ -121,8 +121,24 @@ describe('proposeHazards', () => {
 })
 
 describe('the finish page draft', () => {
-  const TODAY = '2026-03-01'
-  const fresh = (answers: Answer[]) => proposeHazards(template, answers, DAYS, TODAY)
+  // What hazard_proposals answers for these answers, in checklist order (core::hazard::propose).
+  const fresh = (answers: Answer[]) =>
+    editableProposals(
+      answers
+        .filter((a) => a.result === 'nonCompliant')
+        .map((a) => {
+          const item = template.sections.flatMap((s) => s.items).find((i) => i.code === a.itemCode)!
+          const level = item.major ? 'major' : 'general'
+          const note = a.note?.trim()
+          return {
+            itemCode: item.code,
+            requirement: item.requirement,
+            description: note ? `${item.requirement}（${note}）` : item.requirement,
+            level,
+            deadline: defaultDeadline(level, RULES),
+          } as const
+        }),
+    )
 
   it('is saved as a versioned object with the edits and the refusal, and read back', () => {
     const proposals = fresh([answer('TY-01', 'nonCompliant', '无记录')])
@@ -158,7 +174,7 @@ describe('the finish page draft', () => {
 
   it('without a draft, the page starts from the proposals', () => {
     const proposals = fresh([answer('TY-01', 'nonCompliant')])
-    expect(restoreFinish(proposals, null, TODAY, DAYS)).toEqual({ proposals, removed: [], unitRefused: false, freeCount: 0 })
+    expect(restoreFinish(proposals, null, RULES)).toEqual({ proposals, removed: [], unitRefused: false, freeCount: 0 })
   })
 
   it('keeps the edits, drops items no longer 不符合, proposes new ones, keeps deleted ones deleted', () => {
@@ -181,7 +197,7 @@ describe('the finish page draft', () => {
       answer('FW-01', 'compliant'),
       answer('FW-02', 'nonCompliant', '无台账', 2),
     ])
-    const restored = restoreFinish(now, draft, TODAY, DAYS)
+    const restored = restoreFinish(now, draft, RULES)
     expect(restored.proposals).toEqual([
       {
         key: 'item-TY-01',
@@ -205,13 +221,13 @@ describe('the finish page draft', () => {
 
   it('an unedited description follows the note as it is now', () => {
     const draft = toFinishDraft(fresh([answer('TY-01', 'nonCompliant', '旧说明')]), [], false)
-    const restored = restoreFinish(fresh([answer('TY-01', 'nonCompliant', '新说明')]), draft, TODAY, DAYS)
+    const restored = restoreFinish(fresh([answer('TY-01', 'nonCompliant', '新说明')]), draft, RULES)
     expect(restored.proposals[0]!.description).toBe('建立安全生产责任制（新说明）')
   })
 
   it('a deleted proposal whose item was answered 符合 meanwhile is forgotten', () => {
     const draft = toFinishDraft([], ['TY-01'], false)
-    expect(restoreFinish(fresh([answer('TY-01', 'compliant')]), draft, TODAY, DAYS).removed).toEqual([])
+    expect(restoreFinish(fresh([answer('TY-01', 'compliant')]), draft, RULES).removed).toEqual([])
   })
 })
 

@@ -1,19 +1,21 @@
-// Pure logic of the inspection workflow: counting answers, proposing hazards, deadlines,
-// and the keyboard map of the checklist. No Vue, no backend: unit-tested in logic.test.ts.
+// Pure logic of the inspection workflow: counting answers, the finish page's hazards as
+// edited (proposed by the backend: hazard_proposals), deadlines, and the keyboard map of
+// the checklist. No Vue, no backend: unit-tested in logic.test.ts.
 
 import type {
   Answer,
   AnswerResult,
-  DeadlineDays,
   FinishDraft,
   FinishDraftHazard,
   Grade,
   HazardInput,
   HazardLevel,
+  HazardProposals,
+  ProposedHazard,
   Template,
   TemplateItem,
 } from '../../lib/backend'
-import { addDays, isIsoDate } from '../../lib/dates'
+import { isIsoDate } from '../../lib/dates'
 
 export const RESULT_LABELS: Record<AnswerResult, string> = {
   compliant: '符合',
@@ -73,16 +75,21 @@ export function unansweredItems(template: Template, answers: Answer[]): Template
 
 // ---- deadlines (整改期限; days in Beijing, see lib/dates.ts) ----
 
+/** What the backend says of deadlines today: the default by level and the days a deadline may lie between. */
+export type DeadlineRules = Omit<HazardProposals, 'proposals'>
+
 /** Why a deadline cannot be used, in Chinese, or null when it is fine. */
-export function deadlineProblem(value: string, today: string): string | null {
+export function deadlineProblem(value: string, rules: DeadlineRules): string | null {
   if (!value) return '请选择整改期限。'
   if (!isIsoDate(value)) return '整改期限不是有效日期。'
-  if (value < today) return '整改期限不能早于今天。'
+  if (value < rules.earliestDeadline) return '整改期限不能早于今天。'
+  if (value > rules.latestDeadline) return '整改期限不能超过5年。'
   return null
 }
 
-export function deadlineFor(level: HazardLevel, today: string, days: DeadlineDays): string {
-  return addDays(today, level === 'major' ? days.deadlineDaysMajor : days.deadlineDaysGeneral)
+/** The deadline a hazard of `level` gets until the inspector sets one. */
+export function defaultDeadline(level: HazardLevel, rules: DeadlineRules): string {
+  return level === 'major' ? rules.majorDeadline : rules.generalDeadline
 }
 
 // ---- hazard proposals ----
@@ -102,34 +109,16 @@ export interface HazardProposal {
   deadlineEdited?: boolean
 }
 
-export function describeHazard(item: TemplateItem, note: string | null | undefined): string {
-  const n = note?.trim()
-  return n ? `${item.requirement}（${n}）` : item.requirement
-}
-
-/** One proposed hazard per 不符合 / 扣分 item, in checklist order. */
-export function proposeHazards(
-  template: Template,
-  answers: Answer[],
-  days: DeadlineDays,
-  today: string,
-): HazardProposal[] {
-  const byCode = new Map(answers.map((a) => [a.itemCode, a]))
-  const proposals: HazardProposal[] = []
-  for (const item of templateItems(template)) {
-    const a = byCode.get(item.code)
-    if (!a || a.result !== 'nonCompliant') continue
-    const level: HazardLevel = item.major ? 'major' : 'general'
-    proposals.push({
-      key: `item-${item.code}`,
-      itemCode: item.code,
-      requirement: item.requirement,
-      description: describeHazard(item, a.note),
-      level,
-      deadline: deadlineFor(level, today, days),
-    })
-  }
-  return proposals
+/** The backend's proposals as the finish page edits them. */
+export function editableProposals(proposed: ProposedHazard[]): HazardProposal[] {
+  return proposed.map((p) => ({
+    key: `item-${p.itemCode}`,
+    itemCode: p.itemCode,
+    requirement: p.requirement,
+    description: p.description,
+    level: p.level,
+    deadline: p.deadline,
+  }))
 }
 
 /** The hazards to send to finish_inspection. */
@@ -191,17 +180,12 @@ export interface RestoredFinish {
 
 /**
  * The finish page as it was left, merged with the checklist as it is now. `fresh` are the
- * proposals of today's answers (proposeHazards). A proposal of an item that is no longer
+ * proposals of today's answers (hazard_proposals). A proposal of an item that is no longer
  * 不符合 is dropped; an item that has become 不符合 since gets a fresh proposal; a deleted
  * proposal stays deleted. What was edited by hand is kept; what was not follows the
  * checklist (the description its note, the deadline its level and today).
  */
-export function restoreFinish(
-  fresh: HazardProposal[],
-  draft: FinishDraft | null,
-  today: string,
-  days: DeadlineDays,
-): RestoredFinish {
+export function restoreFinish(fresh: HazardProposal[], draft: FinishDraft | null, rules: DeadlineRules): RestoredFinish {
   if (!draft) return { proposals: fresh, removed: [], unitRefused: false, freeCount: 0 }
   const saved = new Map(draft.hazards.filter((h) => h.itemCode).map((h) => [h.itemCode!, h]))
   const current = new Set(fresh.map((p) => p.itemCode))
@@ -235,7 +219,7 @@ export function restoreFinish(
       key: h.key,
       description: h.description,
       level: h.level,
-      deadline: h.deadlineEdited ? h.deadline : deadlineFor(h.level, today, days),
+      deadline: h.deadlineEdited ? h.deadline : defaultDeadline(h.level, rules),
     }
     if (h.descriptionEdited) free.descriptionEdited = true
     if (h.deadlineEdited) free.deadlineEdited = true

@@ -248,6 +248,16 @@ deadline: string, };
 export type HazardLevel = "general" | "major";
 
 /**
+ * What the finish page starts from: a hazard for each 不符合 item, the deadline a hazard
+ * added by hand gets, and the days a deadline may lie between.
+ */
+export type HazardProposals = { proposals: Array<ProposedHazard>, 
+/**
+ * The settings the defaults come from, for the page to say.
+ */
+days: DeadlineDays, generalDeadline: string, majorDeadline: string, earliestDeadline: string, latestDeadline: string, };
+
+/**
  * open → rectified (the unit reports it done) → verified (re-inspection closed it).
  */
 export type HazardStatus = "open" | "rectified" | "verified";
@@ -389,6 +399,13 @@ export type PrepareReviewArgs = { orderId: string, colleagueId: string, };
 export type Profile = { name: string, certNo: string, unit: string, };
 
 export type Progress = { answered: number, total: number, };
+
+/**
+ * A hazard the finish page proposes for a 不符合 item: the item's requirement (with the
+ * inspector's note), its level (重大 when the item is a 重大事故隐患 standard's), and the
+ * default deadline.
+ */
+export type ProposedHazard = { itemCode: string, requirement: string, description: string, level: HazardLevel, deadline: string, };
 
 export type PutAnswerArgs = { inspectionId: string, itemCode: string, result: AnswerResult, note?: string, 
 /**
@@ -672,6 +689,7 @@ export interface Commands {
   start_inspection: { args: StartInspectionArgs; result: InspectionView }
   list_inspections: { args: ListInspectionsArgs; result: Array<InspectionSummary> }
   get_inspection: { args: IdArgs; result: InspectionView }
+  hazard_proposals: { args: IdArgs; result: HazardProposals }
   put_answer: { args: PutAnswerArgs; result: PutAnswerResult }
   set_inspection_notes: { args: NotesArgs; result: Done }
   save_finish_draft: { args: SaveFinishDraftArgs; result: Done }

@@ -9,6 +9,7 @@ import type {
   AttachmentRef,
   CreditCodeCheck,
   DeadlineDays,
+  HazardProposals,
   Division,
   DocumentDetail,
   DocumentExport,
@@ -116,6 +117,7 @@ export const finishInspection = (args: FinishInspectionArgs): Promise<Inspection
 /** The deadline settings (整改期限天数) as the inspection workflow needs them (the same
  *  command as the ledger's getSettings). */
 export const getInspectionSettings = (): Promise<DeadlineDays> => current().call('get_settings', {})
+export const hazardProposals = (id: string): Promise<HazardProposals> => current().call('hazard_proposals', { id })
 
 // ---- Enforcement documents (执法文书) ----
 

@@ -50,8 +50,7 @@ pub(crate) fn date(field: &'static str, s: Option<String>) -> Result<Option<Naiv
     let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(None) };
     let bad = || ApiError { field: Some(field), ..ApiError::bad_request(format!("日期“{s}”无效")) };
     let d: NaiveDate = s.parse().map_err(|_| bad())?;
-    // Dates far outside the records' years are typing mistakes (and out of range for date arithmetic).
-    if !(2000..=2100).contains(&chrono::Datelike::year(&d)) {
+    if !anjian_core::beijing::is_record_date(d) {
         return Err(bad());
     }
     Ok(Some(d))

@@ -57,7 +57,7 @@ pub(crate) struct SearchArgs {
 }
 
 pub(crate) fn search_enterprises(app: &App, a: SearchArgs) -> Result<EnterprisePage, ApiError> {
-    if a.query.as_deref().is_some_and(|q| q.chars().count() > 100) {
+    if a.query.as_deref().is_some_and(anjian_core::search_text::query_too_long) {
         return Err(ApiError {
             field: Some("query"), ..ApiError::new("too_long", "搜索内容不能超过100个字")
         });

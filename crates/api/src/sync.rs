@@ -6,6 +6,7 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use anjian_core::pairing::{self, PairingError};
 use anjian_store::{Store, SyncLocal};
 use anjian_sync::client::{Client, RetryPolicy, SyncError};
 use anjian_sync::engine::{self, Phase, RoundError};
@@ -275,28 +276,13 @@ pub(crate) struct SyncPairArgs {
 }
 
 pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
-    let server = a.server.trim().trim_end_matches('/').to_owned();
-    let valid = (server.starts_with("http://") || server.starts_with("https://"))
-        && server.len() <= 200
-        && !server.contains(char::is_whitespace)
-        && server.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
-    if !valid {
-        return Err(field(
-            "invalid_value",
-            "server",
-            "服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470",
-        ));
-    }
-    if !anjian_core::pairing::is_well_formed(&a.code) {
-        return Err(field("invalid_value", "code", "配对码应为12位字母和数字（区局登记时给出）"));
-    }
-    let name = a.device_name.trim();
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(field("invalid_value", "deviceName", "设备名称应为1到60个字"));
-    }
+    let pairing_field = |e: PairingError| field("invalid_value", e.field(), &e.to_string());
+    let server = pairing::server_address(&a.server).map_err(pairing_field)?;
+    let code = pairing::code(&a.code).map_err(pairing_field)?;
+    let name = pairing::device_name(&a.device_name).map_err(pairing_field)?;
     let policy = RetryPolicy { attempts: 2, timeout: Duration::from_secs(10), ..RetryPolicy::default() };
     // On a thread of its own: the caller may itself be on an async runtime.
-    let (base, device_name, code) = (server.clone(), name.to_owned(), anjian_core::pairing::normalise(&a.code));
+    let (base, device_name) = (server.clone(), name.to_owned());
     let answer = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -21,6 +21,15 @@ pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
     (day.and_time(NaiveTime::MIN) - Duration::hours(OFFSET_HOURS)).and_utc()
 }
 
+/// The years a record's date may fall in: outside them a date is a typing mistake (and
+/// out of range for date arithmetic). Number years are held to the same.
+pub const RECORD_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Whether a date can be one of the district's records'.
+pub fn is_record_date(day: NaiveDate) -> bool {
+    RECORD_YEARS.contains(&chrono::Datelike::year(&day))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +63,20 @@ mod tests {
             assert_eq!(start_of_day(date(day)), utc(start));
             assert_eq!(today(start_of_day(date(day))), date(day));
             assert_eq!(today(start_of_day(date(day)) - Duration::seconds(1)), date(day).pred_opt().unwrap());
+        }
+    }
+
+    #[test]
+    fn record_dates_lie_in_this_century() {
+        let cases = [
+            ("1999-12-31", false),
+            ("2000-01-01", true),
+            ("2026-12-04", true),
+            ("2100-12-31", true),
+            ("2101-01-01", false),
+        ];
+        for (d, want) in cases {
+            assert_eq!(is_record_date(d.parse().unwrap()), want, "{d}");
         }
     }
 }

@@ -27,6 +27,55 @@ pub fn is_well_formed(code: &str) -> bool {
     normalise(code).len() == LEN
 }
 
+/// The longest name a device may be listed under.
+pub const DEVICE_NAME_MAX: usize = 60;
+const SERVER_MAX: usize = 200;
+
+/// What is wrong with what was typed to pair; the same on the device and the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PairingError {
+    #[error("服务器地址应以 http:// 或 https:// 开头，例如 http://127.0.0.1:8470")]
+    ServerAddress,
+    #[error("配对码应为12位字母和数字（区局登记时给出）")]
+    Code,
+    #[error("设备名称应为1到60个字")]
+    DeviceName,
+}
+
+impl PairingError {
+    /// The form field it is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            PairingError::ServerAddress => "server",
+            PairingError::Code => "code",
+            PairingError::DeviceName => "deviceName",
+        }
+    }
+}
+
+/// The code as compared, when it can be one.
+pub fn code(typed: &str) -> Result<String, PairingError> {
+    let c = normalise(typed);
+    if c.len() == LEN { Ok(c) } else { Err(PairingError::Code) }
+}
+
+/// The device's name, trimmed: 1 to 60 characters.
+pub fn device_name(typed: &str) -> Result<&str, PairingError> {
+    let name = typed.trim();
+    if name.is_empty() || name.chars().count() > DEVICE_NAME_MAX { Err(PairingError::DeviceName) } else { Ok(name) }
+}
+
+/// The server's address as typed, without a trailing slash: http(s)://, a host, no spaces.
+pub fn server_address(typed: &str) -> Result<String, PairingError> {
+    let server = typed.trim().trim_end_matches('/');
+    let valid = server.len() <= SERVER_MAX
+        && !server.contains(char::is_whitespace)
+        && ["http://", "https://"]
+            .iter()
+            .any(|scheme| server.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+    if valid { Ok(server.to_owned()) } else { Err(PairingError::ServerAddress) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +93,34 @@ mod tests {
         for (typed, normal, ok) in cases {
             assert_eq!(normalise(typed), normal, "{typed}");
             assert_eq!(is_well_formed(typed), ok, "{typed}");
+            assert_eq!(code(typed).is_ok(), ok, "{typed}");
         }
+    }
+
+    #[test]
+    fn server_addresses_and_device_names() {
+        let servers = [
+            ("http://127.0.0.1:8470", Ok("http://127.0.0.1:8470")),
+            (" https://anjian.mentougou.gov.cn/ ", Ok("https://anjian.mentougou.gov.cn")),
+            ("127.0.0.1:8470", Err(PairingError::ServerAddress)),
+            ("http://", Err(PairingError::ServerAddress)),
+            ("http://a b", Err(PairingError::ServerAddress)),
+            ("ftp://a", Err(PairingError::ServerAddress)),
+        ];
+        for (typed, want) in servers {
+            assert_eq!(server_address(typed).as_deref().map_err(|e| *e), want, "{typed}");
+        }
+        let long = "长".repeat(61);
+        let names = [
+            (" 执法终端 ", Ok("执法终端")),
+            ("", Err(PairingError::DeviceName)),
+            ("  ", Err(PairingError::DeviceName)),
+            (long.as_str(), Err(PairingError::DeviceName)),
+        ];
+        for (typed, want) in names {
+            assert_eq!(device_name(typed), want, "{typed}");
+        }
+        assert_eq!(device_name(&"长".repeat(60)).map(|n| n.chars().count()), Ok(60));
+        assert_eq!(PairingError::DeviceName.field(), "deviceName");
     }
 }

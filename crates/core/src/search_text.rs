@@ -95,6 +95,14 @@ pub struct Columns<'a> {
     pub singles: &'a str,
 }
 
+/// The longest search a list takes (longer is a paste gone wrong).
+pub const QUERY_MAX: usize = 100;
+
+/// Whether a search typed is longer than any list takes.
+pub fn query_too_long(query: &str) -> bool {
+    query.chars().count() > QUERY_MAX
+}
+
 pub const PLAIN: Columns<'static> = Columns { pairs: &["pairs"], singles: "singles" };
 
 /// A query against the index: an FTS5 expression, or `None` when the query has

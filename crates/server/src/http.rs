@@ -214,14 +214,9 @@ async fn health() -> Json<Health> {
     (status = 400, description = "配对码或设备名称格式不对", body = ErrorBody),
     (status = 403, description = "配对码无效、已使用或已过期", body = ErrorBody)))]
 async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Result<Json<PairResponse>, ApiError> {
-    let code = auth::normalise_code(&req.code);
-    let name = req.device_name.trim().to_owned();
-    if code.len() != 12 {
-        return Err(ApiError::bad("配对码应为12位字母和数字"));
-    }
-    if name.is_empty() || name.chars().count() > 60 {
-        return Err(ApiError::bad("设备名称应为1到60个字"));
-    }
+    let refused = |e: anjian_core::pairing::PairingError| ApiError::bad(e.to_string());
+    let code = anjian_core::pairing::code(&req.code).map_err(refused)?;
+    let name = anjian_core::pairing::device_name(&req.device_name).map_err(refused)?.to_owned();
     let token = auth::new_token().map_err(StorageError::Io)?;
     let device_id = auth::new_id().map_err(StorageError::Io)?;
     let (token_hash, code_hash, id) = (auth::hash(&token), auth::hash(&code), device_id.clone());
@@ -397,7 +392,7 @@ async fn number_block(
     if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&req.kind.as_str()) {
         return Err(ApiError::bad("文书种类无效"));
     }
-    if !(2000..=2100).contains(&req.year) || req.count == 0 || req.count > 1000 {
+    if !anjian_core::beijing::RECORD_YEARS.contains(&req.year) || req.count == 0 || req.count > 1000 {
         return Err(ApiError::bad("年份或数量无效（每次1到1000个文号）"));
     }
     let storage = state.storage.clone();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use anjian_core::enterprise::{Enterprise, Profile};
 use anjian_core::hlc::Hlc;
-use anjian_core::merge::{Versioned, merge_fields};
+use anjian_core::merge::merge_fields;
 use anjian_sync::device::Applied;
 use anjian_sync::protocol::{PullPage, ServerChange};
 use anjian_sync::records::{
@@ -17,7 +17,7 @@ use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
-use crate::{Store, Writer, parse_id};
+use crate::{Store, Writer};
 
 use super::images::{document_image, field_revs, profile_fields};
 use super::{CURSOR_KEY, to_json};
@@ -207,14 +207,8 @@ impl Writer<'_> {
     }
 
     fn apply_enterprise(&mut self, img: &EnterpriseImage, writer: &str) -> Result<()> {
-        let id = parse_id(&img.id).map_err(|_| StoreError::Refused(format!("单位编号无效：{}", img.id)))?;
-        let mut remote = BTreeMap::new();
-        let parse = |s: &str| s.parse::<Hlc>().map_err(|_| StoreError::Refused(format!("版本号无效：{s}")));
-        for (name, f) in &img.fields {
-            let rev = parse(&f.rev)?;
-            let base = f.base.as_deref().map(parse).transpose()?.unwrap_or(Hlc::ZERO);
-            remote.insert(name.clone(), Versioned { value: f.value.clone(), rev, base });
-        }
+        let typed = img.typed().map_err(refused)?;
+        let (id, remote) = (typed.id, typed.fields);
         let local = match crate::enterprises::enterprise(&self.tx, id) {
             Ok(e) => Some(e),
             Err(StoreError::NotFound { .. }) => None,
@@ -232,11 +226,7 @@ impl Writer<'_> {
                 }
                 (m.fields, m.overwrites, e.created_at)
             }
-            None => {
-                let created = crate::parse_time(&img.created_at)
-                    .map_err(|_| StoreError::Refused(format!("时间无效：{}", img.created_at)))?;
-                (remote, Vec::new(), created)
-            }
+            None => (remote, Vec::new(), typed.created_at),
         };
         let object: serde_json::Map<String, serde_json::Value> =
             merged.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
@@ -296,7 +286,7 @@ impl Writer<'_> {
             self.known.borrow_mut().insert(memo, id.clone());
             return Ok(id);
         }
-        parse_id(&i.id).map_err(|_| StoreError::Refused(format!("人员编号无效：{}", i.id)))?;
+        i.typed().map_err(refused)?;
         if i.name.trim().is_empty() || i.cert_no.trim().is_empty() {
             return Err(StoreError::Refused("执法人员缺少姓名或执法证号".into()));
         }
@@ -309,13 +299,13 @@ impl Writer<'_> {
     }
 
     fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {
+        img.typed().map_err(refused)?;
         let local: Option<(String, Option<i64>)> = self
             .one("SELECT rev, fts_key FROM inspection WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if local.as_ref().is_some_and(|(r, _)| r.as_str() >= img.rev.as_str()) {
             return Ok(());
         }
-        parse_id(&img.id).map_err(|_| StoreError::Refused(format!("检查编号无效：{}", img.id)))?;
         self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
         let mut officers = Vec::new();
         for o in &img.officers {
@@ -378,11 +368,10 @@ impl Writer<'_> {
     }
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
-        parse_id(&img.id).map_err(|_| StoreError::Refused(format!("隐患编号无效：{}", img.id)))?;
+        let typed = img.typed().map_err(refused)?;
         let local: Option<(String, String)> = self
             .one("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let remote_status = status(&img.status)?;
         match &local {
             None => {
                 self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
@@ -403,13 +392,12 @@ impl Writer<'_> {
             }
             Some((status, rev)) => {
                 // Status only moves forward, whoever wrote the later image.
-                let merged = self::status(status)?.merge(remote_status);
+                let merged = stored_status(status)?.merge(typed.status);
                 let rev = if rev.as_str() >= img.rev.as_str() { rev.clone() } else { img.rev.clone() };
                 self.run("UPDATE hazard SET status = ?2, rev = ?3 WHERE id = ?1", (&img.id, merged.as_str(), &rev))?;
             }
         }
         for ev in &img.events {
-            status(&ev.status)?;
             self.run(
                 "INSERT INTO hazard_event (hazard_id, at, status, note, rev, review, photos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (hazard_id, rev) DO NOTHING",
@@ -420,7 +408,7 @@ impl Writer<'_> {
     }
 
     fn apply_document(&mut self, img: &DocumentImage) -> Result<()> {
-        parse_id(&img.id).map_err(|_| StoreError::Refused(format!("文书编号无效：{}", img.id)))?;
+        img.typed().map_err(refused)?;
         let local = document_image(&self.tx, &img.id)?;
         if let Some(ours) = &local {
             // An older image of the record (a late or retried change): already superseded.
@@ -560,6 +548,12 @@ impl Writer<'_> {
     }
 }
 
-fn status(s: &str) -> Result<anjian_core::hazard::HazardStatus> {
-    anjian_core::hazard::HazardStatus::parse(s).ok_or_else(|| StoreError::Refused(format!("隐患状态无效：{s}")))
+/// A status this store wrote.
+fn stored_status(s: &str) -> Result<anjian_core::hazard::HazardStatus> {
+    anjian_core::hazard::HazardStatus::parse(s).ok_or_else(|| StoreError::Corrupt(format!("bad hazard status {s:?}")))
+}
+
+/// An image that does not read as the domain's types is refused with the field named.
+fn refused(e: anjian_sync::typed::ImageError) -> StoreError {
+    StoreError::Refused(e.to_string())
 }

@@ -421,7 +421,7 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
 /// by a second document is stored (an issued document is a legal record) and listed for
 /// the bureau. A server upgraded from before the number table finds the same.
 async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool) {
-    use anjian_tests::changes::order;
+    use anjian_tests::changes::{document_id, order};
     let db = TestDb::new(pg);
     let mut server = Server::start(&db.db).await;
     let (a, device_a, _) = paired(&server, "11010923001").await;
@@ -439,7 +439,7 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     let answer = push(&c, "c1", vec![order(&device_c, 1, "order-c", "issued", 3)]).await;
     assert_eq!(answer.results[0].outcome, Outcome::Applied);
     let told = answer.results[0].reason.as_deref().unwrap_or_default();
-    assert!(told.contains("第0003号 已被区内另一份文书（order-a）使用"), "{told}");
+    assert!(told.contains(&format!("第0003号 已被区内另一份文书（{}）使用", document_id("order-a"))), "{told}");
     // Its answer was lost; the device sends the change again in a new batch: told again.
     let again = push(&c, "c1-again", vec![order(&device_c, 1, "order-c", "issued", 3)]).await;
     assert_eq!(again.results[0].outcome, Outcome::Duplicate);
@@ -463,7 +463,11 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
                 )
             })
             .collect();
-        assert_eq!(found, [("门应急责改〔2026〕第0003号", "order-a", device_a.as_str(), "order-c", device_c.as_str())]);
+        let (a_doc, c_doc) = (document_id("order-a"), document_id("order-c"));
+        assert_eq!(
+            found,
+            [("门应急责改〔2026〕第0003号", a_doc.as_str(), device_a.as_str(), c_doc.as_str(), device_c.as_str())]
+        );
     };
     let conflicts = server.with(|s| s.number_conflicts()).await.expect("conflicts");
     expected(&conflicts);

@@ -231,6 +231,9 @@ fn document(id: &str, status: &str, snapshot: &str) -> DocumentImage {
     }
 }
 
+/// The document of the issued-documents test.
+const DOC: &str = "0190e6a0-0000-7000-8000-00000000d0c1";
+
 async fn issued_documents_never_change(pg: bool) {
     let db = TestDb::new(pg);
     let server = Server::start(&db.db).await;
@@ -241,7 +244,7 @@ async fn issued_documents_never_change(pg: bool) {
         Change {
             change_id: format!("{device}:{n}"),
             record_type: "document".into(),
-            record_id: "doc-1".into(),
+            record_id: DOC.into(),
             op: "put".into(),
             rev,
             payload: image.payload(),
@@ -255,10 +258,10 @@ async fn issued_documents_never_change(pg: bool) {
         .push(&batch(
             "b1",
             vec![
-                change(1, document("doc-1", "draft", "{\"v\":1}")),
-                change(2, document("doc-1", "draft", "{\"v\":2}")),
-                change(3, document("doc-1", "issued", "{\"v\":2}")),
-                change(4, document("doc-1", "issued", "{\"v\":3}")),
+                change(1, document(DOC, "draft", "{\"v\":1}")),
+                change(2, document(DOC, "draft", "{\"v\":2}")),
+                change(3, document(DOC, "issued", "{\"v\":2}")),
+                change(4, document(DOC, "issued", "{\"v\":3}")),
             ],
         ))
         .await
@@ -269,9 +272,9 @@ async fn issued_documents_never_change(pg: bool) {
         .push(&batch(
             "b2",
             vec![
-                change(5, document("doc-1", "draft", "{\"v\":2}")),
-                change(6, document("doc-1", "voided", "{\"v\":2}")),
-                change(7, document("doc-1", "issued", "{\"v\":2}")),
+                change(5, document(DOC, "draft", "{\"v\":2}")),
+                change(6, document(DOC, "voided", "{\"v\":2}")),
+                change(7, document(DOC, "issued", "{\"v\":2}")),
             ],
         ))
         .await
@@ -475,6 +478,122 @@ async fn a_number_two_devices_used_offline_is_flagged(pg: bool) {
     server.stop().await;
 }
 
+/// The latest image of each record on the server, as a device pulling everything sees it.
+async fn latest_images(client: &anjian_sync::client::Client) -> std::collections::HashMap<(String, String), Image> {
+    let mut images = std::collections::HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let page = client.pull(cursor, 500).await.unwrap();
+        for c in &page.changes {
+            images.insert(
+                (c.record_type.clone(), c.record_id.clone()),
+                Image::parse_json(&c.record_type, c.payload.get()).unwrap(),
+            );
+        }
+        cursor = page.next;
+        if !page.more {
+            return images;
+        }
+    }
+}
+
+/// A change of `image` from `device`, its `n`-th, at `rev`.
+fn forged(device: &str, n: u64, image: &Image, rev: &str) -> Change {
+    Change {
+        change_id: format!("{device}:forged-{n}"),
+        record_type: image.record_type().into(),
+        record_id: image.record_id(),
+        op: "put".into(),
+        rev: rev.into(),
+        payload: image.payload(),
+    }
+}
+
+/// What a paired device must not do, tried through the server with the real client: each
+/// refused with its reason, nothing stored, and the original as it was on every device.
+async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
+    use anjian_core::hlc::Hlc;
+    use anjian_sync::records::{Field, InspectionImage};
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let a = Device::new(&server, "王磊", "11010923001").await;
+    let b = Device::new(&server, "李娜", "11010923002").await;
+    let ent = a.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0TB003")) })).await.unwrap();
+    let ent = ent["id"].as_str().unwrap().to_owned();
+    let (hazards, _) = inspect(&a, &ent).await;
+    a.sync().await;
+    b.sync().await;
+
+    let (intruder, device, _) = paired(&server, "11010923008").await;
+    let held = latest_images(&intruder).await;
+    let find = |kind: &str| held.iter().find(|((t, _), _)| t == kind).map(|(_, i)| i.clone()).unwrap();
+    let Image::Inspection(inspection) = find("inspection") else { unreachable!() };
+    let Image::Hazard(hazard) = held[&("hazard".to_owned(), hazards[0].clone())].clone() else { unreachable!() };
+    let Image::Enterprise(company) = find("enterprise") else { unreachable!() };
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    let later = |ms: u64| Hlc { wall_ms: ms, counter: 0, node: 99 }.to_string();
+    let soon = later(now + 1_000);
+
+    // 1. Another device's finished inspection: other notes, another answer.
+    let mut rewritten = inspection.clone();
+    rewritten.notes = "伪造的检查情况".into();
+    rewritten.answers[0].result =
+        if rewritten.answers[0].result == "compliant" { "nonCompliant" } else { "compliant" }.into();
+    rewritten.rev = soon.clone();
+    // 2. Its own finished inspection, rewritten after the signatures.
+    let own = InspectionImage {
+        id: anjian_core::Id::new().to_string(),
+        device_id: device.clone(),
+        rev: later(now),
+        ..inspection.clone()
+    };
+    let own_rewritten = InspectionImage { notes: "签字后改写".into(), rev: soon.clone(), ..own.clone() };
+    // 3. The description of a hazard another device found.
+    let mut described = hazard.clone();
+    described.description = "改写的隐患描述".into();
+    described.rev = soon.clone();
+    // 4. An enterprise edit whose clock lies ten years ahead.
+    let mut ahead = company.clone();
+    let ten_years = later(now + 10 * 366 * 24 * 3600 * 1000);
+    ahead.fields.insert("name".into(), Field { value: json!("时钟超前的名称"), rev: ten_years.clone(), base: None });
+
+    let first = intruder
+        .push(&PushBatch {
+            batch_id: "own".into(),
+            changes: vec![forged(&device, 0, &Image::Inspection(own), &later(now))],
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.results[0].outcome, Outcome::Applied, "{first:?}");
+    let before = server.with(|s| s.change_count()).await.unwrap();
+    let tries = [
+        (Image::Inspection(rewritten), soon.clone(), "检查记录只能由制作它的设备修改"),
+        (Image::Inspection(own_rewritten), soon.clone(), "已完成的检查不能再修改"),
+        (Image::Hazard(described), soon.clone(), "隐患的内容只能由发现它的设备修改"),
+        (Image::Enterprise(ahead), ten_years, "设备时钟比服务器快一天以上"),
+    ];
+    for (n, (image, rev, why)) in tries.into_iter().enumerate() {
+        let batch =
+            PushBatch { batch_id: format!("forged-{n}"), changes: vec![forged(&device, n as u64 + 1, &image, &rev)] };
+        let answer = intruder.push(&batch).await.unwrap();
+        assert_eq!(answer.results[0].outcome, Outcome::Refused, "{why}: {answer:?}");
+        assert!(answer.results[0].reason.as_deref().unwrap_or_default().contains(why), "{why}: {answer:?}");
+    }
+    assert_eq!(server.with(|s| s.change_count()).await.unwrap(), before, "nothing refused is stored");
+
+    // Every device still holds the originals.
+    a.sync().await;
+    b.sync().await;
+    for d in [&a, &b] {
+        let i = d.call("get_inspection", json!({ "id": inspection.id })).await.unwrap();
+        assert_eq!(i["inspection"]["notes"], inspection.notes, "{i}");
+        let h = d.call("get_hazard", json!({ "id": hazards[0] })).await.unwrap();
+        assert_eq!(h["hazard"]["description"], hazard.description, "{h}");
+        let e = d.call("get_enterprise", json!({ "id": ent })).await.unwrap();
+        assert_eq!(e["name"], "北京门头沟斋堂同步测试石材有限公司", "{e}");
+    }
+}
+
 both_backends!(
     a_number_two_devices_used_offline_is_flagged,
     a_change_that_cannot_apply_is_listed_and_the_rest_goes_in,
@@ -482,4 +601,5 @@ both_backends!(
     hazard_found_on_a_closed_on_b,
     issued_documents_never_change,
     what_the_bureau_publishes_reaches_devices,
+    forbidden_changes_are_refused_and_stored_nowhere,
 );

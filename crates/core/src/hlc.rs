@@ -81,6 +81,10 @@ impl TryFrom<String> for Hlc {
 
 const MAX_COUNTER: u32 = 99_999_999;
 
+/// How far ahead of the receiver's clock a received timestamp may lie (a day): the
+/// server refuses a change beyond it, a device does not adopt it.
+pub const MAX_AHEAD_MS: u64 = 24 * 3600 * 1000;
+
 /// A device's clock. The caller supplies wall time, so the rules stay testable and
 /// the last value can be persisted to survive restarts.
 #[derive(Debug, Clone)]
@@ -120,7 +124,12 @@ impl Clock {
     }
 
     /// Take in a timestamp received from elsewhere, so later local ticks order after it.
+    /// A remote clock more than a day ahead of `now_ms` is not adopted: one device with a
+    /// wrong date must not pull every other device's clock forward with it.
     pub fn observe(&mut self, remote: Hlc, now_ms: u64) -> Hlc {
+        if remote.wall_ms > now_ms.saturating_add(MAX_AHEAD_MS) {
+            return self.tick(now_ms);
+        }
         let wall = now_ms.max(self.last.wall_ms).max(remote.wall_ms);
         let counter = if wall == self.last.wall_ms && wall == remote.wall_ms {
             self.last.counter.max(remote.counter).min(MAX_COUNTER) + 1
@@ -159,6 +168,17 @@ mod tests {
         let seen = c.observe(remote, 1_000);
         assert!(seen > remote);
         assert!(c.tick(1_001) > seen);
+    }
+
+    #[test]
+    fn a_clock_more_than_a_day_ahead_is_not_adopted() {
+        let day = MAX_AHEAD_MS;
+        let mut c = Clock::new(1, None);
+        let within = c.observe(Hlc { wall_ms: 1_000 + day, counter: 0, node: 2 }, 1_000);
+        assert_eq!(within.wall_ms, 1_000 + day);
+        let mut c = Clock::new(1, None);
+        let ahead = c.observe(Hlc { wall_ms: 1_001 + day, counter: 0, node: 2 }, 1_000);
+        assert_eq!(ahead.wall_ms, 1_000, "ten years ahead or one day and a millisecond: ignored");
     }
 
     proptest! {

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
-use anjian_sync::records::DocumentImage;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
@@ -288,19 +287,23 @@ impl GroupTx for PgGroup<'_, '_> {
         Ok(rows.iter().map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3)))).collect())
     }
 
-    fn latest_documents(&mut self, ids: &[String]) -> Result<HashMap<String, DocumentImage>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
+    fn latest_records(&mut self, keys: &[(String, String)]) -> Result<Vec<(String, String, String, String)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
         }
+        let (types, ids): (Vec<&str>, Vec<&str>) = keys.iter().map(|(t, i)| (t.as_str(), i.as_str())).unzip();
         let st = self.statement(
-            "SELECT DISTINCT ON (record_id) record_id, payload FROM change
-             WHERE record_type = 'document' AND record_id = ANY($1) ORDER BY record_id, seq DESC",
+            "WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(record_type, record_id)),
+             latest AS (SELECT DISTINCT ON (c.record_type, c.record_id) c.record_type, c.record_id, c.payload
+                        FROM change c JOIN wanted USING (record_type, record_id)
+                        ORDER BY c.record_type, c.record_id, c.seq DESC),
+             first AS (SELECT DISTINCT ON (c.record_type, c.record_id) c.record_type, c.record_id, c.device_id
+                       FROM change c JOIN wanted USING (record_type, record_id)
+                       ORDER BY c.record_type, c.record_id, c.seq)
+             SELECT record_type, record_id, latest.payload, first.device_id FROM latest JOIN first USING (record_type, record_id)",
         )?;
-        let rows = self.tx.query(&st, &[&ids])?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| crate::storage::document_image(r.get(1)).map(|img| (r.get::<_, String>(0), img)))
-            .collect())
+        let rows = self.tx.query(&st, &[&types, &ids])?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
     }
 
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>> {

@@ -7,7 +7,6 @@ use std::sync::Mutex;
 
 use anjian_migrate::UserVersion;
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
-use anjian_sync::records::DocumentImage;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
@@ -38,16 +37,6 @@ fn stored_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredChange> {
     })
 }
 
-fn latest_payload(conn: &Connection, record_type: &str, record_id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT payload FROM change WHERE record_type = ?1 AND record_id = ?2 ORDER BY seq DESC LIMIT 1",
-            (record_type, record_id),
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
 /// One group of pushes in one transaction.
 fn write_group(conn: &mut Connection, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -73,13 +62,17 @@ impl GroupTx for SqliteGroup<'_> {
         Ok(out)
     }
 
-    fn latest_documents(&mut self, ids: &[String]) -> Result<HashMap<String, DocumentImage>> {
-        let mut out = HashMap::new();
-        for id in ids {
-            if let Some(p) = latest_payload(self.0, anjian_sync::records::DOCUMENT, id)?
-                && let Some(img) = crate::storage::document_image(&p)
-            {
-                out.insert(id.clone(), img);
+    fn latest_records(&mut self, keys: &[(String, String)]) -> Result<Vec<(String, String, String, String)>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT (SELECT payload FROM change WHERE record_type = ?1 AND record_id = ?2 ORDER BY seq DESC LIMIT 1),
+                    (SELECT device_id FROM change WHERE record_type = ?1 AND record_id = ?2 ORDER BY seq LIMIT 1)",
+        )?;
+        let mut out = Vec::new();
+        for (record_type, record_id) in keys {
+            let (payload, device): (Option<String>, Option<String>) =
+                stmt.query_row((record_type, record_id), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if let (Some(payload), Some(device)) = (payload, device) {
+                out.push((record_type.clone(), record_id.clone(), payload, device));
             }
         }
         Ok(out)

@@ -8,6 +8,7 @@ use std::sync::mpsc::{Sender, channel};
 
 use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
 use anjian_sync::records::{DocumentImage, Image};
+use anjian_sync::rules;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -329,12 +330,17 @@ pub(crate) fn checked(changes: &[Change]) -> Vec<Result<Image, String>> {
     changes.iter().map(check).collect()
 }
 
+/// The latest stored image of a record and the device that first wrote it.
+pub(crate) type PriorRecords = HashMap<(String, String), (Image, String)>;
+
 /// What a push may store: `None` to store the change, `Some(reason)` to refuse it. On
-/// top of `checked`, a document once issued never changes (`prior`: the latest stored
-/// image of each document the batch touches, updated as the batch goes).
+/// top of `checked`, the rules of `anjian_sync::rules` against what the server holds
+/// (`prior`, updated as the group goes) and the server's clock (`now_ms`).
 pub(crate) fn verdicts(
     checked: &[Result<Image, String>],
-    prior: &mut HashMap<String, DocumentImage>,
+    device: &str,
+    prior: &mut PriorRecords,
+    now_ms: u64,
 ) -> Vec<Option<String>> {
     checked
         .iter()
@@ -343,13 +349,21 @@ pub(crate) fn verdicts(
                 Ok(i) => i,
                 Err(reason) => return Some(reason.clone()),
             };
-            if let Image::Document(doc) = image {
-                if let Some(earlier) = prior.get(&doc.id)
-                    && let Err(why) = doc.may_follow(earlier)
-                {
-                    return Some(format!("{why}（{}）", earlier.number.as_deref().unwrap_or(&doc.id)));
-                }
-                prior.insert(doc.id.clone(), doc.clone());
+            let key = (image.record_type().to_owned(), image.record_id());
+            let held = prior.get(&key).map(|(image, owner)| rules::Prior { image, owner });
+            let verdict = rules::check_clocks(rules::revisions(image), now_ms)
+                .and_then(|()| rules::may_accept(held, image, device));
+            if let Err(why) = verdict {
+                return Some(match (&why, image) {
+                    (rules::Refusal::IssuedDocument(_), Image::Document(d)) => {
+                        format!("{why}（{}）", d.number.as_deref().unwrap_or(&d.id))
+                    }
+                    _ => why.to_string(),
+                });
+            }
+            if rules::governed(image) {
+                let owner = prior.get(&key).map_or_else(|| device.to_owned(), |(_, o)| o.clone());
+                prior.insert(key, (image.clone(), owner));
             }
             None
         })
@@ -367,22 +381,34 @@ fn check(c: &Change) -> Result<Image, String> {
     if image.record_id() != c.record_id {
         return Err(format!("记录编号 {} 与内容不符", c.record_id));
     }
+    rules::well_formed(&image).map_err(|e| e.to_string())?;
     Ok(image)
 }
 
-/// The document ids a group touches, to look their latest images up.
-fn document_ids(group: &[PushJob]) -> Vec<String> {
-    let mut ids: Vec<String> = group
+/// The records a group touches that the rules govern, to look their latest images up.
+fn governed_keys(group: &[PushJob]) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> = group
         .iter()
         .flat_map(|j| &j.checked)
         .filter_map(|c| match c {
-            Ok(Image::Document(d)) => Some(d.id.clone()),
+            Ok(image) if rules::governed(image) => Some((image.record_type().to_owned(), image.record_id())),
             _ => None,
         })
         .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The latest payloads and first writers as the rules read them (stored ones were
+/// checked on the way in; one that no longer parses is left out).
+pub(crate) fn prior_records(rows: Vec<(String, String, String, String)>) -> PriorRecords {
+    rows.into_iter()
+        .filter_map(|(record_type, record_id, payload, owner)| {
+            let image = Image::parse_json(&record_type, &payload).ok()?;
+            Some(((record_type, record_id), (image, owner)))
+        })
+        .collect()
 }
 
 /// A stored document payload as an image (stored ones were checked on the way in).
@@ -433,8 +459,9 @@ pub(crate) struct StoredBatch<'a> {
 pub(crate) trait GroupTx {
     /// Batches stored before, by (batch id, device id): their change ids and results.
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>>;
-    /// The latest stored image of each of these documents.
-    fn latest_documents(&mut self, ids: &[String]) -> Result<HashMap<String, DocumentImage>>;
+    /// Of each record (type, id): its latest stored payload and the device of its first
+    /// change, as (type, id, payload, device) rows; records never stored are left out.
+    fn latest_records(&mut self, keys: &[(String, String)]) -> Result<Vec<(String, String, String, String)>>;
     /// Stores the changes in order, the next sequence numbers each; for each, whether it
     /// was new (a change id stored before, or earlier in `rows`, is not).
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
@@ -463,7 +490,7 @@ enum Plan {
 pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
     let keys: Vec<(&str, &str)> = group.iter().map(|j| (j.batch_id.as_str(), j.device_id.as_str())).collect();
     let earlier = tx.earlier_batches(&keys)?;
-    let mut prior = tx.latest_documents(&document_ids(group))?;
+    let mut prior = prior_records(tx.latest_records(&governed_keys(group))?);
     let mut plans = Vec::with_capacity(group.len());
     let mut rows = Vec::new();
     // The number each row's document claims, if it is an issued one.
@@ -479,7 +506,8 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
             continue;
         }
         fresh.insert(*key, i);
-        let verdicts = verdicts(&job.checked, &mut prior);
+        let now_ms = chrono::DateTime::parse_from_rfc3339(&job.now).map_or(0, |t| t.timestamp_millis().max(0) as u64);
+        let verdicts = verdicts(&job.checked, &job.device_id, &mut prior, now_ms);
         let start = rows.len();
         for ((change, verdict), image) in job.changes.iter().zip(&verdicts).zip(&job.checked) {
             if verdict.is_some() {

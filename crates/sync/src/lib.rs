@@ -9,6 +9,7 @@
 pub mod device;
 pub mod protocol;
 pub mod records;
+pub mod rules;
 pub mod typed;
 
 #[cfg(feature = "client")]

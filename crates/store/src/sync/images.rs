@@ -70,7 +70,7 @@ fn inspector_image(conn: &Connection, id: &str) -> Result<Option<InspectorImage>
         .optional()?)
 }
 
-fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionImage, Vec<String>)>> {
+pub(super) fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionImage, Vec<String>)>> {
     let row = conn
         .query_row(
             "SELECT i.enterprise_id, i.template_id, i.template_version, i.accompanying_person, i.started_at, i.finished_at,
@@ -147,7 +147,7 @@ fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(InspectionIma
     Ok(Some((img, shas)))
 }
 
-fn hazard_image(conn: &Connection, id: &str) -> Result<Option<(HazardImage, Vec<String>)>> {
+pub(super) fn hazard_image(conn: &Connection, id: &str) -> Result<Option<(HazardImage, Vec<String>)>> {
     let row = conn
         .query_row(
             "SELECT h.enterprise_id, h.inspection_id, h.item_code, h.description, h.level, h.deadline, h.status, h.found_at,

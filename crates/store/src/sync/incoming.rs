@@ -13,13 +13,14 @@ use anjian_sync::records::{
     self, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, HazardImage, Image, InspectionImage,
     InspectorImage,
 };
+use anjian_sync::rules;
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 use crate::{Store, Writer};
 
-use super::images::{document_image, field_revs, profile_fields};
+use super::images::{document_image, field_revs, hazard_image, inspection_image, profile_fields};
 use super::{CURSOR_KEY, to_json};
 
 /// Parked pulled changes tried again at the end of one sync, at most.
@@ -306,6 +307,10 @@ impl Writer<'_> {
         if local.as_ref().is_some_and(|(r, _)| r.as_str() >= img.rev.as_str()) {
             return Ok(());
         }
+        if let Some((held, _)) = inspection_image(&self.tx, &img.id)? {
+            let held = Image::Inspection(held);
+            self.may_follow(&held, &Image::Inspection(img.clone()))?;
+        }
         self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
         let mut officers = Vec::new();
         for o in &img.officers {
@@ -369,6 +374,9 @@ impl Writer<'_> {
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
         let typed = img.typed().map_err(refused)?;
+        if let Some((held, _)) = hazard_image(&self.tx, &img.id)? {
+            self.may_follow(&Image::Hazard(held), &Image::Hazard(img.clone()))?;
+        }
         let local: Option<(String, String)> = self
             .one("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -415,7 +423,7 @@ impl Writer<'_> {
             if ours.rev.as_str() >= img.rev.as_str() {
                 return Ok(());
             }
-            img.may_follow(ours).map_err(|why| StoreError::Refused(why.into()))?;
+            self.may_follow(&Image::Document(ours.clone()), &Image::Document(img.clone()))?;
             if ours.is_issued() {
                 if ours.status == "issued" && img.status == "voided" {
                     self.run(
@@ -500,6 +508,21 @@ impl Writer<'_> {
             other => other,
         })?;
         Ok(())
+    }
+
+    /// The district's rules (`anjian_sync::rules`) for a pulled image over the record held
+    /// here. A device knows the writers of what it holds only by the record's own device
+    /// field, so that field stands for the owner and for the writer.
+    fn may_follow(&self, held: &Image, next: &Image) -> Result<()> {
+        let owner = |i: &Image| match i {
+            Image::Inspection(i) => i.device_id.clone(),
+            Image::Hazard(h) => h.device_id.clone(),
+            Image::Document(d) => d.device_id.clone(),
+            _ => String::new(),
+        };
+        let (held_owner, writer) = (owner(held), owner(next));
+        rules::may_accept(Some(rules::Prior { image: held, owner: &held_owner }), next, &writer)
+            .map_err(|why| StoreError::Refused(why.to_string()))
     }
 
     fn require(&self, table: &'static str, id: &str, missing: &str) -> Result<()> {

@@ -1,0 +1,323 @@
+//! What a change may do to the district's records: one rule set, for the device when it
+//! applies a pulled change and for the server when it accepts a pushed one.
+//! - An inspection, a hazard's own fields and a document belong to the device that first
+//!   wrote them; another device may only move a hazard's status forward and add events
+//!   (a 复查 by another inspector).
+//! - A finished inspection never changes, not even from its own device; an issued
+//!   document only becomes voided; a hazard's status never moves back.
+//! - An inspector record does not change once written.
+//! - No revision may lie more than a day ahead of the receiver's clock.
+
+use anjian_core::hlc::{Hlc, MAX_AHEAD_MS};
+use anjian_core::inspection::InspectionStatus;
+
+use crate::records::{HazardImage, Image, InspectionImage};
+use crate::typed::ImageError;
+
+/// Why a change is refused: said to the inspector on the device, kept for the bureau.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Malformed(#[from] ImageError),
+    #[error("设备时钟比服务器快一天以上：请把本机的日期和时间设准，然后重新同步")]
+    ClockAhead,
+    #[error("{0}只能由制作它的设备修改")]
+    NotOwner(&'static str),
+    #[error("已完成的检查不能再修改")]
+    FinishedInspection,
+    #[error("隐患的内容只能由发现它的设备修改，其他设备只能复查")]
+    HazardFields,
+    #[error("隐患状态不能倒退")]
+    StatusBack,
+    #[error("执法人员信息写入后不能修改")]
+    InspectorChanged,
+    #[error("{0}")]
+    IssuedDocument(&'static str),
+}
+
+/// The record as the receiving side holds it, and the device that first wrote it.
+#[derive(Debug, Clone, Copy)]
+pub struct Prior<'a> {
+    pub image: &'a Image,
+    pub owner: &'a str,
+}
+
+/// Whether `next`, written by device `writer`, may follow what the receiver holds.
+pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Result<(), Refusal> {
+    let Some(prior) = prior else { return Ok(()) };
+    match (prior.image, next) {
+        (Image::Inspection(before), Image::Inspection(after)) => {
+            if prior.owner != writer {
+                return Err(Refusal::NotOwner("检查记录"));
+            }
+            let finished = before.typed()?.status == InspectionStatus::Finished;
+            if finished && !same_inspection(before, after) {
+                return Err(Refusal::FinishedInspection);
+            }
+            Ok(())
+        }
+        (Image::Hazard(before), Image::Hazard(after)) => {
+            // Lower than what is held is a move back only from a writer that had seen the
+            // later state (it carries all the held events); else it is an earlier state
+            // written meanwhile, and status merges forward wherever it arrives.
+            let seen_all = before.events.iter().all(|e| after.events.iter().any(|a| a.rev == e.rev));
+            if seen_all && after.typed()?.status < before.typed()?.status {
+                return Err(Refusal::StatusBack);
+            }
+            if prior.owner != writer && own_fields(before) != own_fields(after) {
+                return Err(Refusal::HazardFields);
+            }
+            Ok(())
+        }
+        (Image::Document(before), Image::Document(after)) => {
+            if prior.owner != writer {
+                return Err(Refusal::NotOwner("执法文书"));
+            }
+            after.may_follow(before).map_err(Refusal::IssuedDocument)
+        }
+        (Image::Inspector(before), Image::Inspector(after)) => {
+            if before == after {
+                Ok(())
+            } else {
+                Err(Refusal::InspectorChanged)
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether every field of an image holds what its type says (`typed`).
+pub fn well_formed(image: &Image) -> Result<(), Refusal> {
+    match image {
+        Image::Enterprise(e) => e.typed().map(drop),
+        Image::Inspector(i) => i.typed().map(drop),
+        Image::Inspection(i) => i.typed().map(drop),
+        Image::Hazard(h) => h.typed().map(drop),
+        Image::Document(d) => d.typed().map(drop),
+        Image::Attachment(a) => crate::typed::sha256("附件", &a.sha256),
+        Image::Checklist(_) | Image::NumberBlock(_) => Ok(()),
+    }
+    .map_err(Refusal::Malformed)
+}
+
+/// Whether the rules look at what is held of this record (the others only at clocks).
+pub fn governed(image: &Image) -> bool {
+    matches!(image, Image::Inspection(_) | Image::Hazard(_) | Image::Document(_) | Image::Inspector(_))
+}
+
+/// An inspection's content, whatever clock it was last sent under.
+fn same_inspection(a: &InspectionImage, b: &InspectionImage) -> bool {
+    InspectionImage { rev: String::new(), ..a.clone() } == InspectionImage { rev: String::new(), ..b.clone() }
+}
+
+/// What only the device that found a hazard may change.
+fn own_fields(h: &HazardImage) -> impl PartialEq + '_ {
+    (&h.enterprise_id, &h.inspection_id, &h.item_code, &h.description, &h.level, &h.deadline, &h.found_at, &h.device_id)
+}
+
+/// Every clock an image carries: a shared record's fields', an inspection's answers', a
+/// hazard's events'.
+pub fn revisions(image: &Image) -> Vec<&str> {
+    match image {
+        Image::Enterprise(e) => e.fields.values().map(|f| f.rev.as_str()).collect(),
+        Image::Inspection(i) => {
+            std::iter::once(i.rev.as_str()).chain(i.answers.iter().map(|a| a.rev.as_str())).collect()
+        }
+        Image::Hazard(h) => std::iter::once(h.rev.as_str()).chain(h.events.iter().map(|e| e.rev.as_str())).collect(),
+        Image::Document(d) => vec![d.rev.as_str()],
+        _ => Vec::new(),
+    }
+}
+
+/// A change's clocks against the receiver's: none more than a day ahead.
+pub fn check_clocks<'a>(revs: impl IntoIterator<Item = &'a str>, now_ms: u64) -> Result<(), Refusal> {
+    for r in revs {
+        let rev: Hlc = crate::typed::rev(r)?;
+        if rev.wall_ms > now_ms.saturating_add(MAX_AHEAD_MS) {
+            return Err(Refusal::ClockAhead);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::{AnswerImage, DocumentImage, HazardEventImage, InspectorImage};
+    use anjian_core::Id;
+
+    const NOW: u64 = 1_764_813_600_000;
+
+    fn rev(ms: u64) -> String {
+        Hlc { wall_ms: ms, counter: 0, node: 1 }.to_string()
+    }
+
+    fn inspection(status: &str, notes: &str) -> Image {
+        Image::Inspection(InspectionImage {
+            id: "0190c2a5-8b1e-7c3d-9f00-000000000001".into(),
+            enterprise_id: "0190c2a5-8b1e-7c3d-9f00-000000000002".into(),
+            template_id: "fireworks".into(),
+            template_version: 1,
+            accompanying_person: None,
+            started_at: "2026-12-04T01:00:00Z".into(),
+            finished_at: (status == "finished").then(|| "2026-12-04T02:00:00Z".into()),
+            status: status.into(),
+            notes: notes.into(),
+            device_id: "a".into(),
+            rev: rev(NOW),
+            officers: vec![],
+            answers: vec![AnswerImage {
+                item_code: "TY-01".into(),
+                result: "compliant".into(),
+                note: None,
+                photos: vec![],
+                deducted: None,
+                rev: rev(NOW),
+            }],
+            signatures: vec![],
+        })
+    }
+
+    fn hazard(status: &str, description: &str, events: usize) -> Image {
+        Image::Hazard(HazardImage {
+            id: "0190c2a5-8b1e-7c3d-9f00-000000000003".into(),
+            enterprise_id: "0190c2a5-8b1e-7c3d-9f00-000000000002".into(),
+            inspection_id: None,
+            item_code: None,
+            description: description.into(),
+            level: "general".into(),
+            deadline: "2026-12-31".into(),
+            status: status.into(),
+            found_at: "2026-12-04T02:00:00Z".into(),
+            device_id: "a".into(),
+            rev: rev(NOW),
+            events: (0..events)
+                .map(|n| HazardEventImage {
+                    at: "2026-12-05T02:00:00Z".into(),
+                    status: status.into(),
+                    note: None,
+                    review: None,
+                    photos: vec![],
+                    rev: rev(NOW + n as u64),
+                })
+                .collect(),
+        })
+    }
+
+    fn document(status: &str, number: Option<&str>) -> Image {
+        Image::Document(DocumentImage {
+            id: Id::new().to_string(),
+            kind: "rectificationOrder".into(),
+            enterprise_id: "0190c2a5-8b1e-7c3d-9f00-000000000002".into(),
+            inspection_id: None,
+            number: number.map(Into::into),
+            snapshot: "{}".into(),
+            pdf_sha256: None,
+            status: status.into(),
+            issued_at: None,
+            void_reason: None,
+            cites: None,
+            created_at: None,
+            device_id: "a".into(),
+            rev: rev(NOW),
+            hazards: vec![],
+        })
+    }
+
+    fn inspector(name: &str) -> Image {
+        Image::Inspector(InspectorImage {
+            id: "0190c2a5-8b1e-7c3d-9f00-000000000004".into(),
+            name: name.into(),
+            cert_no: "11010923001".into(),
+            unit: None,
+        })
+    }
+
+    #[test]
+    fn what_a_change_may_do() {
+        let draft = inspection("draft", "");
+        let finished = inspection("finished", "现场整洁");
+        let mut resent = finished.clone();
+        if let Image::Inspection(i) = &mut resent {
+            i.rev = rev(NOW + 5);
+        }
+        let open = hazard("open", "灭火器过期", 0);
+        let reviewed = hazard("verified", "灭火器过期", 1);
+        let rewritten = hazard("open", "另一段描述", 0);
+        // Knows the 复查 (its event) and still says open.
+        let reopened = {
+            let (Image::Hazard(r), Image::Hazard(o)) = (&reviewed, &open) else { unreachable!() };
+            Image::Hazard(HazardImage { events: r.events.clone(), ..o.clone() })
+        };
+        let draft_doc = document("draft", None);
+        let issued = {
+            let Image::Document(d) = &draft_doc else { unreachable!() };
+            Image::Document(DocumentImage {
+                status: "issued".into(),
+                number: Some("门应急责改〔2026〕第0001号".into()),
+                ..d.clone()
+            })
+        };
+        let rewritten_issued = {
+            let Image::Document(d) = &issued else { unreachable!() };
+            Image::Document(DocumentImage { snapshot: "{\"x\":1}".into(), ..d.clone() })
+        };
+        let voided = {
+            let Image::Document(d) = &issued else { unreachable!() };
+            Image::Document(DocumentImage { status: "voided".into(), void_reason: Some("有误".into()), ..d.clone() })
+        };
+        let (wang, wang_again, renamed) = (inspector("王磊"), inspector("王磊"), inspector("王蕾"));
+        type Case<'a> = (&'a str, Option<(&'a Image, &'a str)>, &'a Image, &'a str, Result<(), Refusal>);
+        let cases: Vec<Case<'_>> = vec![
+            ("a new record", None, &finished, "b", Ok(())),
+            ("its own draft", Some((&draft, "a")), &finished, "a", Ok(())),
+            ("another's inspection", Some((&draft, "a")), &finished, "b", Err(Refusal::NotOwner("检查记录"))),
+            ("a finished inspection", Some((&finished, "a")), &draft, "a", Err(Refusal::FinishedInspection)),
+            ("a finished inspection sent again", Some((&finished, "a")), &resent, "a", Ok(())),
+            ("another's 复查", Some((&open, "a")), &reviewed, "b", Ok(())),
+            ("another's description", Some((&open, "a")), &rewritten, "b", Err(Refusal::HazardFields)),
+            ("its own description", Some((&open, "a")), &rewritten, "a", Ok(())),
+            ("a status back", Some((&reviewed, "a")), &reopened, "a", Err(Refusal::StatusBack)),
+            ("an earlier state written meanwhile", Some((&reviewed, "a")), &open, "a", Ok(())),
+            ("another's document", Some((&draft_doc, "a")), &issued, "b", Err(Refusal::NotOwner("执法文书"))),
+            ("its own draft issued", Some((&draft_doc, "a")), &issued, "a", Ok(())),
+            (
+                "an issued one rewritten",
+                Some((&issued, "a")),
+                &rewritten_issued,
+                "a",
+                Err(Refusal::IssuedDocument("已签发的文书不能修改")),
+            ),
+            ("an issued one voided", Some((&issued, "a")), &voided, "a", Ok(())),
+            (
+                "a voided one restored",
+                Some((&voided, "a")),
+                &issued,
+                "a",
+                Err(Refusal::IssuedDocument("已作废的文书不能恢复")),
+            ),
+            ("an inspector again", Some((&wang, "a")), &wang_again, "b", Ok(())),
+            ("an inspector renamed", Some((&wang, "a")), &renamed, "a", Err(Refusal::InspectorChanged)),
+        ];
+        for (what, prior, next, writer, want) in cases {
+            let prior = prior.map(|(image, owner)| Prior { image, owner });
+            assert_eq!(may_accept(prior, next, writer), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn clocks_may_run_up_to_a_day_ahead() {
+        let day = 24 * 3600 * 1000;
+        let cases = [(NOW, Ok(())), (NOW + day, Ok(())), (NOW + day + 1, Err(Refusal::ClockAhead))];
+        for (ms, want) in cases {
+            assert_eq!(check_clocks([rev(ms).as_str()], NOW), want, "{ms}");
+        }
+        assert!(matches!(check_clocks(["soon"], NOW), Err(Refusal::Malformed(_))));
+        // A clock hidden in a hazard's events counts as much as its own.
+        let mut h = hazard("open", "x", 1);
+        if let Image::Hazard(h) = &mut h {
+            h.events[0].rev = rev(NOW + 2 * day);
+        }
+        assert_eq!(check_clocks(revisions(&h), NOW), Err(Refusal::ClockAhead));
+    }
+}

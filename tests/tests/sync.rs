@@ -491,18 +491,23 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     server.stop().await;
 }
 
-/// Drops the number tables and marks the database as schema 3, as a server before them left it.
+/// Drops the number tables (and the later refusal table) and marks the database as schema
+/// 3, as a server before them left it.
 fn rewind_to_schema_3(db: &support::Db) {
     match db.clone() {
         support::Db::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).expect("open");
-            conn.execute_batch("DROP TABLE document_number; DROP TABLE number_conflict; PRAGMA user_version = 3;")
-                .expect("rewind");
+            conn.execute_batch(
+                "DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
+                 PRAGMA user_version = 3;",
+            )
+            .expect("rewind");
         }
         support::Db::Postgres(url) => std::thread::spawn(move || {
             let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
             c.batch_execute(
-                "DROP TABLE document_number; DROP TABLE number_conflict; UPDATE schema_version SET version = 3",
+                "DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
+                 UPDATE schema_version SET version = 3",
             )
             .expect("rewind");
         })

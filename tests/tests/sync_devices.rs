@@ -580,6 +580,14 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
         assert!(answer.results[0].reason.as_deref().unwrap_or_default().contains(why), "{why}: {answer:?}");
     }
     assert_eq!(server.with(|s| s.change_count()).await.unwrap(), before, "nothing refused is stored");
+    // The bureau sees each refusal: who, what, why.
+    let refusals = server.with(|s| s.refusals()).await.unwrap();
+    assert_eq!(refusals.len(), 4, "{refusals:?}");
+    assert!(refusals.iter().all(|r| r.device_id == device), "{refusals:?}");
+    assert!(
+        refusals[0].reason.contains("设备时钟比服务器快一天以上") && refusals[0].record_type == "enterprise",
+        "{refusals:?}"
+    );
 
     // Every device still holds the originals.
     a.sync().await;

@@ -41,6 +41,7 @@ struct Live {
     last_error: Option<(String, String)>,
     offline: bool,
     received: u64,
+    clock_skew_ms: Option<i64>,
     wake: bool,
     stop: bool,
 }
@@ -137,6 +138,7 @@ impl SyncTask {
         match result {
             Ok(report) => {
                 live.received += report.applied;
+                live.clock_skew_ms = report.clock_skew_ms.or(live.clock_skew_ms);
                 live.last_error = None;
                 live.offline = false;
                 drop(live);
@@ -220,6 +222,10 @@ pub(crate) struct SyncStatus {
     #[ts(type = "number")]
     received: u64,
     problems: Vec<anjian_store::SyncProblem>,
+    /// How far this device's clock is off the server's, in whole minutes, when it is off by
+    /// more than the rules allow (the page asks to set it); null when it is fine or unknown.
+    #[ts(type = "number | null")]
+    clock_off_minutes: Option<i64>,
 }
 
 pub(crate) fn status(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
@@ -263,6 +269,10 @@ fn status_of(app: &App) -> Result<SyncStatus, ApiError> {
             .map(|(code, message)| SyncErrorView { code: code.clone(), message: message.clone() }),
         pending: SyncPending { changes: pending.changes, attachments: pending.attachments },
         received: live.received,
+        clock_off_minutes: live
+            .clock_skew_ms
+            .filter(|skew| anjian_sync::rules::clock_is_off(*skew))
+            .map(|skew| (skew as f64 / 60_000.0).round() as i64),
         problems,
     })
 }

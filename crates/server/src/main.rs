@@ -90,6 +90,11 @@ enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// 列出服务器拒收的更改（最近1000条）及原因
+    Refusals {
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -231,6 +236,16 @@ fn run(command: Command) -> Result<(), String> {
                 anjian_server::grant_numbers(storage.as_ref(), &device, kind.as_str(), year, count, chrono::Utc::now())
                     .map_err(|e| e.to_string())?;
             println!("已分配 {} {}年 第{}号至第{}号", b.kind, b.year, b.first, b.last);
+            Ok(())
+        }
+        Command::Refusals { db } => {
+            let refusals = db.open()?.refusals().map_err(|e| e.to_string())?;
+            if refusals.is_empty() {
+                println!("没有被拒收的更改");
+            }
+            for r in &refusals {
+                println!("{}\t设备 {}\t{} {}\t{}", r.received_at, r.device_id, r.record_type, r.record_id, r.reason);
+            }
             Ok(())
         }
         Command::NumberConflicts { db } => {

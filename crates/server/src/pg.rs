@@ -14,8 +14,8 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NumberClaim, NumberConflict, PushJob, Result,
-    Storage, StorageError, StoredBatch, StoredChange, StoredPage,
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim, NumberConflict,
+    PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
 };
 use crate::token_cache::TokenCache;
 
@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0002_batch_per_device.sql"),
     include_str!("../migrations/postgres/0003_record_index.sql"),
     crate::storage::NUMBERS_MIGRATION,
+    include_str!("../migrations/postgres/0005_refused_change.sql"),
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -337,6 +338,21 @@ impl GroupTx for PgGroup<'_, '_> {
         let mut new: HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
         // A change id twice: the first was stored, the second is a duplicate.
         Ok(rows.iter().map(|r| new.remove(&r.change.change_id)).collect())
+    }
+
+    fn insert_refusals(&mut self, rows: &[NewRefusal<'_>]) -> Result<()> {
+        let st = self.statement(
+            "INSERT INTO refused_change (change_id, device_id, record_type, record_id, reason, payload, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )?;
+        for r in rows {
+            let c = r.change;
+            self.tx.execute(
+                &st,
+                &[&c.change_id, &r.device_id, &c.record_type, &c.record_id, &r.reason, &c.payload.get(), &r.now],
+            )?;
+        }
+        Ok(())
     }
 
     fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()> {
@@ -669,6 +685,21 @@ impl Storage for PgStorage {
             tx.commit()?;
             // Within u32: `next_block` keeps to MAX_SERIAL.
             Ok(NumberBlock { kind, year, first: first as u32, last: last as u32 })
+        })
+    }
+
+    fn refusals(&self) -> Result<Vec<RefusedChange>> {
+        self.run(|c| {
+            Ok(c.query(crate::storage::REFUSALS, &[])?
+                .iter()
+                .map(|r| RefusedChange {
+                    device_id: r.get(0),
+                    record_type: r.get(1),
+                    record_id: r.get(2),
+                    reason: r.get(3),
+                    received_at: r.get(4),
+                })
+                .collect())
         })
     }
 

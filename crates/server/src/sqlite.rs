@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NumberClaim, NumberConflict, PushJob, Result,
-    Storage, StorageError, StoredBatch, StoredChange, StoredPage,
+    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim, NumberConflict,
+    PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0002_batch_per_device.sql"),
     include_str!("../migrations/sqlite/0003_record_index.sql"),
     crate::storage::NUMBERS_MIGRATION,
+    include_str!("../migrations/sqlite/0005_refused_change.sql"),
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -98,6 +99,26 @@ impl GroupTx for SqliteGroup<'_> {
         )?;
         for b in rows {
             insert.execute((b.batch_id, b.device_id, &b.change_ids, &b.results, b.now))?;
+        }
+        Ok(())
+    }
+
+    fn insert_refusals(&mut self, rows: &[NewRefusal<'_>]) -> Result<()> {
+        let mut insert = self.0.prepare_cached(
+            "INSERT INTO refused_change (change_id, device_id, record_type, record_id, reason, payload, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for r in rows {
+            let c = r.change;
+            insert.execute((
+                &c.change_id,
+                r.device_id,
+                &c.record_type,
+                &c.record_id,
+                &r.reason,
+                c.payload.get(),
+                r.now,
+            ))?;
         }
         Ok(())
     }
@@ -428,6 +449,21 @@ impl Storage for SqliteStorage {
         tx.commit()?;
         // Within u32: `next_block` keeps to MAX_SERIAL.
         Ok(NumberBlock { kind: kind.to_owned(), year, first: first as u32, last: last as u32 })
+    }
+
+    fn refusals(&self) -> Result<Vec<RefusedChange>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(crate::storage::REFUSALS)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(RefusedChange {
+                device_id: r.get(0)?,
+                record_type: r.get(1)?,
+                record_id: r.get(2)?,
+                reason: r.get(3)?,
+                received_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn number_conflicts(&self) -> Result<Vec<NumberConflict>> {

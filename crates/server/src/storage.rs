@@ -114,6 +114,8 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Numbers carried by two issued documents, oldest first: for the bureau to resolve.
     fn number_conflicts(&self) -> Result<Vec<NumberConflict>>;
+    /// The changes refused most recently (at most 1000), the latest first.
+    fn refusals(&self) -> Result<Vec<RefusedChange>>;
 
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
@@ -420,6 +422,28 @@ pub(crate) fn refused(change_id: &str, reason: String) -> ChangeResult {
     ChangeResult { change_id: change_id.to_owned(), outcome: Outcome::Refused, reason: Some(reason) }
 }
 
+/// A refused change as kept for the bureau.
+pub(crate) struct NewRefusal<'a> {
+    pub change: &'a Change,
+    pub device_id: &'a str,
+    pub reason: String,
+    pub now: &'a str,
+}
+
+/// A change the server refused, as the bureau reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedChange {
+    pub device_id: String,
+    pub record_type: String,
+    pub record_id: String,
+    pub reason: String,
+    pub received_at: String,
+}
+
+/// `refusals`, the same in both dialects: the latest first.
+pub(crate) const REFUSALS: &str =
+    "SELECT device_id, record_type, record_id, reason, received_at FROM refused_change ORDER BY id DESC LIMIT 1000";
+
 /// A push waiting for its group's transaction.
 pub(crate) struct PushJob {
     pub device_id: String,
@@ -466,6 +490,8 @@ pub(crate) trait GroupTx {
     /// was new (a change id stored before, or earlier in `rows`, is not).
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
     fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()>;
+    /// Keeps the changes refused, with their reasons, for the bureau.
+    fn insert_refusals(&mut self, rows: &[NewRefusal<'_>]) -> Result<()>;
     /// Claims each number for its document, in order: a number already held by another
     /// document is kept as a conflict (the same document again is not one). For each
     /// claim, the other document holding its number, if any.
@@ -535,6 +561,7 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         .collect();
     let mut answers: Vec<Result<PushResponse>> = Vec::with_capacity(group.len());
     let mut batches = Vec::new();
+    let mut refusals = Vec::new();
     for (job, plan) in group.iter().zip(plans) {
         let answer = match plan {
             Plan::Answered(answer) => answer,
@@ -548,13 +575,19 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
                 Err(e) => Err(StorageError::Database(e.to_string())),
             },
             Plan::New { verdicts, start } => {
+                for (change, verdict) in job.changes.iter().zip(&verdicts) {
+                    if let Some(reason) = verdict {
+                        let reason = reason.clone();
+                        refusals.push(NewRefusal { change, device_id: &job.device_id, reason, now: &job.now });
+                    }
+                }
                 let mut next = start;
                 let results: Vec<ChangeResult> = job
                     .changes
                     .iter()
-                    .zip(verdicts)
+                    .zip(verdicts.iter())
                     .map(|(c, verdict)| match verdict {
-                        Some(reason) => refused(&c.change_id, reason),
+                        Some(reason) => refused(&c.change_id, reason.clone()),
                         None => {
                             let outcome = if new[next] { Outcome::Applied } else { Outcome::Duplicate };
                             let reason = clashes.get(&next).cloned();
@@ -576,6 +609,7 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         answers.push(answer);
     }
     tx.insert_batches(&batches)?;
+    tx.insert_refusals(&refusals)?;
     Ok(answers)
 }
 

@@ -148,6 +148,18 @@ impl Client {
         self.send(|c| c.get(&url)).await
     }
 
+    /// The server's clock, read from the Date header of its health answer (to the second).
+    pub async fn server_clock(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, SyncError> {
+        let url = format!("{}{}", self.base, routes::HEALTH);
+        let res = self.http.get(&url).send().await.map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(res
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+            .map(|t| t.with_timezone(&chrono::Utc)))
+    }
+
     pub async fn pair(&self, code: &str, device_name: &str) -> Result<PairResponse, SyncError> {
         self.post(routes::PAIR, &PairRequest { code: code.to_owned(), device_name: device_name.to_owned() }).await
     }

@@ -39,6 +39,8 @@ pub struct Report {
     pub uploaded: u64,
     pub downloaded: u64,
     pub blocks: u64,
+    /// The server's clock less this device's, in milliseconds, when the server told it.
+    pub clock_skew_ms: Option<i64>,
 }
 
 /// Runs one round for the paired device `device_id`. `progress` hears (phase, done,
@@ -50,6 +52,10 @@ pub async fn round(
     progress: &(dyn Fn(Phase, u64, Option<u64>) + Sync),
 ) -> Result<Report, RoundError> {
     let mut report = Report::default();
+    // Compared at each round: the 同步 page warns of a device clock that is off.
+    if let Ok(Some(server)) = client.server_clock().await {
+        report.clock_skew_ms = Some((server - chrono::Utc::now()).num_milliseconds());
+    }
     let pending = local.pending()?;
     loop {
         let out = local.outgoing(device_id, protocol::MAX_BATCH)?;

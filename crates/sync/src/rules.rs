@@ -86,6 +86,14 @@ pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Resul
     }
 }
 
+/// How far a device's clock may differ from the server's before the 同步 page warns.
+pub const CLOCK_WARN_MS: i64 = 5 * 60 * 1000;
+
+/// Whether a device clock `skew_ms` off the server's is worth a warning.
+pub fn clock_is_off(skew_ms: i64) -> bool {
+    skew_ms.abs() > CLOCK_WARN_MS
+}
+
 /// Whether every field of an image holds what its type says (`typed`).
 pub fn well_formed(image: &Image) -> Result<(), Refusal> {
     match image {
@@ -302,6 +310,16 @@ mod tests {
         for (what, prior, next, writer, want) in cases {
             let prior = prior.map(|(image, owner)| Prior { image, owner });
             assert_eq!(may_accept(prior, next, writer), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_clock_five_minutes_off_is_said() {
+        let minute = 60_000;
+        for (skew, off) in
+            [(0, false), (5 * minute, false), (5 * minute + 1, true), (-5 * minute - 1, true), (-minute, false)]
+        {
+            assert_eq!(clock_is_off(skew), off, "{skew}");
         }
     }
 

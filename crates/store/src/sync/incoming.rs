@@ -307,9 +307,11 @@ impl Writer<'_> {
         if local.as_ref().is_some_and(|(r, _)| r.as_str() >= img.rev.as_str()) {
             return Ok(());
         }
-        if let Some((held, _)) = inspection_image(&self.tx, &img.id)? {
-            let held = Image::Inspection(held);
-            self.may_follow(&held, &Image::Inspection(img.clone()))?;
+        // Only a record held here has rules to follow (a first sync holds none).
+        if local.is_some()
+            && let Some((held, _)) = inspection_image(&self.tx, &img.id)?
+        {
+            self.may_follow(&Image::Inspection(held), &Image::Inspection(img.clone()))?;
         }
         self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;
         let mut officers = Vec::new();
@@ -374,12 +376,14 @@ impl Writer<'_> {
 
     fn apply_hazard(&mut self, img: &HazardImage) -> Result<()> {
         let typed = img.typed().map_err(refused)?;
-        if let Some((held, _)) = hazard_image(&self.tx, &img.id)? {
-            self.may_follow(&Image::Hazard(held), &Image::Hazard(img.clone()))?;
-        }
         let local: Option<(String, String)> = self
             .one("SELECT status, rev FROM hazard WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
+        if local.is_some()
+            && let Some((held, _)) = hazard_image(&self.tx, &img.id)?
+        {
+            self.may_follow(&Image::Hazard(held), &Image::Hazard(img.clone()))?;
+        }
         match &local {
             None => {
                 self.require("enterprise", &img.enterprise_id, "所属单位尚未同步到本机")?;

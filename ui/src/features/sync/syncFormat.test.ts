@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { SyncStatus } from '../../lib/backend'
 import {
   FAST_POLL_MS,
+  clockOffText,
   SLOW_POLL_MS,
   lastSyncText,
   navMark,
@@ -33,6 +34,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     pending: { changes: 0, attachments: 0 },
     received: 0,
     problems: [],
+    clockOffMinutes: null,
     ...over,
   }
 }
@@ -107,6 +109,20 @@ describe('counts and times', () => {
     expect(recordTypeLabel('enterprise')).toBe('单位')
     expect(recordTypeLabel('hazard')).toBe('隐患')
     expect(recordTypeLabel('mystery')).toBe('mystery')
+  })
+})
+
+describe('the device clock', () => {
+  it('says nothing when the clock is right or unknown', () => {
+    expect(clockOffText(null)).toBe('')
+    expect(clockOffText(undefined)).toBe('')
+  })
+
+  it('says which way and how far it is off', () => {
+    expect(clockOffText(12)).toContain('慢约 12 分钟')
+    expect(clockOffText(-7)).toContain('快约 7 分钟')
+    expect(clockOffText(-3 * 24 * 60)).toContain('快约 72 小时')
+    expect(clockOffText(12)).toContain('请把本机的日期和时间设准')
   })
 })
 

@@ -89,6 +89,15 @@ export function progressText(progress: Progress | undefined): string {
   return `${progress.done} / ${progress.total}`
 }
 
+/** What to tell of a device clock that is off the server's (`minutes`: the server's less
+ *  this device's), or "" when it is not. */
+export function clockOffText(minutes: number | null | undefined): string {
+  if (minutes === null || minutes === undefined || minutes === 0) return ''
+  const way = minutes > 0 ? '慢' : '快'
+  const size = Math.abs(minutes) >= 120 ? `${Math.round(Math.abs(minutes) / 60)} 小时` : `${Math.abs(minutes)} 分钟`
+  return `本机时钟比区局服务器${way}约 ${size}。请把本机的日期和时间设准：检查记录、隐患和文书的时间都以本机时钟为准。`
+}
+
 /** "3 条记录，2 个附件"; "没有" when nothing waits. */
 export function pendingText(pending: SyncStatus['pending']): string {
   if (pending.changes === 0 && pending.attachments === 0) return '没有'

@@ -20,6 +20,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     pending: { changes: 0, attachments: 0 },
     received: 0,
     problems: [],
+    clockOffMinutes: null,
     ...over,
   }
 }

@@ -595,7 +595,12 @@ export type SyncState = "unpaired" | "syncing" | "offline" | "error" | "idle";
 /**
  * What the 同步 page shows.
  */
-export type SyncStatus = { paired: boolean, server: string | null, deviceName: string | null, inspectorName: string | null, inspectorCertNo: string | null, state: SyncState, phase: SyncPhase | null, progress: SyncProgress | null, lastSyncAt: string | null, lastAttemptAt: string | null, lastError: SyncErrorView | null, pending: SyncPending, received: number, problems: Array<SyncProblem>, };
+export type SyncStatus = { paired: boolean, server: string | null, deviceName: string | null, inspectorName: string | null, inspectorCertNo: string | null, state: SyncState, phase: SyncPhase | null, progress: SyncProgress | null, lastSyncAt: string | null, lastAttemptAt: string | null, lastError: SyncErrorView | null, pending: SyncPending, received: number, problems: Array<SyncProblem>, 
+/**
+ * How far this device's clock is off the server's, in whole minutes, when it is off by
+ * more than the rules allow (the page asks to set it); null when it is fine or unknown.
+ */
+clockOffMinutes: number | null, };
 
 export type Template = { id: string, sector: string, version: number, title: string, 
 /**

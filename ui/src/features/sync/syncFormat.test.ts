@@ -1,5 +1,5 @@
+import { syncStatus } from './statusFixture'
 import { describe, expect, it } from 'vitest'
-import type { SyncStatus } from '../../lib/backend'
 import {
   FAST_POLL_MS,
   clockOffText,
@@ -18,26 +18,7 @@ import {
   stateLine,
 } from './syncFormat'
 
-function status(over: Partial<SyncStatus> = {}): SyncStatus {
-  return {
-    paired: true,
-    server: 'http://127.0.0.1:8470',
-    deviceName: '执法终端',
-    inspectorName: '王磊',
-    inspectorCertNo: '11010923001',
-    state: 'idle',
-    phase: null,
-    progress: null,
-    lastSyncAt: '2026-03-01T08:30:00Z',
-    lastAttemptAt: '2026-03-01T08:30:00Z',
-    lastError: null,
-    pending: { changes: 0, attachments: 0 },
-    received: 0,
-    problems: [],
-    clockOffMinutes: null,
-    ...over,
-  }
-}
+const status = syncStatus
 
 describe('stateLine', () => {
   it('says 已同步 when the last sync is complete and nothing waits', () => {

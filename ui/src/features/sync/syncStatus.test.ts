@@ -1,29 +1,11 @@
+import { syncStatus } from './statusFixture'
 import { effectScope } from 'vue'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setTransport, type SyncStatus, type Transport } from '../../lib/backend'
 import { onDataChanged, resetDataChanged } from '../../lib/dataChanged'
 import { resetSyncStatus, useSyncStatus } from './syncStatus'
 
-function status(over: Partial<SyncStatus> = {}): SyncStatus {
-  return {
-    paired: true,
-    server: 'http://127.0.0.1:8470',
-    deviceName: '执法终端',
-    inspectorName: null,
-    inspectorCertNo: null,
-    state: 'idle',
-    phase: null,
-    progress: null,
-    lastSyncAt: null,
-    lastAttemptAt: null,
-    lastError: null,
-    pending: { changes: 0, attachments: 0 },
-    received: 0,
-    problems: [],
-    clockOffMinutes: null,
-    ...over,
-  }
-}
+const status = syncStatus
 
 /** A backend whose sync_status answers with `current`, counting the calls. */
 function fakeBackend(initial: SyncStatus) {

@@ -553,6 +553,12 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     described.description = "改写的隐患描述".into();
     described.rev = soon.clone();
     // 4. An enterprise edit whose clock lies ten years ahead.
+    // 5. A field the enterprise form would refuse.
+    let mut malformed = company.clone();
+    if let Some(f) = malformed.fields.get_mut("creditCode") {
+        f.value = json!("12345");
+        f.rev = soon.clone();
+    }
     let mut ahead = company.clone();
     let ten_years = later(now + 10 * 366 * 24 * 3600 * 1000);
     ahead.fields.insert("name".into(), Field { value: json!("时钟超前的名称"), rev: ten_years.clone(), base: None });
@@ -571,6 +577,7 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
         (Image::Inspection(own_rewritten), soon.clone(), "已完成的检查不能再修改"),
         (Image::Hazard(described), soon.clone(), "隐患的内容只能由发现它的设备修改"),
         (Image::Enterprise(ahead), ten_years, "设备时钟比服务器快一天以上"),
+        (Image::Enterprise(malformed), soon.clone(), "统一社会信用代码应为18位"),
     ];
     for (n, (image, rev, why)) in tries.into_iter().enumerate() {
         let batch =
@@ -582,10 +589,10 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     assert_eq!(server.with(|s| s.change_count()).await.unwrap(), before, "nothing refused is stored");
     // The bureau sees each refusal: who, what, why.
     let refusals = server.with(|s| s.refusals()).await.unwrap();
-    assert_eq!(refusals.len(), 4, "{refusals:?}");
+    assert_eq!(refusals.len(), 5, "{refusals:?}");
     assert!(refusals.iter().all(|r| r.device_id == device), "{refusals:?}");
     assert!(
-        refusals[0].reason.contains("设备时钟比服务器快一天以上") && refusals[0].record_type == "enterprise",
+        refusals[1].reason.contains("设备时钟比服务器快一天以上") && refusals[1].record_type == "enterprise",
         "{refusals:?}"
     );
 

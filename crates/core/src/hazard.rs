@@ -187,6 +187,14 @@ pub fn propose(
         .collect()
 }
 
+/// The longest description of a hazard.
+pub const DESCRIPTION_MAX: usize = 2_000;
+
+/// A hazard's description as the forms take it: required, at most 2,000 characters.
+pub fn check_description(text: &str) -> Result<String, crate::validate::FieldError> {
+    crate::validate::required_multiline("description", text, DESCRIPTION_MAX)
+}
+
 /// The longest rectification period an order may give (5 years).
 pub const MAX_DEADLINE_DAYS: u64 = 5 * 366;
 

@@ -25,7 +25,7 @@ pub struct NewHazard {
 impl Writer<'_> {
     pub fn insert_hazard(&mut self, new: &NewHazard) -> Result<Hazard> {
         crate::enterprises::enterprise(&self.tx, new.enterprise_id)?;
-        let description = validate::required_multiline("description", &new.description, 2_000)?;
+        let description = anjian_core::hazard::check_description(&new.description)?;
         let id = Id::new();
         let rev = self.tick();
         let h = Hazard {

@@ -33,6 +33,8 @@ pub enum Refusal {
     InspectorChanged,
     #[error("{0}")]
     IssuedDocument(&'static str),
+    #[error("{}", .0.message())]
+    Field(anjian_core::validate::FieldError),
 }
 
 /// The record as the receiving side holds it, and the device that first wrote it.
@@ -95,17 +97,44 @@ pub fn clock_is_off(skew_ms: i64) -> bool {
 }
 
 /// Whether every field of an image holds what its type says (`typed`).
+/// Whether every field of an image holds what its type says (`typed`) and what the app's
+/// own forms would take (lengths, the credit code, the officers' certificates).
 pub fn well_formed(image: &Image) -> Result<(), Refusal> {
+    use anjian_core::inspector::InspectorInput;
+    let officer = |i: &crate::records::InspectorImage| {
+        InspectorInput { name: i.name.clone(), cert_no: i.cert_no.clone(), unit: i.unit.clone().unwrap_or_default() }
+            .check()
+            .map(drop)
+    };
     match image {
-        Image::Enterprise(e) => e.typed().map(drop),
-        Image::Inspector(i) => i.typed().map(drop),
-        Image::Inspection(i) => i.typed().map(drop),
-        Image::Hazard(h) => h.typed().map(drop),
-        Image::Document(d) => d.typed().map(drop),
-        Image::Attachment(a) => crate::typed::sha256("附件", &a.sha256),
-        Image::Checklist(_) | Image::NumberBlock(_) => Ok(()),
+        Image::Enterprise(e) => {
+            e.typed()?;
+            e.profile().map_err(|p| match p {
+                crate::typed::ProfileError::Shape(e) => Refusal::Malformed(e),
+                crate::typed::ProfileError::Field(f) => Refusal::Field(f),
+            })?;
+        }
+        Image::Inspector(i) => {
+            i.typed()?;
+            officer(i).map_err(Refusal::Field)?;
+        }
+        Image::Inspection(i) => {
+            i.typed()?;
+            for o in &i.officers {
+                officer(o).map_err(Refusal::Field)?;
+            }
+        }
+        Image::Hazard(h) => {
+            h.typed()?;
+            anjian_core::hazard::check_description(&h.description).map_err(Refusal::Field)?;
+        }
+        Image::Document(d) => {
+            d.typed()?;
+        }
+        Image::Attachment(a) => crate::typed::sha256("附件", &a.sha256)?,
+        Image::Checklist(_) | Image::NumberBlock(_) => {}
     }
-    .map_err(Refusal::Malformed)
+    Ok(())
 }
 
 /// Whether the rules look at what is held of this record (the others only at clocks).
@@ -311,6 +340,20 @@ mod tests {
             let prior = prior.map(|(image, owner)| Prior { image, owner });
             assert_eq!(may_accept(prior, next, writer), want, "{what}");
         }
+    }
+
+    #[test]
+    fn images_the_forms_would_refuse_are_refused() {
+        assert_eq!(well_formed(&hazard("open", "灭火器过期", 0)), Ok(()));
+        assert!(matches!(well_formed(&hazard("open", " ", 0)), Err(Refusal::Field(_))));
+        assert!(matches!(well_formed(&hazard("open", &"长".repeat(2_001), 0)), Err(Refusal::Field(_))));
+        assert_eq!(well_formed(&inspector("王磊")), Ok(()));
+        let Image::Inspector(mut bad_cert) = inspector("王磊") else { unreachable!() };
+        bad_cert.cert_no = "证号".into();
+        assert!(matches!(well_formed(&Image::Inspector(bad_cert)), Err(Refusal::Field(_))));
+        let Image::Hazard(mut bad_id) = hazard("open", "x", 0) else { unreachable!() };
+        bad_id.enterprise_id = "nobody".into();
+        assert!(matches!(well_formed(&Image::Hazard(bad_id)), Err(Refusal::Malformed(_))));
     }
 
     #[test]

@@ -82,6 +82,32 @@ impl EnterpriseImage {
     }
 }
 
+impl EnterpriseImage {
+    /// The profile the fields make, checked as the enterprise form checks it (division
+    /// and sector codes against the lists are the receiver's to check).
+    pub fn profile(&self) -> Result<anjian_core::enterprise::Profile, ProfileError> {
+        let mut fields = serde_json::Map::new();
+        for (name, f) in &self.fields {
+            // The form's text fields are "" where the profile holds none.
+            let value =
+                if f.value.is_null() && name != "supervisionClass" { serde_json::json!("") } else { f.value.clone() };
+            fields.insert(name.clone(), value);
+        }
+        let input: anjian_core::enterprise::EnterpriseInput = serde_json::from_value(serde_json::Value::Object(fields))
+            .map_err(|e| ProfileError::Shape(bad("单位资料", &e.to_string())))?;
+        input.check().map_err(ProfileError::Field)
+    }
+}
+
+/// Why an enterprise image's fields do not make a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileError {
+    /// A field of the wrong type, or one the profile does not have.
+    Shape(ImageError),
+    /// A field the enterprise form would refuse.
+    Field(anjian_core::validate::FieldError),
+}
+
 /// An inspector as the domain holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inspector {

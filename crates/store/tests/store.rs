@@ -971,3 +971,40 @@ fn reads_answer_while_a_long_write_is_in_progress() {
         store.search_enterprises(&query("读写")).unwrap().items.into_iter().map(|e| e.name).collect();
     assert_eq!(after.len(), 2, "the write is seen once committed: {after:?}");
 }
+
+/// Demo enterprises, and what is done to them, never leave the device: edited and
+/// inspected, they send nothing; a real enterprise beside them is sent.
+#[test]
+fn demo_enterprises_never_leave_the_device() {
+    let (_dir, store) = seeded();
+    let demo = store.search_enterprises(&EnterpriseQuery { limit: 1, ..Default::default() }).unwrap().items[0].clone();
+    let demo_record = store.enterprise(demo.id).unwrap();
+    assert!(demo_record.is_demo);
+    let mut edited = input(&format!("{}（改）", demo.name), &demo.credit_code);
+    edited.division_code = demo_record.profile.division_code.clone();
+    edited.sectors = demo_record.profile.sectors.clone();
+    let hazard = store
+        .write(|w| {
+            w.update_enterprise(demo.id, demo_record.rev, &edited)?;
+            w.insert_hazard(&NewHazard {
+                enterprise_id: demo.id,
+                inspection_id: None,
+                item_code: None,
+                description: "演示单位的隐患".into(),
+                level: Level::General,
+                deadline: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+                found_at: None,
+            })
+        })
+        .unwrap();
+    let real = store
+        .write(|w| w.insert_enterprise(&input("北京门头沟真实单位有限公司", &valid_code("9111010906543212")), false))
+        .unwrap();
+    let out = store.sync_outgoing("device-a", 1000).unwrap();
+    let sent: Vec<&str> = out.changes.iter().map(|c| c.record_id.as_str()).collect();
+    assert!(sent.contains(&real.id.to_string().as_str()), "{sent:?}");
+    for id in [demo.id.to_string(), hazard.id.to_string()] {
+        assert!(!sent.contains(&id.as_str()), "{id} left the device: {sent:?}");
+        assert!(out.changes.iter().all(|c| !c.payload.get().contains(&id)), "{id} inside a change");
+    }
+}

@@ -559,6 +559,12 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
         f.value = json!("12345");
         f.rev = soon.clone();
     }
+    // 6. A division the district does not have.
+    let mut nowhere = company.clone();
+    if let Some(f) = nowhere.fields.get_mut("divisionCode") {
+        f.value = json!("110109999");
+        f.rev = soon.clone();
+    }
     let mut ahead = company.clone();
     let ten_years = later(now + 10 * 366 * 24 * 3600 * 1000);
     ahead.fields.insert("name".into(), Field { value: json!("时钟超前的名称"), rev: ten_years.clone(), base: None });
@@ -578,6 +584,7 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
         (Image::Hazard(described), soon.clone(), "隐患的内容只能由发现它的设备修改"),
         (Image::Enterprise(ahead), ten_years, "设备时钟比服务器快一天以上"),
         (Image::Enterprise(malformed), soon.clone(), "统一社会信用代码应为18位"),
+        (Image::Enterprise(nowhere), soon.clone(), "请选择所属镇街"),
     ];
     for (n, (image, rev, why)) in tries.into_iter().enumerate() {
         let batch =
@@ -589,10 +596,10 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     assert_eq!(server.with(|s| s.change_count()).await.unwrap(), before, "nothing refused is stored");
     // The bureau sees each refusal: who, what, why.
     let refusals = server.with(|s| s.refusals()).await.unwrap();
-    assert_eq!(refusals.len(), 5, "{refusals:?}");
+    assert_eq!(refusals.len(), 6, "{refusals:?}");
     assert!(refusals.iter().all(|r| r.device_id == device), "{refusals:?}");
     assert!(
-        refusals[1].reason.contains("设备时钟比服务器快一天以上") && refusals[1].record_type == "enterprise",
+        refusals[2].reason.contains("设备时钟比服务器快一天以上") && refusals[2].record_type == "enterprise",
         "{refusals:?}"
     );
 

@@ -384,7 +384,19 @@ fn check(c: &Change) -> Result<Image, String> {
         return Err(format!("记录编号 {} 与内容不符", c.record_id));
     }
     rules::well_formed(&image).map_err(|e| e.to_string())?;
+    let (divisions, sectors) = reference_codes();
+    rules::in_reference(&image, divisions, sectors).map_err(|e| e.to_string())?;
     Ok(image)
+}
+
+/// The district's division and sector codes (the bundled lists), read once.
+fn reference_codes() -> &'static (Vec<String>, Vec<String>) {
+    static CODES: std::sync::OnceLock<(Vec<String>, Vec<String>)> = std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        let reference = crate::import::Reference::bundled().unwrap_or_default();
+        let codes = |pairs: Vec<(String, String)>| pairs.into_iter().map(|(code, _)| code).collect();
+        (codes(reference.divisions), codes(reference.sectors))
+    })
 }
 
 /// The records a group touches that the rules govern, to look their latest images up.

@@ -137,6 +137,21 @@ pub fn well_formed(image: &Image) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Whether an enterprise image names a division and sectors of the district's lists
+/// (other images name none).
+pub fn in_reference(image: &Image, divisions: &[String], sectors: &[String]) -> Result<(), Refusal> {
+    use anjian_core::validate::{FieldError, Rule};
+    let Image::Enterprise(e) = image else { return Ok(()) };
+    let Ok(profile) = e.profile() else { return Ok(()) };
+    if !divisions.contains(&profile.division_code) {
+        return Err(Refusal::Field(FieldError::new("divisionCode", Rule::UnknownDivision)));
+    }
+    if profile.sectors.iter().any(|s| !sectors.contains(s)) {
+        return Err(Refusal::Field(FieldError::new("sectors", Rule::UnknownSector)));
+    }
+    Ok(())
+}
+
 /// Whether the rules look at what is held of this record (the others only at clocks).
 pub fn governed(image: &Image) -> bool {
     matches!(image, Image::Inspection(_) | Image::Hazard(_) | Image::Document(_) | Image::Inspector(_))

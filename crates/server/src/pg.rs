@@ -14,8 +14,8 @@ use postgres::{Client, NoTls};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim, NumberConflict,
-    PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
+    AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
+    NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
 };
 use crate::token_cache::TokenCache;
 
@@ -425,27 +425,10 @@ impl Storage for PgStorage {
             (name.to_owned(), cert_no.to_owned(), code_hash.to_owned(), expires_at.to_owned(), now.to_owned());
         self.run(move |c| {
             let mut tx = c.transaction()?;
-            let id = match tx.query_opt("SELECT id FROM inspector WHERE cert_no = $1 FOR UPDATE", &[&cert_no])? {
-                Some(r) => {
-                    let id: String = r.get(0);
-                    tx.execute("UPDATE inspector SET name = $2 WHERE id = $1", &[&id, &name])?;
-                    id
-                }
-                None => {
-                    let id = crate::auth::new_id()?;
-                    tx.execute(
-                        "INSERT INTO inspector (id, name, cert_no, created_at) VALUES ($1, $2, $3, $4)",
-                        &[&id, &name, &cert_no, &now],
-                    )?;
-                    id
-                }
-            };
-            tx.execute(
-                "INSERT INTO pairing_code (code_hash, inspector_id, expires_at) VALUES ($1, $2, $3)",
-                &[&code_hash, &id, &expires_at],
-            )?;
+            let inspector =
+                crate::storage::enrol(&mut PgAccounts(&mut tx), &name, &cert_no, &code_hash, &expires_at, &now)?;
             tx.commit()?;
-            Ok(Inspector { id, name, cert_no })
+            Ok(inspector)
         })
     }
 
@@ -461,24 +444,16 @@ impl Storage for PgStorage {
             (code_hash.to_owned(), now.to_owned(), device_id.to_owned(), device_name.to_owned(), token_hash.to_owned());
         self.run(move |c| {
             let mut tx = c.transaction()?;
-            let row = tx.query_opt(
-                "SELECT inspector_id, expires_at, used_at FROM pairing_code WHERE code_hash = $1 FOR UPDATE",
-                &[&code_hash],
+            let inspector = crate::storage::pair(
+                &mut PgAccounts(&mut tx),
+                &code_hash,
+                &now,
+                &device_id,
+                &device_name,
+                &token_hash,
             )?;
-            let Some(row) = row else { return Err(StorageError::NotFound("pairing code".into())) };
-            let (inspector_id, expires_at, used_at): (String, String, Option<String>) =
-                (row.get(0), row.get(1), row.get(2));
-            if used_at.is_some() || expires_at.as_str() < now.as_str() {
-                return Err(StorageError::Refused("pairing code used or expired".into()));
-            }
-            tx.execute("UPDATE pairing_code SET used_at = $2 WHERE code_hash = $1", &[&code_hash, &now])?;
-            tx.execute(
-                "INSERT INTO device (id, inspector_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
-                &[&device_id, &inspector_id, &device_name, &token_hash, &now],
-            )?;
-            let r = tx.query_one("SELECT id, name, cert_no FROM inspector WHERE id = $1", &[&inspector_id])?;
             tx.commit()?;
-            Ok(Inspector { id: r.get(0), name: r.get(1), cert_no: r.get(2) })
+            Ok(inspector)
         })
     }
 
@@ -721,5 +696,63 @@ impl Storage for PgStorage {
 
     fn change_count(&self) -> Result<u64> {
         self.run(|c| Ok(c.query_one("SELECT count(*) FROM change", &[])?.get::<_, i64>(0) as u64))
+    }
+}
+
+/// Enrolment's and pairing's statements; the rows read are locked (FOR UPDATE).
+struct PgAccounts<'a, 'b>(&'a mut postgres::Transaction<'b>);
+
+impl AccountTx for PgAccounts<'_, '_> {
+    fn inspector_by_cert(&mut self, cert_no: &str) -> Result<Option<String>> {
+        Ok(self.0.query_opt("SELECT id FROM inspector WHERE cert_no = $1 FOR UPDATE", &[&cert_no])?.map(|r| r.get(0)))
+    }
+
+    fn rename_inspector(&mut self, id: &str, name: &str) -> Result<()> {
+        self.0.execute("UPDATE inspector SET name = $2 WHERE id = $1", &[&id, &name])?;
+        Ok(())
+    }
+
+    fn insert_inspector(&mut self, id: &str, name: &str, cert_no: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO inspector (id, name, cert_no, created_at) VALUES ($1, $2, $3, $4)",
+            &[&id, &name, &cert_no, &now],
+        )?;
+        Ok(())
+    }
+
+    fn insert_code(&mut self, code_hash: &str, inspector_id: &str, expires_at: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO pairing_code (code_hash, inspector_id, expires_at) VALUES ($1, $2, $3)",
+            &[&code_hash, &inspector_id, &expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn code(&mut self, code_hash: &str) -> Result<Option<(String, String, Option<String>)>> {
+        Ok(self
+            .0
+            .query_opt(
+                "SELECT inspector_id, expires_at, used_at FROM pairing_code WHERE code_hash = $1 FOR UPDATE",
+                &[&code_hash],
+            )?
+            .map(|r| (r.get(0), r.get(1), r.get(2))))
+    }
+
+    fn use_code(&mut self, code_hash: &str, now: &str) -> Result<()> {
+        self.0.execute("UPDATE pairing_code SET used_at = $2 WHERE code_hash = $1", &[&code_hash, &now])?;
+        Ok(())
+    }
+
+    fn insert_device(&mut self, id: &str, inspector_id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO device (id, inspector_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
+            &[&id, &inspector_id, &name, &token_hash, &now],
+        )?;
+        Ok(())
+    }
+
+    fn inspector(&mut self, id: &str) -> Result<Inspector> {
+        let r = self.0.query_one("SELECT id, name, cert_no FROM inspector WHERE id = $1", &[&id])?;
+        Ok(Inspector { id: r.get(0), name: r.get(1), cert_no: r.get(2) })
     }
 }

@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::storage::{
-    AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim, NumberConflict,
-    PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
+    AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
+    NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -150,6 +150,66 @@ impl GroupTx for SqliteGroup<'_> {
     }
 }
 
+/// Enrolment's and pairing's statements (an IMMEDIATE transaction holds the locks).
+struct SqliteAccounts<'c>(&'c Connection);
+
+impl AccountTx for SqliteAccounts<'_> {
+    fn inspector_by_cert(&mut self, cert_no: &str) -> Result<Option<String>> {
+        Ok(self.0.query_row("SELECT id FROM inspector WHERE cert_no = ?1", [cert_no], |r| r.get(0)).optional()?)
+    }
+
+    fn rename_inspector(&mut self, id: &str, name: &str) -> Result<()> {
+        self.0.execute("UPDATE inspector SET name = ?2 WHERE id = ?1", (id, name))?;
+        Ok(())
+    }
+
+    fn insert_inspector(&mut self, id: &str, name: &str, cert_no: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO inspector (id, name, cert_no, created_at) VALUES (?1, ?2, ?3, ?4)",
+            (id, name, cert_no, now),
+        )?;
+        Ok(())
+    }
+
+    fn insert_code(&mut self, code_hash: &str, inspector_id: &str, expires_at: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO pairing_code (code_hash, inspector_id, expires_at) VALUES (?1, ?2, ?3)",
+            (code_hash, inspector_id, expires_at),
+        )?;
+        Ok(())
+    }
+
+    fn code(&mut self, code_hash: &str) -> Result<Option<(String, String, Option<String>)>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT inspector_id, expires_at, used_at FROM pairing_code WHERE code_hash = ?1",
+                [code_hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    fn use_code(&mut self, code_hash: &str, now: &str) -> Result<()> {
+        self.0.execute("UPDATE pairing_code SET used_at = ?2 WHERE code_hash = ?1", (code_hash, now))?;
+        Ok(())
+    }
+
+    fn insert_device(&mut self, id: &str, inspector_id: &str, name: &str, token_hash: &str, now: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO device (id, inspector_id, name, token_hash, paired_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            (id, inspector_id, name, token_hash, now),
+        )?;
+        Ok(())
+    }
+
+    fn inspector(&mut self, id: &str) -> Result<Inspector> {
+        Ok(self.0.query_row("SELECT id, name, cert_no FROM inspector WHERE id = ?1", [id], |r| {
+            Ok(Inspector { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)? })
+        })?)
+    }
+}
+
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
@@ -212,29 +272,9 @@ impl Storage for SqliteStorage {
     fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str, now: &str) -> Result<Inspector> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(String, String)> = tx
-            .query_row("SELECT id, name FROM inspector WHERE cert_no = ?1", [cert_no], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let id = match existing {
-            Some((id, _)) => {
-                tx.execute("UPDATE inspector SET name = ?2 WHERE id = ?1", (&id, name))?;
-                id
-            }
-            None => {
-                let id = crate::auth::new_id()?;
-                tx.execute(
-                    "INSERT INTO inspector (id, name, cert_no, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    (&id, name, cert_no, now),
-                )?;
-                id
-            }
-        };
-        tx.execute(
-            "INSERT INTO pairing_code (code_hash, inspector_id, expires_at) VALUES (?1, ?2, ?3)",
-            (code_hash, &id, expires_at),
-        )?;
+        let inspector = crate::storage::enrol(&mut SqliteAccounts(&tx), name, cert_no, code_hash, expires_at, now)?;
         tx.commit()?;
-        Ok(Inspector { id, name: name.to_owned(), cert_no: cert_no.to_owned() })
+        Ok(inspector)
     }
 
     fn pair(
@@ -247,28 +287,8 @@ impl Storage for SqliteStorage {
     ) -> Result<Inspector> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let code: Option<(String, String, Option<String>)> = tx
-            .query_row(
-                "SELECT inspector_id, expires_at, used_at FROM pairing_code WHERE code_hash = ?1",
-                [code_hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((inspector_id, expires_at, used_at)) = code else {
-            return Err(StorageError::NotFound("pairing code".into()));
-        };
-        if used_at.is_some() || expires_at.as_str() < now {
-            return Err(StorageError::Refused("pairing code used or expired".into()));
-        }
-        tx.execute("UPDATE pairing_code SET used_at = ?2 WHERE code_hash = ?1", (code_hash, now))?;
-        tx.execute(
-            "INSERT INTO device (id, inspector_id, name, token_hash, paired_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (device_id, &inspector_id, device_name, token_hash, now),
-        )?;
         let inspector =
-            tx.query_row("SELECT id, name, cert_no FROM inspector WHERE id = ?1", [&inspector_id], |r| {
-                Ok(Inspector { id: r.get(0)?, name: r.get(1)?, cert_no: r.get(2)? })
-            })?;
+            crate::storage::pair(&mut SqliteAccounts(&tx), code_hash, now, device_id, device_name, token_hash)?;
         tx.commit()?;
         Ok(inspector)
     }

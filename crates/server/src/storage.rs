@@ -434,6 +434,66 @@ pub(crate) fn refused(change_id: &str, reason: String) -> ChangeResult {
     ChangeResult { change_id: change_id.to_owned(), outcome: Outcome::Refused, reason: Some(reason) }
 }
 
+/// The statements enrolment and pairing need, inside one transaction of a backend (the
+/// rules are `enrol` and `pair` below, once for both).
+pub(crate) trait AccountTx {
+    /// The inspector holding this 执法证号, locked for the transaction.
+    fn inspector_by_cert(&mut self, cert_no: &str) -> Result<Option<String>>;
+    fn rename_inspector(&mut self, id: &str, name: &str) -> Result<()>;
+    fn insert_inspector(&mut self, id: &str, name: &str, cert_no: &str, now: &str) -> Result<()>;
+    fn insert_code(&mut self, code_hash: &str, inspector_id: &str, expires_at: &str) -> Result<()>;
+    /// A pairing code's inspector, expiry and use, locked for the transaction.
+    fn code(&mut self, code_hash: &str) -> Result<Option<(String, String, Option<String>)>>;
+    fn use_code(&mut self, code_hash: &str, now: &str) -> Result<()>;
+    fn insert_device(&mut self, id: &str, inspector_id: &str, name: &str, token_hash: &str, now: &str) -> Result<()>;
+    fn inspector(&mut self, id: &str) -> Result<Inspector>;
+}
+
+/// Enrols an officer: the inspector of this 执法证号 (named as given) and a new one-time
+/// code for them.
+pub(crate) fn enrol(
+    tx: &mut impl AccountTx,
+    name: &str,
+    cert_no: &str,
+    code_hash: &str,
+    expires_at: &str,
+    now: &str,
+) -> Result<Inspector> {
+    let id = match tx.inspector_by_cert(cert_no)? {
+        Some(id) => {
+            tx.rename_inspector(&id, name)?;
+            id
+        }
+        None => {
+            let id = crate::auth::new_id()?;
+            tx.insert_inspector(&id, name, cert_no, now)?;
+            id
+        }
+    };
+    tx.insert_code(code_hash, &id, expires_at)?;
+    Ok(Inspector { id, name: name.to_owned(), cert_no: cert_no.to_owned() })
+}
+
+/// Pairs a device with a code: a code is used once, and not after it expires.
+pub(crate) fn pair(
+    tx: &mut impl AccountTx,
+    code_hash: &str,
+    now: &str,
+    device_id: &str,
+    device_name: &str,
+    token_hash: &str,
+) -> Result<Inspector> {
+    let Some((inspector_id, expires_at, used_at)) = tx.code(code_hash)? else {
+        return Err(StorageError::NotFound("pairing code".into()));
+    };
+    if used_at.is_some() || expires_at.as_str() < now {
+        return Err(StorageError::Refused("pairing code used or expired".into()));
+    }
+    tx.use_code(code_hash, now)?;
+    tx.insert_device(device_id, &inspector_id, device_name, token_hash, now)?;
+    tx.inspector(&inspector_id)
+}
+
 /// A refused change as kept for the bureau.
 pub(crate) struct NewRefusal<'a> {
     pub change: &'a Change,

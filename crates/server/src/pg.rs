@@ -11,11 +11,11 @@ use std::time::Duration;
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
-use sha2::{Digest, Sha256};
 
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
     NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
+    UploadStep, UploadTx,
 };
 use crate::token_cache::TokenCache;
 
@@ -578,53 +578,12 @@ impl Storage for PgStorage {
         let (sha, bytes) = (sha256.to_owned(), bytes.to_vec());
         self.run(move |c| {
             let mut tx = c.transaction()?;
-            let row =
-                tx.query_opt("SELECT size, received, complete FROM attachment WHERE sha256 = $1 FOR UPDATE", &[&sha])?;
-            let received = match row {
-                Some(r) if r.get::<_, bool>(2) => return Ok(AttachmentState::Complete),
-                // Announced with another size before and never finished: start it again.
-                Some(r) if r.get::<_, i64>(0) as u64 != total => {
-                    tx.execute(
-                        "UPDATE attachment SET size = $2, received = 0, data = '' WHERE sha256 = $1",
-                        &[&sha, &(total as i64)],
-                    )?;
-                    0
-                }
-                Some(r) => r.get::<_, i64>(1) as u64,
-                None => {
-                    tx.execute(
-                        "INSERT INTO attachment (sha256, size, received, complete) VALUES ($1, $2, 0, FALSE)
-                         ON CONFLICT (sha256) DO NOTHING",
-                        &[&sha, &(total as i64)],
-                    )?;
-                    0
-                }
-            };
-            if offset != received {
-                return Err(StorageError::Refused(format!("offset {offset}, but {received} bytes have arrived")));
-            }
-            if received + bytes.len() as u64 > total {
-                return Err(StorageError::Refused("more bytes than the announced size".into()));
-            }
-            let now_received = received + bytes.len() as u64;
-            tx.execute(
-                "UPDATE attachment SET data = data || $2, received = $3 WHERE sha256 = $1",
-                &[&sha, &bytes, &(now_received as i64)],
-            )?;
-            if now_received < total {
-                tx.commit()?;
-                return Ok(AttachmentState::Partial(now_received));
-            }
-            let data: Vec<u8> = tx.query_one("SELECT data FROM attachment WHERE sha256 = $1", &[&sha])?.get(0);
-            let actual = hex::encode(Sha256::digest(&data));
-            if actual != sha {
-                tx.execute("DELETE FROM attachment WHERE sha256 = $1", &[&sha])?;
-                tx.commit()?;
-                return Err(StorageError::Refused(format!("the bytes hash to {actual}, not {sha}")));
-            }
-            tx.execute("UPDATE attachment SET complete = TRUE WHERE sha256 = $1", &[&sha])?;
+            let step = crate::storage::append_upload(&mut PgUploads(&mut tx), &sha, offset, &bytes, total)?;
             tx.commit()?;
-            Ok(AttachmentState::Complete)
+            match step {
+                UploadStep::Done(state) => Ok(state),
+                UploadStep::Refused(why) => Err(StorageError::Refused(why)),
+            }
         })
     }
 
@@ -754,5 +713,56 @@ impl AccountTx for PgAccounts<'_, '_> {
     fn inspector(&mut self, id: &str) -> Result<Inspector> {
         let r = self.0.query_one("SELECT id, name, cert_no FROM inspector WHERE id = $1", &[&id])?;
         Ok(Inspector { id: r.get(0), name: r.get(1), cert_no: r.get(2) })
+    }
+}
+
+/// An upload's bytes in the attachment row itself; the row read is locked (FOR UPDATE).
+struct PgUploads<'a, 'b>(&'a mut postgres::Transaction<'b>);
+
+impl UploadTx for PgUploads<'_, '_> {
+    fn upload(&mut self, sha256: &str) -> Result<Option<(u64, u64, bool)>> {
+        Ok(self
+            .0
+            .query_opt("SELECT size, received, complete FROM attachment WHERE sha256 = $1 FOR UPDATE", &[&sha256])?
+            .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, i64>(1) as u64, r.get(2))))
+    }
+
+    fn restart(&mut self, sha256: &str, total: u64) -> Result<()> {
+        self.0.execute(
+            "UPDATE attachment SET size = $2, received = 0, data = '' WHERE sha256 = $1",
+            &[&sha256, &(total as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn begin(&mut self, sha256: &str, total: u64) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO attachment (sha256, size, received, complete) VALUES ($1, $2, 0, FALSE)
+             ON CONFLICT (sha256) DO NOTHING",
+            &[&sha256, &(total as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn append(&mut self, sha256: &str, _received: u64, bytes: &[u8], now_received: u64, _total: u64) -> Result<()> {
+        self.0.execute(
+            "UPDATE attachment SET data = data || $2, received = $3 WHERE sha256 = $1",
+            &[&sha256, &bytes, &(now_received as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn content(&mut self, sha256: &str) -> Result<Vec<u8>> {
+        Ok(self.0.query_one("SELECT data FROM attachment WHERE sha256 = $1", &[&sha256])?.get(0))
+    }
+
+    fn discard(&mut self, sha256: &str) -> Result<()> {
+        self.0.execute("DELETE FROM attachment WHERE sha256 = $1", &[&sha256])?;
+        Ok(())
+    }
+
+    fn complete(&mut self, sha256: &str) -> Result<()> {
+        self.0.execute("UPDATE attachment SET complete = TRUE WHERE sha256 = $1", &[&sha256])?;
+        Ok(())
     }
 }

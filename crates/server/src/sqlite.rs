@@ -8,11 +8,11 @@ use std::sync::Mutex;
 use anjian_migrate::UserVersion;
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
-use sha2::{Digest, Sha256};
 
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
     NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
+    UploadStep, UploadTx,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -150,6 +150,73 @@ impl GroupTx for SqliteGroup<'_> {
     }
 }
 
+/// An upload's bytes in a file beside the database (`<sha>.part` until complete), its
+/// progress in the attachment table.
+struct SqliteUploads<'c> {
+    tx: &'c Connection,
+    files: &'c Path,
+}
+
+impl SqliteUploads<'_> {
+    fn part(&self, sha: &str) -> PathBuf {
+        self.files.join(format!("{sha}.part"))
+    }
+
+    fn record(&self, sha: &str, total: u64, received: u64, complete: bool) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO attachment (sha256, size, received, complete) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (sha256) DO UPDATE SET size = excluded.size, received = excluded.received,
+                complete = excluded.complete",
+            (sha, total as i64, received as i64, complete),
+        )?;
+        Ok(())
+    }
+}
+
+impl UploadTx for SqliteUploads<'_> {
+    fn upload(&mut self, sha256: &str) -> Result<Option<(u64, u64, bool)>> {
+        Ok(self
+            .tx
+            .query_row("SELECT size, received, complete FROM attachment WHERE sha256 = ?1", [sha256], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get(2)?))
+            })
+            .optional()?)
+    }
+
+    fn restart(&mut self, sha256: &str, total: u64) -> Result<()> {
+        self.record(sha256, total, 0, false)
+    }
+
+    fn begin(&mut self, sha256: &str, total: u64) -> Result<()> {
+        self.record(sha256, total, 0, false)
+    }
+
+    fn append(&mut self, sha256: &str, received: u64, bytes: &[u8], now_received: u64, total: u64) -> Result<()> {
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(self.part(sha256))?;
+        // A part written earlier but not recorded (crash between file and row) is cut back.
+        f.set_len(received)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        self.record(sha256, total, now_received, false)
+    }
+
+    fn content(&mut self, sha256: &str) -> Result<Vec<u8>> {
+        Ok(std::fs::read(self.part(sha256))?)
+    }
+
+    fn discard(&mut self, sha256: &str) -> Result<()> {
+        std::fs::remove_file(self.part(sha256))?;
+        self.tx.execute("DELETE FROM attachment WHERE sha256 = ?1", [sha256])?;
+        Ok(())
+    }
+
+    fn complete(&mut self, sha256: &str) -> Result<()> {
+        std::fs::rename(self.part(sha256), self.files.join(sha256))?;
+        self.tx.execute("UPDATE attachment SET complete = 1 WHERE sha256 = ?1", [sha256])?;
+        Ok(())
+    }
+}
+
 /// Enrolment's and pairing's statements (an IMMEDIATE transaction holds the locks).
 struct SqliteAccounts<'c>(&'c Connection);
 
@@ -257,10 +324,6 @@ impl SqliteStorage {
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic mid-transaction rolled it back: the connection is sound.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn part_path(&self, sha: &str) -> PathBuf {
-        self.files.join(format!("{sha}.part"))
     }
 
     fn file_path(&self, sha: &str) -> PathBuf {
@@ -392,55 +455,18 @@ impl Storage for SqliteStorage {
     fn attachment_append(&self, sha256: &str, offset: u64, bytes: &[u8], total: u64) -> Result<AttachmentState> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row: Option<(i64, i64, bool)> = tx
-            .query_row("SELECT size, received, complete FROM attachment WHERE sha256 = ?1", [sha256], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        let received = match row {
-            Some((_, _, true)) => return Ok(AttachmentState::Complete),
-            // Announced with another size before and never finished: start it again.
-            Some((size, _, _)) if size as u64 != total => {
-                tx.execute("DELETE FROM attachment WHERE sha256 = ?1", [sha256])?;
-                0
-            }
-            Some((_, received, _)) => received as u64,
-            None => 0,
-        };
-        if offset != received {
-            return Err(StorageError::Refused(format!("offset {offset}, but {received} bytes have arrived")));
-        }
-        if received + bytes.len() as u64 > total {
-            return Err(StorageError::Refused("more bytes than the announced size".into()));
-        }
-        let part = self.part_path(sha256);
-        {
-            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part)?;
-            // A part written earlier but not recorded (crash between file and row) is cut back.
-            f.set_len(received)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-        }
-        let now_received = received + bytes.len() as u64;
-        let complete = now_received == total;
-        if complete {
-            let data = std::fs::read(&part)?;
-            let actual = hex::encode(Sha256::digest(&data));
-            if actual != sha256 {
-                std::fs::remove_file(&part)?;
-                tx.execute("DELETE FROM attachment WHERE sha256 = ?1", [sha256])?;
-                tx.commit()?;
-                return Err(StorageError::Refused(format!("the bytes hash to {actual}, not {sha256}")));
-            }
-            std::fs::rename(&part, self.file_path(sha256))?;
-        }
-        tx.execute(
-            "INSERT INTO attachment (sha256, size, received, complete) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (sha256) DO UPDATE SET received = excluded.received, complete = excluded.complete",
-            (sha256, total as i64, now_received as i64, complete),
+        let step = crate::storage::append_upload(
+            &mut SqliteUploads { tx: &tx, files: &self.files },
+            sha256,
+            offset,
+            bytes,
+            total,
         )?;
         tx.commit()?;
-        Ok(if complete { AttachmentState::Complete } else { AttachmentState::Partial(now_received) })
+        match step {
+            UploadStep::Done(state) => Ok(state),
+            UploadStep::Refused(why) => Err(StorageError::Refused(why)),
+        }
     }
 
     fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {

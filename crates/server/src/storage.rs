@@ -9,6 +9,7 @@ use std::sync::mpsc::{Sender, channel};
 use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
 use anjian_sync::records::{DocumentImage, Image};
 use anjian_sync::rules;
+use sha2::Digest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -492,6 +493,73 @@ pub(crate) fn pair(
     tx.use_code(code_hash, now)?;
     tx.insert_device(device_id, &inspector_id, device_name, token_hash, now)?;
     tx.inspector(&inspector_id)
+}
+
+/// Where a resumable upload's bytes go, inside one transaction of a backend (the rules
+/// are `append_upload` below, once for both).
+pub(crate) trait UploadTx {
+    /// The announced size, the bytes arrived and whether it is complete; locked.
+    fn upload(&mut self, sha256: &str) -> Result<Option<(u64, u64, bool)>>;
+    /// Forgets what arrived of an upload announced with another size.
+    fn restart(&mut self, sha256: &str, total: u64) -> Result<()>;
+    /// Records an upload announced for the first time.
+    fn begin(&mut self, sha256: &str, total: u64) -> Result<()>;
+    /// Adds `bytes` after the `received` ones, `now_received` in all.
+    fn append(&mut self, sha256: &str, received: u64, bytes: &[u8], now_received: u64, total: u64) -> Result<()>;
+    /// Every byte arrived.
+    fn content(&mut self, sha256: &str) -> Result<Vec<u8>>;
+    /// Drops an upload whose bytes are not what its hash says.
+    fn discard(&mut self, sha256: &str) -> Result<()>;
+    fn complete(&mut self, sha256: &str) -> Result<()>;
+}
+
+/// What an upload step came to: the state to answer, or a refusal to answer after the
+/// transaction is committed (a discarded upload stays discarded).
+pub(crate) enum UploadStep {
+    Done(AttachmentState),
+    Refused(String),
+}
+
+/// One step of a resumable upload: the bytes must start where the last step ended and not
+/// go beyond the announced size; an upload announced with another size starts again; the
+/// whole file must hash to its name.
+pub(crate) fn append_upload(
+    tx: &mut impl UploadTx,
+    sha256: &str,
+    offset: u64,
+    bytes: &[u8],
+    total: u64,
+) -> Result<UploadStep> {
+    let received = match tx.upload(sha256)? {
+        Some((_, _, true)) => return Ok(UploadStep::Done(AttachmentState::Complete)),
+        Some((size, _, _)) if size != total => {
+            tx.restart(sha256, total)?;
+            0
+        }
+        Some((_, received, _)) => received,
+        None => {
+            tx.begin(sha256, total)?;
+            0
+        }
+    };
+    if offset != received {
+        return Err(StorageError::Refused(format!("offset {offset}, but {received} bytes have arrived")));
+    }
+    if received + bytes.len() as u64 > total {
+        return Err(StorageError::Refused("more bytes than the announced size".into()));
+    }
+    let now_received = received + bytes.len() as u64;
+    tx.append(sha256, received, bytes, now_received, total)?;
+    if now_received < total {
+        return Ok(UploadStep::Done(AttachmentState::Partial(now_received)));
+    }
+    let actual = hex::encode(sha2::Sha256::digest(tx.content(sha256)?));
+    if actual != sha256 {
+        tx.discard(sha256)?;
+        return Ok(UploadStep::Refused(format!("the bytes hash to {actual}, not {sha256}")));
+    }
+    tx.complete(sha256)?;
+    Ok(UploadStep::Done(AttachmentState::Complete))
 }
 
 /// A refused change as kept for the bureau.

@@ -502,7 +502,7 @@ impl Storage for PgStorage {
                 &[&device_id, &now],
             )?;
             if n == 0 {
-                return Err(StorageError::NotFound(format!("device {device_id}")));
+                return Err(StorageError::NotFound(format!("设备 {device_id}")));
             }
             // Sent on commit, to every server listening (this one too).
             tx.execute("SELECT pg_notify($1, $2)", &[&REVOKED, &device_id])?;
@@ -591,7 +591,7 @@ impl Storage for PgStorage {
         let sha = sha256.to_owned();
         self.run(move |c| match c.query_opt("SELECT data FROM attachment WHERE sha256 = $1 AND complete", &[&sha])? {
             Some(r) => Ok(r.get(0)),
-            None => Err(StorageError::NotFound(format!("attachment {sha}"))),
+            None => Err(StorageError::NotFound(format!("附件 {sha}"))),
         })
     }
 

@@ -386,7 +386,7 @@ impl Storage for SqliteStorage {
             .conn()
             .execute("UPDATE device SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1", (device_id, now))?;
         if n == 0 {
-            return Err(StorageError::NotFound(format!("device {device_id}")));
+            return Err(StorageError::NotFound(format!("设备 {device_id}")));
         }
         Ok(())
     }
@@ -471,7 +471,7 @@ impl Storage for SqliteStorage {
 
     fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {
         if self.attachment_state(sha256)? != AttachmentState::Complete {
-            return Err(StorageError::NotFound(format!("attachment {sha256}")));
+            return Err(StorageError::NotFound(format!("附件 {sha256}")));
         }
         Ok(std::fs::read(self.file_path(sha256))?)
     }

@@ -27,7 +27,7 @@ pub enum StorageError {
 pub(crate) fn refused_newer(e: anjian_migrate::MigrateError<StorageError>) -> StorageError {
     match e {
         anjian_migrate::MigrateError::Newer { found, .. } => {
-            StorageError::Refused(format!("database schema {found} is newer than this server"))
+            StorageError::Refused(format!("数据库的结构版本（{found}）比本服务器新：请升级服务器"))
         }
         anjian_migrate::MigrateError::Backend(e) => e,
     }
@@ -231,7 +231,7 @@ pub(crate) fn change_ids(changes: &[Change]) -> String {
 /// refused if the id now carries other changes (they would be taken as stored).
 pub(crate) fn repeat(batch_id: &str, earlier_ids: &str, ids: &str, results: &str) -> Result<PushResponse> {
     if earlier_ids != ids {
-        return Err(StorageError::Refused(format!("batch {batch_id} was sent before with other changes")));
+        return Err(StorageError::Refused(format!("批次 {batch_id} 以前已用其他内容上传过")));
     }
     let results: Vec<ChangeResult> =
         serde_json::from_str(results).map_err(|e| StorageError::Database(e.to_string()))?;
@@ -485,10 +485,10 @@ pub(crate) fn pair(
     token_hash: &str,
 ) -> Result<Inspector> {
     let Some((inspector_id, expires_at, used_at)) = tx.code(code_hash)? else {
-        return Err(StorageError::NotFound("pairing code".into()));
+        return Err(StorageError::NotFound("配对码".into()));
     };
     if used_at.is_some() || expires_at.as_str() < now {
-        return Err(StorageError::Refused("pairing code used or expired".into()));
+        return Err(StorageError::Refused("配对码已使用或已过期".into()));
     }
     tx.use_code(code_hash, now)?;
     tx.insert_device(device_id, &inspector_id, device_name, token_hash, now)?;
@@ -543,10 +543,10 @@ pub(crate) fn append_upload(
         }
     };
     if offset != received {
-        return Err(StorageError::Refused(format!("offset {offset}, but {received} bytes have arrived")));
+        return Err(StorageError::Refused(format!("续传位置不对：已收到 {received} 字节，本次从第 {offset} 字节起")));
     }
     if received + bytes.len() as u64 > total {
-        return Err(StorageError::Refused("more bytes than the announced size".into()));
+        return Err(StorageError::Refused("上传的内容多于声明的文件大小".into()));
     }
     let now_received = received + bytes.len() as u64;
     tx.append(sha256, received, bytes, now_received, total)?;
@@ -556,7 +556,7 @@ pub(crate) fn append_upload(
     let actual = hex::encode(sha2::Sha256::digest(tx.content(sha256)?));
     if actual != sha256 {
         tx.discard(sha256)?;
-        return Ok(UploadStep::Refused(format!("the bytes hash to {actual}, not {sha256}")));
+        return Ok(UploadStep::Refused(format!("文件内容与名称中的校验值不符（内容的校验值为 {actual}）")));
     }
     tx.complete(sha256)?;
     Ok(UploadStep::Done(AttachmentState::Complete))

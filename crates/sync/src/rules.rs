@@ -157,9 +157,17 @@ pub fn governed(image: &Image) -> bool {
     matches!(image, Image::Inspection(_) | Image::Hazard(_) | Image::Document(_) | Image::Inspector(_))
 }
 
-/// An inspection's content, whatever clock it was last sent under.
+/// An inspection's content, whatever clock it was last sent under and whatever ids the
+/// receiver knows its officers by (officers are matched by 执法证号).
 fn same_inspection(a: &InspectionImage, b: &InspectionImage) -> bool {
-    InspectionImage { rev: String::new(), ..a.clone() } == InspectionImage { rev: String::new(), ..b.clone() }
+    let content = |i: &InspectionImage| {
+        let mut i = InspectionImage { rev: String::new(), ..i.clone() };
+        for o in &mut i.officers {
+            o.id.clear();
+        }
+        i
+    };
+    content(a) == content(b)
 }
 
 /// What only the device that found a hazard may change.
@@ -217,7 +225,12 @@ mod tests {
             notes: notes.into(),
             device_id: "a".into(),
             rev: rev(NOW),
-            officers: vec![],
+            officers: vec![InspectorImage {
+                id: "0190c2a5-8b1e-7c3d-9f00-0000000000a1".into(),
+                name: "王磊".into(),
+                cert_no: "11010923001".into(),
+                unit: None,
+            }],
             answers: vec![AnswerImage {
                 item_code: "TY-01".into(),
                 result: "compliant".into(),
@@ -293,6 +306,11 @@ mod tests {
         if let Image::Inspection(i) = &mut resent {
             i.rev = rev(NOW + 5);
         }
+        // The same, as another device holds it: its officer under that device's id.
+        let mut elsewhere = resent.clone();
+        if let Image::Inspection(i) = &mut elsewhere {
+            i.officers[0].id = "0190c2a5-8b1e-7c3d-9f00-0000000000b2".into();
+        }
         let open = hazard("open", "灭火器过期", 0);
         let reviewed = hazard("verified", "灭火器过期", 1);
         let rewritten = hazard("open", "另一段描述", 0);
@@ -326,6 +344,7 @@ mod tests {
             ("another's inspection", Some((&draft, "a")), &finished, "b", Err(Refusal::NotOwner("检查记录"))),
             ("a finished inspection", Some((&finished, "a")), &draft, "a", Err(Refusal::FinishedInspection)),
             ("a finished inspection sent again", Some((&finished, "a")), &resent, "a", Ok(())),
+            ("its officers known by other ids", Some((&finished, "a")), &elsewhere, "a", Ok(())),
             ("another's 复查", Some((&open, "a")), &reviewed, "b", Ok(())),
             ("another's description", Some((&open, "a")), &rewritten, "b", Err(Refusal::HazardFields)),
             ("its own description", Some((&open, "a")), &rewritten, "a", Ok(())),

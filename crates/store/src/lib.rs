@@ -134,6 +134,9 @@ pub struct Writer<'a> {
     /// officer's id by 执法证号), remembered for this transaction: nothing here is
     /// deleted or re-keyed while a page applies.
     known: std::cell::RefCell<std::collections::HashMap<String, String>>,
+    /// The division and sector codes, read once per transaction when a pulled enterprise
+    /// is checked against them.
+    reference_codes: std::cell::OnceCell<(Vec<String>, Vec<String>)>,
 }
 
 impl Store {
@@ -203,6 +206,7 @@ impl Store {
             now: Utc::now(),
             fts_next: Default::default(),
             known: Default::default(),
+            reference_codes: Default::default(),
         };
         let out = f(&mut w)?;
         let Writer { tx, clock: ticked, .. } = w;

@@ -185,6 +185,13 @@ impl Writer<'_> {
         let now_ms = u64::try_from(self.now.timestamp_millis()).unwrap_or(0);
         self.clock.observe(rev, now_ms);
         let image = Image::parse_json(&c.record_type, c.payload.get()).map_err(StoreError::Refused)?;
+        // The district's rules for what an image may hold, the server's own (a change the
+        // server stored before a rule existed is listed here, not applied).
+        rules::well_formed(&image).map_err(|e| StoreError::Refused(e.to_string()))?;
+        if matches!(image, Image::Enterprise(_)) {
+            let (divisions, sectors) = self.reference_codes()?;
+            rules::in_reference(&image, divisions, sectors).map_err(|e| StoreError::Refused(e.to_string()))?;
+        }
         match &image {
             Image::Enterprise(e) => self.apply_enterprise(e, &c.device_id)?,
             Image::Inspector(i) => {
@@ -512,6 +519,20 @@ impl Writer<'_> {
             other => other,
         })?;
         Ok(())
+    }
+
+    /// The division and sector codes this store knows, read once per transaction.
+    fn reference_codes(&self) -> Result<&(Vec<String>, Vec<String>)> {
+        if let Some(codes) = self.reference_codes.get() {
+            return Ok(codes);
+        }
+        let codes = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.tx.prepare_cached(sql)?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let read = (codes("SELECT code FROM division")?, codes("SELECT code FROM sector")?);
+        Ok(self.reference_codes.get_or_init(|| read))
     }
 
     /// The district's rules (`anjian_sync::rules`) for a pulled image over the record held

@@ -186,7 +186,8 @@ impl Writer<'_> {
         self.clock.observe(rev, now_ms);
         let image = Image::parse_json(&c.record_type, c.payload.get()).map_err(StoreError::Refused)?;
         // The district's rules for what an image may hold, the server's own (a change the
-        // server stored before a rule existed is listed here, not applied).
+        // server stored before a rule existed is listed here, not applied). Every image is
+        // read as core's types here once; the apply_* below rely on it.
         rules::well_formed(&image).map_err(|e| StoreError::Refused(e.to_string()))?;
         if matches!(image, Image::Enterprise(_)) {
             let (divisions, sectors) = self.reference_codes()?;
@@ -294,10 +295,6 @@ impl Writer<'_> {
             self.known.borrow_mut().insert(memo, id.clone());
             return Ok(id);
         }
-        i.typed().map_err(refused)?;
-        if i.name.trim().is_empty() || i.cert_no.trim().is_empty() {
-            return Err(StoreError::Refused("执法人员缺少姓名或执法证号".into()));
-        }
         let rev = self.tick();
         self.run(
             "INSERT INTO inspector (id, name, cert_no, unit, updated_at, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -307,7 +304,6 @@ impl Writer<'_> {
     }
 
     fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {
-        img.typed().map_err(refused)?;
         let local: Option<(String, Option<i64>)> = self
             .one("SELECT rev, fts_key FROM inspection WHERE id = ?1", [&img.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -427,7 +423,6 @@ impl Writer<'_> {
     }
 
     fn apply_document(&mut self, img: &DocumentImage) -> Result<()> {
-        img.typed().map_err(refused)?;
         let local = document_image(&self.tx, &img.id)?;
         if let Some(ours) = &local {
             // An older image of the record (a late or retried change): already superseded.

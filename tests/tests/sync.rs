@@ -479,35 +479,55 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     // C ran out again and numbered 第0020号 from a block of its own.
     push(&c, "c3", vec![order(&device_c, 3, "order-e", "issued", 20)]).await;
 
-    // The same server before the number table: the upgrade finds the same from the
-    // stored documents.
+    // The same server before the number table and the district records: the upgrade
+    // finds the same from the stored documents, and makes the same records from the log.
+    let records = server.with(|s| s.record_digests()).await.expect("digests");
+    assert!(records.iter().any(|d| d.table == "document" && d.rows == 6), "{records:?}");
     server.stop().await;
     rewind_to_schema_3(&db.db);
     server = Server::start(&db.db).await;
     let again = server.with(|s| s.number_conflicts()).await.expect("conflicts");
     assert_eq!(again, conflicts);
+    assert_eq!(server.with(|s| s.record_digests()).await.expect("digests"), records);
     let b = Client::new(&server.url, Some(token_b), quick()).expect("client");
     assert_eq!(b.number_block("rectificationOrder", 2026, 1).await.expect("grant").first, 21, "after C's 第0020号");
     server.stop().await;
 }
 
-/// Drops the number tables (and the later refusal table) and marks the database as schema
+/// Drops the number tables (and the later refusal and record tables) and marks the database as schema
 /// 3, as a server before them left it.
 fn rewind_to_schema_3(db: &support::Db) {
+    let tables = [
+        "enterprise",
+        "enterprise_sector",
+        "enterprise_field",
+        "enterprise_overwrite",
+        "officer",
+        "inspection",
+        "inspection_officer",
+        "inspection_answer",
+        "hazard",
+        "hazard_event",
+        "document",
+        "document_hazard",
+    ];
+    let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect();
     match db.clone() {
         support::Db::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).expect("open");
             conn.execute_batch(
-                "DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
-                 PRAGMA user_version = 3;",
+                &format!("DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
+                 {record_tables}
+                 PRAGMA user_version = 3;"),
             )
             .expect("rewind");
         }
         support::Db::Postgres(url) => std::thread::spawn(move || {
             let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
             c.batch_execute(
-                "DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
-                 UPDATE schema_version SET version = 3",
+                &format!("DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
+                 {record_tables}
+                 UPDATE schema_version SET version = 3"),
             )
             .expect("rewind");
         })

@@ -7,6 +7,7 @@
 pub mod auth;
 mod http;
 pub mod import;
+mod ledger;
 pub mod pg;
 pub mod publish;
 pub mod sqlite;
@@ -22,6 +23,7 @@ pub use http::{ApiDoc, AppState, router};
 pub use pg::PgStorage;
 pub use publish::{ImportReport, PublishError, grant_numbers, import_enterprises, publish_checklist};
 pub use sqlite::SqliteStorage;
+pub use ledger::TableDigest;
 pub use storage::{NumberConflict, RefusedChange, Storage, StorageError, StoredChange, StoredPage};
 
 /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight

@@ -95,6 +95,11 @@ enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// 由更改日志重建全区的单位、检查、隐患、文书等记录表，并报告重建前后是否一致
+    Rebuild {
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -245,6 +250,24 @@ fn run(command: Command) -> Result<(), String> {
             }
             for r in &refusals {
                 println!("{}\t设备 {}\t{} {}\t{}", r.received_at, r.device_id, r.record_type, r.record_id, r.reason);
+            }
+            Ok(())
+        }
+        Command::Rebuild { db } => {
+            let storage = db.open()?;
+            let before = storage.record_digests().map_err(|e| e.to_string())?;
+            let read = storage.rebuild_records().map_err(|e| e.to_string())?;
+            let after = storage.record_digests().map_err(|e| e.to_string())?;
+            println!("已由 {read} 条更改重建记录表");
+            let mut differed = false;
+            for (b, a) in before.iter().zip(&after) {
+                let same = b == a;
+                differed |= !same;
+                let state = if same { "与重建前一致".to_owned() } else { format!("重建前 {} 行，内容不同", b.rows) };
+                println!("  {}	{} 行	{state}", a.table, a.rows);
+            }
+            if differed {
+                eprintln!("重建前的记录表与更改日志不一致，现已按日志改正。");
             }
             Ok(())
         }

@@ -12,6 +12,7 @@ use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 
+use crate::ledger::{LoggedChange, Param, RecordTx, TableDigest};
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
     NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0003_record_index.sql"),
     crate::storage::NUMBERS_MIGRATION,
     include_str!("../migrations/postgres/0005_refused_change.sql"),
+    crate::ledger::MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -240,6 +242,65 @@ impl PgGroup<'_, '_> {
     }
 }
 
+fn bound(params: &[Param]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| match p {
+            Param::Text(v) => v as &(dyn postgres::types::ToSql + Sync),
+            Param::Int(v) => v as &(dyn postgres::types::ToSql + Sync),
+        })
+        .collect()
+}
+
+impl RecordTx for PgGroup<'_, '_> {
+    fn query_text(&mut self, sql: &str, params: &[Param]) -> Result<Option<String>> {
+        let st = self.statement(sql)?;
+        Ok(self.tx.query_opt(&st, &bound(params))?.map(|r| r.get(0)))
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<()> {
+        let st = self.statement(sql)?;
+        self.tx.execute(&st, &bound(params))?;
+        Ok(())
+    }
+
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        use postgres::types::Type;
+        let rows = self.tx.query(sql, &[])?;
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| {
+                        let ty = r.columns()[i].type_();
+                        Ok(if *ty == Type::INT8 {
+                            r.try_get::<_, Option<i64>>(i)?.map(|n| n.to_string())
+                        } else if *ty == Type::INT4 {
+                            r.try_get::<_, Option<i32>>(i)?.map(|n| n.to_string())
+                        } else {
+                            r.try_get::<_, Option<String>>(i)?
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<LoggedChange>> {
+        let st = self.statement(crate::ledger::CHANGES_AFTER)?;
+        let rows = self.tx.query(&st, &[&after, &limit])?;
+        Ok(rows
+            .iter()
+            .map(|r| LoggedChange {
+                seq: r.get(0),
+                device_id: r.get(1),
+                record_type: r.get(2),
+                payload: r.get(3),
+                received_at: r.get(4),
+            })
+            .collect())
+    }
+}
+
 impl GroupTx for PgGroup<'_, '_> {
     fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<Vec<Option<String>>> {
         if claims.is_empty() {
@@ -404,6 +465,10 @@ impl anjian_migrate::Schema for SchemaVersion<'_, '_> {
                 .collect();
             crate::storage::claim_stored(&mut PgGroup { tx, prepared: &mut HashMap::new() }, &stored)?;
         }
+        if version == crate::ledger::SCHEMA {
+            tx.batch_execute("LOCK TABLE change IN SHARE MODE")?;
+            crate::ledger::rebuild(&mut PgGroup { tx, prepared: &mut HashMap::new() })?;
+        }
         tx.execute("DELETE FROM schema_version", &[])?;
         tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(version as i32)])?;
         Ok(())
@@ -530,27 +595,37 @@ impl Storage for PgStorage {
     fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
         let (changes, now) = (changes.to_vec(), now.to_owned());
         self.run(move |c| {
-            let mut tx = c.transaction()?;
+            let Conn { client, prepared } = c;
+            let mut tx = client.transaction()?;
             tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-            let mut n = 0;
-            for ch in &changes {
-                n += tx.execute(
-                    "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (change_id) DO NOTHING",
-                    &[
-                        &ch.change_id,
-                        &anjian_sync::records::SERVER_DEVICE,
-                        &ch.record_type,
-                        &ch.record_id,
-                        &ch.op,
-                        &ch.rev,
-                        &ch.payload.get(),
-                        &now,
-                    ],
-                )?;
-            }
+            let n = crate::storage::publish(&mut PgGroup { tx: &mut tx, prepared }, &changes, &now)?;
             tx.commit()?;
             Ok(n)
+        })
+    }
+
+    fn rebuild_records(&self) -> Result<u64> {
+        self.run(|c| {
+            let Conn { client, prepared } = c;
+            let mut tx = client.transaction()?;
+            // Pushes wait (they lock the log exclusively) until the tables are whole again.
+            tx.batch_execute("LOCK TABLE change IN SHARE MODE")?;
+            let n = crate::ledger::rebuild(&mut PgGroup { tx: &mut tx, prepared })?;
+            tx.commit()?;
+            Ok(n)
+        })
+    }
+
+    fn record_digests(&self) -> Result<Vec<TableDigest>> {
+        self.run(|c| {
+            let Conn { client, prepared } = c;
+            // One snapshot for every table.
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            crate::ledger::digests(&mut PgGroup { tx: &mut tx, prepared })
         })
     }
 

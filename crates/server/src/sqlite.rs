@@ -9,6 +9,7 @@ use anjian_migrate::UserVersion;
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use crate::ledger::{LoggedChange, Param, RecordTx, TableDigest};
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
     NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
@@ -21,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0003_record_index.sql"),
     crate::storage::NUMBERS_MIGRATION,
     include_str!("../migrations/sqlite/0005_refused_change.sql"),
+    crate::ledger::MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -48,6 +50,60 @@ fn write_group(conn: &mut Connection, group: &[PushJob]) -> Result<Vec<Result<Pu
 
 /// A group's statements, one row at a time (no round trips in process).
 struct SqliteGroup<'c>(&'c Connection);
+
+impl rusqlite::ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Text(v) => v.to_sql(),
+            Param::Int(v) => v.to_sql(),
+        }
+    }
+}
+
+impl RecordTx for SqliteGroup<'_> {
+    fn query_text(&mut self, sql: &str, params: &[Param]) -> Result<Option<String>> {
+        let mut stmt = self.0.prepare_cached(sql)?;
+        Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| r.get(0)).optional()?)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<()> {
+        self.0.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params))?;
+        Ok(())
+    }
+
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.0.prepare(sql)?;
+        let columns = stmt.column_count();
+        let rows = stmt.query_map([], |r| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        ValueRef::Null => None,
+                        ValueRef::Integer(n) => Some(n.to_string()),
+                        ValueRef::Real(x) => Some(x.to_string()),
+                        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    })
+                })
+                .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<LoggedChange>> {
+        let mut stmt = self.0.prepare_cached(crate::ledger::CHANGES_AFTER)?;
+        let rows = stmt.query_map((after, limit), |r| {
+            Ok(LoggedChange {
+                seq: r.get(0)?,
+                device_id: r.get(1)?,
+                record_type: r.get(2)?,
+                payload: r.get(3)?,
+                received_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
 
 impl GroupTx for SqliteGroup<'_> {
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
@@ -308,6 +364,9 @@ impl SqliteStorage {
                     .collect::<rusqlite::Result<_>>()?;
                 crate::storage::claim_stored(&mut SqliteGroup(tx), &stored)?;
             }
+            if version == crate::ledger::SCHEMA {
+                crate::ledger::rebuild(&mut SqliteGroup(tx))?;
+            }
             Ok(())
         };
         anjian_migrate::migrate(&mut UserVersion::with_after(&mut conn, backfill), MIGRATIONS)
@@ -407,27 +466,24 @@ impl Storage for SqliteStorage {
     fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut n = 0;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
-            )?;
-            for c in changes {
-                n += insert.execute((
-                    &c.change_id,
-                    anjian_sync::records::SERVER_DEVICE,
-                    &c.record_type,
-                    &c.record_id,
-                    &c.op,
-                    &c.rev,
-                    c.payload.get(),
-                    now,
-                ))? as u64;
-            }
-        }
+        let n = crate::storage::publish(&mut SqliteGroup(&tx), changes, now)?;
         tx.commit()?;
         Ok(n)
+    }
+
+    fn rebuild_records(&self) -> Result<u64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = crate::ledger::rebuild(&mut SqliteGroup(&tx))?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn record_digests(&self) -> Result<Vec<TableDigest>> {
+        let mut conn = self.conn();
+        // One snapshot for every table.
+        let tx = conn.transaction()?;
+        crate::ledger::digests(&mut SqliteGroup(&tx))
     }
 
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {

@@ -118,6 +118,12 @@ pub trait Storage: Send + Sync + 'static {
     /// The changes refused most recently (at most 1000), the latest first.
     fn refusals(&self) -> Result<Vec<RefusedChange>>;
 
+    /// Makes the district records again from the change log (in one transaction, pushes
+    /// waiting): the number of changes read.
+    fn rebuild_records(&self) -> Result<u64>;
+    /// Each record table's rows and digest, to compare the tables with a rebuild.
+    fn record_digests(&self) -> Result<Vec<crate::ledger::TableDigest>>;
+
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
 }
@@ -620,7 +626,7 @@ pub(crate) struct StoredBatch<'a> {
 
 /// The statements of a group's transaction; a backend runs each in as few round trips
 /// as it can, whatever the group's size.
-pub(crate) trait GroupTx {
+pub(crate) trait GroupTx: crate::ledger::RecordTx {
     /// Batches stored before, by (batch id, device id): their change ids and results.
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>>;
     /// Of each record (type, id): its latest stored payload and the device of its first
@@ -659,6 +665,8 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
     let mut prior = prior_records(tx.latest_records(&governed_keys(group))?);
     let mut plans = Vec::with_capacity(group.len());
     let mut rows = Vec::new();
+    // Each row's image, for the district records.
+    let mut images = Vec::new();
     // The number each row's document claims, if it is an issued one.
     let mut claims = Vec::new();
     let mut fresh: HashMap<(&str, &str), usize> = HashMap::new();
@@ -679,15 +687,20 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
             if verdict.is_some() {
                 continue;
             }
+            let Ok(image) = image else { continue };
             rows.push(NewChange { change, device_id: &job.device_id, payload: change.payload.get(), now: &job.now });
+            images.push(image);
             claims.push(match image {
-                Ok(Image::Document(doc)) => number_claim(doc, &job.device_id, &job.now),
+                Image::Document(doc) => number_claim(doc, &job.device_id, &job.now),
                 _ => None,
             });
         }
         plans.push(Plan::New { verdicts, start });
     }
     let new = tx.insert_changes(&rows)?;
+    for ((row, image), _) in rows.iter().zip(&images).zip(&new).filter(|(_, new)| **new) {
+        crate::ledger::apply(tx, image, row.device_id, row.now)?;
+    }
     // A clash is told to the pushing device with its change, which is stored all the
     // same (by row). Claims are idempotent: a change stored before (its answer lost, sent
     // again) claims again and is told again.
@@ -751,6 +764,29 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
     tx.insert_batches(&batches)?;
     tx.insert_refusals(&refusals)?;
     Ok(answers)
+}
+
+/// Stores what the bureau publishes as changes of the device "server", in order, and
+/// keeps the district records with them: the number of changes new to the log.
+pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> Result<u64> {
+    let images = changes
+        .iter()
+        .map(|c| Image::parse_json(&c.record_type, c.payload.get()).map_err(StorageError::Refused))
+        .collect::<Result<Vec<_>>>()?;
+    let rows: Vec<NewChange<'_>> = changes
+        .iter()
+        .map(|change| NewChange {
+            change,
+            device_id: anjian_sync::records::SERVER_DEVICE,
+            payload: change.payload.get(),
+            now,
+        })
+        .collect();
+    let new = tx.insert_changes(&rows)?;
+    for (image, _) in images.iter().zip(&new).filter(|(_, new)| **new) {
+        crate::ledger::apply(tx, image, anjian_sync::records::SERVER_DEVICE, now)?;
+    }
+    Ok(new.iter().filter(|n| **n).count() as u64)
 }
 
 /// Changes one group takes at most (a group of full batches stays a short transaction).

@@ -7,6 +7,7 @@
 //! and the engine know nothing of the device's tables (they are handed changes and bytes).
 
 pub mod device;
+pub mod fold;
 pub mod protocol;
 pub mod records;
 pub mod rules;

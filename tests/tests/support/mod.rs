@@ -167,3 +167,43 @@ macro_rules! both_backends {
     };
 }
 pub(crate) use both_backends;
+
+/// Rows of a query on the server's database as the bureau's tools would read it, each
+/// column as text (write `CAST(x AS TEXT)` for numbers): SQL alike on both backends.
+pub async fn query(db: &Db, sql: &str) -> Vec<Vec<Option<String>>> {
+    let (db, sql) = (db.clone(), sql.to_owned());
+    tokio::task::spawn_blocking(move || match db {
+        Db::Sqlite(path) => {
+            let c = rusqlite::Connection::open(&path).expect("open SQLite");
+            let mut stmt = c.prepare(&sql).expect("prepare");
+            let n = stmt.column_count();
+            stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect())
+                .expect("query")
+                .collect::<rusqlite::Result<_>>()
+                .expect("rows")
+        }
+        Db::Postgres(url) => {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+            let rows = c.query(&sql, &[]).expect("query");
+            rows.iter().map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect()).collect()
+        }
+    })
+    .await
+    .expect("query")
+}
+
+/// The first column of each row of `query`.
+pub async fn column(db: &Db, sql: &str) -> Vec<String> {
+    query(db, sql).await.into_iter().map(|r| r.into_iter().next().flatten().unwrap_or_default()).collect()
+}
+
+/// The district record tables kept change by change equal the ones `rebuild` makes from
+/// the log; the digests of the rebuilt tables are returned.
+pub async fn records_rebuild_alike(server: &Server) -> Vec<anjian_server::TableDigest> {
+    let kept = server.with(|s| s.record_digests()).await.expect("digests");
+    let read = server.with(|s| s.rebuild_records()).await.expect("rebuild");
+    assert!(read > 0, "the log is read");
+    let rebuilt = server.with(|s| s.record_digests()).await.expect("digests");
+    assert_eq!(kept, rebuilt, "the tables kept as changes arrived equal the ones rebuilt from the log");
+    rebuilt
+}

@@ -535,3 +535,38 @@ fn rewind_to_schema_3(db: &support::Db) {
         .expect("rewind"),
     }
 }
+
+/// A bureau's database on another host, over TLS (`sslmode=require`): the server's
+/// certificate is verified (refused without the bureau's CA, with a message naming TLS),
+/// and with the CA the whole sync path runs through the encrypted connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_over_tls_is_verified_and_carries_the_sync() {
+    let db = TestDb::new(true);
+    let support::Db::Postgres(url) = db.db.clone() else { unreachable!() };
+    // postgres://user@host:port/name → the front in place of host:port.
+    let at = url.rfind('@').expect("user@host") + 1;
+    let slash = at + url[at..].find('/').expect("/database");
+    let front = support::tls_front::start(url[at..slash].to_owned()).await;
+    let tls_url = format!("{}{}{}?sslmode=require", &url[..at], front.addr, &url[slash..]);
+    let open = |ca: Option<std::path::PathBuf>| {
+        let tls_url = tls_url.clone();
+        tokio::task::spawn_blocking(move || anjian_server::PgStorage::open_with_ca(&tls_url, ca.as_deref()))
+    };
+
+    let refused = open(None).await.expect("join").expect_err("a certificate no root vouches for");
+    assert!(refused.to_string().contains("TLS"), "{refused}");
+    assert_eq!(front.sessions(), 0, "no connection passed the handshake");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = dir.path().join("bureau-ca.pem");
+    std::fs::write(&ca, &front.certificate_pem).expect("write CA");
+    let storage = open(Some(ca)).await.expect("join").expect("open over TLS");
+    let server = Server::start_with(std::sync::Arc::new(storage)).await;
+    let (client, device, _) = paired(&server, "11010923001").await;
+    let answer = client.push(&batch(&device, 0, 5)).await.expect("push");
+    assert!(answer.results.iter().all(|r| r.outcome == Outcome::Applied), "{answer:?}");
+    let page = client.pull(0, 100).await.expect("pull");
+    assert_eq!(page.changes.len(), 5);
+    assert!(front.sessions() >= 2, "the pool's and the pushes' connections are TLS: {}", front.sessions());
+    server.stop().await;
+}

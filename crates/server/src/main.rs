@@ -21,6 +21,9 @@ struct Database {
     /// 数据库：SQLite 文件路径，或 postgres://… 地址（默认在本机数据目录下的 district.db）
     #[arg(long, env = "ANJIAN_DATABASE", value_name = "SQLite 文件或 postgres://…", hide_env_values = true)]
     database: Option<String>,
+    /// PostgreSQL 经 TLS 连接（地址带 sslmode=require）时，另外信任的 CA 证书（PEM 文件）
+    #[arg(long, env = "ANJIAN_DATABASE_CA", value_name = "PEM 文件")]
+    database_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,7 +134,7 @@ impl Database {
         let database = self.location();
         let opened: Result<Box<dyn Storage>, _> =
             if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-                PgStorage::open(&database).map(|s| Box::new(s) as Box<dyn Storage>)
+                PgStorage::open_with_ca(&database, self.database_ca.as_deref()).map(|s| Box::new(s) as Box<dyn Storage>)
             } else {
                 SqliteStorage::open(Path::new(&database)).map(|s| Box::new(s) as Box<dyn Storage>)
             };

@@ -1,11 +1,12 @@
 //! PostgreSQL storage, for production: the same behaviour and tables as SQLite. The
-//! synchronous `postgres` client must not run inside the async runtime, so a few plain
-//! threads each own a connection and take requests from one queue; each request is
-//! one transaction.
+//! synchronous `postgres` client runs on the blocking threads the HTTP layer calls the
+//! storage from; connections come from an r2d2 pool, and pushes have one more of their
+//! own (`GroupCommit`). Over TLS (rustls) when the URL says `sslmode=require`, the
+//! server's certificate verified against the system's roots and the bureau's own CA.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, Weak};
+use std::path::Path;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
@@ -22,7 +23,7 @@ use crate::token_cache::TokenCache;
 
 /// Connections for pulls, token checks and uploads, side by side; pushes have one more,
 /// their own (`GroupCommit`).
-const CONNECTIONS: usize = 8;
+const CONNECTIONS: u32 = 8;
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_foundation.sql"),
@@ -48,7 +49,91 @@ fn stored_change(r: &postgres::Row) -> StoredChange {
     }
 }
 
-type Job = Box<dyn FnOnce(&mut Conn) + Send>;
+/// How to reach the database: its parsed URL, and TLS when the URL asks for it.
+#[derive(Clone)]
+struct Target {
+    config: postgres::Config,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target").field("tls", &self.tls.is_some()).finish_non_exhaustive()
+    }
+}
+
+impl Target {
+    /// `url` parsed; with `sslmode=require`, TLS trusting the system's roots and the
+    /// certificates in `ca` (PEM), the host's name (or address) checked against the
+    /// server's certificate. Without it, a plain connection (a database on this host).
+    fn new(url: &str, ca: Option<&Path>) -> Result<Target> {
+        let config: postgres::Config =
+            url.parse().map_err(|e| StorageError::Refused(format!("数据库地址无效：{e}")))?;
+        let tls = match config.get_ssl_mode() {
+            postgres::config::SslMode::Require => Some(tls_connector(ca)?),
+            _ => None,
+        };
+        Ok(Target { config, tls })
+    }
+
+    fn connect(&self) -> Result<Client> {
+        let connected = match &self.tls {
+            Some(tls) => self.config.connect(tls.clone()),
+            None => self.config.connect(NoTls),
+        };
+        connected.map_err(|e| match &self.tls {
+            Some(_) => StorageError::Database(format!("无法以 TLS 连接数据库（请核对服务器证书与 CA 证书）：{e}")),
+            None => StorageError::from(e),
+        })
+    }
+}
+
+fn tls_connector(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let mut roots = rustls::RootCertStore::empty();
+    // The system's roots (a database certificate from a public CA); unreadable ones are skipped.
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    if let Some(ca) = ca {
+        use rustls::pki_types::pem::PemObject;
+        let certs = rustls::pki_types::CertificateDer::pem_file_iter(ca)
+            .and_then(|certs| certs.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| StorageError::Refused(format!("无法读取数据库的 CA 证书 {}：{e}", ca.display())))?;
+        if certs.is_empty() {
+            return Err(StorageError::Refused(format!("{} 中没有证书", ca.display())));
+        }
+        for cert in certs {
+            roots.add(cert).map_err(|e| StorageError::Refused(format!("CA 证书无效（{}）：{e}", ca.display())))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| StorageError::Database(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// What the pool makes: a connection with its prepared statements.
+#[derive(Debug)]
+struct Manager(Target);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = StorageError;
+
+    fn connect(&self) -> Result<Conn> {
+        Ok(Conn { client: self.0.connect()?, prepared: HashMap::new() })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<()> {
+        conn.client.simple_query("").map(drop).map_err(StorageError::from)
+    }
+
+    /// A connection the database closed (a restart, a failover) is dropped and made again.
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        conn.client.is_closed()
+    }
+}
 
 /// A pool connection with the statements of the hottest routes (every request's token
 /// check, pulls) prepared once, not parsed and planned on each call.
@@ -93,7 +178,8 @@ impl std::ops::DerefMut for Conn {
 
 #[derive(Debug)]
 pub struct PgStorage {
-    jobs: Mutex<Sender<Job>>,
+    /// `None` only while dropping (see `Drop`).
+    pool: Option<r2d2::Pool<Manager>>,
     pushes: GroupCommit,
     tokens: Arc<TokenCache>,
 }
@@ -108,69 +194,71 @@ impl From<postgres::Error> for StorageError {
     }
 }
 
+impl From<r2d2::Error> for StorageError {
+    fn from(e: r2d2::Error) -> Self {
+        StorageError::Database(format!("数据库连接不可用：{e}"))
+    }
+}
+
 impl PgStorage {
-    /// Connects (`postgres://user@host/db`) and brings the schema up to date.
+    /// Connects (`postgres://user@host/db`, `?sslmode=require` for TLS) and brings the
+    /// schema up to date.
     pub fn open(url: &str) -> Result<PgStorage> {
-        let (tx, rx) = channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        for i in 0..CONNECTIONS {
-            let (ready_tx, ready_rx) = channel::<Result<()>>();
-            let (url, rx) = (url.to_owned(), rx.clone());
-            std::thread::Builder::new().name(format!("anjian-postgres-{i}")).spawn(move || {
-                let connected = Client::connect(&url, NoTls).map_err(StorageError::from).and_then(|mut c| {
-                    // The first connection brings the schema up to date before the others start.
-                    if i == 0 {
-                        migrate(&mut c)?;
-                    }
-                    Ok(c)
-                });
-                match connected {
-                    Ok(client) => {
-                        let _ = ready_tx.send(Ok(()));
-                        work(client, &url, &rx);
-                    }
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                    }
-                }
-            })?;
-            ready_rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))??;
-        }
+        PgStorage::open_with_ca(url, None)
+    }
+
+    /// As `open`, trusting also the CA certificates (PEM) in `ca` for TLS: a bureau's
+    /// database with a certificate from its own CA.
+    pub fn open_with_ca(url: &str, ca: Option<&Path>) -> Result<PgStorage> {
+        let target = Target::new(url, ca)?;
+        // One server migrates at a time (the schema table's lock), before any pool connection.
+        migrate(&mut target.connect()?)?;
+        let pool = r2d2::Pool::builder()
+            .max_size(CONNECTIONS)
+            .min_idle(Some(2))
+            // A connection is checked by `has_broken` (no round trip); a query on one the
+            // database has just closed fails once and the connection is made again.
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager(target.clone()))?;
         let pushes = {
-            let url = url.to_owned();
+            let target = target.clone();
             GroupCommit::start(
                 "anjian-postgres-push",
-                move || Ok((Conn { client: Client::connect(&url, NoTls)?, prepared: HashMap::new() }, url)),
+                move || Ok((Conn { client: target.connect()?, prepared: HashMap::new() }, target)),
                 write_group,
             )?
         };
         let tokens = Arc::new(TokenCache::default());
-        let (url, weak) = (url.to_owned(), Arc::downgrade(&tokens));
-        std::thread::Builder::new().name("anjian-postgres-listen".into()).spawn(move || listen(&url, &weak))?;
-        Ok(PgStorage { jobs: Mutex::new(tx), pushes, tokens })
+        let weak = Arc::downgrade(&tokens);
+        std::thread::Builder::new().name("anjian-postgres-listen".into()).spawn(move || listen(&target, &weak))?;
+        Ok(PgStorage { pool: Some(pool), pushes, tokens })
     }
 
-    /// Runs `f` on the connection's thread and waits for its answer.
-    fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut Conn) -> Result<T> + Send + 'static) -> Result<T> {
-        let (tx, rx) = channel();
-        let job: Job = Box::new(move |c| {
-            let _ = tx.send(f(c));
-        });
-        self.jobs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .send(job)
-            .map_err(|_| StorageError::Database("the database thread stopped".into()))?;
-        rx.recv().map_err(|_| StorageError::Database("the database thread stopped".into()))?
+    /// Runs `f` on a pool connection.
+    fn run<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+        let pool = self.pool.as_ref().ok_or_else(|| StorageError::Database("数据库连接已关闭".into()))?;
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    }
+}
+
+impl Drop for PgStorage {
+    /// A synchronous client closes its connection by blocking on its own runtime, which
+    /// it cannot do on an async thread: the pool is closed on a plain thread.
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
     }
 }
 
 /// Hears revocations for the token cache until the storage is dropped. While the
 /// connection is down nothing is cached; it is made again every second.
-fn listen(url: &str, tokens: &Weak<TokenCache>) {
+fn listen(target: &Target, tokens: &Weak<TokenCache>) {
     const TICK: Duration = Duration::from_secs(1);
     loop {
-        if let Ok(mut client) = Client::connect(url, NoTls)
+        if let Ok(mut client) = target.connect()
             && client.batch_execute(&format!("LISTEN {REVOKED}")).is_ok()
         {
             let Some(cache) = tokens.upgrade() else { return };
@@ -194,33 +282,14 @@ fn listen(url: &str, tokens: &Weak<TokenCache>) {
     }
 }
 
-/// Takes jobs until the storage is dropped. A connection lost (a database restart, a
-/// failover) is made again before the next job; that job fails only if it cannot be.
-fn work(client: Client, url: &str, jobs: &Mutex<Receiver<Job>>) {
-    let mut conn = Conn { client, prepared: HashMap::new() };
-    loop {
-        let job = match jobs.lock() {
-            Ok(rx) => rx.recv(),
-            Err(poisoned) => poisoned.into_inner().recv(),
-        };
-        let Ok(job) = job else { return };
-        if conn.client.is_closed()
-            && let Ok(client) = Client::connect(url, NoTls)
-        {
-            // Statements belong to the connection they were prepared on.
-            conn = Conn { client, prepared: HashMap::new() };
-        }
-        job(&mut conn);
-    }
-}
-
 /// One group of pushes in one transaction. Sequence numbers must become visible in
 /// order, or a reader could move its cursor past one still being committed: the group
 /// holds the change table's write lock.
-fn write_group(conn: &mut (Conn, String), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
-    let (conn, url) = conn;
+fn write_group(conn: &mut (Conn, Target), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+    let (conn, target) = conn;
     if conn.client.is_closed() {
-        *conn = Conn { client: Client::connect(url, NoTls)?, prepared: HashMap::new() };
+        // Statements belong to the connection they were prepared on.
+        *conn = Conn { client: target.connect()?, prepared: HashMap::new() };
     }
     let Conn { client, prepared } = conn;
     let mut tx = client.transaction()?;

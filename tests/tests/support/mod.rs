@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a part
 
 pub mod fault_proxy;
+pub mod tls_front;
 
 use std::sync::Arc;
 
@@ -94,7 +95,10 @@ pub struct Server {
 
 impl Server {
     pub async fn start(db: &Db) -> Server {
-        let storage = db.open().await;
+        Server::start_with(db.open().await).await
+    }
+
+    pub async fn start_with(storage: Arc<dyn Storage>) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();

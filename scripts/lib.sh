@@ -4,7 +4,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libssl-dev pkg-config build-essential file fonts-noto-cjk curl)
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium poppler-utils zbar-tools)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium poppler-utils zbar-tools python3-venv postgresql-client)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
@@ -85,4 +85,16 @@ need_postgres() {
   for _ in $(seq 1 30); do listening && break; sleep 1; done
   # Debian asks for a password over TCP: the tests log in as postgres / postgres.
   as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+}
+
+# Schemathesis (the API fuzzer) in a virtual environment of its own, pinned; prints the
+# path of its `st` command.
+need_schemathesis() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/anjian/schemathesis-4.32.5"
+  if [ ! -x "$venv/bin/st" ]; then
+    say "installing Schemathesis" >&2
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==4.32.5" >&2
+  fi
+  echo "$venv/bin/st"
 }

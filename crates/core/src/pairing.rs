@@ -23,8 +23,8 @@ pub fn normalise(code: &str) -> String {
 }
 
 /// Whether a typed code can be a pairing code at all (checked before asking the server).
-pub fn is_well_formed(code: &str) -> bool {
-    normalise(code).len() == LEN
+pub fn is_well_formed(typed: &str) -> bool {
+    code(typed).is_ok()
 }
 
 /// The longest name a device may be listed under.
@@ -56,14 +56,32 @@ impl PairingError {
 /// The code as compared, when it can be one.
 pub fn code(typed: &str) -> Result<String, PairingError> {
     let c = normalise(typed);
-    if c.len() == LEN { Ok(c) } else { Err(PairingError::Code) }
+    if c.len() == LEN && typed.chars().count() <= CODE_TYPED_MAX { Ok(c) } else { Err(PairingError::Code) }
 }
 
-/// The device's name, trimmed: 1 to 60 characters.
+/// The device's name, trimmed: at most 60 characters as typed, some text that is not
+/// white space, and no control characters within it.
 pub fn device_name(typed: &str) -> Result<&str, PairingError> {
     let name = typed.trim();
-    if name.is_empty() || name.chars().count() > DEVICE_NAME_MAX { Err(PairingError::DeviceName) } else { Ok(name) }
+    let valid = typed.chars().count() <= DEVICE_NAME_MAX && !name.is_empty() && !name.chars().any(char::is_control);
+    if valid { Ok(name) } else { Err(PairingError::DeviceName) }
 }
+
+/// The longest a code may be as typed (with its dashes and spaces).
+pub const CODE_TYPED_MAX: usize = 64;
+
+/// `code`'s rule as a regular expression (ECMA 262 and Python alike), for the server's
+/// OpenAPI document: twelve ASCII letters or digits among any other characters.
+pub const CODE_PATTERN: &str = "^[^0-9A-Za-z]*(?:[0-9A-Za-z][^0-9A-Za-z]*){12}$";
+
+/// `device_name`'s rule as a regular expression: `WHITE` is Rust's `char::is_whitespace`
+/// (what `trim` removes), spelled out, so that both sides of the contract agree.
+pub const DEVICE_NAME_PATTERN: &str = concat!(
+    "^[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*",
+    "[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+    "(?:[^\\x00-\\x1f\\x7f-\\x9f]*[^\\x00-\\x20\\x7f-\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000])?",
+    "[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$"
+);
 
 /// The server's address as typed, without a trailing slash: http(s)://, a host, no spaces.
 pub fn server_address(typed: &str) -> Result<String, PairingError> {
@@ -89,6 +107,7 @@ mod tests {
             ("7K2M-Q9TX-4HR", "7K2MQ9TX4HR", false),
             ("7K2M-Q9TX-4HRBB", "7K2MQ9TX4HRBB", false),
             ("配对码", "", false),
+            ("7K2M-Q9TX-4HRB                                                    ", "7K2MQ9TX4HRB", false),
         ];
         for (typed, normal, ok) in cases {
             assert_eq!(normalise(typed), normal, "{typed}");
@@ -111,11 +130,19 @@ mod tests {
             assert_eq!(server_address(typed).as_deref().map_err(|e| *e), want, "{typed}");
         }
         let long = "长".repeat(61);
+        let padded = format!("{} ", "长".repeat(60));
         let names = [
             (" 执法终端 ", Ok("执法终端")),
+            ("执法 终端\n", Ok("执法 终端")),
+            ("\u{3000}终端\u{a0}", Ok("终端")),
             ("", Err(PairingError::DeviceName)),
             ("  ", Err(PairingError::DeviceName)),
+            ("\u{3000}\u{2028}", Err(PairingError::DeviceName)),
+            ("执法\u{1}终端", Err(PairingError::DeviceName)),
+            ("执法终端\u{1c}", Err(PairingError::DeviceName)),
             (long.as_str(), Err(PairingError::DeviceName)),
+            // The limit counts what was typed, as the OpenAPI document's maxLength does.
+            (padded.as_str(), Err(PairingError::DeviceName)),
         ];
         for (typed, want) in names {
             assert_eq!(device_name(typed), want, "{typed}");

@@ -158,7 +158,7 @@ async fn version(req: Request, next: Next) -> Response {
 #[openapi(
     info(title = "anjian district server", description = "同步协议 v1：设备与区局服务器之间的接口。每个请求和回应都带 x-anjian-protocol: 1。"),
     paths(health, pair, push, pull, missing, attachment_status, upload, attachment_content, number_block, openapi),
-    modifiers(&DeviceToken)
+    modifiers(&DeviceToken, &Contract)
 )]
 #[derive(Debug)]
 pub struct ApiDoc;
@@ -177,6 +177,120 @@ impl utoipa::Modify for DeviceToken {
         );
     }
 }
+
+/// The constraints the handlers enforce, written into the document from the same
+/// constants, so that the document is the exact contract: what it allows is accepted
+/// (a change the rules refuse is answered in its result, not by refusing the request),
+/// and what it does not is refused with 400.
+struct Contract;
+
+/// A SHA-256 in lower-case hex (`protocol::is_sha256`).
+const SHA256_PATTERN: &str = "^[0-9a-f]{64}$";
+/// A batch id as devices make them (`<device>-<seq>-<salt>`, a UUID).
+const BATCH_ID_PATTERN: &str = "^[0-9A-Za-z_.:-]{1,64}$";
+const KIND_PATTERN: &str = "^(inspectionRecord|rectificationOrder|reviewOpinion)$";
+/// The most numbers one request may ask for.
+const MAX_GRANT: u32 = 1000;
+
+impl utoipa::Modify for Contract {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use anjian_core::pairing;
+        use utoipa::openapi::schema::{ArrayItems, Schema};
+        use utoipa::Number;
+        use utoipa::openapi::RefOr;
+        let schemas = &mut doc.components.get_or_insert_with(Default::default).schemas;
+        let mut field = |schema: &str, name: &str, set: &dyn Fn(&mut Schema)| {
+            if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut(schema)
+                && let Some(RefOr::T(f)) = o.properties.get_mut(name)
+            {
+                set(f);
+            }
+        };
+        let text = |pattern: &'static str, max: usize| {
+            move |f: &mut Schema| {
+                if let Schema::Object(o) = f {
+                    o.pattern = Some(pattern.to_owned());
+                    o.max_length = Some(max);
+                }
+            }
+        };
+        let range = |min: i64, max: i64| {
+            move |f: &mut Schema| {
+                if let Schema::Object(o) = f {
+                    o.minimum = Some(Number::Int(min as isize));
+                    o.maximum = Some(Number::Int(max as isize));
+                }
+            }
+        };
+        let list = |max: usize, items: Option<&'static str>| {
+            move |f: &mut Schema| {
+                if let Schema::Array(a) = f {
+                    a.max_items = Some(max);
+                    if let (Some(pattern), ArrayItems::RefOrSchema(item)) = (items, &mut a.items)
+                        && let RefOr::T(Schema::Object(o)) = item.as_mut()
+                    {
+                        o.pattern = Some(pattern.to_owned());
+                    }
+                }
+            }
+        };
+        field("PairRequest", "code", &text(pairing::CODE_PATTERN, pairing::CODE_TYPED_MAX));
+        field("PairRequest", "deviceName", &text(pairing::DEVICE_NAME_PATTERN, pairing::DEVICE_NAME_MAX));
+        field("PushBatch", "batchId", &text(BATCH_ID_PATTERN, 64));
+        field("PushBatch", "changes", &list(protocol::MAX_BATCH, None));
+        field("Change", "op", &text("^put$", 3));
+        field("PullRequest", "after", &range(0, i64::MAX));
+        field("PullRequest", "limit", &range(1, protocol::MAX_BATCH as i64));
+        field("MissingRequest", "hashes", &list(MAX_HASHES, Some(SHA256_PATTERN)));
+        field("NumberBlockRequest", "kind", &text(KIND_PATTERN, 32));
+        let years = anjian_core::beijing::RECORD_YEARS;
+        field("NumberBlockRequest", "year", &range(i64::from(*years.start()), i64::from(*years.end())));
+        field("NumberBlockRequest", "count", &range(1, i64::from(MAX_GRANT)));
+
+        // Every operation: the protocol header (a request naming another version is
+        // refused with 400), and the 400 that refusal is; the attachment parameters.
+        let header = utoipa::openapi::path::ParameterBuilder::new()
+            .name(protocol::VERSION_HEADER)
+            .parameter_in(utoipa::openapi::path::ParameterIn::Header)
+            .required(utoipa::openapi::Required::False)
+            .description(Some("同步协议版本；与服务器不同时拒绝（400）"))
+            .schema(Some(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Integer)
+                    .enum_values(Some([protocol::PROTOCOL_VERSION])),
+            ))
+            .build();
+        let invalid = utoipa::openapi::ResponseBuilder::new()
+            .description("请求无效：格式不符或协议版本不同")
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody"))))
+                    .build(),
+            )
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            for op in [&mut item.get, &mut item.put, &mut item.post].into_iter().flatten() {
+                let params = op.parameters.get_or_insert_with(Vec::new);
+                for p in params.iter_mut() {
+                    if let Some(RefOr::T(schema)) = p.schema.as_mut() {
+                        match p.name.as_str() {
+                            "sha256" => text(SHA256_PATTERN, 64)(schema),
+                            "offset" => range(0, protocol::MAX_ATTACHMENT as i64)(schema),
+                            "total" => range(1, protocol::MAX_ATTACHMENT as i64)(schema),
+                            _ => {}
+                        }
+                    }
+                }
+                params.push(header.clone());
+                op.responses.responses.entry("400".into()).or_insert_with(|| RefOr::T(invalid.clone()));
+            }
+        }
+    }
+}
+
+/// The most hashes one question about missing attachments may carry.
+const MAX_HASHES: usize = 10_000;
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "sync", responses((status = 200, description = "本文档（OpenAPI 3）")))]
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -242,20 +356,23 @@ async fn push(
     Extension(DeviceId(device)): Extension<DeviceId>,
     Body(batch): Body<PushBatch>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    if batch.batch_id.trim().is_empty() || batch.batch_id.len() > 64 {
+    // BATCH_ID_PATTERN.
+    let id_char = |c: char| c.is_ascii_alphanumeric() || "_.:-".contains(c);
+    if batch.batch_id.is_empty() || batch.batch_id.len() > 64 || !batch.batch_id.chars().all(id_char) {
         return Err(ApiError::bad("批次编号无效"));
     }
     if batch.changes.len() > protocol::MAX_BATCH {
         return Err(ApiError::bad(format!("一批最多{}条记录", protocol::MAX_BATCH)));
     }
     for c in &batch.changes {
-        // A change id names its device: a device cannot write in another's name.
-        if !c.change_id.starts_with(&format!("{device}:")) {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "记录编号不属于本设备"));
+        if c.op != anjian_sync::records::OP_PUT || !c.payload.get().trim_start().starts_with('{') {
+            return Err(ApiError::bad("每条记录应为 put，内容应为 JSON 对象"));
         }
-        if c.record_type.is_empty() || c.record_id.is_empty() || c.rev.is_empty() {
-            return Err(ApiError::bad("记录缺少类型、编号或版本"));
-        }
+    }
+    // A change id names its device: a device cannot write in another's name. What else
+    // is wrong with a change is answered in its result, by the rules.
+    if batch.changes.iter().any(|c| !c.change_id.starts_with(&format!("{device}:"))) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "记录编号不属于本设备"));
     }
     let storage = state.storage.clone();
     let res = blocking(move || storage.push(&device, &batch.batch_id, &batch.changes, &now())).await?;
@@ -269,6 +386,9 @@ async fn push(
 async fn pull(State(state): State<AppState>, Body(req): Body<PullRequest>) -> Result<Response, ApiError> {
     if req.limit == 0 || req.limit as usize > protocol::MAX_BATCH {
         return Err(ApiError::bad(format!("每页应为1到{}条", protocol::MAX_BATCH)));
+    }
+    if i64::try_from(req.after).is_err() {
+        return Err(ApiError::bad("游标超出范围"));
     }
     let storage = state.storage.clone();
     // A `PullPage`, written from the stored text (see `StoredPage::to_json`).
@@ -284,7 +404,7 @@ async fn missing(
     State(state): State<AppState>,
     Body(req): Body<MissingRequest>,
 ) -> Result<Json<MissingResponse>, ApiError> {
-    if req.hashes.len() > 10_000 || !req.hashes.iter().all(|h| protocol::is_sha256(h)) {
+    if req.hashes.len() > MAX_HASHES || !req.hashes.iter().all(|h| protocol::is_sha256(h)) {
         return Err(ApiError::bad("附件摘要无效"));
     }
     let storage = state.storage.clone();
@@ -305,7 +425,9 @@ async fn missing(
 
 #[derive(serde::Deserialize)]
 struct UploadQuery {
+    #[serde(deserialize_with = "protocol::whole")]
     offset: u64,
+    #[serde(deserialize_with = "protocol::whole")]
     total: u64,
 }
 
@@ -358,18 +480,18 @@ async fn attachment_content(State(state): State<AppState>, Path(sha): Path<Strin
 async fn upload(
     State(state): State<AppState>,
     Path(sha): Path<String>,
-    Query(q): Query<UploadQuery>,
+    q: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
     body: axum::body::Bytes,
 ) -> Result<Json<UploadResponse>, ApiError> {
     if !protocol::is_sha256(&sha) {
         return Err(ApiError::bad("附件摘要无效"));
     }
-    if q.total == 0 || q.total > protocol::MAX_ATTACHMENT {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("附件超过{}MB的上限", protocol::MAX_ATTACHMENT / 1024 / 1024),
-        ));
+    let Query(q) = q.map_err(|e| ApiError::bad(format!("起点或长度无效：{}", e.body_text())))?;
+    if body.is_empty() {
+        return Err(ApiError::bad("上传的内容为空"));
+    }
+    if q.total == 0 || q.total > protocol::MAX_ATTACHMENT || q.offset > protocol::MAX_ATTACHMENT {
+        return Err(ApiError::bad(format!("附件应为1字节到{}MB", protocol::MAX_ATTACHMENT / 1024 / 1024)));
     }
     let storage = state.storage.clone();
     let st = blocking(move || storage.attachment_append(&sha, q.offset, &body, q.total)).await?;
@@ -389,10 +511,11 @@ async fn number_block(
     Extension(DeviceId(device)): Extension<DeviceId>,
     Body(req): Body<NumberBlockRequest>,
 ) -> Result<Json<NumberBlock>, ApiError> {
+    // KIND_PATTERN.
     if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&req.kind.as_str()) {
         return Err(ApiError::bad("文书种类无效"));
     }
-    if !anjian_core::beijing::RECORD_YEARS.contains(&req.year) || req.count == 0 || req.count > 1000 {
+    if !anjian_core::beijing::RECORD_YEARS.contains(&req.year) || req.count == 0 || req.count > MAX_GRANT {
         return Err(ApiError::bad("年份或数量无效（每次1到1000个文号）"));
     }
     let storage = state.storage.clone();

@@ -136,7 +136,9 @@ pub struct PushResponse {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PullRequest {
     /// The last server sequence the device has applied (0 at first).
+    #[serde(deserialize_with = "whole")]
     pub after: u64,
+    #[serde(deserialize_with = "whole")]
     pub limit: u32,
 }
 
@@ -208,7 +210,9 @@ pub struct UploadResponse {
 pub struct NumberBlockRequest {
     /// inspectionRecord, rectificationOrder or reviewOpinion.
     pub kind: String,
+    #[serde(deserialize_with = "whole")]
     pub year: i32,
+    #[serde(deserialize_with = "whole")]
     pub count: u32,
 }
 
@@ -229,6 +233,48 @@ pub struct NumberBlock {
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+}
+
+/// A whole number as JSON (and the OpenAPI document's `integer`) has it: `248` or
+/// `248.0`, or as text in a query string; out of range or with a fraction, refused.
+pub fn whole<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64> + TryFrom<u64>,
+{
+    struct Whole<T>(std::marker::PhantomData<T>);
+    impl<T: TryFrom<i64> + TryFrom<u64>> serde::de::Visitor<'_> for Whole<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number in range")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+            // Exactly representable whole numbers only (beyond 2^53 a float is not exact).
+            if v.fract() != 0.0 || v.abs() > 9_007_199_254_740_992.0 {
+                return Err(E::custom(format!("{v} is not a whole number in range")));
+            }
+            if v < 0.0 { self.visit_i64(v as i64) } else { self.visit_u64(v as u64) }
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            if let Ok(n) = v.parse::<u64>() {
+                return self.visit_u64(n);
+            }
+            if let Ok(n) = v.parse::<i64>() {
+                return self.visit_i64(n);
+            }
+            match v.parse::<f64>() {
+                Ok(f) if f.is_finite() => self.visit_f64(f),
+                _ => Err(E::custom(format!("{v} is not a whole number"))),
+            }
+        }
+    }
+    d.deserialize_any(Whole(std::marker::PhantomData))
 }
 
 /// Is this a SHA-256 in lower-case hex?

@@ -6,68 +6,11 @@
 
 mod support;
 
-use std::sync::Arc;
-
-use anjian_api::{ApiError, App, Config};
 use anjian_sync::protocol::{Change, Outcome, PushBatch};
 use anjian_sync::records::{DocumentImage, Image};
 use serde_json::{Value, json};
+use support::devices::{Device, code, enterprise, forged, inspect, latest_images};
 use support::{Server, TestDb, both_backends, column, paired, query, records_rebuild_alike};
-
-struct Device {
-    app: Arc<App>,
-    _dir: tempfile::TempDir,
-}
-
-impl Device {
-    async fn new(server: &Server, name: &str, cert: &str) -> Device {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().to_owned();
-        let app = tokio::task::spawn_blocking(move || {
-            Arc::new(App::open(&Config { data_dir: data, demo: false, opener: None }).unwrap())
-        })
-        .await
-        .unwrap();
-        let (name, cert) = (name.to_owned(), cert.to_owned());
-        let code = server.with(move |s| anjian_server::enrol(s, &name, &cert, 7)).await.unwrap();
-        let d = Device { app, _dir: dir };
-        let status =
-            d.call("sync_pair", json!({ "server": server.url, "code": code, "deviceName": "执法终端" })).await.unwrap();
-        assert_eq!(status["state"], "idle", "{status}");
-        d
-    }
-
-    async fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
-        let (app, name) = (self.app.clone(), name.to_owned());
-        tokio::task::spawn_blocking(move || app.call(&name, args)).await.unwrap()
-    }
-
-    /// One round; it must end without an error and leave nothing pending.
-    async fn sync(&self) -> Value {
-        let app = self.app.clone();
-        let status = tokio::task::spawn_blocking(move || app.sync_once()).await.unwrap().unwrap();
-        assert!(status["lastError"].is_null(), "{status}");
-        assert_eq!(status["pending"]["changes"], 0, "{status}");
-        status
-    }
-}
-
-fn code(first16: &str) -> String {
-    anjian_core::credit_code::complete(first16).unwrap()
-}
-
-fn enterprise(credit_code: &str) -> Value {
-    json!({
-        "name": "北京门头沟斋堂同步测试石材有限公司",
-        "creditCode": credit_code,
-        "address": "北京市门头沟区斋堂镇东斋堂村1号",
-        "divisionCode": "110109108",
-        "sectors": ["mine"],
-        "legalRepresentative": "赵刚",
-        "contactPhone": "010-69812345",
-        "status": "operating"
-    })
-}
 
 async fn two_devices_edit_one_enterprise(pg: bool) {
     let db = TestDb::new(pg);
@@ -142,46 +85,6 @@ async fn two_devices_edit_one_enterprise(pg: bool) {
     assert_eq!(column(&db.db, &format!("SELECT sector_code FROM enterprise_sector WHERE enterprise_id = '{id}'")).await, ["mine"]);
     records_rebuild_alike(&server).await;
     server.stop().await;
-}
-
-/// A finished inspection of `enterprise` with two hazards: the hazard ids and the
-/// signature image's hash.
-async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
-    let template = d.call("list_templates", json!({ "sector": "mine" })).await.unwrap()[0].clone();
-    d.call("save_profile", json!({ "profile": { "name": "王磊", "certNo": "11010923001", "unit": "" } }))
-        .await
-        .unwrap();
-    let colleague = d
-        .call("save_inspector", json!({ "inspector": { "name": "赵敏", "certNo": "11010923009", "unit": "" } }))
-        .await
-        .unwrap();
-    let start = json!({ "enterpriseId": enterprise, "templateId": template["id"], "templateVersion": template["version"], "colleagueId": colleague["id"], "accompanyingPerson": "刘芳" });
-    let view = d.call("start_inspection", start).await.unwrap();
-    let inspection = view["inspection"]["id"].clone();
-    for section in view["template"]["sections"].as_array().unwrap() {
-        for item in section["items"].as_array().unwrap() {
-            d.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))
-                .await
-                .unwrap();
-        }
-    }
-    // A signature image: any PNG the store accepts.
-    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-    let sig =
-        d.call("add_attachment", json!({ "mime": "image/png", "dataBase64": png })).await.unwrap()["sha256"].clone();
-    let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
-    let hazards = json!([
-        { "description": "采场边坡未设置安全警示标志", "level": "general", "deadline": day },
-        { "description": "炸药库值班记录不全", "level": "general", "deadline": day }
-    ]);
-    let signatures = json!([{ "role": "officer1", "sha256": sig }, { "role": "officer2", "sha256": sig }, { "role": "unit", "refused": true }]);
-    d.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures }))
-        .await
-        .unwrap();
-    let ledger = d.call("hazard_ledger", json!({ "enterpriseId": enterprise })).await.unwrap();
-    let ids =
-        ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();
-    (ids, sig)
 }
 
 async fn hazard_found_on_a_closed_on_b(pg: bool) {
@@ -528,37 +431,6 @@ async fn a_number_two_devices_used_offline_is_flagged(pg: bool) {
     server.stop().await;
 }
 
-/// The latest image of each record on the server, as a device pulling everything sees it.
-async fn latest_images(client: &anjian_sync::client::Client) -> std::collections::HashMap<(String, String), Image> {
-    let mut images = std::collections::HashMap::new();
-    let mut cursor = 0;
-    loop {
-        let page = client.pull(cursor, 500).await.unwrap();
-        for c in &page.changes {
-            images.insert(
-                (c.record_type.clone(), c.record_id.clone()),
-                Image::parse_json(&c.record_type, c.payload.get()).unwrap(),
-            );
-        }
-        cursor = page.next;
-        if !page.more {
-            return images;
-        }
-    }
-}
-
-/// A change of `image` from `device`, its `n`-th, at `rev`.
-fn forged(device: &str, n: u64, image: &Image, rev: &str) -> Change {
-    Change {
-        change_id: format!("{device}:forged-{n}"),
-        record_type: image.record_type().into(),
-        record_id: image.record_id(),
-        op: "put".into(),
-        rev: rev.into(),
-        payload: image.payload(),
-    }
-}
-
 /// What a paired device must not do, tried through the server with the real client: each
 /// refused with its reason, nothing stored, and the original as it was on every device.
 async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
@@ -631,7 +503,7 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     let tries = [
         (Image::Inspection(rewritten), soon.clone(), "检查记录只能由制作它的设备修改"),
         (Image::Inspection(own_rewritten), soon.clone(), "已完成的检查不能再修改"),
-        (Image::Hazard(described), soon.clone(), "隐患的内容只能由发现它的设备修改"),
+        (Image::Hazard(described), soon.clone(), "隐患的内容（单位、检查项、描述、级别、整改期限）发现时已确定"),
         (Image::Enterprise(ahead), ten_years, "设备时钟比服务器快一天以上"),
         (Image::Enterprise(malformed), soon.clone(), "统一社会信用代码应为18位"),
         (Image::Enterprise(nowhere), soon.clone(), "请选择所属镇街"),

@@ -2,7 +2,8 @@
 //! applies a pulled change and for the server when it accepts a pushed one.
 //! - An inspection, a hazard's own fields and a document belong to the device that first
 //!   wrote them; another device may only move a hazard's status forward and add events
-//!   (a 复查 by another inspector).
+//!   (a 复查 by another inspector). A hazard's own fields are fixed when its inspection
+//!   finishes: not even its own device changes them (every holder keeps the first).
 //! - A finished inspection never changes, not even from its own device; an issued
 //!   document only becomes voided; a hazard's status never moves back.
 //! - An inspector record does not change once written.
@@ -25,7 +26,7 @@ pub enum Refusal {
     NotOwner(&'static str),
     #[error("已完成的检查不能再修改")]
     FinishedInspection,
-    #[error("隐患的内容只能由发现它的设备修改，其他设备只能复查")]
+    #[error("隐患的内容（单位、检查项、描述、级别、整改期限）发现时已确定，不能修改，只能复查")]
     HazardFields,
     #[error("隐患状态不能倒退")]
     StatusBack,
@@ -66,7 +67,9 @@ pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Resul
             if seen_all && after.typed()?.status < before.typed()?.status {
                 return Err(Refusal::StatusBack);
             }
-            if prior.owner != writer && own_fields(before) != own_fields(after) {
+            // Written when its inspection finished (which never changes), by no one
+            // after: every holder keeps the fields it first saw.
+            if own_fields(before) != own_fields(after) {
                 return Err(Refusal::HazardFields);
             }
             Ok(())
@@ -347,7 +350,7 @@ mod tests {
             ("its officers known by other ids", Some((&finished, "a")), &elsewhere, "a", Ok(())),
             ("another's 复查", Some((&open, "a")), &reviewed, "b", Ok(())),
             ("another's description", Some((&open, "a")), &rewritten, "b", Err(Refusal::HazardFields)),
-            ("its own description", Some((&open, "a")), &rewritten, "a", Ok(())),
+            ("its own description", Some((&open, "a")), &rewritten, "a", Err(Refusal::HazardFields)),
             ("a status back", Some((&reviewed, "a")), &reopened, "a", Err(Refusal::StatusBack)),
             ("an earlier state written meanwhile", Some((&reviewed, "a")), &open, "a", Ok(())),
             ("another's document", Some((&draft_doc, "a")), &issued, "b", Err(Refusal::NotOwner("执法文书"))),

@@ -13,6 +13,8 @@ use tokio::net::{TcpListener, TcpStream};
 /// What happened to the requests, for the test to show that every fault occurred.
 #[derive(Debug, Default)]
 pub struct FaultCounts {
+    /// The share of requests that meet a fault, in percent; may be changed as it runs.
+    pub fault_percent: AtomicU64,
     pub passed: AtomicU64,
     pub dropped: AtomicU64,
     pub cut: AtomicU64,
@@ -43,14 +45,14 @@ impl FaultCounts {
 pub async fn start(upstream: String, fault_percent: u64, seed: u64) -> std::io::Result<(String, Arc<FaultCounts>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?.to_string();
-    let counts = Arc::new(FaultCounts::default());
+    let counts = Arc::new(FaultCounts { fault_percent: AtomicU64::new(fault_percent), ..FaultCounts::default() });
     let seq = Arc::new(AtomicU64::new(seed));
     let c = counts.clone();
     tokio::spawn(async move {
         while let Ok((client, _)) = listener.accept().await {
             let (upstream, counts, seed) = (upstream.clone(), c.clone(), seq.fetch_add(0x9E37_79B9, Ordering::Relaxed));
             tokio::spawn(async move {
-                let _ = connection(client, &upstream, fault_percent, Rng(seed | 1), &counts).await;
+                let _ = connection(client, &upstream, Rng(seed | 1), &counts).await;
             });
         }
     });
@@ -131,13 +133,12 @@ async fn forward(upstream: &str, request: &[u8]) -> std::io::Result<Vec<u8>> {
 async fn connection(
     mut client: TcpStream,
     upstream: &str,
-    fault_percent: u64,
     mut rng: Rng,
     counts: &FaultCounts,
 ) -> std::io::Result<()> {
     let mut buf = Vec::new();
     while let Some((request, body_at)) = read_request(&mut client, &mut buf).await? {
-        let fault = if rng.below(100) < fault_percent { 1 + rng.below(6) } else { 0 };
+        let fault = if rng.below(100) < counts.fault_percent.load(Ordering::Relaxed) { 1 + rng.below(6) } else { 0 };
         match fault {
             1 => {
                 counts.dropped.fetch_add(1, Ordering::Relaxed);

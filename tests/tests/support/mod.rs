@@ -3,6 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a part
 
+pub mod devices;
 pub mod fault_proxy;
 pub mod tls_front;
 
@@ -150,6 +151,7 @@ pub fn batch(device: &str, from: u64, to: u64) -> PushBatch {
 }
 
 /// Each test runs against SQLite and against PostgreSQL.
+#[allow(unused_macros)] // one test file takes its backends its own way
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -170,6 +172,7 @@ macro_rules! both_backends {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use both_backends;
 
 /// Rows of a query on the server's database as the bureau's tools would read it, each

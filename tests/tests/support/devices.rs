@@ -1,0 +1,158 @@
+//! Devices as the app runs them (the app's own commands on a data directory of their
+//! own, the real client and sync engine), for the tests that sync them through a server.
+
+use std::sync::Arc;
+
+use anjian_api::{ApiError, App, Config};
+use anjian_sync::protocol::Change;
+use anjian_sync::records::Image;
+use serde_json::{Value, json};
+
+use super::Server;
+
+pub struct Device {
+    pub app: Arc<App>,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    pub async fn new(server: &Server, name: &str, cert: &str) -> Device {
+        Device::new_at(server, &server.url, name, cert).await
+    }
+
+    /// A device paired with the server as reached at `url` (through a proxy, say).
+    pub async fn new_at(server: &Server, url: &str, name: &str, cert: &str) -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_owned();
+        let app = tokio::task::spawn_blocking(move || {
+            Arc::new(App::open(&Config { data_dir: data, demo: false, opener: None }).unwrap())
+        })
+        .await
+        .unwrap();
+        let (name, cert) = (name.to_owned(), cert.to_owned());
+        let code = server.with(move |s| anjian_server::enrol(s, &name, &cert, 7)).await.unwrap();
+        let d = Device { app, _dir: dir };
+        let status =
+            d.call("sync_pair", json!({ "server": url, "code": code, "deviceName": "执法终端" })).await.unwrap();
+        assert_eq!(status["state"], "idle", "{status}");
+        d
+    }
+
+    pub async fn call(&self, name: &str, args: Value) -> Result<Value, ApiError> {
+        let (app, name) = (self.app.clone(), name.to_owned());
+        tokio::task::spawn_blocking(move || app.call(&name, args)).await.unwrap()
+    }
+
+    /// One round as the app runs it, whatever the network does: the status after it.
+    pub async fn round(&self) -> Value {
+        let app = self.app.clone();
+        tokio::task::spawn_blocking(move || app.sync_once()).await.unwrap().unwrap()
+    }
+
+    /// One round; it must end without an error and leave nothing pending.
+    pub async fn sync(&self) -> Value {
+        let app = self.app.clone();
+        let status = tokio::task::spawn_blocking(move || app.sync_once()).await.unwrap().unwrap();
+        assert!(status["lastError"].is_null(), "{status}");
+        assert_eq!(status["pending"]["changes"], 0, "{status}");
+        status
+    }
+}
+
+pub fn code(first16: &str) -> String {
+    anjian_core::credit_code::complete(first16).unwrap()
+}
+
+pub fn enterprise(credit_code: &str) -> Value {
+    json!({
+        "name": "北京门头沟斋堂同步测试石材有限公司",
+        "creditCode": credit_code,
+        "address": "北京市门头沟区斋堂镇东斋堂村1号",
+        "divisionCode": "110109108",
+        "sectors": ["mine"],
+        "legalRepresentative": "赵刚",
+        "contactPhone": "010-69812345",
+        "status": "operating"
+    })
+}
+
+/// A finished inspection of `enterprise` with two hazards: the hazard ids and the
+/// signature image's hash.
+pub async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
+    let colleague = officers(d, ("王磊", "11010923001"), ("赵敏", "11010923009")).await;
+    inspect_with(d, enterprise, &colleague).await
+}
+
+/// The device's own inspector and a colleague: the colleague's id.
+pub async fn officers(d: &Device, me: (&str, &str), colleague: (&str, &str)) -> Value {
+    d.call("save_profile", json!({ "profile": { "name": me.0, "certNo": me.1, "unit": "" } })).await.unwrap();
+    let colleague = d
+        .call("save_inspector", json!({ "inspector": { "name": colleague.0, "certNo": colleague.1, "unit": "" } }))
+        .await
+        .unwrap();
+    colleague["id"].clone()
+}
+
+/// As `inspect`, with the officers already saved (`officers`).
+pub async fn inspect_with(d: &Device, enterprise: &str, colleague: &Value) -> (Vec<String>, Value) {
+    let template = d.call("list_templates", json!({ "sector": "mine" })).await.unwrap()[0].clone();
+    let start = json!({ "enterpriseId": enterprise, "templateId": template["id"], "templateVersion": template["version"], "colleagueId": colleague, "accompanyingPerson": "刘芳" });
+    let view = d.call("start_inspection", start).await.unwrap();
+    let inspection = view["inspection"]["id"].clone();
+    for section in view["template"]["sections"].as_array().unwrap() {
+        for item in section["items"].as_array().unwrap() {
+            d.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))
+                .await
+                .unwrap();
+        }
+    }
+    // A signature image: any PNG the store accepts.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let sig =
+        d.call("add_attachment", json!({ "mime": "image/png", "dataBase64": png })).await.unwrap()["sha256"].clone();
+    let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
+    let hazards = json!([
+        { "description": "采场边坡未设置安全警示标志", "level": "general", "deadline": day },
+        { "description": "炸药库值班记录不全", "level": "general", "deadline": day }
+    ]);
+    let signatures = json!([{ "role": "officer1", "sha256": sig }, { "role": "officer2", "sha256": sig }, { "role": "unit", "refused": true }]);
+    d.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures }))
+        .await
+        .unwrap();
+    let ledger = d.call("hazard_ledger", json!({ "enterpriseId": enterprise })).await.unwrap();
+    let ids =
+        ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();
+    (ids, sig)
+}
+
+
+/// The latest image of each record on the server, as a device pulling everything sees it.
+pub async fn latest_images(client: &anjian_sync::client::Client) -> std::collections::HashMap<(String, String), Image> {
+    let mut images = std::collections::HashMap::new();
+    let mut cursor = 0;
+    loop {
+        let page = client.pull(cursor, 500).await.unwrap();
+        for c in &page.changes {
+            images.insert(
+                (c.record_type.clone(), c.record_id.clone()),
+                Image::parse_json(&c.record_type, c.payload.get()).unwrap(),
+            );
+        }
+        cursor = page.next;
+        if !page.more {
+            return images;
+        }
+    }
+}
+
+/// A change of `image` from `device`, its `n`-th, at `rev`.
+pub fn forged(device: &str, n: u64, image: &Image, rev: &str) -> Change {
+    Change {
+        change_id: format!("{device}:forged-{n}"),
+        record_type: image.record_type().into(),
+        record_id: image.record_id(),
+        op: "put".into(),
+        rev: rev.into(),
+        payload: image.payload(),
+    }
+}

@@ -1,22 +1,25 @@
 //! The district's records as tables the bureau queries (by 镇街, 行业, month, status,
 //! overdue): enterprises with each field's history and overwritten values, officers,
 //! inspections with their officers and answers, hazards with their events, documents
-//! with their hazards. Kept from the change log in the transaction that stores each
-//! change, and made again from the log by `rebuild`: the same `apply`, so a rebuilt
+//! with their hazards. Kept from the change log in the transaction that stores the
+//! changes, and made again from the log by `rebuild`: the same `apply`, so a rebuilt
 //! table equals the kept one. Each record folds as on the devices (`anjian_sync::fold`).
 //!
-//! The statements are written once for both backends (`$n` parameters, numbered in order
-//! of first use, read the same by SQLite and PostgreSQL); a backend only binds and runs
-//! them (`RecordTx`).
+//! A group of changes is folded in memory, record by record in the order stored, from
+//! what the tables held before it; then each table is written at once (one statement per
+//! table on PostgreSQL, whatever the group's size). The tables are described once here
+//! (`Table`) and each backend writes their statements from that description.
 
-use anjian_sync::fold::{Folded, fold};
+use std::collections::{BTreeMap, HashMap};
+
+use anjian_sync::fold::fold;
 use anjian_sync::records::{DocumentImage, EnterpriseImage, HazardImage, Image, InspectionImage, InspectorImage};
 use sha2::Digest;
 
 use crate::storage::Result;
 
 /// A statement's parameter: text or a whole number, either possibly null.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Param {
     Text(Option<String>),
     Int(Option<i64>),
@@ -30,6 +33,333 @@ fn maybe(s: Option<&str>) -> Param {
     Param::Text(s.map(str::to_owned))
 }
 
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Text,
+    Int,
+}
+
+/// A record table: its columns in order, its key, and what a row already there becomes.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Kind)],
+    pub key: &'static [&'static str],
+    /// Columns a new row with the same key overwrites; none: the first row stays.
+    pub update: &'static [&'static str],
+    /// The column naming the record a child row belongs to (children are replaced).
+    pub parent: Option<&'static str>,
+}
+
+impl Table {
+    fn column_list(&self) -> String {
+        self.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    }
+
+    fn on_conflict(&self) -> String {
+        let key = self.key.join(", ");
+        if self.update.is_empty() {
+            return format!("ON CONFLICT ({key}) DO NOTHING");
+        }
+        let set: Vec<String> = self.update.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        format!("ON CONFLICT ({key}) DO UPDATE SET {}", set.join(", "))
+    }
+
+    /// One row at a time (`$1 … $n`), as SQLite runs it.
+    pub fn insert_row_sql(&self) -> String {
+        let params: Vec<String> = (1..=self.columns.len()).map(|i| format!("${i}")).collect();
+        format!(
+            "INSERT INTO {} ({}) VALUES ({}) {}",
+            self.name,
+            self.column_list(),
+            params.join(", "),
+            self.on_conflict()
+        )
+    }
+
+    /// Every row at once, one array per column, as PostgreSQL runs it.
+    pub fn insert_arrays_sql(&self) -> String {
+        let arrays: Vec<String> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, (_, kind))| format!("${}::{}[]", i + 1, if *kind == Int { "bigint" } else { "text" }))
+            .collect();
+        format!(
+            "INSERT INTO {} ({}) SELECT * FROM unnest({}) {}",
+            self.name,
+            self.column_list(),
+            arrays.join(", "),
+            self.on_conflict()
+        )
+    }
+
+    /// The image a record table holds for each id, one id at a time.
+    pub fn held_one_sql(&self) -> String {
+        format!("SELECT image FROM {} WHERE id = $1", self.name)
+    }
+
+    /// The same for many ids at once.
+    pub fn held_many_sql(&self) -> String {
+        format!("SELECT id, image FROM {} WHERE id = ANY($1::text[])", self.name)
+    }
+
+    pub fn delete_one_sql(&self) -> String {
+        format!("DELETE FROM {} WHERE {} = $1", self.name, self.parent.unwrap_or("id"))
+    }
+
+    pub fn delete_many_sql(&self) -> String {
+        format!("DELETE FROM {} WHERE {} = ANY($1::text[])", self.name, self.parent.unwrap_or("id"))
+    }
+}
+
+use Kind::{Int, Text};
+
+pub(crate) const ENTERPRISE: Table = Table {
+    name: "enterprise",
+    columns: &[
+        ("id", Text),
+        ("name", Text),
+        ("credit_code", Text),
+        ("address", Text),
+        ("division_code", Text),
+        ("supervision_class", Text),
+        ("status", Text),
+        ("legal_representative", Text),
+        ("safety_contact", Text),
+        ("contact_phone", Text),
+        ("created_at", Text),
+        ("created_by", Text),
+        ("updated_at", Text),
+        ("rev", Text),
+        ("image", Text),
+    ],
+    key: &["id"],
+    update: &[
+        "name",
+        "credit_code",
+        "address",
+        "division_code",
+        "supervision_class",
+        "status",
+        "legal_representative",
+        "safety_contact",
+        "contact_phone",
+        "updated_at",
+        "rev",
+        "image",
+    ],
+    parent: None,
+};
+const ENTERPRISE_SECTOR: Table = Table {
+    name: "enterprise_sector",
+    columns: &[("enterprise_id", Text), ("sector_code", Text)],
+    key: &["enterprise_id", "sector_code"],
+    update: &[],
+    parent: Some("enterprise_id"),
+};
+const ENTERPRISE_FIELD: Table = Table {
+    name: "enterprise_field",
+    columns: &[
+        ("enterprise_id", Text),
+        ("field", Text),
+        ("rev", Text),
+        ("base", Text),
+        ("value", Text),
+        ("device_id", Text),
+        ("received_at", Text),
+    ],
+    key: &["enterprise_id", "field", "rev"],
+    update: &[],
+    parent: None,
+};
+const ENTERPRISE_OVERWRITE: Table = Table {
+    name: "enterprise_overwrite",
+    columns: &[
+        ("enterprise_id", Text),
+        ("field", Text),
+        ("overwritten_rev", Text),
+        ("overwritten", Text),
+        ("kept_rev", Text),
+        ("kept", Text),
+        ("found_at", Text),
+    ],
+    key: &["enterprise_id", "field", "overwritten_rev"],
+    update: &[],
+    parent: None,
+};
+const OFFICER: Table = Table {
+    name: "officer",
+    columns: &[
+        ("id", Text),
+        ("name", Text),
+        ("cert_no", Text),
+        ("unit", Text),
+        ("device_id", Text),
+        ("received_at", Text),
+    ],
+    key: &["id"],
+    update: &[],
+    parent: None,
+};
+pub(crate) const INSPECTION: Table = Table {
+    name: "inspection",
+    columns: &[
+        ("id", Text),
+        ("enterprise_id", Text),
+        ("template_id", Text),
+        ("template_version", Int),
+        ("accompanying_person", Text),
+        ("started_at", Text),
+        ("started_day", Text),
+        ("finished_at", Text),
+        ("status", Text),
+        ("notes", Text),
+        ("device_id", Text),
+        ("rev", Text),
+        ("image", Text),
+    ],
+    key: &["id"],
+    update: &[
+        "enterprise_id",
+        "template_id",
+        "template_version",
+        "accompanying_person",
+        "started_at",
+        "started_day",
+        "finished_at",
+        "status",
+        "notes",
+        "device_id",
+        "rev",
+        "image",
+    ],
+    parent: None,
+};
+const INSPECTION_OFFICER: Table = Table {
+    name: "inspection_officer",
+    columns: &[("inspection_id", Text), ("position", Int), ("inspector_id", Text), ("name", Text), ("cert_no", Text)],
+    key: &["inspection_id", "position"],
+    update: &[],
+    parent: Some("inspection_id"),
+};
+const INSPECTION_ANSWER: Table = Table {
+    name: "inspection_answer",
+    columns: &[
+        ("inspection_id", Text),
+        ("item_code", Text),
+        ("result", Text),
+        ("note", Text),
+        ("deducted", Int),
+        ("photos", Text),
+    ],
+    key: &["inspection_id", "item_code"],
+    update: &[],
+    parent: Some("inspection_id"),
+};
+/// A hazard's own fields never change once found; its status, events and revision do.
+pub(crate) const HAZARD: Table = Table {
+    name: "hazard",
+    columns: &[
+        ("id", Text),
+        ("enterprise_id", Text),
+        ("inspection_id", Text),
+        ("item_code", Text),
+        ("description", Text),
+        ("level", Text),
+        ("deadline", Text),
+        ("status", Text),
+        ("found_at", Text),
+        ("found_day", Text),
+        ("closed_at", Text),
+        ("device_id", Text),
+        ("rev", Text),
+        ("image", Text),
+    ],
+    key: &["id"],
+    update: &["status", "closed_at", "rev", "image"],
+    parent: None,
+};
+const HAZARD_EVENT: Table = Table {
+    name: "hazard_event",
+    columns: &[
+        ("hazard_id", Text),
+        ("rev", Text),
+        ("at", Text),
+        ("status", Text),
+        ("note", Text),
+        ("review", Text),
+        ("photos", Text),
+    ],
+    key: &["hazard_id", "rev"],
+    update: &[],
+    parent: None,
+};
+pub(crate) const DOCUMENT: Table = Table {
+    name: "document",
+    columns: &[
+        ("id", Text),
+        ("kind", Text),
+        ("enterprise_id", Text),
+        ("inspection_id", Text),
+        ("number", Text),
+        ("status", Text),
+        ("addressee", Text),
+        ("pdf_sha256", Text),
+        ("issued_at", Text),
+        ("issued_day", Text),
+        ("void_reason", Text),
+        ("cites", Text),
+        ("created_at", Text),
+        ("device_id", Text),
+        ("rev", Text),
+        ("image", Text),
+    ],
+    key: &["id"],
+    update: &[
+        "kind",
+        "enterprise_id",
+        "inspection_id",
+        "number",
+        "status",
+        "addressee",
+        "pdf_sha256",
+        "issued_at",
+        "issued_day",
+        "void_reason",
+        "cites",
+        "created_at",
+        "device_id",
+        "rev",
+        "image",
+    ],
+    parent: None,
+};
+const DOCUMENT_HAZARD: Table = Table {
+    name: "document_hazard",
+    columns: &[("document_id", Text), ("item", Int), ("hazard_id", Text)],
+    key: &["document_id", "item"],
+    update: &[],
+    parent: Some("document_id"),
+};
+
+/// The record tables, parents before children: the order rows are written and digested.
+pub(crate) const TABLES: [&Table; 12] = [
+    &ENTERPRISE,
+    &ENTERPRISE_SECTOR,
+    &ENTERPRISE_FIELD,
+    &ENTERPRISE_OVERWRITE,
+    &OFFICER,
+    &INSPECTION,
+    &INSPECTION_OFFICER,
+    &INSPECTION_ANSWER,
+    &HAZARD,
+    &HAZARD_EVENT,
+    &DOCUMENT,
+    &DOCUMENT_HAZARD,
+];
+
 /// A stored change as the tables are rebuilt from it.
 pub(crate) struct LoggedChange {
     pub seq: i64,
@@ -41,30 +371,18 @@ pub(crate) struct LoggedChange {
 
 /// What the tables need of a backend, inside one transaction.
 pub(crate) trait RecordTx {
-    /// The first column of the first row, as text.
-    fn query_text(&mut self, sql: &str, params: &[Param]) -> Result<Option<String>>;
+    /// The image held for each of `ids` in `table` (a record table with an `image`).
+    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, String>>;
+    /// Removes the child rows of these records (`table.parent` names them).
+    fn delete_children(&mut self, table: &Table, parents: &[String]) -> Result<()>;
+    /// Writes rows, each a value per column of `table`.
+    fn insert(&mut self, table: &Table, rows: &[Vec<Param>]) -> Result<()>;
     fn execute(&mut self, sql: &str, params: &[Param]) -> Result<()>;
     /// Every row of a query, each column as text (`None` for null).
     fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>>;
     /// Stored changes after `after`, at most `limit`, in sequence order.
     fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<LoggedChange>>;
 }
-
-/// The record tables, children after parents, each with the columns that order it.
-pub(crate) const TABLES: &[(&str, &str)] = &[
-    ("enterprise", "id"),
-    ("enterprise_sector", "enterprise_id, sector_code"),
-    ("enterprise_field", "enterprise_id, field, rev"),
-    ("enterprise_overwrite", "enterprise_id, field, overwritten_rev"),
-    ("officer", "id"),
-    ("inspection", "id"),
-    ("inspection_officer", "inspection_id, position"),
-    ("inspection_answer", "inspection_id, item_code"),
-    ("hazard", "id"),
-    ("hazard_event", "hazard_id, rev"),
-    ("document", "id"),
-    ("document_hazard", "document_id, item"),
-];
 
 /// The log as `rebuild` reads it, the same in both dialects.
 pub(crate) const CHANGES_AFTER: &str =
@@ -74,63 +392,208 @@ pub(crate) const CHANGES_AFTER: &str =
 pub(crate) const SCHEMA: usize = 6;
 pub(crate) const MIGRATION: &str = include_str!("../migrations/common/0006_district_records.sql");
 
-/// Keeps the tables current with one stored change (`device_id` wrote it, the server
-/// stored it `at`). Record types the tables do not hold (attachments, checklists,
-/// number blocks) leave them as they are.
-pub(crate) fn apply(tx: &mut impl RecordTx, image: &Image, device_id: &str, at: &str) -> Result<()> {
-    let held_sql = match image {
-        Image::Enterprise(_) => "SELECT image FROM enterprise WHERE id = $1",
-        Image::Inspection(_) => "SELECT image FROM inspection WHERE id = $1",
-        Image::Hazard(_) => "SELECT image FROM hazard WHERE id = $1",
-        Image::Document(_) => "SELECT image FROM document WHERE id = $1",
-        Image::Inspector(i) => return officer(tx, i, device_id, at),
-        Image::Attachment(_) | Image::Checklist(_) | Image::NumberBlock(_) => return Ok(()),
-    };
-    let held = tx
-        .query_text(held_sql, &[text(&image.record_id())])?
-        .and_then(|json| Image::parse_json(image.record_type(), &json).ok());
-    if let Image::Enterprise(next) = image {
-        field_history(tx, held.as_ref(), next, device_id, at)?;
+/// A stored change as the tables take it: its image, who wrote it, when it was stored.
+pub(crate) struct Stored<'a> {
+    pub image: &'a Image,
+    pub device_id: &'a str,
+    pub at: &'a str,
+}
+
+/// A record being folded: what the tables held before the group, and where it is now.
+struct Record {
+    held: Option<Image>,
+    now: Option<Image>,
+    /// The device that first wrote it (the first change of the group, for a new one).
+    created_by: String,
+    /// When the last change that altered it was stored.
+    at: String,
+}
+
+/// Rows to write, per table, each key once (the first row for a key stays, as
+/// `DO NOTHING` would keep it).
+#[derive(Default)]
+struct Rows {
+    by_table: BTreeMap<&'static str, (Vec<Vec<Param>>, std::collections::HashSet<Vec<Param>>)>,
+}
+
+impl Rows {
+    fn add(&mut self, table: &Table, row: Vec<Param>) {
+        let key: Vec<Param> = table
+            .key
+            .iter()
+            .map(|k| row[table.columns.iter().position(|(c, _)| c == k).unwrap_or(0)].clone())
+            .collect();
+        let (rows, keys) = self.by_table.entry(table.name).or_default();
+        if keys.insert(key) {
+            rows.push(row);
+        }
     }
-    let Some(Folded { image: folded, overwritten }) = fold(held.as_ref(), image) else {
-        return Ok(());
+
+    fn take(&mut self, table: &Table) -> Vec<Vec<Param>> {
+        self.by_table.remove(table.name).map(|(rows, _)| rows).unwrap_or_default()
+    }
+}
+
+/// Keeps the tables current with changes just stored, in their order. Record types the
+/// tables do not hold (attachments, checklists, number blocks) leave them as they are.
+pub(crate) fn apply(tx: &mut impl RecordTx, changes: &[Stored<'_>]) -> Result<()> {
+    let table_of = |image: &Image| match image {
+        Image::Enterprise(_) => Some(&ENTERPRISE),
+        Image::Inspection(_) => Some(&INSPECTION),
+        Image::Hazard(_) => Some(&HAZARD),
+        Image::Document(_) => Some(&DOCUMENT),
+        _ => None,
     };
-    let fresh = held.is_none();
-    match (&folded, held.as_ref()) {
-        (Image::Enterprise(e), _) => {
-            enterprise(tx, e, device_id, at)?;
-            for o in overwritten {
-                tx.execute(
-                    "INSERT INTO enterprise_overwrite
-                        (enterprise_id, field, overwritten_rev, overwritten, kept_rev, kept, found_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                    &[
+    // What the tables hold of every record the group touches, read once per table.
+    let mut records: HashMap<(&'static str, String), Record> = HashMap::new();
+    for table in [&ENTERPRISE, &INSPECTION, &HAZARD, &DOCUMENT] {
+        let mut ids: Vec<String> = changes
+            .iter()
+            .filter(|c| table_of(c.image).is_some_and(|t| t.name == table.name))
+            .map(|c| c.image.record_id())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            continue;
+        }
+        let held = tx.held(table, &ids)?;
+        for id in ids {
+            let image = held.get(&id).and_then(|json| Image::parse_json(record_type(table), json).ok());
+            records.insert(
+                (table.name, id),
+                Record { held: image.clone(), now: image, created_by: String::new(), at: String::new() },
+            );
+        }
+    }
+    let mut rows = Rows::default();
+    for c in changes {
+        if let Image::Inspector(i) = c.image {
+            rows.add(&OFFICER, officer(i, c.device_id, c.at));
+            continue;
+        }
+        let Some(table) = table_of(c.image) else { continue };
+        let Some(record) = records.get_mut(&(table.name, c.image.record_id())) else { continue };
+        if let Image::Enterprise(next) = c.image {
+            field_history(&mut rows, record.now.as_ref(), next, c.device_id, c.at);
+        }
+        let Some(folded) = fold(record.now.as_ref(), c.image) else { continue };
+        if let (Image::Enterprise(e), false) = (&folded.image, folded.overwritten.is_empty()) {
+            for o in &folded.overwritten {
+                rows.add(
+                    &ENTERPRISE_OVERWRITE,
+                    vec![
                         text(&e.id),
                         text(&o.field),
                         text(&o.overwritten.rev),
                         text(&o.overwritten.value.to_string()),
                         text(&o.kept.rev),
                         text(&o.kept.value.to_string()),
-                        text(at),
+                        text(c.at),
                     ],
-                )?;
+                );
             }
-            Ok(())
         }
-        (Image::Inspection(i), _) => inspection(tx, i, fresh, at),
-        (Image::Hazard(h), held) => {
-            let held_events = match held {
-                Some(Image::Hazard(held)) => held.events.iter().map(|e| e.rev.clone()).collect(),
-                _ => Vec::new(),
-            };
-            hazard(tx, h, &held_events)
+        if record.now.is_none() {
+            record.created_by = c.device_id.to_owned();
         }
-        (Image::Document(d), held) => {
-            let same_hazards = matches!(held, Some(Image::Document(h)) if h.hazards == d.hazards);
-            document(tx, d, !same_hazards && !fresh, fresh || !same_hazards)
+        // Officers as each image named them, the first naming kept (as one at a time would).
+        if let Image::Inspection(i) = &folded.image {
+            for o in &i.officers {
+                rows.add(&OFFICER, officer(o, &i.device_id, c.at));
+            }
         }
-        _ => Ok(()),
+        record.now = Some(folded.image);
+        record.at = c.at.to_owned();
     }
+    write(tx, records, rows)
+}
+
+fn record_type(table: &Table) -> &'static str {
+    match table.name {
+        "enterprise" => anjian_sync::records::ENTERPRISE,
+        "inspection" => anjian_sync::records::INSPECTION,
+        "hazard" => anjian_sync::records::HAZARD,
+        _ => anjian_sync::records::DOCUMENT,
+    }
+}
+
+/// Writes every record the group altered, its children, and the rows gathered.
+fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record>, mut rows: Rows) -> Result<()> {
+    let mut replaced: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let mut altered: Vec<&Record> = records.values().filter(|r| r.now.is_some() && r.now != r.held).collect();
+    // A stable order, so that rows are written alike however the group was made.
+    altered.sort_by_key(|r| r.now.as_ref().map(Image::record_id));
+    for record in altered {
+        let (Some(now), held) = (&record.now, &record.held) else { continue };
+        match now {
+            Image::Enterprise(e) => {
+                rows.add(&ENTERPRISE, enterprise(e, &record.created_by, &record.at));
+                if held.is_some() {
+                    replaced.entry(ENTERPRISE_SECTOR.name).or_default().push(e.id.clone());
+                }
+                let sectors = e.fields.get("sectors").and_then(|f| f.value.as_array());
+                for code in sectors.into_iter().flatten().filter_map(|v| v.as_str()) {
+                    rows.add(&ENTERPRISE_SECTOR, vec![text(&e.id), text(code)]);
+                }
+            }
+            Image::Inspection(i) => {
+                rows.add(&INSPECTION, inspection(i));
+                if held.is_some() {
+                    for child in [&INSPECTION_OFFICER, &INSPECTION_ANSWER] {
+                        replaced.entry(child.name).or_default().push(i.id.clone());
+                    }
+                }
+                inspection_children(&mut rows, i);
+            }
+            Image::Hazard(h) => {
+                rows.add(&HAZARD, hazard(h));
+                let before: Vec<&str> = match held {
+                    Some(Image::Hazard(b)) => b.events.iter().map(|e| e.rev.as_str()).collect(),
+                    _ => Vec::new(),
+                };
+                for e in h.events.iter().filter(|e| !before.contains(&e.rev.as_str())) {
+                    rows.add(
+                        &HAZARD_EVENT,
+                        vec![
+                            text(&h.id),
+                            text(&e.rev),
+                            text(&e.at),
+                            text(&e.status),
+                            maybe(e.note.as_deref()),
+                            maybe(e.review.as_deref()),
+                            text(&serde_json::to_string(&e.photos).unwrap_or_default()),
+                        ],
+                    );
+                }
+            }
+            Image::Document(d) => {
+                rows.add(&DOCUMENT, document(d));
+                let same = matches!(held, Some(Image::Document(b)) if b.hazards == d.hazards);
+                if !same {
+                    if held.is_some() {
+                        replaced.entry(DOCUMENT_HAZARD.name).or_default().push(d.id.clone());
+                    }
+                    for (item, hazard) in d.hazards.iter().enumerate() {
+                        rows.add(&DOCUMENT_HAZARD, vec![text(&d.id), Param::Int(Some(item as i64 + 1)), text(hazard)]);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for table in TABLES {
+        if let Some(parents) = replaced.get(table.name) {
+            tx.delete_children(table, parents)?;
+        }
+    }
+    for table in TABLES {
+        let table_rows = rows.take(table);
+        if !table_rows.is_empty() {
+            tx.insert(table, &table_rows)?;
+        }
+    }
+    Ok(())
 }
 
 /// The Beijing day of an RFC 3339 instant (`None` for text that is not one).
@@ -139,62 +602,36 @@ fn beijing_day(instant: &str) -> Option<String> {
     Some(anjian_core::beijing::today(at.with_timezone(&chrono::Utc)).to_string())
 }
 
-fn image_json(image: &Image) -> Param {
+fn image_json(image: Image) -> Param {
     text(image.payload().get())
 }
 
-fn enterprise(tx: &mut impl RecordTx, e: &EnterpriseImage, device_id: &str, at: &str) -> Result<()> {
+fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str) -> Vec<Param> {
     let field = |name: &str| e.fields.get(name).and_then(|f| f.value.as_str()).map(str::to_owned);
     let required = |name: &str| Param::Text(Some(field(name).unwrap_or_default()));
     let rev = e.fields.values().map(|f| f.rev.as_str()).max().unwrap_or_default();
-    tx.execute(
-        "INSERT INTO enterprise (id, name, credit_code, address, division_code, supervision_class, status,
-            legal_representative, safety_contact, contact_phone, created_at, created_by, updated_at, rev, image)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, credit_code = excluded.credit_code,
-            address = excluded.address, division_code = excluded.division_code,
-            supervision_class = excluded.supervision_class, status = excluded.status,
-            legal_representative = excluded.legal_representative, safety_contact = excluded.safety_contact,
-            contact_phone = excluded.contact_phone, updated_at = excluded.updated_at, rev = excluded.rev,
-            image = excluded.image",
-        &[
-            text(&e.id),
-            required("name"),
-            required("creditCode"),
-            required("address"),
-            required("divisionCode"),
-            Param::Text(field("supervisionClass")),
-            required("status"),
-            Param::Text(field("legalRepresentative")),
-            Param::Text(field("safetyContact")),
-            Param::Text(field("contactPhone")),
-            text(&e.created_at),
-            text(device_id),
-            text(at),
-            text(rev),
-            image_json(&Image::Enterprise(e.clone())),
-        ],
-    )?;
-    tx.execute("DELETE FROM enterprise_sector WHERE enterprise_id = $1", &[text(&e.id)])?;
-    let sectors = e.fields.get("sectors").and_then(|f| f.value.as_array());
-    for code in sectors.into_iter().flatten().filter_map(|v| v.as_str()) {
-        tx.execute(
-            "INSERT INTO enterprise_sector (enterprise_id, sector_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[text(&e.id), text(code)],
-        )?;
-    }
-    Ok(())
+    vec![
+        text(&e.id),
+        required("name"),
+        required("creditCode"),
+        required("address"),
+        required("divisionCode"),
+        Param::Text(field("supervisionClass")),
+        required("status"),
+        Param::Text(field("legalRepresentative")),
+        Param::Text(field("safetyContact")),
+        Param::Text(field("contactPhone")),
+        text(&e.created_at),
+        text(created_by),
+        text(at),
+        text(rev),
+        image_json(Image::Enterprise(e.clone())),
+    ]
 }
 
 /// Each value the image's fields carry that the record has not held before, kept in
 /// the field's history whether or not it wins the merge.
-fn field_history(
-    tx: &mut impl RecordTx,
-    held: Option<&Image>,
-    next: &EnterpriseImage,
-    device_id: &str,
-    at: &str,
-) -> Result<()> {
+fn field_history(rows: &mut Rows, held: Option<&Image>, next: &EnterpriseImage, device_id: &str, at: &str) {
     let held = match held {
         Some(Image::Enterprise(h)) => Some(h),
         _ => None,
@@ -203,10 +640,9 @@ fn field_history(
         if held.and_then(|h| h.fields.get(name)).is_some_and(|h| h.rev == f.rev) {
             continue;
         }
-        tx.execute(
-            "INSERT INTO enterprise_field (enterprise_id, field, rev, base, value, device_id, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            &[
+        rows.add(
+            &ENTERPRISE_FIELD,
+            vec![
                 text(&next.id),
                 text(name),
                 text(&f.rev),
@@ -215,63 +651,43 @@ fn field_history(
                 text(device_id),
                 text(at),
             ],
-        )?;
+        );
     }
-    Ok(())
 }
 
-fn officer(tx: &mut impl RecordTx, i: &InspectorImage, device_id: &str, at: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO officer (id, name, cert_no, unit, device_id, received_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING",
-        &[text(&i.id), text(&i.name), text(&i.cert_no), maybe(i.unit.as_deref()), text(device_id), text(at)],
-    )
+fn officer(i: &InspectorImage, device_id: &str, at: &str) -> Vec<Param> {
+    vec![text(&i.id), text(&i.name), text(&i.cert_no), maybe(i.unit.as_deref()), text(device_id), text(at)]
 }
 
-fn inspection(tx: &mut impl RecordTx, i: &InspectionImage, fresh: bool, at: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
-            started_day, finished_at, status, notes, device_id, rev, image)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, template_id = excluded.template_id,
-            template_version = excluded.template_version, accompanying_person = excluded.accompanying_person,
-            started_at = excluded.started_at, started_day = excluded.started_day, finished_at = excluded.finished_at,
-            status = excluded.status, notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev,
-            image = excluded.image",
-        &[
-            text(&i.id),
-            text(&i.enterprise_id),
-            text(&i.template_id),
-            Param::Int(Some(i.template_version)),
-            maybe(i.accompanying_person.as_deref()),
-            text(&i.started_at),
-            Param::Text(Some(beijing_day(&i.started_at).unwrap_or_default())),
-            maybe(i.finished_at.as_deref()),
-            text(&i.status),
-            text(&i.notes),
-            text(&i.device_id),
-            text(&i.rev),
-            image_json(&Image::Inspection(i.clone())),
-        ],
-    )?;
-    // A record new here has no rows to replace.
-    if !fresh {
-        tx.execute("DELETE FROM inspection_officer WHERE inspection_id = $1", &[text(&i.id)])?;
-        tx.execute("DELETE FROM inspection_answer WHERE inspection_id = $1", &[text(&i.id)])?;
-    }
+fn inspection(i: &InspectionImage) -> Vec<Param> {
+    vec![
+        text(&i.id),
+        text(&i.enterprise_id),
+        text(&i.template_id),
+        Param::Int(Some(i.template_version)),
+        maybe(i.accompanying_person.as_deref()),
+        text(&i.started_at),
+        Param::Text(Some(beijing_day(&i.started_at).unwrap_or_default())),
+        maybe(i.finished_at.as_deref()),
+        text(&i.status),
+        text(&i.notes),
+        text(&i.device_id),
+        text(&i.rev),
+        image_json(Image::Inspection(i.clone())),
+    ]
+}
+
+fn inspection_children(rows: &mut Rows, i: &InspectionImage) {
     for (position, o) in i.officers.iter().enumerate() {
-        officer(tx, o, &i.device_id, at)?;
-        tx.execute(
-            "INSERT INTO inspection_officer (inspection_id, position, inspector_id, name, cert_no)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[text(&i.id), Param::Int(Some(position as i64)), text(&o.id), text(&o.name), text(&o.cert_no)],
-        )?;
+        rows.add(
+            &INSPECTION_OFFICER,
+            vec![text(&i.id), Param::Int(Some(position as i64)), text(&o.id), text(&o.name), text(&o.cert_no)],
+        );
     }
     for a in &i.answers {
-        tx.execute(
-            "INSERT INTO inspection_answer (inspection_id, item_code, result, note, deducted, photos)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            &[
+        rows.add(
+            &INSPECTION_ANSWER,
+            vec![
                 text(&i.id),
                 text(&a.item_code),
                 text(&a.result),
@@ -279,57 +695,33 @@ fn inspection(tx: &mut impl RecordTx, i: &InspectionImage, fresh: bool, at: &str
                 Param::Int(a.deducted),
                 text(&serde_json::to_string(&a.photos).unwrap_or_default()),
             ],
-        )?;
+        );
     }
-    Ok(())
 }
 
-fn hazard(tx: &mut impl RecordTx, h: &HazardImage, held_events: &[String]) -> Result<()> {
+fn hazard(h: &HazardImage) -> Vec<Param> {
     let closed_at = h
         .events
         .iter()
         .filter(|e| e.status == "rectified" || e.status == "verified")
         .map(|e| e.at.as_str())
         .min();
-    tx.execute(
-        "INSERT INTO hazard (id, enterprise_id, inspection_id, item_code, description, level, deadline, status,
-            found_at, found_day, closed_at, device_id, rev, image)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, closed_at = excluded.closed_at,
-            rev = excluded.rev, image = excluded.image",
-        &[
-            text(&h.id),
-            text(&h.enterprise_id),
-            maybe(h.inspection_id.as_deref()),
-            maybe(h.item_code.as_deref()),
-            text(&h.description),
-            text(&h.level),
-            text(&h.deadline),
-            text(&h.status),
-            text(&h.found_at),
-            Param::Text(Some(beijing_day(&h.found_at).unwrap_or_default())),
-            maybe(closed_at),
-            text(&h.device_id),
-            text(&h.rev),
-            image_json(&Image::Hazard(h.clone())),
-        ],
-    )?;
-    for e in h.events.iter().filter(|e| !held_events.contains(&e.rev)) {
-        tx.execute(
-            "INSERT INTO hazard_event (hazard_id, rev, at, status, note, review, photos)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            &[
-                text(&h.id),
-                text(&e.rev),
-                text(&e.at),
-                text(&e.status),
-                maybe(e.note.as_deref()),
-                maybe(e.review.as_deref()),
-                text(&serde_json::to_string(&e.photos).unwrap_or_default()),
-            ],
-        )?;
-    }
-    Ok(())
+    vec![
+        text(&h.id),
+        text(&h.enterprise_id),
+        maybe(h.inspection_id.as_deref()),
+        maybe(h.item_code.as_deref()),
+        text(&h.description),
+        text(&h.level),
+        text(&h.deadline),
+        text(&h.status),
+        text(&h.found_at),
+        Param::Text(Some(beijing_day(&h.found_at).unwrap_or_default())),
+        maybe(closed_at),
+        text(&h.device_id),
+        text(&h.rev),
+        image_json(Image::Hazard(h.clone())),
+    ]
 }
 
 /// The addressee a document's snapshot names (`{"kind", "snapshot": {"addressee"}}`).
@@ -338,68 +730,45 @@ fn addressee(d: &DocumentImage) -> Option<String> {
     snapshot.get("snapshot")?.get("addressee")?.as_str().map(str::to_owned)
 }
 
-fn document(tx: &mut impl RecordTx, d: &DocumentImage, replace_hazards: bool, write_hazards: bool) -> Result<()> {
-    tx.execute(
-        "INSERT INTO document (id, kind, enterprise_id, inspection_id, number, status, addressee, pdf_sha256,
-            issued_at, issued_day, void_reason, cites, created_at, device_id, rev, image)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, enterprise_id = excluded.enterprise_id,
-            inspection_id = excluded.inspection_id, number = excluded.number, status = excluded.status,
-            addressee = excluded.addressee, pdf_sha256 = excluded.pdf_sha256, issued_at = excluded.issued_at,
-            issued_day = excluded.issued_day, void_reason = excluded.void_reason, cites = excluded.cites,
-            created_at = excluded.created_at, device_id = excluded.device_id, rev = excluded.rev,
-            image = excluded.image",
-        &[
-            text(&d.id),
-            text(&d.kind),
-            text(&d.enterprise_id),
-            maybe(d.inspection_id.as_deref()),
-            maybe(d.number.as_deref()),
-            text(&d.status),
-            Param::Text(addressee(d)),
-            maybe(d.pdf_sha256.as_deref()),
-            maybe(d.issued_at.as_deref()),
-            Param::Text(d.issued_at.as_deref().and_then(beijing_day)),
-            maybe(d.void_reason.as_deref()),
-            maybe(d.cites.as_deref()),
-            maybe(d.created_at.as_deref()),
-            text(&d.device_id),
-            text(&d.rev),
-            image_json(&Image::Document(d.clone())),
-        ],
-    )?;
-    if replace_hazards {
-        tx.execute("DELETE FROM document_hazard WHERE document_id = $1", &[text(&d.id)])?;
-    }
-    if write_hazards {
-        for (item, hazard) in d.hazards.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO document_hazard (document_id, item, hazard_id) VALUES ($1, $2, $3)",
-                &[text(&d.id), Param::Int(Some(item as i64 + 1)), text(hazard)],
-            )?;
-        }
-    }
-    Ok(())
+fn document(d: &DocumentImage) -> Vec<Param> {
+    vec![
+        text(&d.id),
+        text(&d.kind),
+        text(&d.enterprise_id),
+        maybe(d.inspection_id.as_deref()),
+        maybe(d.number.as_deref()),
+        text(&d.status),
+        Param::Text(addressee(d)),
+        maybe(d.pdf_sha256.as_deref()),
+        maybe(d.issued_at.as_deref()),
+        Param::Text(d.issued_at.as_deref().and_then(beijing_day)),
+        maybe(d.void_reason.as_deref()),
+        maybe(d.cites.as_deref()),
+        maybe(d.created_at.as_deref()),
+        text(&d.device_id),
+        text(&d.rev),
+        image_json(Image::Document(d.clone())),
+    ]
 }
 
-/// Empties the tables and applies every stored change again, in order. The number of
-/// changes read.
+/// Empties the tables and applies every stored change again, in order, a page at a
+/// time. The number of changes read.
 pub(crate) fn rebuild(tx: &mut impl RecordTx) -> Result<u64> {
-    for (table, _) in TABLES.iter().rev() {
-        tx.execute(&format!("DELETE FROM {table}"), &[])?;
+    for table in TABLES.iter().rev() {
+        tx.execute(&format!("DELETE FROM {}", table.name), &[])?;
     }
     let (mut after, mut read) = (0, 0u64);
     loop {
-        let page = tx.changes_after(after, 1_000)?;
+        let page = tx.changes_after(after, 2_000)?;
         let Some(last) = page.last() else { return Ok(read) };
         after = last.seq;
         read += page.len() as u64;
-        for c in page {
-            // Every stored change was checked on its way in.
-            if let Ok(image) = Image::parse_json(&c.record_type, &c.payload) {
-                apply(tx, &image, &c.device_id, &c.received_at)?;
-            }
-        }
+        // Every stored change was checked on its way in.
+        let images: Vec<(Image, &LoggedChange)> =
+            page.iter().filter_map(|c| Image::parse_json(&c.record_type, &c.payload).ok().map(|i| (i, c))).collect();
+        let stored: Vec<Stored<'_>> =
+            images.iter().map(|(image, c)| Stored { image, device_id: &c.device_id, at: &c.received_at }).collect();
+        apply(tx, &stored)?;
     }
 }
 
@@ -414,8 +783,8 @@ pub struct TableDigest {
 
 pub(crate) fn digests(tx: &mut impl RecordTx) -> Result<Vec<TableDigest>> {
     let mut out = Vec::with_capacity(TABLES.len());
-    for (table, order) in TABLES {
-        let rows = tx.rows(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+    for table in TABLES {
+        let rows = tx.rows(&format!("SELECT * FROM {} ORDER BY {}", table.name, table.key.join(", ")))?;
         let mut hash = sha2::Sha256::new();
         for row in &rows {
             for column in row {
@@ -429,7 +798,36 @@ pub(crate) fn digests(tx: &mut impl RecordTx) -> Result<Vec<TableDigest>> {
                 }
             }
         }
-        out.push(TableDigest { table: (*table).to_owned(), rows: rows.len() as u64, sha256: hex::encode(hash.finalize()) });
+        out.push(TableDigest { table: table.name.to_owned(), rows: rows.len() as u64, sha256: hex::encode(hash.finalize()) });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every table's description matches its key columns and its migration.
+    #[test]
+    fn tables_are_described_as_created() {
+        for table in TABLES {
+            for k in table.key.iter().chain(table.update).chain(table.parent.iter()) {
+                assert!(table.columns.iter().any(|(c, _)| c == k), "{}.{k}", table.name);
+            }
+            for (column, _) in table.columns {
+                assert!(MIGRATION.contains(&format!("    {column} ")), "{}.{column} in the migration", table.name);
+            }
+            assert!(MIGRATION.contains(&format!("CREATE TABLE {} (", table.name)), "{}", table.name);
+        }
+        assert_eq!(
+            HAZARD_EVENT.insert_row_sql(),
+            "INSERT INTO hazard_event (hazard_id, rev, at, status, note, review, photos) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hazard_id, rev) DO NOTHING"
+        );
+        assert!(HAZARD.insert_arrays_sql().contains(
+            "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) \
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status"
+        ));
+    }
 }

@@ -13,7 +13,7 @@ use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 
-use crate::ledger::{LoggedChange, Param, RecordTx, TableDigest};
+use crate::ledger::{Kind, LoggedChange, Param, RecordTx, Table, TableDigest};
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
     NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
@@ -322,9 +322,50 @@ fn bound(params: &[Param]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
 }
 
 impl RecordTx for PgGroup<'_, '_> {
-    fn query_text(&mut self, sql: &str, params: &[Param]) -> Result<Option<String>> {
-        let st = self.statement(sql)?;
-        Ok(self.tx.query_opt(&st, &bound(params))?.map(|r| r.get(0)))
+    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, String>> {
+        let st = self.statement(&table.held_many_sql())?;
+        Ok(self.tx.query(&st, &[&ids])?.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn delete_children(&mut self, table: &Table, parents: &[String]) -> Result<()> {
+        let st = self.statement(&table.delete_many_sql())?;
+        self.tx.execute(&st, &[&parents])?;
+        Ok(())
+    }
+
+    /// One statement for every row: a column's values as one array.
+    fn insert(&mut self, table: &Table, rows: &[Vec<Param>]) -> Result<()> {
+        enum Column {
+            Text(Vec<Option<String>>),
+            Int(Vec<Option<i64>>),
+        }
+        let mut columns: Vec<Column> = table
+            .columns
+            .iter()
+            .map(|(_, kind)| match kind {
+                Kind::Text => Column::Text(Vec::with_capacity(rows.len())),
+                Kind::Int => Column::Int(Vec::with_capacity(rows.len())),
+            })
+            .collect();
+        for row in rows {
+            for (column, value) in columns.iter_mut().zip(row) {
+                match (column, value) {
+                    (Column::Text(v), Param::Text(x)) => v.push(x.clone()),
+                    (Column::Int(v), Param::Int(x)) => v.push(*x),
+                    _ => return Err(StorageError::Database(format!("{}: a value of the wrong kind", table.name))),
+                }
+            }
+        }
+        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = columns
+            .iter()
+            .map(|c| match c {
+                Column::Text(v) => v as &(dyn postgres::types::ToSql + Sync),
+                Column::Int(v) => v as &(dyn postgres::types::ToSql + Sync),
+            })
+            .collect();
+        let st = self.statement(&table.insert_arrays_sql())?;
+        self.tx.execute(&st, &params)?;
+        Ok(())
     }
 
     fn execute(&mut self, sql: &str, params: &[Param]) -> Result<()> {

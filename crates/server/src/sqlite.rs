@@ -9,7 +9,7 @@ use anjian_migrate::UserVersion;
 use anjian_sync::protocol::{Change, NumberBlock, PushResponse};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-use crate::ledger::{LoggedChange, Param, RecordTx, TableDigest};
+use crate::ledger::{LoggedChange, Param, RecordTx, Table, TableDigest};
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
     NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
@@ -61,9 +61,31 @@ impl rusqlite::ToSql for Param {
 }
 
 impl RecordTx for SqliteGroup<'_> {
-    fn query_text(&mut self, sql: &str, params: &[Param]) -> Result<Option<String>> {
-        let mut stmt = self.0.prepare_cached(sql)?;
-        Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| r.get(0)).optional()?)
+    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, String>> {
+        let mut stmt = self.0.prepare_cached(&table.held_one_sql())?;
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(image) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                out.insert(id.clone(), image);
+            }
+        }
+        Ok(out)
+    }
+
+    fn delete_children(&mut self, table: &Table, parents: &[String]) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(&table.delete_one_sql())?;
+        for id in parents {
+            stmt.execute([id])?;
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, table: &Table, rows: &[Vec<Param>]) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(&table.insert_row_sql())?;
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row))?;
+        }
+        Ok(())
     }
 
     fn execute(&mut self, sql: &str, params: &[Param]) -> Result<()> {

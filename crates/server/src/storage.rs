@@ -698,9 +698,14 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         plans.push(Plan::New { verdicts, start });
     }
     let new = tx.insert_changes(&rows)?;
-    for ((row, image), _) in rows.iter().zip(&images).zip(&new).filter(|(_, new)| **new) {
-        crate::ledger::apply(tx, image, row.device_id, row.now)?;
-    }
+    let stored: Vec<crate::ledger::Stored<'_>> = rows
+        .iter()
+        .zip(&images)
+        .zip(&new)
+        .filter(|(_, new)| **new)
+        .map(|((row, image), _)| crate::ledger::Stored { image, device_id: row.device_id, at: row.now })
+        .collect();
+    crate::ledger::apply(tx, &stored)?;
     // A clash is told to the pushing device with its change, which is stored all the
     // same (by row). Claims are idempotent: a change stored before (its answer lost, sent
     // again) claims again and is told again.
@@ -783,9 +788,13 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
         })
         .collect();
     let new = tx.insert_changes(&rows)?;
-    for (image, _) in images.iter().zip(&new).filter(|(_, new)| **new) {
-        crate::ledger::apply(tx, image, anjian_sync::records::SERVER_DEVICE, now)?;
-    }
+    let stored: Vec<crate::ledger::Stored<'_>> = images
+        .iter()
+        .zip(&new)
+        .filter(|(_, new)| **new)
+        .map(|(image, _)| crate::ledger::Stored { image, device_id: anjian_sync::records::SERVER_DEVICE, at: now })
+        .collect();
+    crate::ledger::apply(tx, &stored)?;
     Ok(new.iter().filter(|n| **n).count() as u64)
 }
 

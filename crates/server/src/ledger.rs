@@ -395,14 +395,18 @@ pub(crate) const MIGRATION: &str = include_str!("../migrations/common/0006_distr
 /// A stored change as the tables take it: its image, who wrote it, when it was stored.
 pub(crate) struct Stored<'a> {
     pub image: &'a Image,
+    /// The image's text as stored (kept as the record's image when it is the record).
+    pub payload: &'a str,
     pub device_id: &'a str,
     pub at: &'a str,
 }
 
 /// A record being folded: what the tables held before the group, and where it is now.
-struct Record {
+struct Record<'a> {
     held: Option<Image>,
     now: Option<Image>,
+    /// `now` as the text it arrived in, when it is an arriving image itself.
+    now_text: Option<&'a str>,
     /// The device that first wrote it (the first change of the group, for a new one).
     created_by: String,
     /// When the last change that altered it was stored.
@@ -418,12 +422,14 @@ struct Rows {
 
 impl Rows {
     fn add(&mut self, table: &Table, row: Vec<Param>) {
-        let key: Vec<Param> = table
-            .key
-            .iter()
-            .map(|k| row[table.columns.iter().position(|(c, _)| c == k).unwrap_or(0)].clone())
-            .collect();
         let (rows, keys) = self.by_table.entry(table.name).or_default();
+        // A record's own row comes once per group; rows kept first-wins are deduplicated.
+        if !table.update.is_empty() {
+            rows.push(row);
+            return;
+        }
+        let key: Vec<Param> =
+            table.key.iter().map(|k| row[table.columns.iter().position(|(c, _)| c == k).unwrap_or(0)].clone()).collect();
         if keys.insert(key) {
             rows.push(row);
         }
@@ -436,7 +442,7 @@ impl Rows {
 
 /// Keeps the tables current with changes just stored, in their order. Record types the
 /// tables do not hold (attachments, checklists, number blocks) leave them as they are.
-pub(crate) fn apply(tx: &mut impl RecordTx, changes: &[Stored<'_>]) -> Result<()> {
+pub(crate) fn apply<'a>(tx: &mut impl RecordTx, changes: &[Stored<'a>]) -> Result<()> {
     let table_of = |image: &Image| match image {
         Image::Enterprise(_) => Some(&ENTERPRISE),
         Image::Inspection(_) => Some(&INSPECTION),
@@ -445,7 +451,7 @@ pub(crate) fn apply(tx: &mut impl RecordTx, changes: &[Stored<'_>]) -> Result<()
         _ => None,
     };
     // What the tables hold of every record the group touches, read once per table.
-    let mut records: HashMap<(&'static str, String), Record> = HashMap::new();
+    let mut records: HashMap<(&'static str, String), Record<'a>> = HashMap::new();
     for table in [&ENTERPRISE, &INSPECTION, &HAZARD, &DOCUMENT] {
         let mut ids: Vec<String> = changes
             .iter()
@@ -462,7 +468,7 @@ pub(crate) fn apply(tx: &mut impl RecordTx, changes: &[Stored<'_>]) -> Result<()
             let image = held.get(&id).and_then(|json| Image::parse_json(record_type(table), json).ok());
             records.insert(
                 (table.name, id),
-                Record { held: image.clone(), now: image, created_by: String::new(), at: String::new() },
+                Record { held: image.clone(), now: image, now_text: None, created_by: String::new(), at: String::new() },
             );
         }
     }
@@ -504,6 +510,7 @@ pub(crate) fn apply(tx: &mut impl RecordTx, changes: &[Stored<'_>]) -> Result<()
             }
         }
         record.now = Some(folded.image);
+        record.now_text = folded.as_sent.then_some(c.payload);
         record.at = c.at.to_owned();
     }
     write(tx, records, rows)
@@ -519,16 +526,17 @@ fn record_type(table: &Table) -> &'static str {
 }
 
 /// Writes every record the group altered, its children, and the rows gathered.
-fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record>, mut rows: Rows) -> Result<()> {
+fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record<'_>>, mut rows: Rows) -> Result<()> {
     let mut replaced: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut altered: Vec<&Record> = records.values().filter(|r| r.now.is_some() && r.now != r.held).collect();
     // A stable order, so that rows are written alike however the group was made.
     altered.sort_by_key(|r| r.now.as_ref().map(Image::record_id));
     for record in altered {
         let (Some(now), held) = (&record.now, &record.held) else { continue };
+        let image = text(&record.now_text.map_or_else(|| now.payload().get().to_owned(), str::to_owned));
         match now {
             Image::Enterprise(e) => {
-                rows.add(&ENTERPRISE, enterprise(e, &record.created_by, &record.at));
+                rows.add(&ENTERPRISE, enterprise(e, &record.created_by, &record.at, image));
                 if held.is_some() {
                     replaced.entry(ENTERPRISE_SECTOR.name).or_default().push(e.id.clone());
                 }
@@ -538,7 +546,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 }
             }
             Image::Inspection(i) => {
-                rows.add(&INSPECTION, inspection(i));
+                rows.add(&INSPECTION, inspection(i, image));
                 if held.is_some() {
                     for child in [&INSPECTION_OFFICER, &INSPECTION_ANSWER] {
                         replaced.entry(child.name).or_default().push(i.id.clone());
@@ -547,7 +555,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 inspection_children(&mut rows, i);
             }
             Image::Hazard(h) => {
-                rows.add(&HAZARD, hazard(h));
+                rows.add(&HAZARD, hazard(h, image));
                 let before: Vec<&str> = match held {
                     Some(Image::Hazard(b)) => b.events.iter().map(|e| e.rev.as_str()).collect(),
                     _ => Vec::new(),
@@ -568,7 +576,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 }
             }
             Image::Document(d) => {
-                rows.add(&DOCUMENT, document(d));
+                rows.add(&DOCUMENT, document(d, image));
                 let same = matches!(held, Some(Image::Document(b)) if b.hazards == d.hazards);
                 if !same {
                     if held.is_some() {
@@ -602,11 +610,7 @@ fn beijing_day(instant: &str) -> Option<String> {
     Some(anjian_core::beijing::today(at.with_timezone(&chrono::Utc)).to_string())
 }
 
-fn image_json(image: Image) -> Param {
-    text(image.payload().get())
-}
-
-fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str) -> Vec<Param> {
+fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str, image: Param) -> Vec<Param> {
     let field = |name: &str| e.fields.get(name).and_then(|f| f.value.as_str()).map(str::to_owned);
     let required = |name: &str| Param::Text(Some(field(name).unwrap_or_default()));
     let rev = e.fields.values().map(|f| f.rev.as_str()).max().unwrap_or_default();
@@ -625,7 +629,7 @@ fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str) -> Vec<Param> {
         text(created_by),
         text(at),
         text(rev),
-        image_json(Image::Enterprise(e.clone())),
+        image,
     ]
 }
 
@@ -659,7 +663,7 @@ fn officer(i: &InspectorImage, device_id: &str, at: &str) -> Vec<Param> {
     vec![text(&i.id), text(&i.name), text(&i.cert_no), maybe(i.unit.as_deref()), text(device_id), text(at)]
 }
 
-fn inspection(i: &InspectionImage) -> Vec<Param> {
+fn inspection(i: &InspectionImage, image: Param) -> Vec<Param> {
     vec![
         text(&i.id),
         text(&i.enterprise_id),
@@ -673,7 +677,7 @@ fn inspection(i: &InspectionImage) -> Vec<Param> {
         text(&i.notes),
         text(&i.device_id),
         text(&i.rev),
-        image_json(Image::Inspection(i.clone())),
+        image,
     ]
 }
 
@@ -699,7 +703,7 @@ fn inspection_children(rows: &mut Rows, i: &InspectionImage) {
     }
 }
 
-fn hazard(h: &HazardImage) -> Vec<Param> {
+fn hazard(h: &HazardImage, image: Param) -> Vec<Param> {
     let closed_at = h
         .events
         .iter()
@@ -720,7 +724,7 @@ fn hazard(h: &HazardImage) -> Vec<Param> {
         maybe(closed_at),
         text(&h.device_id),
         text(&h.rev),
-        image_json(Image::Hazard(h.clone())),
+        image,
     ]
 }
 
@@ -730,7 +734,7 @@ fn addressee(d: &DocumentImage) -> Option<String> {
     snapshot.get("snapshot")?.get("addressee")?.as_str().map(str::to_owned)
 }
 
-fn document(d: &DocumentImage) -> Vec<Param> {
+fn document(d: &DocumentImage, image: Param) -> Vec<Param> {
     vec![
         text(&d.id),
         text(&d.kind),
@@ -747,7 +751,7 @@ fn document(d: &DocumentImage) -> Vec<Param> {
         maybe(d.created_at.as_deref()),
         text(&d.device_id),
         text(&d.rev),
-        image_json(Image::Document(d.clone())),
+        image,
     ]
 }
 
@@ -766,8 +770,10 @@ pub(crate) fn rebuild(tx: &mut impl RecordTx) -> Result<u64> {
         // Every stored change was checked on its way in.
         let images: Vec<(Image, &LoggedChange)> =
             page.iter().filter_map(|c| Image::parse_json(&c.record_type, &c.payload).ok().map(|i| (i, c))).collect();
-        let stored: Vec<Stored<'_>> =
-            images.iter().map(|(image, c)| Stored { image, device_id: &c.device_id, at: &c.received_at }).collect();
+        let stored: Vec<Stored<'_>> = images
+            .iter()
+            .map(|(image, c)| Stored { image, payload: &c.payload, device_id: &c.device_id, at: &c.received_at })
+            .collect();
         apply(tx, &stored)?;
     }
 }

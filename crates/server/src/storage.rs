@@ -703,7 +703,12 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         .zip(&images)
         .zip(&new)
         .filter(|(_, new)| **new)
-        .map(|((row, image), _)| crate::ledger::Stored { image, device_id: row.device_id, at: row.now })
+        .map(|((row, image), _)| crate::ledger::Stored {
+            image,
+            payload: row.payload,
+            device_id: row.device_id,
+            at: row.now,
+        })
         .collect();
     crate::ledger::apply(tx, &stored)?;
     // A clash is told to the pushing device with its change, which is stored all the
@@ -790,9 +795,15 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
     let new = tx.insert_changes(&rows)?;
     let stored: Vec<crate::ledger::Stored<'_>> = images
         .iter()
+        .zip(changes)
         .zip(&new)
         .filter(|(_, new)| **new)
-        .map(|(image, _)| crate::ledger::Stored { image, device_id: anjian_sync::records::SERVER_DEVICE, at: now })
+        .map(|((image, change), _)| crate::ledger::Stored {
+            image,
+            payload: change.payload.get(),
+            device_id: anjian_sync::records::SERVER_DEVICE,
+            at: now,
+        })
         .collect();
     crate::ledger::apply(tx, &stored)?;
     Ok(new.iter().filter(|n| **n).count() as u64)

@@ -33,23 +33,28 @@ pub struct Overwritten {
 pub struct Folded {
     pub image: Image,
     pub overwritten: Vec<Overwritten>,
+    /// The record is the arriving image itself (a holder may keep the text it came as).
+    pub as_sent: bool,
 }
 
 /// The record after `next` arrives over `held` (`None`: not held yet); `None` when the
 /// record stays as held (an older image, a repeat, a record that never changes).
 pub fn fold(held: Option<&Image>, next: &Image) -> Option<Folded> {
     let Some(held) = held else {
-        return Some(Folded { image: next.clone(), overwritten: Vec::new() });
+        return Some(Folded { image: next.clone(), overwritten: Vec::new(), as_sent: true });
     };
+    let whole = |image: Image| Some(Folded { image, overwritten: Vec::new(), as_sent: true });
     let image = match (held, next) {
         (Image::Enterprise(h), Image::Enterprise(n)) => return enterprise(h, n),
-        (Image::Inspection(h), Image::Inspection(n)) => (n.rev > h.rev).then(|| Image::Inspection(n.clone())),
+        (Image::Inspection(h), Image::Inspection(n)) => {
+            return if n.rev > h.rev { whole(Image::Inspection(n.clone())) } else { None };
+        }
         (Image::Hazard(h), Image::Hazard(n)) => hazard(h, n).map(Image::Hazard),
         (Image::Document(h), Image::Document(n)) => {
             if n.rev <= h.rev {
                 None
             } else if !h.is_issued() {
-                Some(Image::Document(n.clone()))
+                return whole(Image::Document(n.clone()));
             } else if h.status == "issued" && n.status == "voided" {
                 let mut voided = h.clone();
                 voided.status = n.status.clone();
@@ -64,7 +69,7 @@ pub fn fold(held: Option<&Image>, next: &Image) -> Option<Folded> {
         // an image of another type under the same key is not this record's.
         _ => None,
     };
-    image.map(|image| Folded { image, overwritten: Vec::new() })
+    image.map(|image| Folded { image, overwritten: Vec::new(), as_sent: false })
 }
 
 fn enterprise(held: &EnterpriseImage, next: &EnterpriseImage) -> Option<Folded> {
@@ -87,6 +92,7 @@ fn enterprise(held: &EnterpriseImage, next: &EnterpriseImage) -> Option<Folded> 
     Some(Folded {
         image: Image::Enterprise(EnterpriseImage { id: held.id.clone(), fields, created_at: held.created_at.clone() }),
         overwritten,
+        as_sent: false,
     })
 }
 

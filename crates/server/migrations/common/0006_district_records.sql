@@ -87,7 +87,6 @@ CREATE TABLE inspection (
 CREATE INDEX inspection_by_day ON inspection (started_day);
 CREATE INDEX inspection_by_enterprise ON inspection (enterprise_id, started_day);
 CREATE INDEX inspection_by_status ON inspection (status, started_day);
-CREATE INDEX inspection_by_device ON inspection (device_id);
 
 CREATE TABLE inspection_officer (
     inspection_id TEXT NOT NULL,
@@ -130,7 +129,6 @@ CREATE TABLE hazard (
 CREATE INDEX hazard_by_day ON hazard (found_day);
 CREATE INDEX hazard_by_enterprise ON hazard (enterprise_id, found_day);
 CREATE INDEX hazard_overdue ON hazard (status, deadline);
-CREATE INDEX hazard_by_level ON hazard (level, status);
 CREATE INDEX hazard_by_inspection ON hazard (inspection_id);
 
 CREATE TABLE hazard_event (

@@ -95,14 +95,14 @@ impl Table {
         )
     }
 
-    /// The image a record table holds for each id, one id at a time.
+    /// The image a record table holds for an id, and its owner, one id at a time.
     pub fn held_one_sql(&self) -> String {
-        format!("SELECT image FROM {} WHERE id = $1", self.name)
+        format!("SELECT image, created_by FROM {} WHERE id = $1", self.name)
     }
 
     /// The same for many ids at once.
     pub fn held_many_sql(&self) -> String {
-        format!("SELECT id, image FROM {} WHERE id = ANY($1::text[])", self.name)
+        format!("SELECT id, image, created_by FROM {} WHERE id = ANY($1::text[])", self.name)
     }
 
     pub fn delete_one_sql(&self) -> String {
@@ -196,8 +196,9 @@ const OFFICER: Table = Table {
         ("name", Text),
         ("cert_no", Text),
         ("unit", Text),
-        ("device_id", Text),
+        ("created_by", Text),
         ("received_at", Text),
+        ("image", Text),
     ],
     key: &["id"],
     update: &[],
@@ -217,6 +218,7 @@ pub(crate) const INSPECTION: Table = Table {
         ("status", Text),
         ("notes", Text),
         ("device_id", Text),
+        ("created_by", Text),
         ("rev", Text),
         ("image", Text),
     ],
@@ -274,6 +276,7 @@ pub(crate) const HAZARD: Table = Table {
         ("found_day", Text),
         ("closed_at", Text),
         ("device_id", Text),
+        ("created_by", Text),
         ("rev", Text),
         ("image", Text),
     ],
@@ -313,6 +316,7 @@ pub(crate) const DOCUMENT: Table = Table {
         ("cites", Text),
         ("created_at", Text),
         ("device_id", Text),
+        ("created_by", Text),
         ("rev", Text),
         ("image", Text),
     ],
@@ -371,8 +375,8 @@ pub(crate) struct LoggedChange {
 
 /// What the tables need of a backend, inside one transaction.
 pub(crate) trait RecordTx {
-    /// The image held for each of `ids` in `table` (a record table with an `image`).
-    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, String>>;
+    /// The image held for each of `ids` in `table` (a record table), and its owner.
+    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, (String, String)>>;
     /// Removes the child rows of these records (`table.parent` names them).
     fn delete_children(&mut self, table: &Table, parents: &[String]) -> Result<()>;
     /// Writes rows, each a value per column of `table`.
@@ -440,51 +444,72 @@ impl Rows {
     }
 }
 
-/// Keeps the tables current with changes just stored, in their order. Record types the
-/// tables do not hold (attachments, checklists, number blocks) leave them as they are.
-pub(crate) fn apply<'a>(tx: &mut impl RecordTx, changes: &[Stored<'a>]) -> Result<()> {
-    let table_of = |image: &Image| match image {
-        Image::Enterprise(_) => Some(&ENTERPRISE),
-        Image::Inspection(_) => Some(&INSPECTION),
-        Image::Hazard(_) => Some(&HAZARD),
-        Image::Document(_) => Some(&DOCUMENT),
+/// What the tables hold of records, by (record type, id): each one's image as folded so
+/// far and the device whose change first brought it. Records the tables do not keep are
+/// left out; one read per table.
+pub(crate) type Held = HashMap<(String, String), (Image, String)>;
+
+fn table_of(record_type: &str) -> Option<&'static Table> {
+    match record_type {
+        anjian_sync::records::ENTERPRISE => Some(&ENTERPRISE),
+        anjian_sync::records::INSPECTION => Some(&INSPECTION),
+        anjian_sync::records::HAZARD => Some(&HAZARD),
+        anjian_sync::records::DOCUMENT => Some(&DOCUMENT),
+        anjian_sync::records::INSPECTOR => Some(&OFFICER),
         _ => None,
-    };
-    // What the tables hold of every record the group touches, read once per table.
-    let mut records: HashMap<(&'static str, String), Record<'a>> = HashMap::new();
-    for table in [&ENTERPRISE, &INSPECTION, &HAZARD, &DOCUMENT] {
-        let mut ids: Vec<String> = changes
-            .iter()
-            .filter(|c| table_of(c.image).is_some_and(|t| t.name == table.name))
-            .map(|c| c.image.record_id())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        if ids.is_empty() {
-            continue;
-        }
-        let held = tx.held(table, &ids)?;
-        for id in ids {
-            let image = held.get(&id).and_then(|json| Image::parse_json(record_type(table), json).ok());
-            records.insert(
-                (table.name, id),
-                Record { held: image.clone(), now: image, now_text: None, created_by: String::new(), at: String::new() },
-            );
+    }
+}
+
+pub(crate) fn held<'i>(tx: &mut impl RecordTx, images: impl IntoIterator<Item = &'i Image>) -> Result<Held> {
+    let mut wanted: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    for image in images {
+        if table_of(image.record_type()).is_some() {
+            wanted.entry(image.record_type()).or_default().push(image.record_id());
         }
     }
+    let mut out = Held::new();
+    for (record_type, mut ids) in wanted {
+        let Some(table) = table_of(record_type) else { continue };
+        ids.sort();
+        ids.dedup();
+        for (id, (json, owner)) in tx.held(table, &ids)? {
+            // Kept from checked images; one that no longer reads is as if not held.
+            if let Ok(image) = Image::parse_json(record_type, &json) {
+                out.insert((record_type.to_owned(), id), (image, owner));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps the tables current with changes just stored, in their order, over what they
+/// held before them (`held`, read by `held()`). Record types the tables do not hold
+/// (attachments, checklists, number blocks) leave them as they are.
+pub(crate) fn apply<'a>(tx: &mut impl RecordTx, held: &Held, changes: &[Stored<'a>]) -> Result<()> {
+    let mut records: HashMap<(&'static str, String), Record<'a>> = HashMap::new();
     let mut rows = Rows::default();
     for c in changes {
+        let id = c.image.record_id();
         if let Image::Inspector(i) = c.image {
-            rows.add(&OFFICER, officer(i, c.device_id, c.at));
+            rows.add(&OFFICER, officer(i, c.device_id, c.at, text(c.payload)));
             continue;
         }
-        let Some(table) = table_of(c.image) else { continue };
-        let Some(record) = records.get_mut(&(table.name, c.image.record_id())) else { continue };
+        let Some(table) = table_of(c.image.record_type()) else { continue };
+        let record = records.entry((table.name, id)).or_insert_with_key(|(_, id)| {
+            let before = held.get(&(c.image.record_type().to_owned(), id.clone()));
+            Record {
+                held: before.map(|(image, _)| image.clone()),
+                now: before.map(|(image, _)| image.clone()),
+                now_text: None,
+                created_by: before.map_or_else(|| c.device_id.to_owned(), |(_, owner)| owner.clone()),
+                at: String::new(),
+            }
+        });
         if let Image::Enterprise(next) = c.image {
             field_history(&mut rows, record.now.as_ref(), next, c.device_id, c.at);
         }
         let Some(folded) = fold(record.now.as_ref(), c.image) else { continue };
-        if let (Image::Enterprise(e), false) = (&folded.image, folded.overwritten.is_empty()) {
+        if let Image::Enterprise(e) = &folded.image {
             for o in &folded.overwritten {
                 rows.add(
                     &ENTERPRISE_OVERWRITE,
@@ -500,13 +525,10 @@ pub(crate) fn apply<'a>(tx: &mut impl RecordTx, changes: &[Stored<'a>]) -> Resul
                 );
             }
         }
-        if record.now.is_none() {
-            record.created_by = c.device_id.to_owned();
-        }
         // Officers as each image named them, the first naming kept (as one at a time would).
         if let Image::Inspection(i) = &folded.image {
             for o in &i.officers {
-                rows.add(&OFFICER, officer(o, &i.device_id, c.at));
+                rows.add(&OFFICER, officer(o, c.device_id, c.at, text(Image::Inspector(o.clone()).payload().get())));
             }
         }
         record.now = Some(folded.image);
@@ -514,15 +536,6 @@ pub(crate) fn apply<'a>(tx: &mut impl RecordTx, changes: &[Stored<'a>]) -> Resul
         record.at = c.at.to_owned();
     }
     write(tx, records, rows)
-}
-
-fn record_type(table: &Table) -> &'static str {
-    match table.name {
-        "enterprise" => anjian_sync::records::ENTERPRISE,
-        "inspection" => anjian_sync::records::INSPECTION,
-        "hazard" => anjian_sync::records::HAZARD,
-        _ => anjian_sync::records::DOCUMENT,
-    }
 }
 
 /// Writes every record the group altered, its children, and the rows gathered.
@@ -546,7 +559,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 }
             }
             Image::Inspection(i) => {
-                rows.add(&INSPECTION, inspection(i, image));
+                rows.add(&INSPECTION, inspection(i, &record.created_by, image));
                 if held.is_some() {
                     for child in [&INSPECTION_OFFICER, &INSPECTION_ANSWER] {
                         replaced.entry(child.name).or_default().push(i.id.clone());
@@ -555,7 +568,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 inspection_children(&mut rows, i);
             }
             Image::Hazard(h) => {
-                rows.add(&HAZARD, hazard(h, image));
+                rows.add(&HAZARD, hazard(h, &record.created_by, image));
                 let before: Vec<&str> = match held {
                     Some(Image::Hazard(b)) => b.events.iter().map(|e| e.rev.as_str()).collect(),
                     _ => Vec::new(),
@@ -576,7 +589,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 }
             }
             Image::Document(d) => {
-                rows.add(&DOCUMENT, document(d, image));
+                rows.add(&DOCUMENT, document(d, &record.created_by, image));
                 let same = matches!(held, Some(Image::Document(b)) if b.hazards == d.hazards);
                 if !same {
                     if held.is_some() {
@@ -659,11 +672,11 @@ fn field_history(rows: &mut Rows, held: Option<&Image>, next: &EnterpriseImage, 
     }
 }
 
-fn officer(i: &InspectorImage, device_id: &str, at: &str) -> Vec<Param> {
-    vec![text(&i.id), text(&i.name), text(&i.cert_no), maybe(i.unit.as_deref()), text(device_id), text(at)]
+fn officer(i: &InspectorImage, created_by: &str, at: &str, image: Param) -> Vec<Param> {
+    vec![text(&i.id), text(&i.name), text(&i.cert_no), maybe(i.unit.as_deref()), text(created_by), text(at), image]
 }
 
-fn inspection(i: &InspectionImage, image: Param) -> Vec<Param> {
+fn inspection(i: &InspectionImage, created_by: &str, image: Param) -> Vec<Param> {
     vec![
         text(&i.id),
         text(&i.enterprise_id),
@@ -676,6 +689,7 @@ fn inspection(i: &InspectionImage, image: Param) -> Vec<Param> {
         text(&i.status),
         text(&i.notes),
         text(&i.device_id),
+        text(created_by),
         text(&i.rev),
         image,
     ]
@@ -703,7 +717,7 @@ fn inspection_children(rows: &mut Rows, i: &InspectionImage) {
     }
 }
 
-fn hazard(h: &HazardImage, image: Param) -> Vec<Param> {
+fn hazard(h: &HazardImage, created_by: &str, image: Param) -> Vec<Param> {
     let closed_at = h
         .events
         .iter()
@@ -723,6 +737,7 @@ fn hazard(h: &HazardImage, image: Param) -> Vec<Param> {
         Param::Text(Some(beijing_day(&h.found_at).unwrap_or_default())),
         maybe(closed_at),
         text(&h.device_id),
+        text(created_by),
         text(&h.rev),
         image,
     ]
@@ -734,7 +749,7 @@ fn addressee(d: &DocumentImage) -> Option<String> {
     snapshot.get("snapshot")?.get("addressee")?.as_str().map(str::to_owned)
 }
 
-fn document(d: &DocumentImage, image: Param) -> Vec<Param> {
+fn document(d: &DocumentImage, created_by: &str, image: Param) -> Vec<Param> {
     vec![
         text(&d.id),
         text(&d.kind),
@@ -750,6 +765,7 @@ fn document(d: &DocumentImage, image: Param) -> Vec<Param> {
         maybe(d.cites.as_deref()),
         maybe(d.created_at.as_deref()),
         text(&d.device_id),
+        text(created_by),
         text(&d.rev),
         image,
     ]
@@ -774,7 +790,8 @@ pub(crate) fn rebuild(tx: &mut impl RecordTx) -> Result<u64> {
             .iter()
             .map(|(image, c)| Stored { image, payload: &c.payload, device_id: &c.device_id, at: &c.received_at })
             .collect();
-        apply(tx, &stored)?;
+        let before = held(tx, stored.iter().map(|s| s.image))?;
+        apply(tx, &before, &stored)?;
     }
 }
 
@@ -832,7 +849,7 @@ mod tests {
         );
         assert!(HAZARD.insert_arrays_sql().contains(
             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
-             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) \
+             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) \
              ON CONFLICT (id) DO UPDATE SET status = excluded.status"
         ));
     }

@@ -322,9 +322,9 @@ fn bound(params: &[Param]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
 }
 
 impl RecordTx for PgGroup<'_, '_> {
-    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, String>> {
+    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, (String, String)>> {
         let st = self.statement(&table.held_many_sql())?;
-        Ok(self.tx.query(&st, &[&ids])?.iter().map(|r| (r.get(0), r.get(1))).collect())
+        Ok(self.tx.query(&st, &[&ids])?.iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect())
     }
 
     fn delete_children(&mut self, table: &Table, parents: &[String]) -> Result<()> {
@@ -457,25 +457,6 @@ impl GroupTx for PgGroup<'_, '_> {
         )?;
         let rows = self.tx.query(&st, &[&batches, &devices])?;
         Ok(rows.iter().map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3)))).collect())
-    }
-
-    fn latest_records(&mut self, keys: &[(String, String)]) -> Result<Vec<(String, String, String, String)>> {
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (types, ids): (Vec<&str>, Vec<&str>) = keys.iter().map(|(t, i)| (t.as_str(), i.as_str())).unzip();
-        let st = self.statement(
-            "WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(record_type, record_id)),
-             latest AS (SELECT DISTINCT ON (c.record_type, c.record_id) c.record_type, c.record_id, c.payload
-                        FROM change c JOIN wanted USING (record_type, record_id)
-                        ORDER BY c.record_type, c.record_id, c.seq DESC),
-             first AS (SELECT DISTINCT ON (c.record_type, c.record_id) c.record_type, c.record_id, c.device_id
-                       FROM change c JOIN wanted USING (record_type, record_id)
-                       ORDER BY c.record_type, c.record_id, c.seq)
-             SELECT record_type, record_id, latest.payload, first.device_id FROM latest JOIN first USING (record_type, record_id)",
-        )?;
-        let rows = self.tx.query(&st, &[&types, &ids])?;
-        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect())
     }
 
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>> {

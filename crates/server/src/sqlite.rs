@@ -61,12 +61,12 @@ impl rusqlite::ToSql for Param {
 }
 
 impl RecordTx for SqliteGroup<'_> {
-    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, String>> {
+    fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, (String, String)>> {
         let mut stmt = self.0.prepare_cached(&table.held_one_sql())?;
         let mut out = HashMap::new();
         for id in ids {
-            if let Some(image) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
-                out.insert(id.clone(), image);
+            if let Some(held) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+                out.insert(id.clone(), held);
             }
         }
         Ok(out)
@@ -136,22 +136,6 @@ impl GroupTx for SqliteGroup<'_> {
         for &(batch, device) in keys {
             if let Some(found) = stmt.query_row((batch, device), |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
                 out.insert((batch.to_owned(), device.to_owned()), found);
-            }
-        }
-        Ok(out)
-    }
-
-    fn latest_records(&mut self, keys: &[(String, String)]) -> Result<Vec<(String, String, String, String)>> {
-        let mut stmt = self.0.prepare_cached(
-            "SELECT (SELECT payload FROM change WHERE record_type = ?1 AND record_id = ?2 ORDER BY seq DESC LIMIT 1),
-                    (SELECT device_id FROM change WHERE record_type = ?1 AND record_id = ?2 ORDER BY seq LIMIT 1)",
-        )?;
-        let mut out = Vec::new();
-        for (record_type, record_id) in keys {
-            let (payload, device): (Option<String>, Option<String>) =
-                stmt.query_row((record_type, record_id), |r| Ok((r.get(0)?, r.get(1)?)))?;
-            if let (Some(payload), Some(device)) = (payload, device) {
-                out.push((record_type.clone(), record_id.clone(), payload, device));
             }
         }
         Ok(out)

@@ -339,8 +339,9 @@ pub(crate) fn checked(changes: &[Change]) -> Vec<Result<Image, String>> {
     changes.iter().map(check).collect()
 }
 
-/// The latest stored image of a record and the device that first wrote it.
-pub(crate) type PriorRecords = HashMap<(String, String), (Image, String)>;
+/// What the server holds of a record (its image as folded so far) and the device that
+/// first wrote it, by (record type, id).
+pub(crate) type PriorRecords = crate::ledger::Held;
 
 /// What a push may store: `None` to store the change, `Some(reason)` to refuse it. On
 /// top of `checked`, the rules of `anjian_sync::rules` against what the server holds
@@ -404,32 +405,6 @@ fn reference_codes() -> &'static (Vec<String>, Vec<String>) {
         let codes = |pairs: Vec<(String, String)>| pairs.into_iter().map(|(code, _)| code).collect();
         (codes(reference.divisions), codes(reference.sectors))
     })
-}
-
-/// The records a group touches that the rules govern, to look their latest images up.
-fn governed_keys(group: &[PushJob]) -> Vec<(String, String)> {
-    let mut keys: Vec<(String, String)> = group
-        .iter()
-        .flat_map(|j| &j.checked)
-        .filter_map(|c| match c {
-            Ok(image) if rules::governed(image) => Some((image.record_type().to_owned(), image.record_id())),
-            _ => None,
-        })
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-/// The latest payloads and first writers as the rules read them (stored ones were
-/// checked on the way in; one that no longer parses is left out).
-pub(crate) fn prior_records(rows: Vec<(String, String, String, String)>) -> PriorRecords {
-    rows.into_iter()
-        .filter_map(|(record_type, record_id, payload, owner)| {
-            let image = Image::parse_json(&record_type, &payload).ok()?;
-            Some(((record_type, record_id), (image, owner)))
-        })
-        .collect()
 }
 
 /// A stored document payload as an image (stored ones were checked on the way in).
@@ -629,9 +604,6 @@ pub(crate) struct StoredBatch<'a> {
 pub(crate) trait GroupTx: crate::ledger::RecordTx {
     /// Batches stored before, by (batch id, device id): their change ids and results.
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>>;
-    /// Of each record (type, id): its latest stored payload and the device of its first
-    /// change, as (type, id, payload, device) rows; records never stored are left out.
-    fn latest_records(&mut self, keys: &[(String, String)]) -> Result<Vec<(String, String, String, String)>>;
     /// Stores the changes in order, the next sequence numbers each; for each, whether it
     /// was new (a change id stored before, or earlier in `rows`, is not).
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
@@ -662,7 +634,10 @@ enum Plan {
 pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
     let keys: Vec<(&str, &str)> = group.iter().map(|j| (j.batch_id.as_str(), j.device_id.as_str())).collect();
     let earlier = tx.earlier_batches(&keys)?;
-    let mut prior = prior_records(tx.latest_records(&governed_keys(group))?);
+    // What the tables hold of every record the group touches: what the rules judge
+    // against (updated as the group goes) and what the records fold from.
+    let held = crate::ledger::held(tx, group.iter().flat_map(|j| &j.checked).filter_map(|c| c.as_ref().ok()))?;
+    let mut prior = held.clone();
     let mut plans = Vec::with_capacity(group.len());
     let mut rows = Vec::new();
     // Each row's image, for the district records.
@@ -710,7 +685,7 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
             at: row.now,
         })
         .collect();
-    crate::ledger::apply(tx, &stored)?;
+    crate::ledger::apply(tx, &held, &stored)?;
     // A clash is told to the pushing device with its change, which is stored all the
     // same (by row). Claims are idempotent: a change stored before (its answer lost, sent
     // again) claims again and is told again.
@@ -792,6 +767,7 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
             now,
         })
         .collect();
+    let held = crate::ledger::held(tx, &images)?;
     let new = tx.insert_changes(&rows)?;
     let stored: Vec<crate::ledger::Stored<'_>> = images
         .iter()
@@ -805,7 +781,7 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
             at: now,
         })
         .collect();
-    crate::ledger::apply(tx, &stored)?;
+    crate::ledger::apply(tx, &held, &stored)?;
     Ok(new.iter().filter(|n| **n).count() as u64)
 }
 

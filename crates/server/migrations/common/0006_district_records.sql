@@ -56,14 +56,17 @@ CREATE TABLE enterprise_overwrite (
     PRIMARY KEY (enterprise_id, field, overwritten_rev)
 );
 
--- Inspectors as the devices know them: enrolled, or from a device's colleagues list.
+-- Inspectors as the devices know them: enrolled, or from a device's colleagues list
+-- (also as an inspection names them). `created_by`, on every record table: the device
+-- whose change first brought the record, its owner under the district's rules.
 CREATE TABLE officer (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
     cert_no     TEXT NOT NULL,
     unit        TEXT,
-    device_id   TEXT NOT NULL,
-    received_at TEXT NOT NULL
+    created_by  TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    image       TEXT NOT NULL
 );
 CREATE INDEX officer_by_cert_no ON officer (cert_no);
 
@@ -81,6 +84,7 @@ CREATE TABLE inspection (
     status              TEXT NOT NULL,
     notes               TEXT NOT NULL,
     device_id           TEXT NOT NULL,
+    created_by          TEXT NOT NULL,
     rev                 TEXT NOT NULL,
     image               TEXT NOT NULL
 );
@@ -123,6 +127,7 @@ CREATE TABLE hazard (
     found_day     TEXT NOT NULL,
     closed_at     TEXT,
     device_id     TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
     rev           TEXT NOT NULL,
     image         TEXT NOT NULL
 );
@@ -157,6 +162,7 @@ CREATE TABLE document (
     cites         TEXT,
     created_at    TEXT,
     device_id     TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
     rev           TEXT NOT NULL,
     image         TEXT NOT NULL
 );

@@ -95,14 +95,32 @@ impl Table {
         )
     }
 
-    /// The image a record table holds for an id, and its owner, one id at a time.
+    /// The image a record table holds for an id (its text, or the payload it is), and
+    /// its owner, one id at a time.
     pub fn held_one_sql(&self) -> String {
-        format!("SELECT image, created_by FROM {} WHERE id = $1", self.name)
+        format!("SELECT {}, r.created_by FROM {} r {} WHERE r.id = $1", self.image_text(), self.name, self.image_join())
     }
 
     /// The same for many ids at once.
     pub fn held_many_sql(&self) -> String {
-        format!("SELECT id, image, created_by FROM {} WHERE id = ANY($1::text[])", self.name)
+        format!(
+            "SELECT r.id, {}, r.created_by FROM {} r {} WHERE r.id = ANY($1::text[])",
+            self.image_text(),
+            self.name,
+            self.image_join()
+        )
+    }
+
+    fn keeps_seq(&self) -> bool {
+        self.columns.iter().any(|(c, _)| *c == "image_seq")
+    }
+
+    fn image_text(&self) -> &'static str {
+        if self.keeps_seq() { "coalesce(r.image, c.payload)" } else { "r.image" }
+    }
+
+    fn image_join(&self) -> &'static str {
+        if self.keeps_seq() { "LEFT JOIN change c ON c.seq = r.image_seq" } else { "" }
     }
 
     pub fn delete_one_sql(&self) -> String {
@@ -134,6 +152,7 @@ pub(crate) const ENTERPRISE: Table = Table {
         ("updated_at", Text),
         ("rev", Text),
         ("image", Text),
+        ("image_seq", Int),
     ],
     key: &["id"],
     update: &[
@@ -149,6 +168,7 @@ pub(crate) const ENTERPRISE: Table = Table {
         "updated_at",
         "rev",
         "image",
+        "image_seq",
     ],
     parent: None,
 };
@@ -221,6 +241,7 @@ pub(crate) const INSPECTION: Table = Table {
         ("created_by", Text),
         ("rev", Text),
         ("image", Text),
+        ("image_seq", Int),
     ],
     key: &["id"],
     update: &[
@@ -236,6 +257,7 @@ pub(crate) const INSPECTION: Table = Table {
         "device_id",
         "rev",
         "image",
+        "image_seq",
     ],
     parent: None,
 };
@@ -279,9 +301,10 @@ pub(crate) const HAZARD: Table = Table {
         ("created_by", Text),
         ("rev", Text),
         ("image", Text),
+        ("image_seq", Int),
     ],
     key: &["id"],
-    update: &["status", "closed_at", "rev", "image"],
+    update: &["status", "closed_at", "rev", "image", "image_seq"],
     parent: None,
 };
 const HAZARD_EVENT: Table = Table {
@@ -319,6 +342,7 @@ pub(crate) const DOCUMENT: Table = Table {
         ("created_by", Text),
         ("rev", Text),
         ("image", Text),
+        ("image_seq", Int),
     ],
     key: &["id"],
     update: &[
@@ -337,6 +361,7 @@ pub(crate) const DOCUMENT: Table = Table {
         "device_id",
         "rev",
         "image",
+        "image_seq",
     ],
     parent: None,
 };
@@ -399,6 +424,8 @@ pub(crate) const MIGRATION: &str = include_str!("../migrations/common/0006_distr
 /// A stored change as the tables take it: its image, who wrote it, when it was stored.
 pub(crate) struct Stored<'a> {
     pub image: &'a Image,
+    /// Its place in the log.
+    pub seq: i64,
     /// The image's text as stored (kept as the record's image when it is the record).
     pub payload: &'a str,
     pub device_id: &'a str,
@@ -406,11 +433,11 @@ pub(crate) struct Stored<'a> {
 }
 
 /// A record being folded: what the tables held before the group, and where it is now.
-struct Record<'a> {
+struct Record {
     held: Option<Image>,
     now: Option<Image>,
-    /// `now` as the text it arrived in, when it is an arriving image itself.
-    now_text: Option<&'a str>,
+    /// The change whose payload `now` is, when it is an arriving image itself.
+    now_seq: Option<i64>,
     /// The device that first wrote it (the first change of the group, for a new one).
     created_by: String,
     /// When the last change that altered it was stored.
@@ -486,7 +513,7 @@ pub(crate) fn held<'i>(tx: &mut impl RecordTx, images: impl IntoIterator<Item = 
 /// held before them (`held`, read by `held()`). Record types the tables do not hold
 /// (attachments, checklists, number blocks) leave them as they are.
 pub(crate) fn apply<'a>(tx: &mut impl RecordTx, held: &Held, changes: &[Stored<'a>]) -> Result<()> {
-    let mut records: HashMap<(&'static str, String), Record<'a>> = HashMap::new();
+    let mut records: HashMap<(&'static str, String), Record> = HashMap::new();
     let mut rows = Rows::default();
     for c in changes {
         let id = c.image.record_id();
@@ -500,7 +527,7 @@ pub(crate) fn apply<'a>(tx: &mut impl RecordTx, held: &Held, changes: &[Stored<'
             Record {
                 held: before.map(|(image, _)| image.clone()),
                 now: before.map(|(image, _)| image.clone()),
-                now_text: None,
+                now_seq: None,
                 created_by: before.map_or_else(|| c.device_id.to_owned(), |(_, owner)| owner.clone()),
                 at: String::new(),
             }
@@ -532,24 +559,28 @@ pub(crate) fn apply<'a>(tx: &mut impl RecordTx, held: &Held, changes: &[Stored<'
             }
         }
         record.now = Some(folded.image);
-        record.now_text = folded.as_sent.then_some(c.payload);
+        record.now_seq = folded.as_sent.then_some(c.seq);
         record.at = c.at.to_owned();
     }
     write(tx, records, rows)
 }
 
 /// Writes every record the group altered, its children, and the rows gathered.
-fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record<'_>>, mut rows: Rows) -> Result<()> {
+fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record>, mut rows: Rows) -> Result<()> {
     let mut replaced: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut altered: Vec<&Record> = records.values().filter(|r| r.now.is_some() && r.now != r.held).collect();
     // A stable order, so that rows are written alike however the group was made.
     altered.sort_by_key(|r| r.now.as_ref().map(Image::record_id));
     for record in altered {
         let (Some(now), held) = (&record.now, &record.held) else { continue };
-        let image = text(&record.now_text.map_or_else(|| now.payload().get().to_owned(), str::to_owned));
+        // The record's text, or the change whose payload it is.
+        let image = match record.now_seq {
+            Some(seq) => [Param::Text(None), Param::Int(Some(seq))],
+            None => [text(now.payload().get()), Param::Int(None)],
+        };
         match now {
             Image::Enterprise(e) => {
-                rows.add(&ENTERPRISE, enterprise(e, &record.created_by, &record.at, image));
+                rows.add(&ENTERPRISE, enterprise(e, &record.created_by, &record.at, &image));
                 if held.is_some() {
                     replaced.entry(ENTERPRISE_SECTOR.name).or_default().push(e.id.clone());
                 }
@@ -559,7 +590,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 }
             }
             Image::Inspection(i) => {
-                rows.add(&INSPECTION, inspection(i, &record.created_by, image));
+                rows.add(&INSPECTION, inspection(i, &record.created_by, &image));
                 if held.is_some() {
                     for child in [&INSPECTION_OFFICER, &INSPECTION_ANSWER] {
                         replaced.entry(child.name).or_default().push(i.id.clone());
@@ -568,7 +599,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 inspection_children(&mut rows, i);
             }
             Image::Hazard(h) => {
-                rows.add(&HAZARD, hazard(h, &record.created_by, image));
+                rows.add(&HAZARD, hazard(h, &record.created_by, &image));
                 let before: Vec<&str> = match held {
                     Some(Image::Hazard(b)) => b.events.iter().map(|e| e.rev.as_str()).collect(),
                     _ => Vec::new(),
@@ -589,7 +620,7 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                 }
             }
             Image::Document(d) => {
-                rows.add(&DOCUMENT, document(d, &record.created_by, image));
+                rows.add(&DOCUMENT, document(d, &record.created_by, &image));
                 let same = matches!(held, Some(Image::Document(b)) if b.hazards == d.hazards);
                 if !same {
                     if held.is_some() {
@@ -623,7 +654,7 @@ fn beijing_day(instant: &str) -> Option<String> {
     Some(anjian_core::beijing::today(at.with_timezone(&chrono::Utc)).to_string())
 }
 
-fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str, image: Param) -> Vec<Param> {
+fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str, image: &[Param; 2]) -> Vec<Param> {
     let field = |name: &str| e.fields.get(name).and_then(|f| f.value.as_str()).map(str::to_owned);
     let required = |name: &str| Param::Text(Some(field(name).unwrap_or_default()));
     let rev = e.fields.values().map(|f| f.rev.as_str()).max().unwrap_or_default();
@@ -642,7 +673,8 @@ fn enterprise(e: &EnterpriseImage, created_by: &str, at: &str, image: Param) -> 
         text(created_by),
         text(at),
         text(rev),
-        image,
+        image[0].clone(),
+        image[1].clone(),
     ]
 }
 
@@ -676,7 +708,7 @@ fn officer(i: &InspectorImage, created_by: &str, at: &str, image: Param) -> Vec<
     vec![text(&i.id), text(&i.name), text(&i.cert_no), maybe(i.unit.as_deref()), text(created_by), text(at), image]
 }
 
-fn inspection(i: &InspectionImage, created_by: &str, image: Param) -> Vec<Param> {
+fn inspection(i: &InspectionImage, created_by: &str, image: &[Param; 2]) -> Vec<Param> {
     vec![
         text(&i.id),
         text(&i.enterprise_id),
@@ -691,7 +723,8 @@ fn inspection(i: &InspectionImage, created_by: &str, image: Param) -> Vec<Param>
         text(&i.device_id),
         text(created_by),
         text(&i.rev),
-        image,
+        image[0].clone(),
+        image[1].clone(),
     ]
 }
 
@@ -717,7 +750,7 @@ fn inspection_children(rows: &mut Rows, i: &InspectionImage) {
     }
 }
 
-fn hazard(h: &HazardImage, created_by: &str, image: Param) -> Vec<Param> {
+fn hazard(h: &HazardImage, created_by: &str, image: &[Param; 2]) -> Vec<Param> {
     let closed_at = h
         .events
         .iter()
@@ -739,7 +772,8 @@ fn hazard(h: &HazardImage, created_by: &str, image: Param) -> Vec<Param> {
         text(&h.device_id),
         text(created_by),
         text(&h.rev),
-        image,
+        image[0].clone(),
+        image[1].clone(),
     ]
 }
 
@@ -749,7 +783,7 @@ fn addressee(d: &DocumentImage) -> Option<String> {
     snapshot.get("snapshot")?.get("addressee")?.as_str().map(str::to_owned)
 }
 
-fn document(d: &DocumentImage, created_by: &str, image: Param) -> Vec<Param> {
+fn document(d: &DocumentImage, created_by: &str, image: &[Param; 2]) -> Vec<Param> {
     vec![
         text(&d.id),
         text(&d.kind),
@@ -767,7 +801,8 @@ fn document(d: &DocumentImage, created_by: &str, image: Param) -> Vec<Param> {
         text(&d.device_id),
         text(created_by),
         text(&d.rev),
-        image,
+        image[0].clone(),
+        image[1].clone(),
     ]
 }
 
@@ -788,7 +823,7 @@ pub(crate) fn rebuild(tx: &mut impl RecordTx) -> Result<u64> {
             page.iter().filter_map(|c| Image::parse_json(&c.record_type, &c.payload).ok().map(|i| (i, c))).collect();
         let stored: Vec<Stored<'_>> = images
             .iter()
-            .map(|(image, c)| Stored { image, payload: &c.payload, device_id: &c.device_id, at: &c.received_at })
+            .map(|(image, c)| Stored { image, seq: c.seq, payload: &c.payload, device_id: &c.device_id, at: &c.received_at })
             .collect();
         let before = held(tx, stored.iter().map(|s| s.image))?;
         apply(tx, &before, &stored)?;
@@ -849,8 +884,8 @@ mod tests {
         );
         assert!(HAZARD.insert_arrays_sql().contains(
             "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
-             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) \
-             ON CONFLICT (id) DO UPDATE SET status = excluded.status"
+             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], \
+             $16::bigint[]) ON CONFLICT (id) DO UPDATE SET status = excluded.status"
         ));
     }
 }

@@ -4,7 +4,7 @@
 //! own (`GroupCommit`). Over TLS (rustls) when the URL says `sslmode=require`, the
 //! server's certificate verified against the system's roots and the bureau's own CA.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -459,7 +459,7 @@ impl GroupTx for PgGroup<'_, '_> {
         Ok(rows.iter().map(|r| ((r.get(0), r.get(1)), (r.get(2), r.get(3)))).collect())
     }
 
-    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>> {
+    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<Option<i64>>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -472,7 +472,7 @@ impl GroupTx for PgGroup<'_, '_> {
                   WITH ORDINALITY AS u(c, d, t, r, o, v, p, w, n)
              ORDER BY n
              ON CONFLICT (change_id) DO NOTHING
-             RETURNING change_id",
+             RETURNING change_id, seq",
         )?;
         let inserted = self.tx.query(
             &st,
@@ -487,7 +487,7 @@ impl GroupTx for PgGroup<'_, '_> {
                 &column(|r| r.now),
             ],
         )?;
-        let mut new: HashSet<String> = inserted.iter().map(|r| r.get(0)).collect();
+        let mut new: HashMap<String, i64> = inserted.iter().map(|r| (r.get(0), r.get(1))).collect();
         // A change id twice: the first was stored, the second is a duplicate.
         Ok(rows.iter().map(|r| new.remove(&r.change.change_id)).collect())
     }

@@ -141,7 +141,7 @@ impl GroupTx for SqliteGroup<'_> {
         Ok(out)
     }
 
-    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>> {
+    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<Option<i64>>> {
         let mut insert = self.0.prepare_cached(
             "INSERT INTO change (change_id, device_id, record_type, record_id, op, rev, payload, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (change_id) DO NOTHING",
@@ -150,7 +150,7 @@ impl GroupTx for SqliteGroup<'_> {
         for NewChange { change: c, device_id, payload, now } in rows {
             let n =
                 insert.execute((&c.change_id, device_id, &c.record_type, &c.record_id, &c.op, &c.rev, payload, now))?;
-            new.push(n == 1);
+            new.push((n == 1).then(|| self.0.last_insert_rowid()));
         }
         Ok(new)
     }

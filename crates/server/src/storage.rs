@@ -604,9 +604,9 @@ pub(crate) struct StoredBatch<'a> {
 pub(crate) trait GroupTx: crate::ledger::RecordTx {
     /// Batches stored before, by (batch id, device id): their change ids and results.
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>>;
-    /// Stores the changes in order, the next sequence numbers each; for each, whether it
-    /// was new (a change id stored before, or earlier in `rows`, is not).
-    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<bool>>;
+    /// Stores the changes in order, the next sequence numbers each; for each, its sequence
+    /// number if it was new (a change id stored before, or earlier in `rows`, is not).
+    fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<Option<i64>>>;
     fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()>;
     /// Keeps the changes refused, with their reasons, for the bureau.
     fn insert_refusals(&mut self, rows: &[NewRefusal<'_>]) -> Result<()>;
@@ -677,9 +677,10 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
         .iter()
         .zip(&images)
         .zip(&new)
-        .filter(|(_, new)| **new)
-        .map(|((row, image), _)| crate::ledger::Stored {
+        .filter_map(|((row, image), seq)| seq.map(|seq| (row, image, seq)))
+        .map(|(row, image, seq)| crate::ledger::Stored {
             image,
+            seq,
             payload: row.payload,
             device_id: row.device_id,
             at: row.now,
@@ -727,7 +728,7 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
                     .map(|(c, verdict)| match verdict {
                         Some(reason) => refused(&c.change_id, reason.clone()),
                         None => {
-                            let outcome = if new[next] { Outcome::Applied } else { Outcome::Duplicate };
+                            let outcome = if new[next].is_some() { Outcome::Applied } else { Outcome::Duplicate };
                             let reason = clashes.get(&next).cloned();
                             next += 1;
                             ChangeResult { change_id: c.change_id.clone(), outcome, reason }
@@ -773,16 +774,17 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
         .iter()
         .zip(changes)
         .zip(&new)
-        .filter(|(_, new)| **new)
-        .map(|((image, change), _)| crate::ledger::Stored {
+        .filter_map(|((image, change), seq)| seq.map(|seq| (image, change, seq)))
+        .map(|(image, change, seq)| crate::ledger::Stored {
             image,
+            seq,
             payload: change.payload.get(),
             device_id: anjian_sync::records::SERVER_DEVICE,
             at: now,
         })
         .collect();
     crate::ledger::apply(tx, &held, &stored)?;
-    Ok(new.iter().filter(|n| **n).count() as u64)
+    Ok(new.iter().filter(|n| n.is_some()).count() as u64)
 }
 
 /// Changes one group takes at most (a group of full batches stays a short transaction).

@@ -2,7 +2,9 @@
 -- The district's records as the bureau queries them, kept from the change log in the
 -- transaction that stores each change (crates/server/src/ledger.rs). The log stays the
 -- source of truth: `anjian-server rebuild` makes these tables again from it. `image` is
--- the record as folded so far (anjian_sync::fold), what the next change folds into.
+-- the record as folded so far (anjian_sync::fold), what the next change folds into; it
+-- is null where the record is exactly the payload of change `image_seq` (most records,
+-- as they first arrive), so that the text is not stored twice.
 CREATE TABLE enterprise (
     id                   TEXT PRIMARY KEY,
     name                 TEXT NOT NULL,
@@ -18,7 +20,8 @@ CREATE TABLE enterprise (
     created_by           TEXT NOT NULL,
     updated_at           TEXT NOT NULL,
     rev                  TEXT NOT NULL,
-    image                TEXT NOT NULL
+    image                TEXT,
+    image_seq            BIGINT
 );
 CREATE INDEX enterprise_by_division ON enterprise (division_code);
 CREATE INDEX enterprise_by_class ON enterprise (supervision_class);
@@ -86,7 +89,8 @@ CREATE TABLE inspection (
     device_id           TEXT NOT NULL,
     created_by          TEXT NOT NULL,
     rev                 TEXT NOT NULL,
-    image               TEXT NOT NULL
+    image               TEXT,
+    image_seq           BIGINT
 );
 CREATE INDEX inspection_by_day ON inspection (started_day);
 CREATE INDEX inspection_by_enterprise ON inspection (enterprise_id, started_day);
@@ -129,7 +133,8 @@ CREATE TABLE hazard (
     device_id     TEXT NOT NULL,
     created_by    TEXT NOT NULL,
     rev           TEXT NOT NULL,
-    image         TEXT NOT NULL
+    image         TEXT,
+    image_seq     BIGINT
 );
 CREATE INDEX hazard_by_day ON hazard (found_day);
 CREATE INDEX hazard_by_enterprise ON hazard (enterprise_id, found_day);
@@ -164,7 +169,8 @@ CREATE TABLE document (
     device_id     TEXT NOT NULL,
     created_by    TEXT NOT NULL,
     rev           TEXT NOT NULL,
-    image         TEXT NOT NULL
+    image         TEXT,
+    image_seq     BIGINT
 );
 CREATE INDEX document_by_day ON document (issued_day, kind);
 CREATE INDEX document_by_enterprise ON document (enterprise_id);

@@ -123,7 +123,8 @@ impl World {
                 let mut input = current.clone();
                 input.as_object_mut().unwrap().retain(|k, v| EDITABLE.contains(&k.as_str()) && !v.is_null());
                 input["address"] = json!(format!("北京市门头沟区斋堂镇东斋堂村{n}号"));
-                let _ = device.call("update_enterprise", json!({ "id": id, "rev": current["rev"], "input": input })).await;
+                let _ =
+                    device.call("update_enterprise", json!({ "id": id, "rev": current["rev"], "input": input })).await;
             }
             Op::Inspect(d, e) => {
                 let Some(id) = pick(&self.enterprises, e) else { return };
@@ -212,7 +213,9 @@ impl World {
                     .collect();
                 let Some(mut e) = pick(&companies, i) else { return };
                 let (field, value, rev) = match forgery {
-                    Forgery::ClockAhead => ("name", json!(format!("{MARK}时钟的名称")), later(now + 10 * 366 * 86_400_000)),
+                    Forgery::ClockAhead => {
+                        ("name", json!(format!("{MARK}时钟的名称")), later(now + 10 * 366 * 86_400_000))
+                    }
                     Forgery::CreditCode => ("creditCode", json!("12345"), soon),
                     _ => ("divisionCode", json!("110109999"), soon),
                 };
@@ -299,7 +302,8 @@ async fn sequence(pg: bool, ops: Vec<Op>, seed: u64) {
         members.push(Member { device, id, colleague, forger, reader, forged: 0 });
     }
     counts.fault_percent.store(30, std::sync::atomic::Ordering::Relaxed);
-    let mut world = World { members, enterprises: Vec::new(), hazards: Vec::new(), credit_codes: 0, forgeries: Vec::new() };
+    let mut world =
+        World { members, enterprises: Vec::new(), hazards: Vec::new(), credit_codes: 0, forgeries: Vec::new() };
     // Something to work on: an enterprise from each device, an inspection from two.
     let start: Vec<Op> = (0..DEVICES).map(Op::Create).chain([Op::Inspect(0, 0), Op::Inspect(1, 1)]).collect();
     for (i, op) in start.iter().enumerate() {
@@ -355,9 +359,9 @@ async fn converge(members: &[Member]) {
             statuses.push(m.device.round().await);
         }
         let now: Vec<u64> = statuses.iter().map(received).collect();
-        let settled = statuses.iter().all(|s| {
-            s["lastError"].is_null() && s["pending"]["changes"] == 0 && s["pending"]["attachments"] == 0
-        });
+        let settled = statuses
+            .iter()
+            .all(|s| s["lastError"].is_null() && s["pending"]["changes"] == 0 && s["pending"]["attachments"] == 0);
         if settled && now == before {
             for s in &statuses {
                 assert_eq!(s["problems"], json!([]), "every pulled change applied: {s}");
@@ -379,15 +383,24 @@ async fn same_everywhere(db: &support::Db, members: &[Member]) {
         let d = &m.device;
         for row in &enterprises {
             let e = d.call("get_enterprise", json!({ "id": row[0] })).await.unwrap();
-            assert_eq!([text(&e["name"]), text(&e["address"]), text(&e["creditCode"])], [row[1].clone(), row[2].clone(), row[3].clone()]);
+            assert_eq!(
+                [text(&e["name"]), text(&e["address"]), text(&e["creditCode"])],
+                [row[1].clone(), row[2].clone(), row[3].clone()]
+            );
         }
         for row in &inspections {
             let i = d.call("get_inspection", json!({ "id": row[0] })).await.unwrap();
-            assert_eq!([text(&i["inspection"]["status"]), text(&i["inspection"]["notes"])], [row[1].clone(), row[2].clone()]);
+            assert_eq!(
+                [text(&i["inspection"]["status"]), text(&i["inspection"]["notes"])],
+                [row[1].clone(), row[2].clone()]
+            );
         }
         for row in &hazards {
             let h = d.call("get_hazard", json!({ "id": row[0] })).await.unwrap();
-            assert_eq!([text(&h["hazard"]["status"]), text(&h["hazard"]["description"])], [row[1].clone(), row[2].clone()]);
+            assert_eq!(
+                [text(&h["hazard"]["status"]), text(&h["hazard"]["description"])],
+                [row[1].clone(), row[2].clone()]
+            );
         }
         let found = d.call("search_enterprises", json!({ "query": MARK })).await.unwrap();
         assert_eq!(found["total"], 0, "{found}");
@@ -395,7 +408,8 @@ async fn same_everywhere(db: &support::Db, members: &[Member]) {
 }
 
 fn cases(pg: bool) {
-    let config = ProptestConfig { cases: 8, max_shrink_iters: 4, failure_persistence: None, ..ProptestConfig::default() };
+    let config =
+        ProptestConfig { cases: 8, max_shrink_iters: 4, failure_persistence: None, ..ProptestConfig::default() };
     proptest!(config, |(ops in prop::collection::vec(op(), 16..40), seed in any::<u64>())| {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(sequence(pg, ops, seed | 1));

@@ -515,20 +515,20 @@ fn rewind_to_schema_3(db: &support::Db) {
     match db.clone() {
         support::Db::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).expect("open");
-            conn.execute_batch(
-                &format!("DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
+            conn.execute_batch(&format!(
+                "DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
                  {record_tables}
-                 PRAGMA user_version = 3;"),
-            )
+                 PRAGMA user_version = 3;"
+            ))
             .expect("rewind");
         }
         support::Db::Postgres(url) => std::thread::spawn(move || {
             let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-            c.batch_execute(
-                &format!("DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
+            c.batch_execute(&format!(
+                "DROP TABLE document_number; DROP TABLE number_conflict; DROP TABLE refused_change;
                  {record_tables}
-                 UPDATE schema_version SET version = 3"),
-            )
+                 UPDATE schema_version SET version = 3"
+            ))
             .expect("rewind");
         })
         .join()

@@ -67,12 +67,18 @@ async fn two_devices_edit_one_enterprise(pg: bool) {
     // and the overwritten address.
     let row = query(
         &db.db,
-        &format!("SELECT address, contact_phone, legal_representative, division_code FROM enterprise WHERE id = '{id}'"),
+        &format!(
+            "SELECT address, contact_phone, legal_representative, division_code FROM enterprise WHERE id = '{id}'"
+        ),
     )
     .await;
     let held: Vec<&str> = row[0].iter().map(|c| c.as_deref().unwrap_or_default()).collect();
     assert_eq!(held, ["北京市门头沟区斋堂镇西斋堂村9号", "13911112222", "钱伟", "110109108"]);
-    let lost = query(&db.db, &format!("SELECT field, kept, overwritten FROM enterprise_overwrite WHERE enterprise_id = '{id}'")).await;
+    let lost = query(
+        &db.db,
+        &format!("SELECT field, kept, overwritten FROM enterprise_overwrite WHERE enterprise_id = '{id}'"),
+    )
+    .await;
     assert_eq!(lost.len(), 1, "{lost:?}");
     assert_eq!(lost[0][0].as_deref(), Some("address"));
     assert_eq!(lost[0][2].as_deref(), Some("\"北京市门头沟区斋堂镇东斋堂村2号\""));
@@ -82,7 +88,10 @@ async fn two_devices_edit_one_enterprise(pg: bool) {
     )
     .await;
     assert_eq!(addresses.len(), 3, "the first address and both edits: {addresses:?}");
-    assert_eq!(column(&db.db, &format!("SELECT sector_code FROM enterprise_sector WHERE enterprise_id = '{id}'")).await, ["mine"]);
+    assert_eq!(
+        column(&db.db, &format!("SELECT sector_code FROM enterprise_sector WHERE enterprise_id = '{id}'")).await,
+        ["mine"]
+    );
     records_rebuild_alike(&server).await;
     server.stop().await;
 }
@@ -128,17 +137,33 @@ async fn hazard_found_on_a_closed_on_b(pg: bool) {
     }
     // The district's records: the hazard as far as either device moved it, with both
     // devices' events; the inspection with its answers and both officers.
-    let statuses = column(&db.db, &format!("SELECT status FROM hazard WHERE id IN ('{}', '{}') ORDER BY status", hazards[0], hazards[1])).await;
+    let statuses = column(
+        &db.db,
+        &format!("SELECT status FROM hazard WHERE id IN ('{}', '{}') ORDER BY status", hazards[0], hazards[1]),
+    )
+    .await;
     assert_eq!(statuses, ["open", "verified"]);
-    let notes = column(&db.db, &format!("SELECT note FROM hazard_event WHERE hazard_id = '{}' AND note IS NOT NULL ORDER BY note", hazards[0])).await;
+    let notes = column(
+        &db.db,
+        &format!("SELECT note FROM hazard_event WHERE hazard_id = '{}' AND note IS NOT NULL ORDER BY note", hazards[0]),
+    )
+    .await;
     assert!(notes.contains(&"警示标志已设置".to_owned()) && notes.contains(&"单位报告已整改".to_owned()), "{notes:?}");
     let finished = query(&db.db, "SELECT id, status, started_day FROM inspection").await;
     assert_eq!(finished.len(), 1);
     assert_eq!(finished[0][1].as_deref(), Some("finished"));
     let inspection_id = finished[0][0].clone().unwrap();
-    let answers = column(&db.db, &format!("SELECT CAST(count(*) AS TEXT) FROM inspection_answer WHERE inspection_id = '{inspection_id}'")).await;
+    let answers = column(
+        &db.db,
+        &format!("SELECT CAST(count(*) AS TEXT) FROM inspection_answer WHERE inspection_id = '{inspection_id}'"),
+    )
+    .await;
     assert!(answers[0].parse::<u32>().unwrap() > 0, "{answers:?}");
-    let officers = column(&db.db, &format!("SELECT cert_no FROM inspection_officer WHERE inspection_id = '{inspection_id}' ORDER BY position")).await;
+    let officers = column(
+        &db.db,
+        &format!("SELECT cert_no FROM inspection_officer WHERE inspection_id = '{inspection_id}' ORDER BY position"),
+    )
+    .await;
     assert_eq!(officers, ["11010923001", "11010923009"]);
     let digests = records_rebuild_alike(&server).await;
     assert!(digests.iter().filter(|d| d.rows > 0).count() >= 8, "{digests:?}");
@@ -234,7 +259,11 @@ async fn issued_documents_never_change(pg: bool) {
     assert_eq!(outcomes(third), [Outcome::Refused; 3]);
     assert_eq!(server.with(|s| s.change_count()).await.unwrap(), 4);
     // The district's record: issued with its number and content, then voided.
-    let row = query(&db.db, &format!("SELECT status, number, void_reason, issued_day, image FROM document WHERE id = '{DOC}'")).await;
+    let row = query(
+        &db.db,
+        &format!("SELECT status, number, void_reason, issued_day, image FROM document WHERE id = '{DOC}'"),
+    )
+    .await;
     let row: Vec<&str> = row[0].iter().map(|c| c.as_deref().unwrap_or_default()).collect();
     assert_eq!(&row[..4], ["voided", "门应急责改〔2026〕第0001号", "单位名称写错", "2026-11-29"]);
     assert!(row[4].contains(r#"\"v\":2"#), "{}", row[4]);
@@ -301,7 +330,9 @@ async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
     let e = a.call("get_enterprise", json!({ "id": id })).await.unwrap();
     assert_eq!((e["contactPhone"].as_str(), e["safetyContact"].as_str()), (Some("010-60856666"), Some("孙强")), "{e}");
     // The bureau's import and the device's edit meet in the district's record too.
-    let row = query(&db.db, &format!("SELECT contact_phone, safety_contact, created_by FROM enterprise WHERE id = '{id}'")).await;
+    let row =
+        query(&db.db, &format!("SELECT contact_phone, safety_contact, created_by FROM enterprise WHERE id = '{id}'"))
+            .await;
     let row: Vec<&str> = row[0].iter().map(|c| c.as_deref().unwrap_or_default()).collect();
     assert_eq!(row, ["010-60856666", "孙强", "server"]);
     let sectors = column(&db.db, "SELECT DISTINCT sector_code FROM enterprise_sector ORDER BY sector_code").await;
@@ -538,9 +569,9 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     }
     // And so does the district's record.
     let notes = column(&db.db, &format!("SELECT notes FROM inspection WHERE id = '{}'", inspection.id)).await;
-    assert_eq!(notes, [inspection.notes.clone()]);
+    assert_eq!(notes, std::slice::from_ref(&inspection.notes));
     let described = column(&db.db, &format!("SELECT description FROM hazard WHERE id = '{}'", hazards[0])).await;
-    assert_eq!(described, [hazard.description.clone()]);
+    assert_eq!(described, std::slice::from_ref(&hazard.description));
     let names = column(&db.db, &format!("SELECT name FROM enterprise WHERE id = '{ent}'")).await;
     assert_eq!(names, ["北京门头沟斋堂同步测试石材有限公司"]);
     records_rebuild_alike(&server).await;

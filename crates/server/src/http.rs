@@ -195,9 +195,9 @@ const MAX_GRANT: u32 = 1000;
 impl utoipa::Modify for Contract {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use anjian_core::pairing;
-        use utoipa::openapi::schema::{ArrayItems, Schema};
         use utoipa::Number;
         use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{ArrayItems, Schema};
         let schemas = &mut doc.components.get_or_insert_with(Default::default).schemas;
         let mut field = |schema: &str, name: &str, set: &dyn Fn(&mut Schema)| {
             if let Some(RefOr::T(Schema::Object(o))) = schemas.get_mut(schema)

@@ -444,11 +444,14 @@ struct Record {
     at: String,
 }
 
+/// A table's rows, and the keys of those kept first-wins.
+type TableRows = (Vec<Vec<Param>>, std::collections::HashSet<Vec<Param>>);
+
 /// Rows to write, per table, each key once (the first row for a key stays, as
 /// `DO NOTHING` would keep it).
 #[derive(Default)]
 struct Rows {
-    by_table: BTreeMap<&'static str, (Vec<Vec<Param>>, std::collections::HashSet<Vec<Param>>)>,
+    by_table: BTreeMap<&'static str, TableRows>,
 }
 
 impl Rows {
@@ -459,8 +462,11 @@ impl Rows {
             rows.push(row);
             return;
         }
-        let key: Vec<Param> =
-            table.key.iter().map(|k| row[table.columns.iter().position(|(c, _)| c == k).unwrap_or(0)].clone()).collect();
+        let key: Vec<Param> = table
+            .key
+            .iter()
+            .map(|k| row[table.columns.iter().position(|(c, _)| c == k).unwrap_or(0)].clone())
+            .collect();
         if keys.insert(key) {
             rows.push(row);
         }
@@ -751,12 +757,8 @@ fn inspection_children(rows: &mut Rows, i: &InspectionImage) {
 }
 
 fn hazard(h: &HazardImage, created_by: &str, image: &[Param; 2]) -> Vec<Param> {
-    let closed_at = h
-        .events
-        .iter()
-        .filter(|e| e.status == "rectified" || e.status == "verified")
-        .map(|e| e.at.as_str())
-        .min();
+    let closed_at =
+        h.events.iter().filter(|e| e.status == "rectified" || e.status == "verified").map(|e| e.at.as_str()).min();
     vec![
         text(&h.id),
         text(&h.enterprise_id),
@@ -823,7 +825,13 @@ pub(crate) fn rebuild(tx: &mut impl RecordTx) -> Result<u64> {
             page.iter().filter_map(|c| Image::parse_json(&c.record_type, &c.payload).ok().map(|i| (i, c))).collect();
         let stored: Vec<Stored<'_>> = images
             .iter()
-            .map(|(image, c)| Stored { image, seq: c.seq, payload: &c.payload, device_id: &c.device_id, at: &c.received_at })
+            .map(|(image, c)| Stored {
+                image,
+                seq: c.seq,
+                payload: &c.payload,
+                device_id: &c.device_id,
+                at: &c.received_at,
+            })
             .collect();
         let before = held(tx, stored.iter().map(|s| s.image))?;
         apply(tx, &before, &stored)?;
@@ -856,7 +864,11 @@ pub(crate) fn digests(tx: &mut impl RecordTx) -> Result<Vec<TableDigest>> {
                 }
             }
         }
-        out.push(TableDigest { table: table.name.to_owned(), rows: rows.len() as u64, sha256: hex::encode(hash.finalize()) });
+        out.push(TableDigest {
+            table: table.name.to_owned(),
+            rows: rows.len() as u64,
+            sha256: hex::encode(hash.finalize()),
+        });
     }
     Ok(out)
 }

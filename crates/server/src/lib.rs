@@ -20,10 +20,10 @@ use std::sync::Arc;
 use anjian_core::inspector::InspectorInput;
 
 pub use http::{ApiDoc, AppState, router};
+pub use ledger::TableDigest;
 pub use pg::PgStorage;
 pub use publish::{ImportReport, PublishError, grant_numbers, import_enterprises, publish_checklist};
 pub use sqlite::SqliteStorage;
-pub use ledger::TableDigest;
 pub use storage::{NumberConflict, RefusedChange, Storage, StorageError, StoredChange, StoredPage};
 
 /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight

@@ -266,7 +266,11 @@ fn run(command: Command) -> Result<(), String> {
             for (b, a) in before.iter().zip(&after) {
                 let same = b == a;
                 differed |= !same;
-                let state = if same { "与重建前一致".to_owned() } else { format!("重建前 {} 行，内容不同", b.rows) };
+                let state = if same {
+                    "与重建前一致".to_owned()
+                } else {
+                    format!("重建前 {} 行，内容不同", b.rows)
+                };
                 println!("  {}	{} 行	{state}", a.table, a.rows);
             }
             if differed {

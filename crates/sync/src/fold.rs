@@ -103,7 +103,10 @@ fn versioned(e: &EnterpriseImage) -> BTreeMap<String, Versioned<serde_json::Valu
     e.fields
         .iter()
         .map(|(name, f)| {
-            (name.clone(), Versioned { value: f.value.clone(), rev: clock(Some(&f.rev)), base: clock(f.base.as_deref()) })
+            (
+                name.clone(),
+                Versioned { value: f.value.clone(), rev: clock(Some(&f.rev)), base: clock(f.base.as_deref()) },
+            )
         })
         .collect()
 }
@@ -192,7 +195,10 @@ mod tests {
         // Issued: only voiding changes it, and its issued content stays as it was.
         assert_eq!(folded(&doc("issued", "2"), &doc("draft", "3")), None);
         let Some(Image::Document(voided)) = folded(&doc("issued", "2"), &doc("voided", "3")) else { panic!() };
-        assert_eq!((voided.status.as_str(), voided.rev.as_str(), voided.snapshot.as_str()), ("voided", "3", "{\"rev\":\"2\"}"));
+        assert_eq!(
+            (voided.status.as_str(), voided.rev.as_str(), voided.snapshot.as_str()),
+            ("voided", "3", "{\"rev\":\"2\"}")
+        );
         assert_eq!(folded(&doc("voided", "3"), &doc("issued", "4")), None);
     }
 

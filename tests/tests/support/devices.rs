@@ -125,7 +125,6 @@ pub async fn inspect_with(d: &Device, enterprise: &str, colleague: &Value) -> (V
     (ids, sig)
 }
 
-
 /// The latest image of each record on the server, as a device pulling everything sees it.
 pub async fn latest_images(client: &anjian_sync::client::Client) -> std::collections::HashMap<(String, String), Image> {
     let mut images = std::collections::HashMap::new();

@@ -130,12 +130,7 @@ async fn forward(upstream: &str, request: &[u8]) -> std::io::Result<Vec<u8>> {
     }
 }
 
-async fn connection(
-    mut client: TcpStream,
-    upstream: &str,
-    mut rng: Rng,
-    counts: &FaultCounts,
-) -> std::io::Result<()> {
+async fn connection(mut client: TcpStream, upstream: &str, mut rng: Rng, counts: &FaultCounts) -> std::io::Result<()> {
     let mut buf = Vec::new();
     while let Some((request, body_at)) = read_request(&mut client, &mut buf).await? {
         let fault = if rng.below(100) < counts.fault_percent.load(Ordering::Relaxed) { 1 + rng.below(6) } else { 0 };

@@ -22,6 +22,7 @@ both_backends!(
     every_route_refuses_bad_tokens_and_bad_bodies,
     a_revoked_device_is_refused_from_its_next_request,
     numbers_used_offline_are_never_granted_and_clashes_are_listed,
+    refusals_are_kept_clipped_and_bounded,
 );
 
 async fn pull_pages_at_every_boundary(pg: bool) {
@@ -568,5 +569,46 @@ async fn postgresql_over_tls_is_verified_and_carries_the_sync() {
     let page = client.pull(0, 100).await.expect("pull");
     assert_eq!(page.changes.len(), 5);
     assert!(front.sessions() >= 2, "the pool's and the pushes' connections are TLS: {}", front.sessions());
+    server.stop().await;
+}
+
+/// A device refused without end (junk, or an attack) cannot grow the server's disk: each
+/// refusal is kept clipped, and a device's latest 1,000 only.
+async fn refusals_are_kept_clipped_and_bounded(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let (client, device, _) = paired(&server, "11010923001").await;
+    // Every hundredth one large (a batch stays within the body limit).
+    let junk = |n: usize| {
+        let size = if n % 100 == 0 { 20_000 } else { 10 };
+        protocol::Change {
+            change_id: format!("{device}:junk-{n}"),
+            record_type: "spaceship".into(),
+            record_id: "长".repeat(size / 4),
+            op: "put".into(),
+            rev: "1".into(),
+            payload: serde_json::value::to_raw_value(&serde_json::json!({ "cargo": "x".repeat(size) })).unwrap(),
+        }
+    };
+    for b in 0..3 {
+        let changes: Vec<protocol::Change> = (0..450).map(|i| junk(b * 450 + i)).collect();
+        let answer = client.push(&PushBatch { batch_id: format!("junk-{b}"), changes }).await.expect("push");
+        assert!(answer.results.iter().all(|r| r.outcome == Outcome::Refused));
+    }
+    let kept = support::query(
+        &db.db,
+        &format!(
+            "SELECT CAST(count(*) AS TEXT), CAST(max(length(payload)) AS TEXT), CAST(max(length(record_id)) AS TEXT),
+                    min(change_id)
+             FROM refused_change WHERE device_id = '{device}'"
+        ),
+    )
+    .await;
+    let kept: Vec<String> = kept[0].iter().map(|c| c.clone().unwrap_or_default()).collect();
+    assert_eq!(kept[0], "1000", "the latest 1,000 kept");
+    assert!(kept[1].parse::<usize>().unwrap() <= 4096, "payload clipped: {kept:?}");
+    // 200 bytes of a 3-byte character: 66 characters.
+    assert!(kept[2].parse::<usize>().unwrap() <= 200, "record id clipped: {kept:?}");
+    assert!(!kept[3].ends_with(":junk-0"), "the oldest forgotten: {kept:?}");
     server.stop().await;
 }

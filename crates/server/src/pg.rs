@@ -498,11 +498,15 @@ impl GroupTx for PgGroup<'_, '_> {
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )?;
         for r in rows {
-            let c = r.change;
             self.tx.execute(
                 &st,
-                &[&c.change_id, &r.device_id, &c.record_type, &c.record_id, &r.reason, &c.payload.get(), &r.now],
+                &[&r.change_id, &r.device_id, &r.record_type, &r.record_id, &r.reason, &r.payload, &r.now],
             )?;
+        }
+        let trim = self.statement(crate::storage::TRIM_REFUSALS)?;
+        let devices: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.device_id).collect();
+        for device in devices {
+            self.tx.execute(&trim, &[&device, &crate::storage::REFUSALS_PER_DEVICE])?;
         }
         Ok(())
     }

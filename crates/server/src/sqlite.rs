@@ -171,16 +171,12 @@ impl GroupTx for SqliteGroup<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for r in rows {
-            let c = r.change;
-            insert.execute((
-                &c.change_id,
-                r.device_id,
-                &c.record_type,
-                &c.record_id,
-                &r.reason,
-                c.payload.get(),
-                r.now,
-            ))?;
+            insert.execute((r.change_id, r.device_id, r.record_type, r.record_id, &r.reason, r.payload, r.now))?;
+        }
+        let mut trim = self.0.prepare_cached(crate::storage::TRIM_REFUSALS)?;
+        let devices: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.device_id).collect();
+        for device in devices {
+            trim.execute((device, crate::storage::REFUSALS_PER_DEVICE))?;
         }
         Ok(())
     }

@@ -543,13 +543,48 @@ pub(crate) fn append_upload(
     Ok(UploadStep::Done(AttachmentState::Complete))
 }
 
-/// A refused change as kept for the bureau.
+/// A refused change as kept for the bureau: what a device sent, clipped, so that a
+/// device sending junk cannot fill the server's disk (see also `TRIM_REFUSALS`).
 pub(crate) struct NewRefusal<'a> {
-    pub change: &'a Change,
+    pub change_id: &'a str,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub payload: &'a str,
     pub device_id: &'a str,
     pub reason: String,
     pub now: &'a str,
 }
+
+impl<'a> NewRefusal<'a> {
+    fn new(change: &'a Change, device_id: &'a str, reason: String, now: &'a str) -> NewRefusal<'a> {
+        NewRefusal {
+            change_id: clip(&change.change_id, 200),
+            record_type: clip(&change.record_type, 40),
+            record_id: clip(&change.record_id, 200),
+            payload: clip(change.payload.get(), 4096),
+            device_id,
+            reason,
+            now,
+        }
+    }
+}
+
+/// At most `max` bytes of `s`, cut at a character's boundary.
+fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let end = (0..=max).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+    &s[..end]
+}
+
+/// The refusals kept per device: the latest, so that the bureau sees what a device is
+/// trying now and a device refused without end cannot grow the table.
+pub(crate) const REFUSALS_PER_DEVICE: i64 = 1_000;
+
+/// Forgets a device's refusals beyond the latest `$2`, the same in both dialects.
+pub(crate) const TRIM_REFUSALS: &str = "DELETE FROM refused_change WHERE device_id = $1 AND id <= (
+     SELECT id FROM refused_change WHERE device_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)";
 
 /// A change the server refused, as the bureau reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -608,7 +643,8 @@ pub(crate) trait GroupTx: crate::ledger::RecordTx {
     /// number if it was new (a change id stored before, or earlier in `rows`, is not).
     fn insert_changes(&mut self, rows: &[NewChange<'_>]) -> Result<Vec<Option<i64>>>;
     fn insert_batches(&mut self, rows: &[StoredBatch<'_>]) -> Result<()>;
-    /// Keeps the changes refused, with their reasons, for the bureau.
+    /// Keeps the changes refused, with their reasons, for the bureau; then forgets each
+    /// of their devices' refusals beyond `REFUSALS_PER_DEVICE` (`TRIM_REFUSALS`).
     fn insert_refusals(&mut self, rows: &[NewRefusal<'_>]) -> Result<()>;
     /// Claims each number for its document, in order: a number already held by another
     /// document is kept as a conflict (the same document again is not one). For each
@@ -717,7 +753,7 @@ pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Ve
                 for (change, verdict) in job.changes.iter().zip(&verdicts) {
                     if let Some(reason) = verdict {
                         let reason = reason.clone();
-                        refusals.push(NewRefusal { change, device_id: &job.device_id, reason, now: &job.now });
+                        refusals.push(NewRefusal::new(change, &job.device_id, reason, &job.now));
                     }
                 }
                 let mut next = start;

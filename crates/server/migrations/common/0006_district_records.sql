@@ -185,3 +185,6 @@ CREATE TABLE document_hazard (
     PRIMARY KEY (document_id, item)
 );
 CREATE INDEX document_hazard_by_hazard ON document_hazard (hazard_id);
+
+-- A device's refusals, latest first: what is kept of them is trimmed per device.
+CREATE INDEX refused_change_by_device ON refused_change (device_id, id);

@@ -18,7 +18,7 @@ use anjian_sync::protocol::{Outcome, PushBatch};
 use anjian_sync::records::{Field, Image};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use support::devices::{Device, code, enterprise, forged, inspect_with, latest_images, officers};
+use support::devices::{Device, code, editable, enterprise, forged, inspect_with, latest_images, officers};
 use support::{Server, TestDb, column, fault_proxy, records_rebuild_alike};
 
 const DEVICES: usize = 3;
@@ -120,8 +120,7 @@ impl World {
                 let device = &self.members[d].device;
                 // Only an enterprise this device holds (synced here, or its own).
                 let Ok(current) = device.call("get_enterprise", json!({ "id": id })).await else { return };
-                let mut input = current.clone();
-                input.as_object_mut().unwrap().retain(|k, v| EDITABLE.contains(&k.as_str()) && !v.is_null());
+                let mut input = editable(&current);
                 input["address"] = json!(format!("北京市门头沟区斋堂镇东斋堂村{n}号"));
                 let _ =
                     device.call("update_enterprise", json!({ "id": id, "rev": current["rev"], "input": input })).await;
@@ -258,21 +257,6 @@ async fn first_writers(client: &Client) -> std::collections::HashMap<(String, St
         }
     }
 }
-
-/// The profile fields update_enterprise takes.
-const EDITABLE: [&str; 11] = [
-    "name",
-    "creditCode",
-    "creditCodeConfirmed",
-    "address",
-    "divisionCode",
-    "sectors",
-    "legalRepresentative",
-    "safetyContact",
-    "contactPhone",
-    "supervisionClass",
-    "status",
-];
 
 fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
     (!items.is_empty()).then(|| items[i % items.len()].clone())

@@ -9,7 +9,7 @@ mod support;
 use anjian_sync::protocol::{Change, Outcome, PushBatch};
 use anjian_sync::records::{DocumentImage, Image};
 use serde_json::{Value, json};
-use support::devices::{Device, code, enterprise, forged, inspect, latest_images};
+use support::devices::{Device, code, editable, enterprise, forged, inspect, latest_images};
 use support::{Server, TestDb, both_backends, column, paired, query, records_rebuild_alike};
 
 async fn two_devices_edit_one_enterprise(pg: bool) {
@@ -297,24 +297,7 @@ async fn what_the_bureau_publishes_reaches_devices(pg: bool) {
     // The bureau corrects a phone number; the device's own later change of another
     // field stays.
     let current = a.call("get_enterprise", json!({ "id": id })).await.unwrap();
-    let mut input = current.clone();
-    for k in ["id", "rev", "isDemo", "createdAt", "updatedAt", "divisionName", "sectorNames"] {
-        input.as_object_mut().unwrap().remove(k);
-    }
-    let allowed = [
-        "name",
-        "creditCode",
-        "creditCodeConfirmed",
-        "address",
-        "divisionCode",
-        "sectors",
-        "legalRepresentative",
-        "safetyContact",
-        "contactPhone",
-        "supervisionClass",
-        "status",
-    ];
-    input.as_object_mut().unwrap().retain(|k, v| allowed.contains(&k.as_str()) && !v.is_null());
+    let mut input = editable(&current);
     input["safetyContact"] = json!("孙强");
     a.call("update_enterprise", json!({ "id": id, "rev": current["rev"], "input": input })).await.unwrap();
     let csv = format!(

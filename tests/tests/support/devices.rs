@@ -76,6 +76,28 @@ pub fn enterprise(credit_code: &str) -> Value {
     })
 }
 
+/// An enterprise as `get_enterprise` gave it, as the input `update_enterprise` takes.
+pub fn editable(current: &Value) -> Value {
+    const FIELDS: [&str; 11] = [
+        "name",
+        "creditCode",
+        "creditCodeConfirmed",
+        "address",
+        "divisionCode",
+        "sectors",
+        "legalRepresentative",
+        "safetyContact",
+        "contactPhone",
+        "supervisionClass",
+        "status",
+    ];
+    let mut input = current.clone();
+    if let Some(fields) = input.as_object_mut() {
+        fields.retain(|k, v| FIELDS.contains(&k.as_str()) && !v.is_null());
+    }
+    input
+}
+
 /// A finished inspection of `enterprise` with two hazards: the hazard ids and the
 /// signature image's hash.
 pub async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {

@@ -595,6 +595,19 @@ async fn refusals_are_kept_clipped_and_bounded(pg: bool) {
         let answer = client.push(&PushBatch { batch_id: format!("junk-{b}"), changes }).await.expect("push");
         assert!(answer.results.iter().all(|r| r.outcome == Outcome::Refused));
     }
+    // U+0000, which PostgreSQL cannot keep, in an id and in a payload: refused (kept
+    // without it), and the rest of the batch goes in.
+    let mut nul_id = change(&device, 9_000);
+    nul_id.record_id = "a\0b".into();
+    let mut nul_text = change(&device, 9_001);
+    let text = nul_text.payload.get().replacen("\"description\":\"", "\"description\":\"\\u0000", 1);
+    nul_text.payload = serde_json::value::RawValue::from_string(text).unwrap();
+    let fine = change(&device, 9_002);
+    let answer =
+        client.push(&PushBatch { batch_id: "nul".into(), changes: vec![nul_id, nul_text, fine] }).await.expect("push");
+    let outcomes: Vec<Outcome> = answer.results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [Outcome::Refused, Outcome::Refused, Outcome::Applied], "{answer:?}");
+    assert!(answer.results[0].reason.as_deref().unwrap().contains("空字符"), "{answer:?}");
     let kept = support::query(
         &db.db,
         &format!(

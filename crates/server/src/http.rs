@@ -425,9 +425,9 @@ async fn missing(
 
 #[derive(serde::Deserialize)]
 struct UploadQuery {
-    #[serde(deserialize_with = "protocol::whole")]
+    #[serde(deserialize_with = "protocol::whole_text")]
     offset: u64,
-    #[serde(deserialize_with = "protocol::whole")]
+    #[serde(deserialize_with = "protocol::whole_text")]
     total: u64,
 }
 
@@ -471,7 +471,7 @@ async fn attachment_content(State(state): State<AppState>, Path(sha): Path<Strin
         ("sha256" = String, Path, description = "附件的 SHA-256（小写十六进制）"),
         ("offset" = u64, Query, description = "这一段的起点：必须等于服务器已收到的字节数"),
         ("total" = u64, Query, description = "整个附件的字节数")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "附件的一段（最多1MB）"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "附件的一段（1字节到1MB）"),
     responses(
     (status = 200, description = "已收到的字节数；最后一段到达且摘要核对无误时 complete", body = UploadResponse),
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),

@@ -324,7 +324,9 @@ fn bound(params: &[Param]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
 impl RecordTx for PgGroup<'_, '_> {
     fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, (String, String)>> {
         let st = self.statement(&table.held_many_sql())?;
-        Ok(self.tx.query(&st, &[&ids])?.iter().map(|r| (r.get(0), (r.get(1), r.get(2)))).collect())
+        let rows = self.tx.query(&st, &[&ids])?;
+        // A record whose text cannot be found (a damaged database) is as if not held.
+        Ok(rows.iter().filter_map(|r| Some((r.get(0), (r.try_get::<_, Option<String>>(1).ok()??, r.get(2))))).collect())
     }
 
     fn delete_children(&mut self, table: &Table, parents: &[String]) -> Result<()> {
@@ -500,7 +502,15 @@ impl GroupTx for PgGroup<'_, '_> {
         for r in rows {
             self.tx.execute(
                 &st,
-                &[&r.change_id, &r.device_id, &r.record_type, &r.record_id, &r.reason, &r.payload, &r.now],
+                &[
+                    &r.change_id.as_ref(),
+                    &r.device_id,
+                    &r.record_type.as_ref(),
+                    &r.record_id.as_ref(),
+                    &r.reason,
+                    &r.payload.as_ref(),
+                    &r.now,
+                ],
             )?;
         }
         let trim = self.statement(crate::storage::TRIM_REFUSALS)?;

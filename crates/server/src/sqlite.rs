@@ -65,8 +65,10 @@ impl RecordTx for SqliteGroup<'_> {
         let mut stmt = self.0.prepare_cached(&table.held_one_sql())?;
         let mut out = HashMap::new();
         for id in ids {
-            if let Some(held) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
-                out.insert(id.clone(), held);
+            let row = stmt.query_row([id], |r| Ok((r.get::<_, Option<String>>(0)?, r.get(1)?))).optional()?;
+            // A record whose text cannot be found (a damaged database) is as if not held.
+            if let Some((Some(image), owner)) = row {
+                out.insert(id.clone(), (image, owner));
             }
         }
         Ok(out)
@@ -171,7 +173,7 @@ impl GroupTx for SqliteGroup<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
         for r in rows {
-            insert.execute((r.change_id, r.device_id, r.record_type, r.record_id, &r.reason, r.payload, r.now))?;
+            insert.execute((&r.change_id, r.device_id, &r.record_type, &r.record_id, &r.reason, &r.payload, r.now))?;
         }
         let mut trim = self.0.prepare_cached(crate::storage::TRIM_REFUSALS)?;
         let devices: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.device_id).collect();

@@ -2,6 +2,7 @@
 //! production) behave the same. Methods are blocking; the HTTP layer calls them on the
 //! blocking pool. Each method is one transaction.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
@@ -372,8 +373,16 @@ pub(crate) fn verdicts(
                 });
             }
             if rules::governed(image) {
-                let owner = prior.get(&key).map_or_else(|| device.to_owned(), |(_, o)| o.clone());
-                prior.insert(key, (image.clone(), owner));
+                // What the next change of the group is judged against: the record as the
+                // tables will hold it (folded), as for a change in a later group.
+                let (now, owner) = match prior.remove(&key) {
+                    Some((held, owner)) => {
+                        let folded = anjian_sync::fold::fold(Some(&held), image).map(|f| f.image);
+                        (folded.unwrap_or(held), owner)
+                    }
+                    None => (image.clone(), device.to_owned()),
+                };
+                prior.insert(key, (now, owner));
             }
             None
         })
@@ -381,6 +390,13 @@ pub(crate) fn verdicts(
 }
 
 fn check(c: &Change) -> Result<Image, String> {
+    // No text a database keeps may hold U+0000 (PostgreSQL refuses it): in JSON it can
+    // only come escaped.
+    if [&c.change_id, &c.record_type, &c.record_id, &c.rev].iter().any(|s| s.contains('\0'))
+        || c.payload.get().contains("\\u0000")
+    {
+        return Err("记录含有空字符（U+0000），不能保存".into());
+    }
     if c.rev.parse::<anjian_core::hlc::Hlc>().is_err() {
         return Err(format!("版本号无效：{}", c.rev));
     }
@@ -546,10 +562,10 @@ pub(crate) fn append_upload(
 /// A refused change as kept for the bureau: what a device sent, clipped, so that a
 /// device sending junk cannot fill the server's disk (see also `TRIM_REFUSALS`).
 pub(crate) struct NewRefusal<'a> {
-    pub change_id: &'a str,
-    pub record_type: &'a str,
-    pub record_id: &'a str,
-    pub payload: &'a str,
+    pub change_id: Cow<'a, str>,
+    pub record_type: Cow<'a, str>,
+    pub record_id: Cow<'a, str>,
+    pub payload: Cow<'a, str>,
     pub device_id: &'a str,
     pub reason: String,
     pub now: &'a str,
@@ -569,13 +585,12 @@ impl<'a> NewRefusal<'a> {
     }
 }
 
-/// At most `max` bytes of `s`, cut at a character's boundary.
-fn clip(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let end = (0..=max).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
-    &s[..end]
+/// At most `max` bytes of `s`, cut at a character's boundary, without U+0000 (which no
+/// database keeps).
+fn clip(s: &str, max: usize) -> Cow<'_, str> {
+    let end = if s.len() <= max { s.len() } else { (0..=max).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0) };
+    let kept = &s[..end];
+    if kept.contains('\0') { Cow::Owned(kept.replace('\0', "\u{fffd}")) } else { Cow::Borrowed(kept) }
 }
 
 /// The refusals kept per device: the latest, so that the bureau sees what a device is
@@ -940,6 +955,51 @@ mod tests {
             next: 2,
             more: true,
         });
+    }
+
+    /// Within a group, a change is judged against the record as it will be held (folded),
+    /// as it would be in a later group: a move back is refused even after another device's
+    /// earlier state was accepted in the same group.
+    #[test]
+    fn a_group_judges_against_the_folded_record() {
+        use anjian_core::hlc::Hlc;
+        use anjian_sync::records::{HazardEventImage, HazardImage, Image};
+        let rev = |n: u64| Hlc { wall_ms: 1_780_000_000_000 + n, counter: 0, node: 1 }.to_string();
+        let event = |status: &str, n: u64| HazardEventImage {
+            at: "2026-12-02T02:00:00Z".into(),
+            status: status.into(),
+            note: None,
+            review: None,
+            photos: vec![],
+            rev: rev(n),
+        };
+        let hazard = |status: &str, n: u64, events: Vec<HazardEventImage>| {
+            Image::Hazard(HazardImage {
+                id: "0190e6a0-0000-7000-8000-00000000aaaa".into(),
+                enterprise_id: "0190e6a0-0000-7000-8000-000000000001".into(),
+                inspection_id: None,
+                item_code: None,
+                description: "消防通道堵塞".into(),
+                level: "general".into(),
+                deadline: "2026-12-20".into(),
+                status: status.into(),
+                found_at: "2026-12-01T02:00:00Z".into(),
+                device_id: "a".into(),
+                rev: rev(n),
+                events,
+            })
+        };
+        let held = hazard("rectified", 2, vec![event("open", 1), event("rectified", 2)]);
+        let mut prior = super::PriorRecords::new();
+        prior.insert(("hazard".into(), "0190e6a0-0000-7000-8000-00000000aaaa".into()), (held, "a".into()));
+        // B had not seen the rectification: an earlier state, accepted (merged forward).
+        let unseen = hazard("open", 3, vec![event("open", 1), event("open", 3)]);
+        // Then one that had seen every event moves it back: refused.
+        let back = hazard("open", 4, vec![event("open", 1), event("rectified", 2), event("open", 3)]);
+        let now = 1_780_000_100_000;
+        let verdicts = super::verdicts(&[Ok(unseen), Ok(back)], "b", &mut prior, now);
+        assert_eq!(verdicts[0], None);
+        assert_eq!(verdicts[1].as_deref(), Some("隐患状态不能倒退"));
     }
 
     proptest! {

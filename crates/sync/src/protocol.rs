@@ -236,48 +236,97 @@ pub struct ErrorBody {
 }
 
 /// A whole number as JSON (and the OpenAPI document's `integer`) has it: `248` or
-/// `248.0`, or as text in a query string; out of range or with a fraction, refused.
+/// `248.0`; out of range, with a fraction or as text, refused.
 pub fn whole<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: TryFrom<i64> + TryFrom<u64>,
 {
-    struct Whole<T>(std::marker::PhantomData<T>);
-    impl<T: TryFrom<i64> + TryFrom<u64>> serde::de::Visitor<'_> for Whole<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a whole number in range")
+    d.deserialize_any(Whole { text: false, _to: std::marker::PhantomData })
+}
+
+/// As `whole`, for a query string, where every value is text (`248`, `248.0`).
+pub fn whole_text<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64> + TryFrom<u64>,
+{
+    d.deserialize_any(Whole { text: true, _to: std::marker::PhantomData })
+}
+
+struct Whole<T> {
+    text: bool,
+    _to: std::marker::PhantomData<T>,
+}
+
+impl<T: TryFrom<i64> + TryFrom<u64>> serde::de::Visitor<'_> for Whole<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a whole number in range")
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        // A whole float converts exactly (beyond 2^53 every float is whole).
+        if v.fract() != 0.0 || !(-9.223_372_036_854_776e18..1.844_674_407_370_955_2e19).contains(&v) {
+            return Err(E::custom(format!("{v} is not a whole number in range")));
         }
-        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
-            T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+        if v < 0.0 { self.visit_i64(v as i64) } else { self.visit_u64(v as u64) }
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        if !self.text {
+            return Err(E::invalid_type(serde::de::Unexpected::Str(v), &self));
         }
-        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
-            T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+        if let Ok(n) = v.parse::<u64>() {
+            return self.visit_u64(n);
         }
-        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
-            // Exactly representable whole numbers only (beyond 2^53 a float is not exact).
-            if v.fract() != 0.0 || v.abs() > 9_007_199_254_740_992.0 {
-                return Err(E::custom(format!("{v} is not a whole number in range")));
-            }
-            if v < 0.0 { self.visit_i64(v as i64) } else { self.visit_u64(v as u64) }
+        if let Ok(n) = v.parse::<i64>() {
+            return self.visit_i64(n);
         }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-            if let Ok(n) = v.parse::<u64>() {
-                return self.visit_u64(n);
-            }
-            if let Ok(n) = v.parse::<i64>() {
-                return self.visit_i64(n);
-            }
-            match v.parse::<f64>() {
-                Ok(f) if f.is_finite() => self.visit_f64(f),
-                _ => Err(E::custom(format!("{v} is not a whole number"))),
-            }
+        match v.parse::<f64>() {
+            Ok(f) if f.is_finite() => self.visit_f64(f),
+            _ => Err(E::custom(format!("{v} is not a whole number"))),
         }
     }
-    d.deserialize_any(Whole(std::marker::PhantomData))
 }
 
 /// Is this a SHA-256 in lower-case hex?
 pub fn is_sha256(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn whole_numbers_as_json_and_query_strings_write_them() {
+        let body = |json: &str| serde_json::from_str::<PullRequest>(json).map(|r| (r.after, r.limit));
+        assert_eq!(body(r#"{"after": 5, "limit": 248}"#).unwrap(), (5, 248));
+        assert_eq!(body(r#"{"after": 5.0, "limit": 248.0}"#).unwrap(), (5, 248));
+        assert_eq!(body(r#"{"after": 1e18, "limit": 1}"#).unwrap(), (1_000_000_000_000_000_000, 1));
+        for refused in [
+            r#"{"after": "5", "limit": 248}"#,
+            r#"{"after": 5.5, "limit": 248}"#,
+            r#"{"after": -1, "limit": 248}"#,
+            r#"{"after": 5, "limit": 4294967296}"#,
+        ] {
+            assert!(body(refused).is_err(), "{refused}");
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Query {
+            #[serde(deserialize_with = "whole_text")]
+            n: u64,
+        }
+        let query = |v: &str| serde_json::from_value::<Query>(serde_json::json!({ "n": v })).map(|q| q.n);
+        assert_eq!(query("7").unwrap(), 7);
+        assert_eq!(query("7.0").unwrap(), 7);
+        assert!(query("7.5").is_err() && query("seven").is_err() && query("-7").is_err());
+    }
 }

@@ -591,12 +591,9 @@ fn migrate(c: &mut Client) -> Result<()> {
 
 impl Storage for PgStorage {
     fn enrol(&self, name: &str, cert_no: &str, code_hash: &str, expires_at: &str, now: &str) -> Result<Inspector> {
-        let (name, cert_no, code_hash, expires_at, now) =
-            (name.to_owned(), cert_no.to_owned(), code_hash.to_owned(), expires_at.to_owned(), now.to_owned());
-        self.run(move |c| {
+        self.run(|c| {
             let mut tx = c.transaction()?;
-            let inspector =
-                crate::storage::enrol(&mut PgAccounts(&mut tx), &name, &cert_no, &code_hash, &expires_at, &now)?;
+            let inspector = crate::storage::enrol(&mut PgAccounts(&mut tx), name, cert_no, code_hash, expires_at, now)?;
             tx.commit()?;
             Ok(inspector)
         })
@@ -610,18 +607,10 @@ impl Storage for PgStorage {
         device_name: &str,
         token_hash: &str,
     ) -> Result<Inspector> {
-        let (code_hash, now, device_id, device_name, token_hash) =
-            (code_hash.to_owned(), now.to_owned(), device_id.to_owned(), device_name.to_owned(), token_hash.to_owned());
-        self.run(move |c| {
+        self.run(|c| {
             let mut tx = c.transaction()?;
-            let inspector = crate::storage::pair(
-                &mut PgAccounts(&mut tx),
-                &code_hash,
-                &now,
-                &device_id,
-                &device_name,
-                &token_hash,
-            )?;
+            let inspector =
+                crate::storage::pair(&mut PgAccounts(&mut tx), code_hash, now, device_id, device_name, token_hash)?;
             tx.commit()?;
             Ok(inspector)
         })
@@ -629,10 +618,9 @@ impl Storage for PgStorage {
 
     fn device_by_token(&self, token_hash: &str) -> Result<Option<String>> {
         let ticket = self.tokens.ticket();
-        let hash = token_hash.to_owned();
-        let device: Option<String> = self.run(move |c| {
+        let device: Option<String> = self.run(|c| {
             let st = c.statement("SELECT id FROM device WHERE token_hash = $1 AND revoked_at IS NULL")?;
-            Ok(c.query_opt(&st, &[&hash])?.map(|r| r.get(0)))
+            Ok(c.query_opt(&st, &[&token_hash])?.map(|r| r.get(0)))
         })?;
         if let Some(d) = &device {
             self.tokens.keep(ticket, token_hash, d);
@@ -664,8 +652,7 @@ impl Storage for PgStorage {
     }
 
     fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
-        let (device_id, now) = (device_id.to_owned(), now.to_owned());
-        self.run(move |c| {
+        self.run(|c| {
             let mut tx = c.transaction()?;
             let n = tx.execute(
                 "UPDATE device SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
@@ -689,7 +676,7 @@ impl Storage for PgStorage {
     }
 
     fn pull(&self, after: u64, limit: u32) -> Result<StoredPage> {
-        self.run(move |c| {
+        self.run(|c| {
             let st =
                 c.statement(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"))?;
             let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1)])?;
@@ -698,12 +685,11 @@ impl Storage for PgStorage {
     }
 
     fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
-        let (changes, now) = (changes.to_vec(), now.to_owned());
-        self.run(move |c| {
+        self.run(|c| {
             let Conn { client, prepared } = c;
             let mut tx = client.transaction()?;
             tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-            let n = crate::storage::publish(&mut PgGroup { tx: &mut tx, prepared }, &changes, &now)?;
+            let n = crate::storage::publish(&mut PgGroup { tx: &mut tx, prepared }, changes, now)?;
             tx.commit()?;
             Ok(n)
         })
@@ -735,18 +721,18 @@ impl Storage for PgStorage {
     }
 
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
-        let t = record_type.to_owned();
-        self.run(move |c| {
-            let rows =
-                c.query(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"), &[&t])?;
+        self.run(|c| {
+            let rows = c.query(
+                &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"),
+                &[&record_type],
+            )?;
             Ok(rows.iter().map(stored_change).collect())
         })
     }
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState> {
-        let sha = sha256.to_owned();
-        self.run(move |c| {
-            Ok(match c.query_opt("SELECT received, complete FROM attachment WHERE sha256 = $1", &[&sha])? {
+        self.run(|c| {
+            Ok(match c.query_opt("SELECT received, complete FROM attachment WHERE sha256 = $1", &[&sha256])? {
                 None => AttachmentState::Absent,
                 Some(r) if r.get::<_, bool>(1) => AttachmentState::Complete,
                 Some(r) => AttachmentState::Partial(r.get::<_, i64>(0) as u64),
@@ -755,10 +741,9 @@ impl Storage for PgStorage {
     }
 
     fn attachment_append(&self, sha256: &str, offset: u64, bytes: &[u8], total: u64) -> Result<AttachmentState> {
-        let (sha, bytes) = (sha256.to_owned(), bytes.to_vec());
-        self.run(move |c| {
+        self.run(|c| {
             let mut tx = c.transaction()?;
-            let step = crate::storage::append_upload(&mut PgUploads(&mut tx), &sha, offset, &bytes, total)?;
+            let step = crate::storage::append_upload(&mut PgUploads(&mut tx), sha256, offset, bytes, total)?;
             tx.commit()?;
             match step {
                 UploadStep::Done(state) => Ok(state),
@@ -768,16 +753,14 @@ impl Storage for PgStorage {
     }
 
     fn attachment(&self, sha256: &str) -> Result<Vec<u8>> {
-        let sha = sha256.to_owned();
-        self.run(move |c| match c.query_opt("SELECT data FROM attachment WHERE sha256 = $1 AND complete", &[&sha])? {
+        self.run(|c| match c.query_opt("SELECT data FROM attachment WHERE sha256 = $1 AND complete", &[&sha256])? {
             Some(r) => Ok(r.get(0)),
-            None => Err(StorageError::NotFound(format!("附件 {sha}"))),
+            None => Err(StorageError::NotFound(format!("附件 {sha256}"))),
         })
     }
 
     fn grant_block(&self, device_id: &str, kind: &str, year: i32, count: u32, now: &str) -> Result<NumberBlock> {
-        let (device_id, kind, now) = (device_id.to_owned(), kind.to_owned(), now.to_owned());
-        self.run(move |c| {
+        self.run(|c| {
             let mut tx = c.transaction()?;
             // Two grants at once must not both take the same next number.
             tx.batch_execute("LOCK TABLE number_block IN EXCLUSIVE MODE")?;
@@ -798,7 +781,7 @@ impl Storage for PgStorage {
             )?;
             tx.commit()?;
             // Within u32: `next_block` keeps to MAX_SERIAL.
-            Ok(NumberBlock { kind, year, first: first as u32, last: last as u32 })
+            Ok(NumberBlock { kind: kind.to_owned(), year, first: first as u32, last: last as u32 })
         })
     }
 

@@ -188,7 +188,6 @@ struct Contract;
 const SHA256_PATTERN: &str = "^[0-9a-f]{64}$";
 /// A batch id as devices make them (`<device>-<seq>-<salt>`, a UUID).
 const BATCH_ID_PATTERN: &str = "^[0-9A-Za-z_.:-]{1,64}$";
-const KIND_PATTERN: &str = "^(inspectionRecord|rectificationOrder|reviewOpinion)$";
 /// The most numbers one request may ask for.
 const MAX_GRANT: u32 = 1000;
 
@@ -242,7 +241,13 @@ impl utoipa::Modify for Contract {
         field("PullRequest", "after", &range(0, i64::MAX));
         field("PullRequest", "limit", &range(1, protocol::MAX_BATCH as i64));
         field("MissingRequest", "hashes", &list(MAX_HASHES, Some(SHA256_PATTERN)));
-        field("NumberBlockRequest", "kind", &text(KIND_PATTERN, 32));
+        // The document kinds, as core names them.
+        field("NumberBlockRequest", "kind", &|f: &mut Schema| {
+            if let Schema::Object(o) = f {
+                let kinds = anjian_core::document::DocumentKind::ALL.iter().map(|k| k.as_str().into()).collect();
+                o.enum_values = Some(kinds);
+            }
+        });
         let years = anjian_core::beijing::RECORD_YEARS;
         field("NumberBlockRequest", "year", &range(i64::from(*years.start()), i64::from(*years.end())));
         field("NumberBlockRequest", "count", &range(1, i64::from(MAX_GRANT)));
@@ -511,8 +516,7 @@ async fn number_block(
     Extension(DeviceId(device)): Extension<DeviceId>,
     Body(req): Body<NumberBlockRequest>,
 ) -> Result<Json<NumberBlock>, ApiError> {
-    // KIND_PATTERN.
-    if !["inspectionRecord", "rectificationOrder", "reviewOpinion"].contains(&req.kind.as_str()) {
+    if anjian_core::document::DocumentKind::parse(&req.kind).is_none() {
         return Err(ApiError::bad("文书种类无效"));
     }
     if !anjian_core::beijing::RECORD_YEARS.contains(&req.year) || req.count == 0 || req.count > MAX_GRANT {

@@ -8,7 +8,7 @@ use anjian_sync::protocol::{
     self, ErrorBody, Health, MissingRequest, MissingResponse, NumberBlock, NumberBlockRequest, PairRequest,
     PairResponse, Partial, PullPage, PullRequest, PushBatch, PushResponse, UploadResponse, routes,
 };
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -71,23 +71,41 @@ impl From<StorageError> for ApiError {
     }
 }
 
-/// JSON bodies with our error for anything malformed or too large.
+/// JSON bodies read as the contract describes them (structs only from objects, see
+/// `anjian_sync::strict`), with our error for anything malformed or too large.
 pub struct Body<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!("请求内容超过{}MB的上限", protocol::MAX_BODY / 1024 / 1024),
-            )),
-            Err(e) => Err(ApiError::bad(format!("请求内容无效：{}", e.body_text()))),
+        if !is_json(req.headers()) {
+            return Err(ApiError::bad("请求内容须为 JSON（Content-Type: application/json）"));
         }
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("请求内容超过{}MB的上限", protocol::MAX_BODY / 1024 / 1024),
+                ));
+            }
+            Err(e) => return Err(ApiError::bad(format!("请求内容未能读完：{}", e.body_text()))),
+        };
+        anjian_sync::strict::from_slice(&bytes)
+            .map(Body)
+            .map_err(|e| ApiError::bad(format!("请求内容无效：{e}")))
     }
+}
+
+/// `application/json` or a `+json` type, as axum's own JSON extractor accepts.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 /// The device a request comes from (a valid, unrevoked token), put there by
@@ -486,7 +504,7 @@ async fn upload(
     State(state): State<AppState>,
     Path(sha): Path<String>,
     q: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
-    body: axum::body::Bytes,
+    body: Bytes,
 ) -> Result<Json<UploadResponse>, ApiError> {
     if !protocol::is_sha256(&sha) {
         return Err(ApiError::bad("附件摘要无效"));

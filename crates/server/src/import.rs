@@ -110,7 +110,7 @@ fn code_name_pairs(what: &'static str, json: &str) -> Result<Vec<(String, String
         name: String,
     }
     let items: Vec<Item> =
-        serde_json::from_str(json).map_err(|e| ImportError::Reference { what, detail: e.to_string() })?;
+        anjian_sync::strict::from_str(json).map_err(|e| ImportError::Reference { what, detail: e.to_string() })?;
     Ok(items.into_iter().map(|item| (item.code, item.name)).collect())
 }
 

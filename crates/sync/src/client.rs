@@ -110,7 +110,7 @@ impl Client {
         build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     ) -> Result<T, SyncError> {
         let body = self.send_raw(build).await?;
-        serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
+        crate::strict::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
     }
 
     /// One request with retries; the successful answer's bytes.

@@ -11,6 +11,7 @@ pub mod fold;
 pub mod protocol;
 pub mod records;
 pub mod rules;
+pub mod strict;
 pub mod typed;
 
 #[cfg(feature = "client")]

@@ -231,7 +231,10 @@ impl Image {
     /// Reads a payload from its JSON text; a record type this version does not know is
     /// an error.
     pub fn parse_json(record_type: &str, json: &str) -> Result<Image, String> {
-        Image::decode(record_type, &mut serde_json::Deserializer::from_str(json))
+        let mut d = serde_json::Deserializer::from_str(json);
+        let image = Image::decode(record_type, crate::strict::Strict(&mut d))?;
+        d.end().map_err(|e| format!("记录格式无效：{e}"))?;
+        Ok(image)
     }
 
     fn decode<'de, D>(record_type: &str, d: D) -> Result<Image, String>

@@ -52,7 +52,7 @@ async fn run(backend: &str, storage: Arc<dyn Storage>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(anjian_server::serve(listener, storage.clone(), async move {
+    let server = tokio::spawn(anjian_server::serve(listener, storage.clone(), Default::default(), async move {
         let _ = stopped.await;
     }));
     let policy = RetryPolicy { attempts: 1, timeout: Duration::from_secs(30), ..RetryPolicy::default() };

@@ -5,15 +5,21 @@
 
 mod check;
 pub mod compose;
+#[cfg(feature = "render")]
 mod font;
+#[cfg(feature = "render")]
 mod layout;
+#[cfg(feature = "render")]
 mod linebreak;
+#[cfg(feature = "render")]
 mod render;
 pub mod snapshot;
 mod verify;
 
 pub use check::{IssueError, check_for_issue};
+#[cfg(feature = "render")]
 pub use linebreak::break_lines;
+#[cfg(feature = "render")]
 pub use render::{RenderError, Rendered, pages_of, render, render_voided};
 pub use snapshot::Snapshot;
 pub use verify::{code as verification_code, content_hash};

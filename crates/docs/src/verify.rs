@@ -30,10 +30,12 @@ pub fn code(hash: &[u8; 32]) -> String {
 }
 
 /// What the QR code holds: a scheme the verify page understands, the code and the hash.
+#[cfg(feature = "render")]
 pub fn qr_payload(hash: &[u8; 32]) -> String {
     format!("ANJIAN:V1:{}:{}", code(hash), hex(hash))
 }
 
+#[cfg(feature = "render")]
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -39,11 +39,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError { status, code, message: message.into() }
     }
 
-    fn bad(message: impl Into<String>) -> Self {
+    pub(crate) fn bad(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
 }
@@ -335,7 +335,6 @@ pub fn router(state: AppState) -> Router {
         .route(routes::OPENAPI, get(openapi))
         .route(routes::PAIR, post(pair))
         .merge(devices)
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口") })
         .layer(DefaultBodyLimit::max(protocol::MAX_BODY))
         .layer(middleware::from_fn(version))
         .with_state(state)

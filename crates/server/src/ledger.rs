@@ -20,7 +20,7 @@ use crate::storage::Result;
 
 /// A statement's parameter: text or a whole number, either possibly null.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Param {
+pub enum Param {
     Text(Option<String>),
     Int(Option<i64>),
 }
@@ -336,6 +336,8 @@ pub(crate) const DOCUMENT: Table = Table {
         ("issued_at", Text),
         ("issued_day", Text),
         ("void_reason", Text),
+        ("voided_at", Text),
+        ("verify_code", Text),
         ("cites", Text),
         ("created_at", Text),
         ("device_id", Text),
@@ -356,6 +358,8 @@ pub(crate) const DOCUMENT: Table = Table {
         "issued_at",
         "issued_day",
         "void_reason",
+        "voided_at",
+        "verify_code",
         "cites",
         "created_at",
         "device_id",
@@ -785,6 +789,26 @@ fn addressee(d: &DocumentImage) -> Option<String> {
     snapshot.get("snapshot")?.get("addressee")?.as_str().map(str::to_owned)
 }
 
+/// The code printed on an issued document, from its snapshot as the device hashed it
+/// (`anjian_docs::content_hash`), so /v/ finds the record a paper copy came from.
+fn verify_code(d: &DocumentImage) -> Option<String> {
+    if !d.is_issued() {
+        return None;
+    }
+    let snapshot: anjian_docs::Snapshot = serde_json::from_str(&d.snapshot).ok()?;
+    Some(anjian_docs::verification_code(&anjian_docs::content_hash(&snapshot)))
+}
+
+/// When a voided document was voided: the clock of the write that voided it.
+fn voided_at(d: &DocumentImage) -> Option<String> {
+    if d.status != "voided" {
+        return None;
+    }
+    let hlc: anjian_core::hlc::Hlc = d.rev.parse().ok()?;
+    let at = chrono::DateTime::from_timestamp_millis(i64::try_from(hlc.wall_ms).ok()?)?;
+    Some(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
 fn document(d: &DocumentImage, created_by: &str, image: &[Param; 2]) -> Vec<Param> {
     vec![
         text(&d.id),
@@ -798,6 +822,8 @@ fn document(d: &DocumentImage, created_by: &str, image: &[Param; 2]) -> Vec<Para
         maybe(d.issued_at.as_deref()),
         Param::Text(d.issued_at.as_deref().and_then(beijing_day)),
         maybe(d.void_reason.as_deref()),
+        Param::Text(voided_at(d)),
+        Param::Text(verify_code(d)),
         maybe(d.cites.as_deref()),
         maybe(d.created_at.as_deref()),
         text(&d.device_id),

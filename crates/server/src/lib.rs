@@ -5,6 +5,7 @@
 //! types of `anjian-sync`.
 
 pub mod auth;
+pub mod console;
 mod http;
 pub mod import;
 mod ledger;
@@ -31,9 +32,24 @@ pub use storage::{NumberConflict, RefusedChange, Storage, StorageError, StoredCh
 pub async fn serve(
     listener: tokio::net::TcpListener,
     storage: Arc<dyn Storage>,
+    options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(AppState { storage })).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, whole_router(storage, options).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// How the server is reached.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// The console's cookies marked Secure (the server is reached over HTTPS, by a proxy).
+    pub secure_cookies: bool,
+}
+
+/// The device protocol, the console, /v/ and the console's files: the whole district side.
+pub fn whole_router(storage: Arc<dyn Storage>, options: ServeOptions) -> axum::Router {
+    router(AppState { storage: storage.clone() }).merge(console::router(storage, options.secure_cookies))
 }
 
 /// What the bureau runs to enrol an inspector: the pairing code to hand over (valid for

@@ -33,8 +33,21 @@ enum Command {
         /// 监听地址
         #[arg(long, env = "ANJIAN_LISTEN", default_value = "127.0.0.1:8470")]
         listen: SocketAddr,
+        /// 控制台经 HTTPS（反向代理）访问时加上：会话 Cookie 只经 HTTPS 发送
+        #[arg(long, env = "ANJIAN_SECURE_COOKIES")]
+        secure_cookies: bool,
         #[command(flatten)]
         db: Database,
+    },
+    /// 控制台账号：新建、重设密码、列出
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// 打印接口文档（OpenAPI 3）：设备同步协议，或加 --console 为控制台接口
+    Openapi {
+        #[arg(long)]
+        console: bool,
     },
     /// 登记执法人员，得到一次性配对码（7天内有效）
     Enrol {
@@ -105,6 +118,51 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// 新建账号，打印一次性密码（首次登录时须修改）
+    Add {
+        /// 姓名（登录名）
+        #[arg(long)]
+        name: String,
+        /// 角色：admin 管理员，staff 工作人员，leader 领导
+        #[arg(long)]
+        role: RoleArg,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 给账号一个新的一次性密码，解除锁定并退出其所有会话
+    Reset {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// 列出所有账号
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Staff,
+    Leader,
+}
+
+impl From<RoleArg> for anjian_server::console::Role {
+    fn from(r: RoleArg) -> Self {
+        use anjian_server::console::Role;
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Staff => Role::Staff,
+            RoleArg::Leader => Role::Leader,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 #[value(rename_all = "camelCase")]
 enum Kind {
@@ -166,7 +224,7 @@ fn read(file: &Path) -> Result<Vec<u8>, String> {
 
 fn run(command: Command) -> Result<(), String> {
     match command {
-        Command::Serve { listen, db } => {
+        Command::Serve { listen, secure_cookies, db } => {
             let storage: Arc<dyn Storage> = Arc::from(db.open()?);
             let database = redact(&db.location());
             let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -175,8 +233,50 @@ fn run(command: Command) -> Result<(), String> {
                     tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
                 println!("anjian-server listening on http://{addr} (database {database})");
-                anjian_server::serve(listener, storage, shutdown_signal()).await.map_err(|e| e.to_string())
+                anjian_server::serve(listener, storage, anjian_server::ServeOptions { secure_cookies }, shutdown_signal()).await.map_err(|e| e.to_string())
             })
+        }
+        Command::User { command: UserCommand::Add { name, role, db } } => {
+            let storage = db.open()?;
+            let role = anjian_server::console::Role::from(role);
+            let password = anjian_server::console::add_user(storage.as_ref(), &name, role).map_err(|e| e.to_string())?;
+            println!("{password}");
+            eprintln!("{name}（{}）的一次性密码，首次登录时须修改。", role.title());
+            Ok(())
+        }
+        Command::User { command: UserCommand::Reset { name, db } } => {
+            let storage = db.open()?;
+            let password = anjian_server::console::reset_user(storage.as_ref(), &name).map_err(|e| e.to_string())?;
+            println!("{password}");
+            eprintln!("{name} 的新一次性密码，登录时须修改；原有会话已退出。");
+            Ok(())
+        }
+        Command::User { command: UserCommand::List { db } } => {
+            for row in anjian_server::console::users(db.open()?.as_ref()).map_err(|e| e.to_string())? {
+                let col = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+                let role = anjian_server::console::Role::parse(&col(1)).map_or(col(1), |r| r.title().to_owned());
+                let mut state = Vec::new();
+                if col(2) == "1" {
+                    state.push("待改初始密码".to_owned());
+                }
+                if !col(3).is_empty() {
+                    state.push(format!("锁定至 {}", col(3)));
+                }
+                if !col(4).is_empty() {
+                    state.push(format!("已停用 {}", col(4)));
+                }
+                println!("{}\t{role}\t{}\t建于 {}", col(0), state.join("，"), col(5));
+            }
+            Ok(())
+        }
+        Command::Openapi { console } => {
+            let doc = if console {
+                <anjian_server::console::ConsoleDoc as utoipa::OpenApi>::openapi()
+            } else {
+                <anjian_server::ApiDoc as utoipa::OpenApi>::openapi()
+            };
+            println!("{}", doc.to_pretty_json().map_err(|e| e.to_string())?);
+            Ok(())
         }
         Command::Enrol { name, cert, db } => {
             let storage = db.open()?;

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     crate::storage::NUMBERS_MIGRATION,
     include_str!("../migrations/postgres/0005_refused_change.sql"),
     crate::ledger::MIGRATION,
+    crate::console::MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -190,7 +191,11 @@ const REVOKED: &str = "anjian_device_revoked";
 
 impl From<postgres::Error> for StorageError {
     fn from(e: postgres::Error) -> Self {
-        StorageError::Database(e.to_string())
+        // "db error" alone says nothing in the log: the server's own message does.
+        match e.as_db_error() {
+            Some(db) => StorageError::Database(format!("{}: {}", db.code().code(), db.message())),
+            None => StorageError::Database(e.to_string()),
+        }
     }
 }
 
@@ -321,6 +326,47 @@ fn bound(params: &[Param]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
         .collect()
 }
 
+/// The console's statements, in one PostgreSQL transaction, each prepared once per
+/// connection.
+struct PgSql<'a, 'b> {
+    tx: &'a mut postgres::Transaction<'b>,
+    prepared: &'a mut HashMap<String, postgres::Statement>,
+}
+
+impl crate::storage::Sql for PgSql<'_, '_> {
+    fn query(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Vec<Option<String>>>> {
+        let st = prepared(self.prepared, self.tx, &crate::storage::numbered_placeholders(sql))?;
+        let rows = self.tx.query(&st, &bound(params))?;
+        rows.iter().map(row_as_text).collect()
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64> {
+        let st = prepared(self.prepared, self.tx, &crate::storage::numbered_placeholders(sql))?;
+        Ok(self.tx.execute(&st, &bound(params))?)
+    }
+}
+
+/// Each column as text, whole numbers written out.
+fn row_as_text(r: &postgres::Row) -> Result<Vec<Option<String>>> {
+    use postgres::types::Type;
+    (0..r.len())
+        .map(|i| {
+            let ty = r.columns()[i].type_();
+            Ok(if *ty == Type::INT8 {
+                r.try_get::<_, Option<i64>>(i)?.map(|n| n.to_string())
+            } else if *ty == Type::INT4 {
+                r.try_get::<_, Option<i32>>(i)?.map(|n| n.to_string())
+            } else if *ty == Type::FLOAT8 {
+                r.try_get::<_, Option<f64>>(i)?.map(|n| n.to_string())
+            } else if *ty == Type::BOOL {
+                r.try_get::<_, Option<bool>>(i)?.map(|b| if b { "1" } else { "0" }.to_owned())
+            } else {
+                r.try_get::<_, Option<String>>(i)?
+            })
+        })
+        .collect()
+}
+
 impl RecordTx for PgGroup<'_, '_> {
     fn held(&mut self, table: &Table, ids: &[String]) -> Result<HashMap<String, (String, String)>> {
         let st = self.statement(&table.held_many_sql())?;
@@ -377,24 +423,7 @@ impl RecordTx for PgGroup<'_, '_> {
     }
 
     fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
-        use postgres::types::Type;
-        let rows = self.tx.query(sql, &[])?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| {
-                        let ty = r.columns()[i].type_();
-                        Ok(if *ty == Type::INT8 {
-                            r.try_get::<_, Option<i64>>(i)?.map(|n| n.to_string())
-                        } else if *ty == Type::INT4 {
-                            r.try_get::<_, Option<i32>>(i)?.map(|n| n.to_string())
-                        } else {
-                            r.try_get::<_, Option<String>>(i)?
-                        })
-                    })
-                    .collect()
-            })
-            .collect()
+        self.tx.query(sql, &[])?.iter().map(row_as_text).collect()
     }
 
     fn changes_after(&mut self, after: i64, limit: i64) -> Result<Vec<LoggedChange>> {
@@ -648,6 +677,16 @@ impl Storage for PgStorage {
                 revoked_at: r.get(5),
             })
             .collect())
+        })
+    }
+
+    fn transact(&self, work: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>) -> Result<()> {
+        self.run(|c| {
+            let Conn { client, prepared } = c;
+            let mut tx = client.transaction()?;
+            work(&mut PgSql { tx: &mut tx, prepared })?;
+            tx.commit()?;
+            Ok(())
         })
     }
 

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     crate::storage::NUMBERS_MIGRATION,
     include_str!("../migrations/sqlite/0005_refused_change.sql"),
     crate::ledger::MIGRATION,
+    crate::console::MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -57,6 +58,34 @@ impl rusqlite::ToSql for Param {
             Param::Text(v) => v.to_sql(),
             Param::Int(v) => v.to_sql(),
         }
+    }
+}
+
+/// The console's statements, in one SQLite transaction.
+struct SqliteSql<'a>(&'a rusqlite::Transaction<'a>);
+
+impl crate::storage::Sql for SqliteSql<'_> {
+    fn query(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Vec<Option<String>>>> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.0.prepare_cached(sql)?;
+        let columns = stmt.column_count();
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        ValueRef::Null => None,
+                        ValueRef::Integer(n) => Some(n.to_string()),
+                        ValueRef::Real(f) => Some(f.to_string()),
+                        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    })
+                })
+                .collect()
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64> {
+        Ok(self.0.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params))? as u64)
     }
 }
 
@@ -555,6 +584,14 @@ impl Storage for SqliteStorage {
         tx.commit()?;
         // Within u32: `next_block` keeps to MAX_SERIAL.
         Ok(NumberBlock { kind: kind.to_owned(), year, first: first as u32, last: last as u32 })
+    }
+
+    fn transact(&self, work: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        work(&mut SqliteSql(&tx))?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn refusals(&self) -> Result<Vec<RefusedChange>> {

@@ -12,6 +12,8 @@ use anjian_sync::records::{DocumentImage, Image};
 use anjian_sync::rules;
 use sha2::Digest;
 
+pub use crate::ledger::Param;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("not found: {0}")]
@@ -127,6 +129,34 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Every stored change's id, for the tests' accounting.
     fn change_count(&self) -> Result<u64>;
+
+    /// Runs `work` in one transaction over statements both dialects read (the console's
+    /// accounts, sessions, audit and queries of the records): committed if it succeeds.
+    fn transact(&self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
+}
+
+/// Plain statements in SQL that SQLite and PostgreSQL both read, `?` for each parameter
+/// (never inside a literal), whole numbers as BIGINT, everything else as text.
+pub trait Sql {
+    /// Every row, each column as text (`None` for null).
+    fn query(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Vec<Option<String>>>>;
+    /// The number of rows changed.
+    fn execute(&mut self, sql: &str, params: &[Param]) -> Result<u64>;
+}
+
+/// `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`…).
+pub(crate) fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for ch in sql.chars() {
+        if ch == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 /// A number carried by a second issued document. The first keeps it; both are legal

@@ -103,7 +103,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(anjian_server::serve(listener, storage.clone(), async move {
+        let task = tokio::spawn(anjian_server::serve(listener, storage.clone(), Default::default(), async move {
             let _ = rx.await;
         }));
         Server { url, storage, stop: Some(tx), task }

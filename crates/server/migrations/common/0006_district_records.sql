@@ -164,6 +164,9 @@ CREATE TABLE document (
     issued_at     TEXT,
     issued_day    TEXT,
     void_reason   TEXT,
+    voided_at     TEXT,
+    -- The verification code printed on the paper (docs::verify), for /v/.
+    verify_code   TEXT,
     cites         TEXT,
     created_at    TEXT,
     device_id     TEXT NOT NULL,
@@ -177,6 +180,7 @@ CREATE INDEX document_by_enterprise ON document (enterprise_id);
 CREATE INDEX document_by_number ON document (number);
 CREATE INDEX document_by_status ON document (status, kind);
 CREATE INDEX document_by_inspection ON document (inspection_id);
+CREATE INDEX document_by_code ON document (verify_code);
 
 CREATE TABLE document_hazard (
     document_id TEXT NOT NULL,

@@ -1,0 +1,565 @@
+//! The bureau's console on the district server: its JSON API under `/api/console`
+//! (cookie sessions, CSRF tokens, roles, the audit log), the built Vue console at `/`,
+//! and the public page `/v/` that verifies a printed document.
+//!
+//! Handlers translate and never decide: accounts and their rules are in `accounts`,
+//! what is read of the records in `records`.
+
+pub mod accounts;
+mod assets;
+pub mod records;
+mod verify;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::http::{ApiError, Body};
+use crate::storage::{Param, Sql, Storage, StorageError};
+use accounts::{Session, SignIn};
+use records::{
+    AuditPage, EnterprisePage, EnterpriseQuery, HazardPage, HazardQuery, InspectionPage, InspectionQuery, Overview,
+    PageQuery, Period, Reference,
+};
+
+pub(crate) const MIGRATION: &str = include_str!("../../migrations/common/0007_console.sql");
+
+/// The session cookie's name.
+pub const COOKIE: &str = "anjian_console";
+/// The header carrying the session's CSRF token on every request that changes something.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+pub(crate) fn text(s: &str) -> Param {
+    Param::Text(Some(s.to_owned()))
+}
+
+/// What an account may do; each role may do what the ones before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 领导: reads everything.
+    Leader,
+    /// 工作人员: also exports and puts 重大隐患 under 督办.
+    Staff,
+    /// 管理员: also people, devices, imports, checklists, numbers and accounts.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Staff, Role::Leader];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Role::Leader => "领导",
+            Role::Staff => "工作人员",
+            Role::Admin => "管理员",
+        }
+    }
+}
+
+/// Requests per minute one address may make of the sign-in and of /v/.
+const SIGN_INS_PER_MINUTE: u32 = 20;
+const VERIFICATIONS_PER_MINUTE: u32 = 30;
+
+/// A fixed one-minute window per address: enough to stop guessing, nothing to configure.
+#[derive(Debug, Default)]
+pub struct Limiter {
+    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl Limiter {
+    /// Whether one more request from `address` is allowed now.
+    fn allow(&self, address: IpAddr, per_minute: u32) -> bool {
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if windows.len() > 10_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let (start, count) = windows.entry(address).or_insert((now, 0));
+        if now.duration_since(*start) >= Duration::from_secs(60) {
+            *start = now;
+            *count = 0;
+        }
+        *count += 1;
+        *count <= per_minute
+    }
+}
+
+#[derive(Clone)]
+pub struct ConsoleState {
+    pub storage: Arc<dyn Storage>,
+    sign_ins: Arc<Limiter>,
+    verifications: Arc<Limiter>,
+    /// Cookies marked Secure: set when the console is reached over HTTPS (a proxy).
+    secure_cookies: bool,
+}
+
+impl std::fmt::Debug for ConsoleState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConsoleState")
+    }
+}
+
+/// The console's routes, /v/ and the built console's files.
+pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
+    let state = ConsoleState {
+        storage,
+        sign_ins: Arc::default(),
+        verifications: Arc::default(),
+        secure_cookies,
+    };
+    Router::new()
+        .route("/api/console/login", post(login))
+        .route("/api/console/logout", post(logout))
+        .route("/api/console/me", get(me))
+        .route("/api/console/password", post(password))
+        .route("/api/console/reference", get(reference))
+        .route("/api/console/overview", get(overview))
+        .route("/api/console/hazards", get(hazards))
+        .route("/api/console/inspections", get(inspections))
+        .route("/api/console/enterprises", get(enterprises))
+        .route("/api/console/audit", get(audit))
+        .route("/api/console/openapi.json", get(openapi))
+        .route("/api/console/{*rest}", axum::routing::any(no_route))
+        .route("/v", get(verify::lookup))
+        .route("/v/{code}", get(verify::page))
+        .fallback(assets::serve)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn no_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口")
+}
+
+/// What every console answer carries: no framing by other sites, no sniffing, no
+/// referrer leaving the district's pages, scripts only from the server itself.
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}
+
+/// The address a request came from (the listener's peer; behind a proxy, the proxy).
+fn address(parts: &Parts) -> Option<IpAddr> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+fn address_text(parts: &Parts) -> String {
+    address(parts).map(|a| a.to_string()).unwrap_or_default()
+}
+
+/// The peer's address, if the listener recorded it.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(address(parts)))
+    }
+}
+
+/// Runs `work` in one transaction on a blocking thread.
+async fn transact<T: Send + 'static>(
+    storage: &Arc<dyn Storage>,
+    work: impl FnOnce(&mut dyn Sql) -> crate::storage::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let storage = storage.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut work = Some(work);
+        let mut out = None;
+        storage.transact(&mut |sql| {
+            if let Some(work) = work.take() {
+                out = Some(work(sql)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| StorageError::Database("transaction ran nothing".into()))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+    .map_err(console_error)
+}
+
+/// The console's reading of a storage error: a refused input is the person's to fix.
+fn console_error(e: StorageError) -> ApiError {
+    match e {
+        StorageError::Refused(why) => ApiError::bad(why),
+        other => ApiError::from(other),
+    }
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn same_bytes(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Whether a request that changes something comes from the console's own pages: not
+/// from another site (the browser says so in `Sec-Fetch-Site` and `Origin`).
+fn same_origin(headers: &HeaderMap) -> bool {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site" || v == "same-site")
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+/// A signed-in request. For one that changes something, the CSRF token was checked; an
+/// account still on its one-time password may only change it (`Signed::any`).
+#[derive(Debug)]
+pub struct Signed {
+    session: Session,
+    address: String,
+}
+
+/// A signed-in request whatever the state of the password: me, password, logout.
+#[derive(Debug)]
+pub struct SignedAny(Signed);
+
+impl Signed {
+    fn require(&self, role: Role) -> Result<(), ApiError> {
+        if self.session.role < role {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("需要{}权限，当前账号是{}", role.title(), self.session.role.title()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl FromRequestParts<ConsoleState> for SignedAny {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ConsoleState) -> Result<Self, ApiError> {
+        let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "请先登录");
+        let token = cookie_token(&parts.headers).ok_or_else(unauthorised)?;
+        let session =
+            transact(&state.storage, move |sql| accounts::session(sql, &token, Utc::now())).await?.ok_or_else(unauthorised)?;
+        if !matches!(parts.method, Method::GET | Method::HEAD) {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            if !same_bytes(sent, &session.csrf) || !same_origin(&parts.headers) {
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "请求来源无法确认，请刷新页面后再试"));
+            }
+        }
+        Ok(SignedAny(Signed { session, address: address_text(parts) }))
+    }
+}
+
+impl FromRequestParts<ConsoleState> for Signed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ConsoleState) -> Result<Self, ApiError> {
+        let SignedAny(signed) = SignedAny::from_request_parts(parts, state).await?;
+        if signed.session.must_change {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "must_change_password", "请先修改初始密码"));
+        }
+        Ok(signed)
+    }
+}
+
+/// Query strings with our error for anything malformed.
+#[derive(Debug)]
+pub struct Q<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| Q(q))
+            .map_err(|e| ApiError::bad(format!("查询条件无效：{}", e.body_text())))
+    }
+}
+
+/// The signed-in person as the console sees them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub name: String,
+    pub role: Role,
+    /// Still on the one-time password: nothing else until it is changed.
+    pub must_change_password: bool,
+    /// Sent back in `X-CSRF-Token` with every request that changes something.
+    pub csrf: String,
+}
+
+impl Me {
+    fn of(s: &Session) -> Me {
+        Me { name: s.name.clone(), role: s.role, must_change_password: s.must_change, csrf: s.csrf.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(max_length = 30)]
+    pub name: String,
+    #[schema(max_length = 128)]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+fn session_cookie(state: &ConsoleState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("anjian_console=; Path=/; Max-Age=0"))
+}
+
+#[utoipa::path(post, path = "/api/console/login", tag = "console", request_body = LoginRequest, responses(
+    (status = 200, description = "已登录；会话在 HttpOnly Cookie 中", body = Me),
+    (status = 401, description = "姓名或密码不对", body = anjian_sync::protocol::ErrorBody),
+    (status = 423, description = "连续输错，账号已锁定", body = anjian_sync::protocol::ErrorBody),
+    (status = 429, description = "登录过于频繁", body = anjian_sync::protocol::ErrorBody)))]
+async fn login(
+    State(state): State<ConsoleState>,
+    headers: HeaderMap,
+    Peer(peer): Peer,
+    Body(req): Body<LoginRequest>,
+) -> Result<Response, ApiError> {
+    if !same_origin(&headers) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf", "请求来源无法确认，请从控制台页面登录"));
+    }
+    if let Some(ip) = peer
+        && !state.sign_ins.allow(ip, SIGN_INS_PER_MINUTE)
+    {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many", "登录过于频繁，请一分钟后再试"));
+    }
+    if req.name.chars().count() > 30 || req.password.chars().count() > 128 {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "姓名或密码不对"));
+    }
+    let from = peer.map(|a| a.to_string()).unwrap_or_default();
+    let outcome = transact(&state.storage, move |sql| {
+        let now = Utc::now();
+        let outcome = accounts::sign_in(sql, &req.name, &req.password, now)?;
+        let (action, detail) = match &outcome {
+            SignIn::Ok { .. } => ("登录", String::new()),
+            SignIn::Refused => ("登录失败", "姓名或密码不对".to_owned()),
+            SignIn::Locked(until) => ("登录被拒", format!("账号锁定至 {}", accounts::stamp(*until))),
+        };
+        accounts::audit(sql, &req.name, action, &detail, &from, now)?;
+        Ok(outcome)
+    })
+    .await?;
+    match outcome {
+        SignIn::Ok { token, session } => {
+            let mut res = Json(Me::of(&session)).into_response();
+            let max_age = accounts::SESSION_HOURS * 3600;
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, &token, max_age));
+            Ok(res)
+        }
+        SignIn::Refused => Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "姓名或密码不对")),
+        SignIn::Locked(until) => {
+            let minutes = ((until - Utc::now()).num_seconds() + 59) / 60;
+            Err(ApiError::new(
+                StatusCode::LOCKED,
+                "locked",
+                format!("密码连续输错{}次，账号已锁定，请{}分钟后再试", accounts::MAX_FAILURES, minutes.max(1)),
+            ))
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/console/logout", tag = "console", responses((status = 204, description = "已退出")))]
+async fn logout(State(state): State<ConsoleState>, SignedAny(signed): SignedAny) -> Result<Response, ApiError> {
+    transact(&state.storage, move |sql| {
+        accounts::sign_out(sql, &signed.session)?;
+        accounts::audit(sql, &signed.session.name, "退出登录", "", &signed.address, Utc::now())
+    })
+    .await?;
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok(res)
+}
+
+#[utoipa::path(get, path = "/api/console/me", tag = "console", responses(
+    (status = 200, description = "当前登录的人", body = Me),
+    (status = 401, description = "未登录", body = anjian_sync::protocol::ErrorBody)))]
+async fn me(SignedAny(signed): SignedAny) -> Json<Me> {
+    Json(Me::of(&signed.session))
+}
+
+#[utoipa::path(post, path = "/api/console/password", tag = "console", request_body = PasswordChange, responses(
+    (status = 200, description = "已修改；其他会话已退出", body = Me),
+    (status = 400, description = "原密码不对或新密码不合要求", body = anjian_sync::protocol::ErrorBody)))]
+async fn password(
+    State(state): State<ConsoleState>,
+    SignedAny(signed): SignedAny,
+    Body(req): Body<PasswordChange>,
+) -> Result<Json<Me>, ApiError> {
+    let mut session = signed.session.clone();
+    let csrf = transact(&state.storage, move |sql| {
+        let csrf = accounts::change_password(sql, &signed.session, &req.current, &req.new)?;
+        accounts::audit(sql, &signed.session.name, "修改密码", "", &signed.address, Utc::now())?;
+        Ok(csrf)
+    })
+    .await?;
+    session.csrf = csrf;
+    session.must_change = false;
+    Ok(Json(Me::of(&session)))
+}
+
+#[utoipa::path(get, path = "/api/console/reference", tag = "console", responses((status = 200, description = "镇街、行业、文书种类", body = Reference)))]
+async fn reference(_: Signed) -> Json<Reference> {
+    Json(records::reference())
+}
+
+#[utoipa::path(get, path = "/api/console/overview", tag = "console", params(Period), responses(
+    (status = 200, description = "期间内的各项数字及按镇街、行业、月的分解", body = Overview),
+    (status = 400, description = "日期无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn overview(State(state): State<ConsoleState>, _: Signed, Q(p): Q<Period>) -> Result<Json<Overview>, ApiError> {
+    let (from, to) = records::period(&p.from, &p.to).map_err(console_error)?;
+    let today = anjian_core::beijing::today(Utc::now());
+    transact(&state.storage, move |sql| records::overview(sql, &from, &to, today)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/hazards", tag = "console", params(HazardQuery), responses(
+    (status = 200, description = "隐患台账的一页", body = HazardPage),
+    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn hazards(State(state): State<ConsoleState>, _: Signed, Q(q): Q<HazardQuery>) -> Result<Json<HazardPage>, ApiError> {
+    let today = anjian_core::beijing::today(Utc::now());
+    transact(&state.storage, move |sql| records::hazards(sql, &q, today)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/inspections", tag = "console", params(InspectionQuery), responses(
+    (status = 200, description = "已完成的检查的一页", body = InspectionPage),
+    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn inspections(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<InspectionQuery>,
+) -> Result<Json<InspectionPage>, ApiError> {
+    transact(&state.storage, move |sql| records::inspections(sql, &q)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/enterprises", tag = "console", params(EnterpriseQuery), responses(
+    (status = 200, description = "单位的一页", body = EnterprisePage),
+    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn enterprises(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<EnterpriseQuery>,
+) -> Result<Json<EnterprisePage>, ApiError> {
+    transact(&state.storage, move |sql| records::enterprises(sql, &q)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/audit", tag = "console", params(PageQuery), responses(
+    (status = 200, description = "审计日志的一页（管理员）", body = AuditPage),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn audit(State(state): State<ConsoleState>, signed: Signed, Q(q): Q<PageQuery>) -> Result<Json<AuditPage>, ApiError> {
+    signed.require(Role::Admin)?;
+    transact(&state.storage, move |sql| records::audit(sql, &q)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/openapi.json", tag = "console", responses((status = 200, description = "控制台接口文档（OpenAPI 3）")))]
+async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
+    Json(<ConsoleDoc as utoipa::OpenApi>::openapi())
+}
+
+/// The console's API, from which the console's TypeScript types are generated.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "anjian district console", description = "区应急管理局控制台接口：会话 Cookie，改动数据的请求带 X-CSRF-Token。"),
+    paths(login, logout, me, password, reference, overview, hazards, inspections, enterprises, audit, openapi)
+)]
+#[derive(Debug)]
+pub struct ConsoleDoc;
+
+/// Creates a bureau account; its one-time password is returned, to be changed at first
+/// sign-in.
+pub fn add_user(storage: &dyn Storage, name: &str, role: Role) -> Result<String, StorageError> {
+    let mut password = None;
+    storage.transact(&mut |sql| {
+        let p = accounts::add(sql, name, role, Utc::now())?;
+        accounts::audit(sql, "（命令行）", "新建账号", &format!("{name}（{}）", role.title()), "", Utc::now())?;
+        password = Some(p);
+        Ok(())
+    })?;
+    password.ok_or_else(|| StorageError::Database("no password made".into()))
+}
+
+/// A new one-time password for an account (which is unlocked and signed out).
+pub fn reset_user(storage: &dyn Storage, name: &str) -> Result<String, StorageError> {
+    let mut password = None;
+    storage.transact(&mut |sql| {
+        let p = accounts::reset(sql, name)?;
+        accounts::audit(sql, "（命令行）", "重设密码", name, "", Utc::now())?;
+        password = Some(p);
+        Ok(())
+    })?;
+    password.ok_or_else(|| StorageError::Database("no password made".into()))
+}
+
+/// Every account, as the `user list` command prints it.
+pub fn users(storage: &dyn Storage) -> Result<Vec<Vec<Option<String>>>, StorageError> {
+    let mut rows = Vec::new();
+    storage.transact(&mut |sql| {
+        rows = accounts::list(sql)?;
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Whether any account exists.
+pub fn has_users(storage: &dyn Storage) -> Result<bool, StorageError> {
+    let mut any = false;
+    storage.transact(&mut |sql| {
+        any = accounts::any(sql)?;
+        Ok(())
+    })?;
+    Ok(any)
+}

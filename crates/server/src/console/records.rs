@@ -1,0 +1,754 @@
+//! What the console reads of the district's records (`ledger`'s tables): the figures of
+//! 总览 and the lists behind them. One SQL text for both dialects; every filter is a
+//! parameter.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::text;
+use crate::storage::{Param, Result, Sql, StorageError};
+
+/// A code and its name (a 镇街, a 行业, a document kind).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Named {
+    pub code: String,
+    pub name: String,
+}
+
+/// The lists the console's filters offer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Reference {
+    pub towns: Vec<Named>,
+    pub sectors: Vec<Named>,
+    pub document_kinds: Vec<Named>,
+}
+
+fn names() -> &'static (HashMap<String, String>, HashMap<String, String>) {
+    static NAMES: std::sync::OnceLock<(HashMap<String, String>, HashMap<String, String>)> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let r = crate::import::Reference::bundled().unwrap_or_default();
+        (r.divisions.into_iter().collect(), r.sectors.into_iter().collect())
+    })
+}
+
+pub fn reference() -> Reference {
+    let r = crate::import::Reference::bundled().unwrap_or_default();
+    let named = |pairs: Vec<(String, String)>| pairs.into_iter().map(|(code, name)| Named { code, name }).collect();
+    Reference {
+        towns: named(r.divisions),
+        sectors: named(r.sectors),
+        document_kinds: anjian_core::document::DocumentKind::ALL
+            .iter()
+            .map(|k| Named { code: k.as_str().to_owned(), name: k.title().to_owned() })
+            .collect(),
+    }
+}
+
+fn town_name(code: &str) -> String {
+    names().0.get(code).cloned().unwrap_or_else(|| if code.is_empty() { "未知".into() } else { code.to_owned() })
+}
+
+fn sector_name(code: &str) -> String {
+    names().1.get(code).cloned().unwrap_or_else(|| if code.is_empty() { "未知".into() } else { code.to_owned() })
+}
+
+/// The figures a bureau reports on, for one period and one slice of the district.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Figures {
+    /// 检查单位数: enterprises with a finished inspection in the period, each once.
+    pub enterprises: i64,
+    /// 检查家次: finished inspections in the period.
+    pub inspections: i64,
+    /// 发现隐患: hazards found in the period.
+    pub hazards: i64,
+    pub hazards_general: i64,
+    pub hazards_major: i64,
+    /// 已整改: of those, rectified or verified.
+    pub rectified: i64,
+    /// 整改率: rectified ÷ hazards; none when no hazard was found (never 100%).
+    pub rectification_rate: Option<f64>,
+    /// 逾期未整改: of those, still open after their deadline (Beijing day).
+    pub overdue: i64,
+}
+
+impl Figures {
+    fn rate(mut self) -> Figures {
+        self.rectification_rate = (self.hazards > 0).then(|| self.rectified as f64 / self.hazards as f64);
+        self
+    }
+}
+
+/// One row of a breakdown: a town, a sector or a month.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Breakdown {
+    pub key: String,
+    pub label: String,
+    pub figures: Figures,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentCount {
+    pub kind: String,
+    pub title: String,
+    pub issued: i64,
+    pub voided: i64,
+}
+
+/// 总览 for a period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Overview {
+    pub from: String,
+    pub to: String,
+    pub totals: Figures,
+    pub by_town: Vec<Breakdown>,
+    pub by_sector: Vec<Breakdown>,
+    pub by_month: Vec<Breakdown>,
+    pub documents: Vec<DocumentCount>,
+}
+
+/// A period of Beijing days, both ends included.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct Period {
+    /// 起始日（含），YYYY-MM-DD
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    pub from: String,
+    /// 截止日（含），YYYY-MM-DD
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    pub to: String,
+}
+
+fn day(s: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| anjian_core::beijing::is_record_date(*d))
+        .ok_or_else(|| StorageError::Refused(format!("{what}不是有效的日期（年-月-日）")))
+}
+
+/// Both ends checked and in order.
+pub fn period(from: &str, to: &str) -> Result<(String, String)> {
+    let (from, to) = (day(from, "起始日")?, day(to, "截止日")?);
+    if from > to {
+        return Err(StorageError::Refused("起始日晚于截止日".into()));
+    }
+    Ok((from.to_string(), to.to_string()))
+}
+
+/// How each breakdown groups: the key's SQL, and the join it needs.
+#[derive(Debug, Clone, Copy)]
+enum Group {
+    All,
+    Town,
+    Sector,
+    Month,
+}
+
+impl Group {
+    fn key(self, day_column: &str) -> String {
+        match self {
+            Group::All => "''".into(),
+            Group::Town => "coalesce(e.division_code, '')".into(),
+            Group::Sector => "coalesce(s.sector_code, '')".into(),
+            Group::Month => format!("substr({day_column}, 1, 7)"),
+        }
+    }
+
+    /// PostgreSQL refuses a constant in GROUP BY: the totals have none.
+    fn group_by(self, day_column: &str) -> String {
+        match self {
+            Group::All => String::new(),
+            _ => format!("GROUP BY {}", self.key(day_column)),
+        }
+    }
+
+    fn join(self, enterprise_column: &str) -> String {
+        let enterprise = format!("LEFT JOIN enterprise e ON e.id = {enterprise_column}");
+        match self {
+            Group::Sector => format!("{enterprise} LEFT JOIN enterprise_sector s ON s.enterprise_id = {enterprise_column}"),
+            _ => enterprise,
+        }
+    }
+
+    fn label(self, key: &str) -> String {
+        match self {
+            Group::All => "合计".into(),
+            Group::Town => town_name(key),
+            Group::Sector => sector_name(key),
+            Group::Month => key.replacen('-', "年", 1) + "月",
+        }
+    }
+}
+
+/// The overdue rule of `anjian_core::hazard::Hazard::is_overdue` in SQL: still open
+/// after its last day. `today` is the parameter. (Held to the core rule by a test.)
+pub(crate) const OVERDUE: &str = "h.status = 'open' AND h.deadline < ?";
+
+fn int(v: Option<&Option<String>>) -> i64 {
+    v.and_then(|v| v.as_deref()).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+fn figures_by(sql: &mut dyn Sql, group: Group, from: &str, to: &str, today: &str) -> Result<Vec<(String, Figures)>> {
+    let mut by: std::collections::BTreeMap<String, Figures> = Default::default();
+    let key = group.key("i.started_day");
+    let inspections = sql.query(
+        &format!(
+            "SELECT {key}, COUNT(*), COUNT(DISTINCT i.enterprise_id) FROM inspection i {} WHERE i.status = 'finished' AND i.started_day >= ? AND i.started_day <= ? {}",
+            group.join("i.enterprise_id"),
+            group.group_by("i.started_day")
+        ),
+        &[text(from), text(to)],
+    )?;
+    for row in inspections {
+        let f = by.entry(row[0].clone().unwrap_or_default()).or_default();
+        f.inspections = int(row.get(1));
+        f.enterprises = int(row.get(2));
+    }
+    let key = group.key("h.found_day");
+    let hazards = sql.query(
+        &format!(
+            "SELECT {key}, COUNT(*), SUM(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), SUM(CASE WHEN h.status IN ('rectified', 'verified') THEN 1 ELSE 0 END), SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) FROM hazard h {} WHERE h.found_day >= ? AND h.found_day <= ? {}",
+            group.join("h.enterprise_id"),
+            group.group_by("h.found_day")
+        ),
+        &[text(today), text(from), text(to)],
+    )?;
+    for row in hazards {
+        let f = by.entry(row[0].clone().unwrap_or_default()).or_default();
+        f.hazards = int(row.get(1));
+        f.hazards_major = int(row.get(2));
+        f.hazards_general = f.hazards - f.hazards_major;
+        f.rectified = int(row.get(3));
+        f.overdue = int(row.get(4));
+    }
+    Ok(by.into_iter().map(|(k, f)| (k, f.rate())).collect())
+}
+
+/// 总览: totals and the three breakdowns for a period; `today` decides what is overdue.
+pub fn overview(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Result<Overview> {
+    let today = today.to_string();
+    let breakdown = |sql: &mut dyn Sql, group: Group| -> Result<Vec<Breakdown>> {
+        Ok(figures_by(sql, group, from, to, &today)?
+            .into_iter()
+            .map(|(key, figures)| Breakdown { label: group.label(&key), key, figures })
+            .collect())
+    };
+    let totals = figures_by(sql, Group::All, from, to, &today)?.pop().map(|(_, f)| f).unwrap_or_default().rate();
+    let documents = sql
+        .query(
+            "SELECT kind, SUM(CASE WHEN status = 'issued' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'voided' THEN 1 ELSE 0 END) FROM document WHERE status <> 'draft' AND issued_day >= ? AND issued_day <= ? GROUP BY kind",
+            &[text(from), text(to)],
+        )?
+        .into_iter()
+        .map(|row| (row[0].clone().unwrap_or_default(), (int(row.get(1)), int(row.get(2)))))
+        .collect::<HashMap<_, _>>();
+    let documents = anjian_core::document::DocumentKind::ALL
+        .iter()
+        .map(|k| {
+            let (issued, voided) =
+                documents.get(k.as_str()).copied().unwrap_or((0, 0));
+            DocumentCount { kind: k.as_str().to_owned(), title: k.title().to_owned(), issued, voided }
+        })
+        .collect();
+    Ok(Overview {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        totals,
+        by_town: breakdown(sql, Group::Town)?,
+        by_sector: breakdown(sql, Group::Sector)?,
+        by_month: breakdown(sql, Group::Month)?,
+        documents,
+    })
+}
+
+/// The ledger's filters (隐患台账), as the app's plus inspector and source.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HazardQuery {
+    /// 发现日起（含）
+    pub from: Option<String>,
+    /// 发现日止（含）
+    pub to: Option<String>,
+    /// 镇街代码
+    pub town: Option<String>,
+    /// 行业代码
+    pub sector: Option<String>,
+    /// general | major
+    pub level: Option<String>,
+    /// open | rectified | verified | closed（已整改：rectified 或 verified）
+    pub status: Option<String>,
+    /// 只看逾期未整改
+    pub overdue: Option<bool>,
+    /// 执法人员姓名（部分）
+    pub inspector: Option<String>,
+    /// 单位名称或隐患描述（部分）
+    pub q: Option<String>,
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HazardRow {
+    pub id: String,
+    pub enterprise_id: String,
+    pub enterprise_name: String,
+    pub town: String,
+    pub town_name: String,
+    pub sectors: Vec<String>,
+    pub description: String,
+    pub level: String,
+    pub status: String,
+    pub found_at: String,
+    pub deadline: String,
+    pub overdue: bool,
+    pub inspectors: Vec<String>,
+    /// The device it came from.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HazardPage {
+    pub rows: Vec<HazardRow>,
+    pub total: i64,
+}
+
+/// The most rows one page carries.
+pub const MAX_PAGE: u32 = 200;
+
+/// A WHERE clause and its parameters, built one filter at a time.
+#[derive(Default)]
+struct Filter {
+    clauses: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Filter {
+    fn add(&mut self, clause: &str, params: impl IntoIterator<Item = Param>) {
+        self.clauses.push(clause.to_owned());
+        self.params.extend(params);
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
+    }
+}
+
+/// `%text%` for LIKE, with the pattern characters in the text taken literally.
+fn contains(s: &str) -> Param {
+    let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    text(&format!("%{escaped}%"))
+}
+
+fn page_bounds(offset: Option<u32>, limit: Option<u32>) -> Result<(i64, i64)> {
+    let limit = limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(StorageError::Refused(format!("每页条数须在1到{MAX_PAGE}之间")));
+    }
+    Ok((i64::from(offset.unwrap_or(0)), i64::from(limit)))
+}
+
+fn search_text(s: &Option<String>) -> Result<Option<&str>> {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) if s.chars().count() > 100 || s.chars().any(char::is_control) => {
+            Err(StorageError::Refused("搜索内容须为100个字符以内的文字".into()))
+        }
+        Some(s) => Ok(Some(s)),
+    }
+}
+
+fn code(s: &Option<String>, known: &HashMap<String, String>, what: &str) -> Result<Option<String>> {
+    match s.as_deref() {
+        None | Some("") => Ok(None),
+        Some(c) if known.contains_key(c) => Ok(Some(c.to_owned())),
+        Some(_) => Err(StorageError::Refused(format!("没有这个{what}"))),
+    }
+}
+
+pub fn hazards(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate) -> Result<HazardPage> {
+    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let mut f = Filter::default();
+    if let Some(from) = &q.from {
+        f.add("h.found_day >= ?", [text(&day(from, "起始日")?.to_string())]);
+    }
+    if let Some(to) = &q.to {
+        f.add("h.found_day <= ?", [text(&day(to, "截止日")?.to_string())]);
+    }
+    if let Some(town) = code(&q.town, &names().0, "镇街")? {
+        f.add("e.division_code = ?", [text(&town)]);
+    }
+    if let Some(sector) = code(&q.sector, &names().1, "行业")? {
+        f.add("EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = h.enterprise_id AND s.sector_code = ?)", [
+            text(&sector),
+        ]);
+    }
+    match q.level.as_deref() {
+        None | Some("") => {}
+        Some(level @ ("general" | "major")) => f.add("h.level = ?", [text(level)]),
+        Some(_) => return Err(StorageError::Refused("隐患级别只能是一般或重大".into())),
+    }
+    match q.status.as_deref() {
+        None | Some("") => {}
+        Some("closed") => f.add("h.status IN ('rectified', 'verified')", []),
+        Some(status @ ("open" | "rectified" | "verified")) => f.add("h.status = ?", [text(status)]),
+        Some(_) => return Err(StorageError::Refused("没有这个整改状态".into())),
+    }
+    let today = today.to_string();
+    if q.overdue == Some(true) {
+        f.add(OVERDUE, [text(&today)]);
+    }
+    if let Some(name) = search_text(&q.inspector)? {
+        f.add(
+            "EXISTS (SELECT 1 FROM inspection_officer o WHERE o.inspection_id = h.inspection_id AND o.name LIKE ? ESCAPE '\\')",
+            [contains(name)],
+        );
+    }
+    if let Some(words) = search_text(&q.q)? {
+        f.add("(e.name LIKE ? ESCAPE '\\' OR h.description LIKE ? ESCAPE '\\')", [contains(words), contains(words)]);
+    }
+    let from = "FROM hazard h LEFT JOIN enterprise e ON e.id = h.enterprise_id LEFT JOIN device d ON d.id = h.created_by";
+    let total = int(sql.query(&format!("SELECT COUNT(*) {from} {}", f.sql()), &f.params)?.first().and_then(|r| r.first()));
+    let mut params = f.params.clone();
+    params.insert(0, text(&today));
+    params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
+    let rows = sql.query(
+        &format!(
+            "SELECT h.id, h.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), h.description, h.level, h.status, h.found_at, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END, coalesce(d.name, h.device_id), h.inspection_id {from} {} ORDER BY h.found_at DESC, h.id LIMIT ? OFFSET ?",
+            f.sql()
+        ),
+        &params,
+    )?;
+    let enterprise_ids: Vec<String> = rows.iter().map(|r| r[1].clone().unwrap_or_default()).collect();
+    let inspection_ids: Vec<String> = rows.iter().filter_map(|r| r[11].clone()).collect();
+    let sectors = sectors_of(sql, &enterprise_ids)?;
+    let officers = officers_of(sql, &inspection_ids)?;
+    let col = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let town = col(r, 3);
+            HazardRow {
+                id: col(r, 0),
+                sectors: sectors.get(&col(r, 1)).cloned().unwrap_or_default(),
+                enterprise_id: col(r, 1),
+                enterprise_name: col(r, 2),
+                town_name: town_name(&town),
+                town,
+                description: col(r, 4),
+                level: col(r, 5),
+                status: col(r, 6),
+                found_at: col(r, 7),
+                deadline: col(r, 8),
+                overdue: col(r, 9) == "1",
+                source: col(r, 10),
+                inspectors: officers.get(&col(r, 11)).cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(HazardPage { rows, total })
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// Each enterprise's sector names.
+fn sectors_of(sql: &mut dyn Sql, ids: &[String]) -> Result<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let params: Vec<Param> = ids.iter().map(|id| text(id)).collect();
+    for row in sql.query(
+        &format!(
+            "SELECT enterprise_id, sector_code FROM enterprise_sector WHERE enterprise_id IN ({}) ORDER BY enterprise_id, sector_code",
+            placeholders(ids.len())
+        ),
+        &params,
+    )? {
+        out.entry(row[0].clone().unwrap_or_default())
+            .or_default()
+            .push(sector_name(row[1].as_deref().unwrap_or_default()));
+    }
+    Ok(out)
+}
+
+/// Each inspection's officers' names, in their order.
+fn officers_of(sql: &mut dyn Sql, ids: &[String]) -> Result<HashMap<String, Vec<String>>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let params: Vec<Param> = ids.iter().map(|id| text(id)).collect();
+    for row in sql.query(
+        &format!(
+            "SELECT inspection_id, name FROM inspection_officer WHERE inspection_id IN ({}) ORDER BY inspection_id, position",
+            placeholders(ids.len())
+        ),
+        &params,
+    )? {
+        out.entry(row[0].clone().unwrap_or_default()).or_default().push(row[1].clone().unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// The inspection list's filters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InspectionQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub town: Option<String>,
+    pub sector: Option<String>,
+    /// 单位名称（部分）
+    pub q: Option<String>,
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionRow {
+    pub id: String,
+    pub enterprise_id: String,
+    pub enterprise_name: String,
+    pub town_name: String,
+    pub sectors: Vec<String>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: String,
+    pub officers: Vec<String>,
+    pub hazards: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionPage {
+    pub rows: Vec<InspectionRow>,
+    pub total: i64,
+}
+
+/// Finished inspections (the ones 总览 counts), newest first.
+pub fn inspections(sql: &mut dyn Sql, q: &InspectionQuery) -> Result<InspectionPage> {
+    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let mut f = Filter::default();
+    f.add("i.status = 'finished'", []);
+    if let Some(from) = &q.from {
+        f.add("i.started_day >= ?", [text(&day(from, "起始日")?.to_string())]);
+    }
+    if let Some(to) = &q.to {
+        f.add("i.started_day <= ?", [text(&day(to, "截止日")?.to_string())]);
+    }
+    if let Some(town) = code(&q.town, &names().0, "镇街")? {
+        f.add("e.division_code = ?", [text(&town)]);
+    }
+    if let Some(sector) = code(&q.sector, &names().1, "行业")? {
+        f.add("EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = i.enterprise_id AND s.sector_code = ?)", [
+            text(&sector),
+        ]);
+    }
+    if let Some(words) = search_text(&q.q)? {
+        f.add("e.name LIKE ? ESCAPE '\\'", [contains(words)]);
+    }
+    let from = "FROM inspection i LEFT JOIN enterprise e ON e.id = i.enterprise_id";
+    let total = int(sql.query(&format!("SELECT COUNT(*) {from} {}", f.sql()), &f.params)?.first().and_then(|r| r.first()));
+    let mut params = f.params.clone();
+    params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
+    let rows = sql.query(
+        &format!(
+            "SELECT i.id, i.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), i.started_at, i.finished_at, i.status, (SELECT COUNT(*) FROM hazard h WHERE h.inspection_id = i.id) {from} {} ORDER BY i.started_at DESC, i.id LIMIT ? OFFSET ?",
+            f.sql()
+        ),
+        &params,
+    )?;
+    let enterprise_ids: Vec<String> = rows.iter().map(|r| r[1].clone().unwrap_or_default()).collect();
+    let ids: Vec<String> = rows.iter().map(|r| r[0].clone().unwrap_or_default()).collect();
+    let sectors = sectors_of(sql, &enterprise_ids)?;
+    let officers = officers_of(sql, &ids)?;
+    let col = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+    let rows = rows
+        .iter()
+        .map(|r| InspectionRow {
+            id: col(r, 0),
+            sectors: sectors.get(&col(r, 1)).cloned().unwrap_or_default(),
+            enterprise_id: col(r, 1),
+            enterprise_name: col(r, 2),
+            town_name: town_name(&col(r, 3)),
+            started_at: col(r, 4),
+            finished_at: r.get(5).cloned().flatten(),
+            status: col(r, 6),
+            officers: officers.get(&col(r, 0)).cloned().unwrap_or_default(),
+            hazards: int(r.get(7)),
+        })
+        .collect();
+    Ok(InspectionPage { rows, total })
+}
+
+/// The enterprise list's filters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EnterpriseQuery {
+    /// 名称、信用代码或地址（部分）
+    pub q: Option<String>,
+    pub town: Option<String>,
+    pub sector: Option<String>,
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnterpriseRow {
+    pub id: String,
+    pub name: String,
+    pub credit_code: String,
+    pub town_name: String,
+    pub sectors: Vec<String>,
+    pub address: String,
+    pub inspections: i64,
+    pub open_hazards: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnterprisePage {
+    pub rows: Vec<EnterpriseRow>,
+    pub total: i64,
+}
+
+pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery) -> Result<EnterprisePage> {
+    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let mut f = Filter::default();
+    if let Some(town) = code(&q.town, &names().0, "镇街")? {
+        f.add("e.division_code = ?", [text(&town)]);
+    }
+    if let Some(sector) = code(&q.sector, &names().1, "行业")? {
+        f.add("EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = e.id AND s.sector_code = ?)", [text(
+            &sector,
+        )]);
+    }
+    if let Some(words) = search_text(&q.q)? {
+        f.add("(e.name LIKE ? ESCAPE '\\' OR e.credit_code LIKE ? ESCAPE '\\' OR e.address LIKE ? ESCAPE '\\')", [
+            contains(words),
+            contains(words),
+            contains(words),
+        ]);
+    }
+    let total =
+        int(sql.query(&format!("SELECT COUNT(*) FROM enterprise e {}", f.sql()), &f.params)?.first().and_then(|r| r.first()));
+    let mut params = f.params.clone();
+    params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
+    let rows = sql.query(
+        &format!(
+            "SELECT e.id, e.name, e.credit_code, e.division_code, e.address, (SELECT COUNT(*) FROM inspection i WHERE i.enterprise_id = e.id AND i.status = 'finished'), (SELECT COUNT(*) FROM hazard h WHERE h.enterprise_id = e.id AND h.status = 'open') FROM enterprise e {} ORDER BY e.name, e.id LIMIT ? OFFSET ?",
+            f.sql()
+        ),
+        &params,
+    )?;
+    let ids: Vec<String> = rows.iter().map(|r| r[0].clone().unwrap_or_default()).collect();
+    let sectors = sectors_of(sql, &ids)?;
+    let col = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+    let rows = rows
+        .iter()
+        .map(|r| EnterpriseRow {
+            id: col(r, 0),
+            sectors: sectors.get(&col(r, 0)).cloned().unwrap_or_default(),
+            name: col(r, 1),
+            credit_code: col(r, 2),
+            town_name: town_name(&col(r, 3)),
+            address: col(r, 4),
+            inspections: int(r.get(5)),
+            open_hazards: int(r.get(6)),
+        })
+        .collect();
+    Ok(EnterprisePage { rows, total })
+}
+
+/// What /v/ shows of a document found by its printed code: nothing more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub title: String,
+    pub number: String,
+    pub addressee: String,
+    pub issued_day: String,
+    /// The Beijing day it was voided, if it was.
+    pub voided_day: Option<String>,
+}
+
+/// The issued document a printed code names (codes are compared as printed:
+/// upper case, with the hyphen).
+pub fn verify(sql: &mut dyn Sql, code: &str) -> Result<Option<Verified>> {
+    let rows = sql.query(
+        "SELECT kind, number, addressee, issued_day, status, voided_at FROM document WHERE verify_code = ? AND status <> 'draft' ORDER BY issued_at LIMIT 1",
+        &[text(code)],
+    )?;
+    let Some(r) = rows.into_iter().next() else { return Ok(None) };
+    let col = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+    let title = anjian_core::document::DocumentKind::parse(&col(0)).map_or_else(|| col(0), |k| k.title().to_owned());
+    let voided_day = (col(4) == "voided").then(|| {
+        r.get(5)
+            .cloned()
+            .flatten()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+            .map(|t| anjian_core::beijing::today(t.with_timezone(&chrono::Utc)).to_string())
+            .unwrap_or_default()
+    });
+    Ok(Some(Verified { title, number: col(1), addressee: col(2), issued_day: col(3), voided_day }))
+}
+
+/// The audit log, newest first.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRow {
+    pub at: String,
+    pub account: String,
+    pub action: String,
+    pub detail: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+pub fn audit(sql: &mut dyn Sql, q: &PageQuery) -> Result<AuditPage> {
+    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let total = int(sql.query("SELECT COUNT(*) FROM console_audit", &[])?.first().and_then(|r| r.first()));
+    let rows = sql
+        .query(
+            "SELECT at, account, action, detail, address FROM console_audit ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            &[Param::Int(Some(limit)), Param::Int(Some(offset))],
+        )?
+        .into_iter()
+        .map(|r| {
+            let col = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+            AuditRow { at: col(0), account: col(1), action: col(2), detail: col(3), address: col(4) }
+        })
+        .collect();
+    Ok(AuditPage { rows, total })
+}

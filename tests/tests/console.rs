@@ -1,0 +1,299 @@
+//! The bureau's console against a real server, on SQLite and on PostgreSQL: accounts
+//! (one-time password, change at first sign-in, lockout), sessions and CSRF, roles, the
+//! audit log, what is public, the figures of 总览 against an independent count of the
+//! records, the ledger's filters, and /v/ for an issued, a voided and an unknown code.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use anjian_server::console::{self, Role};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::devices::{Device, code, enterprise, inspect};
+use support::{Server, TestDb, both_backends};
+
+/// A browser of the console: its cookie and its CSRF token.
+struct Browser {
+    http: reqwest::Client,
+    url: String,
+    cookie: Option<String>,
+    csrf: Option<String>,
+}
+
+impl Browser {
+    fn new(server: &Server) -> Browser {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { http, url: server.url.clone(), cookie: None, csrf: None }
+    }
+
+    fn with_session(&self, mut req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", format!("{}={c}", console::COOKIE));
+        }
+        req
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let res = self.with_session(self.http.get(format!("{}{path}", self.url))).send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&mut self, path: &str, body: Value) -> (StatusCode, Value) {
+        let mut req = self.with_session(self.http.post(format!("{}{path}", self.url))).json(&body);
+        if let Some(csrf) = &self.csrf {
+            req = req.header(console::CSRF_HEADER, csrf);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        if let Some(set) = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
+            let value = set.split(';').next().unwrap().split_once('=').unwrap().1.to_owned();
+            self.cookie = (!value.is_empty()).then_some(value);
+        }
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        if let Some(csrf) = body["csrf"].as_str() {
+            self.csrf = Some(csrf.to_owned());
+        }
+        (status, body)
+    }
+
+    async fn login(&mut self, name: &str, password: &str) -> (StatusCode, Value) {
+        self.post("/api/console/login", json!({ "name": name, "password": password })).await
+    }
+}
+
+async fn add_user(server: &Server, name: &str, role: Role) -> String {
+    let name = name.to_owned();
+    server.with(move |s| console::add_user(s, &name, role)).await.unwrap()
+}
+
+/// Signs in with the one-time password and changes it: a browser ready to work.
+async fn signed_in(server: &Server, name: &str, role: Role) -> Browser {
+    let once = add_user(server, name, role).await;
+    let mut b = Browser::new(server);
+    assert_eq!(b.login(name, &once).await.0, StatusCode::OK);
+    let (status, me) = b.post("/api/console/password", json!({ "current": once, "new": "门头沟-应急-2026!" })).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    b
+}
+
+async fn accounts_sessions_and_csrf(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let once = add_user(&server, "张敏", Role::Admin).await;
+    assert_eq!(once.chars().count(), 12);
+
+    // Without a session nothing of the district answers; /v/ and health do.
+    let anonymous = Browser::new(&server);
+    for path in ["/api/console/me", "/api/console/hazards", "/api/console/overview?from=2026-01-01&to=2026-12-31", "/api/console/audit"] {
+        let (status, body) = anonymous.get(path).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
+        assert_eq!(body["code"], "unauthorised");
+    }
+    assert_eq!(anonymous.get("/api/v1/health").await.0, StatusCode::OK);
+    let res = anonymous.http.get(format!("{}/v/ABCDE-12345", server.url)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.unwrap().contains("查无此文书"));
+
+    // The first sign-in: a session cookie as the issue asks, and the password must change.
+    let mut b = Browser::new(&server);
+    let res = b
+        .http
+        .post(format!("{}/api/console/login", server.url))
+        .json(&json!({ "name": "张敏", "password": once }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let me: Value = res.json().await.unwrap();
+    assert_eq!((me["role"].as_str(), me["mustChangePassword"].as_bool()), (Some("admin"), Some(true)));
+    b.cookie = Some(cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned());
+    let (status, body) = b.get("/api/console/hazards").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("must_change_password")));
+
+    // A change without the CSRF token, or from another site, is refused.
+    let (status, body) = b.post("/api/console/password", json!({ "current": once, "new": "门头沟-应急-2026!" })).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf")));
+    let cross = b
+        .http
+        .post(format!("{}/api/console/password", server.url))
+        .header("cookie", format!("{}={}", console::COOKIE, b.cookie.as_ref().unwrap()))
+        .header(console::CSRF_HEADER, me["csrf"].as_str().unwrap())
+        .header("origin", "http://evil.example")
+        .json(&json!({ "current": once, "new": "门头沟-应急-2026!" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    b.csrf = me["csrf"].as_str().map(str::to_owned);
+    // Weak, then wrong current, then good.
+    let (status, body) = b.post("/api/console/password", json!({ "current": once, "new": "short" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("至少10个字符"), "{body}");
+    let (status, _) = b.post("/api/console/password", json!({ "current": "not-it", "new": "门头沟-应急-2026!" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, me) = b.post("/api/console/password", json!({ "current": once, "new": "门头沟-应急-2026!" })).await;
+    assert_eq!((status, me["mustChangePassword"].as_bool()), (StatusCode::OK, Some(false)), "{me}");
+    assert_eq!(b.get("/api/console/hazards").await.0, StatusCode::OK);
+    // The one-time password no longer opens anything.
+    assert_eq!(Browser::new(&server).login("张敏", &once).await.0, StatusCode::UNAUTHORIZED);
+
+    // Five wrong passwords lock the account, even against the right one.
+    let staff_once = add_user(&server, "李强", Role::Staff).await;
+    let mut intruder = Browser::new(&server);
+    for attempt in 1..=5 {
+        let (status, body) = intruder.login("李强", "guess-guess").await;
+        let expected = if attempt < 5 { StatusCode::UNAUTHORIZED } else { StatusCode::LOCKED };
+        assert_eq!(status, expected, "attempt {attempt}: {body}");
+    }
+    let (status, body) = intruder.login("李强", &staff_once).await;
+    assert_eq!(status, StatusCode::LOCKED, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("15分钟"), "{body}");
+    // An unknown name is answered as a wrong password.
+    assert_eq!(intruder.login("无此人", "guess-guess").await.1["code"], "bad_login");
+    // The admin resets it: unlocked, a new one-time password.
+    let fresh = server.with(|s| console::reset_user(s, "李强")).await.unwrap();
+    let mut staff = Browser::new(&server);
+    assert_eq!(staff.login("李强", &fresh).await.0, StatusCode::OK);
+    assert_eq!(staff.post("/api/console/password", json!({ "current": fresh, "new": "区局值班-2026-新密码" })).await.0, StatusCode::OK);
+
+    // Roles: staff reads the ledger, not the audit log; the admin reads both.
+    assert_eq!(staff.get("/api/console/hazards").await.0, StatusCode::OK);
+    let (status, body) = staff.get("/api/console/audit").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    let (status, audit) = b.get("/api/console/audit?limit=200").await;
+    assert_eq!(status, StatusCode::OK);
+    let actions: Vec<(&str, &str)> = audit["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["account"].as_str().unwrap(), r["action"].as_str().unwrap()))
+        .collect();
+    for expected in [("张敏", "登录"), ("张敏", "修改密码"), ("李强", "登录失败"), ("李强", "登录被拒"), ("（命令行）", "新建账号"), ("（命令行）", "重设密码")] {
+        assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
+    }
+    assert!(audit["rows"][0]["address"].as_str().unwrap().starts_with("127.0.0.1"), "{audit}");
+
+    // Signing out ends the session on the server, not only in the browser.
+    let old_cookie = staff.cookie.clone();
+    assert_eq!(staff.post("/api/console/logout", json!({})).await.0, StatusCode::NO_CONTENT);
+    staff.cookie = old_cookie;
+    assert_eq!(staff.get("/api/console/me").await.0, StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}
+
+async fn figures_ledger_and_verification(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let d = Device::new(&server, "王磊", "11010923001").await;
+    // Two enterprises in two towns, three inspections, six hazards; an order issued and a
+    // record voided.
+    let (mut inspections, mut first) = (Vec::new(), None);
+    for (first16, division) in [("91110109MA0TC011", "110109108"), ("91110109MA0TC012", "110109104")] {
+        let mut input = enterprise(&code(first16));
+        input["name"] = json!(format!("北京门头沟控制台测试{first16}有限公司"));
+        input["divisionCode"] = json!(division);
+        let ent = d.call("create_enterprise", json!({ "input": input })).await.unwrap();
+        let (hazards, _) = inspect(&d, ent["id"].as_str().unwrap()).await;
+        inspections.push(hazards);
+        first.get_or_insert(ent["id"].as_str().unwrap().to_owned());
+    }
+    let (more, _) = inspect(&d, first.as_deref().unwrap()).await;
+    inspections.push(more);
+    let hazard = d.call("get_hazard", json!({ "id": inspections[0][0] })).await.unwrap();
+    let docs = d.call("prepare_documents", json!({ "inspectionId": hazard["hazard"]["inspectionId"] })).await.unwrap();
+    let id_of = |kind: &str| docs.as_array().unwrap().iter().find(|x| x["kind"] == kind).unwrap()["id"].clone();
+    let order = d.call("issue_document", json!({ "id": id_of("rectificationOrder") })).await.unwrap();
+    let record = d.call("issue_document", json!({ "id": id_of("inspectionRecord") })).await.unwrap();
+    d.call("void_document", json!({ "id": record["id"], "reason": "单位名称写错" })).await.unwrap();
+    d.sync().await;
+
+    let admin = signed_in(&server, "张敏", Role::Admin).await;
+    let year = anjian_core::beijing::today(chrono::Utc::now()).format("%Y").to_string();
+    let (status, overview) = admin.get(&format!("/api/console/overview?from={year}-01-01&to={year}-12-31")).await;
+    assert_eq!(status, StatusCode::OK, "{overview}");
+    // The same figures counted independently, straight from the record tables.
+    let counted = server
+        .with(move |s| {
+            let mut out = Vec::new();
+            s.transact(&mut |sql| {
+                for q in [
+                    "SELECT COUNT(*) FROM inspection WHERE status = 'finished'",
+                    "SELECT COUNT(DISTINCT enterprise_id) FROM inspection WHERE status = 'finished'",
+                    "SELECT COUNT(*) FROM hazard",
+                    "SELECT COUNT(*) FROM hazard WHERE level = 'major'",
+                    "SELECT COUNT(*) FROM hazard WHERE status <> 'open'",
+                ] {
+                    out.push(sql.query(q, &[])?[0][0].clone().unwrap().parse::<i64>().unwrap());
+                }
+                Ok(())
+            })
+            .map(|()| out)
+        })
+        .await
+        .unwrap();
+    let t = &overview["totals"];
+    let figures = [&t["inspections"], &t["enterprises"], &t["hazards"], &t["hazardsMajor"], &t["rectified"]];
+    assert_eq!(figures.map(|v| v.as_i64().unwrap()).to_vec(), counted, "{overview}");
+    assert_eq!(counted[..3], [3, 2, 6]);
+    // Nothing rectified yet: 0%, and a period without hazards shows no rate at all.
+    assert_eq!(t["rectificationRate"], json!(0.0));
+    let (_, empty) = admin.get("/api/console/overview?from=2001-01-01&to=2001-12-31").await;
+    assert!(empty["totals"]["rectificationRate"].is_null(), "{empty}");
+    // The towns add up to the totals.
+    let towns: i64 = overview["byTown"].as_array().unwrap().iter().map(|b| b["figures"]["hazards"].as_i64().unwrap()).sum();
+    assert_eq!(towns, 6);
+    assert!(overview["byTown"].as_array().unwrap().iter().any(|b| b["label"] == "妙峰山镇"), "{overview}");
+    let order_count = overview["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "rectificationOrder").unwrap();
+    assert_eq!(order_count["issued"], 1);
+
+    // The ledger: filters narrow, the page carries inspectors and source.
+    let (_, all) = admin.get("/api/console/hazards").await;
+    assert_eq!(all["total"], 6);
+    let row = &all["rows"][0];
+    assert_eq!(row["inspectors"], json!(["王磊", "赵敏"]), "{row}");
+    assert_eq!(row["source"], "执法终端");
+    let (_, town) = admin.get("/api/console/hazards?town=110109104").await;
+    assert_eq!(town["total"], 2, "{town}");
+    let (_, words) = admin.get(&format!("/api/console/hazards?q={}", "炸药库")).await;
+    assert_eq!(words["total"], 3);
+    let (_, nobody) = admin.get(&format!("/api/console/hazards?inspector={}", "李娜")).await;
+    assert_eq!(nobody["total"], 0);
+    let (status, bad) = admin.get("/api/console/hazards?level=severe").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    let (status, _) = admin.get("/api/console/hazards?limit=100000").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, ents) = admin.get("/api/console/enterprises").await;
+    assert_eq!(ents["total"], 2);
+    let (_, insp) = admin.get("/api/console/inspections?town=110109108").await;
+    assert_eq!(insp["rows"].as_array().unwrap().len() as i64, insp["total"].as_i64().unwrap());
+
+    // /v/: the issued order is 有效, the voided record 已作废, typed in any case.
+    let public = Browser::new(&server);
+    let page = |code: String| {
+        let http = public.http.clone();
+        let url = format!("{}/v/{code}", server.url);
+        async move {
+            let res = http.get(url).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(order["code"].as_str().unwrap().to_lowercase()).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("有效") && html.contains(order["number"].as_str().unwrap()), "{html}");
+    assert!(html.contains("责令限期整改指令书") && html.contains("北京门头沟控制台测试"), "{html}");
+    let (status, html) = page(record["code"].as_str().unwrap().to_owned()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("已作废"), "{html}");
+    let (status, html) = page("ZZZZZ-ZZZZZ".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("查无此文书"));
+    server.stop().await;
+}
+
+both_backends!(accounts_sessions_and_csrf, figures_ledger_and_verification);

@@ -66,9 +66,10 @@ ui_deps() {
   fi
 }
 
+# The app's UI, and the bureau's console (embedded in anjian-server when it is built).
 build_ui() {
-  say "building the UI"
-  (cd "$ROOT/ui" && npm run build)
+  say "building the UI and the console"
+  (cd "$ROOT/ui" && npm run build && npm run build:console)
 }
 
 # The sync tests run against PostgreSQL as well as SQLite: the server named by

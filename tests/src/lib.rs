@@ -1,4 +1,7 @@
-//! Helpers shared by the end-to-end tests and the benchmarks.
+//! Helpers shared by the end-to-end tests, the benchmarks and the district seeder.
 
 pub mod changes;
 pub mod district;
+pub mod inspect;
+
+pub use inspect::{inspect, officers};

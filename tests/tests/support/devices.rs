@@ -107,40 +107,27 @@ pub async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
 
 /// The device's own inspector and a colleague: the colleague's id.
 pub async fn officers(d: &Device, me: (&str, &str), colleague: (&str, &str)) -> Value {
-    d.call("save_profile", json!({ "profile": { "name": me.0, "certNo": me.1, "unit": "" } })).await.unwrap();
-    let colleague = d
-        .call("save_inspector", json!({ "inspector": { "name": colleague.0, "certNo": colleague.1, "unit": "" } }))
+    let (app, me, colleague) = (d.app.clone(), (me.0.to_owned(), me.1.to_owned()), (colleague.0.to_owned(), colleague.1.to_owned()));
+    tokio::task::spawn_blocking(move || anjian_tests::officers(&app, (&me.0, &me.1), (&colleague.0, &colleague.1)))
         .await
-        .unwrap();
-    colleague["id"].clone()
+        .unwrap()
+        .unwrap()
 }
 
 /// As `inspect`, with the officers already saved (`officers`).
 pub async fn inspect_with(d: &Device, enterprise: &str, colleague: &Value) -> (Vec<String>, Value) {
-    let template = d.call("list_templates", json!({ "sector": "mine" })).await.unwrap()[0].clone();
-    let start = json!({ "enterpriseId": enterprise, "templateId": template["id"], "templateVersion": template["version"], "colleagueId": colleague, "accompanyingPerson": "刘芳" });
-    let view = d.call("start_inspection", start).await.unwrap();
-    let inspection = view["inspection"]["id"].clone();
-    for section in view["template"]["sections"].as_array().unwrap() {
-        for item in section["items"].as_array().unwrap() {
-            d.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))
-                .await
-                .unwrap();
-        }
-    }
-    // A signature image: any PNG the store accepts.
-    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-    let sig =
-        d.call("add_attachment", json!({ "mime": "image/png", "dataBase64": png })).await.unwrap()["sha256"].clone();
     let day = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
-    let hazards = json!([
-        { "description": "采场边坡未设置安全警示标志", "level": "general", "deadline": day },
-        { "description": "炸药库值班记录不全", "level": "general", "deadline": day }
-    ]);
-    let signatures = json!([{ "role": "officer1", "sha256": sig }, { "role": "officer2", "sha256": sig }, { "role": "unit", "refused": true }]);
-    d.call("finish_inspection", json!({ "inspectionId": inspection, "hazards": hazards, "signatures": signatures }))
-        .await
-        .unwrap();
+    let hazards = [
+        ("采场边坡未设置安全警示标志".to_owned(), "general", day.clone()),
+        ("炸药库值班记录不全".to_owned(), "general", day),
+    ];
+    let (app, enterprise_id, colleague) = (d.app.clone(), enterprise.to_owned(), colleague.clone());
+    let (_, sig) = tokio::task::spawn_blocking(move || {
+        anjian_tests::inspect(&app, &enterprise_id, "mine", &colleague, &hazards)
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let ledger = d.call("hazard_ledger", json!({ "enterpriseId": enterprise })).await.unwrap();
     let ids =
         ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();

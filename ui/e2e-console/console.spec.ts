@@ -1,0 +1,88 @@
+import { test, expect, signIn, accessible, screenshot } from './server'
+
+const NEW_PASSWORD = '门头沟-应急-2026!'
+
+test.describe.configure({ mode: 'serial' })
+
+test('without a session only the sign-in page and /v/ answer', async ({ page, request }) => {
+  await page.goto('/')
+  await expect(page).toHaveURL(/\/login/)
+  await accessible(page, '登录')
+  for (const path of ['/api/console/me', '/api/console/hazards', '/api/console/audit']) {
+    expect((await request.get(path)).status(), path).toBe(401)
+  }
+  const unknown = await page.goto('/v/ZZZZZ-ZZZZZ')
+  expect(unknown?.status()).toBe(404)
+  await expect(page.getByText('查无此文书').first()).toBeVisible()
+  await accessible(page, '核验：查无此文书')
+})
+
+test('the first sign-in changes the one-time password; 总览 shows the server’s figures', async ({ page, district }) => {
+  await signIn(page, '张敏', district.accounts.admin, NEW_PASSWORD)
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  const year = new Date().getFullYear()
+  const api = await page.request.get(`/api/console/overview?from=${year}-01-01&to=${year}-12-31`)
+  const overview = await api.json()
+  const t = overview.totals
+  const shown = async (id: string) => Number((await page.getByTestId(id).innerText()).replace(/[^\d]/g, ''))
+  expect(await shown('figure-inspections')).toBe(t.inspections)
+  expect(await shown('figure-enterprises')).toBe(t.enterprises)
+  expect(await shown('figure-hazards')).toBe(t.hazards)
+  expect(await shown('figure-rectified')).toBe(t.rectified)
+  expect(t.inspections).toBeGreaterThan(0)
+  await expect(page.getByTestId('definitions')).toContainText('整改率')
+  await page.screenshot({ path: screenshot('console-overview.png'), fullPage: true })
+  await accessible(page, '总览')
+
+  // A figure leads to the records behind it.
+  await page.getByTestId('figure-hazards').click()
+  await expect(page).toHaveURL(/\/hazards/)
+  await expect(page.getByTestId('hazard-count')).toContainText(String(t.hazards))
+  await accessible(page, '隐患台账')
+})
+
+test('every page of the console lists what the API holds', async ({ page, district }) => {
+  await signIn(page, '张敏', NEW_PASSWORD)
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  for (const [path, table, api] of [
+    ['/hazards', 'hazard-table', '/api/console/hazards?limit=50'],
+    ['/inspections', 'inspection-table', '/api/console/inspections?limit=50'],
+    ['/enterprises', 'enterprise-table', '/api/console/enterprises?limit=50'],
+    ['/audit', 'audit-table', '/api/console/audit?limit=50'],
+  ] as const) {
+    await page.goto(path)
+    await expect(page.getByTestId(table)).toBeVisible()
+    const rows = (await (await page.request.get(api)).json()).rows.length
+    await expect(page.getByTestId(table).locator('tbody tr')).toHaveCount(rows)
+    await page.screenshot({ path: screenshot(`console${path.replace('/', '-')}.png`), fullPage: true })
+    await accessible(page, path)
+  }
+  void district
+})
+
+test('staff read the ledger but not the audit log; a change without the CSRF token is refused', async ({
+  page,
+  district,
+}) => {
+  await signIn(page, '李强', district.accounts.staff, '区局值班-2026-新密码')
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await expect(page.getByRole('link', { name: '审计日志' })).toHaveCount(0)
+  await page.goto('/audit')
+  await expect(page).toHaveURL(/\/forbidden/)
+  expect((await page.request.get('/api/console/audit')).status()).toBe(403)
+  const noToken = await page.request.post('/api/console/password', { data: { current: 'x', new: 'y' } })
+  expect(noToken.status()).toBe(403)
+  expect((await noToken.json()).code).toBe('csrf')
+})
+
+test('five wrong passwords lock the account for 15 minutes', async ({ page, district }) => {
+  for (let i = 1; i <= 5; i++) {
+    const res = await page.request.post('/api/console/login', { data: { name: '周队长', password: 'wrong-wrong' } })
+    expect(res.status(), `attempt ${i}`).toBe(i < 5 ? 401 : 423)
+  }
+  await page.goto('/login')
+  await page.getByLabel('用户名').fill('周队长')
+  await page.getByLabel('密码', { exact: true }).fill(district.accounts.leader)
+  await page.getByTestId('login-submit').click()
+  await expect(page.getByText(/已锁定/)).toBeVisible()
+})

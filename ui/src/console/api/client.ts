@@ -1,0 +1,196 @@
+// The console's one way to the server: same-origin fetch of /api/console/…, JSON both ways.
+// The session is an HttpOnly cookie the server sets (never read here); every request that
+// changes something carries the CSRF token of the last Me the server sent (login, me,
+// password). A 401 from a data request means the session ended: the handler set by
+// main.ts sends the user to the login page. Errors become ApiError with a Chinese message.
+//
+// The shapes are the server's, generated from its OpenAPI document into schema.d.ts
+// (npm run gen:console-types); nothing here or in the pages restates them.
+
+import type { components, paths } from './schema'
+
+type Schemas = components['schemas']
+export type ErrorBody = Schemas['ErrorBody']
+export type Me = Schemas['Me']
+export type Role = Me['role']
+export type LoginRequest = Schemas['LoginRequest']
+export type PasswordChange = Schemas['PasswordChange']
+export type Named = Schemas['Named']
+export type Reference = Schemas['Reference']
+export type Figures = Schemas['Figures']
+export type Breakdown = Schemas['Breakdown']
+export type DocumentCount = Schemas['DocumentCount']
+export type Overview = Schemas['Overview']
+export type HazardRow = Schemas['HazardRow']
+export type HazardPage = Schemas['HazardPage']
+export type InspectionRow = Schemas['InspectionRow']
+export type InspectionPage = Schemas['InspectionPage']
+export type EnterpriseRow = Schemas['EnterpriseRow']
+export type EnterprisePage = Schemas['EnterprisePage']
+export type AuditRow = Schemas['AuditRow']
+export type AuditPage = Schemas['AuditPage']
+
+type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? NonNullable<Q>
+  : never
+export type OverviewQuery = QueryOf<'/api/console/overview'>
+export type HazardQuery = QueryOf<'/api/console/hazards'>
+export type InspectionQuery = QueryOf<'/api/console/inspections'>
+export type EnterpriseQuery = QueryOf<'/api/console/enterprises'>
+export type AuditQuery = QueryOf<'/api/console/audit'>
+
+const BASE = '/api/console'
+
+/** Chinese text for when the server's answer carries none of its own. */
+const FALLBACK: Record<string, string> = {
+  network: '无法连接区局服务器。请检查网络连接后重试。',
+  bad_response: '服务器返回了无法识别的数据。请刷新页面后重试。',
+  bad_login: '用户名或密码错误。',
+  locked: '登录失败次数过多，账号已暂时锁定，请稍后再试。',
+  unauthorized: '登录已过期，请重新登录。',
+  forbidden: '您的账号没有查看此内容的权限。',
+  not_found: '未找到要查看的内容。',
+  bad_request: '请求的条件有误，请检查后重试。',
+  server: '服务器出错，操作未完成。请稍后重试；如反复出现，请联系系统管理员。',
+}
+
+function fallbackFor(code: string, status: number): string {
+  if (FALLBACK[code]) return FALLBACK[code]
+  if (status === 401) return FALLBACK.unauthorized
+  if (status === 403) return FALLBACK.forbidden
+  if (status === 404) return FALLBACK.not_found
+  if (status >= 400 && status < 500) return FALLBACK.bad_request
+  return FALLBACK.server
+}
+
+export class ApiError extends Error {
+  readonly code: string
+  /** The HTTP status; 0 when the server could not be reached. */
+  readonly status: number
+
+  constructor(code: string, message: string, status: number) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.status = status
+  }
+}
+
+/** The error a failed answer stands for, with the server's Chinese message when it sent one. */
+export function errorOf(status: number, body: unknown): ApiError {
+  const b = body && typeof body === 'object' ? (body as Partial<Record<keyof ErrorBody, unknown>>) : {}
+  const code = typeof b.code === 'string' && b.code ? b.code : `http_${status}`
+  const message = typeof b.message === 'string' && b.message.trim() ? b.message.trim() : fallbackFor(code, status)
+  return new ApiError(code, message, status)
+}
+
+/** The text to show for anything a request rejected with. */
+export function messageOf(err: unknown): string {
+  if (err instanceof ApiError) return err.message
+  return FALLBACK.server
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>
+
+/** The query string of the set parameters (empty ones left out), in a stable order. */
+export function queryString(query: Query | undefined): string {
+  if (!query) return ''
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue
+    params.append(k, String(v))
+  }
+  const s = params.toString()
+  return s ? `?${s}` : ''
+}
+
+let csrf = ''
+let onUnauthorized: (() => void) | null = null
+
+/** Called when a data request finds the session gone (401). */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler
+}
+
+interface Options {
+  query?: Query
+  body?: unknown
+  /** Whether a 401 is an answer to show (login, me), not a lost session. */
+  own401?: boolean
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, opts: Options = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf
+  let res: Response
+  try {
+    res = await fetch(`${BASE}${path}${queryString(opts.query)}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    })
+  } catch {
+    throw new ApiError('network', FALLBACK.network, 0)
+  }
+  if (res.status === 204) return undefined as T
+  let body: unknown = null
+  const text = await res.text()
+  if (text) {
+    try {
+      body = JSON.parse(text)
+    } catch {
+      body = null
+      if (res.ok) throw new ApiError('bad_response', FALLBACK.bad_response, res.status)
+    }
+  }
+  if (!res.ok) {
+    const err = errorOf(res.status, body)
+    if (res.status === 401 && !opts.own401) {
+      csrf = ''
+      onUnauthorized?.()
+    }
+    throw err
+  }
+  return body as T
+}
+
+function remember(me: Me): Me {
+  csrf = me.csrf
+  return me
+}
+
+/** Signs in; the server sets the session cookie. */
+export const login = async (req: LoginRequest): Promise<Me> =>
+  remember(await request<Me>('POST', '/login', { body: req, own401: true }))
+
+/** Who is signed in; null when nobody is (401). */
+export async function me(): Promise<Me | null> {
+  try {
+    return remember(await request<Me>('GET', '/me', { own401: true }))
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      csrf = ''
+      return null
+    }
+    throw e
+  }
+}
+
+export async function logout(): Promise<void> {
+  await request<void>('POST', '/logout', { own401: true })
+  csrf = ''
+}
+
+export const changePassword = async (req: PasswordChange): Promise<Me> =>
+  remember(await request<Me>('POST', '/password', { body: req }))
+
+export const reference = (): Promise<Reference> => request('GET', '/reference')
+export const overview = (query: OverviewQuery): Promise<Overview> => request('GET', '/overview', { query })
+export const hazards = (query: HazardQuery): Promise<HazardPage> => request('GET', '/hazards', { query })
+export const inspections = (query: InspectionQuery): Promise<InspectionPage> =>
+  request('GET', '/inspections', { query })
+export const enterprises = (query: EnterpriseQuery): Promise<EnterprisePage> =>
+  request('GET', '/enterprises', { query })
+export const audit = (query: AuditQuery): Promise<AuditPage> => request('GET', '/audit', { query })

@@ -1,0 +1,60 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { decide } from './guard'
+import LoginPage from './pages/LoginPage.vue'
+import { ensureSession } from './session'
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginPage, meta: { title: '登录', bare: true } },
+  {
+    path: '/password',
+    name: 'password',
+    component: () => import('./pages/PasswordPage.vue'),
+    meta: { title: '修改密码', bare: true },
+  },
+  // 总览 carries the charts (ECharts): its own chunk, so the login page needs none of it.
+  { path: '/', name: 'overview', component: () => import('./pages/OverviewPage.vue'), meta: { title: '总览' } },
+  { path: '/hazards', name: 'hazards', component: () => import('./pages/HazardsPage.vue'), meta: { title: '隐患台账' } },
+  {
+    path: '/inspections',
+    name: 'inspections',
+    component: () => import('./pages/InspectionsPage.vue'),
+    meta: { title: '检查' },
+  },
+  {
+    path: '/enterprises',
+    name: 'enterprises',
+    component: () => import('./pages/EnterprisesPage.vue'),
+    meta: { title: '单位' },
+  },
+  {
+    path: '/audit',
+    name: 'audit',
+    component: () => import('./pages/AuditPage.vue'),
+    meta: { title: '审计日志', adminOnly: true },
+  },
+  {
+    path: '/forbidden',
+    name: 'forbidden',
+    component: () => import('./pages/ForbiddenPage.vue'),
+    meta: { title: '无权查看' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./pages/NotFoundPage.vue'),
+    meta: { title: '页面不存在' },
+  },
+]
+
+// History mode: the server serves index.html for every path that is not an API.
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: (to, from, saved) => saved ?? (to.path === from.path ? false : { top: 0 }),
+})
+
+router.beforeEach(async (to) => decide(to, await ensureSession()))
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} · 安检控制台` : '安检 · 区应急管理局控制台'
+})

@@ -293,6 +293,38 @@ async fn figures_ledger_and_verification(pg: bool) {
     let (status, html) = page("ZZZZZ-ZZZZZ".into()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("查无此文书"));
+
+    // 人员与设备: the admin enrols (the code pairs a device), staff may not revoke, the
+    // admin does, and the device is refused from then on.
+    let mut admin = admin;
+    let (status, enrolled) = admin.post("/api/console/inspectors", json!({ "name": "李娜", "certNo": "11010923002" })).await;
+    assert_eq!(status, StatusCode::OK, "{enrolled}");
+    let paired = public
+        .http
+        .post(format!("{}/api/v1/pair", server.url))
+        .json(&json!({ "code": enrolled["code"], "deviceName": "李娜的终端" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paired.status(), StatusCode::OK);
+    let (_, devices) = admin.get("/api/console/devices").await;
+    let devices = devices.as_array().unwrap().clone();
+    assert_eq!(devices.len(), 2, "{devices:?}");
+    let first = devices.iter().find(|d| d["name"] == "执法终端").unwrap();
+    assert!(first["lastPush"].is_string() && first["revokedAt"].is_null(), "{first}");
+    let revoke = format!("/api/console/devices/{}/revoke", first["id"].as_str().unwrap());
+    let mut staff = signed_in(&server, "李强", Role::Staff).await;
+    let (status, body) = staff.post(&revoke, json!({})).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    let (status, body) = staff.post("/api/console/inspectors", json!({ "name": "赵六", "certNo": "11010923007" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(admin.post(&revoke, json!({})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(admin.post("/api/console/devices/no-such-device/revoke", json!({})).await.0, StatusCode::NOT_FOUND);
+    let after = d.round().await;
+    assert!(!after["lastError"].is_null(), "a revoked device syncs no more: {after}");
+    let (_, audit) = admin.get("/api/console/audit").await;
+    let actions: Vec<&str> = audit["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"停用设备") && actions.contains(&"登记执法人员"), "{actions:?}");
     server.stop().await;
 }
 

@@ -60,6 +60,24 @@ test('every page of the console lists what the API holds', async ({ page, distri
   void district
 })
 
+test('人员与设备: the admin enrols an inspector (code as text and QR) and revokes a device', async ({ page }) => {
+  await signIn(page, '张敏', NEW_PASSWORD)
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await page.getByRole('link', { name: '人员与设备' }).click()
+  await expect(page.getByTestId('device-row')).toHaveCount(3)
+  await page.getByLabel('姓名').fill('陈静')
+  await page.getByLabel('执法证号').fill('11010923005')
+  await page.getByTestId('enrol-submit').click()
+  await expect(page.getByTestId('pairing-code')).toHaveText(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/)
+  await expect(page.getByRole('img', { name: /配对码 .* 的二维码/ })).toBeVisible()
+  await accessible(page, '人员与设备')
+  await page.screenshot({ path: screenshot('console-people.png'), fullPage: true })
+  await page.getByTestId('revoke').first().click()
+  await page.getByRole('dialog').getByRole('button', { name: '停用' }).click()
+  await expect(page.getByTestId('revoke-done')).toContainText('已停用')
+  await expect(page.getByTestId('revoke')).toHaveCount(2)
+})
+
 test('staff read the ledger but not the audit log; a change without the CSRF token is refused', async ({
   page,
   district,
@@ -67,6 +85,10 @@ test('staff read the ledger but not the audit log; a change without the CSRF tok
   await signIn(page, '李强', district.accounts.staff, '区局值班-2026-新密码')
   await expect(page.getByTestId('figure-cards')).toBeVisible()
   await expect(page.getByRole('link', { name: '审计日志' })).toHaveCount(0)
+  await page.getByRole('link', { name: '人员与设备' }).click()
+  await expect(page.getByTestId('device-row').first()).toBeVisible()
+  await expect(page.getByTestId('revoke')).toHaveCount(0)
+  await expect(page.getByTestId('enrol-submit')).toHaveCount(0)
   await page.goto('/audit')
   await expect(page).toHaveURL(/\/forbidden/)
   expect((await page.request.get('/api/console/audit')).status()).toBe(403)

@@ -27,6 +27,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '单位' },
   },
   {
+    path: '/people',
+    name: 'people',
+    component: () => import('./pages/PeoplePage.vue'),
+    meta: { title: '人员与设备' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('./pages/AuditPage.vue'),

@@ -29,7 +29,7 @@ use crate::http::{ApiError, Body};
 use crate::storage::{Param, Sql, Storage, StorageError};
 use accounts::{Session, SignIn};
 use records::{
-    AuditPage, EnterprisePage, EnterpriseQuery, HazardPage, HazardQuery, InspectionPage, InspectionQuery, Overview,
+    AuditPage, DeviceRow, EnterprisePage, EnterpriseQuery, HazardPage, HazardQuery, InspectionPage, InspectionQuery, Overview,
     PageQuery, Period, Reference,
 };
 
@@ -142,6 +142,9 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/inspections", get(inspections))
         .route("/api/console/enterprises", get(enterprises))
         .route("/api/console/audit", get(audit))
+        .route("/api/console/devices", get(devices))
+        .route("/api/console/devices/{id}/revoke", post(revoke))
+        .route("/api/console/inspectors", post(enrol))
         .route("/api/console/openapi.json", get(openapi))
         .route("/api/console/{*rest}", axum::routing::any(no_route))
         .route("/v", get(verify::lookup))
@@ -505,6 +508,81 @@ async fn audit(State(state): State<ConsoleState>, signed: Signed, Q(q): Q<PageQu
     transact(&state.storage, move |sql| records::audit(sql, &q)).await.map(Json)
 }
 
+#[utoipa::path(get, path = "/api/console/devices", tag = "console", responses(
+    (status = 200, description = "已配对的设备：最近上传、被拒收的更改数", body = Vec<DeviceRow>)))]
+async fn devices(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<DeviceRow>>, ApiError> {
+    transact(&state.storage, records::devices).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/devices/{id}/revoke", tag = "console",
+    params(("id" = String, Path, description = "设备编号")),
+    responses(
+        (status = 204, description = "已停用：设备的令牌不再有效"),
+        (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这台设备", body = anjian_sync::protocol::ErrorBody)))]
+async fn revoke(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    signed.require(Role::Admin)?;
+    let storage = state.storage.clone();
+    let device = id.clone();
+    tokio::task::spawn_blocking(move || storage.revoke(&device, &accounts::stamp(Utc::now())))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(console_error)?;
+    transact(&state.storage, move |sql| accounts::audit(sql, &signed.session.name, "停用设备", &id, &signed.address, Utc::now()))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnrolRequest {
+    /// 姓名
+    pub name: String,
+    /// 执法证号
+    pub cert_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Enrolled {
+    pub name: String,
+    pub cert_no: String,
+    /// The one-time pairing code (shown once: the server keeps only its hash).
+    pub code: String,
+    pub valid_days: i64,
+}
+
+/// Days a pairing code stays valid, as `anjian-server enrol` makes them.
+const PAIRING_DAYS: i64 = 7;
+
+#[utoipa::path(post, path = "/api/console/inspectors", tag = "console", request_body = EnrolRequest, responses(
+    (status = 200, description = "已登记：一次性配对码（只显示这一次）", body = Enrolled),
+    (status = 400, description = "姓名或执法证号不合要求", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn enrol(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    Body(req): Body<EnrolRequest>,
+) -> Result<Json<Enrolled>, ApiError> {
+    signed.require(Role::Admin)?;
+    let storage = state.storage.clone();
+    let (name, cert_no) = (req.name.clone(), req.cert_no.clone());
+    let code = tokio::task::spawn_blocking(move || crate::enrol(storage.as_ref(), &name, &cert_no, PAIRING_DAYS))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(console_error)?;
+    let detail = format!("{}（{}）", req.name.trim(), req.cert_no.trim());
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "登记执法人员", &detail, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(Json(Enrolled { name: req.name.trim().to_owned(), cert_no: req.cert_no.trim().to_owned(), code, valid_days: PAIRING_DAYS }))
+}
+
 #[utoipa::path(get, path = "/api/console/openapi.json", tag = "console", responses((status = 200, description = "控制台接口文档（OpenAPI 3）")))]
 async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
     Json(<ConsoleDoc as utoipa::OpenApi>::openapi())
@@ -514,7 +592,10 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "anjian district console", description = "区应急管理局控制台接口：会话 Cookie，改动数据的请求带 X-CSRF-Token。"),
-    paths(login, logout, me, password, reference, overview, hazards, inspections, enterprises, audit, openapi)
+    paths(
+        login, logout, me, password, reference, overview, hazards, inspections, enterprises, audit, devices, revoke, enrol,
+        openapi
+    )
 )]
 #[derive(Debug)]
 pub struct ConsoleDoc;

@@ -752,3 +752,42 @@ pub fn audit(sql: &mut dyn Sql, q: &PageQuery) -> Result<AuditPage> {
         .collect();
     Ok(AuditPage { rows, total })
 }
+
+/// A paired device as the bureau sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceRow {
+    pub id: String,
+    pub name: String,
+    pub inspector_name: String,
+    pub inspector_cert_no: String,
+    pub paired_at: String,
+    pub revoked_at: Option<String>,
+    /// When it last sent changes.
+    pub last_push: Option<String>,
+    /// Changes of it the server refused (kept, the latest 1000).
+    pub refusals: i64,
+}
+
+pub fn devices(sql: &mut dyn Sql) -> Result<Vec<DeviceRow>> {
+    Ok(sql
+        .query(
+            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, (SELECT MAX(b.received_at) FROM push_batch b WHERE b.device_id = d.id), (SELECT COUNT(*) FROM refused_change r WHERE r.device_id = d.id) FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.revoked_at IS NOT NULL, d.paired_at DESC",
+            &[],
+        )?
+        .into_iter()
+        .map(|r| {
+            let col = |i: usize| r.get(i).cloned().flatten().unwrap_or_default();
+            DeviceRow {
+                id: col(0),
+                name: col(1),
+                inspector_name: col(2),
+                inspector_cert_no: col(3),
+                paired_at: col(4),
+                revoked_at: r.get(5).cloned().flatten(),
+                last_push: r.get(6).cloned().flatten(),
+                refusals: int(r.get(7)),
+            }
+        })
+        .collect())
+}

@@ -29,6 +29,9 @@ export type EnterpriseRow = Schemas['EnterpriseRow']
 export type EnterprisePage = Schemas['EnterprisePage']
 export type AuditRow = Schemas['AuditRow']
 export type AuditPage = Schemas['AuditPage']
+export type DeviceRow = Schemas['DeviceRow']
+export type EnrolRequest = Schemas['EnrolRequest']
+export type Enrolled = Schemas['Enrolled']
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
@@ -194,3 +197,7 @@ export const inspections = (query: InspectionQuery): Promise<InspectionPage> =>
 export const enterprises = (query: EnterpriseQuery): Promise<EnterprisePage> =>
   request('GET', '/enterprises', { query })
 export const audit = (query: AuditQuery): Promise<AuditPage> => request('GET', '/audit', { query })
+export const devices = (): Promise<DeviceRow[]> => request('GET', '/devices')
+export const revokeDevice = (id: string): Promise<void> =>
+  request('POST', `/devices/${encodeURIComponent(id)}/revoke`)
+export const enrolInspector = (req: EnrolRequest): Promise<Enrolled> => request('POST', '/inspectors', { body: req })

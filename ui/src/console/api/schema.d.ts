@@ -20,6 +20,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/devices/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/enterprises": {
         parameters: {
             query?: never;
@@ -62,6 +94,22 @@ export interface paths {
         get: operations["inspections"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["enrol"];
         delete?: never;
         options?: never;
         head?: never;
@@ -203,6 +251,22 @@ export interface components {
             key: string;
             label: string;
         };
+        /** @description A paired device as the bureau sees it. */
+        DeviceRow: {
+            id: string;
+            inspectorCertNo: string;
+            inspectorName: string;
+            /** @description When it last sent changes. */
+            lastPush?: string | null;
+            name: string;
+            pairedAt: string;
+            /**
+             * Format: int64
+             * @description Changes of it the server refused (kept, the latest 1000).
+             */
+            refusals: number;
+            revokedAt?: string | null;
+        };
         DocumentCount: {
             /** Format: int64 */
             issued: number;
@@ -210,6 +274,20 @@ export interface components {
             title: string;
             /** Format: int64 */
             voided: number;
+        };
+        EnrolRequest: {
+            /** @description 执法证号 */
+            certNo: string;
+            /** @description 姓名 */
+            name: string;
+        };
+        Enrolled: {
+            certNo: string;
+            /** @description The one-time pairing code (shown once: the server keeps only its hash). */
+            code: string;
+            name: string;
+            /** Format: int64 */
+            validDays: number;
         };
         EnterprisePage: {
             rows: components["schemas"]["EnterpriseRow"][];
@@ -394,6 +472,65 @@ export interface operations {
             };
         };
     };
+    devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已配对的设备：最近上传、被拒收的更改数 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRow"][];
+                };
+            };
+        };
+    };
+    revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 设备编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已停用：设备的令牌不再有效 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这台设备 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     enterprises: {
         parameters: {
             query?: {
@@ -509,6 +646,48 @@ export interface operations {
             };
             /** @description 筛选条件无效 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolRequest"];
+            };
+        };
+        responses: {
+            /** @description 已登记：一次性配对码（只显示这一次） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrolled"];
+                };
+            };
+            /** @description 姓名或执法证号不合要求 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -65,7 +65,7 @@ fn main() {
     let mut store = Store::open(dir.path()).expect("open");
     store.seed(&reference, None).expect("seed");
     let t = Instant::now();
-    let generated = district::generate(&mut store, &reference, FIVE_YEARS, 2011).expect("generate");
+    let generated = district::generate(&store, &reference, FIVE_YEARS, 2011).expect("generate");
     eprintln!("generated {:?} in {:.1} s", FIVE_YEARS, t.elapsed().as_secs_f64());
     let raw = Connection::open(dir.path().join("anjian.db")).expect("raw");
     let mut rows: Vec<Row> = Vec::new();

@@ -580,7 +580,7 @@ async fn refusals_are_kept_clipped_and_bounded(pg: bool) {
     let (client, device, _) = paired(&server, "11010923001").await;
     // Every hundredth one large (a batch stays within the body limit).
     let junk = |n: usize| {
-        let size = if n % 100 == 0 { 20_000 } else { 10 };
+        let size = if n.is_multiple_of(100) { 20_000 } else { 10 };
         protocol::Change {
             change_id: format!("{device}:junk-{n}"),
             record_type: "spaceship".into(),

@@ -2,6 +2,7 @@
 //! nothing is written to a database nobody named), every command has --help, and the
 //! database and address can come from the environment.
 
+#![allow(clippy::expect_used)]
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -44,8 +45,10 @@ fn misspelt_flags_are_refused_and_write_nothing() {
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for command in ["serve", "enrol", "devices", "revoke", "import", "publish-checklist", "grant", "number-conflicts"] {
-        let out = server(&[command, "--help"], &[], dir.path());
+    for command in ["serve", "enrol", "devices", "revoke", "import", "publish-checklist", "grant", "number-conflicts", "user add", "user reset", "user list"] {
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let out = server(&args, &[], dir.path());
         assert!(out.status.success(), "{command} --help");
         let help = text(&out.stdout);
         assert!(help.contains("--database") && help.contains("Usage"), "{command}: {help}");

@@ -343,6 +343,30 @@ impl Filter {
     fn sql(&self) -> String {
         if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
     }
+
+    /// How many rows of `from` pass, and one page of them: `columns` (whose own
+    /// parameters, `column_params`, come first) in `order`.
+    fn page(
+        &self,
+        sql: &mut dyn Sql,
+        (columns, column_params): (&str, &[Param]),
+        from: &str,
+        order: &str,
+        (offset, limit): (i64, i64),
+    ) -> Result<(i64, Vec<Vec<Option<String>>>)> {
+        let filter = self.sql();
+        let total = int(sql.query(&format!("SELECT COUNT(*) {from} {filter}"), &self.params)?.first().and_then(|r| r.first()));
+        let mut params = column_params.to_vec();
+        params.extend(self.params.iter().cloned());
+        params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
+        let rows = sql.query(&format!("SELECT {columns} {from} {filter} ORDER BY {order} LIMIT ? OFFSET ?"), &params)?;
+        Ok((total, rows))
+    }
+}
+
+/// Column `i` of a row as text ("" for null).
+fn col(r: &[Option<String>], i: usize) -> String {
+    r.get(i).cloned().flatten().unwrap_or_default()
 }
 
 /// `%text%` for LIKE, with the pattern characters in the text taken literally.
@@ -378,7 +402,7 @@ fn code(s: &Option<String>, known: &HashMap<String, String>, what: &str) -> Resu
 }
 
 pub fn hazards(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate) -> Result<HazardPage> {
-    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let bounds = page_bounds(q.offset, q.limit)?;
     let mut f = Filter::default();
     if let Some(from) = &q.from {
         f.add("h.found_day >= ?", [text(&day(from, "起始日")?.to_string())]);
@@ -418,23 +442,20 @@ pub fn hazards(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate) -> Result<H
     if let Some(words) = search_text(&q.q)? {
         f.add("(e.name LIKE ? ESCAPE '\\' OR h.description LIKE ? ESCAPE '\\')", [contains(words), contains(words)]);
     }
-    let from = "FROM hazard h LEFT JOIN enterprise e ON e.id = h.enterprise_id LEFT JOIN device d ON d.id = h.created_by";
-    let total = int(sql.query(&format!("SELECT COUNT(*) {from} {}", f.sql()), &f.params)?.first().and_then(|r| r.first()));
-    let mut params = f.params.clone();
-    params.insert(0, text(&today));
-    params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
-    let rows = sql.query(
-        &format!(
-            "SELECT h.id, h.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), h.description, h.level, h.status, h.found_at, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END, coalesce(d.name, h.device_id), h.inspection_id {from} {} ORDER BY h.found_at DESC, h.id LIMIT ? OFFSET ?",
-            f.sql()
-        ),
-        &params,
+    let columns = format!(
+        "h.id, h.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), h.description, h.level, h.status, h.found_at, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END, coalesce(d.name, h.device_id), h.inspection_id"
+    );
+    let (total, rows) = f.page(
+        sql,
+        (&columns, &[text(&today)]),
+        "FROM hazard h LEFT JOIN enterprise e ON e.id = h.enterprise_id LEFT JOIN device d ON d.id = h.created_by",
+        "h.found_at DESC, h.id",
+        bounds,
     )?;
     let enterprise_ids: Vec<String> = rows.iter().map(|r| r[1].clone().unwrap_or_default()).collect();
     let inspection_ids: Vec<String> = rows.iter().filter_map(|r| r[11].clone()).collect();
     let sectors = sectors_of(sql, &enterprise_ids)?;
     let officers = officers_of(sql, &inspection_ids)?;
-    let col = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten().unwrap_or_default();
     let rows = rows
         .iter()
         .map(|r| {
@@ -543,7 +564,7 @@ pub struct InspectionPage {
 
 /// Finished inspections (the ones 总览 counts), newest first.
 pub fn inspections(sql: &mut dyn Sql, q: &InspectionQuery) -> Result<InspectionPage> {
-    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let bounds = page_bounds(q.offset, q.limit)?;
     let mut f = Filter::default();
     f.add("i.status = 'finished'", []);
     if let Some(from) = &q.from {
@@ -563,22 +584,20 @@ pub fn inspections(sql: &mut dyn Sql, q: &InspectionQuery) -> Result<InspectionP
     if let Some(words) = search_text(&q.q)? {
         f.add("e.name LIKE ? ESCAPE '\\'", [contains(words)]);
     }
-    let from = "FROM inspection i LEFT JOIN enterprise e ON e.id = i.enterprise_id";
-    let total = int(sql.query(&format!("SELECT COUNT(*) {from} {}", f.sql()), &f.params)?.first().and_then(|r| r.first()));
-    let mut params = f.params.clone();
-    params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
-    let rows = sql.query(
-        &format!(
-            "SELECT i.id, i.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), i.started_at, i.finished_at, i.status, (SELECT COUNT(*) FROM hazard h WHERE h.inspection_id = i.id) {from} {} ORDER BY i.started_at DESC, i.id LIMIT ? OFFSET ?",
-            f.sql()
+    let (total, rows) = f.page(
+        sql,
+        (
+            "i.id, i.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), i.started_at, i.finished_at, i.status, (SELECT COUNT(*) FROM hazard h WHERE h.inspection_id = i.id)",
+            &[],
         ),
-        &params,
+        "FROM inspection i LEFT JOIN enterprise e ON e.id = i.enterprise_id",
+        "i.started_at DESC, i.id",
+        bounds,
     )?;
     let enterprise_ids: Vec<String> = rows.iter().map(|r| r[1].clone().unwrap_or_default()).collect();
     let ids: Vec<String> = rows.iter().map(|r| r[0].clone().unwrap_or_default()).collect();
     let sectors = sectors_of(sql, &enterprise_ids)?;
     let officers = officers_of(sql, &ids)?;
-    let col = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten().unwrap_or_default();
     let rows = rows
         .iter()
         .map(|r| InspectionRow {
@@ -631,7 +650,7 @@ pub struct EnterprisePage {
 }
 
 pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery) -> Result<EnterprisePage> {
-    let (offset, limit) = page_bounds(q.offset, q.limit)?;
+    let bounds = page_bounds(q.offset, q.limit)?;
     let mut f = Filter::default();
     if let Some(town) = code(&q.town, &names().0, "镇街")? {
         f.add("e.division_code = ?", [text(&town)]);
@@ -648,20 +667,18 @@ pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery) -> Result<EnterpriseP
             contains(words),
         ]);
     }
-    let total =
-        int(sql.query(&format!("SELECT COUNT(*) FROM enterprise e {}", f.sql()), &f.params)?.first().and_then(|r| r.first()));
-    let mut params = f.params.clone();
-    params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
-    let rows = sql.query(
-        &format!(
-            "SELECT e.id, e.name, e.credit_code, e.division_code, e.address, (SELECT COUNT(*) FROM inspection i WHERE i.enterprise_id = e.id AND i.status = 'finished'), (SELECT COUNT(*) FROM hazard h WHERE h.enterprise_id = e.id AND h.status = 'open') FROM enterprise e {} ORDER BY e.name, e.id LIMIT ? OFFSET ?",
-            f.sql()
+    let (total, rows) = f.page(
+        sql,
+        (
+            "e.id, e.name, e.credit_code, e.division_code, e.address, (SELECT COUNT(*) FROM inspection i WHERE i.enterprise_id = e.id AND i.status = 'finished'), (SELECT COUNT(*) FROM hazard h WHERE h.enterprise_id = e.id AND h.status = 'open')",
+            &[],
         ),
-        &params,
+        "FROM enterprise e",
+        "e.name, e.id",
+        bounds,
     )?;
     let ids: Vec<String> = rows.iter().map(|r| r[0].clone().unwrap_or_default()).collect();
     let sectors = sectors_of(sql, &ids)?;
-    let col = |r: &Vec<Option<String>>, i: usize| r.get(i).cloned().flatten().unwrap_or_default();
     let rows = rows
         .iter()
         .map(|r| EnterpriseRow {

@@ -268,6 +268,34 @@ async fn figures_ledger_and_verification(pg: bool) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
     let (status, _) = admin.get("/api/console/hazards?limit=100000").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Exports: every row the filters pass, read back as a spreadsheet program would; a
+    // leader may only read.
+    let download = |path: String| {
+        let (http, url, cookie) = (admin.http.clone(), admin.url.clone(), admin.cookie.clone().unwrap());
+        async move {
+            let res = http.get(format!("{url}{path}")).header("cookie", format!("{}={cookie}", console::COOKIE)).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+            res.bytes().await.unwrap().to_vec()
+        }
+    };
+    let csv = String::from_utf8(download("/api/console/hazards/export/csv".into()).await).unwrap();
+    let csv = csv.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 7, "{csv}");
+    assert!(lines[0].starts_with("单位,镇街,行业,隐患描述"), "{csv}");
+    assert_eq!(lines.iter().filter(|l| l.contains("炸药库值班记录不全")).count(), 3);
+    let xlsx = download("/api/console/hazards/export/xlsx?town=110109104".into()).await;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "隐患台账").unwrap();
+    assert_eq!(sheet.height(), 3, "a header and the two hazards of 军庄镇");
+    assert_eq!(sheet.get((1, 1)).map(ToString::to_string).as_deref(), Some("军庄镇"));
+    assert_eq!(admin.get("/api/console/hazards/export/pdf").await.0, StatusCode::BAD_REQUEST);
+    let leader_once = add_user(&server, "周队长", Role::Leader).await;
+    let mut leader = Browser::new(&server);
+    leader.login("周队长", &leader_once).await;
+    leader.post("/api/console/password", json!({ "current": leader_once, "new": "领导只读-2026-密码" })).await;
+    assert_eq!(leader.get("/api/console/hazards/export/csv").await.0, StatusCode::FORBIDDEN);
     let (_, ents) = admin.get("/api/console/enterprises").await;
     assert_eq!(ents["total"], 2);
     let (_, insp) = admin.get("/api/console/inspections?town=110109108").await;

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises'
 import { test, expect, signIn, accessible, screenshot } from './server'
 
 const NEW_PASSWORD = '门头沟-应急-2026!'
@@ -39,6 +40,18 @@ test('the first sign-in changes the one-time password; 总览 shows the server�
   await expect(page).toHaveURL(/\/hazards/)
   await expect(page.getByTestId('hazard-count')).toContainText(String(t.hazards))
   await accessible(page, '隐患台账')
+
+  // The export holds every row the page counts (read back as CSV: header + rows).
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+  expect(file.suggestedFilename()).toBe('隐患台账.csv')
+  const text = (await readFile((await file.path())!, 'utf8')).replace(/^\uFEFF/, '')
+  const lines = text.trim().split(/\r?\n/)
+  expect(lines[0]).toContain('隐患描述')
+  expect(lines.length - 1).toBe(t.hazards)
+  await expect(page.getByTestId('export-status')).toContainText(`已导出 ${t.hazards} 条`)
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
+  const bytes = await readFile((await xlsx.path())!)
+  expect(bytes.subarray(0, 2).toString()).toBe('PK')
 })
 
 test('every page of the console lists what the API holds', async ({ page, district }) => {
@@ -89,6 +102,8 @@ test('staff read the ledger but not the audit log; a change without the CSRF tok
   await expect(page.getByTestId('device-row').first()).toBeVisible()
   await expect(page.getByTestId('revoke')).toHaveCount(0)
   await expect(page.getByTestId('enrol-submit')).toHaveCount(0)
+  await page.getByRole('link', { name: '隐患台账' }).click()
+  await expect(page.getByTestId('export-csv')).toBeVisible()
   await page.goto('/audit')
   await expect(page).toHaveURL(/\/forbidden/)
   expect((await page.request.get('/api/console/audit')).status()).toBe(403)

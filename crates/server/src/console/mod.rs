@@ -7,6 +7,7 @@
 
 pub mod accounts;
 mod assets;
+pub mod export;
 pub mod records;
 mod verify;
 
@@ -139,6 +140,7 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/reference", get(reference))
         .route("/api/console/overview", get(overview))
         .route("/api/console/hazards", get(hazards))
+        .route("/api/console/hazards/export/{format}", get(export_hazards))
         .route("/api/console/inspections", get(inspections))
         .route("/api/console/enterprises", get(enterprises))
         .route("/api/console/audit", get(audit))
@@ -478,6 +480,52 @@ async fn hazards(State(state): State<ConsoleState>, _: Signed, Q(q): Q<HazardQue
     transact(&state.storage, move |sql| records::hazards(sql, &q, today)).await.map(Json)
 }
 
+#[utoipa::path(get, path = "/api/console/hazards/export/{format}", tag = "console",
+    params(("format" = String, Path, description = "xlsx 或 csv"), HazardQuery),
+    responses(
+    (status = 200, description = "隐患台账（按筛选条件，全部行）的 XLSX 或 CSV 文件"),
+    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody)))]
+async fn export_hazards(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(format): axum::extract::Path<String>,
+    Q(filters): Q<HazardQuery>,
+) -> Result<Response, ApiError> {
+    signed.require(Role::Staff)?;
+    let today = anjian_core::beijing::today(Utc::now());
+    let format = match format.as_str() {
+        "xlsx" => export::Format::Xlsx,
+        "csv" => export::Format::Csv,
+        _ => return Err(ApiError::bad("导出格式只能是 xlsx 或 csv")),
+    };
+    let file = tempfile::NamedTempFile::new().map_err(|e| console_error(StorageError::Io(e)))?;
+    let path = file.path().to_owned();
+    let rows = transact(&state.storage, move |sql| export::hazards(sql, &filters, today, format, &path)).await?;
+    let bytes = tokio::fs::read(file.path()).await.map_err(|e| console_error(StorageError::Io(e)))?;
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "导出隐患台账", &format!("{rows} 条，{}", format.extension()), &signed.address, Utc::now())
+    })
+    .await?;
+    let name = format!("隐患台账-{today}.{}", format.extension());
+    let disposition = format!("attachment; filename=\"hazards-{today}.{}\"; filename*=UTF-8''{}", format.extension(), percent(&name));
+    let mut res = (StatusCode::OK, bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert("x-export-rows", HeaderValue::from(rows));
+    Ok(res)
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 #[utoipa::path(get, path = "/api/console/inspections", tag = "console", params(InspectionQuery), responses(
     (status = 200, description = "已完成的检查的一页", body = InspectionPage),
     (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody)))]
@@ -593,7 +641,7 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
 #[openapi(
     info(title = "anjian district console", description = "区应急管理局控制台接口：会话 Cookie，改动数据的请求带 X-CSRF-Token。"),
     paths(
-        login, logout, me, password, reference, overview, hazards, inspections, enterprises, audit, devices, revoke, enrol,
+        login, logout, me, password, reference, overview, hazards, export_hazards, inspections, enterprises, audit, devices, revoke, enrol,
         openapi
     )
 )]

@@ -402,7 +402,34 @@ fn code(s: &Option<String>, known: &HashMap<String, String>, what: &str) -> Resu
 }
 
 pub fn hazards(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate) -> Result<HazardPage> {
-    let bounds = page_bounds(q.offset, q.limit)?;
+    hazard_page(sql, q, today, page_bounds(q.offset, q.limit)?)
+}
+
+/// Rows an export reads at a time: a few thousand, never the whole ledger.
+const EXPORT_PAGE: i64 = 2_000;
+
+/// Every hazard the filters pass (offset and limit ignored), a page at a time, handed to
+/// `row` in the ledger's order: how many.
+pub fn each_hazard(
+    sql: &mut dyn Sql,
+    q: &HazardQuery,
+    today: NaiveDate,
+    row: &mut dyn FnMut(&HazardRow) -> Result<()>,
+) -> Result<u64> {
+    let mut offset = 0;
+    loop {
+        let page = hazard_page(sql, q, today, (offset, EXPORT_PAGE))?;
+        for r in &page.rows {
+            row(r)?;
+        }
+        offset += page.rows.len() as i64;
+        if (page.rows.len() as i64) < EXPORT_PAGE {
+            return Ok(offset as u64);
+        }
+    }
+}
+
+fn hazard_page(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate, bounds: (i64, i64)) -> Result<HazardPage> {
     let mut f = Filter::default();
     if let Some(from) = &q.from {
         f.add("h.found_day >= ?", [text(&day(from, "起始日")?.to_string())]);

@@ -198,6 +198,30 @@ export const enterprises = (query: EnterpriseQuery): Promise<EnterprisePage> =>
   request('GET', '/enterprises', { query })
 export const audit = (query: AuditQuery): Promise<AuditPage> => request('GET', '/audit', { query })
 export const devices = (): Promise<DeviceRow[]> => request('GET', '/devices')
+
+/** The ledger as a file (every row the filters pass): the file and its row count. */
+export async function exportHazards(
+  format: 'xlsx' | 'csv',
+  query: Omit<HazardQuery, 'offset' | 'limit'>,
+): Promise<{ blob: Blob; rows: number; name: string }> {
+  let res: Response
+  try {
+    res = await fetch(`${BASE}/hazards/export/${format}${queryString(query)}`, { credentials: 'same-origin' })
+  } catch {
+    throw new ApiError('network', FALLBACK.network, 0)
+  }
+  if (!res.ok) {
+    let body: unknown = null
+    try {
+      body = await res.json()
+    } catch {
+      body = null
+    }
+    throw errorOf(res.status, body)
+  }
+  const rows = Number(res.headers.get('x-export-rows') ?? '0')
+  return { blob: await res.blob(), rows, name: `隐患台账.${format}` }
+}
 export const revokeDevice = (id: string): Promise<void> =>
   request('POST', `/devices/${encodeURIComponent(id)}/revoke`)
 export const enrolInspector = (req: EnrolRequest): Promise<Enrolled> => request('POST', '/inspectors', { body: req })

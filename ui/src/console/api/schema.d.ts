@@ -84,6 +84,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/hazards/export/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export_hazards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/inspections": {
         parameters: {
             query?: never;
@@ -608,6 +624,66 @@ export interface operations {
             };
             /** @description 筛选条件无效 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_hazards: {
+        parameters: {
+            query?: {
+                /** @description 发现日起（含） */
+                from?: string;
+                /** @description 发现日止（含） */
+                to?: string;
+                /** @description 镇街代码 */
+                town?: string;
+                /** @description 行业代码 */
+                sector?: string;
+                /** @description general | major */
+                level?: string;
+                /** @description open | rectified | verified | closed（已整改：rectified 或 verified） */
+                status?: string;
+                /** @description 只看逾期未整改 */
+                overdue?: boolean;
+                /** @description 执法人员姓名（部分） */
+                inspector?: string;
+                /** @description 单位名称或隐患描述（部分） */
+                q?: string;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description xlsx 或 csv */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 隐患台账（按筛选条件，全部行）的 XLSX 或 CSV 文件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 筛选条件无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看，不能导出 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -322,6 +322,38 @@ async fn figures_ledger_and_verification(pg: bool) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("查无此文书"));
 
+    // An enterprise's file, the documents and the PDF the device made.
+    let (status, file) = admin.get(&format!("/api/console/enterprises/{}", first.as_deref().unwrap())).await;
+    assert_eq!(status, StatusCode::OK, "{file}");
+    let kinds: Vec<&str> = file["timeline"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "inspection").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "hazard").count(), 4, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "document").count(), 2, "{kinds:?}");
+    let ats: Vec<&str> = file["timeline"].as_array().unwrap().iter().map(|t| t["at"].as_str().unwrap()).collect();
+    assert!(ats.windows(2).all(|w| w[0] >= w[1]), "newest first: {ats:?}");
+    assert!(file["fields"].as_array().unwrap().iter().any(|f| f["label"] == "所属镇街" && f["value"] == "妙峰山镇"), "{file}");
+    assert_eq!(admin.get("/api/console/enterprises/no-such").await.0, StatusCode::NOT_FOUND);
+    let (_, docs) = admin.get("/api/console/documents").await;
+    assert_eq!(docs["total"], 2, "{docs}");
+    let (_, voided) = admin.get("/api/console/documents?status=voided").await;
+    assert_eq!(voided["rows"][0]["voidReason"], "单位名称写错", "{voided}");
+    let issued = docs["rows"].as_array().unwrap().iter().find(|r| r["status"] == "issued").unwrap();
+    assert_eq!(issued["verifyCode"], order["code"]);
+    assert_eq!(issued["hasPdf"], true, "{issued}");
+    let pdf = admin
+        .http
+        .get(format!("{}/api/console/documents/{}/pdf", server.url, issued["id"].as_str().unwrap()))
+        .header("cookie", format!("{}={}", console::COOKIE, admin.cookie.as_ref().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.unwrap();
+    use sha2::Digest;
+    assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), order["pdfSha256"].as_str().unwrap(), "the device's own file");
+    let (status, conflicts) = admin.get("/api/console/number-conflicts").await;
+    assert_eq!((status, conflicts), (StatusCode::OK, json!([])));
+
     // 人员与设备: the admin enrols (the code pairs a device), staff may not revoke, the
     // admin does, and the device is refused from then on.
     let mut admin = admin;

@@ -30,7 +30,7 @@ use crate::http::{ApiError, Body};
 use crate::storage::{Param, Sql, Storage, StorageError};
 use accounts::{Session, SignIn};
 use records::{
-    AuditPage, DeviceRow, EnterprisePage, EnterpriseQuery, HazardPage, HazardQuery, InspectionPage, InspectionQuery, Overview,
+    AuditPage, DeviceRow, DocumentPage, DocumentQuery, EnterpriseDetail, EnterprisePage, EnterpriseQuery, HazardPage, HazardQuery, InspectionPage, InspectionQuery, Overview,
     PageQuery, Period, Reference,
 };
 
@@ -143,6 +143,10 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/hazards/export/{format}", get(export_hazards))
         .route("/api/console/inspections", get(inspections))
         .route("/api/console/enterprises", get(enterprises))
+        .route("/api/console/enterprises/{id}", get(enterprise))
+        .route("/api/console/documents", get(documents))
+        .route("/api/console/documents/{id}/pdf", get(document_pdf))
+        .route("/api/console/number-conflicts", get(number_conflicts))
         .route("/api/console/audit", get(audit))
         .route("/api/console/devices", get(devices))
         .route("/api/console/devices/{id}/revoke", post(revoke))
@@ -548,6 +552,96 @@ async fn enterprises(
     transact(&state.storage, move |sql| records::enterprises(sql, &q)).await.map(Json)
 }
 
+#[utoipa::path(get, path = "/api/console/enterprises/{id}", tag = "console",
+    params(("id" = String, Path, description = "单位编号")),
+    responses(
+        (status = 200, description = "单位的信息、检查隐患文书的时间线、字段修改历史（含被覆盖的值）", body = EnterpriseDetail),
+        (status = 404, description = "没有这个单位", body = anjian_sync::protocol::ErrorBody)))]
+async fn enterprise(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<EnterpriseDetail>, ApiError> {
+    transact(&state.storage, move |sql| records::enterprise(sql, &id))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个单位"))
+}
+
+#[utoipa::path(get, path = "/api/console/documents", tag = "console", params(DocumentQuery), responses(
+    (status = 200, description = "已签发（含已作废）的文书的一页", body = DocumentPage),
+    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn documents(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<DocumentQuery>,
+) -> Result<Json<DocumentPage>, ApiError> {
+    transact(&state.storage, move |sql| records::documents(sql, &q)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/documents/{id}/pdf", tag = "console",
+    params(("id" = String, Path, description = "文书编号")),
+    responses(
+        (status = 200, description = "设备签发时生成的 PDF，原样", content_type = "application/pdf"),
+        (status = 404, description = "没有这份文书，或它的 PDF 尚未上传", body = anjian_sync::protocol::ErrorBody)))]
+async fn document_pdf(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    let not_yet = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "这份文书的 PDF 尚未从设备上传");
+    let sha = transact(&state.storage, move |sql| records::document_pdf(sql, &id)).await?.ok_or_else(not_yet)?;
+    let storage = state.storage.clone();
+    let bytes = tokio::task::spawn_blocking(move || storage.attachment(&sha))
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(|e| match e {
+            StorageError::NotFound(_) => not_yet(),
+            other => console_error(other),
+        })?;
+    let mut res = (StatusCode::OK, bytes).into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    res.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    Ok(res)
+}
+
+/// A number two issued documents carry, as the console lists it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NumberConflictRow {
+    pub number: String,
+    /// The document that keeps the number, and the device it came from.
+    pub held_by: String,
+    pub held_by_device: String,
+    /// The later document carrying it too.
+    pub document_id: String,
+    pub device_id: String,
+    pub found_at: String,
+}
+
+#[utoipa::path(get, path = "/api/console/number-conflicts", tag = "console", responses(
+    (status = 200, description = "被两份文书使用的文号", body = Vec<NumberConflictRow>)))]
+async fn number_conflicts(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<NumberConflictRow>>, ApiError> {
+    let storage = state.storage.clone();
+    let conflicts = tokio::task::spawn_blocking(move || storage.number_conflicts())
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(console_error)?;
+    Ok(Json(
+        conflicts
+            .into_iter()
+            .map(|c| NumberConflictRow {
+                number: c.number,
+                held_by: c.held_by,
+                held_by_device: c.held_by_device,
+                document_id: c.document_id,
+                device_id: c.device_id,
+                found_at: c.found_at,
+            })
+            .collect(),
+    ))
+}
+
 #[utoipa::path(get, path = "/api/console/audit", tag = "console", params(PageQuery), responses(
     (status = 200, description = "审计日志的一页（管理员）", body = AuditPage),
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
@@ -641,7 +735,8 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
 #[openapi(
     info(title = "anjian district console", description = "区应急管理局控制台接口：会话 Cookie，改动数据的请求带 X-CSRF-Token。"),
     paths(
-        login, logout, me, password, reference, overview, hazards, export_hazards, inspections, enterprises, audit, devices, revoke, enrol,
+        login, logout, me, password, reference, overview, hazards, export_hazards, inspections, enterprises, enterprise, documents, document_pdf, number_conflicts, audit, devices,
+        revoke, enrol,
         openapi
     )
 )]

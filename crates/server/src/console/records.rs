@@ -835,3 +835,319 @@ pub fn devices(sql: &mut dyn Sql) -> Result<Vec<DeviceRow>> {
         })
         .collect())
 }
+
+/// One event in an enterprise's file: an inspection, a hazard or a document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub at: String,
+    /// inspection | hazard | document
+    pub kind: String,
+    pub id: String,
+    pub title: String,
+    pub detail: String,
+    pub status: String,
+}
+
+/// A value a field of the enterprise took, from which device, and whether a concurrent
+/// edit overwrote it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    pub field: String,
+    pub label: String,
+    pub value: String,
+    pub at: String,
+    pub device: String,
+    pub overwritten: bool,
+}
+
+/// A value lost to a concurrent edit, and the one kept.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Overwrite {
+    pub field: String,
+    pub label: String,
+    pub overwritten: String,
+    pub kept: String,
+    pub found_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnterpriseDetail {
+    pub id: String,
+    pub name: String,
+    pub credit_code: String,
+    pub address: String,
+    pub town_name: String,
+    pub sectors: Vec<String>,
+    pub supervision_class: Option<String>,
+    pub status: String,
+    pub legal_representative: Option<String>,
+    pub safety_contact: Option<String>,
+    pub contact_phone: Option<String>,
+    pub updated_at: String,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Newest first.
+    pub fields: Vec<FieldChange>,
+    pub overwrites: Vec<Overwrite>,
+}
+
+/// A field's value (JSON text as the image carried it) as a person reads it.
+fn shown(field: &str, json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or(serde_json::Value::Null);
+    let one = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => match field {
+            "divisionCode" => town_name(s),
+            "sectors" => sector_name(s),
+            "status" => match s.as_str() {
+                "operating" => "在营".into(),
+                "suspended" => "停产".into(),
+                "closed" => "关闭".into(),
+                other => other.to_owned(),
+            },
+            _ => s.clone(),
+        },
+        serde_json::Value::Null => "（空）".into(),
+        other => other.to_string(),
+    };
+    match &value {
+        serde_json::Value::Array(items) => items.iter().map(one).collect::<Vec<_>>().join("、"),
+        v => one(v),
+    }
+}
+
+fn status_text(kind: &str, status: &str) -> String {
+    match (kind, status) {
+        ("hazard", "open") => "未整改",
+        ("hazard", "rectified") => "已整改（待复查）",
+        ("hazard", "verified") => "复查通过",
+        ("inspection", "finished") => "已完成",
+        ("inspection", _) => "进行中",
+        ("document", "issued") => "有效",
+        ("document", "voided") => "已作废",
+        ("document", "draft") => "草稿",
+        (_, other) => other,
+    }
+    .to_owned()
+}
+
+/// An enterprise's page: its fields, what happened to it in time order, and the history
+/// of its fields with the values concurrent edits overwrote.
+pub fn enterprise(sql: &mut dyn Sql, id: &str) -> Result<Option<EnterpriseDetail>> {
+    let rows = sql.query(
+        "SELECT id, name, credit_code, address, division_code, supervision_class, status, legal_representative, safety_contact, contact_phone, updated_at FROM enterprise WHERE id = ?",
+        &[text(id)],
+    )?;
+    let Some(e) = rows.into_iter().next() else { return Ok(None) };
+    let opt = |i: usize| e.get(i).cloned().flatten().filter(|s| !s.is_empty());
+    let mut timeline: Vec<TimelineEntry> = Vec::new();
+    for r in sql.query(
+        "SELECT i.id, coalesce(i.finished_at, i.started_at), i.status, (SELECT COUNT(*) FROM hazard h WHERE h.inspection_id = i.id) FROM inspection i WHERE i.enterprise_id = ?",
+        &[text(id)],
+    )? {
+        timeline.push(TimelineEntry {
+            at: col(&r, 1),
+            kind: "inspection".into(),
+            id: col(&r, 0),
+            title: "现场检查".into(),
+            detail: format!("发现隐患 {} 条", int(r.get(3))),
+            status: status_text("inspection", &col(&r, 2)),
+        });
+    }
+    for r in sql.query("SELECT id, found_at, description, level, status FROM hazard WHERE enterprise_id = ?", &[text(id)])? {
+        let level = if col(&r, 3) == "major" { "重大隐患" } else { "一般隐患" };
+        timeline.push(TimelineEntry {
+            at: col(&r, 1),
+            kind: "hazard".into(),
+            id: col(&r, 0),
+            title: level.into(),
+            detail: col(&r, 2),
+            status: status_text("hazard", &col(&r, 4)),
+        });
+    }
+    for r in sql.query(
+        "SELECT id, coalesce(issued_at, created_at, ''), kind, coalesce(number, ''), status FROM document WHERE enterprise_id = ? AND status <> 'draft'",
+        &[text(id)],
+    )? {
+        let title =
+            anjian_core::document::DocumentKind::parse(&col(&r, 2)).map_or_else(|| col(&r, 2), |k| k.title().to_owned());
+        timeline.push(TimelineEntry {
+            at: col(&r, 1),
+            kind: "document".into(),
+            id: col(&r, 0),
+            title,
+            detail: col(&r, 3),
+            status: status_text("document", &col(&r, 4)),
+        });
+    }
+    // Instants are RFC 3339 in UTC from every writer: text order is time order.
+    timeline.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    let overwritten: Vec<(String, String)> = sql
+        .query("SELECT field, overwritten_rev FROM enterprise_overwrite WHERE enterprise_id = ?", &[text(id)])?
+        .iter()
+        .map(|r| (col(r, 0), col(r, 1)))
+        .collect();
+    let fields = sql
+        .query(
+            "SELECT f.field, f.value, f.received_at, coalesce(d.name, f.device_id), f.rev FROM enterprise_field f LEFT JOIN device d ON d.id = f.device_id WHERE f.enterprise_id = ? ORDER BY f.rev DESC, f.field",
+            &[text(id)],
+        )?
+        .iter()
+        .map(|r| FieldChange {
+            label: anjian_core::validate::label(&col(r, 0)).to_owned(),
+            value: shown(&col(r, 0), &col(r, 1)),
+            at: col(r, 2),
+            device: col(r, 3),
+            overwritten: overwritten.contains(&(col(r, 0), col(r, 4))),
+            field: col(r, 0),
+        })
+        .collect();
+    let overwrites = sql
+        .query(
+            "SELECT field, overwritten, kept, found_at FROM enterprise_overwrite WHERE enterprise_id = ? ORDER BY found_at DESC, field",
+            &[text(id)],
+        )?
+        .iter()
+        .map(|r| Overwrite {
+            label: anjian_core::validate::label(&col(r, 0)).to_owned(),
+            overwritten: shown(&col(r, 0), &col(r, 1)),
+            kept: shown(&col(r, 0), &col(r, 2)),
+            found_at: col(r, 3),
+            field: col(r, 0),
+        })
+        .collect();
+    let sectors = sectors_of(sql, &[id.to_owned()])?.remove(id).unwrap_or_default();
+    Ok(Some(EnterpriseDetail {
+        id: col(&e, 0),
+        name: col(&e, 1),
+        credit_code: col(&e, 2),
+        address: col(&e, 3),
+        town_name: town_name(&col(&e, 4)),
+        sectors,
+        supervision_class: opt(5),
+        status: shown("status", &serde_json::Value::String(col(&e, 6)).to_string()),
+        legal_representative: opt(7),
+        safety_contact: opt(8),
+        contact_phone: opt(9),
+        updated_at: col(&e, 10),
+        timeline,
+        fields,
+        overwrites,
+    }))
+}
+
+/// The document list's filters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentQuery {
+    /// 签发日起（含）
+    pub from: Option<String>,
+    /// 签发日止（含）
+    pub to: Option<String>,
+    /// inspectionRecord | rectificationOrder | reviewOpinion
+    pub kind: Option<String>,
+    /// issued | voided
+    pub status: Option<String>,
+    pub town: Option<String>,
+    /// 单位名称或文号（部分）
+    pub q: Option<String>,
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentRow {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub number: String,
+    pub status: String,
+    pub enterprise_id: String,
+    pub enterprise_name: String,
+    pub addressee: String,
+    pub issued_at: String,
+    pub void_reason: Option<String>,
+    pub voided_at: Option<String>,
+    pub verify_code: String,
+    /// The PDF the device made has reached the server.
+    pub has_pdf: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentPage {
+    pub rows: Vec<DocumentRow>,
+    pub total: i64,
+}
+
+/// Issued and voided documents (drafts stay on the device), newest first.
+pub fn documents(sql: &mut dyn Sql, q: &DocumentQuery) -> Result<DocumentPage> {
+    let bounds = page_bounds(q.offset, q.limit)?;
+    let mut f = Filter::default();
+    f.add("d.status <> 'draft'", []);
+    if let Some(from) = &q.from {
+        f.add("d.issued_day >= ?", [text(&day(from, "起始日")?.to_string())]);
+    }
+    if let Some(to) = &q.to {
+        f.add("d.issued_day <= ?", [text(&day(to, "截止日")?.to_string())]);
+    }
+    match q.kind.as_deref() {
+        None | Some("") => {}
+        Some(k) if anjian_core::document::DocumentKind::parse(k).is_some() => f.add("d.kind = ?", [text(k)]),
+        Some(_) => return Err(StorageError::Refused("没有这种文书".into())),
+    }
+    match q.status.as_deref() {
+        None | Some("") => {}
+        Some(s @ ("issued" | "voided")) => f.add("d.status = ?", [text(s)]),
+        Some(_) => return Err(StorageError::Refused("文书状态只能是有效或已作废".into())),
+    }
+    if let Some(town) = code(&q.town, &names().0, "镇街")? {
+        f.add("e.division_code = ?", [text(&town)]);
+    }
+    if let Some(words) = search_text(&q.q)? {
+        f.add("(e.name LIKE ? ESCAPE '\\' OR d.number LIKE ? ESCAPE '\\')", [contains(words), contains(words)]);
+    }
+    let (total, rows) = f.page(
+        sql,
+        (
+            "d.id, d.kind, coalesce(d.number, ''), d.status, d.enterprise_id, coalesce(e.name, ''), coalesce(d.addressee, ''), coalesce(d.issued_at, ''), d.void_reason, d.voided_at, coalesce(d.verify_code, ''), (SELECT COUNT(*) FROM attachment a WHERE a.sha256 = d.pdf_sha256 AND a.complete)",
+            &[],
+        ),
+        "FROM document d LEFT JOIN enterprise e ON e.id = d.enterprise_id",
+        "d.issued_at DESC, d.id",
+        bounds,
+    )?;
+    let rows = rows
+        .iter()
+        .map(|r| DocumentRow {
+            id: col(r, 0),
+            title: anjian_core::document::DocumentKind::parse(&col(r, 1)).map_or_else(|| col(r, 1), |k| k.title().to_owned()),
+            kind: col(r, 1),
+            number: col(r, 2),
+            status: col(r, 3),
+            enterprise_id: col(r, 4),
+            enterprise_name: col(r, 5),
+            addressee: col(r, 6),
+            issued_at: col(r, 7),
+            void_reason: r.get(8).cloned().flatten(),
+            voided_at: r.get(9).cloned().flatten(),
+            verify_code: col(r, 10),
+            has_pdf: int(r.get(11)) > 0,
+        })
+        .collect();
+    Ok(DocumentPage { rows, total })
+}
+
+/// The hash of the PDF an issued document's device made, if the document exists.
+pub fn document_pdf(sql: &mut dyn Sql, id: &str) -> Result<Option<String>> {
+    Ok(sql
+        .query("SELECT pdf_sha256 FROM document WHERE id = ? AND status <> 'draft'", &[text(id)])?
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next().flatten()))
+}

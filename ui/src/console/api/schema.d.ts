@@ -52,6 +52,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["documents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/documents/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["document_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/enterprises": {
         parameters: {
             query?: never;
@@ -60,6 +92,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["enterprises"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["enterprise"];
         put?: never;
         post?: never;
         delete?: never;
@@ -180,6 +228,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/number-conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["number_conflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/openapi.json": {
         parameters: {
             query?: never;
@@ -291,6 +355,27 @@ export interface components {
             /** Format: int64 */
             voided: number;
         };
+        DocumentPage: {
+            rows: components["schemas"]["DocumentRow"][];
+            /** Format: int64 */
+            total: number;
+        };
+        DocumentRow: {
+            addressee: string;
+            enterpriseId: string;
+            enterpriseName: string;
+            /** @description The PDF the device made has reached the server. */
+            hasPdf: boolean;
+            id: string;
+            issuedAt: string;
+            kind: string;
+            number: string;
+            status: string;
+            title: string;
+            verifyCode: string;
+            voidReason?: string | null;
+            voidedAt?: string | null;
+        };
         EnrolRequest: {
             /** @description 执法证号 */
             certNo: string;
@@ -304,6 +389,25 @@ export interface components {
             name: string;
             /** Format: int64 */
             validDays: number;
+        };
+        EnterpriseDetail: {
+            address: string;
+            contactPhone?: string | null;
+            creditCode: string;
+            /** @description Newest first. */
+            fields: components["schemas"]["FieldChange"][];
+            id: string;
+            legalRepresentative?: string | null;
+            name: string;
+            overwrites: components["schemas"]["Overwrite"][];
+            safetyContact?: string | null;
+            sectors: string[];
+            status: string;
+            supervisionClass?: string | null;
+            /** @description Newest first. */
+            timeline: components["schemas"]["TimelineEntry"][];
+            townName: string;
+            updatedAt: string;
         };
         EnterprisePage: {
             rows: components["schemas"]["EnterpriseRow"][];
@@ -326,6 +430,18 @@ export interface components {
         ErrorBody: {
             code: string;
             message: string;
+        };
+        /**
+         * @description A value a field of the enterprise took, from which device, and whether a concurrent
+         *     edit overwrote it.
+         */
+        FieldChange: {
+            at: string;
+            device: string;
+            field: string;
+            label: string;
+            overwritten: boolean;
+            value: string;
         };
         /** @description The figures a bureau reports on, for one period and one slice of the district. */
         Figures: {
@@ -422,6 +538,17 @@ export interface components {
             code: string;
             name: string;
         };
+        /** @description A number two issued documents carry, as the console lists it. */
+        NumberConflictRow: {
+            deviceId: string;
+            /** @description The later document carrying it too. */
+            documentId: string;
+            foundAt: string;
+            /** @description The document that keeps the number, and the device it came from. */
+            heldBy: string;
+            heldByDevice: string;
+            number: string;
+        };
         /** @description 总览 for a period. */
         Overview: {
             byMonth: components["schemas"]["Breakdown"][];
@@ -431,6 +558,14 @@ export interface components {
             from: string;
             to: string;
             totals: components["schemas"]["Figures"];
+        };
+        /** @description A value lost to a concurrent edit, and the one kept. */
+        Overwrite: {
+            field: string;
+            foundAt: string;
+            kept: string;
+            label: string;
+            overwritten: string;
         };
         PasswordChange: {
             current: string;
@@ -447,6 +582,16 @@ export interface components {
          * @enum {string}
          */
         Role: "leader" | "staff" | "admin";
+        /** @description One event in an enterprise's file: an inspection, a hazard or a document. */
+        TimelineEntry: {
+            at: string;
+            detail: string;
+            id: string;
+            /** @description inspection | hazard | document */
+            kind: string;
+            status: string;
+            title: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -547,6 +692,81 @@ export interface operations {
             };
         };
     };
+    documents: {
+        parameters: {
+            query?: {
+                /** @description 签发日起（含） */
+                from?: string;
+                /** @description 签发日止（含） */
+                to?: string;
+                /** @description inspectionRecord | rectificationOrder | reviewOpinion */
+                kind?: string;
+                /** @description issued | voided */
+                status?: string;
+                town?: string;
+                /** @description 单位名称或文号（部分） */
+                q?: string;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已签发（含已作废）的文书的一页 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            /** @description 筛选条件无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    document_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 文书编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 设备签发时生成的 PDF，原样 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description 没有这份文书，或它的 PDF 尚未上传 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     enterprises: {
         parameters: {
             query?: {
@@ -574,6 +794,38 @@ export interface operations {
             };
             /** @description 筛选条件无效 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 单位编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 单位的信息、检查隐患文书的时间线、字段修改历史（含被覆盖的值） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseDetail"];
+                };
+            };
+            /** @description 没有这个单位 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -867,6 +1119,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    number_conflicts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 被两份文书使用的文号 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberConflictRow"][];
                 };
             };
         };

@@ -393,11 +393,13 @@ pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, Api
         let snapshot = snapshot_of(&draft)?;
         check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", e.to_string()))?;
         let prefix = document_settings(store)?.prefix;
+        // The QR code leads to the district's verification page once the device is paired.
+        let server = crate::sync::server_address(store)?;
         let year = anjian_core::beijing::today(chrono::Utc::now()).year();
         store.write(|w| {
             w.issue_document(doc, &prefix, year, |number, _| {
                 let numbered = compose::numbered(&snapshot, number.to_string());
-                let rendered = render(&numbered).map_err(|e| e.to_string())?;
+                let rendered = anjian_docs::render_for_server(&numbered, server.as_deref()).map_err(|e| e.to_string())?;
                 if let Some(c) = rendered.missing_glyphs.first() {
                     return Err(format!("字体中没有字符“{c}”，请改用规范汉字后再签发"));
                 }

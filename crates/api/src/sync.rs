@@ -285,6 +285,11 @@ pub(crate) struct SyncPairArgs {
     device_name: String,
 }
 
+/// The district server this device is paired with, if any.
+pub(crate) fn server_address(store: &Store) -> Result<Option<String>, ApiError> {
+    Ok(store.setting(SERVER)?)
+}
+
 pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
     let pairing_field = |e: PairingError| field("invalid_value", e.field(), &e.to_string());
     let server = pairing::server_address(&a.server).map_err(pairing_field)?;

@@ -20,6 +20,6 @@ pub use check::{IssueError, check_for_issue};
 #[cfg(feature = "render")]
 pub use linebreak::break_lines;
 #[cfg(feature = "render")]
-pub use render::{RenderError, Rendered, pages_of, render, render_voided};
+pub use render::{RenderError, Rendered, pages_of, render, render_for_server, render_voided};
 pub use snapshot::Snapshot;
-pub use verify::{code as verification_code, content_hash};
+pub use verify::{code as verification_code, content_hash, page_url as verification_page};

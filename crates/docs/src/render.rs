@@ -41,7 +41,15 @@ const SIGNATURE_H: f32 = 11.0;
 const QR_SIZE: f32 = 19.0;
 
 pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
-    render_marked(snapshot, None)
+    render_marked(snapshot, None, None)
+}
+
+/// As `render`, with the QR code leading to the district server's verification page
+/// (`<server>/v/<code>`) when the device knows the server: a phone's camera opens the
+/// page that says whether the document stands. Without a server the code carries the
+/// scheme `ANJIAN:V1:<code>:<hash>`.
+pub fn render_for_server(snapshot: &Snapshot, server: Option<&str>) -> Result<Rendered, RenderError> {
+    render_marked(snapshot, None, server)
 }
 
 /// The pages of a PDF this renderer wrote (a kept one, read back): each page is one
@@ -55,16 +63,20 @@ pub fn pages_of(pdf: &[u8]) -> usize {
 /// voided): every page marked 已作废 with the reason, so a copy is never mistaken for a
 /// valid one. The PDF kept when it was issued stays as it was.
 pub fn render_voided(snapshot: &Snapshot, reason: &str) -> Result<Rendered, RenderError> {
-    render_marked(snapshot, Some(reason))
+    render_marked(snapshot, Some(reason), None)
 }
 
-fn render_marked(snapshot: &Snapshot, voided: Option<&str>) -> Result<Rendered, RenderError> {
+fn render_marked(snapshot: &Snapshot, voided: Option<&str>, server: Option<&str>) -> Result<Rendered, RenderError> {
     let font = font().ok_or(RenderError::Font)?;
     let hash = verify::content_hash(snapshot);
     let code = verify::code(&hash);
     let mut flow = Flow::new(font);
     let mut images = Vec::new();
-    head(&mut flow, snapshot.head(), snapshot.title(), &verify::qr_payload(&hash), &code);
+    let qr = match server {
+        Some(server) => verify::page_url(server, &code),
+        None => verify::qr_payload(&hash),
+    };
+    head(&mut flow, snapshot.head(), snapshot.title(), &qr, &code);
     match snapshot {
         Snapshot::Record(s) => record(&mut flow, &mut images, s)?,
         Snapshot::Order(s) => order(&mut flow, &mut images, s)?,

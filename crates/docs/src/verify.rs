@@ -35,6 +35,11 @@ pub fn qr_payload(hash: &[u8; 32]) -> String {
     format!("ANJIAN:V1:{}:{}", code(hash), hex(hash))
 }
 
+/// The district server's verification page for a code (`anjian-server` serves `/v/`).
+pub fn page_url(server: &str, code: &str) -> String {
+    format!("{}/v/{code}", server.trim_end_matches('/'))
+}
+
 #[cfg(feature = "render")]
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

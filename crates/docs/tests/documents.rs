@@ -430,6 +430,26 @@ fn the_qr_code_scans_to_the_verification_code() {
     assert!(flat(&pdftotext(&pdf)).contains(&format!("校验码：{}", rendered.code)));
 }
 
+/// With a district server known, the QR code opens its verification page for the code.
+#[test]
+fn the_qr_code_leads_to_the_servers_verification_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rendered = anjian_docs::render_for_server(&load("order"), Some("https://anquan.mentougou.example/")).expect("render");
+    let pdf = dir.path().join("order.pdf");
+    std::fs::write(&pdf, &rendered.pdf).expect("write");
+    let png = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "200", "-png", "-singlefile", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm");
+    assert!(status.success());
+    let out = Command::new("zbarimg").args(["--raw", "-q"]).arg(dir.path().join("page.png")).output().expect("zbarimg");
+    let scanned = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(scanned, format!("https://anquan.mentougou.example/v/{}", rendered.code));
+}
+
 /// A voided document printed again says so on every page; the text is otherwise the same.
 #[test]
 fn voided_copies_are_marked_on_every_page() {

@@ -302,7 +302,7 @@ mod tests {
         for (new, why) in [
             ("short1", "至少"),
             ("aaaaaaaaaaaa", "过于简单"),
-            ("张三的密码是这个吗", "包含姓名"),
+            ("张三的密码就是这个对吗", "包含姓名"),
             ("old-password-1", "相同"),
             ("bell\u{7}bell-bell", "控制字符"),
         ] {

@@ -495,10 +495,13 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     server.stop().await;
 }
 
-/// Drops the number tables (and the later refusal and record tables) and marks the database as schema
-/// 3, as a server before them left it.
+/// Drops the number tables (and the later refusal, record and console tables) and marks
+/// the database as schema 3, as a server before them left it.
 fn rewind_to_schema_3(db: &support::Db) {
     let tables = [
+        "console_session",
+        "console_audit",
+        "console_account",
         "enterprise",
         "enterprise_sector",
         "enterprise_field",

@@ -73,6 +73,42 @@ test('every page of the console lists what the API holds', async ({ page, distri
   void district
 })
 
+test('文书 lists the issued documents; an enterprise’s page shows its time line', async ({ page }) => {
+  await signIn(page, '张敏', NEW_PASSWORD)
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '文书', exact: true }).click()
+  await expect(page).toHaveURL(/\/documents$/)
+  await expect(page.getByTestId('document-count')).toBeVisible()
+  const documents = (await (await page.request.get('/api/console/documents?limit=50')).json()).rows.length
+  expect(documents).toBeGreaterThan(0)
+  await expect(page.getByTestId('document-row')).toHaveCount(documents)
+  await expect(page.getByTestId('document-table')).toBeVisible()
+  await page.screenshot({ path: screenshot('console-documents.png'), fullPage: true })
+  await accessible(page, '文书')
+
+  // An enterprise that was inspected (the seed picks them at random) has a time line.
+  await page.goto('/enterprises')
+  await expect(page.getByTestId('enterprise-table')).toBeVisible()
+  const listed: { id: string; name: string; inspections: number }[] = (
+    await (await page.request.get('/api/console/enterprises?limit=50')).json()
+  ).rows
+  const inspected = listed.find((e) => e.inspections > 0)
+  expect(inspected, 'an inspected enterprise on the first page').toBeTruthy()
+  await page
+    .getByTestId('enterprise-link')
+    .and(page.getByRole('link', { name: inspected!.name, exact: true }))
+    .first()
+    .click()
+  await expect(page).toHaveURL(new RegExp(`/enterprises/${encodeURIComponent(inspected!.id)}$`))
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(inspected!.name)
+  await expect(page.getByRole('heading', { name: '时间线' })).toBeVisible()
+  await expect(page.getByTestId('timeline-entry').first()).toBeVisible()
+  expect(await page.getByTestId('timeline-entry').count()).toBeGreaterThan(0)
+  await expect(page.getByTestId('enterprise-facts')).toContainText('统一社会信用代码')
+  await page.screenshot({ path: screenshot('console-enterprise.png'), fullPage: true })
+  await accessible(page, '单位详情')
+})
+
 test('人员与设备: the admin enrols an inspector (code as text and QR) and revokes a device', async ({ page }) => {
   await signIn(page, '张敏', NEW_PASSWORD)
   await expect(page.getByTestId('figure-cards')).toBeVisible()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   defaultPeriod,
+  documentStatusText,
   formatCount,
   formatMonth,
   formatPeriod,
@@ -11,6 +12,8 @@ import {
   presetOf,
   presetPeriod,
   roleLabel,
+  supervisionClassLabel,
+  timelineKindLabel,
 } from './format'
 
 describe('formatPeriod', () => {
@@ -127,5 +130,37 @@ describe('labels', () => {
   it('joins names with the Chinese comma', () => {
     expect(joinNames(['张三', '李四'])).toBe('张三、李四')
     expect(joinNames([])).toBe('—')
+  })
+})
+
+describe('supervisionClassLabel', () => {
+  it('writes a class as 级, and none as 未分级', () => {
+    expect(supervisionClassLabel('A')).toBe('A级')
+    expect(supervisionClassLabel('c')).toBe('C级')
+    expect(supervisionClassLabel(null)).toBe('未分级')
+    expect(supervisionClassLabel(' ')).toBe('未分级')
+    expect(supervisionClassLabel('重点')).toBe('重点')
+  })
+})
+
+describe('timelineKindLabel', () => {
+  it('names the kinds in Chinese', () => {
+    expect(timelineKindLabel('inspection')).toBe('检查')
+    expect(timelineKindLabel('hazard')).toBe('隐患')
+    expect(timelineKindLabel('document')).toBe('文书')
+    expect(timelineKindLabel('other')).toBe('other')
+  })
+})
+
+describe('documentStatusText', () => {
+  it('says 有效 for an issued document', () => {
+    expect(documentStatusText({ status: 'issued' })).toBe('有效')
+  })
+  it('gives the Beijing day and the reason of a voided one', () => {
+    expect(
+      documentStatusText({ status: 'voided', voidedAt: '2026-02-28T17:30:00Z', voidReason: '单位名称写错' }),
+    ).toBe('已作废（2026年3月1日，单位名称写错）')
+    expect(documentStatusText({ status: 'voided', voidedAt: null, voidReason: '重复签发' })).toBe('已作废（重复签发）')
+    expect(documentStatusText({ status: 'voided' })).toBe('已作废')
   })
 })

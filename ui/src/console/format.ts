@@ -116,3 +116,34 @@ export const inspectionStatusLabel = (s: string): string => INSPECTION_STATUS_LA
 
 /** Names in a cell: "张三、李四"; none → "—". */
 export const joinNames = (names: readonly string[]): string => (names.length ? names.join('、') : '—')
+
+/** 监管分级 as the bureau says it: "A" → "A级"; none → "未分级"; other text as it is. */
+export function supervisionClassLabel(c: string | null | undefined): string {
+  const v = c?.trim()
+  if (!v) return '未分级'
+  return /^[A-Za-z]$/.test(v) ? `${v.toUpperCase()}级` : v
+}
+
+/** The kinds of an enterprise's time line, as its badges say them. */
+export const TIMELINE_KIND_LABELS: Record<string, string> = {
+  inspection: '检查',
+  hazard: '隐患',
+  document: '文书',
+}
+
+export const timelineKindLabel = (kind: string): string => TIMELINE_KIND_LABELS[kind] ?? kind
+
+/**
+ * A document's status in words: "有效", or "已作废（2026年3月1日，原因）" with the day and
+ * reason it was voided, each left out when unknown.
+ */
+export function documentStatusText(d: {
+  status: string
+  voidedAt?: string | null
+  voidReason?: string | null
+}): string {
+  if (d.status === 'issued') return '有效'
+  if (d.status !== 'voided') return d.status
+  const parts = [d.voidedAt ? formatBeijingDay(d.voidedAt) : '', d.voidReason?.trim() ?? ''].filter(Boolean)
+  return parts.length ? `已作废（${parts.join('，')}）` : '已作废'
+}

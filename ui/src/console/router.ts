@@ -21,10 +21,22 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '检查' },
   },
   {
+    path: '/documents',
+    name: 'documents',
+    component: () => import('./pages/DocumentsPage.vue'),
+    meta: { title: '文书' },
+  },
+  {
     path: '/enterprises',
     name: 'enterprises',
     component: () => import('./pages/EnterprisesPage.vue'),
     meta: { title: '单位' },
+  },
+  {
+    path: '/enterprises/:id',
+    name: 'enterprise',
+    component: () => import('./pages/EnterprisePage.vue'),
+    meta: { title: '单位详情' },
   },
   {
     path: '/people',

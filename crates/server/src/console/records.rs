@@ -911,6 +911,7 @@ fn shown(field: &str, json: &str) -> String {
             _ => s.clone(),
         },
         serde_json::Value::Null => "（空）".into(),
+        serde_json::Value::Bool(b) => if *b { "是" } else { "否" }.into(),
         other => other.to_string(),
     };
     match &value {
@@ -992,7 +993,7 @@ pub fn enterprise(sql: &mut dyn Sql, id: &str) -> Result<Option<EnterpriseDetail
         .collect();
     let fields = sql
         .query(
-            "SELECT f.field, f.value, f.received_at, coalesce(d.name, f.device_id), f.rev FROM enterprise_field f LEFT JOIN device d ON d.id = f.device_id WHERE f.enterprise_id = ? ORDER BY f.rev DESC, f.field",
+            "SELECT f.field, f.value, f.received_at, coalesce(d.name, CASE WHEN f.device_id = 'server' THEN '区局（导入）' ELSE f.device_id END), f.rev FROM enterprise_field f LEFT JOIN device d ON d.id = f.device_id WHERE f.enterprise_id = ? ORDER BY f.rev DESC, f.field",
             &[text(id)],
         )?
         .iter()

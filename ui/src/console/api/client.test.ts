@@ -1,5 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, errorOf, hazards, login, logout, me, queryString, setUnauthorizedHandler } from './client'
+import {
+  ApiError,
+  documentPdfUrl,
+  enterprise,
+  errorOf,
+  hazards,
+  login,
+  logout,
+  me,
+  queryString,
+  setUnauthorizedHandler,
+} from './client'
 
 const ME = { name: '王芳', role: 'admin', mustChangePassword: false, csrf: 'token-1' }
 
@@ -76,5 +87,25 @@ describe('requests', () => {
   it('turns an unreachable server into a Chinese message', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
     await expect(hazards({})).rejects.toMatchObject({ code: 'network', status: 0 })
+  })
+})
+
+describe('documents and enterprises', () => {
+  it('gives the same-origin address of a document’s PDF', () => {
+    expect(documentPdfUrl('doc-1')).toBe('/api/console/documents/doc-1/pdf')
+    expect(documentPdfUrl('a/b c')).toBe('/api/console/documents/a%2Fb%20c/pdf')
+  })
+
+  it('asks for one enterprise by its id, and an unknown one is a 404', async () => {
+    const urls: string[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        urls.push(url)
+        return answer(404, { code: 'not_found', message: '没有这个单位' })
+      }),
+    )
+    await expect(enterprise('e 1')).rejects.toMatchObject({ status: 404, code: 'not_found', message: '没有这个单位' })
+    expect(urls).toEqual(['/api/console/enterprises/e%201'])
   })
 })

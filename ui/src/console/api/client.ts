@@ -27,6 +27,13 @@ export type InspectionRow = Schemas['InspectionRow']
 export type InspectionPage = Schemas['InspectionPage']
 export type EnterpriseRow = Schemas['EnterpriseRow']
 export type EnterprisePage = Schemas['EnterprisePage']
+export type EnterpriseDetail = Schemas['EnterpriseDetail']
+export type TimelineEntry = Schemas['TimelineEntry']
+export type FieldChange = Schemas['FieldChange']
+export type Overwrite = Schemas['Overwrite']
+export type DocumentRow = Schemas['DocumentRow']
+export type DocumentPage = Schemas['DocumentPage']
+export type NumberConflictRow = Schemas['NumberConflictRow']
 export type AuditRow = Schemas['AuditRow']
 export type AuditPage = Schemas['AuditPage']
 export type DeviceRow = Schemas['DeviceRow']
@@ -41,6 +48,7 @@ export type HazardQuery = QueryOf<'/api/console/hazards'>
 export type InspectionQuery = QueryOf<'/api/console/inspections'>
 export type EnterpriseQuery = QueryOf<'/api/console/enterprises'>
 export type AuditQuery = QueryOf<'/api/console/audit'>
+export type DocumentQuery = QueryOf<'/api/console/documents'>
 
 const BASE = '/api/console'
 
@@ -196,6 +204,14 @@ export const inspections = (query: InspectionQuery): Promise<InspectionPage> =>
   request('GET', '/inspections', { query })
 export const enterprises = (query: EnterpriseQuery): Promise<EnterprisePage> =>
   request('GET', '/enterprises', { query })
+/** One enterprise's file; a 404 (ApiError status 404, code not_found) when there is no such enterprise. */
+export const enterprise = (id: string): Promise<EnterpriseDetail> =>
+  request('GET', `/enterprises/${encodeURIComponent(id)}`)
+export const documents = (query: DocumentQuery): Promise<DocumentPage> => request('GET', '/documents', { query })
+/** Numbers two issued documents carry (devices offline at once). */
+export const numberConflicts = (): Promise<NumberConflictRow[]> => request('GET', '/number-conflicts')
+/** Where a document's PDF (as its device made it) opens, same origin; 404 until it is uploaded. */
+export const documentPdfUrl = (id: string): string => `${BASE}/documents/${encodeURIComponent(id)}/pdf`
 export const audit = (query: AuditQuery): Promise<AuditPage> => request('GET', '/audit', { query })
 export const devices = (): Promise<DeviceRow[]> => request('GET', '/devices')
 

@@ -160,8 +160,6 @@ pub fn any(sql: &mut dyn Sql) -> Result<bool> {
 }
 
 /// Checks a name and password; five failures in a row lock the account for 15 minutes.
-/// The password is checked before the transaction (argon2 takes a while), the outcome
-/// written inside it.
 pub fn sign_in(sql: &mut dyn Sql, name: &str, password: &str, now: DateTime<Utc>) -> Result<SignIn> {
     let rows = sql.query(
         "SELECT id, role, password_hash, must_change, failures, locked_until, disabled_at FROM console_account WHERE name = ?",
@@ -184,16 +182,24 @@ pub fn sign_in(sql: &mut dyn Sql, name: &str, password: &str, now: DateTime<Utc>
         }
     }
     if !password_matches(password, &stored) {
-        let failures = col(4).parse::<i64>().unwrap_or(0) + 1;
-        let locked = (failures >= MAX_FAILURES).then(|| stamp(now + Duration::minutes(LOCK_MINUTES)));
+        // Counted in the database, not from what was read: two wrong passwords at once
+        // (PostgreSQL, read committed) both count.
+        sql.execute("UPDATE console_account SET failures = failures + 1 WHERE id = ?", &[text(&id)])?;
+        let failures = sql
+            .query("SELECT failures FROM console_account WHERE id = ?", &[text(&id)])?
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or(MAX_FAILURES);
+        if failures < MAX_FAILURES {
+            return Ok(SignIn::Refused);
+        }
+        let until = now + Duration::minutes(LOCK_MINUTES);
         sql.execute(
-            "UPDATE console_account SET failures = ?, locked_until = ? WHERE id = ?",
-            &[Param::Int(Some(if locked.is_some() { 0 } else { failures })), Param::Text(locked.clone()), text(&id)],
+            "UPDATE console_account SET failures = 0, locked_until = ? WHERE id = ?",
+            &[text(&stamp(until)), text(&id)],
         )?;
-        return Ok(match locked {
-            Some(_) => SignIn::Locked(now + Duration::minutes(LOCK_MINUTES)),
-            None => SignIn::Refused,
-        });
+        return Ok(SignIn::Locked(until));
     }
     sql.execute("UPDATE console_account SET failures = 0, locked_until = NULL WHERE id = ?", &[text(&id)])?;
     // Sessions that ended are removed as people sign in: the table stays small.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
 use super::{Role, text};
-use crate::storage::{Param, Result, Sql, StorageError};
+use crate::storage::{Result, Sql, StorageError};
 
 /// Wrong passwords in a row that lock an account.
 pub const MAX_FAILURES: i64 = 5;

@@ -588,7 +588,10 @@ impl Storage for SqliteStorage {
 
     fn transact(&self, work: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>) -> Result<()> {
         let mut conn = self.conn();
-        let tx = conn.transaction()?;
+        // Immediate: pushes commit on their own connection, and a deferred transaction that
+        // read before one of them committed could not write after (SQLITE_BUSY_SNAPSHOT,
+        // not covered by the busy timeout): a sign-in or a session's extension would fail.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         work(&mut SqliteSql(&tx))?;
         tx.commit()?;
         Ok(())

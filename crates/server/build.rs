@@ -22,7 +22,13 @@ fn main() {
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let path = file.strip_prefix(&dist).unwrap_or(file).to_string_lossy().replace('\\', "/");
-        let _ = writeln!(out, "    ({:?}, {:?}, include_bytes!({:?})),", format!("/{path}"), mime(file), file.display().to_string());
+        let _ = writeln!(
+            out,
+            "    ({:?}, {:?}, include_bytes!({:?})),",
+            format!("/{path}"),
+            mime(file),
+            file.display().to_string()
+        );
     }
     out.push_str("];\n");
     let target = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("console_assets.rs");

@@ -35,7 +35,8 @@ pub fn inspect(
             app.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))?;
         }
     }
-    let sig = app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": SIGNATURE_PNG }))?["sha256"].clone();
+    let sig =
+        app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": SIGNATURE_PNG }))?["sha256"].clone();
     let hazards: Vec<Value> = hazards
         .iter()
         .map(|(description, level, deadline)| json!({ "description": description, "level": level, "deadline": deadline }))

@@ -86,7 +86,12 @@ async fn accounts_sessions_and_csrf(pg: bool) {
 
     // Without a session nothing of the district answers; /v/ and health do.
     let anonymous = Browser::new(&server);
-    for path in ["/api/console/me", "/api/console/hazards", "/api/console/overview?from=2026-01-01&to=2026-12-31", "/api/console/audit"] {
+    for path in [
+        "/api/console/me",
+        "/api/console/hazards",
+        "/api/console/overview?from=2026-01-01&to=2026-12-31",
+        "/api/console/audit",
+    ] {
         let (status, body) = anonymous.get(path).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {body}");
         assert_eq!(body["code"], "unauthorised");
@@ -160,7 +165,10 @@ async fn accounts_sessions_and_csrf(pg: bool) {
     let fresh = server.with(|s| console::reset_user(s, "李强")).await.unwrap();
     let mut staff = Browser::new(&server);
     assert_eq!(staff.login("李强", &fresh).await.0, StatusCode::OK);
-    assert_eq!(staff.post("/api/console/password", json!({ "current": fresh, "new": "区局值班-2026-新密码" })).await.0, StatusCode::OK);
+    assert_eq!(
+        staff.post("/api/console/password", json!({ "current": fresh, "new": "区局值班-2026-新密码" })).await.0,
+        StatusCode::OK
+    );
 
     // Roles: staff reads the ledger, not the audit log; the admin reads both.
     assert_eq!(staff.get("/api/console/hazards").await.0, StatusCode::OK);
@@ -174,7 +182,14 @@ async fn accounts_sessions_and_csrf(pg: bool) {
         .iter()
         .map(|r| (r["account"].as_str().unwrap(), r["action"].as_str().unwrap()))
         .collect();
-    for expected in [("张敏", "登录"), ("张敏", "修改密码"), ("李强", "登录失败"), ("李强", "登录被拒"), ("（命令行）", "新建账号"), ("（命令行）", "重设密码")] {
+    for expected in [
+        ("张敏", "登录"),
+        ("张敏", "修改密码"),
+        ("李强", "登录失败"),
+        ("李强", "登录被拒"),
+        ("（命令行）", "新建账号"),
+        ("（命令行）", "重设密码"),
+    ] {
         assert!(actions.contains(&expected), "{expected:?} in {actions:?}");
     }
     assert!(audit["rows"][0]["address"].as_str().unwrap().starts_with("127.0.0.1"), "{audit}");
@@ -246,10 +261,12 @@ async fn figures_ledger_and_verification(pg: bool) {
     let (_, empty) = admin.get("/api/console/overview?from=2001-01-01&to=2001-12-31").await;
     assert!(empty["totals"]["rectificationRate"].is_null(), "{empty}");
     // The towns add up to the totals.
-    let towns: i64 = overview["byTown"].as_array().unwrap().iter().map(|b| b["figures"]["hazards"].as_i64().unwrap()).sum();
+    let towns: i64 =
+        overview["byTown"].as_array().unwrap().iter().map(|b| b["figures"]["hazards"].as_i64().unwrap()).sum();
     assert_eq!(towns, 6);
     assert!(overview["byTown"].as_array().unwrap().iter().any(|b| b["label"] == "妙峰山镇"), "{overview}");
-    let order_count = overview["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "rectificationOrder").unwrap();
+    let order_count =
+        overview["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "rectificationOrder").unwrap();
     assert_eq!(order_count["issued"], 1);
 
     // The ledger: filters narrow, the page carries inspectors and source.
@@ -273,7 +290,12 @@ async fn figures_ledger_and_verification(pg: bool) {
     let download = |path: String| {
         let (http, url, cookie) = (admin.http.clone(), admin.url.clone(), admin.cookie.clone().unwrap());
         async move {
-            let res = http.get(format!("{url}{path}")).header("cookie", format!("{}={cookie}", console::COOKIE)).send().await.unwrap();
+            let res = http
+                .get(format!("{url}{path}"))
+                .header("cookie", format!("{}={cookie}", console::COOKIE))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), StatusCode::OK, "{path}");
             assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
             res.bytes().await.unwrap().to_vec()
@@ -331,7 +353,10 @@ async fn figures_ledger_and_verification(pg: bool) {
     assert_eq!(kinds.iter().filter(|k| **k == "document").count(), 2, "{kinds:?}");
     let ats: Vec<&str> = file["timeline"].as_array().unwrap().iter().map(|t| t["at"].as_str().unwrap()).collect();
     assert!(ats.windows(2).all(|w| w[0] >= w[1]), "newest first: {ats:?}");
-    assert!(file["fields"].as_array().unwrap().iter().any(|f| f["label"] == "所属镇街" && f["value"] == "妙峰山镇"), "{file}");
+    assert!(
+        file["fields"].as_array().unwrap().iter().any(|f| f["label"] == "所属镇街" && f["value"] == "妙峰山镇"),
+        "{file}"
+    );
     assert_eq!(admin.get("/api/console/enterprises/no-such").await.0, StatusCode::NOT_FOUND);
     let (_, docs) = admin.get("/api/console/documents").await;
     assert_eq!(docs["total"], 2, "{docs}");
@@ -357,7 +382,8 @@ async fn figures_ledger_and_verification(pg: bool) {
     // 人员与设备: the admin enrols (the code pairs a device), staff may not revoke, the
     // admin does, and the device is refused from then on.
     let mut admin = admin;
-    let (status, enrolled) = admin.post("/api/console/inspectors", json!({ "name": "李娜", "certNo": "11010923002" })).await;
+    let (status, enrolled) =
+        admin.post("/api/console/inspectors", json!({ "name": "李娜", "certNo": "11010923002" })).await;
     assert_eq!(status, StatusCode::OK, "{enrolled}");
     let paired = public
         .http
@@ -376,7 +402,8 @@ async fn figures_ledger_and_verification(pg: bool) {
     let mut staff = signed_in(&server, "李强", Role::Staff).await;
     let (status, body) = staff.post(&revoke, json!({})).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
-    let (status, body) = staff.post("/api/console/inspectors", json!({ "name": "赵六", "certNo": "11010923007" })).await;
+    let (status, body) =
+        staff.post("/api/console/inspectors", json!({ "name": "赵六", "certNo": "11010923007" })).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(admin.post(&revoke, json!({})).await.0, StatusCode::NO_CONTENT);
     assert_eq!(admin.post("/api/console/devices/no-such-device/revoke", json!({})).await.0, StatusCode::NOT_FOUND);

@@ -399,7 +399,8 @@ pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, Api
         store.write(|w| {
             w.issue_document(doc, &prefix, year, |number, _| {
                 let numbered = compose::numbered(&snapshot, number.to_string());
-                let rendered = anjian_docs::render_for_server(&numbered, server.as_deref()).map_err(|e| e.to_string())?;
+                let rendered =
+                    anjian_docs::render_for_server(&numbered, server.as_deref()).map_err(|e| e.to_string())?;
                 if let Some(c) = rendered.missing_glyphs.first() {
                     return Err(format!("字体中没有字符“{c}”，请改用规范汉字后再签发"));
                 }

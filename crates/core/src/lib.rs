@@ -18,6 +18,7 @@ pub mod merge;
 pub mod pairing;
 pub mod photo;
 pub mod search_text;
+pub mod supervision;
 pub mod validate;
 
 pub use id::Id;

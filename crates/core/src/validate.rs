@@ -91,6 +91,8 @@ pub fn label(field: &str) -> &'static str {
         "creditCodeConfirmed" => "信用代码已核实",
         "supervisionClass" => "监管分类",
         "status" => "经营状态",
+        "supervisor" => "督办单位（人）",
+        "due" => "督办期限",
         _ => "该项",
     }
 }

@@ -434,7 +434,8 @@ fn the_qr_code_scans_to_the_verification_code() {
 #[test]
 fn the_qr_code_leads_to_the_servers_verification_page() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let rendered = anjian_docs::render_for_server(&load("order"), Some("https://anquan.mentougou.example/")).expect("render");
+    let rendered =
+        anjian_docs::render_for_server(&load("order"), Some("https://anquan.mentougou.example/")).expect("render");
     let pdf = dir.path().join("order.pdf");
     std::fs::write(&pdf, &rendered.pdf).expect("write");
     let png = dir.path().join("page");

@@ -93,9 +93,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for Body<T> 
             }
             Err(e) => return Err(ApiError::bad(format!("请求内容未能读完：{}", e.body_text()))),
         };
-        anjian_sync::strict::from_slice(&bytes)
-            .map(Body)
-            .map_err(|e| ApiError::bad(format!("请求内容无效：{e}")))
+        anjian_sync::strict::from_slice(&bytes).map(Body).map_err(|e| ApiError::bad(format!("请求内容无效：{e}")))
     }
 }
 

@@ -377,8 +377,29 @@ const DOCUMENT_HAZARD: Table = Table {
     parent: Some("document_id"),
 };
 
+/// A 重大隐患's 挂牌督办, as the bureau last set it.
+pub(crate) const SUPERVISION: Table = Table {
+    name: "hazard_supervision",
+    columns: &[
+        ("id", Text),
+        ("supervisor", Text),
+        ("due", Text),
+        ("status", Text),
+        ("note", Text),
+        ("set_by", Text),
+        ("set_at", Text),
+        ("created_by", Text),
+        ("rev", Text),
+        ("image", Text),
+        ("image_seq", Int),
+    ],
+    key: &["id"],
+    update: &["supervisor", "due", "status", "note", "set_by", "set_at", "rev", "image", "image_seq"],
+    parent: None,
+};
+
 /// The record tables, parents before children: the order rows are written and digested.
-pub(crate) const TABLES: [&Table; 12] = [
+pub(crate) const TABLES: [&Table; 13] = [
     &ENTERPRISE,
     &ENTERPRISE_SECTOR,
     &ENTERPRISE_FIELD,
@@ -391,6 +412,7 @@ pub(crate) const TABLES: [&Table; 12] = [
     &HAZARD_EVENT,
     &DOCUMENT,
     &DOCUMENT_HAZARD,
+    &SUPERVISION,
 ];
 
 /// A stored change as the tables are rebuilt from it.
@@ -421,9 +443,11 @@ pub(crate) trait RecordTx {
 pub(crate) const CHANGES_AFTER: &str =
     "SELECT seq, device_id, record_type, payload, received_at FROM change WHERE seq > $1 ORDER BY seq LIMIT $2";
 
-/// The schema whose migration creates the tables: filled from the log as it runs.
-pub(crate) const SCHEMA: usize = 6;
+/// The schema whose migration creates the last of the tables: filled from the log as it
+/// runs (a server upgraded across it rebuilds them all then).
+pub(crate) const SCHEMA: usize = 8;
 pub(crate) const MIGRATION: &str = include_str!("../migrations/common/0006_district_records.sql");
+pub(crate) const SUPERVISION_MIGRATION: &str = include_str!("../migrations/common/0008_supervision.sql");
 
 /// A stored change as the tables take it: its image, who wrote it, when it was stored.
 pub(crate) struct Stored<'a> {
@@ -493,6 +517,7 @@ fn table_of(record_type: &str) -> Option<&'static Table> {
         anjian_sync::records::HAZARD => Some(&HAZARD),
         anjian_sync::records::DOCUMENT => Some(&DOCUMENT),
         anjian_sync::records::INSPECTOR => Some(&OFFICER),
+        anjian_sync::records::SUPERVISION => Some(&SUPERVISION),
         _ => None,
     }
 }
@@ -640,6 +665,24 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                         rows.add(&DOCUMENT_HAZARD, vec![text(&d.id), Param::Int(Some(item as i64 + 1)), text(hazard)]);
                     }
                 }
+            }
+            Image::Supervision(s) => {
+                rows.add(
+                    &SUPERVISION,
+                    vec![
+                        text(&s.hazard_id),
+                        text(&s.supervisor),
+                        text(&s.due),
+                        text(&s.status),
+                        maybe(s.note.as_deref()),
+                        text(&s.set_by),
+                        text(&s.set_at),
+                        text(&record.created_by),
+                        text(&s.rev),
+                        image[0].clone(),
+                        image[1].clone(),
+                    ],
+                );
             }
             _ => {}
         }
@@ -910,10 +953,11 @@ mod tests {
             for k in table.key.iter().chain(table.update).chain(table.parent.iter()) {
                 assert!(table.columns.iter().any(|(c, _)| c == k), "{}.{k}", table.name);
             }
+            let migration = if table.name == SUPERVISION.name { SUPERVISION_MIGRATION } else { MIGRATION };
             for (column, _) in table.columns {
-                assert!(MIGRATION.contains(&format!("    {column} ")), "{}.{column} in the migration", table.name);
+                assert!(migration.contains(&format!("    {column} ")), "{}.{column} in the migration", table.name);
             }
-            assert!(MIGRATION.contains(&format!("CREATE TABLE {} (", table.name)), "{}", table.name);
+            assert!(migration.contains(&format!("CREATE TABLE {} (", table.name)), "{}", table.name);
         }
         assert_eq!(
             HAZARD_EVENT.insert_row_sql(),

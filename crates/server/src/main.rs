@@ -233,13 +233,21 @@ fn run(command: Command) -> Result<(), String> {
                     tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("无法监听 {listen}：{e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
                 println!("anjian-server listening on http://{addr} (database {database})");
-                anjian_server::serve(listener, storage, anjian_server::ServeOptions { secure_cookies }, shutdown_signal()).await.map_err(|e| e.to_string())
+                anjian_server::serve(
+                    listener,
+                    storage,
+                    anjian_server::ServeOptions { secure_cookies },
+                    shutdown_signal(),
+                )
+                .await
+                .map_err(|e| e.to_string())
             })
         }
         Command::User { command: UserCommand::Add { name, role, db } } => {
             let storage = db.open()?;
             let role = anjian_server::console::Role::from(role);
-            let password = anjian_server::console::add_user(storage.as_ref(), &name, role).map_err(|e| e.to_string())?;
+            let password =
+                anjian_server::console::add_user(storage.as_ref(), &name, role).map_err(|e| e.to_string())?;
             println!("{password}");
             eprintln!("{name}（{}）的一次性密码，首次登录时须修改。", role.title());
             Ok(())

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0005_refused_change.sql"),
     crate::ledger::MIGRATION,
     crate::console::MIGRATION,
+    crate::ledger::SUPERVISION_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";

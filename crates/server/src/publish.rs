@@ -21,6 +21,10 @@ pub enum PublishError {
     #[error("检查表无效：{0}")]
     Checklist(String),
     #[error(transparent)]
+    Supervision(#[from] anjian_core::supervision::SupervisionError),
+    #[error("没有这条隐患")]
+    NoHazard,
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 
@@ -193,6 +197,84 @@ pub fn grant_numbers(
     });
     storage.publish(&[published(&image, server_rev(now))?], &now.to_rfc3339())?;
     Ok(block)
+}
+
+/// What the bureau's staff do to a hazard's 挂牌督办.
+#[derive(Debug, Clone)]
+pub enum Supervise<'a> {
+    /// Put under supervision, or change who supervises it and by when.
+    Set(anjian_core::supervision::Input<'a>),
+    /// 摘牌, with a note.
+    Lift { note: &'a str },
+}
+
+/// Puts a 重大隐患 under 挂牌督办, changes it or lifts it (`core::supervision` rules), as a
+/// change of the device "server" that reaches every device by the next pull. `by` is
+/// the bureau account's name. Returns the image published.
+pub fn supervise(
+    storage: &dyn Storage,
+    hazard_id: &str,
+    action: &Supervise<'_>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<records::SupervisionImage, PublishError> {
+    use anjian_core::supervision::{self as rules, Status};
+    let mut found: Option<(String, String, Option<String>)> = None;
+    storage.transact(&mut |sql| {
+        let rows = sql.query(
+            "SELECT h.level, h.status, coalesce(s.image, c.payload) FROM hazard h
+             LEFT JOIN hazard_supervision s ON s.id = h.id LEFT JOIN change c ON c.seq = s.image_seq
+             WHERE h.id = ?",
+            &[crate::ledger::Param::Text(Some(hazard_id.to_owned()))],
+        )?;
+        found = rows.into_iter().next().map(|r| {
+            let mut r = r.into_iter();
+            (r.next().flatten().unwrap_or_default(), r.next().flatten().unwrap_or_default(), r.next().flatten())
+        });
+        Ok(())
+    })?;
+    let (level, status, held) = found.ok_or(PublishError::NoHazard)?;
+    let held = match held.map(|json| Image::parse_json(records::SUPERVISION, &json)) {
+        Some(Ok(Image::Supervision(s))) => Some(s),
+        _ => None,
+    };
+    let current = held.as_ref().and_then(|s| Status::parse(&s.status));
+    let level = anjian_core::hazard::Level::parse(&level).ok_or(PublishError::NoHazard)?;
+    let hazard_status = anjian_core::hazard::HazardStatus::parse(&status).ok_or(PublishError::NoHazard)?;
+    let today = anjian_core::beijing::today(now);
+    let image = match action {
+        Supervise::Set(input) => {
+            let checked = rules::set(level, current, input, today)?;
+            records::SupervisionImage {
+                hazard_id: hazard_id.to_owned(),
+                supervisor: checked.supervisor,
+                due: checked.due.to_string(),
+                status: Status::Active.as_str().to_owned(),
+                note: checked.note,
+                set_by: by.to_owned(),
+                set_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                rev: String::new(),
+            }
+        }
+        Supervise::Lift { note } => {
+            rules::lift(hazard_status, current)?;
+            let held = held.clone().ok_or(anjian_core::supervision::SupervisionError::NotSupervised)?;
+            let (_, note) = rules::check_fields(&held.supervisor, Some(note))?;
+            records::SupervisionImage {
+                status: Status::Lifted.as_str().to_owned(),
+                note,
+                set_by: by.to_owned(),
+                set_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                ..held
+            }
+        }
+    };
+    // Later than the one held, even within the same millisecond.
+    let last = held.as_ref().and_then(|s| s.rev.parse::<Hlc>().ok());
+    let rev = Clock::new(0, last).tick(millis(now));
+    let image = records::SupervisionImage { rev: rev.to_string(), ..image };
+    storage.publish(&[published(&Image::Supervision(image.clone()), rev)?], &now.to_rfc3339())?;
+    Ok(image)
 }
 
 /// The clock of one thing the bureau publishes now (the server is node 0).

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/0005_refused_change.sql"),
     crate::ledger::MIGRATION,
     crate::console::MIGRATION,
+    crate::ledger::SUPERVISION_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -591,7 +592,7 @@ impl Storage for SqliteStorage {
         // Immediate: pushes commit on their own connection, and a deferred transaction that
         // read before one of them committed could not write after (SQLITE_BUSY_SNAPSHOT,
         // not covered by the busy timeout): a sign-in or a session's extension would fail.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         work(&mut SqliteSql(&tx))?;
         tx.commit()?;
         Ok(())

@@ -431,9 +431,7 @@ fn check(c: &Change) -> Result<Image, String> {
         return Err(format!("版本号无效：{}", c.rev));
     }
     let image = Image::parse_json(&c.record_type, c.payload.get())?;
-    if matches!(image, Image::Checklist(_) | Image::NumberBlock(_)) {
-        return Err("只能由区局发布".into());
-    }
+    rules::bureau_only(&image).map_err(|e| e.to_string())?;
     if image.record_id() != c.record_id {
         return Err(format!("记录编号 {} 与内容不符", c.record_id));
     }

@@ -45,7 +45,19 @@ fn misspelt_flags_are_refused_and_write_nothing() {
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for command in ["serve", "enrol", "devices", "revoke", "import", "publish-checklist", "grant", "number-conflicts", "user add", "user reset", "user list"] {
+    for command in [
+        "serve",
+        "enrol",
+        "devices",
+        "revoke",
+        "import",
+        "publish-checklist",
+        "grant",
+        "number-conflicts",
+        "user add",
+        "user reset",
+        "user list",
+    ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
         let out = server(&args, &[], dir.path());

@@ -146,6 +146,37 @@ fn beijing_day_start(d: NaiveDate) -> String {
     anjian_core::beijing::start_of_day(d).to_rfc3339()
 }
 
+/// A hazard's 挂牌督办 as pulled from the server.
+fn supervision(conn: &rusqlite::Connection, hazard_id: &str) -> Result<Option<anjian_core::supervision::Supervision>> {
+    use anjian_core::supervision::{Status, Supervision};
+    let mut stmt = conn.prepare_cached(
+        "SELECT supervisor, due, status, note, set_by, set_at FROM hazard_supervision WHERE hazard_id = ?1",
+    )?;
+    let row = stmt
+        .query_row([hazard_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((supervisor, due, status, note, set_by, set_at)) = row else { return Ok(None) };
+    let corrupt = |what: &str| StoreError::Corrupt(format!("supervision of {hazard_id}: {what}"));
+    Ok(Some(Supervision {
+        hazard_id: parse_id(hazard_id)?,
+        supervisor,
+        due: due.parse().map_err(|_| corrupt("due"))?,
+        status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+        note,
+        set_by,
+        set_at: parse_time(&set_at)?,
+    }))
+}
+
 /// Ledger filters; every field narrows, `None` does not. Dates are Beijing's.
 #[derive(Debug, Clone, Default)]
 pub struct HazardFilter {
@@ -173,6 +204,8 @@ pub struct HazardRow {
     pub enterprise_name: String,
     pub division_code: String,
     pub overdue: bool,
+    /// 挂牌督办, when the bureau has put the hazard under it.
+    pub supervision: Option<anjian_core::supervision::Supervision>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
@@ -353,7 +386,8 @@ impl Store {
             };
             // The same rule as `Hazard::is_overdue`, computed where the filter and counts are.
             debug_assert_eq!(overdue, hazard.is_overdue(today));
-            items.push(HazardRow { overdue, hazard, enterprise_name, division_code });
+            let supervision = supervision(&conn, &id)?;
+            items.push(HazardRow { overdue, hazard, enterprise_name, division_code, supervision });
         }
         Ok(HazardPage { counts, items })
     }

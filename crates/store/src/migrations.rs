@@ -399,6 +399,19 @@ ALTER TABLE outbox DROP COLUMN op;
 ALTER TABLE outbox DROP COLUMN rev;
 ALTER TABLE outbox DROP COLUMN created_at;
 "#,
+    // 12: 挂牌督办 of 重大隐患, as the bureau last set it (pulled from the server only).
+    r#"
+CREATE TABLE hazard_supervision (
+    hazard_id  TEXT PRIMARY KEY REFERENCES hazard (id),
+    supervisor TEXT NOT NULL,
+    due        TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('active', 'lifted')),
+    note       TEXT,
+    set_by     TEXT NOT NULL,
+    set_at     TEXT NOT NULL,
+    rev        TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the schema up to date, each migration in its own transaction.

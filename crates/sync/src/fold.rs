@@ -7,7 +7,8 @@
 //! - hazard: its own fields as first written, its status the furthest either side
 //!   reached, its events the union of both sides' (by revision), its revision the later;
 //! - document: the later revision while a draft; once issued only the move to voided;
-//! - inspector: the first image (an inspector record does not change once written).
+//! - inspector: the first image (an inspector record does not change once written);
+//! - supervision: the later revision (a lifted one stays lifted).
 //!
 //! Images are taken as the rules accepted them (`rules::well_formed`); a field that does
 //! not parse is folded as text, never refused here.
@@ -64,6 +65,15 @@ pub fn fold(held: Option<&Image>, next: &Image) -> Option<Folded> {
             } else {
                 None
             }
+        }
+        (Image::Supervision(h), Image::Supervision(n)) => {
+            // Only the bureau writes it; a lifted one stays lifted (`rules::may_accept`).
+            use anjian_core::supervision::{Status, may_follow};
+            let follows = match (Status::parse(&h.status), Status::parse(&n.status)) {
+                (Some(h), Some(n)) => may_follow(h, n),
+                _ => false,
+            };
+            return if n.rev > h.rev && follows { whole(Image::Supervision(n.clone())) } else { None };
         }
         // Inspectors, attachments, checklist versions and number blocks never change;
         // an image of another type under the same key is not this record's.

@@ -8,7 +8,9 @@
 //!   history is the union of both sides', and an issued document never changes;
 //! - inspector, attachment: facts that do not change once written;
 //! - checklist: published by the bureau, one version never changes;
-//! - numberBlock: a block of document numbers the bureau granted to one device.
+//! - numberBlock: a block of document numbers the bureau granted to one device;
+//! - supervision: a 重大隐患's 挂牌督办, written by the bureau only; the later revision
+//!   wins, and a lifted one stays lifted.
 
 use std::collections::BTreeMap;
 
@@ -22,6 +24,7 @@ pub const DOCUMENT: &str = "document";
 pub const ATTACHMENT: &str = "attachment";
 pub const CHECKLIST: &str = "checklist";
 pub const NUMBER_BLOCK: &str = "numberBlock";
+pub const SUPERVISION: &str = "supervision";
 
 /// The op every image change carries: "this is the record now".
 pub const OP_PUT: &str = "put";
@@ -214,6 +217,21 @@ pub struct NumberBlockImage {
     pub last: u32,
 }
 
+/// A hazard's 挂牌督办 as the bureau last set it (one per hazard, keyed by its id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SupervisionImage {
+    pub hazard_id: String,
+    pub supervisor: String,
+    /// 督办期限, a Beijing day.
+    pub due: String,
+    pub status: String,
+    pub note: Option<String>,
+    pub set_by: String,
+    pub set_at: String,
+    pub rev: String,
+}
+
 /// A change's payload, typed by its record type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Image {
@@ -225,6 +243,7 @@ pub enum Image {
     Attachment(AttachmentImage),
     Checklist(ChecklistImage),
     NumberBlock(NumberBlockImage),
+    Supervision(SupervisionImage),
 }
 
 impl Image {
@@ -252,12 +271,13 @@ impl Image {
             ATTACHMENT => Image::Attachment(AttachmentImage::deserialize(d).map_err(bad)?),
             CHECKLIST => Image::Checklist(ChecklistImage::deserialize(d).map_err(bad)?),
             NUMBER_BLOCK => Image::NumberBlock(NumberBlockImage::deserialize(d).map_err(bad)?),
+            SUPERVISION => Image::Supervision(SupervisionImage::deserialize(d).map_err(bad)?),
             other => return Err(format!("未知的记录类型 {other}")),
         })
     }
 
     /// The id the change of this image carries: the record's own, a checklist's
-    /// `id/version`, a number block's `device/kind/year/first`.
+    /// `id/version`, a number block's `device/kind/year/first`, a supervision's hazard's.
     pub fn record_id(&self) -> String {
         match self {
             Image::Enterprise(e) => e.id.clone(),
@@ -268,6 +288,7 @@ impl Image {
             Image::Attachment(a) => a.sha256.clone(),
             Image::Checklist(t) => format!("{}/{}", t.id, t.version),
             Image::NumberBlock(b) => format!("{}/{}/{}/{}", b.device_id, b.kind, b.year, b.first),
+            Image::Supervision(s) => s.hazard_id.clone(),
         }
     }
 
@@ -281,6 +302,7 @@ impl Image {
             Image::Attachment(_) => ATTACHMENT,
             Image::Checklist(_) => CHECKLIST,
             Image::NumberBlock(_) => NUMBER_BLOCK,
+            Image::Supervision(_) => SUPERVISION,
         }
     }
 
@@ -296,6 +318,7 @@ impl Image {
             Image::Attachment(i) => to_raw_value(i),
             Image::Checklist(i) => to_raw_value(i),
             Image::NumberBlock(i) => to_raw_value(i),
+            Image::Supervision(i) => to_raw_value(i),
         };
         // Plain structs of strings and numbers always serialize.
         v.unwrap_or_default()

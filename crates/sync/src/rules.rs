@@ -32,6 +32,10 @@ pub enum Refusal {
     StatusBack,
     #[error("执法人员信息写入后不能修改")]
     InspectorChanged,
+    #[error("已摘牌的督办不能恢复")]
+    SupervisionLifted,
+    #[error("{0}只能由区局发布")]
+    BureauOnly(&'static str),
     #[error("{0}")]
     IssuedDocument(&'static str),
     #[error("{}", .0.message())]
@@ -79,6 +83,10 @@ pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Resul
                 return Err(Refusal::NotOwner("执法文书"));
             }
             after.may_follow(before).map_err(Refusal::IssuedDocument)
+        }
+        (Image::Supervision(before), Image::Supervision(after)) => {
+            let (held, next) = (before.typed()?.0.status, after.typed()?.0.status);
+            if anjian_core::supervision::may_follow(held, next) { Ok(()) } else { Err(Refusal::SupervisionLifted) }
         }
         (Image::Inspector(before), Image::Inspector(after)) => {
             if before == after {
@@ -135,6 +143,9 @@ pub fn well_formed(image: &Image) -> Result<(), Refusal> {
             d.typed()?;
         }
         Image::Attachment(a) => crate::typed::sha256("附件", &a.sha256)?,
+        Image::Supervision(s) => {
+            s.typed()?;
+        }
         Image::Checklist(_) | Image::NumberBlock(_) => {}
     }
     Ok(())
@@ -157,7 +168,21 @@ pub fn in_reference(image: &Image, divisions: &[String], sectors: &[String]) -> 
 
 /// Whether the rules look at what is held of this record (the others only at clocks).
 pub fn governed(image: &Image) -> bool {
-    matches!(image, Image::Inspection(_) | Image::Hazard(_) | Image::Document(_) | Image::Inspector(_))
+    matches!(
+        image,
+        Image::Inspection(_) | Image::Hazard(_) | Image::Document(_) | Image::Inspector(_) | Image::Supervision(_)
+    )
+}
+
+/// What only the bureau publishes (checklists, number blocks, 挂牌督办): refused from a
+/// device's push, and taken on a device only from the server.
+pub fn bureau_only(image: &Image) -> Result<(), Refusal> {
+    match image {
+        Image::Checklist(_) => Err(Refusal::BureauOnly("检查表")),
+        Image::NumberBlock(_) => Err(Refusal::BureauOnly("文书编号段")),
+        Image::Supervision(_) => Err(Refusal::BureauOnly("挂牌督办")),
+        _ => Ok(()),
+    }
 }
 
 /// An inspection's content, whatever clock it was last sent under and whatever ids the
@@ -188,6 +213,7 @@ pub fn revisions(image: &Image) -> Vec<&str> {
         }
         Image::Hazard(h) => std::iter::once(h.rev.as_str()).chain(h.events.iter().map(|e| e.rev.as_str())).collect(),
         Image::Document(d) => vec![d.rev.as_str()],
+        Image::Supervision(s) => vec![s.rev.as_str()],
         _ => Vec::new(),
     }
 }

@@ -15,7 +15,9 @@ use anjian_core::merge::Versioned;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::protocol::is_sha256;
-use crate::records::{DocumentImage, EnterpriseImage, HazardEventImage, HazardImage, InspectionImage, InspectorImage};
+use crate::records::{
+    DocumentImage, EnterpriseImage, HazardEventImage, HazardImage, InspectionImage, InspectorImage, SupervisionImage,
+};
 
 /// A field of an image that does not hold what its type says.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -244,6 +246,32 @@ impl DocumentImage {
             rev: rev(&self.rev)?,
             hazards: self.hazards.iter().map(|h| id("隐患编号", h)).collect::<Result<_, _>>()?,
         })
+    }
+}
+
+/// A supervision image as core's type, with its clock; its fields checked as the
+/// console's form checks them (any due day: one set earlier keeps its day).
+impl SupervisionImage {
+    pub fn typed(&self) -> Result<(anjian_core::supervision::Supervision, Hlc), ImageError> {
+        use anjian_core::supervision::{Status, Supervision, check_fields};
+        let (supervisor, note) = check_fields(&self.supervisor, self.note.as_deref())
+            .map_err(|_| bad("督办单位或说明", &self.supervisor))?;
+        let supervision = Supervision {
+            hazard_id: id("隐患编号", &self.hazard_id)?,
+            supervisor,
+            due: day("督办期限", &self.due)?,
+            status: parsed("督办状态", &self.status, Status::parse)?,
+            note,
+            set_by: {
+                let by = self.set_by.trim();
+                if by.is_empty() || by.chars().count() > 50 || by.chars().any(char::is_control) {
+                    return Err(bad("督办人", &self.set_by));
+                }
+                by.to_owned()
+            },
+            set_at: instant("督办时间", &self.set_at)?,
+        };
+        Ok((supervision, rev(&self.rev)?))
     }
 }
 

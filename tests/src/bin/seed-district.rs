@@ -51,8 +51,9 @@ fn run() -> Result<(), String> {
     };
     let csv = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo/district-enterprises.csv"))
         .map_err(|e| e.to_string())?;
-    let report = anjian_server::import_enterprises(storage.as_ref(), "district-enterprises.csv", &csv, chrono::Utc::now())
-        .map_err(|e| e.to_string())?;
+    let report =
+        anjian_server::import_enterprises(storage.as_ref(), "district-enterprises.csv", &csv, chrono::Utc::now())
+            .map_err(|e| e.to_string())?;
     eprintln!("seed-district: {} enterprises imported", report.created + report.updated + report.unchanged);
 
     let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -63,12 +64,14 @@ fn run() -> Result<(), String> {
         let _ = stopped.await;
     }));
 
-    let dirs: Vec<tempfile::TempDir> = (0..devices).map(|_| tempfile::tempdir()).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let dirs: Vec<tempfile::TempDir> =
+        (0..devices).map(|_| tempfile::tempdir()).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     let mut rng = Rng::new(20_261_204);
     for (i, dir) in dirs.iter().enumerate() {
         let (name, cert) = INSPECTORS[i];
         let colleague = INSPECTORS[(i + 1) % INSPECTORS.len()];
-        let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: false, opener: None }).map_err(|e| e.to_string())?;
+        let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: false, opener: None })
+            .map_err(|e| e.to_string())?;
         let code = anjian_server::enrol(storage.as_ref(), name, cert, 7).map_err(|e| e.to_string())?;
         call(&app, "sync_pair", json!({ "server": url, "code": code, "deviceName": format!("执法终端{}", i + 1) }))?;
         app.sync_once().map_err(|e| e.to_string())?;
@@ -82,11 +85,13 @@ fn run() -> Result<(), String> {
         for _ in 0..inspections.div_ceil(devices) {
             let e = enterprises[rng.below(enterprises.len())];
             let sector = e["sectors"][0].as_str().unwrap_or("mine");
-            let sector = if call(&app, "list_templates", json!({ "sector": sector }))?.as_array().is_some_and(|t| !t.is_empty()) {
-                sector
-            } else {
-                "mine"
-            };
+            let sector =
+                if call(&app, "list_templates", json!({ "sector": sector }))?.as_array().is_some_and(|t| !t.is_empty())
+                {
+                    sector
+                } else {
+                    "mine"
+                };
             let hazards: Vec<(String, &str, String)> = (0..rng.below(4))
                 .map(|_| {
                     let level = if rng.below(6) == 0 { "major" } else { "general" };
@@ -94,8 +99,9 @@ fn run() -> Result<(), String> {
                     (finding(&mut rng), level, deadline.to_string())
                 })
                 .collect();
-            let (inspection, _) = anjian_tests::inspect(&app, e["id"].as_str().unwrap_or_default(), sector, &colleague, &hazards)
-                .map_err(|e| e.to_string())?;
+            let (inspection, _) =
+                anjian_tests::inspect(&app, e["id"].as_str().unwrap_or_default(), sector, &colleague, &hazards)
+                    .map_err(|e| e.to_string())?;
             if !hazards.is_empty() && rng.below(2) == 0 {
                 let docs = call(&app, "prepare_documents", json!({ "inspectionId": inspection }))?;
                 if let Some(order) = docs.as_array().into_iter().flatten().find(|d| d["kind"] == "rectificationOrder") {
@@ -105,7 +111,11 @@ fn run() -> Result<(), String> {
             let ledger = call(&app, "hazard_ledger", json!({ "enterpriseId": e["id"], "status": "open" }))?;
             for h in ledger["items"].as_array().into_iter().flatten() {
                 if rng.below(3) == 0 {
-                    call(&app, "report_rectified", json!({ "hazardId": h["hazard"]["id"], "note": "单位报告已整改", "photos": [] }))?;
+                    call(
+                        &app,
+                        "report_rectified",
+                        json!({ "hazardId": h["hazard"]["id"], "note": "单位报告已整改", "photos": [] }),
+                    )?;
                 }
             }
         }

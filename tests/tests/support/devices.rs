@@ -107,7 +107,8 @@ pub async fn inspect(d: &Device, enterprise: &str) -> (Vec<String>, Value) {
 
 /// The device's own inspector and a colleague: the colleague's id.
 pub async fn officers(d: &Device, me: (&str, &str), colleague: (&str, &str)) -> Value {
-    let (app, me, colleague) = (d.app.clone(), (me.0.to_owned(), me.1.to_owned()), (colleague.0.to_owned(), colleague.1.to_owned()));
+    let (app, me, colleague) =
+        (d.app.clone(), (me.0.to_owned(), me.1.to_owned()), (colleague.0.to_owned(), colleague.1.to_owned()));
     tokio::task::spawn_blocking(move || anjian_tests::officers(&app, (&me.0, &me.1), (&colleague.0, &colleague.1)))
         .await
         .unwrap()
@@ -122,12 +123,11 @@ pub async fn inspect_with(d: &Device, enterprise: &str, colleague: &Value) -> (V
         ("炸药库值班记录不全".to_owned(), "general", day),
     ];
     let (app, enterprise_id, colleague) = (d.app.clone(), enterprise.to_owned(), colleague.clone());
-    let (_, sig) = tokio::task::spawn_blocking(move || {
-        anjian_tests::inspect(&app, &enterprise_id, "mine", &colleague, &hazards)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let (_, sig) =
+        tokio::task::spawn_blocking(move || anjian_tests::inspect(&app, &enterprise_id, "mine", &colleague, &hazards))
+            .await
+            .unwrap()
+            .unwrap();
     let ledger = d.call("hazard_ledger", json!({ "enterpriseId": enterprise })).await.unwrap();
     let ids =
         ledger["items"].as_array().unwrap().iter().map(|h| h["hazard"]["id"].as_str().unwrap().to_owned()).collect();

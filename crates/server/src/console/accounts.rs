@@ -37,7 +37,10 @@ pub struct Session {
 /// What a sign-in came to.
 #[derive(Debug)]
 pub enum SignIn {
-    Ok { token: String, session: Session },
+    Ok {
+        token: String,
+        session: Session,
+    },
     /// Unknown name or wrong password: the same answer for both.
     Refused,
     /// Locked until this instant (the password was not even checked).
@@ -291,7 +294,14 @@ pub fn change_password(sql: &mut dyn Sql, session: &Session, current: &str, new:
 }
 
 /// One line of the audit log.
-pub fn audit(sql: &mut dyn Sql, account: &str, action: &str, detail: &str, address: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn audit(
+    sql: &mut dyn Sql,
+    account: &str,
+    action: &str,
+    detail: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sql.execute(
         "INSERT INTO console_audit (id, at, account, action, detail, address) VALUES (?, ?, ?, ?, ?, ?)",
         &[text(&crate::auth::new_id()?), text(&stamp(now)), text(account), text(action), text(detail), text(address)],

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::records::{self, HazardQuery, HazardRow};
+use super::records::{self, EnterpriseQuery, EnterpriseRow, Figures, HazardQuery, HazardRow, Overview};
 use crate::storage::{Result, Sql, StorageError};
 
 /// The file formats offered.
@@ -32,10 +32,24 @@ impl Format {
 }
 
 /// The ledger's columns, as the page shows them.
-pub const HAZARD_COLUMNS: [&str; 11] =
-    ["单位", "镇街", "行业", "隐患描述", "级别", "整改状态", "发现时间", "整改期限", "逾期", "执法人员", "来源设备"];
+pub const HAZARD_COLUMNS: [&str; 14] = [
+    "单位",
+    "镇街",
+    "行业",
+    "隐患描述",
+    "级别",
+    "整改状态",
+    "发现时间",
+    "整改期限",
+    "逾期",
+    "执法人员",
+    "来源设备",
+    "挂牌督办",
+    "督办单位",
+    "督办期限",
+];
 
-fn cells(h: &HazardRow) -> [String; 11] {
+fn hazard_cells(h: &HazardRow) -> Vec<String> {
     let level = if h.level == "major" { "重大隐患" } else { "一般隐患" };
     let status = match h.status.as_str() {
         "open" => "未整改",
@@ -46,7 +60,13 @@ fn cells(h: &HazardRow) -> [String; 11] {
     let found = chrono::DateTime::parse_from_rfc3339(&h.found_at)
         .map(|t| anjian_core::beijing::local(t.with_timezone(&chrono::Utc)).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|_| h.found_at.clone());
-    [
+    let supervision = match h.supervision.as_ref() {
+        None => "",
+        Some(s) if s.status == "lifted" => "已摘牌",
+        Some(s) if s.overdue => "督办逾期",
+        Some(_) => "督办中",
+    };
+    vec![
         h.enterprise_name.clone(),
         h.town_name.clone(),
         h.sectors.join("、"),
@@ -58,6 +78,9 @@ fn cells(h: &HazardRow) -> [String; 11] {
         if h.overdue { "是" } else { "否" }.to_owned(),
         h.inspectors.join("、"),
         h.source.clone(),
+        supervision.to_owned(),
+        h.supervision.as_ref().map(|s| s.supervisor.clone()).unwrap_or_default(),
+        h.supervision.as_ref().map(|s| s.due.clone()).unwrap_or_default(),
     ]
 }
 
@@ -70,30 +93,40 @@ fn inert(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
 }
 
-/// Writes the hazards the filters pass to `path`: how many rows.
-pub fn hazards(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate, format: Format, path: &std::path::Path) -> Result<u64> {
+/// Rows handed one at a time to the writer; returns how many.
+type Rows<'a> = dyn FnOnce(&mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<u64> + 'a;
+
+/// Writes one sheet to `path`: a title row, then the rows `each` hands over, never
+/// holding more than one of them.
+fn write(
+    format: Format,
+    path: &std::path::Path,
+    sheet_name: &str,
+    columns: &[&str],
+    each: Box<Rows<'_>>,
+) -> Result<u64> {
     match format {
         Format::Csv => {
             let mut file = std::fs::File::create(path)?;
             std::io::Write::write_all(&mut file, "\u{feff}".as_bytes())?;
             let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
-            out.write_record(HAZARD_COLUMNS).map_err(failed)?;
-            let n = records::each_hazard(sql, q, today, &mut |h| out.write_record(cells(h).map(|c| inert(&c))).map_err(failed))?;
+            out.write_record(columns).map_err(failed)?;
+            let n = each(&mut |cells| out.write_record(cells.iter().map(|c| inert(c))).map_err(failed))?;
             out.flush()?;
             Ok(n)
         }
         Format::Xlsx => {
             let mut book = rust_xlsxwriter::Workbook::new();
             let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
-            sheet.set_name("隐患台账").map_err(failed)?;
+            sheet.set_name(sheet_name).map_err(failed)?;
             let bold = rust_xlsxwriter::Format::new().set_bold();
-            for (c, title) in HAZARD_COLUMNS.iter().enumerate() {
+            for (c, title) in columns.iter().enumerate() {
                 sheet.write_string_with_format(0, c as u16, *title, &bold).map_err(failed)?;
             }
             let mut row = 0u32;
-            let n = records::each_hazard(sql, q, today, &mut |h| {
+            let n = each(&mut |cells| {
                 row += 1;
-                for (c, value) in cells(h).iter().enumerate() {
+                for (c, value) in cells.iter().enumerate() {
                     // Written as strings: never read as a formula or a number.
                     sheet.write_string(row, c as u16, value).map_err(failed)?;
                 }
@@ -103,4 +136,119 @@ pub fn hazards(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate, format: For
             Ok(n)
         }
     }
+}
+
+/// Writes the hazards the filters pass to `path`: how many rows.
+pub fn hazards(
+    sql: &mut dyn Sql,
+    q: &HazardQuery,
+    today: NaiveDate,
+    format: Format,
+    path: &std::path::Path,
+) -> Result<u64> {
+    write(
+        format,
+        path,
+        "隐患台账",
+        &HAZARD_COLUMNS,
+        Box::new(|row| records::each_hazard(sql, q, today, &mut |h| row(hazard_cells(h)))),
+    )
+}
+
+/// The enterprise list's columns, as the page shows them.
+pub const ENTERPRISE_COLUMNS: [&str; 7] =
+    ["单位名称", "统一社会信用代码", "镇街", "行业", "地址", "检查家次", "未整改隐患"];
+
+fn enterprise_cells(e: &EnterpriseRow) -> Vec<String> {
+    vec![
+        e.name.clone(),
+        e.credit_code.clone(),
+        e.town_name.clone(),
+        e.sectors.join("、"),
+        e.address.clone(),
+        e.inspections.to_string(),
+        e.open_hazards.to_string(),
+    ]
+}
+
+/// Writes the enterprises the filters pass to `path`: how many rows.
+pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery, format: Format, path: &std::path::Path) -> Result<u64> {
+    write(
+        format,
+        path,
+        "单位名录",
+        &ENTERPRISE_COLUMNS,
+        Box::new(|row| records::each_enterprise(sql, q, &mut |e| row(enterprise_cells(e)))),
+    )
+}
+
+/// The statistics' columns: the breakdown, then the figures as 总览 shows them.
+pub const STATISTICS_COLUMNS: [&str; 14] = [
+    "分组",
+    "名称",
+    "检查单位数",
+    "检查家次",
+    "发现隐患",
+    "一般隐患",
+    "重大隐患",
+    "已整改",
+    "整改率",
+    "逾期未整改",
+    "挂牌督办",
+    "督办已整改",
+    "督办逾期",
+    "统计期间",
+];
+
+fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> Vec<String> {
+    let rate = f.rectification_rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
+    vec![
+        group.to_owned(),
+        label.to_owned(),
+        f.enterprises.to_string(),
+        f.inspections.to_string(),
+        f.hazards.to_string(),
+        f.hazards_general.to_string(),
+        f.hazards_major.to_string(),
+        f.rectified.to_string(),
+        rate,
+        f.overdue.to_string(),
+        f.supervised.to_string(),
+        f.supervised_rectified.to_string(),
+        f.supervised_overdue.to_string(),
+        period.to_owned(),
+    ]
+}
+
+/// Writes 总览's tables for a period (the totals, by 镇街, by 行业, by 月, then the
+/// documents issued by kind) to `path`: how many rows.
+pub fn statistics(o: &Overview, format: Format, path: &std::path::Path) -> Result<u64> {
+    let period = format!("{} 至 {}", o.from, o.to);
+    write(
+        format,
+        path,
+        "统计汇总",
+        &STATISTICS_COLUMNS,
+        Box::new(|row| {
+            let mut n = 0;
+            let mut put = |cells: Vec<String>| {
+                n += 1;
+                row(cells)
+            };
+            put(figure_cells("合计", "全区", &o.totals, &period))?;
+            for (group, rows) in [("镇街", &o.by_town), ("行业", &o.by_sector), ("月份", &o.by_month)] {
+                for b in rows {
+                    put(figure_cells(group, &b.label, &b.figures, &period))?;
+                }
+            }
+            for d in &o.documents {
+                let mut cells = vec![String::new(); STATISTICS_COLUMNS.len()];
+                cells[0] = "文书".to_owned();
+                cells[1] = format!("{}：签发 {} 份，其中作废 {} 份", d.title, d.issued + d.voided, d.voided);
+                cells[13] = period.clone();
+                put(cells)?;
+            }
+            Ok(n)
+        }),
+    )
 }

@@ -30,8 +30,8 @@ use crate::http::{ApiError, Body};
 use crate::storage::{Param, Sql, Storage, StorageError};
 use accounts::{Session, SignIn};
 use records::{
-    AuditPage, DeviceRow, DocumentPage, DocumentQuery, EnterpriseDetail, EnterprisePage, EnterpriseQuery, HazardPage, HazardQuery, InspectionPage, InspectionQuery, Overview,
-    PageQuery, Period, Reference,
+    AuditPage, DeviceRow, DocumentPage, DocumentQuery, EnterpriseDetail, EnterprisePage, EnterpriseQuery, HazardPage,
+    HazardQuery, InspectionPage, InspectionQuery, Overview, PageQuery, Period, Reference,
 };
 
 pub(crate) const MIGRATION: &str = include_str!("../../migrations/common/0007_console.sql");
@@ -126,12 +126,7 @@ impl std::fmt::Debug for ConsoleState {
 
 /// The console's routes, /v/ and the built console's files.
 pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
-    let state = ConsoleState {
-        storage,
-        sign_ins: Arc::default(),
-        verifications: Arc::default(),
-        secure_cookies,
-    };
+    let state = ConsoleState { storage, sign_ins: Arc::default(), verifications: Arc::default(), secure_cookies };
     Router::new()
         .route("/api/console/login", post(login))
         .route("/api/console/logout", post(logout))
@@ -141,8 +136,12 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/overview", get(overview))
         .route("/api/console/hazards", get(hazards))
         .route("/api/console/hazards/export/{format}", get(export_hazards))
+        .route("/api/console/hazards/{id}/supervision", post(supervise))
+        .route("/api/console/hazards/{id}/supervision/lift", post(lift_supervision))
         .route("/api/console/inspections", get(inspections))
         .route("/api/console/enterprises", get(enterprises))
+        .route("/api/console/enterprises/export/{format}", get(export_enterprises))
+        .route("/api/console/overview/export/{format}", get(export_overview))
         .route("/api/console/enterprises/{id}", get(enterprise))
         .route("/api/console/documents", get(documents))
         .route("/api/console/documents/{id}/pdf", get(document_pdf))
@@ -224,6 +223,17 @@ async fn transact<T: Send + 'static>(
 }
 
 /// The console's reading of a storage error: a refused input is the person's to fix.
+/// Runs blocking work (storage, hashing) off the async threads, its error translated.
+async fn blocking<T: Send + 'static, E: Send + 'static>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+    error: fn(E) -> ApiError,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(error)
+}
+
 fn console_error(e: StorageError) -> ApiError {
     match e {
         StorageError::Refused(why) => ApiError::bad(why),
@@ -250,7 +260,10 @@ fn same_bytes(a: &str, b: &str) -> bool {
 /// Whether a request that changes something comes from the console's own pages: not
 /// from another site (the browser says so in `Sec-Fetch-Site` and `Origin`).
 fn same_origin(headers: &HeaderMap) -> bool {
-    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site" || v == "same-site")
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site" || v == "same-site")
     {
         return false;
     }
@@ -290,8 +303,9 @@ impl FromRequestParts<ConsoleState> for SignedAny {
     async fn from_request_parts(parts: &mut Parts, state: &ConsoleState) -> Result<Self, ApiError> {
         let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "请先登录");
         let token = cookie_token(&parts.headers).ok_or_else(unauthorised)?;
-        let session =
-            transact(&state.storage, move |sql| accounts::session(sql, &token, Utc::now())).await?.ok_or_else(unauthorised)?;
+        let session = transact(&state.storage, move |sql| accounts::session(sql, &token, Utc::now()))
+            .await?
+            .ok_or_else(unauthorised)?;
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
             if !same_bytes(sent, &session.csrf) || !same_origin(&parts.headers) {
@@ -479,7 +493,11 @@ async fn overview(State(state): State<ConsoleState>, _: Signed, Q(p): Q<Period>)
 #[utoipa::path(get, path = "/api/console/hazards", tag = "console", params(HazardQuery), responses(
     (status = 200, description = "隐患台账的一页", body = HazardPage),
     (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody)))]
-async fn hazards(State(state): State<ConsoleState>, _: Signed, Q(q): Q<HazardQuery>) -> Result<Json<HazardPage>, ApiError> {
+async fn hazards(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<HazardQuery>,
+) -> Result<Json<HazardPage>, ApiError> {
     let today = anjian_core::beijing::today(Utc::now());
     transact(&state.storage, move |sql| records::hazards(sql, &q, today)).await.map(Json)
 }
@@ -496,23 +514,91 @@ async fn export_hazards(
     axum::extract::Path(format): axum::extract::Path<String>,
     Q(filters): Q<HazardQuery>,
 ) -> Result<Response, ApiError> {
+    let today = anjian_core::beijing::today(Utc::now());
+    let export = Export { title: "隐患台账", file_stem: "hazards", format: export_format(&format)? };
+    send_export(state, signed, export, move |sql, format, path| export::hazards(sql, &filters, today, format, path))
+        .await
+}
+
+#[utoipa::path(get, path = "/api/console/enterprises/export/{format}", tag = "console",
+    params(("format" = String, Path, description = "xlsx 或 csv"), EnterpriseQuery),
+    responses(
+    (status = 200, description = "单位名录（按筛选条件，全部行）的 XLSX 或 CSV 文件"),
+    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody)))]
+async fn export_enterprises(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(format): axum::extract::Path<String>,
+    Q(filters): Q<EnterpriseQuery>,
+) -> Result<Response, ApiError> {
+    let export = Export { title: "单位名录", file_stem: "enterprises", format: export_format(&format)? };
+    send_export(state, signed, export, move |sql, format, path| export::enterprises(sql, &filters, format, path)).await
+}
+
+#[utoipa::path(get, path = "/api/console/overview/export/{format}", tag = "console",
+    params(("format" = String, Path, description = "xlsx 或 csv"), Period),
+    responses(
+    (status = 200, description = "期间内的统计汇总表（合计、按镇街、行业、月，文书）的 XLSX 或 CSV 文件"),
+    (status = 400, description = "日期无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody)))]
+async fn export_overview(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(format): axum::extract::Path<String>,
+    Q(p): Q<Period>,
+) -> Result<Response, ApiError> {
+    let (from, to) = records::period(&p.from, &p.to).map_err(console_error)?;
+    let today = anjian_core::beijing::today(Utc::now());
+    let export = Export { title: "统计汇总", file_stem: "statistics", format: export_format(&format)? };
+    send_export(state, signed, export, move |sql, format, path| {
+        export::statistics(&records::overview(sql, &from, &to, today)?, format, path)
+    })
+    .await
+}
+
+fn export_format(format: &str) -> Result<export::Format, ApiError> {
+    match format {
+        "xlsx" => Ok(export::Format::Xlsx),
+        "csv" => Ok(export::Format::Csv),
+        _ => Err(ApiError::bad("导出格式只能是 xlsx 或 csv")),
+    }
+}
+
+/// What one export is called, in the audit log and in the file's name.
+struct Export {
+    title: &'static str,
+    file_stem: &'static str,
+    format: export::Format,
+}
+
+/// Makes an export (staff and admins) in a temporary file, in one transaction, writes it
+/// to the audit log and sends it; the number of rows goes in `X-Export-Rows`.
+async fn send_export(
+    state: ConsoleState,
+    signed: Signed,
+    export: Export,
+    work: impl FnOnce(&mut dyn Sql, export::Format, &std::path::Path) -> crate::storage::Result<u64> + Send + 'static,
+) -> Result<Response, ApiError> {
     signed.require(Role::Staff)?;
     let today = anjian_core::beijing::today(Utc::now());
-    let format = match format.as_str() {
-        "xlsx" => export::Format::Xlsx,
-        "csv" => export::Format::Csv,
-        _ => return Err(ApiError::bad("导出格式只能是 xlsx 或 csv")),
-    };
+    let Export { title, file_stem, format } = export;
     let file = tempfile::NamedTempFile::new().map_err(|e| console_error(StorageError::Io(e)))?;
     let path = file.path().to_owned();
-    let rows = transact(&state.storage, move |sql| export::hazards(sql, &filters, today, format, &path)).await?;
+    let rows = transact(&state.storage, move |sql| work(sql, format, &path)).await?;
     let bytes = tokio::fs::read(file.path()).await.map_err(|e| console_error(StorageError::Io(e)))?;
+    drop(file);
     transact(&state.storage, move |sql| {
-        accounts::audit(sql, &signed.session.name, "导出隐患台账", &format!("{rows} 条，{}", format.extension()), &signed.address, Utc::now())
+        let detail = format!("{rows} 行，{}", format.extension());
+        accounts::audit(sql, &signed.session.name, &format!("导出{title}"), &detail, &signed.address, Utc::now())
     })
     .await?;
-    let name = format!("隐患台账-{today}.{}", format.extension());
-    let disposition = format!("attachment; filename=\"hazards-{today}.{}\"; filename*=UTF-8''{}", format.extension(), percent(&name));
+    let name = format!("{title}-{today}.{}", format.extension());
+    let disposition = format!(
+        "attachment; filename=\"{file_stem}-{today}.{}\"; filename*=UTF-8''{}",
+        format.extension(),
+        percent(&name)
+    );
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
@@ -526,7 +612,13 @@ async fn export_hazards(
 /// RFC 5987 percent-encoding of a file name.
 fn percent(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { char::from(b).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -592,13 +684,16 @@ async fn document_pdf(
     let not_yet = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "这份文书的 PDF 尚未从设备上传");
     let sha = transact(&state.storage, move |sql| records::document_pdf(sql, &id)).await?.ok_or_else(not_yet)?;
     let storage = state.storage.clone();
-    let bytes = tokio::task::spawn_blocking(move || storage.attachment(&sha))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
-        .map_err(|e| match e {
-            StorageError::NotFound(_) => not_yet(),
+    let bytes = blocking(
+        move || storage.attachment(&sha),
+        |e| match e {
+            StorageError::NotFound(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", "这份文书的 PDF 尚未从设备上传")
+            }
             other => console_error(other),
-        })?;
+        },
+    )
+    .await?;
     let mut res = (StatusCode::OK, bytes).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
     res.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
@@ -621,12 +716,12 @@ pub struct NumberConflictRow {
 
 #[utoipa::path(get, path = "/api/console/number-conflicts", tag = "console", responses(
     (status = 200, description = "被两份文书使用的文号", body = Vec<NumberConflictRow>)))]
-async fn number_conflicts(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<NumberConflictRow>>, ApiError> {
+async fn number_conflicts(
+    State(state): State<ConsoleState>,
+    _: Signed,
+) -> Result<Json<Vec<NumberConflictRow>>, ApiError> {
     let storage = state.storage.clone();
-    let conflicts = tokio::task::spawn_blocking(move || storage.number_conflicts())
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
-        .map_err(console_error)?;
+    let conflicts = blocking(move || storage.number_conflicts(), console_error).await?;
     Ok(Json(
         conflicts
             .into_iter()
@@ -645,7 +740,11 @@ async fn number_conflicts(State(state): State<ConsoleState>, _: Signed) -> Resul
 #[utoipa::path(get, path = "/api/console/audit", tag = "console", params(PageQuery), responses(
     (status = 200, description = "审计日志的一页（管理员）", body = AuditPage),
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
-async fn audit(State(state): State<ConsoleState>, signed: Signed, Q(q): Q<PageQuery>) -> Result<Json<AuditPage>, ApiError> {
+async fn audit(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    Q(q): Q<PageQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
     signed.require(Role::Admin)?;
     transact(&state.storage, move |sql| records::audit(sql, &q)).await.map(Json)
 }
@@ -670,12 +769,11 @@ async fn revoke(
     signed.require(Role::Admin)?;
     let storage = state.storage.clone();
     let device = id.clone();
-    tokio::task::spawn_blocking(move || storage.revoke(&device, &accounts::stamp(Utc::now())))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
-        .map_err(console_error)?;
-    transact(&state.storage, move |sql| accounts::audit(sql, &signed.session.name, "停用设备", &id, &signed.address, Utc::now()))
-        .await?;
+    blocking(move || storage.revoke(&device, &accounts::stamp(Utc::now())), console_error).await?;
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "停用设备", &id, &signed.address, Utc::now())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -713,16 +811,131 @@ async fn enrol(
     signed.require(Role::Admin)?;
     let storage = state.storage.clone();
     let (name, cert_no) = (req.name.clone(), req.cert_no.clone());
-    let code = tokio::task::spawn_blocking(move || crate::enrol(storage.as_ref(), &name, &cert_no, PAIRING_DAYS))
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
-        .map_err(console_error)?;
+    let code = blocking(move || crate::enrol(storage.as_ref(), &name, &cert_no, PAIRING_DAYS), console_error).await?;
     let detail = format!("{}（{}）", req.name.trim(), req.cert_no.trim());
     transact(&state.storage, move |sql| {
         accounts::audit(sql, &signed.session.name, "登记执法人员", &detail, &signed.address, Utc::now())
     })
     .await?;
-    Ok(Json(Enrolled { name: req.name.trim().to_owned(), cert_no: req.cert_no.trim().to_owned(), code, valid_days: PAIRING_DAYS }))
+    Ok(Json(Enrolled {
+        name: req.name.trim().to_owned(),
+        cert_no: req.cert_no.trim().to_owned(),
+        code,
+        valid_days: PAIRING_DAYS,
+    }))
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SuperviseRequest {
+    /// 督办单位（人），至多 50 字
+    pub supervisor: String,
+    /// 督办期限（YYYY-MM-DD，北京时间，不早于今天）
+    pub due: String,
+    /// 说明，至多 500 字
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LiftRequest {
+    /// 摘牌说明，至多 500 字
+    #[serde(default)]
+    pub note: String,
+}
+
+impl From<anjian_sync::records::SupervisionImage> for records::SupervisionView {
+    fn from(s: anjian_sync::records::SupervisionImage) -> Self {
+        // Just set (due today at the earliest) or lifted: not overdue.
+        records::SupervisionView {
+            supervisor: s.supervisor,
+            due: s.due,
+            status: s.status,
+            note: s.note,
+            set_by: s.set_by,
+            set_at: s.set_at,
+            overdue: false,
+        }
+    }
+}
+
+fn publish_error(e: crate::PublishError) -> ApiError {
+    use crate::PublishError;
+    match e {
+        PublishError::NoHazard => ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这条隐患"),
+        PublishError::Storage(e) => console_error(e),
+        other => ApiError::bad(other.to_string()),
+    }
+}
+
+#[utoipa::path(post, path = "/api/console/hazards/{id}/supervision", tag = "console",
+    params(("id" = String, Path, description = "隐患编号")), request_body = SuperviseRequest,
+    responses(
+        (status = 200, description = "已挂牌督办（或已修改督办单位、期限）：下次同步时到达各设备", body = records::SupervisionView),
+        (status = 400, description = "不是重大隐患、已摘牌、或督办单位、期限、说明不合要求", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "领导账号只能查看", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这条隐患", body = anjian_sync::protocol::ErrorBody)))]
+async fn supervise(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Body(req): Body<SuperviseRequest>,
+) -> Result<Json<records::SupervisionView>, ApiError> {
+    signed.require(Role::Staff)?;
+    let due: chrono::NaiveDate = req.due.parse().map_err(|_| ApiError::bad("督办期限应为日期，如 2026-12-31"))?;
+    let (storage, by, hazard) = (state.storage.clone(), signed.session.name.clone(), id.clone());
+    let image = blocking(
+        move || {
+            let input = anjian_core::supervision::Input { supervisor: &req.supervisor, due, note: &req.note };
+            crate::publish::supervise(
+                storage.as_ref(),
+                &hazard,
+                &crate::publish::Supervise::Set(input),
+                &by,
+                Utc::now(),
+            )
+        },
+        publish_error,
+    )
+    .await?;
+    let detail = format!("隐患 {id}：{}，期限 {}", image.supervisor, image.due);
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "挂牌督办", &detail, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(Json(image.into()))
+}
+
+#[utoipa::path(post, path = "/api/console/hazards/{id}/supervision/lift", tag = "console",
+    params(("id" = String, Path, description = "隐患编号")), request_body = LiftRequest,
+    responses(
+        (status = 200, description = "已摘牌：下次同步时到达各设备", body = records::SupervisionView),
+        (status = 400, description = "没有挂牌督办、已摘牌或隐患尚未整改", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "领导账号只能查看", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这条隐患", body = anjian_sync::protocol::ErrorBody)))]
+async fn lift_supervision(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Body(req): Body<LiftRequest>,
+) -> Result<Json<records::SupervisionView>, ApiError> {
+    signed.require(Role::Staff)?;
+    let (storage, by, hazard) = (state.storage.clone(), signed.session.name.clone(), id.clone());
+    let image = blocking(
+        move || {
+            let action = crate::publish::Supervise::Lift { note: &req.note };
+            crate::publish::supervise(storage.as_ref(), &hazard, &action, &by, Utc::now())
+        },
+        publish_error,
+    )
+    .await?;
+    let detail = format!("隐患 {id}");
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "督办摘牌", &detail, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(Json(image.into()))
 }
 
 #[utoipa::path(get, path = "/api/console/openapi.json", tag = "console", responses((status = 200, description = "控制台接口文档（OpenAPI 3）")))]
@@ -733,10 +946,33 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
 /// The console's API, from which the console's TypeScript types are generated.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "anjian district console", description = "区应急管理局控制台接口：会话 Cookie，改动数据的请求带 X-CSRF-Token。"),
+    info(
+        title = "anjian district console",
+        description = "区应急管理局控制台接口：会话 Cookie，改动数据的请求带 X-CSRF-Token。"
+    ),
     paths(
-        login, logout, me, password, reference, overview, hazards, export_hazards, inspections, enterprises, enterprise, documents, document_pdf, number_conflicts, audit, devices,
-        revoke, enrol,
+        login,
+        logout,
+        me,
+        password,
+        reference,
+        overview,
+        hazards,
+        export_hazards,
+        inspections,
+        enterprises,
+        enterprise,
+        documents,
+        document_pdf,
+        number_conflicts,
+        audit,
+        devices,
+        revoke,
+        enrol,
+        supervise,
+        lift_supervision,
+        export_enterprises,
+        export_overview,
         openapi
     )
 )]

@@ -75,6 +75,12 @@ pub struct Figures {
     pub rectification_rate: Option<f64>,
     /// 逾期未整改: of those, still open after their deadline (Beijing day).
     pub overdue: i64,
+    /// 挂牌督办: of the 重大隐患 found, those the bureau put under 督办 (in force or lifted).
+    pub supervised: i64,
+    /// 督办已整改: of those, rectified or verified.
+    pub supervised_rectified: i64,
+    /// 督办逾期: of those, still in force and open after the 督办期限.
+    pub supervised_overdue: i64,
 }
 
 impl Figures {
@@ -174,7 +180,9 @@ impl Group {
     fn join(self, enterprise_column: &str) -> String {
         let enterprise = format!("LEFT JOIN enterprise e ON e.id = {enterprise_column}");
         match self {
-            Group::Sector => format!("{enterprise} LEFT JOIN enterprise_sector s ON s.enterprise_id = {enterprise_column}"),
+            Group::Sector => {
+                format!("{enterprise} LEFT JOIN enterprise_sector s ON s.enterprise_id = {enterprise_column}")
+            }
             _ => enterprise,
         }
     }
@@ -192,6 +200,10 @@ impl Group {
 /// The overdue rule of `anjian_core::hazard::Hazard::is_overdue` in SQL: still open
 /// after its last day. `today` is the parameter. (Held to the core rule by a test.)
 pub(crate) const OVERDUE: &str = "h.status = 'open' AND h.deadline < ?";
+
+/// `anjian_core::supervision::is_overdue` in SQL over `hazard h` and `hazard_supervision
+/// sv`: in force, the hazard open, past the 督办期限. `today` is the parameter.
+pub(crate) const SUPERVISION_OVERDUE: &str = "sv.status = 'active' AND h.status = 'open' AND sv.due < ?";
 
 fn int(v: Option<&Option<String>>) -> i64 {
     v.and_then(|v| v.as_deref()).and_then(|v| v.parse().ok()).unwrap_or(0)
@@ -216,11 +228,13 @@ fn figures_by(sql: &mut dyn Sql, group: Group, from: &str, to: &str, today: &str
     let key = group.key("h.found_day");
     let hazards = sql.query(
         &format!(
-            "SELECT {key}, COUNT(*), SUM(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), SUM(CASE WHEN h.status IN ('rectified', 'verified') THEN 1 ELSE 0 END), SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END) FROM hazard h {} WHERE h.found_day >= ? AND h.found_day <= ? {}",
+            "SELECT {key}, COUNT(*), SUM(CASE WHEN h.level = 'major' THEN 1 ELSE 0 END), SUM(CASE WHEN h.status IN ('rectified', 'verified') THEN 1 ELSE 0 END), SUM(CASE WHEN {OVERDUE} THEN 1 ELSE 0 END),
+                    SUM(CASE WHEN sv.id IS NOT NULL THEN 1 ELSE 0 END), SUM(CASE WHEN sv.id IS NOT NULL AND h.status IN ('rectified', 'verified') THEN 1 ELSE 0 END), SUM(CASE WHEN {SUPERVISION_OVERDUE} THEN 1 ELSE 0 END)
+             FROM hazard h LEFT JOIN hazard_supervision sv ON sv.id = h.id {} WHERE h.found_day >= ? AND h.found_day <= ? {}",
             group.join("h.enterprise_id"),
             group.group_by("h.found_day")
         ),
-        &[text(today), text(from), text(to)],
+        &[text(today), text(today), text(from), text(to)],
     )?;
     for row in hazards {
         let f = by.entry(row[0].clone().unwrap_or_default()).or_default();
@@ -229,6 +243,9 @@ fn figures_by(sql: &mut dyn Sql, group: Group, from: &str, to: &str, today: &str
         f.hazards_general = f.hazards - f.hazards_major;
         f.rectified = int(row.get(3));
         f.overdue = int(row.get(4));
+        f.supervised = int(row.get(5));
+        f.supervised_rectified = int(row.get(6));
+        f.supervised_overdue = int(row.get(7));
     }
     Ok(by.into_iter().map(|(k, f)| (k, f.rate())).collect())
 }
@@ -254,8 +271,7 @@ pub fn overview(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Re
     let documents = anjian_core::document::DocumentKind::ALL
         .iter()
         .map(|k| {
-            let (issued, voided) =
-                documents.get(k.as_str()).copied().unwrap_or((0, 0));
+            let (issued, voided) = documents.get(k.as_str()).copied().unwrap_or((0, 0));
             DocumentCount { kind: k.as_str().to_owned(), title: k.title().to_owned(), issued, voided }
         })
         .collect();
@@ -293,6 +309,8 @@ pub struct HazardQuery {
     pub inspector: Option<String>,
     /// 单位名称或隐患描述（部分）
     pub q: Option<String>,
+    /// 挂牌督办：any（督办过）| active（督办中）| lifted（已摘牌）| overdue（督办逾期）
+    pub supervision: Option<String>,
     pub offset: Option<u32>,
     pub limit: Option<u32>,
 }
@@ -315,6 +333,23 @@ pub struct HazardRow {
     pub inspectors: Vec<String>,
     /// The device it came from.
     pub source: String,
+    /// 挂牌督办, when the bureau put the hazard under it.
+    pub supervision: Option<SupervisionView>,
+}
+
+/// A hazard's 挂牌督办 as the console shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SupervisionView {
+    pub supervisor: String,
+    pub due: String,
+    /// active（督办中）或 lifted（已摘牌）
+    pub status: String,
+    pub note: Option<String>,
+    pub set_by: String,
+    pub set_at: String,
+    /// 督办逾期: in force, the hazard open, past the 督办期限.
+    pub overdue: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -355,11 +390,13 @@ impl Filter {
         (offset, limit): (i64, i64),
     ) -> Result<(i64, Vec<Vec<Option<String>>>)> {
         let filter = self.sql();
-        let total = int(sql.query(&format!("SELECT COUNT(*) {from} {filter}"), &self.params)?.first().and_then(|r| r.first()));
+        let total =
+            int(sql.query(&format!("SELECT COUNT(*) {from} {filter}"), &self.params)?.first().and_then(|r| r.first()));
         let mut params = column_params.to_vec();
         params.extend(self.params.iter().cloned());
         params.extend([Param::Int(Some(limit)), Param::Int(Some(offset))]);
-        let rows = sql.query(&format!("SELECT {columns} {from} {filter} ORDER BY {order} LIMIT ? OFFSET ?"), &params)?;
+        let rows =
+            sql.query(&format!("SELECT {columns} {from} {filter} ORDER BY {order} LIMIT ? OFFSET ?"), &params)?;
         Ok((total, rows))
     }
 }
@@ -416,14 +453,31 @@ pub fn each_hazard(
     today: NaiveDate,
     row: &mut dyn FnMut(&HazardRow) -> Result<()>,
 ) -> Result<u64> {
+    each_page(&mut |bounds| Ok(hazard_page(sql, q, today, bounds)?.rows), row)
+}
+
+/// Every enterprise the filters pass (offset and limit ignored), in the list's order.
+pub fn each_enterprise(
+    sql: &mut dyn Sql,
+    q: &EnterpriseQuery,
+    row: &mut dyn FnMut(&EnterpriseRow) -> Result<()>,
+) -> Result<u64> {
+    each_page(&mut |bounds| Ok(enterprise_page(sql, q, bounds)?.rows), row)
+}
+
+/// Reads `page` after page of `EXPORT_PAGE` rows until a short one, each row to `row`.
+fn each_page<T>(
+    page: &mut dyn FnMut((i64, i64)) -> Result<Vec<T>>,
+    row: &mut dyn FnMut(&T) -> Result<()>,
+) -> Result<u64> {
     let mut offset = 0;
     loop {
-        let page = hazard_page(sql, q, today, (offset, EXPORT_PAGE))?;
-        for r in &page.rows {
+        let rows = page((offset, EXPORT_PAGE))?;
+        for r in &rows {
             row(r)?;
         }
-        offset += page.rows.len() as i64;
-        if (page.rows.len() as i64) < EXPORT_PAGE {
+        offset += rows.len() as i64;
+        if (rows.len() as i64) < EXPORT_PAGE {
             return Ok(offset as u64);
         }
     }
@@ -441,9 +495,10 @@ fn hazard_page(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate, bounds: (i6
         f.add("e.division_code = ?", [text(&town)]);
     }
     if let Some(sector) = code(&q.sector, &names().1, "行业")? {
-        f.add("EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = h.enterprise_id AND s.sector_code = ?)", [
-            text(&sector),
-        ]);
+        f.add(
+            "EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = h.enterprise_id AND s.sector_code = ?)",
+            [text(&sector)],
+        );
     }
     match q.level.as_deref() {
         None | Some("") => {}
@@ -469,13 +524,21 @@ fn hazard_page(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate, bounds: (i6
     if let Some(words) = search_text(&q.q)? {
         f.add("(e.name LIKE ? ESCAPE '\\' OR h.description LIKE ? ESCAPE '\\')", [contains(words), contains(words)]);
     }
+    match q.supervision.as_deref() {
+        None | Some("") => {}
+        Some("any") => f.add("sv.id IS NOT NULL", []),
+        Some(status @ ("active" | "lifted")) => f.add("sv.status = ?", [text(status)]),
+        Some("overdue") => f.add(SUPERVISION_OVERDUE, [text(&today)]),
+        Some(_) => return Err(StorageError::Refused("挂牌督办的筛选只能是督办过、督办中、已摘牌或督办逾期".into())),
+    }
     let columns = format!(
-        "h.id, h.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), h.description, h.level, h.status, h.found_at, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END, coalesce(d.name, h.device_id), h.inspection_id"
+        "h.id, h.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), h.description, h.level, h.status, h.found_at, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END, coalesce(d.name, h.device_id), h.inspection_id,
+         sv.supervisor, sv.due, sv.status, sv.note, sv.set_by, sv.set_at, CASE WHEN {SUPERVISION_OVERDUE} THEN 1 ELSE 0 END"
     );
     let (total, rows) = f.page(
         sql,
-        (&columns, &[text(&today)]),
-        "FROM hazard h LEFT JOIN enterprise e ON e.id = h.enterprise_id LEFT JOIN device d ON d.id = h.created_by",
+        (&columns, &[text(&today), text(&today)]),
+        "FROM hazard h LEFT JOIN enterprise e ON e.id = h.enterprise_id LEFT JOIN device d ON d.id = h.created_by LEFT JOIN hazard_supervision sv ON sv.id = h.id",
         "h.found_at DESC, h.id",
         bounds,
     )?;
@@ -502,6 +565,15 @@ fn hazard_page(sql: &mut dyn Sql, q: &HazardQuery, today: NaiveDate, bounds: (i6
                 overdue: col(r, 9) == "1",
                 source: col(r, 10),
                 inspectors: officers.get(&col(r, 11)).cloned().unwrap_or_default(),
+                supervision: r.get(12).cloned().flatten().map(|supervisor| SupervisionView {
+                    supervisor,
+                    due: col(r, 13),
+                    status: col(r, 14),
+                    note: r.get(15).cloned().flatten(),
+                    set_by: col(r, 16),
+                    set_at: col(r, 17),
+                    overdue: col(r, 18) == "1",
+                }),
             }
         })
         .collect();
@@ -604,9 +676,10 @@ pub fn inspections(sql: &mut dyn Sql, q: &InspectionQuery) -> Result<InspectionP
         f.add("e.division_code = ?", [text(&town)]);
     }
     if let Some(sector) = code(&q.sector, &names().1, "行业")? {
-        f.add("EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = i.enterprise_id AND s.sector_code = ?)", [
-            text(&sector),
-        ]);
+        f.add(
+            "EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = i.enterprise_id AND s.sector_code = ?)",
+            [text(&sector)],
+        );
     }
     if let Some(words) = search_text(&q.q)? {
         f.add("e.name LIKE ? ESCAPE '\\'", [contains(words)]);
@@ -677,22 +750,25 @@ pub struct EnterprisePage {
 }
 
 pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery) -> Result<EnterprisePage> {
-    let bounds = page_bounds(q.offset, q.limit)?;
+    enterprise_page(sql, q, page_bounds(q.offset, q.limit)?)
+}
+
+fn enterprise_page(sql: &mut dyn Sql, q: &EnterpriseQuery, bounds: (i64, i64)) -> Result<EnterprisePage> {
     let mut f = Filter::default();
     if let Some(town) = code(&q.town, &names().0, "镇街")? {
         f.add("e.division_code = ?", [text(&town)]);
     }
     if let Some(sector) = code(&q.sector, &names().1, "行业")? {
-        f.add("EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = e.id AND s.sector_code = ?)", [text(
-            &sector,
-        )]);
+        f.add(
+            "EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = e.id AND s.sector_code = ?)",
+            [text(&sector)],
+        );
     }
     if let Some(words) = search_text(&q.q)? {
-        f.add("(e.name LIKE ? ESCAPE '\\' OR e.credit_code LIKE ? ESCAPE '\\' OR e.address LIKE ? ESCAPE '\\')", [
-            contains(words),
-            contains(words),
-            contains(words),
-        ]);
+        f.add(
+            "(e.name LIKE ? ESCAPE '\\' OR e.credit_code LIKE ? ESCAPE '\\' OR e.address LIKE ? ESCAPE '\\')",
+            [contains(words), contains(words), contains(words)],
+        );
     }
     let (total, rows) = f.page(
         sql,
@@ -958,7 +1034,9 @@ pub fn enterprise(sql: &mut dyn Sql, id: &str) -> Result<Option<EnterpriseDetail
             status: status_text("inspection", &col(&r, 2)),
         });
     }
-    for r in sql.query("SELECT id, found_at, description, level, status FROM hazard WHERE enterprise_id = ?", &[text(id)])? {
+    for r in
+        sql.query("SELECT id, found_at, description, level, status FROM hazard WHERE enterprise_id = ?", &[text(id)])?
+    {
         let level = if col(&r, 3) == "major" { "重大隐患" } else { "一般隐患" };
         timeline.push(TimelineEntry {
             at: col(&r, 1),
@@ -1127,7 +1205,8 @@ pub fn documents(sql: &mut dyn Sql, q: &DocumentQuery) -> Result<DocumentPage> {
         .iter()
         .map(|r| DocumentRow {
             id: col(r, 0),
-            title: anjian_core::document::DocumentKind::parse(&col(r, 1)).map_or_else(|| col(r, 1), |k| k.title().to_owned()),
+            title: anjian_core::document::DocumentKind::parse(&col(r, 1))
+                .map_or_else(|| col(r, 1), |k| k.title().to_owned()),
             kind: col(r, 1),
             number: col(r, 2),
             status: col(r, 3),

@@ -47,7 +47,8 @@ pub async fn page(State(state): State<ConsoleState>, Peer(peer): Peer, Path(type
     if let Some(ip) = peer
         && !state.verifications.allow(ip, VERIFICATIONS_PER_MINUTE)
     {
-        let mut res = html(StatusCode::TOO_MANY_REQUESTS, "请稍后再试", "<p class=\"bad\">查询过于频繁，请一分钟后再试。</p>");
+        let mut res =
+            html(StatusCode::TOO_MANY_REQUESTS, "请稍后再试", "<p class=\"bad\">查询过于频繁，请一分钟后再试。</p>");
         res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return res;
     }

@@ -8,7 +8,7 @@ use anjian_core::hlc::Hlc;
 use anjian_core::merge::Versioned;
 use anjian_sync::records::{
     self, AnswerImage, AttachmentImage, DocumentImage, EnterpriseImage, Field, HazardEventImage, HazardImage, Image,
-    InspectionImage, InspectorImage, SignatureImage,
+    InspectionImage, InspectorImage, SignatureImage, SupervisionImage,
 };
 use rusqlite::{Connection, OptionalExtension};
 
@@ -239,6 +239,29 @@ pub(super) fn document_image(conn: &Connection, id: &str) -> Result<Option<Docum
     let mut stmt = conn.prepare_cached("SELECT hazard_id FROM document_hazard WHERE document_id = ?1 ORDER BY item")?;
     img.hazards = stmt.query_map([id], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(Some(img))
+}
+
+/// A hazard's 挂牌督办 as held here (only the bureau writes it: it never leaves the device).
+pub(super) fn supervision_image(conn: &Connection, hazard_id: &str) -> Result<Option<SupervisionImage>> {
+    Ok(conn
+        .query_row(
+            "SELECT hazard_id, supervisor, due, status, note, set_by, set_at, rev FROM hazard_supervision
+             WHERE hazard_id = ?1",
+            [hazard_id],
+            |r| {
+                Ok(SupervisionImage {
+                    hazard_id: r.get(0)?,
+                    supervisor: r.get(1)?,
+                    due: r.get(2)?,
+                    status: r.get(3)?,
+                    note: r.get(4)?,
+                    set_by: r.get(5)?,
+                    set_at: r.get(6)?,
+                    rev: r.get(7)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 pub(super) fn attachment_image(conn: &Connection, sha: &str) -> Result<Option<AttachmentImage>> {

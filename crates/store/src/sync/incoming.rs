@@ -11,7 +11,7 @@ use anjian_sync::device::Applied;
 use anjian_sync::protocol::{PullPage, ServerChange};
 use anjian_sync::records::{
     self, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, HazardImage, Image, InspectionImage,
-    InspectorImage,
+    InspectorImage, SupervisionImage,
 };
 use anjian_sync::rules;
 use rusqlite::OptionalExtension;
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Result, StoreError};
 use crate::{Store, Writer};
 
-use super::images::{document_image, field_revs, hazard_image, inspection_image, profile_fields};
+use super::images::{document_image, field_revs, hazard_image, inspection_image, profile_fields, supervision_image};
 use super::{CURSOR_KEY, to_json};
 
 /// Parked pulled changes tried again at the end of one sync, at most.
@@ -193,6 +193,10 @@ impl Writer<'_> {
             let (divisions, sectors) = self.reference_codes()?;
             rules::in_reference(&image, divisions, sectors).map_err(|e| StoreError::Refused(e.to_string()))?;
         }
+        // What only the bureau publishes is taken from the server alone.
+        if c.device_id != records::SERVER_DEVICE {
+            rules::bureau_only(&image).map_err(|e| StoreError::Refused(e.to_string()))?;
+        }
         match &image {
             Image::Enterprise(e) => self.apply_enterprise(e, &c.device_id)?,
             Image::Inspector(i) => {
@@ -203,8 +207,9 @@ impl Writer<'_> {
             Image::Document(d) => self.apply_document(d)?,
             Image::Attachment(a) => self.apply_attachment(a)?,
             Image::Checklist(t) => self.apply_checklist(t)?,
+            Image::Supervision(s) => self.apply_supervision(s)?,
             Image::NumberBlock(b) => {
-                if c.device_id != records::SERVER_DEVICE || b.device_id != own_device {
+                if b.device_id != own_device {
                     return Ok(());
                 }
                 let kind = anjian_core::document::DocumentKind::parse(&b.kind)
@@ -495,6 +500,33 @@ impl Writer<'_> {
         if !crate::attachments::file_intact(self.dir, &a.sha256) {
             self.run("INSERT INTO attachment_wanted (sha256) VALUES (?1) ON CONFLICT DO NOTHING", [&a.sha256])?;
         }
+        Ok(())
+    }
+
+    /// A hazard's 挂牌督办: the later revision, a lifted one never back in force.
+    fn apply_supervision(&mut self, s: &SupervisionImage) -> Result<()> {
+        self.require("hazard", &s.hazard_id, "所督办的隐患尚未同步到本机")?;
+        let held: Option<(String, String)> = self
+            .one("SELECT rev, status FROM hazard_supervision WHERE hazard_id = ?1", [&s.hazard_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((rev, _)) = &held {
+            if rev.as_str() >= s.rev.as_str() {
+                return Ok(());
+            }
+            if let Some(held) = supervision_image(&self.tx, &s.hazard_id)? {
+                self.may_follow(&Image::Supervision(held), &Image::Supervision(s.clone()))?;
+            }
+        }
+        self.run(
+            "INSERT INTO hazard_supervision (hazard_id, supervisor, due, status, note, set_by, set_at, rev)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (hazard_id) DO UPDATE SET supervisor = excluded.supervisor, due = excluded.due,
+               status = excluded.status, note = excluded.note, set_by = excluded.set_by,
+               set_at = excluded.set_at, rev = excluded.rev",
+            (&s.hazard_id, &s.supervisor, &s.due, &s.status, &s.note, &s.set_by, &s.set_at, &s.rev),
+        )?;
         Ok(())
     }
 

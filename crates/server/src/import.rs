@@ -144,7 +144,7 @@ fn joined(items: &[&str]) -> String {
 }
 
 /// A row that was not imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RowRefusal {
     /// 1-based, as Excel numbers the rows (the header is row 1 when it is the first line).

@@ -29,7 +29,7 @@ pub enum PublishError {
 }
 
 /// What an import did, row by row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     pub rows: usize,

@@ -22,6 +22,9 @@ export const FIGURE_LABELS: Record<FigureKey, string> = {
   rectified: '已整改',
   rectificationRate: '整改率',
   overdue: '逾期未整改',
+  supervised: '挂牌督办',
+  supervisedRectified: '督办已整改',
+  supervisedOverdue: '督办逾期',
 }
 
 /** The unit a count is said in. */
@@ -34,6 +37,9 @@ export const FIGURE_UNITS: Record<FigureKey, string> = {
   rectified: '条',
   rectificationRate: '',
   overdue: '条',
+  supervised: '条',
+  supervisedRectified: '条',
+  supervisedOverdue: '条',
 }
 
 /** The condition of each hazard figure, as the ledger's filters. */
@@ -44,6 +50,9 @@ const HAZARD_CONDITION: Partial<Record<FigureKey, Record<string, string>>> = {
   hazardsMajor: { level: 'major' },
   rectified: { status: 'closed' },
   overdue: { overdue: 'true' },
+  supervised: { supervision: 'any' },
+  supervisedRectified: { supervision: 'any', status: 'closed' },
+  supervisedOverdue: { supervision: 'overdue' },
 }
 
 /** The link behind a figure; null when its slice cannot be picked out (no key, or a month

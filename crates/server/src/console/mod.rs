@@ -141,6 +141,10 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/inspections", get(inspections))
         .route("/api/console/enterprises", get(enterprises))
         .route("/api/console/enterprises/export/{format}", get(export_enterprises))
+        .route(
+            "/api/console/enterprises/import",
+            post(import_enterprises).layer(axum::extract::DefaultBodyLimit::max(crate::import::MAX_BYTES + 1024 * 1024)),
+        )
         .route("/api/console/overview/export/{format}", get(export_overview))
         .route("/api/console/enterprises/{id}", get(enterprise))
         .route("/api/console/documents", get(documents))
@@ -555,6 +559,45 @@ async fn export_overview(
         export::statistics(&records::overview(sql, &from, &to, today)?, format, path)
     })
     .await
+}
+
+/// Which file an import came from (its name says XLSX or CSV).
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// 文件名（.xlsx 或 .csv）
+    pub name: String,
+}
+
+#[utoipa::path(post, path = "/api/console/enterprises/import", tag = "console", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "单位名录文件（XLSX 或 CSV），至多 20 MB"),
+    responses(
+    (status = 200, description = "已导入：新建、更新、未变的单位数，和被拒绝的行及原因（被拒绝的行不导入）", body = crate::ImportReport),
+    (status = 400, description = "文件无法读取、格式不对或缺少必需的列：整个文件未导入", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn import_enterprises(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    Q(q): Q<ImportQuery>,
+    bytes: axum::body::Bytes,
+) -> Result<Json<crate::ImportReport>, ApiError> {
+    signed.require(Role::Admin)?;
+    let name: String = q.name.chars().filter(|c| !c.is_control()).take(120).collect();
+    let storage = state.storage.clone();
+    let file = name.clone();
+    let report =
+        blocking(move || crate::import_enterprises(storage.as_ref(), &file, &bytes, Utc::now()), publish_error).await?;
+    let detail = format!(
+        "{name}：新建 {}，更新 {}，未变 {}，拒绝 {} 行",
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.refused.len()
+    );
+    transact(&state.storage, move |sql| accounts::audit(sql, &signed.session.name, "导入单位", &detail, &signed.address, Utc::now()))
+        .await?;
+    Ok(Json(report))
 }
 
 fn export_format(format: &str) -> Result<export::Format, ApiError> {
@@ -973,6 +1016,7 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
         lift_supervision,
         export_enterprises,
         export_overview,
+        import_enterprises,
         openapi
     )
 )]

@@ -39,6 +39,10 @@ export type AuditPage = Schemas['AuditPage']
 export type DeviceRow = Schemas['DeviceRow']
 export type EnrolRequest = Schemas['EnrolRequest']
 export type Enrolled = Schemas['Enrolled']
+export type SupervisionView = Schemas['SupervisionView']
+export type SuperviseRequest = Schemas['SuperviseRequest']
+export type LiftRequest = Schemas['LiftRequest']
+export type ImportReport = Schemas['ImportReport']
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
@@ -215,14 +219,23 @@ export const documentPdfUrl = (id: string): string => `${BASE}/documents/${encod
 export const audit = (query: AuditQuery): Promise<AuditPage> => request('GET', '/audit', { query })
 export const devices = (): Promise<DeviceRow[]> => request('GET', '/devices')
 
-/** The ledger as a file (every row the filters pass): the file and its row count. */
-export async function exportHazards(
+/** What can be exported, and the Chinese name of its file. */
+export const EXPORTS = {
+  hazards: { path: '/hazards/export', name: '隐患台账' },
+  enterprises: { path: '/enterprises/export', name: '单位名录' },
+  overview: { path: '/overview/export', name: '统计汇总' },
+} as const
+export type ExportKind = keyof typeof EXPORTS
+
+/** A list or 总览's tables as a file (every row the filters pass): the file and its row count. */
+export async function exportFile(
+  kind: ExportKind,
   format: 'xlsx' | 'csv',
-  query: Omit<HazardQuery, 'offset' | 'limit'>,
+  query: Query,
 ): Promise<{ blob: Blob; rows: number; name: string }> {
   let res: Response
   try {
-    res = await fetch(`${BASE}/hazards/export/${format}${queryString(query)}`, { credentials: 'same-origin' })
+    res = await fetch(`${BASE}${EXPORTS[kind].path}/${format}${queryString(query)}`, { credentials: 'same-origin' })
   } catch {
     throw new ApiError('network', FALLBACK.network, 0)
   }
@@ -236,8 +249,39 @@ export async function exportHazards(
     throw errorOf(res.status, body)
   }
   const rows = Number(res.headers.get('x-export-rows') ?? '0')
-  return { blob: await res.blob(), rows, name: `隐患台账.${format}` }
+  return { blob: await res.blob(), rows, name: `${EXPORTS[kind].name}.${format}` }
 }
+/** Imports an enterprise list (XLSX or CSV) as the admin command does: the report, with the refused rows. */
+export async function importEnterprises(file: File): Promise<ImportReport> {
+  const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf }
+  let res: Response
+  try {
+    res = await fetch(`${BASE}/enterprises/import${queryString({ name: file.name })}`, {
+      method: 'POST',
+      headers,
+      credentials: 'same-origin',
+      body: file,
+    })
+  } catch {
+    throw new ApiError('network', FALLBACK.network, 0)
+  }
+  let body: unknown = null
+  try {
+    body = await res.json()
+  } catch {
+    body = null
+  }
+  if (res.status === 413) throw new ApiError('too_large', '文件过大：不能超过 20 MB。', 413)
+  if (!res.ok) throw errorOf(res.status, body)
+  if (!body || typeof body !== 'object') throw new ApiError('bad_response', FALLBACK.bad_response, res.status)
+  return body as ImportReport
+}
+/** Puts a 重大隐患 under 挂牌督办 (or changes who supervises it and by when). */
+export const supervise = (hazardId: string, req: SuperviseRequest): Promise<SupervisionView> =>
+  request('POST', `/hazards/${encodeURIComponent(hazardId)}/supervision`, { body: req })
+/** 摘牌: lifts a supervision once the hazard is rectified. */
+export const liftSupervision = (hazardId: string, req: LiftRequest): Promise<SupervisionView> =>
+  request('POST', `/hazards/${encodeURIComponent(hazardId)}/supervision/lift`, { body: req })
 export const revokeDevice = (id: string): Promise<void> =>
   request('POST', `/devices/${encodeURIComponent(id)}/revoke`)
 export const enrolInspector = (req: EnrolRequest): Promise<Enrolled> => request('POST', '/inspectors', { body: req })

@@ -100,6 +100,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/enterprises/export/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export_enterprises"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/enterprises/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["import_enterprises"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/enterprises/{id}": {
         parameters: {
             query?: never;
@@ -142,6 +174,38 @@ export interface paths {
         get: operations["export_hazards"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/hazards/{id}/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["supervise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/hazards/{id}/supervision/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["lift_supervision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -268,6 +332,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/overview/export/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export_overview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -479,6 +559,21 @@ export interface components {
              * @description 已整改: of those, rectified or verified.
              */
             rectified: number;
+            /**
+             * Format: int64
+             * @description 挂牌督办: of the 重大隐患 found, those the bureau put under 督办 (in force or lifted).
+             */
+            supervised: number;
+            /**
+             * Format: int64
+             * @description 督办逾期: of those, still in force and open after the 督办期限.
+             */
+            supervisedOverdue: number;
+            /**
+             * Format: int64
+             * @description 督办已整改: of those, rectified or verified.
+             */
+            supervisedRectified: number;
         };
         HazardPage: {
             rows: components["schemas"]["HazardRow"][];
@@ -499,8 +594,17 @@ export interface components {
             /** @description The device it came from. */
             source: string;
             status: string;
+            supervision?: null | components["schemas"]["SupervisionView"];
             town: string;
             townName: string;
+        };
+        /** @description What an import did, row by row. */
+        ImportReport: {
+            created: number;
+            refused: components["schemas"]["RowRefusal"][];
+            rows: number;
+            unchanged: number;
+            updated: number;
         };
         InspectionPage: {
             rows: components["schemas"]["InspectionRow"][];
@@ -519,6 +623,10 @@ export interface components {
             startedAt: string;
             status: string;
             townName: string;
+        };
+        LiftRequest: {
+            /** @description 摘牌说明，至多 500 字 */
+            note?: string;
         };
         LoginRequest: {
             name: string;
@@ -582,6 +690,33 @@ export interface components {
          * @enum {string}
          */
         Role: "leader" | "staff" | "admin";
+        /** @description A row that was not imported. */
+        RowRefusal: {
+            /** @description Every problem of the row, in column order, separated by “；”. */
+            reason: string;
+            /** @description 1-based, as Excel numbers the rows (the header is row 1 when it is the first line). */
+            row: number;
+        };
+        SuperviseRequest: {
+            /** @description 督办期限（YYYY-MM-DD，北京时间，不早于今天） */
+            due: string;
+            /** @description 说明，至多 500 字 */
+            note?: string;
+            /** @description 督办单位（人），至多 50 字 */
+            supervisor: string;
+        };
+        /** @description A hazard's 挂牌督办 as the console shows it. */
+        SupervisionView: {
+            due: string;
+            note?: string | null;
+            /** @description 督办逾期: in force, the hazard open, past the 督办期限. */
+            overdue: boolean;
+            setAt: string;
+            setBy: string;
+            /** @description active（督办中）或 lifted（已摘牌） */
+            status: string;
+            supervisor: string;
+        };
         /** @description One event in an enterprise's file: an inspection, a hazard or a document. */
         TimelineEntry: {
             at: string;
@@ -803,6 +938,98 @@ export interface operations {
             };
         };
     };
+    export_enterprises: {
+        parameters: {
+            query?: {
+                /** @description 名称、信用代码或地址（部分） */
+                q?: string;
+                town?: string;
+                sector?: string;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description xlsx 或 csv */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 单位名录（按筛选条件，全部行）的 XLSX 或 CSV 文件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 筛选条件无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看，不能导出 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_enterprises: {
+        parameters: {
+            query: {
+                /** @description 文件名（.xlsx 或 .csv） */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 单位名录文件（XLSX 或 CSV），至多 20 MB */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description 已导入：新建、更新、未变的单位数，和被拒绝的行及原因（被拒绝的行不导入） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description 文件无法读取、格式不对或缺少必需的列：整个文件未导入 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     enterprise: {
         parameters: {
             query?: never;
@@ -856,6 +1083,8 @@ export interface operations {
                 inspector?: string;
                 /** @description 单位名称或隐患描述（部分） */
                 q?: string;
+                /** @description 挂牌督办：any（督办过）| active（督办中）| lifted（已摘牌）| overdue（督办逾期） */
+                supervision?: string;
                 offset?: number;
                 limit?: number;
             };
@@ -906,6 +1135,8 @@ export interface operations {
                 inspector?: string;
                 /** @description 单位名称或隐患描述（部分） */
                 q?: string;
+                /** @description 挂牌督办：any（督办过）| active（督办中）| lifted（已摘牌）| overdue（督办逾期） */
+                supervision?: string;
                 offset?: number;
                 limit?: number;
             };
@@ -936,6 +1167,114 @@ export interface operations {
             };
             /** @description 领导账号只能查看，不能导出 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    supervise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 隐患编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuperviseRequest"];
+            };
+        };
+        responses: {
+            /** @description 已挂牌督办（或已修改督办单位、期限）：下次同步时到达各设备 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionView"];
+                };
+            };
+            /** @description 不是重大隐患、已摘牌、或督办单位、期限、说明不合要求 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这条隐患 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    lift_supervision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 隐患编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LiftRequest"];
+            };
+        };
+        responses: {
+            /** @description 已摘牌：下次同步时到达各设备 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionView"];
+                };
+            };
+            /** @description 没有挂牌督办、已摘牌或隐患尚未整改 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这条隐患 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1186,6 +1525,50 @@ export interface operations {
             };
             /** @description 日期无效 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_overview: {
+        parameters: {
+            query: {
+                /** @description 起始日（含），YYYY-MM-DD */
+                from: string;
+                /** @description 截止日（含），YYYY-MM-DD */
+                to: string;
+            };
+            header?: never;
+            path: {
+                /** @description xlsx 或 csv */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 期间内的统计汇总表（合计、按镇街、行业、月，文书）的 XLSX 或 CSV 文件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 日期无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看，不能导出 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

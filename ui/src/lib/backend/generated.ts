@@ -324,7 +324,11 @@ export type LedgerFilter = { status?: HazardStatus, overdue?: boolean, level?: H
 
 export type LedgerPage = { counts: LedgerCounts, items: Array<LedgerRow>, };
 
-export type LedgerRow = { hazard: Hazard, enterpriseName: string, divisionCode: string, overdue: boolean, };
+export type LedgerRow = { hazard: Hazard, enterpriseName: string, divisionCode: string, overdue: boolean, 
+/**
+ * 挂牌督办, when the bureau has put the hazard under it.
+ */
+supervision: Supervision | null, };
 
 export type ListDocumentsArgs = { status?: DocumentStatus, kind?: DocumentKind, enterpriseId?: string, inspectionId?: string, limit?: number, offset?: number, };
 
@@ -556,9 +560,31 @@ export type SignatureRole = "officer1" | "officer2" | "unit";
 export type StartInspectionArgs = { enterpriseId: string, templateId: string, templateVersion: number, colleagueId: string, accompanyingPerson: string, };
 
 /**
+ * One hazard's supervision as every holder shows it.
+ */
+export type Supervision = { hazardId: Id, 
+/**
+ * 督办单位或督办人.
+ */
+supervisor: string, 
+/**
+ * 督办期限: the day the hazard must be rectified by.
+ */
+due: string, status: SupervisionStatus, note: string | null, 
+/**
+ * The bureau account that last set it.
+ */
+setBy: string, setAt: string, };
+
+/**
  * 分级分类监管: A is the closest supervision.
  */
 export type SupervisionClass = "A" | "B" | "C" | "D";
+
+/**
+ * 督办中 → 已摘牌; a lifted supervision stays lifted.
+ */
+export type SupervisionStatus = "active" | "lifted";
 
 export type SyncErrorView = { code: string, message: string, };
 

@@ -415,4 +415,157 @@ async fn figures_ledger_and_verification(pg: bool) {
     server.stop().await;
 }
 
-both_backends!(accounts_sessions_and_csrf, figures_ledger_and_verification);
+/// 挂牌督办 from the console reaches the devices by sync; its rules hold (重大 only, a due
+/// day ahead, 摘牌 only once rectified, never back); 总览 counts it; the ledger filters and
+/// exports it. Enterprise import from the 单位 page and the other exports.
+async fn supervision_import_and_exports(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let d = Device::new(&server, "王磊", "11010923001").await;
+    let other = Device::new(&server, "李娜", "11010923002").await;
+    let ent = d.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0TC021")) })).await.unwrap();
+    let colleague = support::devices::officers(&d, ("王磊", "11010923001"), ("赵敏", "11010923009")).await;
+    let day = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive().to_string();
+    let found = [("炸药库未设置防雷设施".to_owned(), "major", day.clone()), ("灭火器过期".to_owned(), "general", day)];
+    let (app, ent_id) = (d.app.clone(), ent["id"].as_str().unwrap().to_owned());
+    tokio::task::spawn_blocking(move || anjian_tests::inspect(&app, &ent_id, "mine", &colleague, &found))
+        .await
+        .unwrap()
+        .unwrap();
+    d.sync().await;
+    other.sync().await;
+
+    let mut staff = signed_in(&server, "李强", Role::Staff).await;
+    let (_, ledger) = staff.get("/api/console/hazards").await;
+    let row = |level: &str| ledger["rows"].as_array().unwrap().iter().find(|r| r["level"] == level).unwrap().clone();
+    let (major, general) = (row("major"), row("general"));
+    assert!(major["supervision"].is_null(), "{major}");
+    let path = |h: &Value, tail: &str| format!("/api/console/hazards/{}/supervision{tail}", h["id"].as_str().unwrap());
+    let due = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive().to_string();
+    let set = json!({ "supervisor": "区应急管理局", "due": due, "note": "每周报告整改进度" });
+
+    // The rules, with Chinese reasons; a leader only reads.
+    let (status, body) = staff.post(&path(&general, ""), set.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("只有重大事故隐患"), "{body}");
+    let (status, body) = staff.post(&path(&major, ""), json!({ "supervisor": "区应急管理局", "due": "2001-01-01" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("督办期限不能早于今天"), "{body}");
+    let (status, body) = staff.post(&path(&major, ""), json!({ "supervisor": " ", "due": due })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("督办单位"), "{body}");
+    let (status, _) = staff.post("/api/console/hazards/no-such/supervision", set.clone()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut leader = signed_in(&server, "周队长", Role::Leader).await;
+    assert_eq!(leader.post(&path(&major, ""), set.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, body) = staff.post(&path(&major, "/lift"), json!({})).await;
+    assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains("没有挂牌督办"), "{body}");
+
+    // Put under 督办: both devices see it after their next sync.
+    let (status, body) = staff.post(&path(&major, ""), set.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "active");
+    for device in [&d, &other] {
+        device.sync().await;
+        let seen = device.call("hazard_ledger", json!({ "level": "major" })).await.unwrap();
+        let s = &seen["items"][0]["supervision"];
+        assert_eq!((s["supervisor"].as_str(), s["status"].as_str()), (Some("区应急管理局"), Some("active")), "{seen}");
+        assert_eq!(s["due"], json!(due));
+        assert_eq!(s["setBy"], "李强");
+    }
+    // 摘牌 only once the hazard is rectified.
+    let (status, body) = staff.post(&path(&major, "/lift"), json!({ "note": "" })).await;
+    assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains("尚未整改"), "{body}");
+    d.call("report_rectified", json!({ "hazardId": major["id"], "note": "已安装防雷设施" })).await.unwrap();
+    d.sync().await;
+    let (status, body) = staff.post(&path(&major, "/lift"), json!({ "note": "复查合格" })).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("lifted")), "{body}");
+    let (status, body) = staff.post(&path(&major, ""), set.clone()).await;
+    assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains("已摘牌"), "{body}");
+    other.sync().await;
+    let seen = other.call("hazard_ledger", json!({ "level": "major" })).await.unwrap();
+    assert_eq!(seen["items"][0]["supervision"]["status"], "lifted", "{seen}");
+
+    // 总览 and the ledger count it; the export carries it; the audit log has both acts.
+    let year = anjian_core::beijing::today(chrono::Utc::now()).format("%Y").to_string();
+    let (_, overview) = staff.get(&format!("/api/console/overview?from={year}-01-01&to={year}-12-31")).await;
+    let t = &overview["totals"];
+    assert_eq!((t["supervised"].as_i64(), t["supervisedRectified"].as_i64(), t["supervisedOverdue"].as_i64()), (Some(1), Some(1), Some(0)), "{t}");
+    for (filter, want) in [("any", 1), ("lifted", 1), ("active", 0), ("overdue", 0)] {
+        let (_, page) = staff.get(&format!("/api/console/hazards?supervision={filter}")).await;
+        assert_eq!(page["total"], want, "{filter}: {page}");
+    }
+    assert_eq!(staff.get("/api/console/hazards?supervision=maybe").await.0, StatusCode::BAD_REQUEST);
+    let audit_page = {
+        let admin = signed_in(&server, "张敏", Role::Admin).await;
+        let (_, audit) = admin.get("/api/console/audit").await;
+
+        // Import from the 单位 page: the admin command's checks, refused rows listed; staff may not.
+        let csv = format!(
+            "单位名称,统一社会信用代码,地址,镇街,行业\n北京门头沟导入测试有限公司,{},门头沟区永定镇1号,永定镇,非煤矿山\n坏行,12345,,不存在镇,非煤矿山\n",
+            code("91110109MA0TC031")
+        );
+        let import = |b: &Browser, name: &str| {
+            let req = b
+                .with_session(b.http.post(format!("{}/api/console/enterprises/import?name={name}", b.url)))
+                .header(console::CSRF_HEADER, b.csrf.clone().unwrap_or_default())
+                .header("content-type", "application/octet-stream")
+                .body(csv.clone().into_bytes());
+            async move {
+                let res = req.send().await.unwrap();
+                (res.status(), res.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let (status, report) = import(&admin, "名录.csv").await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!((report["rows"].as_i64(), report["created"].as_i64()), (Some(2), Some(1)), "{report}");
+        assert_eq!(report["refused"][0]["row"], 3, "{report}");
+        assert_eq!(import(&staff, "名录.csv").await.0, StatusCode::FORBIDDEN);
+        let (status, body) = import(&admin, "名录.pdf").await;
+        assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains(".xlsx"), "{body}");
+        let (_, ents) = admin.get("/api/console/enterprises").await;
+        assert_eq!(ents["total"], 2, "{ents}");
+        d.sync().await;
+        let found = d.call("search_enterprises", json!({ "query": "导入测试" })).await.unwrap();
+        assert!(found.to_string().contains("北京门头沟导入测试有限公司"), "the import reaches the devices: {found}");
+        audit
+    };
+    let actions: Vec<&str> = audit_page["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"挂牌督办") && actions.contains(&"督办摘牌"), "{actions:?}");
+
+    // Exports of the enterprise list and the statistics, read back.
+    let download = |path: String| {
+        let (http, url, cookie) = (staff.http.clone(), staff.url.clone(), staff.cookie.clone().unwrap());
+        async move {
+            let res = http.get(format!("{url}{path}")).header("cookie", format!("{}={cookie}", console::COOKIE)).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let rows: u64 = res.headers()["x-export-rows"].to_str().unwrap().parse().unwrap();
+            (rows, res.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (rows, csv) = download("/api/console/hazards/export/csv?supervision=any".into()).await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(rows, 1);
+    assert!(csv.lines().next().unwrap().ends_with("挂牌督办,督办单位,督办期限"), "{csv}");
+    assert!(csv.contains(&format!("已摘牌,区应急管理局,{due}")), "{csv}");
+    let (rows, xlsx) = download("/api/console/enterprises/export/xlsx".into()).await;
+    assert_eq!(rows, 2);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "单位名录").unwrap();
+    assert_eq!(sheet.height(), 3);
+    let names: Vec<String> = (1..3).map(|r| sheet.get((r, 0)).unwrap().to_string()).collect();
+    let (_, page) = staff.get("/api/console/enterprises").await;
+    let shown: Vec<String> = page["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, shown, "the file holds what the page shows, in its order");
+    let (rows, xlsx) = download(format!("/api/console/overview/export/xlsx?from={year}-01-01&to={year}-12-31")).await;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "统计汇总").unwrap();
+    assert_eq!(sheet.height() as u64, rows + 1);
+    let total_row: Vec<String> = (0..13).map(|c| sheet.get((1, c)).unwrap().to_string()).collect();
+    assert_eq!(total_row[0..5], ["合计", "全区", "1", "1", "2"], "{total_row:?}");
+    assert_eq!(total_row[10..13], ["1", "1", "0"], "{total_row:?}");
+    assert_eq!(leader.get("/api/console/overview/export/csv?from=2026-01-01&to=2026-12-31").await.0, StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+both_backends!(accounts_sessions_and_csrf, figures_ledger_and_verification, supervision_import_and_exports);

@@ -501,6 +501,16 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
         f.value = json!("110109999");
         f.rev = soon.clone();
     }
+    let supervision = anjian_sync::records::SupervisionImage {
+        hazard_id: described.id.clone(),
+        supervisor: "某设备".into(),
+        due: "2099-12-31".into(),
+        status: "lifted".into(),
+        note: None,
+        set_by: "冒充区局".into(),
+        set_at: "2026-12-04T00:00:00Z".into(),
+        rev: soon.clone(),
+    };
     let mut ahead = company.clone();
     let ten_years = later(now + 10 * 366 * 24 * 3600 * 1000);
     ahead.fields.insert("name".into(), Field { value: json!("时钟超前的名称"), rev: ten_years.clone(), base: None });
@@ -521,6 +531,8 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
         (Image::Enterprise(ahead), ten_years, "设备时钟比服务器快一天以上"),
         (Image::Enterprise(malformed), soon.clone(), "统一社会信用代码应为18位"),
         (Image::Enterprise(nowhere), soon.clone(), "请选择所属镇街"),
+        // 7. A 挂牌督办, which only the bureau writes.
+        (Image::Supervision(supervision), soon.clone(), "挂牌督办只能由区局发布"),
     ];
     for (n, (image, rev, why)) in tries.into_iter().enumerate() {
         let batch =
@@ -532,7 +544,7 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     assert_eq!(server.with(|s| s.change_count()).await.unwrap(), before, "nothing refused is stored");
     // The bureau sees each refusal: who, what, why.
     let refusals = server.with(|s| s.refusals()).await.unwrap();
-    assert_eq!(refusals.len(), 6, "{refusals:?}");
+    assert_eq!(refusals.len(), 7, "{refusals:?}");
     assert!(refusals.iter().all(|r| r.device_id == device), "{refusals:?}");
     assert!(
         refusals[2].reason.contains("设备时钟比服务器快一天以上") && refusals[2].record_type == "enterprise",

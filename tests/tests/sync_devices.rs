@@ -547,7 +547,7 @@ async fn forbidden_changes_are_refused_and_stored_nowhere(pg: bool) {
     assert_eq!(refusals.len(), 7, "{refusals:?}");
     assert!(refusals.iter().all(|r| r.device_id == device), "{refusals:?}");
     assert!(
-        refusals[2].reason.contains("设备时钟比服务器快一天以上") && refusals[2].record_type == "enterprise",
+        refusals[3].reason.contains("设备时钟比服务器快一天以上") && refusals[3].record_type == "enterprise",
         "{refusals:?}"
     );
 

@@ -440,6 +440,22 @@ async fn supervision_import_and_exports(pg: bool) {
     let row = |level: &str| ledger["rows"].as_array().unwrap().iter().find(|r| r["level"] == level).unwrap().clone();
     let (major, general) = (row("major"), row("general"));
     assert!(major["supervision"].is_null(), "{major}");
+    // 检查详情: the checklist's words for every item, the officers, the two hazards.
+    let (_, inspections) = staff.get("/api/console/inspections").await;
+    let (status, detail) =
+        staff.get(&format!("/api/console/inspections/{}", inspections["rows"][0]["id"].as_str().unwrap())).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    let items: Vec<&Value> =
+        detail["sections"].as_array().unwrap().iter().flat_map(|s| s["items"].as_array().unwrap()).collect();
+    assert!(
+        !items.is_empty()
+            && items.iter().all(|i| i["result"] == "compliant" && !i["requirement"].as_str().unwrap().is_empty()),
+        "{detail}"
+    );
+    assert!(!detail["checklistTitle"].as_str().unwrap().is_empty(), "{detail}");
+    assert_eq!(detail["officers"][1]["name"], "赵敏");
+    assert_eq!(detail["hazards"].as_array().unwrap().len(), 2, "{detail}");
+    assert_eq!(staff.get("/api/console/inspections/no-such").await.0, StatusCode::NOT_FOUND);
     let path = |h: &Value, tail: &str| format!("/api/console/hazards/{}/supervision{tail}", h["id"].as_str().unwrap());
     let due = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive().to_string();
     let set = json!({ "supervisor": "区应急管理局", "due": due, "note": "每周报告整改进度" });
@@ -448,7 +464,8 @@ async fn supervision_import_and_exports(pg: bool) {
     let (status, body) = staff.post(&path(&general, ""), set.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["message"].as_str().unwrap().contains("只有重大事故隐患"), "{body}");
-    let (status, body) = staff.post(&path(&major, ""), json!({ "supervisor": "区应急管理局", "due": "2001-01-01" })).await;
+    let (status, body) =
+        staff.post(&path(&major, ""), json!({ "supervisor": "区应急管理局", "due": "2001-01-01" })).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["message"].as_str().unwrap().contains("督办期限不能早于今天"), "{body}");
     let (status, body) = staff.post(&path(&major, ""), json!({ "supervisor": " ", "due": due })).await;
@@ -490,7 +507,11 @@ async fn supervision_import_and_exports(pg: bool) {
     let year = anjian_core::beijing::today(chrono::Utc::now()).format("%Y").to_string();
     let (_, overview) = staff.get(&format!("/api/console/overview?from={year}-01-01&to={year}-12-31")).await;
     let t = &overview["totals"];
-    assert_eq!((t["supervised"].as_i64(), t["supervisedRectified"].as_i64(), t["supervisedOverdue"].as_i64()), (Some(1), Some(1), Some(0)), "{t}");
+    assert_eq!(
+        (t["supervised"].as_i64(), t["supervisedRectified"].as_i64(), t["supervisedOverdue"].as_i64()),
+        (Some(1), Some(1), Some(0)),
+        "{t}"
+    );
     for (filter, want) in [("any", 1), ("lifted", 1), ("active", 0), ("overdue", 0)] {
         let (_, page) = staff.get(&format!("/api/console/hazards?supervision={filter}")).await;
         assert_eq!(page["total"], want, "{filter}: {page}");
@@ -530,14 +551,20 @@ async fn supervision_import_and_exports(pg: bool) {
         assert!(found.to_string().contains("北京门头沟导入测试有限公司"), "the import reaches the devices: {found}");
         audit
     };
-    let actions: Vec<&str> = audit_page["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        audit_page["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"挂牌督办") && actions.contains(&"督办摘牌"), "{actions:?}");
 
     // Exports of the enterprise list and the statistics, read back.
     let download = |path: String| {
         let (http, url, cookie) = (staff.http.clone(), staff.url.clone(), staff.cookie.clone().unwrap());
         async move {
-            let res = http.get(format!("{url}{path}")).header("cookie", format!("{}={cookie}", console::COOKIE)).send().await.unwrap();
+            let res = http
+                .get(format!("{url}{path}"))
+                .header("cookie", format!("{}={cookie}", console::COOKIE))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(res.status(), StatusCode::OK, "{path}");
             let rows: u64 = res.headers()["x-export-rows"].to_str().unwrap().parse().unwrap();
             (rows, res.bytes().await.unwrap().to_vec())
@@ -555,7 +582,8 @@ async fn supervision_import_and_exports(pg: bool) {
     assert_eq!(sheet.height(), 3);
     let names: Vec<String> = (1..3).map(|r| sheet.get((r, 0)).unwrap().to_string()).collect();
     let (_, page) = staff.get("/api/console/enterprises").await;
-    let shown: Vec<String> = page["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
+    let shown: Vec<String> =
+        page["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, shown, "the file holds what the page shows, in its order");
     let (rows, xlsx) = download(format!("/api/console/overview/export/xlsx?from={year}-01-01&to={year}-12-31")).await;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
@@ -564,7 +592,10 @@ async fn supervision_import_and_exports(pg: bool) {
     let total_row: Vec<String> = (0..13).map(|c| sheet.get((1, c)).unwrap().to_string()).collect();
     assert_eq!(total_row[0..5], ["合计", "全区", "1", "1", "2"], "{total_row:?}");
     assert_eq!(total_row[10..13], ["1", "1", "0"], "{total_row:?}");
-    assert_eq!(leader.get("/api/console/overview/export/csv?from=2026-01-01&to=2026-12-31").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        leader.get("/api/console/overview/export/csv?from=2026-01-01&to=2026-12-31").await.0,
+        StatusCode::FORBIDDEN
+    );
     server.stop().await;
 }
 

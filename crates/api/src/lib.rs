@@ -10,7 +10,7 @@ mod error;
 mod inspect;
 mod sync;
 
-include!(concat!(env!("OUT_DIR"), "/checklists.rs"));
+pub use anjian_sync::bundled::CHECKLISTS;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -14,6 +14,12 @@ pub mod rules;
 pub mod strict;
 pub mod typed;
 
+/// The checklists every device ships with (assets/checklists, put in at build time): the
+/// district's first versions, which the bureau's later publications add to.
+pub mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/checklists.rs"));
+}
+
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "client")]

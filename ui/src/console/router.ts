@@ -21,6 +21,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '检查' },
   },
   {
+    path: '/inspections/:id',
+    name: 'inspection',
+    component: () => import('./pages/InspectionPage.vue'),
+    meta: { title: '检查详情' },
+  },
+  {
     path: '/documents',
     name: 'documents',
     component: () => import('./pages/DocumentsPage.vue'),

@@ -139,11 +139,13 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/hazards/{id}/supervision", post(supervise))
         .route("/api/console/hazards/{id}/supervision/lift", post(lift_supervision))
         .route("/api/console/inspections", get(inspections))
+        .route("/api/console/inspections/{id}", get(inspection))
         .route("/api/console/enterprises", get(enterprises))
         .route("/api/console/enterprises/export/{format}", get(export_enterprises))
         .route(
             "/api/console/enterprises/import",
-            post(import_enterprises).layer(axum::extract::DefaultBodyLimit::max(crate::import::MAX_BYTES + 1024 * 1024)),
+            post(import_enterprises)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::import::MAX_BYTES + 1024 * 1024)),
         )
         .route("/api/console/overview/export/{format}", get(export_overview))
         .route("/api/console/enterprises/{id}", get(enterprise))
@@ -595,8 +597,10 @@ async fn import_enterprises(
         report.unchanged,
         report.refused.len()
     );
-    transact(&state.storage, move |sql| accounts::audit(sql, &signed.session.name, "导入单位", &detail, &signed.address, Utc::now()))
-        .await?;
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "导入单位", &detail, &signed.address, Utc::now())
+    })
+    .await?;
     Ok(Json(report))
 }
 
@@ -663,6 +667,23 @@ fn percent(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[utoipa::path(get, path = "/api/console/inspections/{id}", tag = "console",
+    params(("id" = String, Path, description = "检查编号")),
+    responses(
+        (status = 200, description = "一次检查：检查表各项的结论、执法人员、发现的隐患和签发的文书", body = records::InspectionDetail),
+        (status = 404, description = "没有这次检查", body = anjian_sync::protocol::ErrorBody)))]
+async fn inspection(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<records::InspectionDetail>, ApiError> {
+    let today = anjian_core::beijing::today(Utc::now());
+    transact(&state.storage, move |sql| records::inspection(sql, &id, today))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这次检查"))
 }
 
 #[utoipa::path(get, path = "/api/console/inspections", tag = "console", params(InspectionQuery), responses(
@@ -1003,6 +1024,7 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
         hazards,
         export_hazards,
         inspections,
+        inspection,
         enterprises,
         enterprise,
         documents,

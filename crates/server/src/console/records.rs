@@ -1231,3 +1231,224 @@ pub fn document_pdf(sql: &mut dyn Sql, id: &str) -> Result<Option<String>> {
         .next()
         .and_then(|r| r.into_iter().next().flatten()))
 }
+
+/// One answered item of an inspection, with the checklist's words for it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerView {
+    pub code: String,
+    /// The requirement as the checklist words it ("" when the version is not known here).
+    pub requirement: String,
+    pub basis: String,
+    /// compliant | nonCompliant | notApplicable, or "" for an item not answered.
+    pub result: String,
+    pub note: Option<String>,
+    pub photos: i64,
+    pub deducted: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerSection {
+    pub title: String,
+    pub items: Vec<AnswerView>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OfficerView {
+    pub name: String,
+    pub cert_no: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct HazardBrief {
+    pub id: String,
+    pub description: String,
+    pub level: String,
+    pub status: String,
+    pub deadline: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentBrief {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub number: Option<String>,
+    pub status: String,
+    pub has_pdf: bool,
+}
+
+/// One inspection as the console shows it: the record as its device finished it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionDetail {
+    pub id: String,
+    pub enterprise_id: String,
+    pub enterprise_name: String,
+    pub town_name: String,
+    pub template_id: String,
+    pub template_version: i64,
+    /// The checklist's title; "" when its version is neither bundled nor published here.
+    pub checklist_title: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: String,
+    pub notes: String,
+    pub accompanying_person: Option<String>,
+    /// The device it came from.
+    pub source: String,
+    pub officers: Vec<OfficerView>,
+    /// Answers in the checklist's order; answers to items the checklist does not name last.
+    pub sections: Vec<AnswerSection>,
+    pub hazards: Vec<HazardBrief>,
+    pub documents: Vec<DocumentBrief>,
+}
+
+/// A checklist version: as the bureau published it on this server, else as devices ship it.
+fn checklist(sql: &mut dyn Sql, id: &str, version: i64) -> Result<Option<anjian_core::checklist::Template>> {
+    let sectors: Vec<String> = names().1.keys().cloned().collect();
+    let sectors: Vec<&str> = sectors.iter().map(String::as_str).collect();
+    let parse = |body: &str| {
+        anjian_core::checklist::Template::parse(body, &sectors)
+            .ok()
+            .filter(|t| t.id == id && i64::from(t.version) == version)
+    };
+    let published = sql.query(
+        "SELECT payload FROM change WHERE record_type = ? AND record_id = ? ORDER BY seq LIMIT 1",
+        &[text(anjian_sync::records::CHECKLIST), text(&format!("{id}/{version}"))],
+    )?;
+    if let Some(payload) = published.first().and_then(|r| r.first().cloned().flatten()) {
+        if let Ok(anjian_sync::records::Image::Checklist(c)) =
+            anjian_sync::records::Image::parse_json(anjian_sync::records::CHECKLIST, &payload)
+        {
+            if let Some(t) = parse(&c.body) {
+                return Ok(Some(t));
+            }
+        }
+    }
+    Ok(anjian_sync::bundled::CHECKLISTS.iter().find_map(|(_, body)| parse(body)))
+}
+
+pub fn inspection(sql: &mut dyn Sql, id: &str, today: NaiveDate) -> Result<Option<InspectionDetail>> {
+    let rows = sql.query(
+        "SELECT i.id, i.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), i.template_id, i.template_version, i.started_at, i.finished_at, i.status, i.notes, i.accompanying_person, coalesce(d.name, i.device_id)
+         FROM inspection i LEFT JOIN enterprise e ON e.id = i.enterprise_id LEFT JOIN device d ON d.id = i.created_by WHERE i.id = ?",
+        &[text(id)],
+    )?;
+    let Some(r) = rows.first() else { return Ok(None) };
+    let (template_id, template_version) = (col(r, 4), int(r.get(5)));
+    let officers = sql
+        .query("SELECT name, cert_no FROM inspection_officer WHERE inspection_id = ? ORDER BY position", &[text(id)])?
+        .iter()
+        .map(|o| OfficerView { name: col(o, 0), cert_no: col(o, 1) })
+        .collect();
+    let mut answers: HashMap<String, AnswerView> = sql
+        .query(
+            "SELECT item_code, result, note, photos, deducted FROM inspection_answer WHERE inspection_id = ?",
+            &[text(id)],
+        )?
+        .iter()
+        .map(|a| {
+            let photos = serde_json::from_str::<Vec<String>>(&col(a, 3)).map_or(0, |p| p.len() as i64);
+            let deducted = a.get(4).cloned().flatten().and_then(|d| d.parse().ok());
+            let view = AnswerView {
+                code: col(a, 0),
+                requirement: String::new(),
+                basis: String::new(),
+                result: col(a, 1),
+                note: a.get(2).cloned().flatten(),
+                photos,
+                deducted,
+            };
+            (view.code.clone(), view)
+        })
+        .collect();
+    let template = checklist(sql, &template_id, template_version)?;
+    let mut sections = Vec::new();
+    for section in template.iter().flat_map(|t| &t.sections) {
+        let items = section
+            .items
+            .iter()
+            .map(|item| {
+                let mut view = answers.remove(&item.code).unwrap_or(AnswerView {
+                    code: item.code.clone(),
+                    requirement: String::new(),
+                    basis: String::new(),
+                    result: String::new(),
+                    note: None,
+                    photos: 0,
+                    deducted: None,
+                });
+                view.requirement = item.requirement.clone();
+                view.basis = item.basis.clone();
+                view
+            })
+            .collect();
+        sections.push(AnswerSection { title: section.title.clone(), items });
+    }
+    if !answers.is_empty() {
+        let mut rest: Vec<AnswerView> = answers.into_values().collect();
+        rest.sort_by(|a, b| a.code.cmp(&b.code));
+        let title = if template.is_some() {
+            "检查表中没有的检查项"
+        } else {
+            "检查项（该检查表版本未在本服务器发布，只显示编号）"
+        };
+        sections.push(AnswerSection { title: title.to_owned(), items: rest });
+    }
+    let today = today.to_string();
+    let hazards = sql
+        .query(
+            &format!("SELECT h.id, h.description, h.level, h.status, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END FROM hazard h WHERE h.inspection_id = ? ORDER BY h.found_at, h.id"),
+            &[text(&today), text(id)],
+        )?
+        .iter()
+        .map(|h| HazardBrief {
+            id: col(h, 0),
+            description: col(h, 1),
+            level: col(h, 2),
+            status: col(h, 3),
+            deadline: col(h, 4),
+            overdue: col(h, 5) == "1",
+        })
+        .collect();
+    let documents = sql
+        .query(
+            "SELECT id, kind, number, status, pdf_sha256 FROM document WHERE inspection_id = ? AND status <> 'draft' ORDER BY issued_at, id",
+            &[text(id)],
+        )?
+        .iter()
+        .map(|d| DocumentBrief {
+            id: col(d, 0),
+            title: anjian_core::document::DocumentKind::parse(&col(d, 1)).map(|k| k.title().to_owned()).unwrap_or_default(),
+            kind: col(d, 1),
+            number: d.get(2).cloned().flatten(),
+            status: col(d, 3),
+            has_pdf: d.get(4).cloned().flatten().is_some(),
+        })
+        .collect();
+    Ok(Some(InspectionDetail {
+        id: col(r, 0),
+        enterprise_id: col(r, 1),
+        enterprise_name: col(r, 2),
+        town_name: town_name(&col(r, 3)),
+        checklist_title: template.as_ref().map(|t| t.title.clone()).unwrap_or_default(),
+        template_id,
+        template_version,
+        started_at: col(r, 6),
+        finished_at: r.get(7).cloned().flatten(),
+        status: col(r, 8),
+        notes: col(r, 9),
+        accompanying_person: r.get(10).cloned().flatten(),
+        source: col(r, 11),
+        officers,
+        sections,
+        hazards,
+        documents,
+    }))
+}

@@ -43,6 +43,7 @@ export type SupervisionView = Schemas['SupervisionView']
 export type SuperviseRequest = Schemas['SuperviseRequest']
 export type LiftRequest = Schemas['LiftRequest']
 export type ImportReport = Schemas['ImportReport']
+export type InspectionDetail = Schemas['InspectionDetail']
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
@@ -211,6 +212,9 @@ export const enterprises = (query: EnterpriseQuery): Promise<EnterprisePage> =>
 /** One enterprise's file; a 404 (ApiError status 404, code not_found) when there is no such enterprise. */
 export const enterprise = (id: string): Promise<EnterpriseDetail> =>
   request('GET', `/enterprises/${encodeURIComponent(id)}`)
+/** One inspection; a 404 (ApiError status 404) when there is no such inspection. */
+export const inspection = (id: string): Promise<InspectionDetail> =>
+  request('GET', `/inspections/${encodeURIComponent(id)}`)
 export const documents = (query: DocumentQuery): Promise<DocumentPage> => request('GET', '/documents', { query })
 /** Numbers two issued documents carry (devices offline at once). */
 export const numberConflicts = (): Promise<NumberConflictRow[]> => request('GET', '/number-conflicts')

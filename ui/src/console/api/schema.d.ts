@@ -228,6 +228,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inspection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/inspectors": {
         parameters: {
             query?: never;
@@ -392,6 +408,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnswerSection: {
+            items: components["schemas"]["AnswerView"][];
+            title: string;
+        };
+        /** @description One answered item of an inspection, with the checklist's words for it. */
+        AnswerView: {
+            basis: string;
+            code: string;
+            /** Format: int64 */
+            deducted?: number | null;
+            note?: string | null;
+            /** Format: int64 */
+            photos: number;
+            /** @description The requirement as the checklist words it ("" when the version is not known here). */
+            requirement: string;
+            /** @description compliant | nonCompliant | notApplicable, or "" for an item not answered. */
+            result: string;
+        };
         AuditPage: {
             rows: components["schemas"]["AuditRow"][];
             /** Format: int64 */
@@ -426,6 +460,14 @@ export interface components {
              */
             refusals: number;
             revokedAt?: string | null;
+        };
+        DocumentBrief: {
+            hasPdf: boolean;
+            id: string;
+            kind: string;
+            number?: string | null;
+            status: string;
+            title: string;
         };
         DocumentCount: {
             /** Format: int64 */
@@ -575,6 +617,14 @@ export interface components {
              */
             supervisedRectified: number;
         };
+        HazardBrief: {
+            deadline: string;
+            description: string;
+            id: string;
+            level: string;
+            overdue: boolean;
+            status: string;
+        };
         HazardPage: {
             rows: components["schemas"]["HazardRow"][];
             /** Format: int64 */
@@ -605,6 +655,30 @@ export interface components {
             rows: number;
             unchanged: number;
             updated: number;
+        };
+        /** @description One inspection as the console shows it: the record as its device finished it. */
+        InspectionDetail: {
+            accompanyingPerson?: string | null;
+            /** @description The checklist's title; "" when its version is neither bundled nor published here. */
+            checklistTitle: string;
+            documents: components["schemas"]["DocumentBrief"][];
+            enterpriseId: string;
+            enterpriseName: string;
+            finishedAt?: string | null;
+            hazards: components["schemas"]["HazardBrief"][];
+            id: string;
+            notes: string;
+            officers: components["schemas"]["OfficerView"][];
+            /** @description Answers in the checklist's order; answers to items the checklist does not name last. */
+            sections: components["schemas"]["AnswerSection"][];
+            /** @description The device it came from. */
+            source: string;
+            startedAt: string;
+            status: string;
+            templateId: string;
+            /** Format: int64 */
+            templateVersion: number;
+            townName: string;
         };
         InspectionPage: {
             rows: components["schemas"]["InspectionRow"][];
@@ -656,6 +730,10 @@ export interface components {
             heldBy: string;
             heldByDevice: string;
             number: string;
+        };
+        OfficerView: {
+            certNo: string;
+            name: string;
         };
         /** @description 总览 for a period. */
         Overview: {
@@ -1313,6 +1391,38 @@ export interface operations {
             };
             /** @description 筛选条件无效 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 检查编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一次检查：检查表各项的结论、执法人员、发现的隐患和签发的文书 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetail"];
+                };
+            };
+            /** @description 没有这次检查 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

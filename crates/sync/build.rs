@@ -7,7 +7,7 @@ use std::path::Path;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/checklists");
     println!("cargo:rerun-if-changed={}", dir.display());
-    // An app built without its checklists could not inspect anything: fail the build.
+    // Devices built without their checklists could not inspect anything: fail the build.
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     let mut files: Vec<String> = entries
         .filter_map(|e| e.ok())

@@ -546,6 +546,48 @@ async fn supervision_import_and_exports(pg: bool) {
         assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains(".xlsx"), "{body}");
         let (_, ents) = admin.get("/api/console/enterprises").await;
         assert_eq!(ents["total"], 2, "{ents}");
+
+        // 检查表: a new version published from its file reaches a device once it syncs;
+        // the same file again publishes nothing; a bad one is refused with its reason.
+        let mut file: Value = serde_json::from_str(anjian_sync::bundled::CHECKLISTS[0].1).unwrap();
+        file["version"] = json!(99);
+        let publish = |b: &Browser, body: Vec<u8>| {
+            let req = b
+                .with_session(b.http.post(format!("{}/api/console/checklists?name=checklist-v99.json", b.url)))
+                .header(console::CSRF_HEADER, b.csrf.clone().unwrap_or_default())
+                .header("content-type", "application/octet-stream")
+                .body(body);
+            async move {
+                let res = req.send().await.unwrap();
+                (res.status(), res.json::<Value>().await.unwrap_or(Value::Null))
+            }
+        };
+        let bytes = serde_json::to_vec(&file).unwrap();
+        assert_eq!(publish(&staff, bytes.clone()).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(publish(&admin, bytes.clone()).await, (StatusCode::OK, json!({ "new": true })));
+        assert_eq!(publish(&admin, bytes).await, (StatusCode::OK, json!({ "new": false })));
+        let (status, body) = publish(&admin, b"{\"id\": 1}".to_vec()).await;
+        assert!(
+            status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().starts_with("检查表无效"),
+            "{body}"
+        );
+        let key = format!("{}/99", file["id"].as_str().unwrap());
+        let (_, lists) = admin.get("/api/console/checklists").await;
+        let v99 = lists["versions"].as_array().unwrap().iter().find(|v| v["version"] == 99).unwrap().clone();
+        assert_eq!((v99["source"].as_str(), v99["devices"].as_i64()), (Some("published"), Some(0)), "{lists}");
+        // A device acknowledges what it pulled with its next pull (the next sync).
+        d.sync().await;
+        d.sync().await;
+        let (_, lists) = admin.get("/api/console/checklists").await;
+        let v99 = lists["versions"].as_array().unwrap().iter().find(|v| v["version"] == 99).unwrap().clone();
+        assert_eq!(v99["devices"], 1, "{lists}");
+        let holder = lists["devices"].as_array().unwrap().iter().find(|x| x["inspectorName"] == "王磊").unwrap();
+        assert!(
+            holder["holds"].as_array().unwrap().contains(&json!(key)) && holder["lastPull"].is_string(),
+            "{holder}"
+        );
+        let waiting = lists["devices"].as_array().unwrap().iter().find(|x| x["inspectorName"] == "李娜").unwrap();
+        assert_eq!(waiting["waiting"], json!([key]), "{waiting}");
         d.sync().await;
         let found = d.call("search_enterprises", json!({ "query": "导入测试" })).await.unwrap();
         assert!(found.to_string().contains("北京门头沟导入测试有限公司"), "the import reaches the devices: {found}");

@@ -403,7 +403,11 @@ async fn push(
     (status = 200, description = "游标之后的一页记录", body = PullPage),
     (status = 400, description = "每页条数无效", body = ErrorBody),
     (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
-async fn pull(State(state): State<AppState>, Body(req): Body<PullRequest>) -> Result<Response, ApiError> {
+async fn pull(
+    State(state): State<AppState>,
+    Extension(DeviceId(device)): Extension<DeviceId>,
+    Body(req): Body<PullRequest>,
+) -> Result<Response, ApiError> {
     if req.limit == 0 || req.limit as usize > protocol::MAX_BATCH {
         return Err(ApiError::bad(format!("每页应为1到{}条", protocol::MAX_BATCH)));
     }
@@ -412,7 +416,17 @@ async fn pull(State(state): State<AppState>, Body(req): Body<PullRequest>) -> Re
     }
     let storage = state.storage.clone();
     // A `PullPage`, written from the stored text (see `StoredPage::to_json`).
-    let body = blocking(move || storage.pull(req.after, req.limit).map(|p| p.to_json())).await?;
+    let body = blocking(move || {
+        let page = storage.pull(req.after, req.limit)?.to_json();
+        // Bookkeeping for the console (which device holds what): a failure here must not
+        // cost the device its page.
+        let at = now();
+        if let Err(e) = storage.transact(&mut |sql| crate::storage::note_pull(sql, &device, req.after, &at)) {
+            eprintln!("anjian-server: could not note a pull: {e}");
+        }
+        Ok(page)
+    })
+    .await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     crate::ledger::MIGRATION,
     crate::console::MIGRATION,
     crate::ledger::SUPERVISION_MIGRATION,
+    crate::storage::DEVICE_PULL_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";

@@ -188,6 +188,22 @@ pub(crate) struct NumberClaim<'a> {
 /// The schema whose migration creates the number table (the same file for both
 /// backends): its rows come from the stored documents, in the same transaction.
 pub(crate) const NUMBERS_SCHEMA: usize = 4;
+pub(crate) const DEVICE_PULL_MIGRATION: &str = include_str!("../migrations/common/0009_device_pull.sql");
+
+/// Notes that `device` asked for the changes after `after` (so holds those up to it), now.
+pub(crate) fn note_pull(sql: &mut dyn Sql, device: &str, after: u64, now: &str) -> Result<()> {
+    sql.execute(
+        "INSERT INTO device_pull (device_id, after, at) VALUES (?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET after = CASE WHEN excluded.after > device_pull.after THEN excluded.after ELSE device_pull.after END, at = excluded.at",
+        &[
+            Param::Text(Some(device.to_owned())),
+            Param::Int(Some(i64::try_from(after).unwrap_or(i64::MAX))),
+            Param::Text(Some(now.to_owned())),
+        ],
+    )?;
+    Ok(())
+}
+
 pub(crate) const NUMBERS_MIGRATION: &str = include_str!("../migrations/common/0004_document_number.sql");
 
 /// The stored documents the number table is filled from: (device, payload, received at).

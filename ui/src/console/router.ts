@@ -51,6 +51,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '人员与设备' },
   },
   {
+    path: '/checklists',
+    name: 'checklists',
+    component: () => import('./pages/ChecklistsPage.vue'),
+    meta: { title: '检查表' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('./pages/AuditPage.vue'),

@@ -154,6 +154,7 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/number-conflicts", get(number_conflicts))
         .route("/api/console/audit", get(audit))
         .route("/api/console/devices", get(devices))
+        .route("/api/console/checklists", get(checklists).post(publish_checklist))
         .route("/api/console/devices/{id}/revoke", post(revoke))
         .route("/api/console/inspectors", post(enrol))
         .route("/api/console/openapi.json", get(openapi))
@@ -561,6 +562,50 @@ async fn export_overview(
         export::statistics(&records::overview(sql, &from, &to, today)?, format, path)
     })
     .await
+}
+
+#[utoipa::path(get, path = "/api/console/checklists", tag = "console", responses(
+    (status = 200, description = "检查表的各版本（随软件安装的与区局发布的）及各设备持有的版本", body = records::ChecklistOverview)))]
+async fn checklists(
+    State(state): State<ConsoleState>,
+    _: Signed,
+) -> Result<Json<records::ChecklistOverview>, ApiError> {
+    transact(&state.storage, records::checklists).await.map(Json)
+}
+
+/// What publishing a checklist file did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Published {
+    /// False when the same version with the same content was published before (nothing new).
+    pub new: bool,
+}
+
+#[utoipa::path(post, path = "/api/console/checklists", tag = "console", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "检查表文件（JSON，格式同 assets/checklists）"),
+    responses(
+    (status = 200, description = "已发布：各设备下次同步时收到", body = Published),
+    (status = 400, description = "文件不是有效的检查表，或同一版本已发布过不同内容：原因逐条列出", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn publish_checklist(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    Q(q): Q<ImportQuery>,
+    bytes: axum::body::Bytes,
+) -> Result<Json<Published>, ApiError> {
+    signed.require(Role::Admin)?;
+    let name: String = q.name.chars().filter(|c| !c.is_control()).take(120).collect();
+    let body = String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::bad("检查表文件应为 UTF-8 编码的 JSON 文本"))?;
+    let storage = state.storage.clone();
+    let file = name.clone();
+    let new =
+        blocking(move || crate::publish_checklist(storage.as_ref(), &file, &body, Utc::now()), publish_error).await?;
+    let detail = format!("{name}{}", if new { "" } else { "（与已发布的相同，未重复发布）" });
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "发布检查表", &detail, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(Json(Published { new }))
 }
 
 /// Which file an import came from (its name says XLSX or CSV).
@@ -1032,6 +1077,8 @@ async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
         number_conflicts,
         audit,
         devices,
+        checklists,
+        publish_checklist,
         revoke,
         enrol,
         supervise,

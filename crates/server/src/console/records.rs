@@ -885,6 +885,8 @@ pub struct DeviceRow {
     pub revoked_at: Option<String>,
     /// When it last sent changes.
     pub last_push: Option<String>,
+    /// When it last synced (its last pull).
+    pub last_pull: Option<String>,
     /// Changes of it the server refused (kept, the latest 1000).
     pub refusals: i64,
 }
@@ -892,7 +894,7 @@ pub struct DeviceRow {
 pub fn devices(sql: &mut dyn Sql) -> Result<Vec<DeviceRow>> {
     Ok(sql
         .query(
-            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, (SELECT MAX(b.received_at) FROM push_batch b WHERE b.device_id = d.id), (SELECT COUNT(*) FROM refused_change r WHERE r.device_id = d.id) FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.revoked_at IS NOT NULL, d.paired_at DESC",
+            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, (SELECT MAX(b.received_at) FROM push_batch b WHERE b.device_id = d.id), (SELECT COUNT(*) FROM refused_change r WHERE r.device_id = d.id), (SELECT p.at FROM device_pull p WHERE p.device_id = d.id) FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.revoked_at IS NOT NULL, d.paired_at DESC",
             &[],
         )?
         .into_iter()
@@ -906,6 +908,7 @@ pub fn devices(sql: &mut dyn Sql) -> Result<Vec<DeviceRow>> {
                 paired_at: col(4),
                 revoked_at: r.get(5).cloned().flatten(),
                 last_push: r.get(6).cloned().flatten(),
+                last_pull: r.get(8).cloned().flatten(),
                 refusals: int(r.get(7)),
             }
         })
@@ -1451,4 +1454,128 @@ pub fn inspection(sql: &mut dyn Sql, id: &str, today: NaiveDate) -> Result<Optio
         hazards,
         documents,
     }))
+}
+
+/// A checklist version the district's devices may hold.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChecklistVersion {
+    pub id: String,
+    pub version: i64,
+    pub title: String,
+    pub sector_name: String,
+    pub items: i64,
+    /// bundled（随软件安装）| published（区局发布）
+    pub source: String,
+    pub published_at: Option<String>,
+    /// Devices in service holding it (every one, for a bundled version).
+    pub devices: i64,
+}
+
+/// A device in service and the checklist versions it holds.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceChecklists {
+    pub id: String,
+    pub name: String,
+    pub inspector_name: String,
+    /// Its last pull (its last contact), if any.
+    pub last_pull: Option<String>,
+    /// The versions it holds, as `id/version`, the bureau's publications it has not pulled
+    /// yet left out.
+    pub holds: Vec<String>,
+    /// Published versions it has not pulled yet, as `id/version`.
+    pub waiting: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChecklistOverview {
+    pub versions: Vec<ChecklistVersion>,
+    pub devices: Vec<DeviceChecklists>,
+}
+
+/// The checklist versions (bundled, then as published) and which device holds which: a
+/// device holds a publication once a pull of its asks for what follows it (the pull after
+/// the one that carried it: its next sync).
+pub fn checklists(sql: &mut dyn Sql) -> Result<ChecklistOverview> {
+    use anjian_core::checklist::Template;
+    let sector_codes: Vec<String> = names().1.keys().cloned().collect();
+    let sector_codes: Vec<&str> = sector_codes.iter().map(String::as_str).collect();
+    let items = |t: &Template| t.sections.iter().map(|s| s.items.len() as i64).sum::<i64>();
+    let devices = sql.query(
+        "SELECT d.id, d.name, i.name, p.after, p.at FROM device d JOIN inspector i ON i.id = d.inspector_id
+         LEFT JOIN device_pull p ON p.device_id = d.id WHERE d.revoked_at IS NULL ORDER BY d.paired_at",
+        &[],
+    )?;
+    let mut versions: Vec<(ChecklistVersion, Option<i64>)> = Vec::new();
+    for (_, body) in anjian_sync::bundled::CHECKLISTS {
+        if let Ok(t) = Template::parse(body, &sector_codes) {
+            let v = ChecklistVersion {
+                id: t.id.clone(),
+                version: i64::from(t.version),
+                title: t.title.clone(),
+                sector_name: sector_name(&t.sector),
+                items: items(&t),
+                source: "bundled".into(),
+                published_at: None,
+                devices: devices.len() as i64,
+            };
+            versions.push((v, None));
+        }
+    }
+    for row in sql.query(
+        "SELECT seq, payload, received_at FROM change WHERE record_type = ? ORDER BY seq",
+        &[text(anjian_sync::records::CHECKLIST)],
+    )? {
+        let Ok(anjian_sync::records::Image::Checklist(c)) =
+            anjian_sync::records::Image::parse_json(anjian_sync::records::CHECKLIST, &col(&row, 1))
+        else {
+            continue;
+        };
+        let Ok(t) = Template::parse(&c.body, &sector_codes) else { continue };
+        if versions.iter().any(|(v, _)| v.id == t.id && v.version == i64::from(t.version)) {
+            continue;
+        }
+        let seq = int(row.first());
+        let holders = devices
+            .iter()
+            .filter(|d| d.get(3).cloned().flatten().and_then(|a| a.parse::<i64>().ok()).is_some_and(|a| a >= seq))
+            .count();
+        let v = ChecklistVersion {
+            id: t.id.clone(),
+            version: i64::from(t.version),
+            title: t.title.clone(),
+            sector_name: sector_name(&t.sector),
+            items: items(&t),
+            source: "published".into(),
+            published_at: row.get(2).cloned().flatten(),
+            devices: holders as i64,
+        };
+        versions.push((v, Some(seq)));
+    }
+    let devices = devices
+        .iter()
+        .map(|d| {
+            let after = d.get(3).cloned().flatten().and_then(|a| a.parse::<i64>().ok());
+            let (mut holds, mut waiting) = (Vec::new(), Vec::new());
+            for (v, seq) in &versions {
+                let key = format!("{}/{}", v.id, v.version);
+                match seq {
+                    Some(seq) if after.is_none_or(|a| a < *seq) => waiting.push(key),
+                    _ => holds.push(key),
+                }
+            }
+            DeviceChecklists {
+                id: col(d, 0),
+                name: col(d, 1),
+                inspector_name: col(d, 2),
+                last_pull: d.get(4).cloned().flatten(),
+                holds,
+                waiting,
+            }
+        })
+        .collect();
+    versions.sort_by(|(a, _), (b, _)| (&a.sector_name, &a.id, b.version).cmp(&(&b.sector_name, &b.id, a.version)));
+    Ok(ChecklistOverview { versions: versions.into_iter().map(|(v, _)| v).collect(), devices })
 }

@@ -44,6 +44,8 @@ export type SuperviseRequest = Schemas['SuperviseRequest']
 export type LiftRequest = Schemas['LiftRequest']
 export type ImportReport = Schemas['ImportReport']
 export type InspectionDetail = Schemas['InspectionDetail']
+export type ChecklistOverview = Schemas['ChecklistOverview']
+export type Published = Schemas['Published']
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
@@ -255,12 +257,14 @@ export async function exportFile(
   const rows = Number(res.headers.get('x-export-rows') ?? '0')
   return { blob: await res.blob(), rows, name: `${EXPORTS[kind].name}.${format}` }
 }
-/** Imports an enterprise list (XLSX or CSV) as the admin command does: the report, with the refused rows. */
-export async function importEnterprises(file: File): Promise<ImportReport> {
+export const checklists = (): Promise<ChecklistOverview> => request('GET', '/checklists')
+
+/** Sends a file's bytes to a POST route that takes a whole file (import, publish). */
+async function sendFile<T>(path: string, file: File): Promise<T> {
   const headers = { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf }
   let res: Response
   try {
-    res = await fetch(`${BASE}/enterprises/import${queryString({ name: file.name })}`, {
+    res = await fetch(`${BASE}${path}${queryString({ name: file.name })}`, {
       method: 'POST',
       headers,
       credentials: 'same-origin',
@@ -275,11 +279,17 @@ export async function importEnterprises(file: File): Promise<ImportReport> {
   } catch {
     body = null
   }
-  if (res.status === 413) throw new ApiError('too_large', '文件过大：不能超过 20 MB。', 413)
+  if (res.status === 413) throw new ApiError('too_large', '文件过大。', 413)
   if (!res.ok) throw errorOf(res.status, body)
   if (!body || typeof body !== 'object') throw new ApiError('bad_response', FALLBACK.bad_response, res.status)
-  return body as ImportReport
+  return body as T
 }
+
+/** Publishes a checklist version from its file; every device gets it at its next sync. */
+export const publishChecklist = (file: File): Promise<Published> => sendFile('/checklists', file)
+
+/** Imports an enterprise list (XLSX or CSV) as the admin command does: the report, with the refused rows. */
+export const importEnterprises = (file: File): Promise<ImportReport> => sendFile('/enterprises/import', file)
 /** Puts a 重大隐患 under 挂牌督办 (or changes who supervises it and by when). */
 export const supervise = (hazardId: string, req: SuperviseRequest): Promise<SupervisionView> =>
   request('POST', `/hazards/${encodeURIComponent(hazardId)}/supervision`, { body: req })

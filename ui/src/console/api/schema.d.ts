@@ -20,6 +20,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["checklists"];
+        put?: never;
+        post: operations["publish_checklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/devices": {
         parameters: {
             query?: never;
@@ -445,11 +461,50 @@ export interface components {
             key: string;
             label: string;
         };
+        ChecklistOverview: {
+            devices: components["schemas"]["DeviceChecklists"][];
+            versions: components["schemas"]["ChecklistVersion"][];
+        };
+        /** @description A checklist version the district's devices may hold. */
+        ChecklistVersion: {
+            /**
+             * Format: int64
+             * @description Devices in service holding it (every one, for a bundled version).
+             */
+            devices: number;
+            id: string;
+            /** Format: int64 */
+            items: number;
+            publishedAt?: string | null;
+            sectorName: string;
+            /** @description bundled（随软件安装）| published（区局发布） */
+            source: string;
+            title: string;
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description A device in service and the checklist versions it holds. */
+        DeviceChecklists: {
+            /**
+             * @description The versions it holds, as `id/version`, the bureau's publications it has not pulled
+             *     yet left out.
+             */
+            holds: string[];
+            id: string;
+            inspectorName: string;
+            /** @description Its last pull (its last contact), if any. */
+            lastPull?: string | null;
+            name: string;
+            /** @description Published versions it has not pulled yet, as `id/version`. */
+            waiting: string[];
+        };
         /** @description A paired device as the bureau sees it. */
         DeviceRow: {
             id: string;
             inspectorCertNo: string;
             inspectorName: string;
+            /** @description When it last synced (its last pull). */
+            lastPull?: string | null;
             /** @description When it last sent changes. */
             lastPush?: string | null;
             name: string;
@@ -757,6 +812,11 @@ export interface components {
             current: string;
             new: string;
         };
+        /** @description What publishing a checklist file did. */
+        Published: {
+            /** @description False when the same version with the same content was published before (nothing new). */
+            new: boolean;
+        };
         /** @description The lists the console's filters offer. */
         Reference: {
             documentKinds: components["schemas"]["Named"][];
@@ -833,6 +893,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    checklists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 检查表的各版本（随软件安装的与区局发布的）及各设备持有的版本 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistOverview"];
+                };
+            };
+        };
+    };
+    publish_checklist: {
+        parameters: {
+            query: {
+                /** @description 文件名（.xlsx 或 .csv） */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 检查表文件（JSON，格式同 assets/checklists） */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description 已发布：各设备下次同步时收到 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Published"];
+                };
+            };
+            /** @description 文件不是有效的检查表，或同一版本已发布过不同内容：原因逐条列出 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description 不是管理员 */

@@ -243,6 +243,7 @@ async fn figures_ledger_and_verification(pg: bool) {
                     "SELECT COUNT(*) FROM hazard",
                     "SELECT COUNT(*) FROM hazard WHERE level = 'major'",
                     "SELECT COUNT(*) FROM hazard WHERE status <> 'open'",
+                    "SELECT COUNT(*) FROM document WHERE status <> 'draft'",
                 ] {
                     out.push(sql.query(q, &[])?[0][0].clone().unwrap().parse::<i64>().unwrap());
                 }
@@ -253,7 +254,8 @@ async fn figures_ledger_and_verification(pg: bool) {
         .await
         .unwrap();
     let t = &overview["totals"];
-    let figures = [&t["inspections"], &t["enterprises"], &t["hazards"], &t["hazardsMajor"], &t["rectified"]];
+    let figures =
+        [&t["inspections"], &t["enterprises"], &t["hazards"], &t["hazardsMajor"], &t["rectified"], &t["documents"]];
     assert_eq!(figures.map(|v| v.as_i64().unwrap()).to_vec(), counted, "{overview}");
     assert_eq!(counted[..3], [3, 2, 6]);
     // Nothing rectified yet: 0%, and a period without hazards shows no rate at all.
@@ -264,6 +266,9 @@ async fn figures_ledger_and_verification(pg: bool) {
     let towns: i64 =
         overview["byTown"].as_array().unwrap().iter().map(|b| b["figures"]["hazards"].as_i64().unwrap()).sum();
     assert_eq!(towns, 6);
+    let documents: i64 =
+        overview["byMonth"].as_array().unwrap().iter().map(|b| b["figures"]["documents"].as_i64().unwrap()).sum();
+    assert_eq!(documents, 2, "issued documents by month: {overview}");
     assert!(overview["byTown"].as_array().unwrap().iter().any(|b| b["label"] == "妙峰山镇"), "{overview}");
     let order_count =
         overview["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "rectificationOrder").unwrap();

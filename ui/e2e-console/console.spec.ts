@@ -148,6 +148,78 @@ test('staff read the ledger but not the audit log; a change without the CSRF tok
   expect((await noToken.json()).code).toBe('csrf')
 })
 
+test('staff put a 重大隐患 under 挂牌督办; 检查详情 and 检查表 show the records', async ({ page }) => {
+  await signIn(page, '李强', '区局值班-2026-新密码')
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await expect(page.getByTestId('figure-supervised')).toBeVisible()
+  const majors = (await (await page.request.get('/api/console/hazards?level=major&limit=50')).json()).rows
+  expect(majors.length, 'the seeded district has 重大隐患').toBeGreaterThan(0)
+  await page.goto('/hazards?level=major')
+  await expect(page.getByTestId('hazard-row')).toHaveCount(majors.length)
+  await page.getByTestId('supervise-open').first().click()
+  const dialog = page.getByRole('dialog', { name: '挂牌督办' })
+  await expect(dialog).toBeVisible()
+  await expect(dialog.getByLabel('督办单位（人）')).toBeFocused()
+  await accessible(page, '挂牌督办')
+  const due = new Date(Date.now() + 8 * 3600_000 + 30 * 86400_000).toISOString().slice(0, 10)
+  await dialog.getByLabel('督办期限').fill(due)
+  await dialog.getByLabel('说明（可不填）').fill('每周报告整改进度')
+  await dialog.getByTestId('supervise-save').click()
+  await expect(page.getByTestId('supervise-done')).toContainText('已挂牌督办')
+  await expect(page.getByTestId('hazard-supervision').first()).toContainText('督办中')
+  await page.goto('/hazards?supervision=active')
+  await expect(page.getByTestId('hazard-row')).toHaveCount(1)
+  await page.screenshot({ path: screenshot('console-supervision.png'), fullPage: true })
+
+  // 检查详情: every item with its conclusion, as the API holds it.
+  await page.goto('/inspections')
+  await page.getByTestId('inspection-link').first().click()
+  await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]+$/)
+  await expect(page.getByTestId('answer-table').first()).toBeVisible()
+  const id = page.url().split('/').pop()!
+  const detail = await (await page.request.get(`/api/console/inspections/${id}`)).json()
+  const items = detail.sections.reduce((n: number, s: { items: unknown[] }) => n + s.items.length, 0)
+  await expect(page.getByTestId('answer-row')).toHaveCount(items)
+  await expect(page.getByTestId('answer-counts')).toContainText(`共 ${items} 项`)
+  await page.screenshot({ path: screenshot('console-inspection.png'), fullPage: true })
+  await accessible(page, '检查详情')
+
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '检查表', exact: true }).click()
+  await expect(page.getByTestId('checklist-table')).toBeVisible()
+  await expect(page.getByTestId('checklist-row').first()).toContainText('随软件安装')
+  await expect(page.getByTestId('checklist-publish')).toHaveCount(0)
+  await accessible(page, '检查表')
+})
+
+test('the admin imports enterprises from 单位 and exports the list and the statistics', async ({ page }) => {
+  await signIn(page, '张敏', NEW_PASSWORD)
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await page.goto('/enterprises')
+  const before = (await (await page.request.get('/api/console/enterprises?limit=1')).json()).total
+  const csv =
+    '单位名称,统一社会信用代码,地址,镇街,行业\n' +
+    '北京门头沟页面导入测试有限公司,91110109MA0011ER5G,门头沟区斋堂镇1号,斋堂镇,非煤矿山\n' +
+    '坏行,12345,,不存在镇,非煤矿山\n'
+  await page.getByTestId('import-file').setInputFiles({ name: '名录.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await page.getByTestId('import-submit').click()
+  await expect(page.getByTestId('import-report')).toContainText('共 2 行')
+  await expect(page.getByTestId('import-refused').locator('tbody tr')).toHaveCount(1)
+  await expect(page.getByTestId('import-refused')).toContainText('第 3 行')
+  await accessible(page, '单位（导入后）')
+  const after = (await (await page.request.get('/api/console/enterprises?limit=1')).json()).total
+  expect(after - before).toBeLessThanOrEqual(1)
+  await expect(page.getByTestId('enterprise-count')).toContainText(String(after))
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+  expect(file.suggestedFilename()).toBe('单位名录.csv')
+  const lines = (await readFile((await file.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+  expect(lines.length - 1).toBe(after)
+  await page.goto('/')
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  const [stats] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
+  expect(stats.suggestedFilename()).toBe('统计汇总.xlsx')
+  expect((await readFile((await stats.path())!)).subarray(0, 2).toString()).toBe('PK')
+})
+
 test('five wrong passwords lock the account for 15 minutes', async ({ page, district }) => {
   for (let i = 1; i <= 5; i++) {
     const res = await page.request.post('/api/console/login', { data: { name: '周队长', password: 'wrong-wrong' } })

@@ -24,6 +24,25 @@ describe('figureLink', () => {
     })
   })
 
+  it('sends 挂牌督办 figures to the ledger filtered by supervision, documents to 文书', () => {
+    expect(figureLink('supervised', period, { by: 'all' })).toEqual({
+      path: '/hazards',
+      query: { ...period, supervision: 'any' },
+    })
+    expect(figureLink('supervisedRectified', period, { by: 'town', key: '110109108' })).toEqual({
+      path: '/hazards',
+      query: { ...period, town: '110109108', supervision: 'any', status: 'closed' },
+    })
+    expect(figureLink('supervisedOverdue', period, { by: 'all' })).toEqual({
+      path: '/hazards',
+      query: { ...period, supervision: 'overdue' },
+    })
+    expect(figureLink('documents', period, { by: 'sector', key: 'mine' })).toEqual({
+      path: '/documents',
+      query: { ...period, sector: 'mine' },
+    })
+  })
+
   it('sends inspection and enterprise figures to the inspections', () => {
     expect(figureLink('inspections', period, { by: 'all' })).toEqual({ path: '/inspections', query: { ...period } })
     expect(figureLink('enterprises', period, { by: 'sector', key: 'mine' })).toEqual({

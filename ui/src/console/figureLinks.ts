@@ -25,6 +25,7 @@ export const FIGURE_LABELS: Record<FigureKey, string> = {
   supervised: '挂牌督办',
   supervisedRectified: '督办已整改',
   supervisedOverdue: '督办逾期',
+  documents: '签发文书',
 }
 
 /** The unit a count is said in. */
@@ -40,6 +41,7 @@ export const FIGURE_UNITS: Record<FigureKey, string> = {
   supervised: '条',
   supervisedRectified: '条',
   supervisedOverdue: '条',
+  documents: '份',
 }
 
 /** The condition of each hazard figure, as the ledger's filters. */
@@ -68,5 +70,6 @@ export function figureLink(figure: FigureKey, period: Period, slice: Slice): Rou
   const query = { from: days.from, to: days.to, ...where }
   const condition = HAZARD_CONDITION[figure]
   if (condition) return { path: '/hazards', query: { ...query, ...condition } }
+  if (figure === 'documents') return { path: '/documents', query }
   return { path: '/inspections', query }
 }

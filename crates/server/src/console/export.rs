@@ -49,7 +49,7 @@ pub const HAZARD_COLUMNS: [&str; 14] = [
     "督办期限",
 ];
 
-fn hazard_cells(h: &HazardRow) -> Vec<String> {
+fn hazard_cells(h: &HazardRow) -> [String; HAZARD_COLUMNS.len()] {
     let level = if h.level == "major" { "重大隐患" } else { "一般隐患" };
     let status = match h.status.as_str() {
         "open" => "未整改",
@@ -66,7 +66,7 @@ fn hazard_cells(h: &HazardRow) -> Vec<String> {
         Some(s) if s.overdue => "督办逾期",
         Some(_) => "督办中",
     };
-    vec![
+    [
         h.enterprise_name.clone(),
         h.town_name.clone(),
         h.sectors.join("、"),
@@ -151,7 +151,7 @@ pub fn hazards(
         path,
         "隐患台账",
         &HAZARD_COLUMNS,
-        Box::new(|row| records::each_hazard(sql, q, today, &mut |h| row(hazard_cells(h)))),
+        Box::new(|row| records::each_hazard(sql, q, today, &mut |h| row(hazard_cells(h).into()))),
     )
 }
 
@@ -159,8 +159,8 @@ pub fn hazards(
 pub const ENTERPRISE_COLUMNS: [&str; 7] =
     ["单位名称", "统一社会信用代码", "镇街", "行业", "地址", "检查家次", "未整改隐患"];
 
-fn enterprise_cells(e: &EnterpriseRow) -> Vec<String> {
-    vec![
+fn enterprise_cells(e: &EnterpriseRow) -> [String; ENTERPRISE_COLUMNS.len()] {
+    [
         e.name.clone(),
         e.credit_code.clone(),
         e.town_name.clone(),
@@ -178,12 +178,12 @@ pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery, format: Format, path:
         path,
         "单位名录",
         &ENTERPRISE_COLUMNS,
-        Box::new(|row| records::each_enterprise(sql, q, &mut |e| row(enterprise_cells(e)))),
+        Box::new(|row| records::each_enterprise(sql, q, &mut |e| row(enterprise_cells(e).into()))),
     )
 }
 
 /// The statistics' columns: the breakdown, then the figures as 总览 shows them.
-pub const STATISTICS_COLUMNS: [&str; 14] = [
+pub const STATISTICS_COLUMNS: [&str; 15] = [
     "分组",
     "名称",
     "检查单位数",
@@ -197,12 +197,13 @@ pub const STATISTICS_COLUMNS: [&str; 14] = [
     "挂牌督办",
     "督办已整改",
     "督办逾期",
+    "签发文书",
     "统计期间",
 ];
 
-fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> Vec<String> {
+fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> [String; STATISTICS_COLUMNS.len()] {
     let rate = f.rectification_rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
-    vec![
+    [
         group.to_owned(),
         label.to_owned(),
         f.enterprises.to_string(),
@@ -216,6 +217,7 @@ fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> Vec<Stri
         f.supervised.to_string(),
         f.supervised_rectified.to_string(),
         f.supervised_overdue.to_string(),
+        f.documents.to_string(),
         period.to_owned(),
     ]
 }
@@ -235,17 +237,19 @@ pub fn statistics(o: &Overview, format: Format, path: &std::path::Path) -> Resul
                 n += 1;
                 row(cells)
             };
-            put(figure_cells("合计", "全区", &o.totals, &period))?;
+            put(figure_cells("合计", "全区", &o.totals, &period).into())?;
             for (group, rows) in [("镇街", &o.by_town), ("行业", &o.by_sector), ("月份", &o.by_month)] {
                 for b in rows {
-                    put(figure_cells(group, &b.label, &b.figures, &period))?;
+                    put(figure_cells(group, &b.label, &b.figures, &period).into())?;
                 }
             }
             for d in &o.documents {
                 let mut cells = vec![String::new(); STATISTICS_COLUMNS.len()];
                 cells[0] = "文书".to_owned();
                 cells[1] = format!("{}：签发 {} 份，其中作废 {} 份", d.title, d.issued + d.voided, d.voided);
-                cells[13] = period.clone();
+                if let Some(last) = cells.last_mut() {
+                    last.clone_from(&period);
+                }
                 put(cells)?;
             }
             Ok(n)

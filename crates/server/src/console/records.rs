@@ -81,6 +81,8 @@ pub struct Figures {
     pub supervised_rectified: i64,
     /// 督办逾期: of those, still in force and open after the 督办期限.
     pub supervised_overdue: i64,
+    /// 签发文书: documents issued in the period (those voided since included).
+    pub documents: i64,
 }
 
 impl Figures {
@@ -246,6 +248,18 @@ fn figures_by(sql: &mut dyn Sql, group: Group, from: &str, to: &str, today: &str
         f.supervised = int(row.get(5));
         f.supervised_rectified = int(row.get(6));
         f.supervised_overdue = int(row.get(7));
+    }
+    let key = group.key("d.issued_day");
+    let documents = sql.query(
+        &format!(
+            "SELECT {key}, COUNT(*) FROM document d {} WHERE d.status <> 'draft' AND d.issued_day >= ? AND d.issued_day <= ? {}",
+            group.join("d.enterprise_id"),
+            group.group_by("d.issued_day")
+        ),
+        &[text(from), text(to)],
+    )?;
+    for row in documents {
+        by.entry(row[0].clone().unwrap_or_default()).or_default().documents = int(row.get(1));
     }
     Ok(by.into_iter().map(|(k, f)| (k, f.rate())).collect())
 }
@@ -1135,6 +1149,8 @@ pub struct DocumentQuery {
     /// issued | voided
     pub status: Option<String>,
     pub town: Option<String>,
+    /// 行业代码
+    pub sector: Option<String>,
     /// 单位名称或文号（部分）
     pub q: Option<String>,
     pub offset: Option<u32>,
@@ -1190,6 +1206,12 @@ pub fn documents(sql: &mut dyn Sql, q: &DocumentQuery) -> Result<DocumentPage> {
     }
     if let Some(town) = code(&q.town, &names().0, "镇街")? {
         f.add("e.division_code = ?", [text(&town)]);
+    }
+    if let Some(sector) = code(&q.sector, &names().1, "行业")? {
+        f.add(
+            "EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = d.enterprise_id AND s.sector_code = ?)",
+            [text(&sector)],
+        );
     }
     if let Some(words) = search_text(&q.q)? {
         f.add("(e.name LIKE ? ESCAPE '\\' OR d.number LIKE ? ESCAPE '\\')", [contains(words), contains(words)]);

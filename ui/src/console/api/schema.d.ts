@@ -624,6 +624,11 @@ export interface components {
         Figures: {
             /**
              * Format: int64
+             * @description 签发文书: documents issued in the period (those voided since included).
+             */
+            documents: number;
+            /**
+             * Format: int64
              * @description 检查单位数: enterprises with a finished inspection in the period, each once.
              */
             enterprises: number;
@@ -1043,6 +1048,8 @@ export interface operations {
                 /** @description issued | voided */
                 status?: string;
                 town?: string;
+                /** @description 行业代码 */
+                sector?: string;
                 /** @description 单位名称或文号（部分） */
                 q?: string;
                 offset?: number;

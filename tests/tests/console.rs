@@ -646,4 +646,28 @@ async fn supervision_import_and_exports(pg: bool) {
     server.stop().await;
 }
 
-both_backends!(accounts_sessions_and_csrf, figures_ledger_and_verification, supervision_import_and_exports);
+/// The password form is no way to guess: wrong current passwords count as failed
+/// sign-ins, the fifth locks the account and ends its sessions.
+async fn password_form_counts_failures(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let mut b = signed_in(&server, "王芳", Role::Staff).await;
+    for n in 1..=5 {
+        let (status, body) = b
+            .post("/api/console/password", json!({ "current": "猜一猜-猜一猜-0000", "new": "新的密码-2026-门头沟" }))
+            .await;
+        let want = if n < 5 { StatusCode::BAD_REQUEST } else { StatusCode::LOCKED };
+        assert_eq!(status, want, "attempt {n}: {body}");
+    }
+    assert_eq!(b.get("/api/console/me").await.0, StatusCode::UNAUTHORIZED, "the session ended with the lock");
+    let (status, _) = b.login("王芳", "门头沟-应急-2026!").await;
+    assert_eq!(status, StatusCode::LOCKED, "locked even with the right password");
+    server.stop().await;
+}
+
+both_backends!(
+    password_form_counts_failures,
+    accounts_sessions_and_csrf,
+    figures_ledger_and_verification,
+    supervision_import_and_exports
+);

@@ -162,6 +162,30 @@ pub fn any(sql: &mut dyn Sql) -> Result<bool> {
     Ok(!sql.query("SELECT 1 FROM console_account LIMIT 1", &[])?.is_empty())
 }
 
+/// Counts a wrong password for an account; the fifth in a row locks it for 15 minutes
+/// (the end of the lock returned, the account's sessions ended).
+fn count_failure(sql: &mut dyn Sql, id: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    // Counted in the database, not from what was read: two wrong passwords at once
+    // (PostgreSQL, read committed) both count.
+    sql.execute("UPDATE console_account SET failures = failures + 1 WHERE id = ?", &[text(id)])?;
+    let failures = sql
+        .query("SELECT failures FROM console_account WHERE id = ?", &[text(id)])?
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|n| n.parse::<i64>().ok())
+        .unwrap_or(MAX_FAILURES);
+    if failures < MAX_FAILURES {
+        return Ok(None);
+    }
+    let until = now + Duration::minutes(LOCK_MINUTES);
+    sql.execute(
+        "UPDATE console_account SET failures = 0, locked_until = ? WHERE id = ?",
+        &[text(&stamp(until)), text(id)],
+    )?;
+    sql.execute("DELETE FROM console_session WHERE account_id = ?", &[text(id)])?;
+    Ok(Some(until))
+}
+
 /// Checks a name and password; five failures in a row lock the account for 15 minutes.
 pub fn sign_in(sql: &mut dyn Sql, name: &str, password: &str, now: DateTime<Utc>) -> Result<SignIn> {
     let rows = sql.query(
@@ -185,24 +209,10 @@ pub fn sign_in(sql: &mut dyn Sql, name: &str, password: &str, now: DateTime<Utc>
         }
     }
     if !password_matches(password, &stored) {
-        // Counted in the database, not from what was read: two wrong passwords at once
-        // (PostgreSQL, read committed) both count.
-        sql.execute("UPDATE console_account SET failures = failures + 1 WHERE id = ?", &[text(&id)])?;
-        let failures = sql
-            .query("SELECT failures FROM console_account WHERE id = ?", &[text(&id)])?
-            .first()
-            .and_then(|r| r.first().cloned().flatten())
-            .and_then(|n| n.parse::<i64>().ok())
-            .unwrap_or(MAX_FAILURES);
-        if failures < MAX_FAILURES {
-            return Ok(SignIn::Refused);
-        }
-        let until = now + Duration::minutes(LOCK_MINUTES);
-        sql.execute(
-            "UPDATE console_account SET failures = 0, locked_until = ? WHERE id = ?",
-            &[text(&stamp(until)), text(&id)],
-        )?;
-        return Ok(SignIn::Locked(until));
+        return Ok(match count_failure(sql, &id, now)? {
+            Some(until) => SignIn::Locked(until),
+            None => SignIn::Refused,
+        });
     }
     sql.execute("UPDATE console_account SET failures = 0, locked_until = NULL WHERE id = ?", &[text(&id)])?;
     // Sessions that ended are removed as people sign in: the table stays small.
@@ -273,11 +283,30 @@ pub fn sign_out(sql: &mut dyn Sql, session: &Session) -> Result<()> {
 
 /// Changes the password of the signed-in account after checking the current one; every
 /// other session of the account ends, and this one gets a new CSRF token.
-pub fn change_password(sql: &mut dyn Sql, session: &Session, current: &str, new: &str) -> Result<String> {
+/// What a password change came to: the session's new CSRF token, or a wrong current
+/// password (counted as a failed sign-in: the fifth locks the account and ends its
+/// sessions, so the form cannot be used to guess).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordChange {
+    Changed(String),
+    WrongCurrent,
+    Locked(DateTime<Utc>),
+}
+
+pub fn change_password(
+    sql: &mut dyn Sql,
+    session: &Session,
+    current: &str,
+    new: &str,
+    now: DateTime<Utc>,
+) -> Result<PasswordChange> {
     let rows = sql.query("SELECT password_hash FROM console_account WHERE id = ?", &[text(&session.account_id)])?;
     let stored = rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()).unwrap_or_default();
     if !password_matches(current, &stored) {
-        return Err(StorageError::Refused("原密码不对".into()));
+        return Ok(match count_failure(sql, &session.account_id, now)? {
+            Some(until) => PasswordChange::Locked(until),
+            None => PasswordChange::WrongCurrent,
+        });
     }
     check_new_password(new, current, &session.name).map_err(StorageError::Refused)?;
     sql.execute(
@@ -290,7 +319,8 @@ pub fn change_password(sql: &mut dyn Sql, session: &Session, current: &str, new:
     )?;
     let csrf = crate::auth::new_token()?;
     sql.execute("UPDATE console_session SET csrf = ? WHERE token_hash = ?", &[text(&csrf), text(&session.token_hash)])?;
-    Ok(csrf)
+    sql.execute("UPDATE console_account SET failures = 0 WHERE id = ?", &[text(&session.account_id)])?;
+    Ok(PasswordChange::Changed(csrf))
 }
 
 /// One line of the audit log.

@@ -465,22 +465,41 @@ async fn me(SignedAny(signed): SignedAny) -> Json<Me> {
 
 #[utoipa::path(post, path = "/api/console/password", tag = "console", request_body = PasswordChange, responses(
     (status = 200, description = "已修改；其他会话已退出", body = Me),
-    (status = 400, description = "原密码不对或新密码不合要求", body = anjian_sync::protocol::ErrorBody)))]
+    (status = 400, description = "原密码不对或新密码不合要求", body = anjian_sync::protocol::ErrorBody),
+    (status = 423, description = "原密码连续输错五次：账号锁定15分钟，会话已结束", body = anjian_sync::protocol::ErrorBody)))]
 async fn password(
     State(state): State<ConsoleState>,
     SignedAny(signed): SignedAny,
     Body(req): Body<PasswordChange>,
 ) -> Result<Json<Me>, ApiError> {
     let mut session = signed.session.clone();
-    let csrf = transact(&state.storage, move |sql| {
-        let csrf = accounts::change_password(sql, &signed.session, &req.current, &req.new)?;
-        accounts::audit(sql, &signed.session.name, "修改密码", "", &signed.address, Utc::now())?;
-        Ok(csrf)
+    let outcome = transact(&state.storage, move |sql| {
+        let now = Utc::now();
+        let outcome = accounts::change_password(sql, &signed.session, &req.current, &req.new, now)?;
+        let (action, detail) = match &outcome {
+            accounts::PasswordChange::Changed(_) => ("修改密码", String::new()),
+            accounts::PasswordChange::WrongCurrent => ("修改密码被拒", "原密码不对".to_owned()),
+            accounts::PasswordChange::Locked(until) => {
+                ("修改密码被拒", format!("原密码连续输错，账号锁定至 {}", accounts::stamp(*until)))
+            }
+        };
+        accounts::audit(sql, &signed.session.name, action, &detail, &signed.address, now)?;
+        Ok(outcome)
     })
     .await?;
-    session.csrf = csrf;
-    session.must_change = false;
-    Ok(Json(Me::of(&session)))
+    match outcome {
+        accounts::PasswordChange::Changed(csrf) => {
+            session.csrf = csrf;
+            session.must_change = false;
+            Ok(Json(Me::of(&session)))
+        }
+        accounts::PasswordChange::WrongCurrent => Err(ApiError::bad("原密码不对")),
+        accounts::PasswordChange::Locked(_) => Err(ApiError::new(
+            StatusCode::LOCKED,
+            "locked",
+            format!("原密码连续输错{}次，账号已锁定{}分钟并已退出登录", accounts::MAX_FAILURES, accounts::LOCK_MINUTES),
+        )),
+    }
 }
 
 #[utoipa::path(get, path = "/api/console/reference", tag = "console", responses((status = 200, description = "镇街、行业、文书种类", body = Reference)))]

@@ -24,6 +24,7 @@ use anjian_store::seed::Reference;
 use anjian_sync::client::{Client, RetryPolicy};
 use anjian_sync::engine;
 use anjian_sync::records::Image;
+use anjian_tests::bench::{PgDatabase, Stats, measure};
 use anjian_tests::district::{self, FIVE_YEARS};
 
 /// This process's resident memory and its peak (kB), from /proc/self/status.
@@ -68,24 +69,9 @@ fn main() {
     let sqlite: Arc<dyn Storage> = Arc::new(SqliteStorage::open(&dir.path().join("district.db")).expect("sqlite"));
     let mut exports = vec![rt.block_on(run("SQLite", sqlite, writer("writer-sqlite"), "11010900001"))];
     if let Ok(base) = std::env::var("ANJIAN_BENCH_PG") {
-        let name = format!("anjian_console_bench_{}", std::process::id());
-        let (admin, create) = (base.clone(), name.clone());
-        std::thread::spawn(move || {
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("PostgreSQL");
-            c.batch_execute(&format!("CREATE DATABASE {create}")).expect("create");
-        })
-        .join()
-        .expect("create");
-        let url = format!("{}/{name}", &base[..base.rfind('/').expect("url with a database")]);
-        let pg: Arc<dyn Storage> = Arc::new(PgStorage::open(&url).expect("pg"));
+        let db = PgDatabase::create(&base, "anjian_console_bench").expect("a database for the benchmark");
+        let pg: Arc<dyn Storage> = Arc::new(PgStorage::open(&db.url).expect("pg"));
         exports.push(rt.block_on(run("PostgreSQL", pg, writer("writer-pg"), "11010900002")));
-        std::thread::spawn(move || {
-            if let Ok(mut c) = postgres::Client::connect(&base, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        })
-        .join()
-        .expect("drop");
     }
     println!();
     println!("| backend | XLSX export of every hazard | rows | seconds | peak memory above the start, MiB | goal |");
@@ -129,10 +115,10 @@ async fn run(
     let _ = stop.send(());
     server.await.expect("server").expect("served");
 
-    tokio::task::spawn_blocking(move || measure(backend, storage.as_ref())).await.expect("measure")
+    tokio::task::spawn_blocking(move || queries(backend, storage.as_ref())).await.expect("queries")
 }
 
-fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, Duration, usize) {
+fn queries(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, Duration, usize) {
     let query = |sql: &str| {
         let mut out = Vec::new();
         storage
@@ -152,7 +138,7 @@ fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
 
     // 总览 for the year.
     let mut answer = None;
-    let ours = timed(RUNS, || {
+    let ours = measure(RUNS, || {
         storage
             .transact(&mut |sql| {
                 answer = Some(records::overview(sql, &from, &to, today)?);
@@ -162,7 +148,7 @@ fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
     });
     let overview = answer.expect("an overview");
     let mut counted = None;
-    let baseline = timed(BASELINE_RUNS, || counted = Some(overview_from_log(storage, &from, &to)));
+    let baseline = measure(BASELINE_RUNS, || counted = Some(overview_from_log(storage, &from, &to)));
     let (inspections, hazards) = counted.expect("counted");
     assert_eq!(
         (inspections, hazards),
@@ -171,9 +157,9 @@ fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
     );
     row(
         backend,
-        &format!("总览 of {year} ({} inspections, {} hazards)", inspections, hazards),
-        &ours,
-        &baseline,
+        &format!("总览 of {year} ({inspections} inspections, {hazards} hazards)"),
+        ours,
+        baseline,
         "p95 ≤ 100 ms",
     );
 
@@ -210,7 +196,7 @@ fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
     ];
     for (what, q) in &filters {
         let mut total = 0;
-        let ours = timed(RUNS, || {
+        let ours = measure(RUNS, || {
             storage
                 .transact(&mut |sql| {
                     total = records::hazards(sql, q, today)?.total;
@@ -219,9 +205,9 @@ fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
                 .expect("ledger");
         });
         let mut found = 0;
-        let baseline = timed(BASELINE_RUNS, || found = ledger_from_log(storage, q, today));
+        let baseline = measure(BASELINE_RUNS, || found = ledger_from_log(storage, q, today));
         assert_eq!(found as i64, total, "{what}: the baseline finds alike");
-        row(backend, &format!("{what} ({total} hazards)"), &ours, &baseline, "p95 ≤ 50 ms");
+        row(backend, &format!("{what} ({total} hazards)"), ours, baseline, "p95 ≤ 50 ms");
     }
 
     // The export of every hazard, rows streamed to a file.
@@ -241,31 +227,9 @@ fn measure(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
     (backend, rows, time, usize::try_from(peak.saturating_sub(before) * 1024).unwrap_or(usize::MAX))
 }
 
-fn timed(runs: usize, mut f: impl FnMut()) -> Vec<Duration> {
-    f(); // warm
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times
-}
-
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-fn row(backend: &str, what: &str, ours: &[Duration], baseline: &[Duration], goal: &str) {
-    println!(
-        "| {backend} | {what} | {:.1} | {:.1} | {:.0} | {goal} |",
-        pct(ours, 0.5),
-        pct(ours, 0.95),
-        pct(baseline, 0.95)
-    );
+fn row(backend: &str, what: &str, ours: Stats, baseline: Stats, goal: &str) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("| {backend} | {what} | {:.1} | {:.1} | {:.0} | {goal} |", ms(ours.p50), ms(ours.p95), ms(baseline.p95));
 }
 
 /// Every record of one type as the log's latest image of each (what a server without

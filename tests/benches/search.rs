@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use anjian_core::hazard::{HazardStatus, Level};
 use anjian_store::seed::Reference;
 use anjian_store::{EnterpriseQuery, HazardFilter, Store};
+use anjian_tests::bench::{Stats, measure};
 use anjian_tests::district::{self, FIVE_YEARS};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -21,24 +22,6 @@ use rusqlite::Connection;
 const DIVISIONS: &str = include_str!("../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../assets/seed/sectors.json");
 const ROUNDS: usize = 15;
-
-struct Stats {
-    p50: Duration,
-    p95: Duration,
-}
-
-fn measure(mut f: impl FnMut()) -> Stats {
-    f(); // warm the page cache and statement cache
-    let mut times: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    Stats { p50: times[times.len() / 2], p95: times[(times.len() * 95).div_ceil(100) - 1] }
-}
 
 /// Dates in the ledger are Beijing's (UTC+8); found_at is stored in UTC.
 fn beijing_day_start(d: NaiveDate) -> String {
@@ -62,7 +45,7 @@ struct Row {
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let reference = Reference::parse(DIVISIONS, SECTORS).expect("reference");
-    let mut store = Store::open(dir.path()).expect("open");
+    let store = Store::open(dir.path()).expect("open");
     store.seed(&reference, None).expect("seed");
     let t = Instant::now();
     let generated = district::generate(&store, &reference, FIVE_YEARS, 2011).expect("generate");
@@ -96,7 +79,7 @@ fn main() {
             offset: 0,
         };
         let mut hits = 0;
-        let ours = measure(|| hits = store.search_enterprises(&q).expect("search").total);
+        let ours = measure(ROUNDS, || hits = store.search_enterprises(&q).expect("search").total);
         let like = format!("%{text}%");
         let sql = "SELECT e.id, e.name, e.credit_code, e.address, d.name FROM enterprise e JOIN division d ON d.code = e.division_code
                    WHERE (e.name || ' ' || e.address || ' ' || e.credit_code || ' ' || coalesce(e.legal_representative, '') || ' ' || coalesce(e.safety_contact, '')) LIKE ?1
@@ -104,7 +87,7 @@ fn main() {
                      AND (?3 IS NULL OR EXISTS (SELECT 1 FROM enterprise_sector s WHERE s.enterprise_id = e.id AND s.sector_code = ?3))
                    ORDER BY e.name";
         let mut base_hits = 0;
-        let base = measure(|| {
+        let base = measure(ROUNDS, || {
             let mut stmt = raw.prepare_cached(sql).expect("prepare");
             base_hits = stmt.query_map((&like, division, sector), |_| Ok(())).expect("query").count() as u64;
         });
@@ -121,13 +104,14 @@ fn main() {
     for text in ["灭火器", "积尘", "连墙件", "防火门处于常开", "报警", "过期", "私设电焊", "氨气泄漏"]
     {
         let mut ours_at = Vec::new();
-        let ours =
-            measure(|| ours_at = store.search_notes(text, 50).expect("notes").into_iter().map(|h| h.at).collect());
+        let ours = measure(ROUNDS, || {
+            ours_at = store.search_notes(text, 50).expect("notes").into_iter().map(|h| h.at).collect()
+        });
         let like = format!("%{text}%");
         let sql = "SELECT at FROM (SELECT id, started_at AS at, notes FROM inspection WHERE notes LIKE ?1
                    UNION ALL SELECT id, found_at, description FROM hazard WHERE description LIKE ?1) ORDER BY at DESC LIMIT 50";
         let mut base_at: Vec<String> = Vec::new();
-        let base = measure(|| {
+        let base = measure(ROUNDS, || {
             let mut stmt = raw.prepare_cached(sql).expect("prepare");
             base_at = stmt.query_map([&like], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows");
         });
@@ -177,7 +161,7 @@ fn main() {
     for (label, mut f) in filters {
         f.limit = 50;
         let mut hits = 0;
-        let ours = measure(|| hits = store.hazard_ledger(&f, today).expect("ledger").counts.total);
+        let ours = measure(ROUNDS, || hits = store.hazard_ledger(&f, today).expect("ledger").counts.total);
         // The naive way: read every hazard with its enterprise and filter in the query
         // without indexes (NOT INDEXED), text by LIKE.
         let sql = "SELECT h.id, h.status, h.deadline, e.name FROM hazard h NOT INDEXED JOIN enterprise e ON e.id = h.enterprise_id
@@ -200,7 +184,7 @@ fn main() {
             f.text.as_ref().map(|t| format!("%{t}%")),
         );
         let mut base_hits = 0;
-        let base = measure(|| {
+        let base = measure(ROUNDS, || {
             let mut stmt = raw.prepare_cached(sql).expect("prepare");
             base_hits = stmt.query_map(params.clone(), |_| Ok(())).expect("query").count() as u64;
         });

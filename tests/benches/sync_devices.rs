@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anjian_server::{PgStorage, SqliteStorage, Storage};
 use anjian_sync::client::{Client, RetryPolicy};
 use anjian_sync::protocol::{Change, PushBatch};
+use anjian_tests::bench::PgDatabase;
 
 const DEVICES: usize = 100;
 const ROUNDS: usize = 10;
@@ -26,25 +27,9 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|");
     rt.block_on(run("SQLite", sqlite));
     if let Ok(base) = std::env::var("ANJIAN_BENCH_PG") {
-        let name = format!("anjian_bench_{}", std::process::id());
-        let admin = base.clone();
-        let create = name.clone();
-        std::thread::spawn(move || {
-            let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("PostgreSQL");
-            c.batch_execute(&format!("CREATE DATABASE {create}")).expect("create");
-        })
-        .join()
-        .expect("create");
-        let url = format!("{}/{name}", &base[..base.rfind('/').expect("url with a database")]);
-        let pg: Arc<dyn Storage> = Arc::new(PgStorage::open(&url).expect("pg"));
+        let db = PgDatabase::create(&base, "anjian_bench").expect("a database for the benchmark");
+        let pg: Arc<dyn Storage> = Arc::new(PgStorage::open(&db.url).expect("pg"));
         rt.block_on(run("PostgreSQL", pg));
-        std::thread::spawn(move || {
-            if let Ok(mut c) = postgres::Client::connect(&base, postgres::NoTls) {
-                let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        })
-        .join()
-        .expect("drop");
     }
 }
 

@@ -1,5 +1,6 @@
 //! Helpers shared by the end-to-end tests, the benchmarks and the district seeder.
 
+pub mod bench;
 pub mod changes;
 pub mod district;
 pub mod inspect;

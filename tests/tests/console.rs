@@ -58,6 +58,30 @@ impl Browser {
         (status, body)
     }
 
+    /// An export: its row count (`X-Export-Rows`) and its bytes; it must answer 200 as an
+    /// attachment.
+    async fn download(&self, path: &str) -> (u64, Vec<u8>) {
+        let res = self.with_session(self.http.get(format!("{}{path}", self.url))).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"), "{path}");
+        let rows = res.headers()["x-export-rows"].to_str().unwrap().parse().unwrap();
+        (rows, res.bytes().await.unwrap().to_vec())
+    }
+
+    /// A file sent whole as the body of a POST (import, publish), with the CSRF token.
+    async fn send_file(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let res = self
+            .with_session(self.http.post(format!("{}{path}", self.url)))
+            .header(console::CSRF_HEADER, self.csrf.clone().unwrap_or_default())
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     async fn login(&mut self, name: &str, password: &str) -> (StatusCode, Value) {
         self.post("/api/console/login", json!({ "name": name, "password": password })).await
     }
@@ -292,27 +316,13 @@ async fn figures_ledger_and_verification(pg: bool) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // Exports: every row the filters pass, read back as a spreadsheet program would; a
     // leader may only read.
-    let download = |path: String| {
-        let (http, url, cookie) = (admin.http.clone(), admin.url.clone(), admin.cookie.clone().unwrap());
-        async move {
-            let res = http
-                .get(format!("{url}{path}"))
-                .header("cookie", format!("{}={cookie}", console::COOKIE))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{path}");
-            assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
-            res.bytes().await.unwrap().to_vec()
-        }
-    };
-    let csv = String::from_utf8(download("/api/console/hazards/export/csv".into()).await).unwrap();
+    let csv = String::from_utf8(admin.download("/api/console/hazards/export/csv").await.1).unwrap();
     let csv = csv.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 7, "{csv}");
     assert!(lines[0].starts_with("单位,镇街,行业,隐患描述"), "{csv}");
     assert_eq!(lines.iter().filter(|l| l.contains("炸药库值班记录不全")).count(), 3);
-    let xlsx = download("/api/console/hazards/export/xlsx?town=110109104".into()).await;
+    let (_, xlsx) = admin.download("/api/console/hazards/export/xlsx?town=110109104").await;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = calamine::Reader::worksheet_range(&mut book, "隐患台账").unwrap();
     assert_eq!(sheet.height(), 3, "a header and the two hazards of 军庄镇");
@@ -531,16 +541,8 @@ async fn supervision_import_and_exports(pg: bool) {
             "单位名称,统一社会信用代码,地址,镇街,行业\n北京门头沟导入测试有限公司,{},门头沟区永定镇1号,永定镇,非煤矿山\n坏行,12345,,不存在镇,非煤矿山\n",
             code("91110109MA0TC031")
         );
-        let import = |b: &Browser, name: &str| {
-            let req = b
-                .with_session(b.http.post(format!("{}/api/console/enterprises/import?name={name}", b.url)))
-                .header(console::CSRF_HEADER, b.csrf.clone().unwrap_or_default())
-                .header("content-type", "application/octet-stream")
-                .body(csv.clone().into_bytes());
-            async move {
-                let res = req.send().await.unwrap();
-                (res.status(), res.json::<Value>().await.unwrap_or(Value::Null))
-            }
+        let import = async |b: &Browser, name: &str| {
+            b.send_file(&format!("/api/console/enterprises/import?name={name}"), csv.clone().into_bytes()).await
         };
         let (status, report) = import(&admin, "名录.csv").await;
         assert_eq!(status, StatusCode::OK, "{report}");
@@ -556,16 +558,8 @@ async fn supervision_import_and_exports(pg: bool) {
         // the same file again publishes nothing; a bad one is refused with its reason.
         let mut file: Value = serde_json::from_str(anjian_sync::bundled::CHECKLISTS[0].1).unwrap();
         file["version"] = json!(99);
-        let publish = |b: &Browser, body: Vec<u8>| {
-            let req = b
-                .with_session(b.http.post(format!("{}/api/console/checklists?name=checklist-v99.json", b.url)))
-                .header(console::CSRF_HEADER, b.csrf.clone().unwrap_or_default())
-                .header("content-type", "application/octet-stream")
-                .body(body);
-            async move {
-                let res = req.send().await.unwrap();
-                (res.status(), res.json::<Value>().await.unwrap_or(Value::Null))
-            }
+        let publish = async |b: &Browser, body: Vec<u8>| {
+            b.send_file("/api/console/checklists?name=checklist-v99.json", body).await
         };
         let bytes = serde_json::to_vec(&file).unwrap();
         assert_eq!(publish(&staff, bytes.clone()).await.0, StatusCode::FORBIDDEN);
@@ -603,26 +597,12 @@ async fn supervision_import_and_exports(pg: bool) {
     assert!(actions.contains(&"挂牌督办") && actions.contains(&"督办摘牌"), "{actions:?}");
 
     // Exports of the enterprise list and the statistics, read back.
-    let download = |path: String| {
-        let (http, url, cookie) = (staff.http.clone(), staff.url.clone(), staff.cookie.clone().unwrap());
-        async move {
-            let res = http
-                .get(format!("{url}{path}"))
-                .header("cookie", format!("{}={cookie}", console::COOKIE))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), StatusCode::OK, "{path}");
-            let rows: u64 = res.headers()["x-export-rows"].to_str().unwrap().parse().unwrap();
-            (rows, res.bytes().await.unwrap().to_vec())
-        }
-    };
-    let (rows, csv) = download("/api/console/hazards/export/csv?supervision=any".into()).await;
+    let (rows, csv) = staff.download("/api/console/hazards/export/csv?supervision=any").await;
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(rows, 1);
     assert!(csv.lines().next().unwrap().ends_with("挂牌督办,督办单位,督办期限"), "{csv}");
     assert!(csv.contains(&format!("已摘牌,区应急管理局,{due}")), "{csv}");
-    let (rows, xlsx) = download("/api/console/enterprises/export/xlsx".into()).await;
+    let (rows, xlsx) = staff.download("/api/console/enterprises/export/xlsx").await;
     assert_eq!(rows, 2);
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = calamine::Reader::worksheet_range(&mut book, "单位名录").unwrap();
@@ -632,7 +612,8 @@ async fn supervision_import_and_exports(pg: bool) {
     let shown: Vec<String> =
         page["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, shown, "the file holds what the page shows, in its order");
-    let (rows, xlsx) = download(format!("/api/console/overview/export/xlsx?from={year}-01-01&to={year}-12-31")).await;
+    let (rows, xlsx) =
+        staff.download(&format!("/api/console/overview/export/xlsx?from={year}-01-01&to={year}-12-31")).await;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = calamine::Reader::worksheet_range(&mut book, "统计汇总").unwrap();
     assert_eq!(sheet.height() as u64, rows + 1);

@@ -187,7 +187,7 @@ test('staff put a 重大隐患 under 挂牌督办; 检查详情 and 检查表 sh
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '检查表', exact: true }).click()
   await expect(page.getByTestId('checklist-table')).toBeVisible()
   await expect(page.getByTestId('checklist-row').first()).toContainText('随软件安装')
-  await expect(page.getByTestId('checklist-publish')).toHaveCount(0)
+  await expect(page.getByTestId('checklist-submit')).toHaveCount(0)
   await accessible(page, '检查表')
 })
 

@@ -186,29 +186,66 @@ fn count_failure(sql: &mut dyn Sql, id: &str, now: DateTime<Utc>) -> Result<Opti
     Ok(Some(until))
 }
 
-/// Checks a name and password; five failures in a row lock the account for 15 minutes.
-pub fn sign_in(sql: &mut dyn Sql, name: &str, password: &str, now: DateTime<Utc>) -> Result<SignIn> {
-    let rows = sql.query(
-        "SELECT id, role, password_hash, must_change, failures, locked_until, disabled_at FROM console_account WHERE name = ?",
-        &[text(name)],
-    )?;
-    let Some(row) = rows.into_iter().next() else {
-        password_matches(password, decoy_hash());
-        return Ok(SignIn::Refused);
-    };
-    let col = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
-    let (id, role, stored) = (col(0), col(1), col(2));
-    if row.get(6).cloned().flatten().is_some() {
-        password_matches(password, decoy_hash());
-        return Ok(SignIn::Refused);
+/// What sign-in reads before the slow password check, which runs outside any
+/// transaction (argon2 takes tens of milliseconds: no transaction, and on SQLite no
+/// push, may wait for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Before {
+    /// Locked until this instant: the password is not even checked.
+    Locked(DateTime<Utc>),
+    /// The stored hash to check against (none for an unknown or disabled account: a
+    /// decoy is checked instead, so that it takes as long).
+    Check(Option<String>),
+}
+
+pub fn before_sign_in(sql: &mut dyn Sql, name: &str, now: DateTime<Utc>) -> Result<Before> {
+    let rows = sql
+        .query("SELECT password_hash, locked_until, disabled_at FROM console_account WHERE name = ?", &[text(name)])?;
+    let Some(row) = rows.into_iter().next() else { return Ok(Before::Check(None)) };
+    if row.get(2).cloned().flatten().is_some() {
+        return Ok(Before::Check(None));
     }
-    if let Some(until) = row.get(5).cloned().flatten().and_then(|t| DateTime::parse_from_rfc3339(&t).ok()) {
-        let until = until.with_timezone(&Utc);
-        if until > now {
-            return Ok(SignIn::Locked(until));
+    if let Some(until) = locked_until(row.get(1).cloned().flatten(), now) {
+        return Ok(Before::Locked(until));
+    }
+    Ok(Before::Check(row.first().cloned().flatten()))
+}
+
+/// Whether `password` matches `stored` (the decoy for none): the slow part, run alone.
+pub fn check_password(password: &str, stored: Option<&str>) -> bool {
+    match stored {
+        Some(stored) => password_matches(password, stored),
+        None => {
+            password_matches(password, decoy_hash());
+            false
         }
     }
-    if !password_matches(password, &stored) {
+}
+
+fn locked_until(value: Option<String>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let until = DateTime::parse_from_rfc3339(&value?).ok()?.with_timezone(&Utc);
+    (until > now).then_some(until)
+}
+
+/// Signs in once the password was checked against `checked` (the hash `before_sign_in`
+/// read): a wrong one counts toward the lock (five in a row lock the account for 15
+/// minutes); a right one opens a session, unless the account was locked, disabled or
+/// given another password meanwhile.
+pub fn sign_in(sql: &mut dyn Sql, name: &str, checked: &str, matched: bool, now: DateTime<Utc>) -> Result<SignIn> {
+    let rows = sql.query(
+        "SELECT id, role, password_hash, must_change, locked_until, disabled_at FROM console_account WHERE name = ?",
+        &[text(name)],
+    )?;
+    let Some(row) = rows.into_iter().next() else { return Ok(SignIn::Refused) };
+    let col = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+    let (id, role, stored) = (col(0), col(1), col(2));
+    if row.get(5).cloned().flatten().is_some() || stored != checked {
+        return Ok(SignIn::Refused);
+    }
+    if let Some(until) = locked_until(row.get(4).cloned().flatten(), now) {
+        return Ok(SignIn::Locked(until));
+    }
+    if !matched {
         return Ok(match count_failure(sql, &id, now)? {
             Some(until) => SignIn::Locked(until),
             None => SignIn::Refused,
@@ -293,25 +330,53 @@ pub enum PasswordChange {
     Locked(DateTime<Utc>),
 }
 
+/// The account's stored password hash, read before a change is checked.
+pub fn stored_hash(sql: &mut dyn Sql, session: &Session) -> Result<String> {
+    let rows = sql.query("SELECT password_hash FROM console_account WHERE id = ?", &[text(&session.account_id)])?;
+    Ok(rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()).unwrap_or_default())
+}
+
+/// A password change checked outside any transaction (argon2 is slow): the current
+/// password against `stored`, then the new one's rules, and its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prepared {
+    WrongCurrent,
+    /// The new password's hash.
+    Ready(String),
+}
+
+pub fn prepare_change(stored: &str, current: &str, new: &str, name: &str) -> Result<Prepared> {
+    if !password_matches(current, stored) {
+        return Ok(Prepared::WrongCurrent);
+    }
+    check_new_password(new, current, name).map_err(StorageError::Refused)?;
+    Ok(Prepared::Ready(hash_password(new)?))
+}
+
+/// Applies a prepared change, unless the password changed meanwhile (`stored` is the
+/// hash it was checked against).
 pub fn change_password(
     sql: &mut dyn Sql,
     session: &Session,
-    current: &str,
-    new: &str,
+    stored: &str,
+    prepared: &Prepared,
     now: DateTime<Utc>,
 ) -> Result<PasswordChange> {
-    let rows = sql.query("SELECT password_hash FROM console_account WHERE id = ?", &[text(&session.account_id)])?;
-    let stored = rows.into_iter().next().and_then(|r| r.into_iter().next().flatten()).unwrap_or_default();
-    if !password_matches(current, &stored) {
-        return Ok(match count_failure(sql, &session.account_id, now)? {
-            Some(until) => PasswordChange::Locked(until),
-            None => PasswordChange::WrongCurrent,
-        });
+    if stored_hash(sql, session)? != stored {
+        return Err(StorageError::Refused("密码刚在别处改过：请重新登录后再试".into()));
     }
-    check_new_password(new, current, &session.name).map_err(StorageError::Refused)?;
+    let new_hash = match prepared {
+        Prepared::WrongCurrent => {
+            return Ok(match count_failure(sql, &session.account_id, now)? {
+                Some(until) => PasswordChange::Locked(until),
+                None => PasswordChange::WrongCurrent,
+            });
+        }
+        Prepared::Ready(hash) => hash,
+    };
     sql.execute(
         "UPDATE console_account SET password_hash = ?, must_change = 0 WHERE id = ?",
-        &[text(&hash_password(new)?), text(&session.account_id)],
+        &[text(new_hash), text(&session.account_id)],
     )?;
     sql.execute(
         "DELETE FROM console_session WHERE account_id = ? AND token_hash <> ?",

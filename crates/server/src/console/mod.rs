@@ -413,9 +413,29 @@ async fn login(
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "姓名或密码不对"));
     }
     let from = peer.map(|a| a.to_string()).unwrap_or_default();
+    let name = req.name.clone();
+    let before = transact(&state.storage, move |sql| accounts::before_sign_in(sql, &name, Utc::now())).await?;
+    // The password checked outside any transaction (argon2 is slow); a locked account's
+    // not at all.
+    let checked = match before {
+        accounts::Before::Locked(until) => Err(until),
+        accounts::Before::Check(stored) => {
+            let (password, against) = (req.password.clone(), stored.clone());
+            let matched = blocking(
+                move || Ok::<_, StorageError>(accounts::check_password(&password, against.as_deref())),
+                console_error,
+            )
+            .await?;
+            Ok((stored, matched))
+        }
+    };
     let outcome = transact(&state.storage, move |sql| {
         let now = Utc::now();
-        let outcome = accounts::sign_in(sql, &req.name, &req.password, now)?;
+        let outcome = match checked {
+            Err(until) => SignIn::Locked(until),
+            Ok((None, _)) => SignIn::Refused,
+            Ok((Some(stored), matched)) => accounts::sign_in(sql, &req.name, &stored, matched, now)?,
+        };
         let (action, detail) = match &outcome {
             SignIn::Ok { .. } => ("登录", String::new()),
             SignIn::Refused => ("登录失败", "姓名或密码不对".to_owned()),
@@ -473,9 +493,14 @@ async fn password(
     Body(req): Body<PasswordChange>,
 ) -> Result<Json<Me>, ApiError> {
     let mut session = signed.session.clone();
+    let reading = signed.session.clone();
+    let stored = transact(&state.storage, move |sql| accounts::stored_hash(sql, &reading)).await?;
+    let (name, seen) = (signed.session.name.clone(), stored.clone());
+    let prepared =
+        blocking(move || accounts::prepare_change(&seen, &req.current, &req.new, &name), console_error).await?;
     let outcome = transact(&state.storage, move |sql| {
         let now = Utc::now();
-        let outcome = accounts::change_password(sql, &signed.session, &req.current, &req.new, now)?;
+        let outcome = accounts::change_password(sql, &signed.session, &stored, &prepared, now)?;
         let (action, detail) = match &outcome {
             accounts::PasswordChange::Changed(_) => ("修改密码", String::new()),
             accounts::PasswordChange::WrongCurrent => ("修改密码被拒", "原密码不对".to_owned()),

@@ -92,8 +92,10 @@ pub struct Limiter {
 }
 
 impl Limiter {
-    /// Whether one more request from `address` is allowed now.
+    /// Whether one more request from `address` is allowed now. An IPv6 address counts
+    /// with its /64 (one household or device holds the whole of it).
     fn allow(&self, address: IpAddr, per_minute: u32) -> bool {
+        let address = client_key(address);
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() > 10_000 {
@@ -106,6 +108,18 @@ impl Limiter {
         }
         *count += 1;
         *count <= per_minute
+    }
+}
+
+/// The address a limit counts by: IPv4 as it is (also when mapped into IPv6), IPv6 by
+/// its /64.
+fn client_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+        v4 => v4,
     }
 }
 
@@ -1094,6 +1108,29 @@ async fn lift_supervision(
 #[utoipa::path(get, path = "/api/console/openapi.json", tag = "console", responses((status = 200, description = "控制台接口文档（OpenAPI 3）")))]
 async fn openapi(_: Signed) -> Json<utoipa::openapi::OpenApi> {
     Json(<ConsoleDoc as utoipa::OpenApi>::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_count_ipv6_by_its_64_and_mapped_ipv4_as_ipv4() {
+        let cases = [
+            ("192.0.2.7", "192.0.2.7"),
+            ("::ffff:192.0.2.7", "192.0.2.7"),
+            ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+            ("2001:db8:1:2::1", "2001:db8:1:2::"),
+            ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ];
+        for (address, key) in cases {
+            assert_eq!(client_key(address.parse().unwrap()), key.parse::<IpAddr>().unwrap(), "{address}");
+        }
+        let limiter = Limiter::default();
+        let (a, b) = ("2001:db8::1".parse().unwrap(), "2001:db8::2".parse().unwrap());
+        assert!(limiter.allow(a, 2) && limiter.allow(b, 2));
+        assert!(!limiter.allow(a, 2), "the /64 shares one count");
+    }
 }
 
 /// The console's API, from which the console's TypeScript types are generated.

@@ -391,6 +391,14 @@ async fn figures_ledger_and_verification(pg: bool) {
     let pdf = pdf.bytes().await.unwrap();
     use sha2::Digest;
     assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), order["pdfSha256"].as_str().unwrap(), "the device's own file");
+    // 文书详情: the order's hazards by its item numbers, its inspection.
+    let (status, detail) = admin.get(&format!("/api/console/documents/{}", issued["id"].as_str().unwrap())).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["document"]["number"], order["number"]);
+    let items: Vec<i64> = detail["hazards"].as_array().unwrap().iter().map(|h| h["item"].as_i64().unwrap()).collect();
+    assert_eq!(items, [1, 2], "{detail}");
+    assert_eq!(detail["inspectionId"], hazard["hazard"]["inspectionId"]);
+    assert_eq!(admin.get("/api/console/documents/no-such").await.0, StatusCode::NOT_FOUND);
     let (status, conflicts) = admin.get("/api/console/number-conflicts").await;
     assert_eq!((status, conflicts), (StatusCode::OK, json!([])));
 

@@ -85,6 +85,11 @@ test('文书 lists the issued documents; an enterprise’s page shows its time l
   await expect(page.getByTestId('document-table')).toBeVisible()
   await page.screenshot({ path: screenshot('console-documents.png'), fullPage: true })
   await accessible(page, '文书')
+  await page.getByTestId('document-link').first().click()
+  await expect(page).toHaveURL(/\/documents\/[0-9a-f-]+$/)
+  await expect(page.getByTestId('document-status')).toBeVisible()
+  await expect(page.getByTestId('document-pdf')).toHaveAttribute('href', /\/pdf$/)
+  await accessible(page, '文书详情')
 
   // An enterprise that was inspected (the seed picks them at random) has a time line.
   await page.goto('/enterprises')

@@ -33,6 +33,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '文书' },
   },
   {
+    path: '/documents/:id',
+    name: 'document',
+    component: () => import('./pages/DocumentPage.vue'),
+    meta: { title: '文书详情' },
+  },
+  {
     path: '/enterprises',
     name: 'enterprises',
     component: () => import('./pages/EnterprisesPage.vue'),

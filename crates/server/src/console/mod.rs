@@ -164,6 +164,7 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/overview/export/{format}", get(export_overview))
         .route("/api/console/enterprises/{id}", get(enterprise))
         .route("/api/console/documents", get(documents))
+        .route("/api/console/documents/{id}", get(document))
         .route("/api/console/documents/{id}/pdf", get(document_pdf))
         .route("/api/console/number-conflicts", get(number_conflicts))
         .route("/api/console/audit", get(audit))
@@ -838,6 +839,23 @@ async fn documents(
     transact(&state.storage, move |sql| records::documents(sql, &q)).await.map(Json)
 }
 
+#[utoipa::path(get, path = "/api/console/documents/{id}", tag = "console",
+    params(("id" = String, Path, description = "文书编号")),
+    responses(
+        (status = 200, description = "一份已签发（或已作废）的文书：所属检查、所引指令书、按项列出的隐患", body = records::DocumentDetail),
+        (status = 404, description = "没有这份文书（草稿不上传）", body = anjian_sync::protocol::ErrorBody)))]
+async fn document(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<records::DocumentDetail>, ApiError> {
+    let today = anjian_core::beijing::today(Utc::now());
+    transact(&state.storage, move |sql| records::document(sql, &id, today))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这份文书"))
+}
+
 #[utoipa::path(get, path = "/api/console/documents/{id}/pdf", tag = "console",
     params(("id" = String, Path, description = "文书编号")),
     responses(
@@ -1154,6 +1172,7 @@ mod tests {
         enterprises,
         enterprise,
         documents,
+        document,
         document_pdf,
         number_conflicts,
         audit,

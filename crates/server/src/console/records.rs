@@ -1183,6 +1183,98 @@ pub struct DocumentPage {
     pub total: i64,
 }
 
+/// What a document's row reads (over `document d LEFT JOIN enterprise e`).
+const DOCUMENT_COLUMNS: &str = "d.id, d.kind, coalesce(d.number, ''), d.status, d.enterprise_id, coalesce(e.name, ''), coalesce(d.addressee, ''), coalesce(d.issued_at, ''), d.void_reason, d.voided_at, coalesce(d.verify_code, ''), (SELECT COUNT(*) FROM attachment a WHERE a.sha256 = d.pdf_sha256 AND a.complete)";
+
+fn document_row(r: &[Option<String>]) -> DocumentRow {
+    DocumentRow {
+        id: col(r, 0),
+        title: anjian_core::document::DocumentKind::parse(&col(r, 1))
+            .map_or_else(|| col(r, 1), |k| k.title().to_owned()),
+        kind: col(r, 1),
+        number: col(r, 2),
+        status: col(r, 3),
+        enterprise_id: col(r, 4),
+        enterprise_name: col(r, 5),
+        addressee: col(r, 6),
+        issued_at: col(r, 7),
+        void_reason: r.get(8).cloned().flatten(),
+        voided_at: r.get(9).cloned().flatten(),
+        verify_code: col(r, 10),
+        has_pdf: int(r.get(11)) > 0,
+    }
+}
+
+/// One issued document with what it is about: its inspection, the order a review cites,
+/// the hazards it names by item, the device it came from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentDetail {
+    pub document: DocumentRow,
+    pub inspection_id: Option<String>,
+    /// The order a 整改复查意见书 answers: its id and number.
+    pub cites: Option<DocumentBrief>,
+    /// The hazards by the item number the document gives them.
+    pub hazards: Vec<NumberedHazard>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NumberedHazard {
+    pub item: i64,
+    pub hazard: HazardBrief,
+}
+
+pub fn document(sql: &mut dyn Sql, id: &str, today: NaiveDate) -> Result<Option<DocumentDetail>> {
+    let rows = sql.query(
+        &format!("SELECT {DOCUMENT_COLUMNS}, d.inspection_id, d.cites, coalesce(v.name, d.device_id) FROM document d LEFT JOIN enterprise e ON e.id = d.enterprise_id LEFT JOIN device v ON v.id = d.created_by WHERE d.id = ? AND d.status <> 'draft'"),
+        &[text(id)],
+    )?;
+    let Some(r) = rows.first() else { return Ok(None) };
+    let cites = match r.get(13).cloned().flatten() {
+        None => None,
+        Some(cited) => sql
+            .query("SELECT id, kind, number, status, pdf_sha256 FROM document WHERE id = ?", &[text(&cited)])?
+            .first()
+            .map(|d| DocumentBrief {
+                id: col(d, 0),
+                title: anjian_core::document::DocumentKind::parse(&col(d, 1))
+                    .map(|k| k.title().to_owned())
+                    .unwrap_or_default(),
+                kind: col(d, 1),
+                number: d.get(2).cloned().flatten(),
+                status: col(d, 3),
+                has_pdf: d.get(4).cloned().flatten().is_some(),
+            }),
+    };
+    let hazards = sql
+        .query(
+            &format!("SELECT x.item, h.id, h.description, h.level, h.status, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END FROM document_hazard x JOIN hazard h ON h.id = x.hazard_id WHERE x.document_id = ? ORDER BY x.item"),
+            &[text(&today.to_string()), text(id)],
+        )?
+        .iter()
+        .map(|h| NumberedHazard {
+            item: int(h.first()),
+            hazard: HazardBrief {
+                id: col(h, 1),
+                description: col(h, 2),
+                level: col(h, 3),
+                status: col(h, 4),
+                deadline: col(h, 5),
+                overdue: col(h, 6) == "1",
+            },
+        })
+        .collect();
+    Ok(Some(DocumentDetail {
+        document: document_row(r),
+        inspection_id: r.get(12).cloned().flatten(),
+        cites,
+        hazards,
+        source: col(r, 14),
+    }))
+}
+
 /// Issued and voided documents (drafts stay on the device), newest first.
 pub fn documents(sql: &mut dyn Sql, q: &DocumentQuery) -> Result<DocumentPage> {
     let bounds = page_bounds(q.offset, q.limit)?;
@@ -1218,33 +1310,12 @@ pub fn documents(sql: &mut dyn Sql, q: &DocumentQuery) -> Result<DocumentPage> {
     }
     let (total, rows) = f.page(
         sql,
-        (
-            "d.id, d.kind, coalesce(d.number, ''), d.status, d.enterprise_id, coalesce(e.name, ''), coalesce(d.addressee, ''), coalesce(d.issued_at, ''), d.void_reason, d.voided_at, coalesce(d.verify_code, ''), (SELECT COUNT(*) FROM attachment a WHERE a.sha256 = d.pdf_sha256 AND a.complete)",
-            &[],
-        ),
+        (DOCUMENT_COLUMNS, &[]),
         "FROM document d LEFT JOIN enterprise e ON e.id = d.enterprise_id",
         "d.issued_at DESC, d.id",
         bounds,
     )?;
-    let rows = rows
-        .iter()
-        .map(|r| DocumentRow {
-            id: col(r, 0),
-            title: anjian_core::document::DocumentKind::parse(&col(r, 1))
-                .map_or_else(|| col(r, 1), |k| k.title().to_owned()),
-            kind: col(r, 1),
-            number: col(r, 2),
-            status: col(r, 3),
-            enterprise_id: col(r, 4),
-            enterprise_name: col(r, 5),
-            addressee: col(r, 6),
-            issued_at: col(r, 7),
-            void_reason: r.get(8).cloned().flatten(),
-            voided_at: r.get(9).cloned().flatten(),
-            verify_code: col(r, 10),
-            has_pdf: int(r.get(11)) > 0,
-        })
-        .collect();
+    let rows = rows.iter().map(|r| document_row(r)).collect();
     Ok(DocumentPage { rows, total })
 }
 

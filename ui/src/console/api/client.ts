@@ -45,6 +45,7 @@ export type LiftRequest = Schemas['LiftRequest']
 export type ImportReport = Schemas['ImportReport']
 export type InspectionDetail = Schemas['InspectionDetail']
 export type ChecklistOverview = Schemas['ChecklistOverview']
+export type DocumentDetail = Schemas['DocumentDetail']
 export type Published = Schemas['Published']
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
@@ -218,6 +219,8 @@ export const enterprise = (id: string): Promise<EnterpriseDetail> =>
 export const inspection = (id: string): Promise<InspectionDetail> =>
   request('GET', `/inspections/${encodeURIComponent(id)}`)
 export const documents = (query: DocumentQuery): Promise<DocumentPage> => request('GET', '/documents', { query })
+/** One issued document; a 404 (ApiError status 404) when there is no such document. */
+export const document = (id: string): Promise<DocumentDetail> => request('GET', `/documents/${encodeURIComponent(id)}`)
 /** Numbers two issued documents carry (devices offline at once). */
 export const numberConflicts = (): Promise<NumberConflictRow[]> => request('GET', '/number-conflicts')
 /** Where a document's PDF (as its device made it) opens, same origin; 404 until it is uploaded. */

@@ -84,6 +84,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/documents/{id}/pdf": {
         parameters: {
             query?: never;
@@ -532,6 +548,18 @@ export interface components {
             /** Format: int64 */
             voided: number;
         };
+        /**
+         * @description One issued document with what it is about: its inspection, the order a review cites,
+         *     the hazards it names by item, the device it came from.
+         */
+        DocumentDetail: {
+            cites?: null | components["schemas"]["DocumentBrief"];
+            document: components["schemas"]["DocumentRow"];
+            /** @description The hazards by the item number the document gives them. */
+            hazards: components["schemas"]["NumberedHazard"][];
+            inspectionId?: string | null;
+            source: string;
+        };
         DocumentPage: {
             rows: components["schemas"]["DocumentRow"][];
             /** Format: int64 */
@@ -790,6 +818,11 @@ export interface components {
             heldBy: string;
             heldByDevice: string;
             number: string;
+        };
+        NumberedHazard: {
+            hazard: components["schemas"]["HazardBrief"];
+            /** Format: int64 */
+            item: number;
         };
         OfficerView: {
             certNo: string;
@@ -1072,6 +1105,38 @@ export interface operations {
             };
             /** @description 筛选条件无效 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 文书编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一份已签发（或已作废）的文书：所属检查、所引指令书、按项列出的隐患 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+            /** @description 没有这份文书（草稿不上传） */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

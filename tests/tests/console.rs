@@ -293,6 +293,17 @@ async fn figures_ledger_and_verification(pg: bool) {
     let documents: i64 =
         overview["byMonth"].as_array().unwrap().iter().map(|b| b["figures"]["documents"].as_i64().unwrap()).sum();
     assert_eq!(documents, 2, "issued documents by month: {overview}");
+    let town = overview["byTown"].as_array().unwrap().iter().find(|b| b["label"] == "妙峰山镇").unwrap();
+    let by_kind: Vec<(&str, i64, i64)> = town["figures"]["documentsByKind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["issued"].as_i64().unwrap(), d["voided"].as_i64().unwrap()))
+        .collect();
+    assert!(
+        by_kind.contains(&("rectificationOrder", 1, 0)) && by_kind.contains(&("inspectionRecord", 0, 1)),
+        "{by_kind:?}"
+    );
     assert!(overview["byTown"].as_array().unwrap().iter().any(|b| b["label"] == "妙峰山镇"), "{overview}");
     let order_count =
         overview["documents"].as_array().unwrap().iter().find(|d| d["kind"] == "rectificationOrder").unwrap();

@@ -7,7 +7,7 @@ import type { Figures } from './api/client'
 import { monthWithin, type Period } from './format'
 
 /** The counts of Figures (整改率 is a ratio, and leads where 发现隐患 does). */
-export type FigureKey = keyof Figures
+export type FigureKey = Exclude<keyof Figures, 'documentsByKind'>
 
 /** The slice of the district a figure is about. */
 export type Slice = { by: 'all' } | { by: 'town' | 'sector' | 'month'; key: string }

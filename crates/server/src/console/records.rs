@@ -83,6 +83,8 @@ pub struct Figures {
     pub supervised_overdue: i64,
     /// 签发文书: documents issued in the period (those voided since included).
     pub documents: i64,
+    /// The same by kind, every kind listed: still standing and voided apart.
+    pub documents_by_kind: Vec<DocumentCount>,
 }
 
 impl Figures {
@@ -101,7 +103,7 @@ pub struct Breakdown {
     pub figures: Figures,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentCount {
     pub kind: String,
@@ -153,7 +155,7 @@ pub fn period(from: &str, to: &str) -> Result<(String, String)> {
 }
 
 /// How each breakdown groups: the key's SQL, and the join it needs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Group {
     All,
     Town,
@@ -252,14 +254,34 @@ fn figures_by(sql: &mut dyn Sql, group: Group, from: &str, to: &str, today: &str
     let key = group.key("d.issued_day");
     let documents = sql.query(
         &format!(
-            "SELECT {key}, COUNT(*) FROM document d {} WHERE d.status <> 'draft' AND d.issued_day >= ? AND d.issued_day <= ? {}",
+            "SELECT {key}, d.kind, SUM(CASE WHEN d.status = 'issued' THEN 1 ELSE 0 END), SUM(CASE WHEN d.status = 'voided' THEN 1 ELSE 0 END) FROM document d {} WHERE d.status <> 'draft' AND d.issued_day >= ? AND d.issued_day <= ? {}",
             group.join("d.enterprise_id"),
-            group.group_by("d.issued_day")
+            match group {
+                Group::All => "GROUP BY d.kind".to_owned(),
+                _ => format!("{}, d.kind", group.group_by("d.issued_day")),
+            }
         ),
         &[text(from), text(to)],
     )?;
+    let mut kinds: HashMap<(String, String), (i64, i64)> = HashMap::new();
     for row in documents {
-        by.entry(row[0].clone().unwrap_or_default()).or_default().documents = int(row.get(1));
+        let key = row[0].clone().unwrap_or_default();
+        by.entry(key.clone()).or_default();
+        kinds.insert((key, row[1].clone().unwrap_or_default()), (int(row.get(2)), int(row.get(3))));
+    }
+    if group == Group::All {
+        // The totals list every kind, at zero when nothing was issued.
+        by.entry(String::new()).or_default();
+    }
+    for (key, f) in &mut by {
+        f.documents_by_kind = anjian_core::document::DocumentKind::ALL
+            .iter()
+            .map(|k| {
+                let (issued, voided) = kinds.get(&(key.clone(), k.as_str().to_owned())).copied().unwrap_or((0, 0));
+                DocumentCount { kind: k.as_str().to_owned(), title: k.title().to_owned(), issued, voided }
+            })
+            .collect();
+        f.documents = f.documents_by_kind.iter().map(|d| d.issued + d.voided).sum();
     }
     Ok(by.into_iter().map(|(k, f)| (k, f.rate())).collect())
 }
@@ -274,21 +296,7 @@ pub fn overview(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Re
             .collect())
     };
     let totals = figures_by(sql, Group::All, from, to, &today)?.pop().map(|(_, f)| f).unwrap_or_default().rate();
-    let documents = sql
-        .query(
-            "SELECT kind, SUM(CASE WHEN status = 'issued' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'voided' THEN 1 ELSE 0 END) FROM document WHERE status <> 'draft' AND issued_day >= ? AND issued_day <= ? GROUP BY kind",
-            &[text(from), text(to)],
-        )?
-        .into_iter()
-        .map(|row| (row[0].clone().unwrap_or_default(), (int(row.get(1)), int(row.get(2)))))
-        .collect::<HashMap<_, _>>();
-    let documents = anjian_core::document::DocumentKind::ALL
-        .iter()
-        .map(|k| {
-            let (issued, voided) = documents.get(k.as_str()).copied().unwrap_or((0, 0));
-            DocumentCount { kind: k.as_str().to_owned(), title: k.title().to_owned(), issued, voided }
-        })
-        .collect();
+    let documents = totals.documents_by_kind.clone();
     Ok(Overview {
         from: from.to_owned(),
         to: to.to_owned(),

@@ -655,6 +655,8 @@ export interface components {
              * @description 签发文书: documents issued in the period (those voided since included).
              */
             documents: number;
+            /** @description The same by kind, every kind listed: still standing and voided apart. */
+            documentsByKind: components["schemas"]["DocumentCount"][];
             /**
              * Format: int64
              * @description 检查单位数: enterprises with a finished inspection in the period, each once.

@@ -94,8 +94,13 @@ pub struct Hazard {
 impl Hazard {
     /// Overdue while still open after its last day.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        self.status == HazardStatus::Open && today > self.deadline
+        is_overdue(self.status, self.deadline, today)
     }
+}
+
+/// Overdue: still open after its last day (`deadline`), as of `today`.
+pub fn is_overdue(status: HazardStatus, deadline: NaiveDate, today: NaiveDate) -> bool {
+    status == HazardStatus::Open && today > deadline
 }
 
 /// 默认整改期限: days to rectify by level, as the bureau sets them in 设置.

@@ -495,7 +495,7 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     server.stop().await;
 }
 
-/// Drops the number tables (and the later refusal, record and console tables) and marks
+/// Drops the number tables (and the later refusal, record, console, 督办 and pull tables) and marks
 /// the database as schema 3, as a server before them left it.
 fn rewind_to_schema_3(db: &support::Db) {
     let tables = [
@@ -514,6 +514,8 @@ fn rewind_to_schema_3(db: &support::Db) {
         "hazard_event",
         "document",
         "document_hazard",
+        "hazard_supervision",
+        "device_pull",
     ];
     let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect();
     match db.clone() {

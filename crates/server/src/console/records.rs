@@ -186,12 +186,14 @@ fn int(v: Option<&Option<String>>) -> i64 {
     v.and_then(|v| v.as_deref()).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-/// Where a record of an enterprise on a day counts: (group, key) for the totals, its
-/// town, each of its sectors and its month.
+/// Where a record of an enterprise on a day counts: the totals, its town, each of its
+/// sectors and its month (`Group` as an index into `GROUPS`).
 struct Slices {
     towns: HashMap<String, String>,
     sectors: HashMap<String, Vec<String>>,
 }
+
+const GROUPS: [Group; 4] = [Group::All, Group::Town, Group::Sector, Group::Month];
 
 impl Slices {
     fn read(sql: &mut dyn Sql) -> Result<Slices> {
@@ -207,35 +209,43 @@ impl Slices {
         Ok(Slices { towns, sectors })
     }
 
-    fn of(&self, enterprise: &str, day: &str) -> Vec<(Group, String)> {
-        let mut out = vec![
-            (Group::All, String::new()),
-            (Group::Town, self.towns.get(enterprise).cloned().unwrap_or_default()),
-            (Group::Month, day.get(..7).unwrap_or_default().to_owned()),
-        ];
-        match self.sectors.get(enterprise) {
-            Some(codes) => out.extend(codes.iter().map(|c| (Group::Sector, c.clone()))),
-            None => out.push((Group::Sector, String::new())),
-        }
-        out
+    /// The slices, borrowed from the lists and the day (nothing allocated per record).
+    fn of<'a>(&'a self, enterprise: &str, day: &'a str) -> impl Iterator<Item = (usize, &'a str)> {
+        let town = self.towns.get(enterprise).map_or("", String::as_str);
+        let sectors: &'a [String] = self.sectors.get(enterprise).map_or(&[], Vec::as_slice);
+        let unsorted = sectors.is_empty().then_some((2, ""));
+        [(0, ""), (1, town), (3, day.get(..7).unwrap_or(""))]
+            .into_iter()
+            .chain(sectors.iter().map(|c| (2, c.as_str())))
+            .chain(unsorted)
     }
+}
+
+/// The figures of one slice, made when first counted.
+fn slice<'m>(by: &'m mut [HashMap<String, Figures>; 4], (group, key): (usize, &str)) -> &'m mut Figures {
+    let map = &mut by[group];
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), Figures::default());
+    }
+    map.get_mut(key).unwrap_or_else(|| unreachable!("inserted above"))
 }
 
 /// Every figure of a period, for the totals and each slice: one read of each table (the
 /// period's rows), counted here by core's rules.
-fn figures(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Result<HashMap<(Group, String), Figures>> {
+fn figures(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Result<[HashMap<String, Figures>; 4]> {
     use anjian_core::hazard::HazardStatus;
     let slices = Slices::read(sql)?;
-    let mut by: HashMap<(Group, String), Figures> = HashMap::new();
-    let mut seen: std::collections::HashSet<(Group, String, String)> = Default::default();
-    for r in sql.query(
+    let mut by: [HashMap<String, Figures>; 4] = Default::default();
+    let inspections = sql.query(
         "SELECT enterprise_id, started_day FROM inspection WHERE status = 'finished' AND started_day >= ? AND started_day <= ?",
         &[text(from), text(to)],
-    )? {
-        let enterprise = col(&r, 0);
-        for slice in slices.of(&enterprise, &col(&r, 1)) {
-            let first = seen.insert((slice.0, slice.1.clone(), enterprise.clone()));
-            let f = by.entry(slice).or_default();
+    )?;
+    let mut seen: std::collections::HashSet<(usize, &str, &str)> = Default::default();
+    for r in &inspections {
+        let (enterprise, day) = (r[0].as_deref().unwrap_or(""), r[1].as_deref().unwrap_or(""));
+        for s in slices.of(enterprise, day) {
+            let first = seen.insert((s.0, s.1, enterprise));
+            let f = slice(&mut by, s);
             f.inspections += 1;
             f.enterprises += i64::from(first);
         }
@@ -245,17 +255,17 @@ fn figures(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Result<
          LEFT JOIN hazard_supervision sv ON sv.id = h.id WHERE h.found_day >= ? AND h.found_day <= ?",
         &[text(from), text(to)],
     )? {
-        let status = HazardStatus::parse(&col(&r, 3)).unwrap_or(HazardStatus::Open);
-        let deadline = col(&r, 4).parse::<NaiveDate>().ok();
-        let overdue = deadline.is_some_and(|d| anjian_core::hazard::is_overdue(status, d, today));
-        let supervision = r.get(5).cloned().flatten().and_then(|s| anjian_core::supervision::Status::parse(&s));
-        let supervised_overdue = match (supervision, col(&r, 6).parse::<NaiveDate>()) {
+        let cell = |i: usize| r.get(i).and_then(|v| v.as_deref()).unwrap_or("");
+        let status = HazardStatus::parse(cell(3)).unwrap_or(HazardStatus::Open);
+        let overdue = cell(4).parse::<NaiveDate>().is_ok_and(|d| anjian_core::hazard::is_overdue(status, d, today));
+        let supervision = anjian_core::supervision::Status::parse(cell(5));
+        let supervised_overdue = match (supervision, cell(6).parse::<NaiveDate>()) {
             (Some(s), Ok(due)) => anjian_core::supervision::is_overdue(s, status, due, today),
             _ => false,
         };
-        let (major, rectified) = (col(&r, 2) == "major", status >= HazardStatus::Rectified);
-        for slice in slices.of(&col(&r, 0), &col(&r, 1)) {
-            let f = by.entry(slice).or_default();
+        let (major, rectified) = (cell(2) == "major", status >= HazardStatus::Rectified);
+        for s in slices.of(cell(0), cell(1)) {
+            let f = slice(&mut by, s);
             f.hazards += 1;
             f.hazards_major += i64::from(major);
             f.hazards_general += i64::from(!major);
@@ -267,62 +277,59 @@ fn figures(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Result<
         }
     }
     let kinds = anjian_core::document::DocumentKind::ALL;
-    let mut counts: HashMap<(Group, String), Vec<(i64, i64)>> = HashMap::new();
+    let mut counts: [HashMap<String, Vec<(i64, i64)>>; 4] = Default::default();
     for r in sql.query(
         "SELECT enterprise_id, issued_day, kind, status FROM document WHERE status <> 'draft' AND issued_day >= ? AND issued_day <= ?",
         &[text(from), text(to)],
     )? {
-        let Some(k) = kinds.iter().position(|k| k.as_str() == col(&r, 2)) else { continue };
-        let voided = col(&r, 3) == "voided";
-        for slice in slices.of(&col(&r, 0), &col(&r, 1)) {
-            by.entry(slice.clone()).or_default();
-            let c = &mut counts.entry(slice).or_insert_with(|| vec![(0, 0); kinds.len()])[k];
+        let cell = |i: usize| r.get(i).and_then(|v| v.as_deref()).unwrap_or("");
+        let Some(k) = kinds.iter().position(|k| k.as_str() == cell(2)) else { continue };
+        let voided = cell(3) == "voided";
+        for (group, key) in slices.of(cell(0), cell(1)) {
+            slice(&mut by, (group, key));
+            let c = &mut counts[group].entry(key.to_owned()).or_insert_with(|| vec![(0, 0); kinds.len()])[k];
             if voided { c.1 += 1 } else { c.0 += 1 }
         }
     }
-    by.entry((Group::All, String::new())).or_default();
-    for (slice, f) in &mut by {
-        let c = counts.get(slice);
-        f.documents_by_kind = kinds
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                let (issued, voided) = c.map_or((0, 0), |c| c[i]);
-                DocumentCount { kind: k.as_str().to_owned(), title: k.title().to_owned(), issued, voided }
-            })
-            .collect();
-        f.documents = f.documents_by_kind.iter().map(|d| d.issued + d.voided).sum();
-        *f = std::mem::take(f).rate();
+    slice(&mut by, (0, ""));
+    for (group, map) in by.iter_mut().enumerate() {
+        for (key, f) in map.iter_mut() {
+            let c = counts[group].get(key);
+            f.documents_by_kind = kinds
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let (issued, voided) = c.map_or((0, 0), |c| c[i]);
+                    DocumentCount { kind: k.as_str().to_owned(), title: k.title().to_owned(), issued, voided }
+                })
+                .collect();
+            f.documents = f.documents_by_kind.iter().map(|d| d.issued + d.voided).sum();
+            *f = std::mem::take(f).rate();
+        }
     }
     Ok(by)
 }
 
 /// 总览: totals and the three breakdowns for a period; `today` decides what is overdue.
 pub fn overview(sql: &mut dyn Sql, from: &str, to: &str, today: NaiveDate) -> Result<Overview> {
-    let mut all = figures(sql, from, to, today)?;
-    let totals = all.remove(&(Group::All, String::new())).unwrap_or_default();
-    let breakdown = |group: Group| -> Vec<Breakdown> {
-        let mut rows: Vec<Breakdown> = all
-            .iter()
-            .filter(|((g, _), _)| *g == group)
-            .map(|((_, key), figures)| Breakdown {
-                label: group.label(key),
-                key: key.clone(),
-                figures: figures.clone(),
-            })
+    let [mut all, by_town, by_sector, by_month] = figures(sql, from, to, today)?;
+    let totals = all.remove("").unwrap_or_default();
+    let breakdown = |group: usize, map: HashMap<String, Figures>| -> Vec<Breakdown> {
+        let mut rows: Vec<Breakdown> = map
+            .into_iter()
+            .map(|(key, figures)| Breakdown { label: GROUPS[group].label(&key), key, figures })
             .collect();
         rows.sort_by(|a, b| a.key.cmp(&b.key));
         rows
     };
-    let (by_town, by_sector, by_month) = (breakdown(Group::Town), breakdown(Group::Sector), breakdown(Group::Month));
     Ok(Overview {
         from: from.to_owned(),
         to: to.to_owned(),
         documents: totals.documents_by_kind.clone(),
         totals,
-        by_town,
-        by_sector,
-        by_month,
+        by_town: breakdown(1, by_town),
+        by_sector: breakdown(2, by_sector),
+        by_month: breakdown(3, by_month),
     })
 }
 

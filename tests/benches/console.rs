@@ -114,11 +114,15 @@ async fn run(
     eprintln!("{backend}: pushed {} records in {:.1} s", pushed.pushed, t.elapsed().as_secs_f64());
     // The generator leaves its inspections open (drafts); a district's past years are
     // finished inspections: marked so in the record tables, for 总览 to count them.
-    storage
-        .transact(&mut |sql| {
+    let s = storage.clone();
+    tokio::task::spawn_blocking(move || {
+        s.transact(&mut |sql| {
             sql.execute("UPDATE inspection SET status = 'finished', finished_at = started_at", &[]).map(drop)
         })
-        .expect("finish the inspections");
+    })
+    .await
+    .expect("finish")
+    .expect("finish the inspections");
     let _ = stop.send(());
     server.await.expect("server").expect("served");
 

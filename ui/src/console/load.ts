@@ -2,8 +2,9 @@
 // why there is none. A newer question wins over an older one still on its way; while it
 // is asked, the last answer stays on screen (marked as being refreshed).
 
-import { ref, shallowRef, watch } from 'vue'
-import { messageOf } from './api/client'
+import { computed, ref, shallowRef, watch } from 'vue'
+import { useRoute } from 'vue-router'
+import { ApiError, messageOf } from './api/client'
 
 export type Phase = 'loading' | 'ready' | 'error'
 
@@ -41,4 +42,25 @@ export function useLoad<Q, T>(question: () => Q | null, ask: (q: Q) => Promise<T
   watch(() => JSON.stringify(question()), () => void run(), { immediate: true })
 
   return { data, phase, error, busy, reload: run }
+}
+
+/** One record of the page's route (`/<list>/:id`): its answer, null when the server has
+ *  no such record (a 404 is an answer to show, not a failure to retry). */
+export function useRecord<T>(routeName: string, ask: (id: string) => Promise<T>) {
+  const route = useRoute()
+  // The id in the address; null once the page is being left.
+  const id = computed(() => (route.name === routeName && typeof route.params.id === 'string' ? route.params.id : null))
+  const load = useLoad(
+    () => id.value,
+    async (id): Promise<T | null> => {
+      try {
+        return await ask(id)
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null
+        throw e
+      }
+    },
+  )
+  const notFound = computed(() => load.phase.value === 'ready' && load.data.value === null)
+  return { ...load, notFound, route }
 }

@@ -365,6 +365,22 @@ pub fn change_password(
     if stored_hash(sql, session)? != stored {
         return Err(StorageError::Refused("密码刚在别处改过：请重新登录后再试".into()));
     }
+    // Checked while no transaction was open: the session may have ended and the account
+    // been locked by other guesses meanwhile (many sent at once); then nothing changes.
+    let live = sql.query(
+        "SELECT a.locked_until, a.disabled_at FROM console_session s JOIN console_account a ON a.id = s.account_id
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+        &[text(&session.token_hash), text(&stamp(now))],
+    )?;
+    let Some(account) = live.first() else {
+        return Err(StorageError::Refused("登录已结束，请重新登录".into()));
+    };
+    if account.get(1).cloned().flatten().is_some() {
+        return Err(StorageError::Refused("账号已停用".into()));
+    }
+    if let Some(until) = locked_until(account.first().cloned().flatten(), now) {
+        return Ok(PasswordChange::Locked(until));
+    }
     let new_hash = match prepared {
         Prepared::WrongCurrent => {
             return Ok(match count_failure(sql, &session.account_id, now)? {

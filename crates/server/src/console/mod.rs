@@ -245,6 +245,21 @@ async fn transact<T: Send + 'static>(
 }
 
 /// The console's reading of a storage error: a refused input is the person's to fix.
+/// Password checks at once, at most: each argon2 check takes 19 MiB and a core for tens
+/// of milliseconds; more would only queue for the cores and could exhaust memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Runs an argon2 check or hash off the async threads, two at a time.
+async fn hashing<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?;
+    blocking(work, console_error).await
+}
+
 /// Runs blocking work (storage, hashing) off the async threads, its error translated.
 async fn blocking<T: Send + 'static, E: Send + 'static>(
     work: impl FnOnce() -> Result<T, E> + Send + 'static,
@@ -436,11 +451,8 @@ async fn login(
         accounts::Before::Locked(until) => Err(until),
         accounts::Before::Check(stored) => {
             let (password, against) = (req.password.clone(), stored.clone());
-            let matched = blocking(
-                move || Ok::<_, StorageError>(accounts::check_password(&password, against.as_deref())),
-                console_error,
-            )
-            .await?;
+            let matched =
+                hashing(move || Ok::<_, StorageError>(accounts::check_password(&password, against.as_deref()))).await?;
             Ok((stored, matched))
         }
     };
@@ -511,8 +523,7 @@ async fn password(
     let reading = signed.session.clone();
     let stored = transact(&state.storage, move |sql| accounts::stored_hash(sql, &reading)).await?;
     let (name, seen) = (signed.session.name.clone(), stored.clone());
-    let prepared =
-        blocking(move || accounts::prepare_change(&seen, &req.current, &req.new, &name), console_error).await?;
+    let prepared = hashing(move || accounts::prepare_change(&seen, &req.current, &req.new, &name)).await?;
     let outcome = transact(&state.storage, move |sql| {
         let now = Utc::now();
         let outcome = accounts::change_password(sql, &signed.session, &stored, &prepared, now)?;

@@ -227,9 +227,11 @@ fn queries(backend: &'static str, storage: &dyn Storage) -> (&'static str, u64, 
     let (before, _) = memory();
     let t = Instant::now();
     let mut rows = 0;
+    let progress = export::Progress::default();
     storage
-        .transact(&mut |sql| {
-            rows = export::hazards(sql, &records::HazardQuery::default(), today, export::Format::Xlsx, file.path())?;
+        .read(&mut |sql| {
+            let q = records::HazardQuery::default();
+            rows = export::hazards(sql, &q, today, export::Format::Xlsx, file.path(), &progress)?;
             Ok(())
         })
         .expect("export");

@@ -58,14 +58,49 @@ impl Browser {
         (status, body)
     }
 
-    /// An export: its row count (`X-Export-Rows`) and its bytes; it must answer 200 as an
-    /// attachment.
+    /// Starts an export (a POST with the CSRF token and no body): its status.
+    async fn start_export(&self, path: &str) -> (StatusCode, Value) {
+        let res = self
+            .with_session(self.http.post(format!("{}{path}", self.url)))
+            .header(console::CSRF_HEADER, self.csrf.clone().unwrap_or_default())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// An export as the page makes it: started, its progress read until it is done (every
+    /// row written), then its file fetched, once. Its row count (`X-Export-Rows`) and bytes.
     async fn download(&self, path: &str) -> (u64, Vec<u8>) {
-        let res = self.with_session(self.http.get(format!("{}{path}", self.url))).send().await.unwrap();
+        let (status, started) = self.start_export(path).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{path}: {started}");
+        assert_eq!(started["state"], "running", "{started}");
+        let status_path = format!("/api/console/exports/{}", started["id"].as_str().unwrap());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let done = loop {
+            let (status, now) = self.get(&status_path).await;
+            assert_eq!(status, StatusCode::OK, "{now}");
+            assert!(now["written"].as_u64() <= now["total"].as_u64().filter(|t| *t > 0).or(Some(u64::MAX)), "{now}");
+            match now["state"].as_str() {
+                Some("done") => break now,
+                Some("running") if std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                _ => panic!("{path}: {now}"),
+            }
+        };
+        assert_eq!(done["written"], done["total"], "{done}");
+        let file = format!("{}{status_path}/file", self.url);
+        let res = self.with_session(self.http.get(&file)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"), "{path}");
-        let rows = res.headers()["x-export-rows"].to_str().unwrap().parse().unwrap();
-        (rows, res.bytes().await.unwrap().to_vec())
+        let rows: u64 = res.headers()["x-export-rows"].to_str().unwrap().parse().unwrap();
+        assert_eq!(Some(rows), done["written"].as_u64());
+        let bytes = res.bytes().await.unwrap().to_vec();
+        // Handed over once: the file is gone from the server.
+        assert_eq!(self.with_session(self.http.get(&file)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+        (rows, bytes)
     }
 
     /// A file sent whole as the body of a POST (import, publish), with the CSRF token.
@@ -338,12 +373,21 @@ async fn figures_ledger_and_verification(pg: bool) {
     let sheet = calamine::Reader::worksheet_range(&mut book, "隐患台账").unwrap();
     assert_eq!(sheet.height(), 3, "a header and the two hazards of 军庄镇");
     assert_eq!(sheet.get((1, 1)).map(ToString::to_string).as_deref(), Some("军庄镇"));
-    assert_eq!(admin.get("/api/console/hazards/export/pdf").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.start_export("/api/console/hazards/export/pdf").await.0, StatusCode::BAD_REQUEST);
+    // Bad filters are refused before anything starts.
+    assert_eq!(admin.start_export("/api/console/hazards/export/csv?town=999").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.get("/api/console/hazards/export/csv").await.0, StatusCode::METHOD_NOT_ALLOWED);
     let leader_once = add_user(&server, "周队长", Role::Leader).await;
     let mut leader = Browser::new(&server);
     leader.login("周队长", &leader_once).await;
     leader.post("/api/console/password", json!({ "current": leader_once, "new": "领导只读-2026-密码" })).await;
-    assert_eq!(leader.get("/api/console/hazards/export/csv").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(leader.start_export("/api/console/hazards/export/csv").await.0, StatusCode::FORBIDDEN);
+    // An export is its account's: another signed-in account is told there is none.
+    let (_, started) = admin.start_export("/api/console/hazards/export/csv").await;
+    let id = started["id"].as_str().unwrap();
+    assert_eq!(leader.get(&format!("/api/console/exports/{id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(leader.get(&format!("/api/console/exports/{id}/file")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(admin.get(&format!("/api/console/exports/{id}")).await.0, StatusCode::OK);
     let (_, ents) = admin.get("/api/console/enterprises").await;
     assert_eq!(ents["total"], 2);
     let (_, insp) = admin.get("/api/console/inspections?town=110109108").await;
@@ -639,8 +683,24 @@ async fn supervision_import_and_exports(pg: bool) {
     let total_row: Vec<String> = (0..13).map(|c| sheet.get((1, c)).unwrap().to_string()).collect();
     assert_eq!(total_row[0..5], ["合计", "全区", "1", "1", "2"], "{total_row:?}");
     assert_eq!(total_row[10..13], ["1", "1", "0"], "{total_row:?}");
+    // Each kind of document has its column after 签发文书, in every row; together they are it.
+    let width = sheet.width();
+    let header: Vec<String> = (0..width).map(|c| sheet.get((0, c)).unwrap().to_string()).collect();
+    assert_eq!(header[13], "签发文书");
+    assert_eq!(header.last().map(String::as_str), Some("统计期间"));
+    let kinds = &header[14..width - 1];
+    assert!(kinds.iter().all(|k| k.starts_with("其中")) && kinds.len() >= 3, "{header:?}");
+    for r in 1..=rows as usize {
+        let row: Vec<String> =
+            (0..width).map(|c| sheet.get((r, c)).map(ToString::to_string).unwrap_or_default()).collect();
+        if row[0] == "文书" {
+            continue;
+        }
+        let by_kind: i64 = row[14..width - 1].iter().map(|v| v.parse::<i64>().unwrap()).sum();
+        assert_eq!(by_kind.to_string(), row[13], "{row:?}");
+    }
     assert_eq!(
-        leader.get("/api/console/overview/export/csv?from=2026-01-01&to=2026-12-31").await.0,
+        leader.start_export("/api/console/overview/export/csv?from=2026-01-01&to=2026-12-31").await.0,
         StatusCode::FORBIDDEN
     );
     server.stop().await;

@@ -43,15 +43,20 @@ test('the first sign-in changes the one-time password; 总览 shows the server�
 
   // The export holds every row the page counts (read back as CSV: header + rows).
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
-  expect(file.suggestedFilename()).toBe('隐患台账.csv')
+  expect(file.suggestedFilename()).toMatch(/^隐患台账-\d{4}-\d{2}-\d{2}\.csv$/)
   const text = (await readFile((await file.path())!, 'utf8')).replace(/^\uFEFF/, '')
   const lines = text.trim().split(/\r?\n/)
   expect(lines[0]).toContain('隐患描述')
   expect(lines.length - 1).toBe(t.hazards)
   await expect(page.getByTestId('export-status')).toContainText(`已导出 ${t.hazards} 条`)
-  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
+  // While the server makes the file the page shows how far it has come.
+  const downloading = page.waitForEvent('download')
+  await page.getByTestId('export-xlsx').click()
+  await expect(page.getByTestId('export-progress').getByRole('progressbar')).toBeVisible()
+  const xlsx = await downloading
   const bytes = await readFile((await xlsx.path())!)
   expect(bytes.subarray(0, 2).toString()).toBe('PK')
+  await expect(page.getByTestId('export-status')).toContainText(`已导出 ${t.hazards} 条`)
 })
 
 test('every page of the console lists what the API holds', async ({ page, district }) => {
@@ -215,13 +220,13 @@ test('the admin imports enterprises from 单位 and exports the list and the sta
   expect(after - before).toBeLessThanOrEqual(1)
   await expect(page.getByTestId('enterprise-count')).toContainText(String(after))
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
-  expect(file.suggestedFilename()).toBe('单位名录.csv')
+  expect(file.suggestedFilename()).toMatch(/^单位名录-\d{4}-\d{2}-\d{2}\.csv$/)
   const lines = (await readFile((await file.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
   expect(lines.length - 1).toBe(after)
   await page.goto('/')
   await expect(page.getByTestId('figure-cards')).toBeVisible()
   const [stats] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()])
-  expect(stats.suggestedFilename()).toBe('统计汇总.xlsx')
+  expect(stats.suggestedFilename()).toMatch(/^统计汇总-\d{4}-\d{2}-\d{2}\.xlsx$/)
   expect((await readFile((await stats.path())!)).subarray(0, 2).toString()).toBe('PK')
 })
 

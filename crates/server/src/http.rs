@@ -22,6 +22,43 @@ use crate::storage::{AttachmentState, Storage, StorageError};
 #[derive(Clone)]
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
+    pulls: Arc<PullNotes>,
+}
+
+impl AppState {
+    pub fn new(storage: Arc<dyn Storage>) -> AppState {
+        AppState { storage, pulls: Arc::default() }
+    }
+}
+
+/// Which pulls were last noted in `device_pull`, so that a device paging through the log
+/// or syncing every few seconds costs a write only when its cursor grows, or once a
+/// minute for its last contact.
+#[derive(Default)]
+struct PullNotes(std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant)>>);
+
+impl PullNotes {
+    /// Whether this pull is worth writing down (and, if so, takes it as written).
+    fn worth_noting(&self, device: &str, after: u64) -> bool {
+        const CONTACT: std::time::Duration = std::time::Duration::from_secs(60);
+        let mut notes = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        if notes.len() > 100_000 {
+            notes.clear();
+        }
+        match notes.get(device) {
+            Some((noted, at)) if after <= *noted && now.duration_since(*at) < CONTACT => false,
+            _ => {
+                notes.insert(device.to_owned(), (after, now));
+                true
+            }
+        }
+    }
+
+    /// Forgets a note that could not be written, so the next pull tries again.
+    fn forget(&self, device: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(device);
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -45,6 +82,11 @@ impl ApiError {
 
     pub(crate) fn bad(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// What the person is told.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
     }
 }
 
@@ -415,14 +457,18 @@ async fn pull(
         return Err(ApiError::bad("游标超出范围"));
     }
     let storage = state.storage.clone();
+    let pulls = state.pulls.clone();
     // A `PullPage`, written from the stored text (see `StoredPage::to_json`).
     let body = blocking(move || {
         let page = storage.pull(req.after, req.limit)?.to_json();
         // Bookkeeping for the console (which device holds what): a failure here must not
         // cost the device its page.
-        let at = now();
-        if let Err(e) = storage.transact(&mut |sql| crate::storage::note_pull(sql, &device, req.after, &at)) {
-            eprintln!("anjian-server: could not note a pull: {e}");
+        if pulls.worth_noting(&device, req.after) {
+            let at = now();
+            if let Err(e) = storage.transact(&mut |sql| crate::storage::note_pull(sql, &device, req.after, &at)) {
+                pulls.forget(&device);
+                eprintln!("anjian-server: could not note a pull: {e}");
+            }
         }
         Ok(page)
     })

@@ -49,7 +49,7 @@ pub struct ServeOptions {
 
 /// The device protocol, the console, /v/ and the console's files: the whole district side.
 pub fn whole_router(storage: Arc<dyn Storage>, options: ServeOptions) -> axum::Router {
-    router(AppState { storage: storage.clone() }).merge(console::router(storage, options.secure_cookies))
+    router(AppState::new(storage.clone())).merge(console::router(storage, options.secure_cookies))
 }
 
 /// What the bureau runs to enrol an inspector: the pairing code to hand over (valid for

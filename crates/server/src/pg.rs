@@ -693,6 +693,20 @@ impl Storage for PgStorage {
         })
     }
 
+    fn read(&self, work: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>) -> Result<()> {
+        self.run(|c| {
+            let Conn { client, prepared } = c;
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
+            work(&mut PgSql { tx: &mut tx, prepared })?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
         self.run(|c| {
             let mut tx = c.transaction()?;

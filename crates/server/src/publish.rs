@@ -28,6 +28,18 @@ pub enum PublishError {
     Storage(#[from] StorageError),
 }
 
+/// Held from the read of what is published to the publication of what follows from it
+/// (an import's new enterprises, a checklist version, a 督办): two of them at once could
+/// otherwise both find a credit code new, or both pass the 督办 rules on the same state.
+/// It covers this process: a second server on the same PostgreSQL, or the `import`
+/// command run beside a serving process, is not held back by it.
+static PUBLISHING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn publishing() -> std::sync::MutexGuard<'static, ()> {
+    // Nothing is kept under the lock: one that panicked left nothing half-done in it.
+    PUBLISHING.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// What an import did, row by row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -80,6 +92,7 @@ pub fn import_enterprises(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, PublishError> {
     let parsed = import::parse(file_name, bytes, &Reference::bundled()?)?;
+    let _held = publishing();
     let current = current(storage)?;
     let mut clock = Clock::new(0, None);
     let now_ms = millis(now);
@@ -160,6 +173,7 @@ pub fn publish_checklist(
         body: body.to_owned(),
     });
     let key = image.record_id();
+    let _held = publishing();
     for c in storage.changes_of_type(records::CHECKLIST)? {
         if c.record_id == key {
             let same =
@@ -219,6 +233,7 @@ pub fn supervise(
     now: DateTime<Utc>,
 ) -> Result<records::SupervisionImage, PublishError> {
     use anjian_core::supervision::{self as rules, Status};
+    let _held = publishing();
     let mut found: Option<(String, String, Option<String>)> = None;
     storage.transact(&mut |sql| {
         let rows = sql.query(

@@ -376,10 +376,17 @@ fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Read-only connections kept for reuse (more are opened while many read at once).
+const READERS_KEPT: usize = 4;
+
 #[derive(Debug)]
 pub struct SqliteStorage {
     /// Reads and the bureau's writes; pushes go through `pushes`, on a connection of their own.
     conn: Mutex<Connection>,
+    /// Read-only connections for snapshots (console pages, exports), kept for reuse: in
+    /// WAL mode they read beside the writers.
+    readers: Mutex<Vec<Connection>>,
+    path: PathBuf,
     pushes: GroupCommit,
     files: PathBuf,
 }
@@ -413,12 +420,25 @@ impl SqliteStorage {
             let path = path.to_owned();
             GroupCommit::start("anjian-sqlite-push", move || connect(&path), write_group)?
         };
-        Ok(SqliteStorage { conn: Mutex::new(conn), pushes, files })
+        Ok(SqliteStorage { conn: Mutex::new(conn), readers: Mutex::default(), path: path.to_owned(), pushes, files })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic mid-transaction rolled it back: the connection is sound.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A read-only connection: one kept from before, or a new one.
+    fn reader(&self) -> Result<Connection> {
+        if let Some(conn) = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(conn)
     }
 
     fn file_path(&self, sha: &str) -> PathBuf {
@@ -598,6 +618,22 @@ impl Storage for SqliteStorage {
         work(&mut SqliteSql(&tx))?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn read(&self, work: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>) -> Result<()> {
+        let mut conn = self.reader()?;
+        let done = (|| {
+            // Deferred: the snapshot starts at the first read and holds no lock a writer waits on.
+            let tx = conn.transaction()?;
+            work(&mut SqliteSql(&tx))?;
+            tx.commit()?;
+            Ok(())
+        })();
+        let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if readers.len() < READERS_KEPT {
+            readers.push(conn);
+        }
+        done
     }
 
     fn refusals(&self) -> Result<Vec<RefusedChange>> {

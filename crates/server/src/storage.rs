@@ -133,6 +133,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Runs `work` in one transaction over statements both dialects read (the console's
     /// accounts, sessions, audit and queries of the records): committed if it succeeds.
     fn transact(&self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
+    /// Runs `work` in one read-only snapshot, beside the writers (never waiting for them
+    /// nor holding them back): a console page or an export is one moment of the records.
+    fn read(&self, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()>;
 }
 
 /// Plain statements in SQL that SQLite and PostgreSQL both read, `?` for each parameter

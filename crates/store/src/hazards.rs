@@ -206,6 +206,8 @@ pub struct HazardRow {
     pub overdue: bool,
     /// 挂牌督办, when the bureau has put the hazard under it.
     pub supervision: Option<anjian_core::supervision::Supervision>,
+    /// 督办逾期 (`core::supervision::is_overdue`): in force, the hazard open, past its day.
+    pub supervision_overdue: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
@@ -387,7 +389,10 @@ impl Store {
             // The same rule as `Hazard::is_overdue`, computed where the filter and counts are.
             debug_assert_eq!(overdue, hazard.is_overdue(today));
             let supervision = supervision(&conn, &id)?;
-            items.push(HazardRow { overdue, hazard, enterprise_name, division_code, supervision });
+            let supervision_overdue = supervision
+                .as_ref()
+                .is_some_and(|s| anjian_core::supervision::is_overdue(s.status, hazard.status, s.due, today));
+            items.push(HazardRow { overdue, hazard, enterprise_name, division_code, supervision, supervision_overdue });
         }
         Ok(HazardPage { counts, items })
     }

@@ -3,6 +3,8 @@
 //! Excel on Chinese Windows needs to read it as UTF-8), read from the records a page at a
 //! time, in one transaction so the file is one consistent moment.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::NaiveDate;
 
 use super::records::{self, EnterpriseQuery, EnterpriseRow, Figures, HazardQuery, HazardRow, Overview};
@@ -93,6 +95,33 @@ fn inert(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
 }
 
+/// How far an export has come, read by the page while the file is made.
+#[derive(Debug, Default)]
+pub struct Progress {
+    total: AtomicU64,
+    written: AtomicU64,
+}
+
+impl Progress {
+    /// The rows the file will hold (known once the first page was counted).
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    /// The rows written so far.
+    pub fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    fn expect(&self, rows: u64) {
+        self.total.store(rows, Ordering::Relaxed);
+    }
+
+    fn step(&self) {
+        self.written.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Rows handed one at a time to the writer; returns how many.
 type Rows<'a> = dyn FnOnce(&mut dyn FnMut(Vec<String>) -> Result<()>) -> Result<u64> + 'a;
 
@@ -103,6 +132,7 @@ fn write(
     path: &std::path::Path,
     sheet_name: &str,
     columns: &[&str],
+    progress: &Progress,
     each: Box<Rows<'_>>,
 ) -> Result<u64> {
     match format {
@@ -111,7 +141,11 @@ fn write(
             std::io::Write::write_all(&mut file, "\u{feff}".as_bytes())?;
             let mut out = csv::Writer::from_writer(std::io::BufWriter::new(file));
             out.write_record(columns).map_err(failed)?;
-            let n = each(&mut |cells| out.write_record(cells.iter().map(|c| inert(c))).map_err(failed))?;
+            let n = each(&mut |cells| {
+                out.write_record(cells.iter().map(|c| inert(c))).map_err(failed)?;
+                progress.step();
+                Ok(())
+            })?;
             out.flush()?;
             Ok(n)
         }
@@ -130,6 +164,7 @@ fn write(
                     // Written as strings: never read as a formula or a number.
                     sheet.write_string(row, c as u16, value).map_err(failed)?;
                 }
+                progress.step();
                 Ok(())
             })?;
             book.save(path).map_err(failed)?;
@@ -145,13 +180,19 @@ pub fn hazards(
     today: NaiveDate,
     format: Format,
     path: &std::path::Path,
+    progress: &Progress,
 ) -> Result<u64> {
     write(
         format,
         path,
         "隐患台账",
         &HAZARD_COLUMNS,
-        Box::new(|row| records::each_hazard(sql, q, today, &mut |h| row(hazard_cells(h).into()))),
+        progress,
+        Box::new(|row| {
+            records::each_hazard(sql, q, today, &mut |total| progress.expect(total), &mut |h| {
+                row(hazard_cells(h).into())
+            })
+        }),
     )
 }
 
@@ -172,18 +213,30 @@ fn enterprise_cells(e: &EnterpriseRow) -> [String; ENTERPRISE_COLUMNS.len()] {
 }
 
 /// Writes the enterprises the filters pass to `path`: how many rows.
-pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery, format: Format, path: &std::path::Path) -> Result<u64> {
+pub fn enterprises(
+    sql: &mut dyn Sql,
+    q: &EnterpriseQuery,
+    format: Format,
+    path: &std::path::Path,
+    progress: &Progress,
+) -> Result<u64> {
     write(
         format,
         path,
         "单位名录",
         &ENTERPRISE_COLUMNS,
-        Box::new(|row| records::each_enterprise(sql, q, &mut |e| row(enterprise_cells(e).into()))),
+        progress,
+        Box::new(|row| {
+            records::each_enterprise(sql, q, &mut |total| progress.expect(total), &mut |e| {
+                row(enterprise_cells(e).into())
+            })
+        }),
     )
 }
 
-/// The statistics' columns: the breakdown, then the figures as 总览 shows them.
-pub const STATISTICS_COLUMNS: [&str; 15] = [
+/// The statistics' columns: the breakdown, then the figures as 总览 shows them; the
+/// documents of each kind follow 签发文书, then the period.
+pub const STATISTICS_COLUMNS: [&str; 14] = [
     "分组",
     "名称",
     "检查单位数",
@@ -198,12 +251,11 @@ pub const STATISTICS_COLUMNS: [&str; 15] = [
     "督办已整改",
     "督办逾期",
     "签发文书",
-    "统计期间",
 ];
 
-fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> [String; STATISTICS_COLUMNS.len()] {
+fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> Vec<String> {
     let rate = f.rectification_rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0));
-    [
+    let mut cells = vec![
         group.to_owned(),
         label.to_owned(),
         f.enterprises.to_string(),
@@ -218,33 +270,42 @@ fn figure_cells(group: &str, label: &str, f: &Figures, period: &str) -> [String;
         f.supervised_rectified.to_string(),
         f.supervised_overdue.to_string(),
         f.documents.to_string(),
-        period.to_owned(),
-    ]
+    ];
+    cells.extend(f.documents_by_kind.iter().map(|d| (d.issued + d.voided).to_string()));
+    cells.push(period.to_owned());
+    cells
 }
 
 /// Writes 总览's tables for a period (the totals, by 镇街, by 行业, by 月, then the
 /// documents issued by kind) to `path`: how many rows.
-pub fn statistics(o: &Overview, format: Format, path: &std::path::Path) -> Result<u64> {
+pub fn statistics(o: &Overview, format: Format, path: &std::path::Path, progress: &Progress) -> Result<u64> {
     let period = format!("{} 至 {}", o.from, o.to);
+    // Every slice lists every kind, in the same order as the totals.
+    let kinds: Vec<String> = o.totals.documents_by_kind.iter().map(|d| format!("其中{}", d.title)).collect();
+    let columns: Vec<&str> =
+        STATISTICS_COLUMNS.iter().copied().chain(kinds.iter().map(String::as_str)).chain(["统计期间"]).collect();
+    let slices = o.by_town.len() + o.by_sector.len() + o.by_month.len();
+    progress.expect((1 + slices + o.documents.len()) as u64);
     write(
         format,
         path,
         "统计汇总",
-        &STATISTICS_COLUMNS,
+        &columns,
+        progress,
         Box::new(|row| {
             let mut n = 0;
             let mut put = |cells: Vec<String>| {
                 n += 1;
                 row(cells)
             };
-            put(figure_cells("合计", "全区", &o.totals, &period).into())?;
+            put(figure_cells("合计", "全区", &o.totals, &period))?;
             for (group, rows) in [("镇街", &o.by_town), ("行业", &o.by_sector), ("月份", &o.by_month)] {
                 for b in rows {
-                    put(figure_cells(group, &b.label, &b.figures, &period).into())?;
+                    put(figure_cells(group, &b.label, &b.figures, &period))?;
                 }
             }
             for d in &o.documents {
-                let mut cells = vec![String::new(); STATISTICS_COLUMNS.len()];
+                let mut cells = vec![String::new(); columns.len()];
                 cells[0] = "文书".to_owned();
                 cells[1] = format!("{}：签发 {} 份，其中作废 {} 份", d.title, d.issued + d.voided, d.voided);
                 if let Some(last) = cells.last_mut() {

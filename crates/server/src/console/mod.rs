@@ -8,6 +8,7 @@
 pub mod accounts;
 mod assets;
 pub mod export;
+mod jobs;
 pub mod records;
 mod verify;
 
@@ -29,6 +30,7 @@ use utoipa::ToSchema;
 use crate::http::{ApiError, Body};
 use crate::storage::{Param, Sql, Storage, StorageError};
 use accounts::{Session, SignIn};
+use jobs::ExportStatus;
 use records::{
     AuditPage, DeviceRow, DocumentPage, DocumentQuery, EnterpriseDetail, EnterprisePage, EnterpriseQuery, HazardPage,
     HazardQuery, InspectionPage, InspectionQuery, Overview, PageQuery, Period, Reference,
@@ -128,6 +130,7 @@ pub struct ConsoleState {
     pub storage: Arc<dyn Storage>,
     sign_ins: Arc<Limiter>,
     verifications: Arc<Limiter>,
+    exports: Arc<jobs::Jobs>,
     /// Cookies marked Secure: set when the console is reached over HTTPS (a proxy).
     secure_cookies: bool,
 }
@@ -140,7 +143,13 @@ impl std::fmt::Debug for ConsoleState {
 
 /// The console's routes, /v/ and the built console's files.
 pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
-    let state = ConsoleState { storage, sign_ins: Arc::default(), verifications: Arc::default(), secure_cookies };
+    let state = ConsoleState {
+        storage,
+        sign_ins: Arc::default(),
+        verifications: Arc::default(),
+        exports: Arc::default(),
+        secure_cookies,
+    };
     Router::new()
         .route("/api/console/login", post(login))
         .route("/api/console/logout", post(logout))
@@ -149,19 +158,21 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/reference", get(reference))
         .route("/api/console/overview", get(overview))
         .route("/api/console/hazards", get(hazards))
-        .route("/api/console/hazards/export/{format}", get(export_hazards))
+        .route("/api/console/hazards/export/{format}", post(export_hazards))
         .route("/api/console/hazards/{id}/supervision", post(supervise))
         .route("/api/console/hazards/{id}/supervision/lift", post(lift_supervision))
         .route("/api/console/inspections", get(inspections))
         .route("/api/console/inspections/{id}", get(inspection))
         .route("/api/console/enterprises", get(enterprises))
-        .route("/api/console/enterprises/export/{format}", get(export_enterprises))
+        .route("/api/console/enterprises/export/{format}", post(export_enterprises))
         .route(
             "/api/console/enterprises/import",
             post(import_enterprises)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::import::MAX_BYTES + 1024 * 1024)),
         )
-        .route("/api/console/overview/export/{format}", get(export_overview))
+        .route("/api/console/overview/export/{format}", post(export_overview))
+        .route("/api/console/exports/{id}", get(export_status))
+        .route("/api/console/exports/{id}/file", get(export_file))
         .route("/api/console/enterprises/{id}", get(enterprise))
         .route("/api/console/documents", get(documents))
         .route("/api/console/documents/{id}", get(document))
@@ -238,6 +249,29 @@ async fn transact<T: Send + 'static>(
             Ok(())
         })?;
         out.ok_or_else(|| StorageError::Database("transaction ran nothing".into()))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+    .map_err(console_error)
+}
+
+/// Runs `work` in one read-only snapshot on a blocking thread: everything it reads is
+/// of one moment, and it holds back no sync while it reads.
+async fn read<T: Send + 'static>(
+    storage: &Arc<dyn Storage>,
+    work: impl FnOnce(&mut dyn Sql) -> crate::storage::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let storage = storage.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut work = Some(work);
+        let mut out = None;
+        storage.read(&mut |sql| {
+            if let Some(work) = work.take() {
+                out = Some(work(sql)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| StorageError::Database("snapshot ran nothing".into()))
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
@@ -321,8 +355,16 @@ pub struct Signed {
 #[derive(Debug)]
 pub struct SignedAny(Signed);
 
+/// A signed-in 工作人员 or 管理员: a leader is refused before the request's body is read.
+#[derive(Debug)]
+pub struct Staff(Signed);
+
+/// A signed-in 管理员, refused otherwise before the request's body is read.
+#[derive(Debug)]
+pub struct Admin(Signed);
+
 impl Signed {
-    fn require(&self, role: Role) -> Result<(), ApiError> {
+    fn require(self, role: Role) -> Result<Signed, ApiError> {
         if self.session.role < role {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -330,7 +372,23 @@ impl Signed {
                 format!("需要{}权限，当前账号是{}", role.title(), self.session.role.title()),
             ));
         }
-        Ok(())
+        Ok(self)
+    }
+}
+
+impl FromRequestParts<ConsoleState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ConsoleState) -> Result<Self, ApiError> {
+        Signed::from_request_parts(parts, state).await?.require(Role::Staff).map(Staff)
+    }
+}
+
+impl FromRequestParts<ConsoleState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ConsoleState) -> Result<Self, ApiError> {
+        Signed::from_request_parts(parts, state).await?.require(Role::Admin).map(Admin)
     }
 }
 
@@ -564,7 +622,7 @@ async fn reference(_: Signed) -> Json<Reference> {
 async fn overview(State(state): State<ConsoleState>, _: Signed, Q(p): Q<Period>) -> Result<Json<Overview>, ApiError> {
     let (from, to) = records::period(&p.from, &p.to).map_err(console_error)?;
     let today = anjian_core::beijing::today(Utc::now());
-    transact(&state.storage, move |sql| records::overview(sql, &from, &to, today)).await.map(Json)
+    read(&state.storage, move |sql| records::overview(sql, &from, &to, today)).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/api/console/hazards", tag = "console", params(HazardQuery), responses(
@@ -576,62 +634,130 @@ async fn hazards(
     Q(q): Q<HazardQuery>,
 ) -> Result<Json<HazardPage>, ApiError> {
     let today = anjian_core::beijing::today(Utc::now());
-    transact(&state.storage, move |sql| records::hazards(sql, &q, today)).await.map(Json)
+    read(&state.storage, move |sql| records::hazards(sql, &q, today)).await.map(Json)
 }
 
-#[utoipa::path(get, path = "/api/console/hazards/export/{format}", tag = "console",
+#[utoipa::path(post, path = "/api/console/hazards/export/{format}", tag = "console",
     params(("format" = String, Path, description = "xlsx 或 csv"), HazardQuery),
     responses(
-    (status = 200, description = "隐患台账（按筛选条件，全部行）的 XLSX 或 CSV 文件"),
-    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody),
-    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody)))]
+    (status = 202, description = "已开始生成隐患台账（按筛选条件，全部行）的文件：进度见 /api/console/exports/{id}", body = ExportStatus),
+    (status = 400, description = "格式或筛选条件无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody),
+    (status = 429, description = "正在进行的导出太多", body = anjian_sync::protocol::ErrorBody)))]
 async fn export_hazards(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    staff: Staff,
     axum::extract::Path(format): axum::extract::Path<String>,
     Q(filters): Q<HazardQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<ExportStatus>), ApiError> {
     let today = anjian_core::beijing::today(Utc::now());
+    records::check_hazard_query(&filters, today).map_err(console_error)?;
     let export = Export { title: "隐患台账", file_stem: "hazards", format: export_format(&format)? };
-    send_export(state, signed, export, move |sql, format, path| export::hazards(sql, &filters, today, format, path))
-        .await
+    start_export(state, staff, export, move |sql, format, path, progress| {
+        export::hazards(sql, &filters, today, format, path, progress)
+    })
 }
 
-#[utoipa::path(get, path = "/api/console/enterprises/export/{format}", tag = "console",
+#[utoipa::path(post, path = "/api/console/enterprises/export/{format}", tag = "console",
     params(("format" = String, Path, description = "xlsx 或 csv"), EnterpriseQuery),
     responses(
-    (status = 200, description = "单位名录（按筛选条件，全部行）的 XLSX 或 CSV 文件"),
-    (status = 400, description = "筛选条件无效", body = anjian_sync::protocol::ErrorBody),
-    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody)))]
+    (status = 202, description = "已开始生成单位名录（按筛选条件，全部行）的文件：进度见 /api/console/exports/{id}", body = ExportStatus),
+    (status = 400, description = "格式或筛选条件无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody),
+    (status = 429, description = "正在进行的导出太多", body = anjian_sync::protocol::ErrorBody)))]
 async fn export_enterprises(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    staff: Staff,
     axum::extract::Path(format): axum::extract::Path<String>,
     Q(filters): Q<EnterpriseQuery>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<ExportStatus>), ApiError> {
+    records::check_enterprise_query(&filters).map_err(console_error)?;
     let export = Export { title: "单位名录", file_stem: "enterprises", format: export_format(&format)? };
-    send_export(state, signed, export, move |sql, format, path| export::enterprises(sql, &filters, format, path)).await
+    start_export(state, staff, export, move |sql, format, path, progress| {
+        export::enterprises(sql, &filters, format, path, progress)
+    })
 }
 
-#[utoipa::path(get, path = "/api/console/overview/export/{format}", tag = "console",
+#[utoipa::path(post, path = "/api/console/overview/export/{format}", tag = "console",
     params(("format" = String, Path, description = "xlsx 或 csv"), Period),
     responses(
-    (status = 200, description = "期间内的统计汇总表（合计、按镇街、行业、月，文书）的 XLSX 或 CSV 文件"),
-    (status = 400, description = "日期无效", body = anjian_sync::protocol::ErrorBody),
-    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody)))]
+    (status = 202, description = "已开始生成期间内的统计汇总表（合计、按镇街、行业、月，文书）：进度见 /api/console/exports/{id}", body = ExportStatus),
+    (status = 400, description = "格式或日期无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody),
+    (status = 429, description = "正在进行的导出太多", body = anjian_sync::protocol::ErrorBody)))]
 async fn export_overview(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    staff: Staff,
     axum::extract::Path(format): axum::extract::Path<String>,
     Q(p): Q<Period>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<ExportStatus>), ApiError> {
     let (from, to) = records::period(&p.from, &p.to).map_err(console_error)?;
     let today = anjian_core::beijing::today(Utc::now());
     let export = Export { title: "统计汇总", file_stem: "statistics", format: export_format(&format)? };
-    send_export(state, signed, export, move |sql, format, path| {
-        export::statistics(&records::overview(sql, &from, &to, today)?, format, path)
+    start_export(state, staff, export, move |sql, format, path, progress| {
+        export::statistics(&records::overview(sql, &from, &to, today)?, format, path, progress)
     })
-    .await
+}
+
+#[utoipa::path(get, path = "/api/console/exports/{id}", tag = "console",
+    params(("id" = String, Path, description = "导出编号")),
+    responses(
+    (status = 200, description = "导出进行到哪里：已写行数、总行数、完成或失败", body = ExportStatus),
+    (status = 404, description = "没有这个导出（不是本账号的、已下载或已过期）", body = anjian_sync::protocol::ErrorBody)))]
+async fn export_status(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<ExportStatus>, ApiError> {
+    state.exports.get(&signed.session.account_id, &id).map(|job| Json(job.status())).map_err(job_error)
+}
+
+#[utoipa::path(get, path = "/api/console/exports/{id}/file", tag = "console",
+    params(("id" = String, Path, description = "导出编号")),
+    responses(
+    (status = 200, description = "导出的 XLSX 或 CSV 文件（只能下载一次）"),
+    (status = 404, description = "没有这个导出（不是本账号的、已下载或已过期）", body = anjian_sync::protocol::ErrorBody),
+    (status = 409, description = "文件还在生成，或生成失败", body = anjian_sync::protocol::ErrorBody)))]
+async fn export_file(
+    State(state): State<ConsoleState>,
+    signed: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    let (job, file) = state.exports.take_file(&signed.session.account_id, &id).map_err(job_error)?;
+    let io = |e: std::io::Error| console_error(StorageError::Io(e));
+    // The open handle reads on after the name is removed: nothing is left on disk when
+    // the download ends or the connection drops.
+    let open = file.reopen().map_err(io)?;
+    let len = open.metadata().map_err(io)?.len();
+    drop(file);
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(open)));
+    let disposition =
+        format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", job.ascii_name, percent(&job.file_name));
+    let mut res = (StatusCode::OK, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(job.format.mime()));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert("x-export-rows", HeaderValue::from(job.progress.written()));
+    Ok(res)
+}
+
+fn job_error(e: jobs::JobError) -> ApiError {
+    use jobs::JobError;
+    match e {
+        JobError::Busy => {
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, "busy", "正在进行的导出太多，请等前面的导出完成后再试")
+        }
+        JobError::Unknown => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "没有这个导出：可能已下载、已过期或服务器已重启，请重新导出",
+        ),
+        JobError::NotReady => ApiError::new(StatusCode::CONFLICT, "not_ready", "文件还在生成，请稍候"),
+        JobError::Failed(why) => ApiError::new(StatusCode::CONFLICT, "failed", format!("导出失败：{why}")),
+    }
 }
 
 #[utoipa::path(get, path = "/api/console/checklists", tag = "console", responses(
@@ -640,7 +766,7 @@ async fn checklists(
     State(state): State<ConsoleState>,
     _: Signed,
 ) -> Result<Json<records::ChecklistOverview>, ApiError> {
-    transact(&state.storage, records::checklists).await.map(Json)
+    read(&state.storage, records::checklists).await.map(Json)
 }
 
 /// What publishing a checklist file did.
@@ -659,11 +785,10 @@ pub struct Published {
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
 async fn publish_checklist(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    Admin(signed): Admin,
     Q(q): Q<ImportQuery>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<Published>, ApiError> {
-    signed.require(Role::Admin)?;
     let name: String = q.name.chars().filter(|c| !c.is_control()).take(120).collect();
     let body = String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::bad("检查表文件应为 UTF-8 编码的 JSON 文本"))?;
     let storage = state.storage.clone();
@@ -695,11 +820,10 @@ pub struct ImportQuery {
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
 async fn import_enterprises(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    Admin(signed): Admin,
     Q(q): Q<ImportQuery>,
     bytes: axum::body::Bytes,
 ) -> Result<Json<crate::ImportReport>, ApiError> {
-    signed.require(Role::Admin)?;
     let name: String = q.name.chars().filter(|c| !c.is_control()).take(120).collect();
     let storage = state.storage.clone();
     let file = name.clone();
@@ -734,41 +858,53 @@ struct Export {
     format: export::Format,
 }
 
-/// Makes an export (staff and admins) in a temporary file, in one transaction, writes it
-/// to the audit log and sends it; the number of rows goes in `X-Export-Rows`.
-async fn send_export(
+/// What an export runs: the rows of a snapshot written to a file, told as they go.
+type ExportWork =
+    dyn FnOnce(&mut dyn Sql, export::Format, &std::path::Path, &export::Progress) -> crate::storage::Result<u64> + Send;
+
+/// Starts an export (staff and admins) in the background, in one read-only snapshot of
+/// the records, and answers at once with its status. The audit log has it once the file
+/// is made.
+fn start_export(
     state: ConsoleState,
-    signed: Signed,
+    Staff(signed): Staff,
     export: Export,
-    work: impl FnOnce(&mut dyn Sql, export::Format, &std::path::Path) -> crate::storage::Result<u64> + Send + 'static,
-) -> Result<Response, ApiError> {
-    signed.require(Role::Staff)?;
+    work: impl FnOnce(&mut dyn Sql, export::Format, &std::path::Path, &export::Progress) -> crate::storage::Result<u64>
+    + Send
+    + 'static,
+) -> Result<(StatusCode, Json<ExportStatus>), ApiError> {
     let today = anjian_core::beijing::today(Utc::now());
     let Export { title, file_stem, format } = export;
+    let ext = format.extension();
     let file = tempfile::NamedTempFile::new().map_err(|e| console_error(StorageError::Io(e)))?;
-    let path = file.path().to_owned();
-    let rows = transact(&state.storage, move |sql| work(sql, format, &path)).await?;
-    let bytes = tokio::fs::read(file.path()).await.map_err(|e| console_error(StorageError::Io(e)))?;
-    drop(file);
-    transact(&state.storage, move |sql| {
-        let detail = format!("{rows} 行，{}", format.extension());
-        accounts::audit(sql, &signed.session.name, &format!("导出{title}"), &detail, &signed.address, Utc::now())
-    })
-    .await?;
-    let name = format!("{title}-{today}.{}", format.extension());
-    let disposition = format!(
-        "attachment; filename=\"{file_stem}-{today}.{}\"; filename*=UTF-8''{}",
-        format.extension(),
-        percent(&name)
-    );
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.mime()));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert("x-export-rows", HeaderValue::from(rows));
-    Ok(res)
+    let names = (format!("{title}-{today}.{ext}"), format!("{file_stem}-{today}.{ext}"));
+    let job = state.exports.start(&signed.session.account_id, title, names, format).map_err(job_error)?;
+    let status = job.status();
+    let work: Box<ExportWork> = Box::new(work);
+    tokio::spawn(async move {
+        let path = file.path().to_owned();
+        let running = job.clone();
+        let made = read(&state.storage, move |sql| work(sql, format, &path, &running.progress)).await;
+        let audited = match made {
+            Ok(rows) => {
+                let detail = format!("{rows} 行，{ext}");
+                transact(&state.storage, move |sql| {
+                    accounts::audit(
+                        sql,
+                        &signed.session.name,
+                        &format!("导出{title}"),
+                        &detail,
+                        &signed.address,
+                        Utc::now(),
+                    )
+                })
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        job.finish(audited.map(|()| file).map_err(|e| e.message().to_owned()));
+    });
+    Ok((StatusCode::ACCEPTED, Json(status)))
 }
 
 /// RFC 5987 percent-encoding of a file name.
@@ -795,7 +931,7 @@ async fn inspection(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Json<records::InspectionDetail>, ApiError> {
     let today = anjian_core::beijing::today(Utc::now());
-    transact(&state.storage, move |sql| records::inspection(sql, &id, today))
+    read(&state.storage, move |sql| records::inspection(sql, &id, today))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这次检查"))
@@ -809,7 +945,7 @@ async fn inspections(
     _: Signed,
     Q(q): Q<InspectionQuery>,
 ) -> Result<Json<InspectionPage>, ApiError> {
-    transact(&state.storage, move |sql| records::inspections(sql, &q)).await.map(Json)
+    read(&state.storage, move |sql| records::inspections(sql, &q)).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/api/console/enterprises", tag = "console", params(EnterpriseQuery), responses(
@@ -820,7 +956,7 @@ async fn enterprises(
     _: Signed,
     Q(q): Q<EnterpriseQuery>,
 ) -> Result<Json<EnterprisePage>, ApiError> {
-    transact(&state.storage, move |sql| records::enterprises(sql, &q)).await.map(Json)
+    read(&state.storage, move |sql| records::enterprises(sql, &q)).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/api/console/enterprises/{id}", tag = "console",
@@ -833,7 +969,7 @@ async fn enterprise(
     _: Signed,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Json<EnterpriseDetail>, ApiError> {
-    transact(&state.storage, move |sql| records::enterprise(sql, &id))
+    read(&state.storage, move |sql| records::enterprise(sql, &id))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个单位"))
@@ -847,7 +983,7 @@ async fn documents(
     _: Signed,
     Q(q): Q<DocumentQuery>,
 ) -> Result<Json<DocumentPage>, ApiError> {
-    transact(&state.storage, move |sql| records::documents(sql, &q)).await.map(Json)
+    read(&state.storage, move |sql| records::documents(sql, &q)).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/api/console/documents/{id}", tag = "console",
@@ -861,7 +997,7 @@ async fn document(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Json<records::DocumentDetail>, ApiError> {
     let today = anjian_core::beijing::today(Utc::now());
-    transact(&state.storage, move |sql| records::document(sql, &id, today))
+    read(&state.storage, move |sql| records::document(sql, &id, today))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这份文书"))
@@ -878,7 +1014,7 @@ async fn document_pdf(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ApiError> {
     let not_yet = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "这份文书的 PDF 尚未从设备上传");
-    let sha = transact(&state.storage, move |sql| records::document_pdf(sql, &id)).await?.ok_or_else(not_yet)?;
+    let sha = read(&state.storage, move |sql| records::document_pdf(sql, &id)).await?.ok_or_else(not_yet)?;
     let storage = state.storage.clone();
     let bytes = blocking(
         move || storage.attachment(&sha),
@@ -936,19 +1072,14 @@ async fn number_conflicts(
 #[utoipa::path(get, path = "/api/console/audit", tag = "console", params(PageQuery), responses(
     (status = 200, description = "审计日志的一页（管理员）", body = AuditPage),
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
-async fn audit(
-    State(state): State<ConsoleState>,
-    signed: Signed,
-    Q(q): Q<PageQuery>,
-) -> Result<Json<AuditPage>, ApiError> {
-    signed.require(Role::Admin)?;
-    transact(&state.storage, move |sql| records::audit(sql, &q)).await.map(Json)
+async fn audit(State(state): State<ConsoleState>, _: Admin, Q(q): Q<PageQuery>) -> Result<Json<AuditPage>, ApiError> {
+    read(&state.storage, move |sql| records::audit(sql, &q)).await.map(Json)
 }
 
 #[utoipa::path(get, path = "/api/console/devices", tag = "console", responses(
     (status = 200, description = "已配对的设备：最近上传、被拒收的更改数", body = Vec<DeviceRow>)))]
 async fn devices(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<DeviceRow>>, ApiError> {
-    transact(&state.storage, records::devices).await.map(Json)
+    read(&state.storage, records::devices).await.map(Json)
 }
 
 #[utoipa::path(post, path = "/api/console/devices/{id}/revoke", tag = "console",
@@ -959,10 +1090,9 @@ async fn devices(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Ve
         (status = 404, description = "没有这台设备", body = anjian_sync::protocol::ErrorBody)))]
 async fn revoke(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    Admin(signed): Admin,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    signed.require(Role::Admin)?;
     let storage = state.storage.clone();
     let device = id.clone();
     blocking(move || storage.revoke(&device, &accounts::stamp(Utc::now())), console_error).await?;
@@ -1001,10 +1131,9 @@ const PAIRING_DAYS: i64 = 7;
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
 async fn enrol(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    Admin(signed): Admin,
     Body(req): Body<EnrolRequest>,
 ) -> Result<Json<Enrolled>, ApiError> {
-    signed.require(Role::Admin)?;
     let storage = state.storage.clone();
     let (name, cert_no) = (req.name.clone(), req.cert_no.clone());
     let code = blocking(move || crate::enrol(storage.as_ref(), &name, &cert_no, PAIRING_DAYS), console_error).await?;
@@ -1074,11 +1203,10 @@ fn publish_error(e: crate::PublishError) -> ApiError {
         (status = 404, description = "没有这条隐患", body = anjian_sync::protocol::ErrorBody)))]
 async fn supervise(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    Staff(signed): Staff,
     axum::extract::Path(id): axum::extract::Path<String>,
     Body(req): Body<SuperviseRequest>,
 ) -> Result<Json<records::SupervisionView>, ApiError> {
-    signed.require(Role::Staff)?;
     let due: chrono::NaiveDate = req.due.parse().map_err(|_| ApiError::bad("督办期限应为日期，如 2026-12-31"))?;
     let (storage, by, hazard) = (state.storage.clone(), signed.session.name.clone(), id.clone());
     let image = blocking(
@@ -1112,11 +1240,10 @@ async fn supervise(
         (status = 404, description = "没有这条隐患", body = anjian_sync::protocol::ErrorBody)))]
 async fn lift_supervision(
     State(state): State<ConsoleState>,
-    signed: Signed,
+    Staff(signed): Staff,
     axum::extract::Path(id): axum::extract::Path<String>,
     Body(req): Body<LiftRequest>,
 ) -> Result<Json<records::SupervisionView>, ApiError> {
-    signed.require(Role::Staff)?;
     let (storage, by, hazard) = (state.storage.clone(), signed.session.name.clone(), id.clone());
     let image = blocking(
         move || {
@@ -1196,6 +1323,8 @@ mod tests {
         lift_supervision,
         export_enterprises,
         export_overview,
+        export_status,
+        export_file,
         import_enterprises,
         openapi
     )

@@ -512,9 +512,10 @@ pub fn each_hazard(
     sql: &mut dyn Sql,
     q: &HazardQuery,
     today: NaiveDate,
+    total: &mut dyn FnMut(u64),
     row: &mut dyn FnMut(&HazardRow) -> Result<()>,
 ) -> Result<u64> {
-    each_hazard_by(sql, q, today, EXPORT_PAGE, row)
+    each_hazard_by(sql, q, today, EXPORT_PAGE, total, row)
 }
 
 fn each_hazard_by(
@@ -522,6 +523,7 @@ fn each_hazard_by(
     q: &HazardQuery,
     today: NaiveDate,
     page_size: i64,
+    total: &mut dyn FnMut(u64),
     row: &mut dyn FnMut(&HazardRow) -> Result<()>,
 ) -> Result<u64> {
     // Page after page from where the last one ended (its found_at and id), never by an
@@ -530,6 +532,9 @@ fn each_hazard_by(
     let mut n = 0;
     loop {
         let page = hazard_page(sql, q, today, (0, page_size), after.as_ref())?;
+        if after.is_none() {
+            total(page.total.max(0) as u64);
+        }
         for r in &page.rows {
             row(r)?;
         }
@@ -545,9 +550,19 @@ fn each_hazard_by(
 pub fn each_enterprise(
     sql: &mut dyn Sql,
     q: &EnterpriseQuery,
+    total: &mut dyn FnMut(u64),
     row: &mut dyn FnMut(&EnterpriseRow) -> Result<()>,
 ) -> Result<u64> {
-    each_page(&mut |bounds| Ok(enterprise_page(sql, q, bounds)?.rows), row)
+    each_page(
+        &mut |bounds| {
+            let page = enterprise_page(sql, q, bounds)?;
+            if bounds.0 == 0 {
+                total(page.total.max(0) as u64);
+            }
+            Ok(page.rows)
+        },
+        row,
+    )
 }
 
 /// Reads `page` after page of `EXPORT_PAGE` rows until a short one, each row to `row`.
@@ -568,15 +583,14 @@ fn each_page<T>(
     }
 }
 
-/// One page of the ledger; `after`: only the rows after this (found_at, id) in the
+/// Refuses the ledger's filters where a page of them would (an unknown town, a bad date…).
+pub fn check_hazard_query(q: &HazardQuery, today: NaiveDate) -> Result<()> {
+    hazard_filter(q, today, None).map(drop)
+}
+
+/// The ledger's filters as SQL; `after`: only the rows after this (found_at, id) in the
 /// ledger's order (newest first).
-fn hazard_page(
-    sql: &mut dyn Sql,
-    q: &HazardQuery,
-    today: NaiveDate,
-    bounds: (i64, i64),
-    after: Option<&(String, String)>,
-) -> Result<HazardPage> {
+fn hazard_filter(q: &HazardQuery, today: NaiveDate, after: Option<&(String, String)>) -> Result<Filter> {
     let mut f = Filter::default();
     if let Some((found_at, id)) = after {
         f.add("(h.found_at < ? OR (h.found_at = ? AND h.id > ?))", [text(found_at), text(found_at), text(id)]);
@@ -636,6 +650,20 @@ fn hazard_page(
         ),
         Some(_) => return Err(StorageError::Refused("挂牌督办的筛选只能是督办过、督办中、已摘牌或督办逾期".into())),
     }
+    Ok(f)
+}
+
+/// One page of the ledger; `after`: only the rows after this (found_at, id) in the
+/// ledger's order (newest first).
+fn hazard_page(
+    sql: &mut dyn Sql,
+    q: &HazardQuery,
+    today: NaiveDate,
+    bounds: (i64, i64),
+    after: Option<&(String, String)>,
+) -> Result<HazardPage> {
+    let f = hazard_filter(q, today, after)?;
+    let today = today.to_string();
     let columns = format!(
         "h.id, h.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), h.description, h.level, h.status, h.found_at, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END, coalesce(d.name, h.device_id), h.inspection_id,
          sv.supervisor, sv.due, sv.status, sv.note, sv.set_by, sv.set_at, CASE WHEN {SUPERVISION_OVERDUE} THEN 1 ELSE 0 END"
@@ -860,7 +888,12 @@ pub fn enterprises(sql: &mut dyn Sql, q: &EnterpriseQuery) -> Result<EnterpriseP
     enterprise_page(sql, q, page_bounds(q.offset, q.limit)?)
 }
 
-fn enterprise_page(sql: &mut dyn Sql, q: &EnterpriseQuery, bounds: (i64, i64)) -> Result<EnterprisePage> {
+/// Refuses the enterprise list's filters where a page of them would.
+pub fn check_enterprise_query(q: &EnterpriseQuery) -> Result<()> {
+    enterprise_filter(q).map(drop)
+}
+
+fn enterprise_filter(q: &EnterpriseQuery) -> Result<Filter> {
     let mut f = Filter::default();
     if let Some(town) = code(&q.town, &names().0, "镇街")? {
         f.add("e.division_code = ?", [text(&town)]);
@@ -877,6 +910,11 @@ fn enterprise_page(sql: &mut dyn Sql, q: &EnterpriseQuery, bounds: (i64, i64)) -
             [contains(words), contains(words), contains(words)],
         );
     }
+    Ok(f)
+}
+
+fn enterprise_page(sql: &mut dyn Sql, q: &EnterpriseQuery, bounds: (i64, i64)) -> Result<EnterprisePage> {
+    let f = enterprise_filter(q)?;
     let (total, rows) = f.page(
         sql,
         (
@@ -1511,14 +1549,12 @@ fn checklist(sql: &mut dyn Sql, id: &str, version: i64) -> Result<Option<anjian_
         "SELECT payload FROM change WHERE record_type = ? AND record_id = ? ORDER BY seq LIMIT 1",
         &[text(anjian_sync::records::CHECKLIST), text(&format!("{id}/{version}"))],
     )?;
-    if let Some(payload) = published.first().and_then(|r| r.first().cloned().flatten()) {
-        if let Ok(anjian_sync::records::Image::Checklist(c)) =
+    if let Some(payload) = published.first().and_then(|r| r.first().cloned().flatten())
+        && let Ok(anjian_sync::records::Image::Checklist(c)) =
             anjian_sync::records::Image::parse_json(anjian_sync::records::CHECKLIST, &payload)
-        {
-            if let Some(t) = parse(&c.body) {
-                return Ok(Some(t));
-            }
-        }
+        && let Some(t) = parse(&c.body)
+    {
+        return Ok(Some(t));
     }
     Ok(anjian_sync::bundled::CHECKLISTS.iter().find_map(|(_, body)| parse(body)))
 }
@@ -1795,16 +1831,27 @@ mod tests {
             .unwrap();
         for page_size in [1, 2, 5, 7, 23, 50] {
             let mut seen = Vec::new();
+            let mut expected = Vec::new();
             storage
                 .transact(&mut |sql| {
                     seen.clear();
-                    each_hazard_by(sql, &HazardQuery::default(), today, page_size, &mut |r| {
-                        seen.push(r.id.clone());
-                        Ok(())
-                    })
+                    expected.clear();
+                    each_hazard_by(
+                        sql,
+                        &HazardQuery::default(),
+                        today,
+                        page_size,
+                        &mut |n| expected.push(n),
+                        &mut |r| {
+                            seen.push(r.id.clone());
+                            Ok(())
+                        },
+                    )
                     .map(drop)
                 })
                 .unwrap();
+            // The total is told once, before the first row, and is the whole count.
+            assert_eq!(expected, [23], "pages of {page_size}");
             let mut whole = Vec::new();
             storage
                 .transact(&mut |sql| {

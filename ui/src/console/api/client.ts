@@ -228,38 +228,22 @@ export const documentPdfUrl = (id: string): string => `${BASE}/documents/${encod
 export const audit = (query: AuditQuery): Promise<AuditPage> => request('GET', '/audit', { query })
 export const devices = (): Promise<DeviceRow[]> => request('GET', '/devices')
 
-/** What can be exported, and the Chinese name of its file. */
+/** What can be exported. */
 export const EXPORTS = {
-  hazards: { path: '/hazards/export', name: '隐患台账' },
-  enterprises: { path: '/enterprises/export', name: '单位名录' },
-  overview: { path: '/overview/export', name: '统计汇总' },
+  hazards: '/hazards/export',
+  enterprises: '/enterprises/export',
+  overview: '/overview/export',
 } as const
 export type ExportKind = keyof typeof EXPORTS
+export type ExportStatus = Schemas['ExportStatus']
 
-/** A list or 总览's tables as a file (every row the filters pass): the file and its row count. */
-export async function exportFile(
-  kind: ExportKind,
-  format: 'xlsx' | 'csv',
-  query: Query,
-): Promise<{ blob: Blob; rows: number; name: string }> {
-  let res: Response
-  try {
-    res = await fetch(`${BASE}${EXPORTS[kind].path}/${format}${queryString(query)}`, { credentials: 'same-origin' })
-  } catch {
-    throw new ApiError('network', FALLBACK.network, 0)
-  }
-  if (!res.ok) {
-    let body: unknown = null
-    try {
-      body = await res.json()
-    } catch {
-      body = null
-    }
-    throw errorOf(res.status, body)
-  }
-  const rows = Number(res.headers.get('x-export-rows') ?? '0')
-  return { blob: await res.blob(), rows, name: `${EXPORTS[kind].name}.${format}` }
-}
+/** Starts making a list or 总览's tables as a file (every row the filters pass), in the background. */
+export const startExport = (kind: ExportKind, format: 'xlsx' | 'csv', query: Query): Promise<ExportStatus> =>
+  request('POST', `${EXPORTS[kind]}/${format}`, { query })
+/** How far an export has come. */
+export const exportStatus = (id: string): Promise<ExportStatus> => request('GET', `/exports/${encodeURIComponent(id)}`)
+/** Where a finished export's file downloads from (once; same origin, the session's cookie). */
+export const exportFileUrl = (id: string): string => `${BASE}/exports/${encodeURIComponent(id)}/file`
 export const checklists = (): Promise<ChecklistOverview> => request('GET', '/checklists')
 
 /** Sends a file's bytes to a POST route that takes a whole file (import, publish). */

@@ -139,9 +139,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["export_enterprises"];
+        get?: never;
         put?: never;
-        post?: never;
+        post: operations["export_enterprises"];
         delete?: never;
         options?: never;
         head?: never;
@@ -180,6 +180,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["export_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/hazards": {
         parameters: {
             query?: never;
@@ -203,9 +235,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["export_hazards"];
+        get?: never;
         put?: never;
-        post?: never;
+        post: operations["export_hazards"];
         delete?: never;
         options?: never;
         head?: never;
@@ -395,9 +427,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["export_overview"];
+        get?: never;
         put?: never;
-        post?: never;
+        post: operations["export_overview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,6 +667,32 @@ export interface components {
         ErrorBody: {
             code: string;
             message: string;
+        };
+        /**
+         * @description Where an export stands.
+         * @enum {string}
+         */
+        ExportState: "running" | "done" | "failed";
+        /** @description An export as the page sees it while it is made. */
+        ExportStatus: {
+            /** @description The file's name once downloaded. */
+            fileName: string;
+            id: string;
+            /** @description Why it failed, in Chinese. */
+            message?: string | null;
+            state: components["schemas"]["ExportState"];
+            /** @description 隐患台账, 单位名录 or 统计汇总. */
+            title: string;
+            /**
+             * Format: int64
+             * @description Rows the file will hold (0 until they were counted).
+             */
+            total: number;
+            /**
+             * Format: int64
+             * @description Rows written so far.
+             */
+            written: number;
         };
         /**
          * @description A value a field of the enterprise took, from which device, and whether a concurrent
@@ -1235,14 +1293,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 单位名录（按筛选条件，全部行）的 XLSX 或 CSV 文件 */
-            200: {
+            /** @description 已开始生成单位名录（按筛选条件，全部行）的文件：进度见 /api/console/exports/{id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportStatus"];
+                };
             };
-            /** @description 筛选条件无效 */
+            /** @description 格式或筛选条件无效 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1253,6 +1313,15 @@ export interface operations {
             };
             /** @description 领导账号只能查看，不能导出 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 正在进行的导出太多 */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1331,6 +1400,77 @@ export interface operations {
             };
             /** @description 没有这个单位 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 导出编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出进行到哪里：已写行数、总行数、完成或失败 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportStatus"];
+                };
+            };
+            /** @description 没有这个导出（不是本账号的、已下载或已过期） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 导出编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 导出的 XLSX 或 CSV 文件（只能下载一次） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 没有这个导出（不是本账号的、已下载或已过期） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 文件还在生成，或生成失败 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1427,14 +1567,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 隐患台账（按筛选条件，全部行）的 XLSX 或 CSV 文件 */
-            200: {
+            /** @description 已开始生成隐患台账（按筛选条件，全部行）的文件：进度见 /api/console/exports/{id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportStatus"];
+                };
             };
-            /** @description 筛选条件无效 */
+            /** @description 格式或筛选条件无效 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1445,6 +1587,15 @@ export interface operations {
             };
             /** @description 领导账号只能查看，不能导出 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 正在进行的导出太多 */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1861,14 +2012,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 期间内的统计汇总表（合计、按镇街、行业、月，文书）的 XLSX 或 CSV 文件 */
-            200: {
+            /** @description 已开始生成期间内的统计汇总表（合计、按镇街、行业、月，文书）：进度见 /api/console/exports/{id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ExportStatus"];
+                };
             };
-            /** @description 日期无效 */
+            /** @description 格式或日期无效 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,6 +2032,15 @@ export interface operations {
             };
             /** @description 领导账号只能查看，不能导出 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 正在进行的导出太多 */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

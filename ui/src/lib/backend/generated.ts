@@ -328,7 +328,11 @@ export type LedgerRow = { hazard: Hazard, enterpriseName: string, divisionCode: 
 /**
  * 挂牌督办, when the bureau has put the hazard under it.
  */
-supervision: Supervision | null, };
+supervision: Supervision | null, 
+/**
+ * 督办逾期 (`core::supervision::is_overdue`): in force, the hazard open, past its day.
+ */
+supervisionOverdue: boolean, };
 
 export type ListDocumentsArgs = { status?: DocumentStatus, kind?: DocumentKind, enterpriseId?: string, inspectionId?: string, limit?: number, offset?: number, };
 

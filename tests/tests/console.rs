@@ -725,9 +725,148 @@ async fn password_form_counts_failures(pg: bool) {
     server.stop().await;
 }
 
+/// 分类分级 and 双随机: the inspections each class brings month by month, the bureau's
+/// rates (checked), relations that keep an inspector from an enterprise, and draws that
+/// keep their rules, are kept as made, repeat from their seed and export as 公示.
+async fn plans_classes_and_draws(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let mut admin = signed_in(&server, "张敏", Role::Admin).await;
+    // Ten enterprises: two of class A, three B, four C, one D; four inspectors.
+    let classes = ["A", "A", "B", "B", "B", "C", "C", "C", "C", "D"];
+    let mut csv = "单位名称,统一社会信用代码,地址,镇街,行业,监管分类\n".to_owned();
+    let mut codes = Vec::new();
+    for (n, class) in classes.iter().enumerate() {
+        let credit = code(&format!("91110109MA0PL{n:03}"));
+        let town = if n % 2 == 0 { "永定镇" } else { "斋堂镇" };
+        csv.push_str(&format!(
+            "北京门头沟计划测试{n}号有限公司,{credit},门头沟区{town}{n}号,{town},非煤矿山,{class}\n"
+        ));
+        codes.push(credit);
+    }
+    let (status, report) = admin.send_file("/api/console/enterprises/import?name=plan.csv", csv.into_bytes()).await;
+    assert_eq!((status, report["created"].as_u64()), (StatusCode::OK, Some(10)), "{report}");
+    for n in 1..=4 {
+        let (status, body) = admin
+            .post("/api/console/inspectors", json!({ "name": format!("执法{n}"), "certNo": format!("1101092300{n}") }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    // 分类分级 for 2026 with the default rates (A 4, B 2, C 1, D only drawn).
+    let (status, plan) = admin.get("/api/console/plan/classes?year=2026").await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let row = |plan: &Value, class: &str| {
+        plan["rows"].as_array().unwrap().iter().find(|r| r["class"] == class).unwrap().clone()
+    };
+    assert_eq!((row(&plan, "A")["enterprises"].as_i64(), row(&plan, "A")["inspections"].as_i64()), (Some(2), Some(8)));
+    assert_eq!(row(&plan, "B")["inspections"], 6);
+    assert_eq!(row(&plan, "C")["inspections"], 4);
+    assert_eq!(row(&plan, "D")["inspections"], 0);
+    assert_eq!(plan["inspections"], 18);
+    let months: i64 = plan["byMonth"].as_array().unwrap().iter().map(|m| m.as_i64().unwrap()).sum();
+    assert_eq!(months, 18, "every planned inspection falls in a month");
+    let working: u64 = plan["workingDaysByMonth"].as_array().unwrap().iter().map(|m| m.as_u64().unwrap()).sum();
+    assert_eq!(working, 248, "the 2026 calendar's legal working days");
+    assert_eq!(admin.get("/api/console/plan/classes?year=1999").await.0, StatusCode::BAD_REQUEST);
+
+    // The bureau's rates: checked; an admin's to set; audited.
+    let (status, body) = admin.post("/api/console/plan/rates", json!({ "a": 1, "b": 2, "c": 1, "d": 0 })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("A ≥ B ≥ C ≥ D"), "{body}");
+    let mut staff = signed_in(&server, "李强", Role::Staff).await;
+    assert_eq!(
+        staff.post("/api/console/plan/rates", json!({ "a": 6, "b": 3, "c": 1, "d": 0 })).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        admin.post("/api/console/plan/rates", json!({ "a": 6, "b": 3, "c": 1, "d": 0 })).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, plan) = staff.get("/api/console/plan/classes?year=2026").await;
+    assert_eq!(row(&plan, "A")["inspections"], 12);
+    assert_eq!(plan["ratesSetBy"], "张敏");
+
+    // A relation keeps an inspector from an enterprise in every draw.
+    let (_, inspectors) = admin.get("/api/console/plan/inspectors").await;
+    let ids: Vec<String> =
+        inspectors.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 4);
+    let relation = json!({ "creditCode": codes[0], "inspectorId": ids[0], "reason": "亲属在该单位任职" });
+    assert_eq!(staff.post("/api/console/plan/relations", relation.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(admin.post("/api/console/plan/relations", relation).await.0, StatusCode::NO_CONTENT);
+    let (status, body) = admin
+        .post("/api/console/plan/relations", json!({ "creditCode": "nope", "inspectorId": ids[0], "reason": "x" }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // A draw of six from the whole district: its rules, kept as made, repeatable.
+    let request = json!({ "title": "2026年第一次双随机抽查", "seed": "门头沟-2026-01", "count": 6 });
+    let mut leader = signed_in(&server, "周队长", Role::Leader).await;
+    assert_eq!(leader.post("/api/console/draws", request.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, drawn) = staff.post("/api/console/draws", request.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    assert_eq!(
+        (drawn["poolSize"].as_i64(), drawn["count"].as_i64(), drawn["drawnBy"].as_str()),
+        (Some(10), Some(6), Some("李强"))
+    );
+    let rows = drawn["rows"].as_array().unwrap();
+    let mut pairs = std::collections::HashSet::new();
+    for r in rows {
+        let officers: Vec<&str> = r["officers"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        assert!(pairs.insert(officers.clone()), "a pair twice in one draw: {drawn}");
+        if r["creditCode"] == codes[0].as_str() {
+            assert!(!officers.contains(&ids[0].as_str()), "a related inspector drawn: {drawn}");
+        }
+        assert!(!r["enterpriseName"].as_str().unwrap().is_empty());
+    }
+    let (_, again) = staff.post("/api/console/draws", request.clone()).await;
+    assert_eq!(again["rows"], drawn["rows"], "the same seed over the same pool draws the same");
+    let (_, list) = leader.get("/api/console/draws").await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let (status, kept) = leader.get(&format!("/api/console/draws/{}", drawn["id"].as_str().unwrap())).await;
+    assert_eq!((status, &kept["rows"]), (StatusCode::OK, &drawn["rows"]));
+    assert!(kept["method"].as_str().unwrap().contains("SHA-256"));
+    assert_eq!(leader.get("/api/console/draws/nope").await.0, StatusCode::NOT_FOUND);
+    // Too many for the pool, or for the pairs four inspectors make (six), is refused.
+    let (status, body) = staff.post("/api/console/draws", json!({ "title": "多", "count": 11 })).await;
+    assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains("只有 10 家"), "{body}");
+    let (status, body) = staff.post("/api/console/draws", json!({ "title": "多", "count": 8 })).await;
+    assert!(status == StatusCode::BAD_REQUEST && body["message"].as_str().unwrap().contains("两人小组"), "{body}");
+    let (status, body) = staff
+        .post("/api/console/draws", json!({ "title": "按分类", "class": "C", "town": "110109102", "count": 1 }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["poolSize"], 2, "class C in 永定镇: {body}");
+    assert_eq!(
+        staff.post("/api/console/draws", json!({ "title": "x", "class": "E", "count": 1 })).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // Without a seed the server makes one and records it.
+    let (_, unseeded) = staff.post("/api/console/draws", json!({ "title": "自动种子", "count": 2 })).await;
+    assert_eq!(unseeded["seed"].as_str().unwrap().len(), 16, "{unseeded}");
+
+    // The 公示 list, read back: a row per enterprise drawn, in the draw's order.
+    let (rows_written, file) =
+        staff.download(&format!("/api/console/draws/{}/export/csv", drawn["id"].as_str().unwrap())).await;
+    assert_eq!(rows_written, 6);
+    let file = String::from_utf8(file).unwrap();
+    let lines: Vec<&str> = file.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].starts_with("序号,单位名称,统一社会信用代码"), "{file}");
+    assert!(lines[1].starts_with(&format!("1,{}", rows[0]["enterpriseName"].as_str().unwrap())), "{file}");
+    assert!(lines[1].ends_with("门头沟-2026-01"), "{file}");
+    let (_, audit) = admin.get("/api/console/audit").await;
+    let actions: Vec<&str> = audit["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    for action in ["双随机抽取", "设置分类分级检查频次", "登记回避关系", "导出双随机公示"] {
+        assert!(actions.contains(&action), "{action}: {actions:?}");
+    }
+    server.stop().await;
+}
+
 both_backends!(
     password_form_counts_failures,
     accounts_sessions_and_csrf,
     figures_ledger_and_verification,
-    supervision_import_and_exports
+    supervision_import_and_exports,
+    plans_classes_and_draws
 );

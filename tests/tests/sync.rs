@@ -516,6 +516,9 @@ fn rewind_to_schema_3(db: &support::Db) {
         "document_hazard",
         "hazard_supervision",
         "device_pull",
+        "plan_setting",
+        "inspector_relation",
+        "plan_draw",
     ];
     let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect();
     match db.clone() {

@@ -17,6 +17,7 @@ pub mod inspector;
 pub mod merge;
 pub mod pairing;
 pub mod photo;
+pub mod plan;
 pub mod search_text;
 pub mod supervision;
 pub mod validate;

@@ -234,6 +234,57 @@ pub fn enterprises(
     )
 }
 
+/// A 双随机 draw's 公示 list: who inspects which enterprise, and how it was drawn.
+pub const DRAW_COLUMNS: [&str; 11] = [
+    "序号",
+    "单位名称",
+    "统一社会信用代码",
+    "镇街",
+    "执法人员",
+    "执法证号",
+    "执法人员",
+    "执法证号",
+    "抽查名称",
+    "抽取时间",
+    "随机种子",
+];
+
+/// Writes a draw's 公示 list to `path`: how many rows.
+pub fn draw(d: &super::plans::DrawDetail, format: Format, path: &std::path::Path, progress: &Progress) -> Result<u64> {
+    progress.expect(d.rows.len() as u64);
+    let at = chrono::DateTime::parse_from_rfc3339(&d.summary.drawn_at)
+        .map(|t| anjian_core::beijing::local(t.with_timezone(&chrono::Utc)).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| d.summary.drawn_at.clone());
+    write(
+        format,
+        path,
+        "双随机公示",
+        &DRAW_COLUMNS,
+        progress,
+        Box::new(|row| {
+            for (n, r) in d.rows.iter().enumerate() {
+                let officer =
+                    |i: usize| r.officers.get(i).map(|o| (o.name.clone(), o.cert_no.clone())).unwrap_or_default();
+                let ((a, a_no), (b, b_no)) = (officer(0), officer(1));
+                row(vec![
+                    (n + 1).to_string(),
+                    r.enterprise_name.clone(),
+                    r.credit_code.clone(),
+                    r.town_name.clone(),
+                    a,
+                    a_no,
+                    b,
+                    b_no,
+                    d.summary.title.clone(),
+                    at.clone(),
+                    d.summary.seed.clone(),
+                ])?;
+            }
+            Ok(d.rows.len() as u64)
+        }),
+    )
+}
+
 /// The statistics' columns: the breakdown, then the figures as 总览 shows them; the
 /// documents of each kind follow 签发文书, then the period.
 pub const STATISTICS_COLUMNS: [&str; 14] = [

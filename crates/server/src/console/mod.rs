@@ -9,6 +9,7 @@ pub mod accounts;
 mod assets;
 pub mod export;
 mod jobs;
+pub mod plans;
 pub mod records;
 mod verify;
 
@@ -171,6 +172,14 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::import::MAX_BYTES + 1024 * 1024)),
         )
         .route("/api/console/overview/export/{format}", post(export_overview))
+        .route("/api/console/plan/classes", get(class_plan))
+        .route("/api/console/plan/rates", post(set_class_rates))
+        .route("/api/console/plan/inspectors", get(plan_inspectors))
+        .route("/api/console/plan/relations", get(relations).post(add_relation))
+        .route("/api/console/plan/relations/remove", post(remove_relation))
+        .route("/api/console/draws", get(draws).post(make_draw))
+        .route("/api/console/draws/{id}", get(draw))
+        .route("/api/console/draws/{id}/export/{format}", post(export_draw))
         .route("/api/console/exports/{id}", get(export_status))
         .route("/api/console/exports/{id}/file", get(export_file))
         .route("/api/console/enterprises/{id}", get(enterprise))
@@ -696,6 +705,152 @@ async fn export_overview(
     let export = Export { title: "统计汇总", file_stem: "statistics", format: export_format(&format)? };
     start_export(state, staff, export, move |sql, format, path, progress| {
         export::statistics(&records::overview(sql, &from, &to, today)?, format, path, progress)
+    })
+}
+
+/// Which year's plan.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// 年度（2000–2100）
+    pub year: i32,
+}
+
+#[utoipa::path(get, path = "/api/console/plan/classes", tag = "console", params(YearQuery), responses(
+    (status = 200, description = "分类分级：各类单位数、每年检查次数、逐月应检查的家次", body = plans::ClassPlan),
+    (status = 400, description = "年度无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn class_plan(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<YearQuery>,
+) -> Result<Json<plans::ClassPlan>, ApiError> {
+    if !(2000..=2100).contains(&q.year) {
+        return Err(ApiError::bad("年度应在 2000 到 2100 之间"));
+    }
+    read(&state.storage, move |sql| plans::class_plan(sql, q.year)).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/plan/rates", tag = "console", request_body = plans::RatesRequest, responses(
+    (status = 204, description = "已设置各类单位每年的检查次数"),
+    (status = 400, description = "次数不合要求（每年至多 12 次，A ≥ B ≥ C ≥ D）", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn set_class_rates(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    Body(req): Body<plans::RatesRequest>,
+) -> Result<StatusCode, ApiError> {
+    transact(&state.storage, move |sql| {
+        plans::set_class_rates(sql, req, &signed.session.name, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/console/plan/inspectors", tag = "console", responses(
+    (status = 200, description = "已登记的执法人员（双随机从中抽取）", body = Vec<plans::InspectorRow>)))]
+async fn plan_inspectors(
+    State(state): State<ConsoleState>,
+    _: Signed,
+) -> Result<Json<Vec<plans::InspectorRow>>, ApiError> {
+    read(&state.storage, plans::inspectors).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/plan/relations", tag = "console", responses(
+    (status = 200, description = "回避关系：不参与某单位检查的执法人员", body = Vec<plans::RelationRow>)))]
+async fn relations(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<plans::RelationRow>>, ApiError> {
+    read(&state.storage, plans::relations).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/plan/relations", tag = "console", request_body = plans::RelationRequest, responses(
+    (status = 204, description = "已登记：此后的双随机抽取不会为该单位抽到这名执法人员"),
+    (status = 400, description = "单位、执法人员或原因不合要求", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn add_relation(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    Body(req): Body<plans::RelationRequest>,
+) -> Result<StatusCode, ApiError> {
+    transact(&state.storage, move |sql| {
+        plans::add_relation(sql, &req, &signed.session.name, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/console/plan/relations/remove", tag = "console", request_body = plans::RelationKey, responses(
+    (status = 204, description = "已撤销"),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
+    (status = 404, description = "没有这条回避关系", body = anjian_sync::protocol::ErrorBody)))]
+async fn remove_relation(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    Body(key): Body<plans::RelationKey>,
+) -> Result<StatusCode, ApiError> {
+    transact(&state.storage, move |sql| {
+        plans::remove_relation(sql, &key, &signed.session.name, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/console/draws", tag = "console", responses(
+    (status = 200, description = "双随机抽取的记录，新的在前", body = Vec<plans::DrawSummary>)))]
+async fn draws(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<plans::DrawSummary>>, ApiError> {
+    read(&state.storage, plans::draws).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/draws", tag = "console", request_body = plans::DrawRequest, responses(
+    (status = 200, description = "已抽取并记录（单位池、执法人员、回避关系、种子和结果）", body = plans::DrawDetail),
+    (status = 400, description = "名称、条件、数量或种子不合要求，或单位池、执法人员不够", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看", body = anjian_sync::protocol::ErrorBody)))]
+async fn make_draw(
+    State(state): State<ConsoleState>,
+    Staff(signed): Staff,
+    Body(req): Body<plans::DrawRequest>,
+) -> Result<Json<plans::DrawDetail>, ApiError> {
+    transact(&state.storage, move |sql| plans::make_draw(sql, &req, &signed.session.name, &signed.address, Utc::now()))
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/draws/{id}", tag = "console",
+    params(("id" = String, Path, description = "抽取编号")),
+    responses(
+        (status = 200, description = "一次双随机抽取：条件、种子、结果和重复它的方法", body = plans::DrawDetail),
+        (status = 404, description = "没有这次抽取", body = anjian_sync::protocol::ErrorBody)))]
+async fn draw(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<plans::DrawDetail>, ApiError> {
+    read(&state.storage, move |sql| plans::draw_detail(sql, &id))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这次抽取"))
+}
+
+#[utoipa::path(post, path = "/api/console/draws/{id}/export/{format}", tag = "console",
+    params(("id" = String, Path, description = "抽取编号"), ("format" = String, Path, description = "xlsx 或 csv")),
+    responses(
+    (status = 202, description = "已开始生成这次抽取的公示名单：进度见 /api/console/exports/{id}", body = ExportStatus),
+    (status = 400, description = "格式无效", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "领导账号只能查看，不能导出", body = anjian_sync::protocol::ErrorBody),
+    (status = 404, description = "没有这次抽取", body = anjian_sync::protocol::ErrorBody),
+    (status = 429, description = "正在进行的导出太多", body = anjian_sync::protocol::ErrorBody)))]
+async fn export_draw(
+    State(state): State<ConsoleState>,
+    staff: Staff,
+    axum::extract::Path((id, format)): axum::extract::Path<(String, String)>,
+) -> Result<(StatusCode, Json<ExportStatus>), ApiError> {
+    let export = Export { title: "双随机公示", file_stem: "draw", format: export_format(&format)? };
+    let probe = id.clone();
+    if read(&state.storage, move |sql| plans::draw_detail(sql, &probe)).await?.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这次抽取"));
+    }
+    start_export(state, staff, export, move |sql, format, path, progress| {
+        let detail = plans::draw_detail(sql, &id)?.ok_or_else(|| StorageError::NotFound("抽取".into()))?;
+        export::draw(&detail, format, path, progress)
     })
 }
 
@@ -1325,6 +1480,16 @@ mod tests {
         export_overview,
         export_status,
         export_file,
+        class_plan,
+        set_class_rates,
+        plan_inspectors,
+        relations,
+        add_relation,
+        remove_relation,
+        draws,
+        make_draw,
+        draw,
+        export_draw,
         import_enterprises,
         openapi
     )

@@ -28,7 +28,7 @@ pub struct Reference {
     pub document_kinds: Vec<Named>,
 }
 
-fn names() -> &'static (HashMap<String, String>, HashMap<String, String>) {
+pub(super) fn names() -> &'static (HashMap<String, String>, HashMap<String, String>) {
     static NAMES: std::sync::OnceLock<(HashMap<String, String>, HashMap<String, String>)> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| {
         let r = crate::import::Reference::bundled().unwrap_or_default();
@@ -49,7 +49,7 @@ pub fn reference() -> Reference {
     }
 }
 
-fn town_name(code: &str) -> String {
+pub(super) fn town_name(code: &str) -> String {
     names().0.get(code).cloned().unwrap_or_else(|| if code.is_empty() { "未知".into() } else { code.to_owned() })
 }
 
@@ -463,7 +463,7 @@ impl Filter {
 }
 
 /// Column `i` of a row as text ("" for null).
-fn col(r: &[Option<String>], i: usize) -> String {
+pub(super) fn col(r: &[Option<String>], i: usize) -> String {
     r.get(i).cloned().flatten().unwrap_or_default()
 }
 
@@ -491,7 +491,7 @@ fn search_text(s: &Option<String>) -> Result<Option<&str>> {
     }
 }
 
-fn code(s: &Option<String>, known: &HashMap<String, String>, what: &str) -> Result<Option<String>> {
+pub(super) fn code(s: &Option<String>, known: &HashMap<String, String>, what: &str) -> Result<Option<String>> {
     match s.as_deref() {
         None | Some("") => Ok(None),
         Some(c) if known.contains_key(c) => Ok(Some(c.to_owned())),

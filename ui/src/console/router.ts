@@ -63,6 +63,24 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '检查表' },
   },
   {
+    path: '/plan',
+    name: 'plan',
+    component: () => import('./pages/PlanPage.vue'),
+    meta: { title: '分类分级' },
+  },
+  {
+    path: '/draws',
+    name: 'draws',
+    component: () => import('./pages/DrawsPage.vue'),
+    meta: { title: '双随机抽查' },
+  },
+  {
+    path: '/draws/:id',
+    name: 'draw',
+    component: () => import('./pages/DrawPage.vue'),
+    meta: { title: '抽取结果' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('./pages/AuditPage.vue'),

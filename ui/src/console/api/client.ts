@@ -237,14 +237,40 @@ export const EXPORTS = {
 export type ExportKind = keyof typeof EXPORTS
 export type ExportStatus = Schemas['ExportStatus']
 
-/** Starts making a list or 总览's tables as a file (every row the filters pass), in the background. */
-export const startExport = (kind: ExportKind, format: 'xlsx' | 'csv', query: Query): Promise<ExportStatus> =>
-  request('POST', `${EXPORTS[kind]}/${format}`, { query })
+/** Where a draw's 公示 list is exported. */
+export const drawExport = (id: string): string => `/draws/${encodeURIComponent(id)}/export`
+
+/** Starts making a file (a list, 总览's tables, a draw's 公示; every row the filters pass) in the background. */
+export const startExport = (base: string, format: 'xlsx' | 'csv', query: Query): Promise<ExportStatus> =>
+  request('POST', `${base}/${format}`, { query })
 /** How far an export has come. */
 export const exportStatus = (id: string): Promise<ExportStatus> => request('GET', `/exports/${encodeURIComponent(id)}`)
 /** Where a finished export's file downloads from (once; same origin, the session's cookie). */
 export const exportFileUrl = (id: string): string => `${BASE}/exports/${encodeURIComponent(id)}/file`
 export const checklists = (): Promise<ChecklistOverview> => request('GET', '/checklists')
+
+export type ClassPlan = Schemas['ClassPlan']
+export type ClassRow = Schemas['ClassRow']
+export type RatesRequest = Schemas['RatesRequest']
+export type InspectorRow = Schemas['InspectorRow']
+export type RelationRow = Schemas['RelationRow']
+export type RelationRequest = Schemas['RelationRequest']
+export type DrawRequest = Schemas['DrawRequest']
+export type DrawSummary = Schemas['DrawSummary']
+export type DrawDetail = Schemas['DrawDetail']
+
+/** 分类分级 for a year: each class's enterprises and the inspections due month by month. */
+export const classPlan = (year: number): Promise<ClassPlan> => request('GET', '/plan/classes', { query: { year } })
+export const setClassRates = (rates: RatesRequest): Promise<void> => request('POST', '/plan/rates', { body: rates })
+export const planInspectors = (): Promise<InspectorRow[]> => request('GET', '/plan/inspectors')
+export const relations = (): Promise<RelationRow[]> => request('GET', '/plan/relations')
+export const addRelation = (req: RelationRequest): Promise<void> => request('POST', '/plan/relations', { body: req })
+export const removeRelation = (enterpriseId: string, inspectorId: string): Promise<void> =>
+  request('POST', '/plan/relations/remove', { body: { enterpriseId, inspectorId } })
+export const draws = (): Promise<DrawSummary[]> => request('GET', '/draws')
+export const makeDraw = (req: DrawRequest): Promise<DrawDetail> => request('POST', '/draws', { body: req })
+/** One draw; a 404 (ApiError status 404) when there is no such draw. */
+export const draw = (id: string): Promise<DrawDetail> => request('GET', `/draws/${encodeURIComponent(id)}`)
 
 /** Sends a file's bytes to a POST route that takes a whole file (import, publish). */
 async function sendFile<T>(path: string, file: File): Promise<T> {

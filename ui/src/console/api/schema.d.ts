@@ -116,6 +116,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["draws"];
+        put?: never;
+        post: operations["make_draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/draws/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["draw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/draws/{id}/export/{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["export_draw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/enterprises": {
         parameters: {
             query?: never;
@@ -452,6 +500,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/plan/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["class_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/plan/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["plan_inspectors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/plan/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["set_class_rates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/plan/relations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["relations"];
+        put?: never;
+        post: operations["add_relation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/plan/relations/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["remove_relation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/reference": {
         parameters: {
             query?: never;
@@ -530,6 +658,41 @@ export interface components {
             title: string;
             /** Format: int64 */
             version: number;
+        };
+        /** @description 分类分级 for a year: the rates, and the inspections each class brings month by month. */
+        ClassPlan: {
+            byMonth: number[];
+            calendarSource?: string | null;
+            /** Format: int64 */
+            inspections: number;
+            ratesSetAt?: string | null;
+            /** @description Who last set the rates, and when (none while the defaults hold). */
+            ratesSetBy?: string | null;
+            rows: components["schemas"]["ClassRow"][];
+            /** @description The year's legal working days by month, when its calendar is known. */
+            workingDaysByMonth?: number[] | null;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description One supervision class in the year's plan. */
+        ClassRow: {
+            /** @description The inspections due each month, January first (12 numbers). */
+            byMonth: number[];
+            /** @description A, B, C, D, or empty for the enterprises not yet classed. */
+            class: string;
+            /**
+             * Format: int64
+             * @description Enterprises in operation of the class.
+             */
+            enterprises: number;
+            /** Format: int64 */
+            inspections: number;
+            label: string;
+            /**
+             * Format: int32
+             * @description Inspections a year of each enterprise of the class (0: only when drawn).
+             */
+            perYear: number;
         };
         /** @description A device in service and the checklist versions it holds. */
         DeviceChecklists: {
@@ -612,6 +775,60 @@ export interface components {
             verifyCode: string;
             voidReason?: string | null;
             voidedAt?: string | null;
+        };
+        /** @description A draw and its result, as kept. */
+        DrawDetail: components["schemas"]["DrawSummary"] & {
+            /** @description How anyone repeats it: the algorithm in words. */
+            method: string;
+            rows: components["schemas"]["DrawnRow"][];
+        };
+        /** @description A 双随机 draw to make. */
+        DrawRequest: {
+            /** @description 监管分类 A–D（留空：全部） */
+            class?: string;
+            /**
+             * Format: int32
+             * @description 抽取的单位数，1 到 500
+             */
+            count: number;
+            /** @description 行业代码（留空：全部） */
+            sector?: string;
+            /** @description 随机种子；留空时由服务器生成 */
+            seed?: string;
+            /** @description 名称，如“2026年第一季度双随机抽查”，至多 60 字 */
+            title: string;
+            /** @description 镇街代码（留空：全区） */
+            town?: string;
+        };
+        /** @description A draw as the list shows it. */
+        DrawSummary: {
+            /** Format: int64 */
+            count: number;
+            drawnAt: string;
+            drawnBy: string;
+            id: string;
+            /** Format: int64 */
+            inspectors: number;
+            /** @description The pool's filters in words (镇街、行业、分类). */
+            poolDescription: string;
+            /** Format: int64 */
+            poolSize: number;
+            seed: string;
+            title: string;
+        };
+        /** @description An officer drawn. */
+        DrawnOfficer: {
+            certNo: string;
+            id: string;
+            name: string;
+        };
+        /** @description One enterprise drawn and its two officers. */
+        DrawnRow: {
+            creditCode: string;
+            enterpriseId: string;
+            enterpriseName: string;
+            officers: components["schemas"]["DrawnOfficer"][];
+            townName: string;
         };
         EnrolRequest: {
             /** @description 执法证号 */
@@ -846,6 +1063,12 @@ export interface components {
             status: string;
             townName: string;
         };
+        /** @description An enrolled inspector, as a draw or a relation names them. */
+        InspectorRow: {
+            certNo: string;
+            id: string;
+            name: string;
+        };
         LiftRequest: {
             /** @description 摘牌说明，至多 500 字 */
             note?: string;
@@ -915,11 +1138,45 @@ export interface components {
             /** @description False when the same version with the same content was published before (nothing new). */
             new: boolean;
         };
+        /** @description What the bureau sets: inspections a year of each class. */
+        RatesRequest: {
+            /** Format: int32 */
+            a: number;
+            /** Format: int32 */
+            b: number;
+            /** Format: int32 */
+            c: number;
+            /** Format: int32 */
+            d: number;
+        };
         /** @description The lists the console's filters offer. */
         Reference: {
             documentKinds: components["schemas"]["Named"][];
             sectors: components["schemas"]["Named"][];
             towns: components["schemas"]["Named"][];
+        };
+        /** @description Which relation to remove. */
+        RelationKey: {
+            enterpriseId: string;
+            inspectorId: string;
+        };
+        /** @description A relation to record: the enterprise by its credit code, the inspector by id. */
+        RelationRequest: {
+            /** @description 统一社会信用代码 */
+            creditCode: string;
+            inspectorId: string;
+            /** @description 回避原因（亲属、曾任职、属地等），至多 100 字 */
+            reason: string;
+        };
+        /** @description An inspector never drawn for an enterprise. */
+        RelationRow: {
+            enterpriseId: string;
+            enterpriseName: string;
+            inspectorId: string;
+            inspectorName: string;
+            reason: string;
+            setAt: string;
+            setBy: string;
         };
         /**
          * @description What an account may do; each role may do what the ones before it may.
@@ -1229,6 +1486,161 @@ export interface operations {
             };
             /** @description 没有这份文书，或它的 PDF 尚未上传 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    draws: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 双随机抽取的记录，新的在前 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawSummary"][];
+                };
+            };
+        };
+    };
+    make_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawRequest"];
+            };
+        };
+        responses: {
+            /** @description 已抽取并记录（单位池、执法人员、回避关系、种子和结果） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawDetail"];
+                };
+            };
+            /** @description 名称、条件、数量或种子不合要求，或单位池、执法人员不够 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 抽取编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一次双随机抽取：条件、种子、结果和重复它的方法 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrawDetail"];
+                };
+            };
+            /** @description 没有这次抽取 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_draw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 抽取编号 */
+                id: string;
+                /** @description xlsx 或 csv */
+                format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已开始生成这次抽取的公示名单：进度见 /api/console/exports/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportStatus"];
+                };
+            };
+            /** @description 格式无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看，不能导出 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这次抽取 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 正在进行的导出太多 */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2083,6 +2495,198 @@ export interface operations {
             };
             /** @description 原密码连续输错五次：账号锁定15分钟，会话已结束 */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    class_plan: {
+        parameters: {
+            query: {
+                /** @description 年度（2000–2100） */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 分类分级：各类单位数、每年检查次数、逐月应检查的家次 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassPlan"];
+                };
+            };
+            /** @description 年度无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    plan_inspectors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已登记的执法人员（双随机从中抽取） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorRow"][];
+                };
+            };
+        };
+    };
+    set_class_rates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatesRequest"];
+            };
+        };
+        responses: {
+            /** @description 已设置各类单位每年的检查次数 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 次数不合要求（每年至多 12 次，A ≥ B ≥ C ≥ D） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    relations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 回避关系：不参与某单位检查的执法人员 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationRow"][];
+                };
+            };
+        };
+    };
+    add_relation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationRequest"];
+            };
+        };
+        responses: {
+            /** @description 已登记：此后的双随机抽取不会为该单位抽到这名执法人员 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 单位、执法人员或原因不合要求 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_relation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationKey"];
+            };
+        };
+        responses: {
+            /** @description 已撤销 */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这条回避关系 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -780,6 +780,7 @@ async fn add_relation(
 
 #[utoipa::path(post, path = "/api/console/plan/relations/remove", tag = "console", request_body = plans::RelationKey, responses(
     (status = 204, description = "已撤销"),
+    (status = 400, description = "请求无效", body = anjian_sync::protocol::ErrorBody),
     (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
     (status = 404, description = "没有这条回避关系", body = anjian_sync::protocol::ErrorBody)))]
 async fn remove_relation(

@@ -2676,6 +2676,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description 请求无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description 不是管理员 */
             403: {
                 headers: {

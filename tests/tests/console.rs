@@ -787,6 +787,63 @@ async fn plans_classes_and_draws(pg: bool) {
     assert_eq!(row(&plan, "A")["inspections"], 12);
     assert_eq!(plan["ratesSetBy"], "张敏");
 
+    // The yearly plan: a draft computed from its inputs and the year's calendar, then
+    // published versions that never change.
+    let inputs =
+        json!({ "year": 2026, "inspectors": 8, "otherEnforcement": 620, "nonEnforcement": 409, "keyPermille": 651 });
+    assert_eq!(staff.post("/api/console/year-plans", inputs.clone()).await.0, StatusCode::FORBIDDEN);
+    let (status, draft) = admin.post("/api/console/year-plans", inputs.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    // 8 × 248 = 1,984 − 620 − 409 = 955 = 622 重点 (65.1%) + 333 一般.
+    assert_eq!(
+        draft["result"]["days"],
+        json!({ "legalDays": 248, "legalTotal": 1984, "inspection": 955, "key": 622, "general": 333 })
+    );
+    assert_eq!((draft["version"].as_i64(), draft["status"].as_str()), (Some(1), Some("draft")));
+    assert_eq!(draft["result"]["classes"]["inspections"], 25, "the class table at the current rates (A 6, B 3, C 1)");
+    let edited = json!({ "year": 2026, "inspectors": 9, "otherEnforcement": 620, "nonEnforcement": 409, "keyPermille": 651, "note": "重点：非煤矿山" });
+    let (_, again) = admin.post("/api/console/year-plans", edited).await;
+    assert_eq!(
+        (again["id"].as_str(), again["result"]["days"]["inspection"].as_i64()),
+        (draft["id"].as_str(), Some(1203))
+    );
+    for bad in [
+        json!({ "year": 2031, "inspectors": 8, "otherEnforcement": 0, "nonEnforcement": 0, "keyPermille": 500 }),
+        json!({ "year": 2026, "inspectors": 1, "otherEnforcement": 200, "nonEnforcement": 100, "keyPermille": 500 }),
+        json!({ "year": 2026, "inspectors": 0, "otherEnforcement": 0, "nonEnforcement": 0, "keyPermille": 500 }),
+    ] {
+        let (status, body) = admin.post("/api/console/year-plans", bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let publish = format!("/api/console/year-plans/{}/publish", draft["id"].as_str().unwrap());
+    assert_eq!(staff.post(&publish, json!({})).await.0, StatusCode::FORBIDDEN);
+    let (status, v1) = admin.post(&publish, json!({})).await;
+    assert_eq!(
+        (status, v1["status"].as_str(), v1["publishedBy"].as_str()),
+        (StatusCode::OK, Some("published"), Some("张敏"))
+    );
+    assert_eq!(admin.post(&publish, json!({})).await.0, StatusCode::BAD_REQUEST, "a published version never changes");
+    let (_, v2) = admin.post("/api/console/year-plans", inputs.clone()).await;
+    assert_eq!(
+        (v2["version"].as_i64(), v2["status"].as_str()),
+        (Some(2), Some("draft")),
+        "a revision is a new version"
+    );
+    let (_, versions) = staff.get("/api/console/year-plans?year=2026").await;
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    // The published version keeps the class table it was published with; the draft reads today's.
+    assert_eq!(
+        admin.post("/api/console/plan/rates", json!({ "a": 4, "b": 2, "c": 1, "d": 0 })).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, kept) = staff.get(&format!("/api/console/year-plans/{}", v1["id"].as_str().unwrap())).await;
+    assert_eq!(
+        (kept["result"]["classes"]["inspections"].as_i64(), kept["inputs"]["inspectors"].as_i64()),
+        (Some(25), Some(9))
+    );
+    let (_, draft2) = staff.get(&format!("/api/console/year-plans/{}", v2["id"].as_str().unwrap())).await;
+    assert_eq!(draft2["result"]["classes"]["inspections"], 18);
+
     // A relation keeps an inspector from an enterprise in every draw.
     let (_, inspectors) = admin.get("/api/console/plan/inspectors").await;
     let ids: Vec<String> =

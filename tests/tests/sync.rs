@@ -519,6 +519,7 @@ fn rewind_to_schema_3(db: &support::Db) {
         "plan_setting",
         "inspector_relation",
         "plan_draw",
+        "year_plan",
     ];
     let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect();
     match db.clone() {

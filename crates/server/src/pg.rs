@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     crate::storage::DEVICE_PULL_MIGRATION,
     include_str!("../migrations/common/0010_ledger_order.sql"),
     crate::console::plans::MIGRATION,
+    crate::console::plans::YEAR_PLAN_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";

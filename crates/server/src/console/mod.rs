@@ -177,6 +177,9 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/plan/inspectors", get(plan_inspectors))
         .route("/api/console/plan/relations", get(relations).post(add_relation))
         .route("/api/console/plan/relations/remove", post(remove_relation))
+        .route("/api/console/year-plans", get(year_plans).post(save_year_plan))
+        .route("/api/console/year-plans/{id}", get(year_plan))
+        .route("/api/console/year-plans/{id}/publish", post(publish_year_plan))
         .route("/api/console/draws", get(draws).post(make_draw))
         .route("/api/console/draws/{id}", get(draw))
         .route("/api/console/draws/{id}/export/{format}", post(export_draw))
@@ -793,6 +796,71 @@ async fn remove_relation(
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/console/year-plans", tag = "console", params(YearQuery), responses(
+    (status = 200, description = "一年的监督检查计划各版本（新的在前；草稿至多一份）", body = Vec<plans::YearPlanVersion>),
+    (status = 400, description = "年度无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn year_plans(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<YearQuery>,
+) -> Result<Json<Vec<plans::YearPlanVersion>>, ApiError> {
+    if !(2000..=2100).contains(&q.year) {
+        return Err(ApiError::bad("年度应在 2000 到 2100 之间"));
+    }
+    read(&state.storage, move |sql| plans::year_plans(sql, q.year)).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/year-plans", tag = "console", request_body = plans::YearPlanInputs, responses(
+    (status = 200, description = "已保存该年度的草稿（没有草稿时新建一版）", body = plans::YearPlan),
+    (status = 400, description = "输入不合要求，或没有该年度的工作日历", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody)))]
+async fn save_year_plan(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    Body(inputs): Body<plans::YearPlanInputs>,
+) -> Result<Json<plans::YearPlan>, ApiError> {
+    transact(&state.storage, move |sql| {
+        plans::save_draft(sql, &inputs, &signed.session.name, &signed.address, Utc::now())
+    })
+    .await
+    .map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/year-plans/{id}", tag = "console",
+    params(("id" = String, Path, description = "计划版本编号")),
+    responses(
+        (status = 200, description = "计划的一版：输入、检查工作日及其重点、一般之分、逐月应检查的单位", body = plans::YearPlan),
+        (status = 404, description = "没有这一版计划", body = anjian_sync::protocol::ErrorBody)))]
+async fn year_plan(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<plans::YearPlan>, ApiError> {
+    read(&state.storage, move |sql| plans::year_plan(sql, &id))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这一版计划"))
+}
+
+#[utoipa::path(post, path = "/api/console/year-plans/{id}/publish", tag = "console",
+    params(("id" = String, Path, description = "计划版本编号")),
+    responses(
+        (status = 200, description = "已发布：这一版从此不再改变", body = plans::YearPlan),
+        (status = 400, description = "这一版已经发布", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这一版计划", body = anjian_sync::protocol::ErrorBody)))]
+async fn publish_year_plan(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<plans::YearPlan>, ApiError> {
+    transact(&state.storage, move |sql| {
+        plans::publish_year_plan(sql, &id, &signed.session.name, &signed.address, Utc::now())
+    })
+    .await
+    .map(Json)
 }
 
 #[utoipa::path(get, path = "/api/console/draws", tag = "console", responses(
@@ -1487,6 +1555,10 @@ mod tests {
         relations,
         add_relation,
         remove_relation,
+        year_plans,
+        save_year_plan,
+        year_plan,
+        publish_year_plan,
         draws,
         make_draw,
         draw,

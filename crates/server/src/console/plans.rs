@@ -16,6 +16,7 @@ use super::{accounts, text};
 use crate::storage::{Result, Sql, StorageError};
 
 pub(crate) const MIGRATION: &str = include_str!("../../migrations/common/0011_plans.sql");
+pub(crate) const YEAR_PLAN_MIGRATION: &str = include_str!("../../migrations/common/0012_year_plan.sql");
 
 /// The legal working days of each year the server knows (`assets/calendars/`).
 const CALENDARS: &[&str] = &[include_str!("../../../../assets/calendars/2026.json")];
@@ -62,7 +63,7 @@ pub fn set_class_rates(sql: &mut dyn Sql, r: RatesRequest, by: &str, address: &s
 }
 
 /// One supervision class in the year's plan.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassRow {
     /// A, B, C, D, or empty for the enterprises not yet classed.
@@ -78,7 +79,7 @@ pub struct ClassRow {
 }
 
 /// 分类分级 for a year: the rates, and the inspections each class brings month by month.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassPlan {
     pub year: i32,
@@ -91,6 +92,11 @@ pub struct ClassPlan {
     /// Who last set the rates, and when (none while the defaults hold).
     pub rates_set_by: Option<String>,
     pub rates_set_at: Option<String>,
+}
+
+/// The bundled calendar of `year`, if the server has it.
+fn calendar(year: i32) -> Option<plan::Calendar> {
+    CALENDARS.iter().filter_map(|c| plan::Calendar::parse(c).ok()).find(|c| c.year == year)
 }
 
 /// The enterprises in operation that a plan counts (demo ones never reach the server).
@@ -133,7 +139,7 @@ pub fn class_plan(sql: &mut dyn Sql, year: i32) -> Result<ClassPlan> {
         });
     }
     let by_month: Vec<i64> = (0..12).map(|m| rows.iter().map(|r| r.by_month[m]).sum()).collect();
-    let calendar = CALENDARS.iter().filter_map(|c| plan::Calendar::parse(c).ok()).find(|c| c.year == year);
+    let calendar = calendar(year);
     Ok(ClassPlan {
         year,
         inspections: by_month.iter().sum(),
@@ -519,4 +525,227 @@ pub fn draw_detail(sql: &mut dyn Sql, id: &str) -> Result<Option<DrawDetail>> {
         })
         .collect();
     Ok(Some(DrawDetail { summary, rows, method: METHOD.to_owned() }))
+}
+
+/// What the bureau puts into a year's plan (the draft's form).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct YearPlanInputs {
+    pub year: i32,
+    /// 执法人员 counted on.
+    pub inspectors: u32,
+    /// 其他执法工作日（人·日）: accidents, complaints, joint actions.
+    pub other_enforcement: u32,
+    /// 非执法工作日（人·日）: training, meetings, leave.
+    pub non_enforcement: u32,
+    /// 重点检查 share in tenths of a percent (651 = 65.1%).
+    pub key_permille: u32,
+    /// 说明（重点行业、车辆经费等），至多 2000 字
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The year's days as the plan computes them (人·日).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct YearPlanDays {
+    /// 法定工作日 of the year, from its calendar.
+    pub legal_days: u32,
+    pub legal_total: u32,
+    pub inspection: u32,
+    pub key: u32,
+    pub general: u32,
+}
+
+/// What a plan comes to: its days, and the enterprises due month by month.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct YearPlanResult {
+    pub days: YearPlanDays,
+    pub classes: ClassPlan,
+}
+
+/// A version of a year's plan: a draft (its result computed now) or a published one
+/// (its result as it was published, never changed).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct YearPlan {
+    pub id: String,
+    pub year: i32,
+    pub version: i64,
+    /// draft or published.
+    pub status: String,
+    pub inputs: YearPlanInputs,
+    pub result: YearPlanResult,
+    pub created_by: String,
+    pub created_at: String,
+    pub published_by: Option<String>,
+    pub published_at: Option<String>,
+}
+
+/// Every version of a year's plan, newest first (without their results).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct YearPlanVersion {
+    pub id: String,
+    pub version: i64,
+    pub status: String,
+    pub inspection_days: u32,
+    pub created_by: String,
+    pub created_at: String,
+    pub published_by: Option<String>,
+    pub published_at: Option<String>,
+}
+
+fn compute(sql: &mut dyn Sql, inputs: &YearPlanInputs) -> Result<YearPlanResult> {
+    let calendar = calendar(inputs.year).ok_or_else(|| {
+        StorageError::Refused(format!("本服务器还没有 {} 年的工作日历（国务院办公厅公布的节假日安排）", inputs.year))
+    })?;
+    let legal_days = calendar.working_days();
+    let d = plan::days(&plan::DaysInput {
+        inspectors: inputs.inspectors,
+        legal_days,
+        other_enforcement: inputs.other_enforcement,
+        non_enforcement: inputs.non_enforcement,
+        key_permille: inputs.key_permille,
+    })
+    .map_err(refused)?;
+    Ok(YearPlanResult {
+        days: YearPlanDays {
+            legal_days,
+            legal_total: d.legal_total,
+            inspection: d.inspection,
+            key: d.key,
+            general: d.general,
+        },
+        classes: class_plan(sql, inputs.year)?,
+    })
+}
+
+const YEAR_PLAN_COLUMNS: &str =
+    "id, year, version, status, inputs, result, created_by, created_at, published_by, published_at";
+
+fn year_plan_row(sql: &mut dyn Sql, r: &[Option<String>]) -> Result<YearPlan> {
+    let bad = |what: &str| StorageError::Database(format!("year_plan {}: {what}", col(r, 0)));
+    let inputs: YearPlanInputs = serde_json::from_str(&col(r, 4)).map_err(|_| bad("inputs"))?;
+    let result = match r.get(5).cloned().flatten() {
+        Some(kept) => serde_json::from_str(&kept).map_err(|_| bad("result"))?,
+        None => compute(sql, &inputs)?,
+    };
+    Ok(YearPlan {
+        id: col(r, 0),
+        year: col(r, 1).parse().map_err(|_| bad("year"))?,
+        version: col(r, 2).parse().map_err(|_| bad("version"))?,
+        status: col(r, 3),
+        inputs,
+        result,
+        created_by: col(r, 6),
+        created_at: col(r, 7),
+        published_by: r.get(8).cloned().flatten(),
+        published_at: r.get(9).cloned().flatten(),
+    })
+}
+
+/// One version of a year's plan.
+pub fn year_plan(sql: &mut dyn Sql, id: &str) -> Result<Option<YearPlan>> {
+    let rows = sql.query(&format!("SELECT {YEAR_PLAN_COLUMNS} FROM year_plan WHERE id = ?"), &[text(id)])?;
+    rows.first().map(|r| year_plan_row(sql, r)).transpose()
+}
+
+/// Every version of a year's plan, newest first.
+pub fn year_plans(sql: &mut dyn Sql, year: i32) -> Result<Vec<YearPlanVersion>> {
+    let rows = sql.query(
+        &format!("SELECT {YEAR_PLAN_COLUMNS} FROM year_plan WHERE year = ? ORDER BY version DESC"),
+        &[crate::storage::Param::Int(Some(i64::from(year)))],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let p = year_plan_row(sql, r)?;
+            Ok(YearPlanVersion {
+                id: p.id,
+                version: p.version,
+                status: p.status,
+                inspection_days: p.result.days.inspection,
+                created_by: p.created_by,
+                created_at: p.created_at,
+                published_by: p.published_by,
+                published_at: p.published_at,
+            })
+        })
+        .collect()
+}
+
+fn check_inputs(inputs: &YearPlanInputs) -> Result<()> {
+    if !(2000..=2100).contains(&inputs.year) {
+        return Err(StorageError::Refused("年度应在 2000 到 2100 之间".into()));
+    }
+    let note = inputs.note.trim();
+    if note.chars().count() > 2000 || note.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(StorageError::Refused("说明至多 2000 字".into()));
+    }
+    Ok(())
+}
+
+/// Writes the year's draft (a new one after the last version, or the one being edited):
+/// checked by computing it; audited with it. Returns the draft as it now reads.
+pub fn save_draft(
+    sql: &mut dyn Sql,
+    inputs: &YearPlanInputs,
+    by: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<YearPlan> {
+    check_inputs(inputs)?;
+    let mut inputs = inputs.clone();
+    inputs.note = inputs.note.trim().to_owned();
+    compute(sql, &inputs)?;
+    let year = crate::storage::Param::Int(Some(i64::from(inputs.year)));
+    let value = json(&inputs)?;
+    let draft = sql.query("SELECT id FROM year_plan WHERE year = ? AND status = 'draft'", &[year.clone()])?;
+    let id = match draft.first() {
+        Some(r) => {
+            let id = col(r, 0);
+            sql.execute(
+                "UPDATE year_plan SET inputs = ?, created_by = ?, created_at = ? WHERE id = ? AND status = 'draft'",
+                &[text(&value), text(by), text(&accounts::stamp(now)), text(&id)],
+            )?;
+            id
+        }
+        None => {
+            let next = sql.query("SELECT coalesce(max(version), 0) + 1 FROM year_plan WHERE year = ?", &[year])?;
+            let id = crate::auth::new_id()?;
+            sql.execute(
+                "INSERT INTO year_plan (id, year, version, status, inputs, created_by, created_at) VALUES (?, ?, ?, 'draft', ?, ?, ?)",
+                &[
+                    text(&id),
+                    crate::storage::Param::Int(Some(i64::from(inputs.year))),
+                    crate::storage::Param::Int(Some(next.first().map_or(1, |r| col(r, 0).parse().unwrap_or(1)))),
+                    text(&value),
+                    text(by),
+                    text(&accounts::stamp(now)),
+                ],
+            )?;
+            id
+        }
+    };
+    accounts::audit(sql, by, "编辑年度监督检查计划", &format!("{} 年草稿", inputs.year), address, now)?;
+    year_plan(sql, &id)?.ok_or_else(|| StorageError::Database("a draft just written is missing".into()))
+}
+
+/// Publishes a draft: its result is computed once more and kept with it; from then on
+/// the version never changes.
+pub fn publish_year_plan(sql: &mut dyn Sql, id: &str, by: &str, address: &str, now: DateTime<Utc>) -> Result<YearPlan> {
+    let Some(p) = year_plan(sql, id)? else { return Err(StorageError::NotFound("计划".into())) };
+    if p.status != "draft" {
+        return Err(StorageError::Refused("这一版已经发布，不能修改；修改请编辑新的草稿".into()));
+    }
+    let n = sql.execute(
+        "UPDATE year_plan SET status = 'published', result = ?, published_by = ?, published_at = ? WHERE id = ? AND status = 'draft'",
+        &[text(&json(&p.result)?), text(by), text(&accounts::stamp(now)), text(id)],
+    )?;
+    if n == 0 {
+        return Err(StorageError::Refused("这一版已经发布".into()));
+    }
+    accounts::audit(sql, by, "发布年度监督检查计划", &format!("{} 年第 {} 版", p.year, p.version), address, now)?;
+    year_plan(sql, id)?.ok_or_else(|| StorageError::Database("a plan just published is missing".into()))
 }

@@ -264,6 +264,34 @@ test('分类分级 shows the year by class and month; staff make a 双随机 dra
   await accessible(page, '双随机抽查')
 })
 
+test('the admin drafts the yearly plan, publishes it and prints it', async ({ page }) => {
+  await signIn(page, '张敏', NEW_PASSWORD)
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await page.getByRole('link', { name: '年度计划' }).click()
+  await page.getByTestId('year-plan-year').selectOption('2026')
+  await page.getByTestId('yp-inspectors').fill('8')
+  await page.getByTestId('yp-other').fill('620')
+  await page.getByTestId('yp-non').fill('409')
+  await page.getByTestId('yp-key').fill('65.1')
+  await page.getByTestId('yp-save').click()
+  await expect(page.getByTestId('year-plan-done')).toContainText('草稿')
+  // 8 × 248 − 620 − 409 = 955 = 622 重点 + 333 一般.
+  await expect(page.getByTestId('inspection-days')).toHaveText('955')
+  await expect(page.getByTestId('key-days')).toHaveText('622')
+  await expect(page.getByTestId('general-days')).toHaveText('333')
+  await expect(page.getByTestId('year-plan-status')).toHaveText('草稿')
+  await accessible(page, '年度计划（草稿）')
+  page.once('dialog', (d) => void d.accept())
+  await page.getByTestId('year-plan-publish').click()
+  await expect(page.getByTestId('year-plan-status')).toHaveText('已发布')
+  await expect(page.getByTestId('year-plan-publish')).toHaveCount(0)
+  await page.screenshot({ path: screenshot('console-year-plan.png'), fullPage: true })
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden()
+  await page.screenshot({ path: screenshot('console-year-plan-print.png'), fullPage: true })
+  await page.emulateMedia({ media: 'screen' })
+})
+
 test('five wrong passwords lock the account for 15 minutes', async ({ page, district }) => {
   for (let i = 1; i <= 5; i++) {
     const res = await page.request.post('/api/console/login', { data: { name: '周队长', password: 'wrong-wrong' } })

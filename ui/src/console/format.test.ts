@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   defaultPeriod,
+  planYears,
   documentStatusText,
   formatCount,
   formatMonth,
@@ -162,5 +163,11 @@ describe('documentStatusText', () => {
     ).toBe('已作废（2026年3月1日，单位名称写错）')
     expect(documentStatusText({ status: 'voided', voidedAt: null, voidReason: '重复签发' })).toBe('已作废（重复签发）')
     expect(documentStatusText({ status: 'voided' })).toBe('已作废')
+  })
+})
+
+describe('planYears', () => {
+  it('offers last, this and next year by Beijing’s day', () => {
+    expect(planYears('2026-12-05')).toEqual([2025, 2026, 2027])
   })
 })

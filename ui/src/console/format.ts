@@ -78,6 +78,12 @@ export function presetOf(p: Period, today: string = beijingToday()): PresetKey |
 }
 
 /** The default period of the 总览: this year, from 1 January to today. */
+/** The plan years offered: last year, this year (Beijing's) and next. */
+export function planYears(today: string = beijingToday()): number[] {
+  const y = Number(today.slice(0, 4))
+  return [y - 1, y, y + 1]
+}
+
 export const defaultPeriod = (today: string = beijingToday()): Period => presetPeriod('year', today)
 
 /** A period read from the URL: both ends real days, in order; else null. */

@@ -69,6 +69,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '分类分级' },
   },
   {
+    path: '/year-plan',
+    name: 'year-plan',
+    component: () => import('./pages/YearPlanPage.vue'),
+    meta: { title: '年度计划' },
+  },
+  {
     path: '/draws',
     name: 'draws',
     component: () => import('./pages/DrawsPage.vue'),

@@ -267,6 +267,17 @@ export const relations = (): Promise<RelationRow[]> => request('GET', '/plan/rel
 export const addRelation = (req: RelationRequest): Promise<void> => request('POST', '/plan/relations', { body: req })
 export const removeRelation = (enterpriseId: string, inspectorId: string): Promise<void> =>
   request('POST', '/plan/relations/remove', { body: { enterpriseId, inspectorId } })
+export type YearPlan = Schemas['YearPlan']
+export type YearPlanInputs = Schemas['YearPlanInputs']
+export type YearPlanVersion = Schemas['YearPlanVersion']
+/** Every version of a year's plan, newest first. */
+export const yearPlans = (year: number): Promise<YearPlanVersion[]> => request('GET', '/year-plans', { query: { year } })
+/** One version; a 404 (ApiError status 404) when there is no such version. */
+export const yearPlan = (id: string): Promise<YearPlan> => request('GET', `/year-plans/${encodeURIComponent(id)}`)
+/** Saves the year's draft (a new version when there is none). */
+export const saveYearPlan = (inputs: YearPlanInputs): Promise<YearPlan> => request('POST', '/year-plans', { body: inputs })
+export const publishYearPlan = (id: string): Promise<YearPlan> =>
+  request('POST', `/year-plans/${encodeURIComponent(id)}/publish`)
 export const draws = (): Promise<DrawSummary[]> => request('GET', '/draws')
 export const makeDraw = (req: DrawRequest): Promise<DrawDetail> => request('POST', '/draws', { body: req })
 /** One draw; a 404 (ApiError status 404) when there is no such draw. */

@@ -596,6 +596,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/year-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["year_plans"];
+        put?: never;
+        post: operations["save_year_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/year-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["year_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/year-plans/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["publish_year_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1219,6 +1267,86 @@ export interface components {
             kind: string;
             status: string;
             title: string;
+        };
+        /**
+         * @description A version of a year's plan: a draft (its result computed now) or a published one
+         *     (its result as it was published, never changed).
+         */
+        YearPlan: {
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            inputs: components["schemas"]["YearPlanInputs"];
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            result: components["schemas"]["YearPlanResult"];
+            /** @description draft or published. */
+            status: string;
+            /** Format: int64 */
+            version: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description The year's days as the plan computes them (人·日). */
+        YearPlanDays: {
+            /** Format: int32 */
+            general: number;
+            /** Format: int32 */
+            inspection: number;
+            /** Format: int32 */
+            key: number;
+            /**
+             * Format: int32
+             * @description 法定工作日 of the year, from its calendar.
+             */
+            legalDays: number;
+            /** Format: int32 */
+            legalTotal: number;
+        };
+        /** @description What the bureau puts into a year's plan (the draft's form). */
+        YearPlanInputs: {
+            /**
+             * Format: int32
+             * @description 执法人员 counted on.
+             */
+            inspectors: number;
+            /**
+             * Format: int32
+             * @description 重点检查 share in tenths of a percent (651 = 65.1%).
+             */
+            keyPermille: number;
+            /**
+             * Format: int32
+             * @description 非执法工作日（人·日）: training, meetings, leave.
+             */
+            nonEnforcement: number;
+            /** @description 说明（重点行业、车辆经费等），至多 2000 字 */
+            note?: string;
+            /**
+             * Format: int32
+             * @description 其他执法工作日（人·日）: accidents, complaints, joint actions.
+             */
+            otherEnforcement: number;
+            /** Format: int32 */
+            year: number;
+        };
+        /** @description What a plan comes to: its days, and the enterprises due month by month. */
+        YearPlanResult: {
+            classes: components["schemas"]["ClassPlan"];
+            days: components["schemas"]["YearPlanDays"];
+        };
+        /** @description Every version of a year's plan, newest first (without their results). */
+        YearPlanVersion: {
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            /** Format: int32 */
+            inspectionDays: number;
+            publishedAt?: string | null;
+            publishedBy?: string | null;
+            status: string;
+            /** Format: int64 */
+            version: number;
         };
     };
     responses: never;
@@ -2721,6 +2849,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reference"];
+                };
+            };
+        };
+    };
+    year_plans: {
+        parameters: {
+            query: {
+                /** @description 年度（2000–2100） */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一年的监督检查计划各版本（新的在前；草稿至多一份） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearPlanVersion"][];
+                };
+            };
+            /** @description 年度无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_year_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YearPlanInputs"];
+            };
+        };
+        responses: {
+            /** @description 已保存该年度的草稿（没有草稿时新建一版） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearPlan"];
+                };
+            };
+            /** @description 输入不合要求，或没有该年度的工作日历 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    year_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 计划版本编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 计划的一版：输入、检查工作日及其重点、一般之分、逐月应检查的单位 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearPlan"];
+                };
+            };
+            /** @description 没有这一版计划 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_year_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 计划版本编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已发布：这一版从此不再改变 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearPlan"];
+                };
+            };
+            /** @description 这一版已经发布 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这一版计划 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

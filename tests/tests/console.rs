@@ -753,6 +753,26 @@ async fn plans_classes_and_draws(pg: bool) {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 
+    // An enterprise's class set from the console (admins): published like an import's,
+    // so it stays in the field's history; then set back to D.
+    let (_, found) = admin.get(&format!("/api/console/enterprises?q={}", "计划测试9号")).await;
+    let d_id = found["rows"][0]["id"].as_str().unwrap().to_owned();
+    let class_path = format!("/api/console/enterprises/{d_id}/class");
+    assert_eq!(admin.post(&class_path, json!({ "class": "E" })).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        admin.post("/api/console/enterprises/nope/class", json!({ "class": "A" })).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(admin.post(&class_path, json!({ "class": "A" })).await.0, StatusCode::NO_CONTENT);
+    let (_, detail) = admin.get(&format!("/api/console/enterprises/{d_id}")).await;
+    assert_eq!(detail["supervisionClass"], "A", "{detail}");
+    let history: Vec<&Value> =
+        detail["fields"].as_array().unwrap().iter().filter(|f| f["field"] == "supervisionClass").collect();
+    assert!(history.len() >= 2, "the class's history keeps the value it replaced: {detail}");
+    assert_eq!(admin.post(&class_path, json!({ "class": "D" })).await.0, StatusCode::NO_CONTENT);
+    let (_, detail) = admin.get(&format!("/api/console/enterprises/{d_id}")).await;
+    assert_eq!(detail["supervisionClass"], "D");
+
     // 分类分级 for 2026 with the default rates (A 4, B 2, C 1, D only drawn).
     let (status, plan) = admin.get("/api/console/plan/classes?year=2026").await;
     assert_eq!(status, StatusCode::OK, "{plan}");
@@ -775,6 +795,7 @@ async fn plans_classes_and_draws(pg: bool) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["message"].as_str().unwrap().contains("A ≥ B ≥ C ≥ D"), "{body}");
     let mut staff = signed_in(&server, "李强", Role::Staff).await;
+    assert_eq!(staff.post(&class_path, json!({ "class": "B" })).await.0, StatusCode::FORBIDDEN);
     assert_eq!(
         staff.post("/api/console/plan/rates", json!({ "a": 6, "b": 3, "c": 1, "d": 0 })).await.0,
         StatusCode::FORBIDDEN

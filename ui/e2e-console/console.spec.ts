@@ -267,6 +267,15 @@ test('分类分级 shows the year by class and month; staff make a 双随机 dra
 test('the admin drafts the yearly plan, publishes it and prints it', async ({ page }) => {
   await signIn(page, '张敏', NEW_PASSWORD)
   await expect(page.getByTestId('figure-cards')).toBeVisible()
+  // An enterprise's class, set on its page.
+  const { id } = (await (await page.request.get('/api/console/enterprises?limit=1')).json()).rows[0]
+  const before = await (await page.request.get(`/api/console/enterprises/${id}`)).json()
+  await page.goto(`/enterprises/${id}`)
+  const next = before.supervisionClass === 'A' ? 'B' : 'A'
+  await page.getByTestId('enterprise-class').selectOption(next)
+  await page.getByTestId('class-save').click()
+  await expect(page.getByTestId('enterprise-facts')).toContainText(`${next}级`)
+  await accessible(page, '单位详情（设置监管分级）')
   await page.getByRole('link', { name: '年度计划' }).click()
   await page.getByTestId('year-plan-year').selectOption('2026')
   await page.getByTestId('yp-inspectors').fill('8')

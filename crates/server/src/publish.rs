@@ -24,6 +24,8 @@ pub enum PublishError {
     Supervision(#[from] anjian_core::supervision::SupervisionError),
     #[error("没有这条隐患")]
     NoHazard,
+    #[error("没有这家单位")]
+    NoEnterprise,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -151,6 +153,39 @@ pub fn import_enterprises(
     }
     storage.publish(&changes, &now.to_rfc3339())?;
     Ok(report)
+}
+
+/// Sets an enterprise's supervision class (分类分级) as the bureau decides it: a change
+/// of the enterprise's `supervisionClass` field (its other fields as the district holds
+/// them), so it reaches every device and stays in the field's history. Returns whether
+/// anything changed.
+pub fn set_class(
+    storage: &dyn Storage,
+    enterprise_id: &str,
+    class: Option<anjian_core::enterprise::SupervisionClass>,
+    now: DateTime<Utc>,
+) -> Result<bool, PublishError> {
+    let _held = publishing();
+    let current = current(storage)?;
+    let known = current.by_id.get(enterprise_id).ok_or(PublishError::NoEnterprise)?;
+    let value = class.map_or(serde_json::Value::Null, |c| serde_json::Value::from(c.as_str()));
+    if known.get("supervisionClass").is_some_and(|f| f.value == value) {
+        return Ok(false);
+    }
+    let rev = Clock::new(0, None).tick(millis(now));
+    let mut fields: BTreeMap<String, Field> = known
+        .iter()
+        .map(|(k, f)| {
+            let base = (f.base != Hlc::ZERO).then(|| f.base.to_string());
+            (k.clone(), Field { value: f.value.clone(), rev: f.rev.to_string(), base })
+        })
+        .collect();
+    let base = known.get("supervisionClass").map(|f| f.rev.to_string());
+    fields.insert("supervisionClass".to_owned(), Field { value, rev: rev.to_string(), base });
+    let image =
+        Image::Enterprise(EnterpriseImage { id: enterprise_id.to_owned(), fields, created_at: now.to_rfc3339() });
+    storage.publish(&[published(&image, rev)?], &now.to_rfc3339())?;
+    Ok(true)
 }
 
 /// Publishes one checklist version (a file in the format of `assets/checklists/`). The

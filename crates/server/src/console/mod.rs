@@ -186,6 +186,7 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/exports/{id}", get(export_status))
         .route("/api/console/exports/{id}/file", get(export_file))
         .route("/api/console/enterprises/{id}", get(enterprise))
+        .route("/api/console/enterprises/{id}/class", post(set_enterprise_class))
         .route("/api/console/documents", get(documents))
         .route("/api/console/documents/{id}", get(document))
         .route("/api/console/documents/{id}/pdf", get(document_pdf))
@@ -747,6 +748,46 @@ async fn set_class_rates(
         plans::set_class_rates(sql, req, &signed.session.name, &signed.address, Utc::now())
     })
     .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An enterprise's supervision class as the bureau sets it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClassRequest {
+    /// A、B、C、D，或空（未分级）
+    pub class: String,
+}
+
+#[utoipa::path(post, path = "/api/console/enterprises/{id}/class", tag = "console",
+    params(("id" = String, Path, description = "单位编号")), request_body = ClassRequest,
+    responses(
+        (status = 204, description = "已设置（各设备下次同步时收到；字段历史中可见）"),
+        (status = 400, description = "监管分类无效", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这家单位", body = anjian_sync::protocol::ErrorBody)))]
+async fn set_enterprise_class(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Body(req): Body<ClassRequest>,
+) -> Result<StatusCode, ApiError> {
+    use anjian_core::enterprise::SupervisionClass;
+    let class = match req.class.as_str() {
+        "" => None,
+        c => Some(SupervisionClass::parse(c).ok_or_else(|| ApiError::bad("监管分类只能是 A、B、C、D 或未分级"))?),
+    };
+    let (storage, enterprise) = (state.storage.clone(), id.clone());
+    let changed =
+        blocking(move || crate::publish::set_class(storage.as_ref(), &enterprise, class, Utc::now()), publish_error)
+            .await?;
+    if changed {
+        let detail = format!("单位 {id}：{}", class.map_or("未分级", SupervisionClass::as_str));
+        transact(&state.storage, move |sql| {
+            accounts::audit(sql, &signed.session.name, "设置监管分类", &detail, &signed.address, Utc::now())
+        })
+        .await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1413,6 +1454,7 @@ fn publish_error(e: crate::PublishError) -> ApiError {
     use crate::PublishError;
     match e {
         PublishError::NoHazard => ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这条隐患"),
+        PublishError::NoEnterprise => ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这家单位"),
         PublishError::Storage(e) => console_error(e),
         other => ApiError::bad(other.to_string()),
     }
@@ -1552,6 +1594,7 @@ mod tests {
         class_plan,
         set_class_rates,
         plan_inspectors,
+        set_enterprise_class,
         relations,
         add_relation,
         remove_relation,

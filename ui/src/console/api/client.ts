@@ -262,6 +262,9 @@ export type DrawDetail = Schemas['DrawDetail']
 /** 分类分级 for a year: each class's enterprises and the inspections due month by month. */
 export const classPlan = (year: number): Promise<ClassPlan> => request('GET', '/plan/classes', { query: { year } })
 export const setClassRates = (rates: RatesRequest): Promise<void> => request('POST', '/plan/rates', { body: rates })
+/** Sets an enterprise's supervision class ('' = 未分级); admins. */
+export const setEnterpriseClass = (id: string, cls: string): Promise<void> =>
+  request('POST', `/enterprises/${encodeURIComponent(id)}/class`, { body: { class: cls } })
 export const planInspectors = (): Promise<InspectorRow[]> => request('GET', '/plan/inspectors')
 export const relations = (): Promise<RelationRow[]> => request('GET', '/plan/relations')
 export const addRelation = (req: RelationRequest): Promise<void> => request('POST', '/plan/relations', { body: req })

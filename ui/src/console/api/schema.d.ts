@@ -228,6 +228,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/enterprises/{id}/class": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["set_enterprise_class"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/exports/{id}": {
         parameters: {
             query?: never;
@@ -721,6 +737,11 @@ export interface components {
             workingDaysByMonth?: number[] | null;
             /** Format: int32 */
             year: number;
+        };
+        /** @description An enterprise's supervision class as the bureau sets it. */
+        ClassRequest: {
+            /** @description A、B、C、D，或空（未分级） */
+            class: string;
         };
         /** @description One supervision class in the year's plan. */
         ClassRow: {
@@ -1939,6 +1960,58 @@ export interface operations {
                 };
             };
             /** @description 没有这个单位 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_enterprise_class: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 单位编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassRequest"];
+            };
+        };
+        responses: {
+            /** @description 已设置（各设备下次同步时收到；字段历史中可见） */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 监管分类无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这家单位 */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -172,7 +172,8 @@ pub fn set_class(
     if known.get("supervisionClass").is_some_and(|f| f.value == value) {
         return Ok(false);
     }
-    let rev = Clock::new(0, None).tick(millis(now));
+    // After the field's last revision, whatever the clocks: the bureau's setting wins.
+    let rev = Clock::new(0, known.get("supervisionClass").map(|f| f.rev)).tick(millis(now));
     let mut fields: BTreeMap<String, Field> = known
         .iter()
         .map(|(k, f)| {

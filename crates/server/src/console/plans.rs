@@ -316,7 +316,7 @@ pub struct DrawSummary {
 }
 
 /// An officer drawn.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DrawnOfficer {
     pub id: String,
@@ -324,8 +324,8 @@ pub struct DrawnOfficer {
     pub cert_no: String,
 }
 
-/// One enterprise drawn and its two officers.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+/// One enterprise drawn and its two officers, named as they were at the draw.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DrawnRow {
     pub enterprise_id: String,
@@ -412,8 +412,17 @@ pub fn make_draw(
     }
     sql_text.push_str(" ORDER BY id");
     let pool: Vec<String> = sql.query(&sql_text, &params)?.iter().map(|r| col(r, 0)).collect();
-    let inspectors: Vec<String> =
-        sql.query("SELECT id FROM inspector ORDER BY id", &[])?.iter().map(|r| col(r, 0)).collect();
+    // Not an inspector whose every device was revoked (one who left); one enrolled and
+    // not yet paired may be drawn.
+    let inspectors: Vec<String> = sql
+        .query(
+            "SELECT i.id FROM inspector i WHERE NOT (EXISTS (SELECT 1 FROM device d WHERE d.inspector_id = i.id)
+               AND NOT EXISTS (SELECT 1 FROM device d WHERE d.inspector_id = i.id AND d.revoked_at IS NULL)) ORDER BY i.id",
+            &[],
+        )?
+        .iter()
+        .map(|r| col(r, 0))
+        .collect();
     let mut related: Vec<(String, String)> = sql
         .query("SELECT enterprise_id, inspector_id FROM inspector_relation ORDER BY enterprise_id, inspector_id", &[])?
         .iter()
@@ -429,6 +438,9 @@ pub fn make_draw(
         related: related.iter().cloned().collect(),
     };
     let drawn = plan::draw(&input).map_err(refused)?;
+    // The 公示 names what was drawn as it was at the draw: a later rename or re-enrolment
+    // does not change it.
+    let rows = named(sql, &drawn)?;
     let id = crate::auth::new_id()?;
     let filters = DrawFilters { town, sector, class };
     sql.execute(
@@ -442,7 +454,7 @@ pub fn make_draw(
             text(&json(&pool)?),
             text(&json(&inspectors)?),
             text(&json(&related)?),
-            text(&json(&drawn)?),
+            text(&json(&rows)?),
             text(by),
             text(&accounts::stamp(now)),
         ],
@@ -454,12 +466,12 @@ pub fn make_draw(
 
 const DRAW_COLUMNS: &str = "id, title, seed, filters, pool, inspectors, result, drawn_by, drawn_at";
 
-fn summary(r: &[Option<String>]) -> Result<(DrawSummary, Vec<plan::Drawn>)> {
+fn summary(r: &[Option<String>]) -> Result<(DrawSummary, Vec<DrawnRow>)> {
     let bad = |what: &str| StorageError::Database(format!("plan_draw {}: {what}", col(r, 0)));
     let filters: DrawFilters = serde_json::from_str(&col(r, 3)).map_err(|_| bad("filters"))?;
     let pool: Vec<String> = serde_json::from_str(&col(r, 4)).map_err(|_| bad("pool"))?;
     let inspectors: Vec<String> = serde_json::from_str(&col(r, 5)).map_err(|_| bad("inspectors"))?;
-    let drawn: Vec<plan::Drawn> = serde_json::from_str(&col(r, 6)).map_err(|_| bad("result"))?;
+    let drawn: Vec<DrawnRow> = serde_json::from_str(&col(r, 6)).map_err(|_| bad("result"))?;
     Ok((
         DrawSummary {
             id: col(r, 0),
@@ -485,10 +497,8 @@ pub fn draws(sql: &mut dyn Sql) -> Result<Vec<DrawSummary>> {
 }
 
 /// One draw with the names of what was drawn.
-pub fn draw_detail(sql: &mut dyn Sql, id: &str) -> Result<Option<DrawDetail>> {
-    let rows = sql.query(&format!("SELECT {DRAW_COLUMNS} FROM plan_draw WHERE id = ?"), &[text(id)])?;
-    let Some(r) = rows.first() else { return Ok(None) };
-    let (summary, drawn) = summary(r)?;
+/// What was drawn, with the names, codes and certificate numbers of now.
+fn named(sql: &mut dyn Sql, drawn: &[plan::Drawn]) -> Result<Vec<DrawnRow>> {
     let mut enterprises: HashMap<String, (String, String, String)> = HashMap::new();
     if !drawn.is_empty() {
         let ids: Vec<crate::storage::Param> = drawn.iter().map(|d| text(&d.enterprise)).collect();
@@ -504,7 +514,7 @@ pub fn draw_detail(sql: &mut dyn Sql, id: &str) -> Result<Option<DrawDetail>> {
     for i in sql.query("SELECT id, name, cert_no FROM inspector", &[])? {
         inspectors.insert(col(&i, 0), (col(&i, 1), col(&i, 2)));
     }
-    let rows = drawn
+    Ok(drawn
         .iter()
         .map(|d| {
             let (name, credit_code, town) = enterprises.get(&d.enterprise).cloned().unwrap_or_default();
@@ -523,7 +533,13 @@ pub fn draw_detail(sql: &mut dyn Sql, id: &str) -> Result<Option<DrawDetail>> {
                     .collect(),
             }
         })
-        .collect();
+        .collect())
+}
+
+pub fn draw_detail(sql: &mut dyn Sql, id: &str) -> Result<Option<DrawDetail>> {
+    let rows = sql.query(&format!("SELECT {DRAW_COLUMNS} FROM plan_draw WHERE id = ?"), &[text(id)])?;
+    let Some(r) = rows.first() else { return Ok(None) };
+    let (summary, rows) = summary(r)?;
     Ok(Some(DrawDetail { summary, rows, method: METHOD.to_owned() }))
 }
 
@@ -705,10 +721,13 @@ pub fn save_draft(
     let id = match draft.first() {
         Some(r) => {
             let id = col(r, 0);
-            sql.execute(
+            let n = sql.execute(
                 "UPDATE year_plan SET inputs = ?, created_by = ?, created_at = ? WHERE id = ? AND status = 'draft'",
                 &[text(&value), text(by), text(&accounts::stamp(now)), text(&id)],
             )?;
+            if n == 0 {
+                return Err(StorageError::Refused("这份草稿刚刚被发布，未保存；请刷新后在新的草稿中修改".into()));
+            }
             id
         }
         None => {
@@ -740,11 +759,13 @@ pub fn publish_year_plan(sql: &mut dyn Sql, id: &str, by: &str, address: &str, n
         return Err(StorageError::Refused("这一版已经发布，不能修改；修改请编辑新的草稿".into()));
     }
     let n = sql.execute(
-        "UPDATE year_plan SET status = 'published', result = ?, published_by = ?, published_at = ? WHERE id = ? AND status = 'draft'",
-        &[text(&json(&p.result)?), text(by), text(&accounts::stamp(now)), text(id)],
+        // Only the inputs the result was computed from: an edit saved meanwhile is not
+        // published with a result that is not its own.
+        "UPDATE year_plan SET status = 'published', result = ?, published_by = ?, published_at = ? WHERE id = ? AND status = 'draft' AND inputs = ?",
+        &[text(&json(&p.result)?), text(by), text(&accounts::stamp(now)), text(id), text(&json(&p.inputs)?)],
     )?;
     if n == 0 {
-        return Err(StorageError::Refused("这一版已经发布".into()));
+        return Err(StorageError::Refused("这一版刚刚被修改或发布，请刷新后再发布".into()));
     }
     accounts::audit(sql, by, "发布年度监督检查计划", &format!("{} 年第 {} 版", p.year, p.version), address, now)?;
     year_plan(sql, id)?.ok_or_else(|| StorageError::Database("a plan just published is missing".into()))

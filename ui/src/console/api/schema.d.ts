@@ -891,7 +891,7 @@ export interface components {
             id: string;
             name: string;
         };
-        /** @description One enterprise drawn and its two officers. */
+        /** @description One enterprise drawn and its two officers, named as they were at the draw. */
         DrawnRow: {
             creditCode: string;
             enterpriseId: string;

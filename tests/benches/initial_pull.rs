@@ -146,7 +146,7 @@ fn all_changes(storage: &dyn Storage) -> Vec<ServerChange> {
     let mut out = Vec::new();
     let mut after = 0;
     loop {
-        let page = storage.pull(after, 500).expect("pull").into_protocol();
+        let page = storage.pull("bench-device", after, 500).expect("pull").into_protocol();
         out.extend(page.changes);
         after = page.next;
         if !page.more {

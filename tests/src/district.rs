@@ -238,6 +238,7 @@ pub fn generate(store: &Store, reference: &Reference, scale: Scale, seed: u64) -
                     accompanying_person: Some(person(&mut rng)),
                     notes,
                     started_at: Some(moment(&mut rng, start)),
+                    task_id: None,
                 })?;
                 out.inspection_ids.push(i.id);
             }

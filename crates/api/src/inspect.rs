@@ -188,6 +188,7 @@ pub(crate) fn start_inspection(app: &App, a: StartInspectionArgs) -> Result<Insp
                 accompanying_person: Some(a.accompanying_person),
                 notes: String::new(),
                 started_at: None,
+                task_id: None,
             })
         })?
     };

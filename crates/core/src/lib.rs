@@ -20,6 +20,7 @@ pub mod photo;
 pub mod plan;
 pub mod search_text;
 pub mod supervision;
+pub mod task;
 pub mod validate;
 
 pub use id::Id;

@@ -460,7 +460,7 @@ async fn pull(
     let pulls = state.pulls.clone();
     // A `PullPage`, written from the stored text (see `StoredPage::to_json`).
     let body = blocking(move || {
-        let page = storage.pull(req.after, req.limit)?.to_json();
+        let page = storage.pull(&device, req.after, req.limit)?.to_json();
         // Bookkeeping for the console (which device holds what): a failure here must not
         // cost the device its page.
         if pulls.worth_noting(&device, req.after) {

@@ -242,9 +242,11 @@ pub(crate) const INSPECTION: Table = Table {
         ("rev", Text),
         ("image", Text),
         ("image_seq", Int),
+        ("task_id", Text),
     ],
     key: &["id"],
     update: &[
+        "task_id",
         "enterprise_id",
         "template_id",
         "template_version",
@@ -398,8 +400,47 @@ pub(crate) const SUPERVISION: Table = Table {
     parent: None,
 };
 
+/// A planned or drawn inspection, as the bureau last set it.
+pub(crate) const TASK: Table = Table {
+    name: "task",
+    columns: &[
+        ("id", Text),
+        ("enterprise_id", Text),
+        ("due_month", Text),
+        ("officer_a", Text),
+        ("officer_b", Text),
+        ("source", Text),
+        ("source_id", Text),
+        ("source_title", Text),
+        ("status", Text),
+        ("set_by", Text),
+        ("set_at", Text),
+        ("created_by", Text),
+        ("rev", Text),
+        ("image", Text),
+        ("image_seq", Int),
+    ],
+    key: &["id"],
+    update: &[
+        "enterprise_id",
+        "due_month",
+        "officer_a",
+        "officer_b",
+        "source",
+        "source_id",
+        "source_title",
+        "status",
+        "set_by",
+        "set_at",
+        "rev",
+        "image",
+        "image_seq",
+    ],
+    parent: None,
+};
+
 /// The record tables, parents before children: the order rows are written and digested.
-pub(crate) const TABLES: [&Table; 13] = [
+pub(crate) const TABLES: [&Table; 14] = [
     &ENTERPRISE,
     &ENTERPRISE_SECTOR,
     &ENTERPRISE_FIELD,
@@ -413,6 +454,7 @@ pub(crate) const TABLES: [&Table; 13] = [
     &DOCUMENT,
     &DOCUMENT_HAZARD,
     &SUPERVISION,
+    &TASK,
 ];
 
 /// A stored change as the tables are rebuilt from it.
@@ -445,9 +487,10 @@ pub(crate) const CHANGES_AFTER: &str =
 
 /// The schema whose migration creates the last of the tables: filled from the log as it
 /// runs (a server upgraded across it rebuilds them all then).
-pub(crate) const SCHEMA: usize = 8;
+pub(crate) const SCHEMA: usize = 13;
 pub(crate) const MIGRATION: &str = include_str!("../migrations/common/0006_district_records.sql");
 pub(crate) const SUPERVISION_MIGRATION: &str = include_str!("../migrations/common/0008_supervision.sql");
+pub(crate) const TASK_MIGRATION: &str = include_str!("../migrations/common/0013_tasks.sql");
 
 /// A stored change as the tables take it: its image, who wrote it, when it was stored.
 pub(crate) struct Stored<'a> {
@@ -518,6 +561,7 @@ fn table_of(record_type: &str) -> Option<&'static Table> {
         anjian_sync::records::DOCUMENT => Some(&DOCUMENT),
         anjian_sync::records::INSPECTOR => Some(&OFFICER),
         anjian_sync::records::SUPERVISION => Some(&SUPERVISION),
+        anjian_sync::records::TASK => Some(&TASK),
         _ => None,
     }
 }
@@ -684,6 +728,29 @@ fn write(tx: &mut impl RecordTx, records: HashMap<(&'static str, String), Record
                     ],
                 );
             }
+            Image::Task(t) => {
+                let officer = |n: usize| t.officers.get(n).map_or_else(|| text(""), |o| text(&o.id));
+                rows.add(
+                    &TASK,
+                    vec![
+                        text(&t.id),
+                        text(&t.enterprise_id),
+                        text(&t.due_month),
+                        officer(0),
+                        officer(1),
+                        text(&t.source),
+                        text(&t.source_id),
+                        text(&t.source_title),
+                        text(&t.status),
+                        text(&t.set_by),
+                        text(&t.set_at),
+                        text(&record.created_by),
+                        text(&t.rev),
+                        image[0].clone(),
+                        image[1].clone(),
+                    ],
+                );
+            }
             _ => {}
         }
     }
@@ -778,6 +845,7 @@ fn inspection(i: &InspectionImage, created_by: &str, image: &[Param; 2]) -> Vec<
         text(&i.rev),
         image[0].clone(),
         image[1].clone(),
+        maybe(i.task_id.as_deref()),
     ]
 }
 
@@ -953,9 +1021,14 @@ mod tests {
             for k in table.key.iter().chain(table.update).chain(table.parent.iter()) {
                 assert!(table.columns.iter().any(|(c, _)| c == k), "{}.{k}", table.name);
             }
-            let migration = if table.name == SUPERVISION.name { SUPERVISION_MIGRATION } else { MIGRATION };
+            let migration = [MIGRATION, SUPERVISION_MIGRATION, TASK_MIGRATION].concat();
             for (column, _) in table.columns {
-                assert!(migration.contains(&format!("    {column} ")), "{}.{column} in the migration", table.name);
+                let added = format!("ALTER TABLE {} ADD COLUMN {column} ", table.name);
+                assert!(
+                    migration.contains(&format!("    {column} ")) || migration.contains(&added),
+                    "{}.{column} in the migrations",
+                    table.name
+                );
             }
             assert!(migration.contains(&format!("CREATE TABLE {} (", table.name)), "{}", table.name);
         }

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/common/0010_ledger_order.sql"),
     crate::console::plans::MIGRATION,
     crate::console::plans::YEAR_PLAN_MIGRATION,
+    crate::ledger::TASK_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -733,21 +734,29 @@ impl Storage for PgStorage {
         self.pushes.push(device_id, batch_id, changes, now)
     }
 
-    fn pull(&self, after: u64, limit: u32) -> Result<StoredPage> {
+    fn pull(&self, device_id: &str, after: u64, limit: u32) -> Result<StoredPage> {
         self.run(|c| {
-            let st =
-                c.statement(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 ORDER BY seq LIMIT $2"))?;
-            let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1)])?;
+            let st = c.statement(&format!(
+                "SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 AND {} ORDER BY seq LIMIT $2",
+                crate::storage::REACHES
+            ))?;
+            let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1), &device_id])?;
             Ok(StoredPage::new(after, limit, rows.iter().map(stored_change).collect()))
         })
     }
 
-    fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
+    fn publish_then(
+        &self,
+        changes: &[Change],
+        now: &str,
+        then: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>,
+    ) -> Result<u64> {
         self.run(|c| {
             let Conn { client, prepared } = c;
             let mut tx = client.transaction()?;
             tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
             let n = crate::storage::publish(&mut PgGroup { tx: &mut tx, prepared }, changes, now)?;
+            then(&mut PgSql { tx: &mut tx, prepared })?;
             tx.commit()?;
             Ok(n)
         })

@@ -26,6 +26,8 @@ pub enum PublishError {
     NoHazard,
     #[error("没有这家单位")]
     NoEnterprise,
+    #[error("{0}")]
+    Task(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -347,4 +349,45 @@ fn published(image: &Image, rev: Hlc) -> Result<Change, PublishError> {
         rev: rev.to_string(),
         payload: image.payload(),
     })
+}
+
+/// Publishes tasks (each to its officers' devices only, `storage::set_audiences`) in one
+/// transaction with `then` (the check that the source made none before, the audit).
+pub fn publish_tasks(
+    storage: &dyn Storage,
+    tasks: Vec<records::TaskImage>,
+    now: DateTime<Utc>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<(), StorageError>,
+) -> Result<usize, PublishError> {
+    let rev = server_rev(now);
+    let changes = tasks
+        .into_iter()
+        .map(|t| published(&Image::Task(records::TaskImage { rev: rev.to_string(), ..t }), rev))
+        .collect::<Result<Vec<_>, _>>()?;
+    let _held = publishing();
+    storage.publish_then(&changes, &now.to_rfc3339(), then)?;
+    Ok(changes.len())
+}
+
+/// Cancels an open task (after its last revision, whatever the clocks); `then` runs in
+/// the same transaction (the check that it is not done, the audit).
+pub fn cancel_task(
+    storage: &dyn Storage,
+    held: records::TaskImage,
+    now: DateTime<Utc>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<(), StorageError>,
+) -> Result<records::TaskImage, PublishError> {
+    if held.status != anjian_core::task::Status::Open.as_str() {
+        return Err(PublishError::Task("这项任务已经取消".into()));
+    }
+    let last = held.rev.parse::<Hlc>().ok();
+    let rev = Clock::new(0, last).tick(millis(now));
+    let image = records::TaskImage {
+        status: anjian_core::task::Status::Cancelled.as_str().to_owned(),
+        rev: rev.to_string(),
+        ..held
+    };
+    let _held = publishing();
+    storage.publish_then(&[published(&Image::Task(image.clone()), rev)?], &now.to_rfc3339(), then)?;
+    Ok(image)
 }

@@ -29,7 +29,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/common/0010_ledger_order.sql"),
     crate::console::plans::MIGRATION,
     crate::console::plans::YEAR_PLAN_MIGRATION,
+    crate::ledger::TASK_MIGRATION,
 ];
+
+use crate::storage::REACHES;
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
@@ -512,19 +515,26 @@ impl Storage for SqliteStorage {
         self.pushes.push(device_id, batch_id, changes, now)
     }
 
-    fn pull(&self, after: u64, limit: u32) -> Result<StoredPage> {
+    fn pull(&self, device_id: &str, after: u64, limit: u32) -> Result<StoredPage> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE seq > ?1 ORDER BY seq LIMIT ?2"))?;
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CHANGE_COLUMNS} FROM change WHERE seq > ?1 AND {REACHES} ORDER BY seq LIMIT ?2"
+        ))?;
         // One more than asked tells whether more follow.
-        let rows = stmt.query_map((after as i64, i64::from(limit) + 1), stored_change)?;
+        let rows = stmt.query_map((after as i64, i64::from(limit) + 1, device_id), stored_change)?;
         Ok(StoredPage::new(after, limit, rows.collect::<Result<_, _>>()?))
     }
 
-    fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
+    fn publish_then(
+        &self,
+        changes: &[Change],
+        now: &str,
+        then: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<()>,
+    ) -> Result<u64> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = crate::storage::publish(&mut SqliteGroup(&tx), changes, now)?;
+        then(&mut SqliteSql(&tx))?;
         tx.commit()?;
         Ok(n)
     }

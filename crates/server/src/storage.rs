@@ -98,8 +98,9 @@ pub trait Storage: Send + Sync + 'static {
     /// id seen before (in another batch) is a duplicate. Changes get the next sequence
     /// numbers in order.
     fn push(&self, device_id: &str, batch_id: &str, changes: &[Change], now: &str) -> Result<PushResponse>;
-    /// Changes after `after`, at most `limit`, in sequence order.
-    fn pull(&self, after: u64, limit: u32) -> Result<StoredPage>;
+    /// Changes after `after` that reach `device_id` (a change with an audience reaches
+    /// only the devices of the inspectors it names), at most `limit`, in sequence order.
+    fn pull(&self, device_id: &str, after: u64, limit: u32) -> Result<StoredPage>;
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState>;
     /// Appends `bytes` at `offset` (which must be what has arrived so far) and, when
@@ -112,7 +113,13 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Stores what the bureau publishes (imported enterprises, checklist versions) as
     /// changes of the device "server", in order, in one transaction.
-    fn publish(&self, changes: &[Change], now: &str) -> Result<u64>;
+    fn publish(&self, changes: &[Change], now: &str) -> Result<u64> {
+        self.publish_then(changes, now, &mut |_| Ok(()))
+    }
+    /// Publishes, then runs `then` in the same transaction (a check of what the tables
+    /// now hold, the audit row): an error from it publishes nothing.
+    fn publish_then(&self, changes: &[Change], now: &str, then: &mut dyn FnMut(&mut dyn Sql) -> Result<()>)
+    -> Result<u64>;
     /// Every stored change of one record type, in sequence order.
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>>;
 
@@ -882,7 +889,34 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
         })
         .collect();
     crate::ledger::apply(tx, &held, &stored)?;
+    set_audiences(tx, &held, &stored)?;
     Ok(new.iter().filter(|n| n.is_some()).count() as u64)
+}
+
+/// Whether a change reaches the device bound to `$3`: every device, or the devices of
+/// the inspectors its audience names (ids are UUIDs: no LIKE wildcard in them).
+pub(crate) const REACHES: &str = "(audience IS NULL OR audience LIKE '%' || (SELECT d.inspector_id FROM device d WHERE d.id = $3) || '%')";
+
+/// A task reaches only its officers' devices: those it names now and those it named
+/// before (who learn that it is no longer theirs). Everything else reaches every device.
+fn set_audiences(tx: &mut impl GroupTx, held: &crate::ledger::Held, stored: &[crate::ledger::Stored<'_>]) -> Result<()> {
+    let mut named: HashMap<&str, std::collections::BTreeSet<&str>> = HashMap::new();
+    for s in stored {
+        let Image::Task(t) = s.image else { continue };
+        let who = named.entry(t.id.as_str()).or_insert_with(|| {
+            match held.get(&(anjian_sync::records::TASK.to_owned(), t.id.clone())) {
+                Some((Image::Task(h), _)) => h.officers.iter().map(|o| o.id.as_str()).collect(),
+                _ => Default::default(),
+            }
+        });
+        who.extend(t.officers.iter().map(|o| o.id.as_str()));
+        let audience = who.iter().copied().collect::<Vec<_>>().join(" ");
+        tx.execute("UPDATE change SET audience = $1 WHERE seq = $2", &[
+            Param::Text(Some(audience)),
+            Param::Int(Some(s.seq)),
+        ])?;
+    }
+    Ok(())
 }
 
 /// Changes one group takes at most (a group of full batches stays a short transaction).

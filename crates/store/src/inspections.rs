@@ -21,6 +21,8 @@ pub struct NewInspection {
     pub notes: String,
     /// When it started, if not now (a record made elsewhere).
     pub started_at: Option<DateTime<Utc>>,
+    /// The task it does (its enterprise and officers must be the task's).
+    pub task_id: Option<Id>,
 }
 
 impl Writer<'_> {
@@ -33,13 +35,20 @@ impl Writer<'_> {
             Some(p) => validate::text("accompanyingPerson", p, 40)?,
             None => None,
         };
+        if let Some(task) = new.task_id {
+            let me = new.inspectors[0];
+            let start = crate::tasks::start_from(&self.tx, task, me, new.enterprise_id)?;
+            if !new.inspectors.contains(&start.colleague_id) {
+                return Err(StoreError::Refused("任务的两名执法人员应一同检查".into()));
+            }
+        }
         let id = Id::new();
         let rev = self.tick();
         let started_at = new.started_at.unwrap_or(self.now);
         self.tx.execute(
-            "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at, status, notes, device_id, rev)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?9)",
-            rusqlite::params![id.to_string(), new.enterprise_id.to_string(), new.template_id, new.template_version, accompanying, started_at.to_rfc3339(), notes, self.device_id, rev.to_string()],
+            "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at, status, notes, device_id, rev, task_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'draft', ?7, ?8, ?9, ?10)",
+            rusqlite::params![id.to_string(), new.enterprise_id.to_string(), new.template_id, new.template_version, accompanying, started_at.to_rfc3339(), notes, self.device_id, rev.to_string(), new.task_id.map(|t| t.to_string())],
         )?;
         for (i, officer) in new.inspectors.iter().enumerate() {
             let known: bool = self.tx.query_row(

@@ -17,6 +17,7 @@ mod reference;
 mod search;
 pub mod seed;
 mod sync;
+mod tasks;
 mod templates;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,7 @@ pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow
 pub use inspections::{FinishError, InspectionSummary, NewInspection, Signature, SignatureRole};
 pub use search::NoteHit;
 pub use sync::{OverwrittenValue, SyncLocal, SyncProblem};
+pub use tasks::{TaskRow, TaskStart};
 pub use templates::{TemplateProblem, TemplateSummary};
 
 const DB_FILE: &str = "anjian.db";

@@ -412,6 +412,27 @@ CREATE TABLE hazard_supervision (
     rev        TEXT NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 13: tasks the bureau gave this device's inspector (pulled from the server only);
+    // the inspection started from one names it (no foreign key: a colleague's inspection
+    // may name a task this device was never given).
+    r#"
+CREATE TABLE task (
+    id            TEXT PRIMARY KEY,
+    enterprise_id TEXT NOT NULL REFERENCES enterprise (id),
+    due_month     TEXT NOT NULL,
+    officer_a     TEXT NOT NULL REFERENCES inspector (id),
+    officer_b     TEXT NOT NULL REFERENCES inspector (id),
+    source        TEXT NOT NULL,
+    source_title  TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('open', 'cancelled')),
+    set_by        TEXT NOT NULL,
+    set_at        TEXT NOT NULL,
+    rev           TEXT NOT NULL,
+    image         TEXT NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE inspection ADD COLUMN task_id TEXT;
+CREATE INDEX inspection_by_task ON inspection (task_id) WHERE task_id IS NOT NULL;
+"#,
 ];
 
 /// Brings the schema up to date, each migration in its own transaction.

@@ -295,6 +295,7 @@ fn inspections_hazards_and_the_ledger() {
         accompanying_person: None,
         notes: String::new(),
         started_at: None,
+        task_id: None,
     };
     assert!(matches!(store.write(|w| w.insert_inspection(&one)), Err(StoreError::Refused(_))));
     let insp = store
@@ -616,6 +617,7 @@ fn notes_keep_their_line_breaks_and_are_found_newest_first() {
                     accompanying_person: None,
                     notes: note.into(),
                     started_at: at(day),
+                    task_id: None,
                 })
             })
             .unwrap();
@@ -663,6 +665,7 @@ fn an_inspection_finishes_only_when_complete_and_signed() {
                 accompanying_person: Some("张经理".into()),
                 notes: String::new(),
                 started_at: None,
+                task_id: None,
             })
         })
         .unwrap();
@@ -780,6 +783,7 @@ fn written_on_a() -> (tempfile::TempDir, Vec<anjian_sync::protocol::ServerChange
                 accompanying_person: None,
                 notes: "零售点仓储间堆放超量，未设置防静电设施".into(),
                 started_at: None,
+                task_id: None,
             })
         })
         .unwrap();

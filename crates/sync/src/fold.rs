@@ -8,7 +8,8 @@
 //!   reached, its events the union of both sides' (by revision), its revision the later;
 //! - document: the later revision while a draft; once issued only the move to voided;
 //! - inspector: the first image (an inspector record does not change once written);
-//! - supervision: the later revision (a lifted one stays lifted).
+//! - supervision: the later revision (a lifted one stays lifted);
+//! - task: the later revision (a cancelled one stays cancelled).
 //!
 //! Images are taken as the rules accepted them (`rules::well_formed`); a field that does
 //! not parse is folded as text, never refused here.
@@ -74,6 +75,14 @@ pub fn fold(held: Option<&Image>, next: &Image) -> Option<Folded> {
                 _ => false,
             };
             return if n.rev > h.rev && follows { whole(Image::Supervision(n.clone())) } else { None };
+        }
+        (Image::Task(h), Image::Task(n)) => {
+            use anjian_core::task::Status;
+            let follows = match (Status::parse(&h.status), Status::parse(&n.status)) {
+                (Some(h), Some(n)) => Status::may_follow(h, n),
+                _ => false,
+            };
+            return if n.rev > h.rev && follows { whole(Image::Task(n.clone())) } else { None };
         }
         // Inspectors, attachments, checklist versions and number blocks never change;
         // an image of another type under the same key is not this record's.

@@ -10,7 +10,9 @@
 //! - checklist: published by the bureau, one version never changes;
 //! - numberBlock: a block of document numbers the bureau granted to one device;
 //! - supervision: a 重大隐患's 挂牌督办, written by the bureau only; the later revision
-//!   wins, and a lifted one stays lifted.
+//!   wins, and a lifted one stays lifted;
+//! - task: a planned or drawn inspection, written by the bureau only and sent only to its
+//!   officers' devices; the later revision wins, and a cancelled one stays cancelled.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +27,7 @@ pub const ATTACHMENT: &str = "attachment";
 pub const CHECKLIST: &str = "checklist";
 pub const NUMBER_BLOCK: &str = "numberBlock";
 pub const SUPERVISION: &str = "supervision";
+pub const TASK: &str = "task";
 
 /// The op every image change carries: "this is the record now".
 pub const OP_PUT: &str = "put";
@@ -99,6 +102,10 @@ pub struct InspectionImage {
     pub officers: Vec<InspectorImage>,
     pub answers: Vec<AnswerImage>,
     pub signatures: Vec<SignatureImage>,
+    /// The task it was started from; absent (not null) otherwise, so that images written
+    /// before tasks existed read and compare as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +239,29 @@ pub struct SupervisionImage {
     pub rev: String,
 }
 
+/// A planned or drawn inspection as the bureau last set it: an enterprise, the month it
+/// is due in, its two officers (the server's inspector records; a device matches itself
+/// by 执法证号).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TaskImage {
+    pub id: String,
+    pub enterprise_id: String,
+    /// `YYYY-MM`.
+    pub due_month: String,
+    pub officers: Vec<InspectorImage>,
+    /// plan (the yearly plan) or draw (双随机).
+    pub source: String,
+    /// The yearly plan's or the draw's id.
+    pub source_id: String,
+    /// The plan's or the draw's title, as the task shows where it came from.
+    pub source_title: String,
+    pub status: String,
+    pub set_by: String,
+    pub set_at: String,
+    pub rev: String,
+}
+
 /// A change's payload, typed by its record type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Image {
@@ -244,6 +274,7 @@ pub enum Image {
     Checklist(ChecklistImage),
     NumberBlock(NumberBlockImage),
     Supervision(SupervisionImage),
+    Task(TaskImage),
 }
 
 impl Image {
@@ -272,6 +303,7 @@ impl Image {
             CHECKLIST => Image::Checklist(ChecklistImage::deserialize(d).map_err(bad)?),
             NUMBER_BLOCK => Image::NumberBlock(NumberBlockImage::deserialize(d).map_err(bad)?),
             SUPERVISION => Image::Supervision(SupervisionImage::deserialize(d).map_err(bad)?),
+            TASK => Image::Task(TaskImage::deserialize(d).map_err(bad)?),
             other => return Err(format!("未知的记录类型 {other}")),
         })
     }
@@ -289,6 +321,7 @@ impl Image {
             Image::Checklist(t) => format!("{}/{}", t.id, t.version),
             Image::NumberBlock(b) => format!("{}/{}/{}/{}", b.device_id, b.kind, b.year, b.first),
             Image::Supervision(s) => s.hazard_id.clone(),
+            Image::Task(t) => t.id.clone(),
         }
     }
 
@@ -303,6 +336,7 @@ impl Image {
             Image::Checklist(_) => CHECKLIST,
             Image::NumberBlock(_) => NUMBER_BLOCK,
             Image::Supervision(_) => SUPERVISION,
+            Image::Task(_) => TASK,
         }
     }
 
@@ -319,6 +353,7 @@ impl Image {
             Image::Checklist(i) => to_raw_value(i),
             Image::NumberBlock(i) => to_raw_value(i),
             Image::Supervision(i) => to_raw_value(i),
+            Image::Task(i) => to_raw_value(i),
         };
         // Plain structs of strings and numbers always serialize.
         v.unwrap_or_default()

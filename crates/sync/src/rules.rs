@@ -34,6 +34,8 @@ pub enum Refusal {
     InspectorChanged,
     #[error("已摘牌的督办不能恢复")]
     SupervisionLifted,
+    #[error("已取消的任务不能恢复")]
+    TaskCancelled,
     #[error("{0}只能由区局发布")]
     BureauOnly(&'static str),
     #[error("{0}")]
@@ -87,6 +89,10 @@ pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Resul
         (Image::Supervision(before), Image::Supervision(after)) => {
             let (held, next) = (before.typed()?.0.status, after.typed()?.0.status);
             if anjian_core::supervision::may_follow(held, next) { Ok(()) } else { Err(Refusal::SupervisionLifted) }
+        }
+        (Image::Task(before), Image::Task(after)) => {
+            let (held, next) = (before.typed()?.status, after.typed()?.status);
+            if anjian_core::task::Status::may_follow(held, next) { Ok(()) } else { Err(Refusal::TaskCancelled) }
         }
         (Image::Inspector(before), Image::Inspector(after)) => {
             if before == after {
@@ -146,6 +152,12 @@ pub fn well_formed(image: &Image) -> Result<(), Refusal> {
         Image::Supervision(s) => {
             s.typed()?;
         }
+        Image::Task(t) => {
+            t.typed()?;
+            for o in &t.officers {
+                officer(o).map_err(Refusal::Field)?;
+            }
+        }
         Image::Checklist(_) | Image::NumberBlock(_) => {}
     }
     Ok(())
@@ -170,17 +182,23 @@ pub fn in_reference(image: &Image, divisions: &[String], sectors: &[String]) -> 
 pub fn governed(image: &Image) -> bool {
     matches!(
         image,
-        Image::Inspection(_) | Image::Hazard(_) | Image::Document(_) | Image::Inspector(_) | Image::Supervision(_)
+        Image::Inspection(_)
+            | Image::Hazard(_)
+            | Image::Document(_)
+            | Image::Inspector(_)
+            | Image::Supervision(_)
+            | Image::Task(_)
     )
 }
 
-/// What only the bureau publishes (checklists, number blocks, 挂牌督办): refused from a
+/// What only the bureau publishes (checklists, number blocks, 挂牌督办, tasks): refused from a
 /// device's push, and taken on a device only from the server.
 pub fn bureau_only(image: &Image) -> Result<(), Refusal> {
     match image {
         Image::Checklist(_) => Err(Refusal::BureauOnly("检查表")),
         Image::NumberBlock(_) => Err(Refusal::BureauOnly("文书编号段")),
         Image::Supervision(_) => Err(Refusal::BureauOnly("挂牌督办")),
+        Image::Task(_) => Err(Refusal::BureauOnly("检查任务")),
         _ => Ok(()),
     }
 }
@@ -214,6 +232,7 @@ pub fn revisions(image: &Image) -> Vec<&str> {
         Image::Hazard(h) => std::iter::once(h.rev.as_str()).chain(h.events.iter().map(|e| e.rev.as_str())).collect(),
         Image::Document(d) => vec![d.rev.as_str()],
         Image::Supervision(s) => vec![s.rev.as_str()],
+        Image::Task(t) => vec![t.rev.as_str()],
         _ => Vec::new(),
     }
 }
@@ -269,6 +288,7 @@ mod tests {
                 rev: rev(NOW),
             }],
             signatures: vec![],
+            task_id: None,
         })
     }
 

@@ -17,6 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::protocol::is_sha256;
 use crate::records::{
     DocumentImage, EnterpriseImage, HazardEventImage, HazardImage, InspectionImage, InspectorImage, SupervisionImage,
+    TaskImage,
 };
 
 /// A field of an image that does not hold what its type says.
@@ -156,6 +157,7 @@ impl InspectionImage {
         for s in &self.signatures {
             optional(s.sha256.as_deref(), |p| sha256("签名", p))?;
         }
+        optional(self.task_id.as_deref(), |t| id("任务编号", t))?;
         Ok(Inspection {
             id: id("检查编号", &self.id)?,
             enterprise_id: id("单位编号", &self.enterprise_id)?,
@@ -272,6 +274,55 @@ impl SupervisionImage {
             set_at: instant("督办时间", &self.set_at)?,
         };
         Ok((supervision, rev(&self.rev)?))
+    }
+}
+
+/// A task image as core's values, its fields checked as the console checks them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub id: Id,
+    pub enterprise_id: Id,
+    pub due: anjian_core::task::Month,
+    pub status: anjian_core::task::Status,
+    pub set_at: DateTime<Utc>,
+    pub rev: Hlc,
+}
+
+/// Where a task comes from: the yearly plan or a 双随机 draw.
+pub const TASK_SOURCES: [&str; 2] = ["plan", "draw"];
+
+impl TaskImage {
+    pub fn typed(&self) -> Result<Task, ImageError> {
+        use anjian_core::task::{Month, Status};
+        for o in &self.officers {
+            id("执法人员编号", &o.id)?;
+        }
+        if self.officers.len() != 2 || self.officers[0].cert_no == self.officers[1].cert_no {
+            return Err(bad("任务的执法人员（应为两名不同的人员）", &self.officers.len().to_string()));
+        }
+        if !TASK_SOURCES.contains(&self.source.as_str()) {
+            return Err(bad("任务来源", &self.source));
+        }
+        let source_id = &self.source_id;
+        if source_id.is_empty() || source_id.len() > 64 || !source_id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Err(bad("任务来源编号", source_id));
+        }
+        let title = self.source_title.trim();
+        if title.is_empty() || title.chars().count() > 100 || title.chars().any(char::is_control) {
+            return Err(bad("任务来源名称", &self.source_title));
+        }
+        let by = self.set_by.trim();
+        if by.is_empty() || by.chars().count() > 50 || by.chars().any(char::is_control) {
+            return Err(bad("下达人", &self.set_by));
+        }
+        Ok(Task {
+            id: id("任务编号", &self.id)?,
+            enterprise_id: id("单位编号", &self.enterprise_id)?,
+            due: parsed("任务月份", &self.due_month, Month::parse)?,
+            status: parsed("任务状态", &self.status, Status::parse)?,
+            set_at: instant("下达时间", &self.set_at)?,
+            rev: rev(&self.rev)?,
+        })
     }
 }
 

@@ -11,6 +11,7 @@ pub mod export;
 mod jobs;
 pub mod plans;
 pub mod records;
+pub mod tasks;
 mod verify;
 
 use std::collections::HashMap;
@@ -183,6 +184,11 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/draws", get(draws).post(make_draw))
         .route("/api/console/draws/{id}", get(draw))
         .route("/api/console/draws/{id}/export/{format}", post(export_draw))
+        .route("/api/console/draws/{id}/tasks", post(draw_tasks))
+        .route("/api/console/year-plans/{id}/tasks", post(plan_tasks))
+        .route("/api/console/tasks", get(task_list))
+        .route("/api/console/tasks/progress", get(task_progress))
+        .route("/api/console/tasks/{id}/cancel", post(cancel_task))
         .route("/api/console/exports/{id}", get(export_status))
         .route("/api/console/exports/{id}/file", get(export_file))
         .route("/api/console/enterprises/{id}", get(enterprise))
@@ -904,6 +910,143 @@ async fn publish_year_plan(
     .map(Json)
 }
 
+/// Reads `work` in one snapshot, then publishes the tasks it made with the check that
+/// their source made none before and the audit row, in one transaction.
+async fn make_tasks(
+    state: &ConsoleState,
+    signed: Signed,
+    what: &'static str,
+    work: impl FnOnce(&mut dyn Sql, &str, chrono::DateTime<Utc>) -> crate::storage::Result<(Vec<anjian_sync::records::TaskImage>, i64)>
+    + Send
+    + 'static,
+) -> Result<tasks::MadeTasks, ApiError> {
+    let storage = state.storage.clone();
+    blocking(
+        move || {
+            let now = Utc::now();
+            let by = signed.session.name.clone();
+            let mut work = Some(work);
+            let mut made = None;
+            storage.read(&mut |sql| {
+                if let Some(work) = work.take() {
+                    made = Some(work(sql, &by, now)?);
+                }
+                Ok(())
+            })?;
+            let (made, skipped_past) = made.unwrap_or_default();
+            let Some(first) = made.first().cloned() else {
+                return Err(crate::PublishError::Task("没有可生成的检查任务（计划中没有本月及以后应检查的单位）".into()));
+            };
+            let check = made.clone();
+            let detail = format!("{}：{} 项任务", first.source_title, made.len());
+            let n = crate::publish::publish_tasks(storage.as_ref(), made, now, &mut |sql| {
+                tasks::check_once(sql, &check)?;
+                accounts::audit(sql, &by, what, &detail, &signed.address, now)
+            })?;
+            Ok(tasks::MadeTasks { tasks: n as i64, skipped_past })
+        },
+        publish_error,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/api/console/draws/{id}/tasks", tag = "console",
+    params(("id" = String, Path, description = "抽取编号")), request_body = tasks::DrawTasksRequest,
+    responses(
+        (status = 200, description = "已下达：每家抽中的单位一项任务，只同步到抽中的两名执法人员的设备", body = tasks::MadeTasks),
+        (status = 400, description = "月份无效或早于本月，或这次抽取已下达过", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "领导账号只能查看", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这次抽取", body = anjian_sync::protocol::ErrorBody)))]
+async fn draw_tasks(
+    State(state): State<ConsoleState>,
+    Staff(signed): Staff,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Body(req): Body<tasks::DrawTasksRequest>,
+) -> Result<Json<tasks::MadeTasks>, ApiError> {
+    make_tasks(&state, signed, "下达双随机检查任务", move |sql, by, now| {
+        Ok((tasks::from_draw(sql, &id, &req.month, by, now)?, 0))
+    })
+    .await
+    .map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/year-plans/{id}/tasks", tag = "console",
+    params(("id" = String, Path, description = "年度计划编号")),
+    responses(
+        (status = 200, description = "已按分类分级生成本月起的检查任务，按工作量分配两名执法人员", body = tasks::MadeTasks),
+        (status = 400, description = "计划未发布、本年度已生成过，或执法人员不足", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这份计划", body = anjian_sync::protocol::ErrorBody)))]
+async fn plan_tasks(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<tasks::MadeTasks>, ApiError> {
+    make_tasks(&state, signed, "生成年度检查任务", move |sql, by, now| tasks::from_plan(sql, &id, by, now))
+        .await
+        .map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/tasks", tag = "console", params(tasks::TaskQuery), responses(
+    (status = 200, description = "一年的检查任务（至多 2000 条）", body = tasks::TaskPage),
+    (status = 400, description = "年份或状态无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn task_list(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<tasks::TaskQuery>,
+) -> Result<Json<tasks::TaskPage>, ApiError> {
+    let today = anjian_core::beijing::today(Utc::now());
+    read(&state.storage, move |sql| tasks::tasks(sql, &q, today)).await.map(Json)
+}
+
+#[utoipa::path(get, path = "/api/console/tasks/progress", tag = "console", params(YearQuery), responses(
+    (status = 200, description = "计划与完成：按镇街、行业、月份，逾期任务，各执法人员的工作量", body = tasks::Progress),
+    (status = 400, description = "年份无效", body = anjian_sync::protocol::ErrorBody)))]
+async fn task_progress(
+    State(state): State<ConsoleState>,
+    _: Signed,
+    Q(q): Q<YearQuery>,
+) -> Result<Json<tasks::Progress>, ApiError> {
+    let today = anjian_core::beijing::today(Utc::now());
+    read(&state.storage, move |sql| tasks::progress(sql, q.year, today)).await.map(Json)
+}
+
+#[utoipa::path(post, path = "/api/console/tasks/{id}/cancel", tag = "console",
+    params(("id" = String, Path, description = "任务编号")),
+    responses(
+        (status = 204, description = "已取消（两名执法人员的设备下次同步时收到）"),
+        (status = 400, description = "任务已完成或已取消", body = anjian_sync::protocol::ErrorBody),
+        (status = 403, description = "领导账号只能查看", body = anjian_sync::protocol::ErrorBody),
+        (status = 404, description = "没有这项任务", body = anjian_sync::protocol::ErrorBody)))]
+async fn cancel_task(
+    State(state): State<ConsoleState>,
+    Staff(signed): Staff,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let held = read(&state.storage, {
+        let id = id.clone();
+        move |sql| tasks::held(sql, &id)
+    })
+    .await?
+    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这项任务"))?;
+    let storage = state.storage.clone();
+    blocking(
+        move || {
+            let now = Utc::now();
+            let detail = format!("{}（{}）", held.source_title, held.due_month);
+            crate::publish::cancel_task(storage.as_ref(), held, now, &mut |sql| {
+                if tasks::is_done(sql, &id)? {
+                    return Err(StorageError::Refused("已完成的任务不能取消".into()));
+                }
+                accounts::audit(sql, &signed.session.name, "取消检查任务", &detail, &signed.address, now)
+            })
+        },
+        publish_error,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/console/draws", tag = "console", responses(
     (status = 200, description = "双随机抽取的记录，新的在前", body = Vec<plans::DrawSummary>)))]
 async fn draws(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<plans::DrawSummary>>, ApiError> {
@@ -1600,6 +1743,11 @@ mod tests {
         remove_relation,
         year_plans,
         save_year_plan,
+        draw_tasks,
+        plan_tasks,
+        task_list,
+        task_progress,
+        cancel_task,
         year_plan,
         publish_year_plan,
         draws,

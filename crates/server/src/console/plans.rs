@@ -412,17 +412,7 @@ pub fn make_draw(
     }
     sql_text.push_str(" ORDER BY id");
     let pool: Vec<String> = sql.query(&sql_text, &params)?.iter().map(|r| col(r, 0)).collect();
-    // Not an inspector whose every device was revoked (one who left); one enrolled and
-    // not yet paired may be drawn.
-    let inspectors: Vec<String> = sql
-        .query(
-            "SELECT i.id FROM inspector i WHERE NOT (EXISTS (SELECT 1 FROM device d WHERE d.inspector_id = i.id)
-               AND NOT EXISTS (SELECT 1 FROM device d WHERE d.inspector_id = i.id AND d.revoked_at IS NULL)) ORDER BY i.id",
-            &[],
-        )?
-        .iter()
-        .map(|r| col(r, 0))
-        .collect();
+    let inspectors = drawable_inspectors(sql)?;
     let mut related: Vec<(String, String)> = sql
         .query("SELECT enterprise_id, inspector_id FROM inspector_relation ORDER BY enterprise_id, inspector_id", &[])?
         .iter()
@@ -462,6 +452,20 @@ pub fn make_draw(
     let detail = format!("{title}：从 {} 家中抽取 {} 家，种子 {seed}", pool.len(), drawn.len());
     accounts::audit(sql, by, "双随机抽取", &detail, address, now)?;
     draw_detail(sql, &id)?.ok_or_else(|| StorageError::Database("a draw just written is missing".into()))
+}
+
+/// The inspectors a draw or a plan's tasks may name: not one whose every device was
+/// revoked (one who left); one enrolled and not yet paired may be.
+pub(super) fn drawable_inspectors(sql: &mut dyn Sql) -> Result<Vec<String>> {
+    Ok(sql
+        .query(
+            "SELECT i.id FROM inspector i WHERE NOT (EXISTS (SELECT 1 FROM device d WHERE d.inspector_id = i.id)
+               AND NOT EXISTS (SELECT 1 FROM device d WHERE d.inspector_id = i.id AND d.revoked_at IS NULL)) ORDER BY i.id",
+            &[],
+        )?
+        .iter()
+        .map(|r| col(r, 0))
+        .collect())
 }
 
 const DRAW_COLUMNS: &str = "id, title, seed, filters, pool, inspectors, result, drawn_by, drawn_at";

@@ -74,7 +74,7 @@ pub(super) fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(In
     let row = conn
         .query_row(
             "SELECT i.enterprise_id, i.template_id, i.template_version, i.accompanying_person, i.started_at, i.finished_at,
-                    i.status, i.notes, i.device_id, i.rev, e.is_demo
+                    i.status, i.notes, i.device_id, i.rev, e.is_demo, i.task_id
              FROM inspection i JOIN enterprise e ON e.id = i.enterprise_id WHERE i.id = ?1",
             [id],
             |r| {
@@ -94,6 +94,7 @@ pub(super) fn inspection_image(conn: &Connection, id: &str) -> Result<Option<(In
                         officers: vec![],
                         answers: vec![],
                         signatures: vec![],
+                        task_id: r.get(11)?,
                     },
                     r.get::<_, bool>(10)?,
                 ))

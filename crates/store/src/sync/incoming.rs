@@ -11,7 +11,7 @@ use anjian_sync::device::Applied;
 use anjian_sync::protocol::{PullPage, ServerChange};
 use anjian_sync::records::{
     self, AttachmentImage, ChecklistImage, DocumentImage, EnterpriseImage, HazardImage, Image, InspectionImage,
-    InspectorImage, SupervisionImage,
+    InspectorImage, SupervisionImage, TaskImage,
 };
 use anjian_sync::rules;
 use rusqlite::OptionalExtension;
@@ -208,6 +208,7 @@ impl Writer<'_> {
             Image::Attachment(a) => self.apply_attachment(a)?,
             Image::Checklist(t) => self.apply_checklist(t)?,
             Image::Supervision(s) => self.apply_supervision(s)?,
+            Image::Task(t) => self.apply_task(t)?,
             Image::NumberBlock(b) => {
                 if b.device_id != own_device {
                     return Ok(());
@@ -334,12 +335,13 @@ impl Writer<'_> {
         };
         self.run(
             "INSERT INTO inspection (id, enterprise_id, template_id, template_version, accompanying_person, started_at,
-                finished_at, status, notes, device_id, rev, fts_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                finished_at, status, notes, device_id, rev, fts_key, task_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
              ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, template_id = excluded.template_id,
                 template_version = excluded.template_version, accompanying_person = excluded.accompanying_person,
                 started_at = excluded.started_at, finished_at = excluded.finished_at, status = excluded.status,
-                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev, fts_key = excluded.fts_key",
+                notes = excluded.notes, device_id = excluded.device_id, rev = excluded.rev, fts_key = excluded.fts_key,
+                task_id = excluded.task_id",
             rusqlite::params![
                 img.id,
                 img.enterprise_id,
@@ -352,7 +354,8 @@ impl Writer<'_> {
                 img.notes,
                 img.device_id,
                 img.rev,
-                key
+                key,
+                img.task_id
             ],
         )?;
         // A record new here has no rows to replace.
@@ -526,6 +529,49 @@ impl Writer<'_> {
                status = excluded.status, note = excluded.note, set_by = excluded.set_by,
                set_at = excluded.set_at, rev = excluded.rev",
             (&s.hazard_id, &s.supervisor, &s.due, &s.status, &s.note, &s.set_by, &s.set_at, &s.rev),
+        )?;
+        Ok(())
+    }
+
+    /// A task given to this device's inspector: the later revision, a cancelled one never
+    /// open again; its officers added as inspectors (matched by 执法证号).
+    fn apply_task(&mut self, t: &TaskImage) -> Result<()> {
+        self.require("enterprise", &t.enterprise_id, "任务的单位尚未同步到本机")?;
+        let held: Option<(String, String)> = self
+            .one("SELECT rev, image FROM task WHERE id = ?1", [&t.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((rev, image)) = &held {
+            if rev.as_str() >= t.rev.as_str() {
+                return Ok(());
+            }
+            if let Ok(held) = Image::parse_json(records::TASK, image) {
+                self.may_follow(&held, &Image::Task(t.clone()))?;
+            }
+        }
+        let [a, b] = [&t.officers[0], &t.officers[1]];
+        let (a, b) = (self.apply_inspector(a)?, self.apply_inspector(b)?);
+        self.run(
+            "INSERT INTO task (id, enterprise_id, due_month, officer_a, officer_b, source, source_title, status, set_by,
+                set_at, rev, image)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (id) DO UPDATE SET enterprise_id = excluded.enterprise_id, due_month = excluded.due_month,
+               officer_a = excluded.officer_a, officer_b = excluded.officer_b, source = excluded.source,
+               source_title = excluded.source_title, status = excluded.status, set_by = excluded.set_by,
+               set_at = excluded.set_at, rev = excluded.rev, image = excluded.image",
+            rusqlite::params![
+                t.id,
+                t.enterprise_id,
+                t.due_month,
+                a,
+                b,
+                t.source,
+                t.source_title,
+                t.status,
+                t.set_by,
+                t.set_at,
+                t.rev,
+                Image::Task(t.clone()).payload().get()
+            ],
         )?;
         Ok(())
     }

@@ -5,4 +5,4 @@ pub mod changes;
 pub mod district;
 pub mod inspect;
 
-pub use inspect::{inspect, officers};
+pub use inspect::{inspect, inspect_task, officers};

@@ -11,7 +11,8 @@ use anjian_server::console::{self, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::devices::{Device, code, enterprise, inspect};
-use support::{Server, TestDb, both_backends};
+use anjian_sync::records::Image;
+use support::{Server, TestDb, both_backends, records_rebuild_alike};
 
 /// A browser of the console: its cookie and its CSRF token.
 struct Browser {
@@ -941,7 +942,187 @@ async fn plans_classes_and_draws(pg: bool) {
     server.stop().await;
 }
 
+/// Tasks: made from a draw and from the published yearly plan, each reaching only its two
+/// officers' devices; one done offline on a device comes back done in the console after
+/// its sync; a device cannot write a task, nor complete one it was not given.
+async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let admin_once = add_user(&server, "张敏", Role::Admin).await;
+    let mut admin = Browser::new(&server);
+    admin.login("张敏", &admin_once).await;
+    admin.post("/api/console/password", json!({ "current": admin_once, "new": "门头沟-应急-2026!" })).await;
+    let mut staff = signed_in(&server, "李强", Role::Staff).await;
+    let mut csv = "单位名称,统一社会信用代码,地址,镇街,行业,监管分类\n".to_owned();
+    for (n, class) in ["A", "B", "C", "C"].iter().enumerate() {
+        let credit = code(&format!("91110109MA0TK{n:03}"));
+        csv.push_str(&format!("北京门头沟任务测试{n}号有限公司,{credit},门头沟区永定镇{n}号,永定镇,非煤矿山,{class}\n"));
+    }
+    let (status, report) = admin.send_file("/api/console/enterprises/import?name=tasks.csv", csv.into_bytes()).await;
+    assert_eq!((status, report["created"].as_u64()), (StatusCode::OK, Some(4)), "{report}");
+
+    // Three inspectors, each with a device of their own.
+    let people = [("王磊", "11010923001"), ("赵敏", "11010923009"), ("孙丽", "11010923005")];
+    let mut devices = Vec::new();
+    for (n, me) in people.iter().enumerate() {
+        let d = Device::new(&server, me.0, me.1).await;
+        let other = people[(n + 1) % 3];
+        support::devices::officers(&d, *me, other).await;
+        d.sync().await;
+        devices.push(d);
+    }
+
+    // A draw of three from four with three inspectors uses every pair once: each
+    // inspector carries two tasks.
+    let (status, drawn) =
+        staff.post("/api/console/draws", json!({ "title": "十二月双随机", "seed": "任务-1", "count": 3 })).await;
+    assert_eq!(status, StatusCode::OK, "{drawn}");
+    let draw_tasks = format!("/api/console/draws/{}/tasks", drawn["id"].as_str().unwrap());
+    let this_month = anjian_core::task::Month::of(anjian_core::beijing::today(chrono::Utc::now())).to_string();
+    for bad in [json!({ "month": "2020-01" }), json!({ "month": "2026-13" }), json!({ "month": "" })] {
+        let (status, body) = staff.post(&draw_tasks, bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let mut leader = signed_in(&server, "周队长", Role::Leader).await;
+    assert_eq!(leader.post(&draw_tasks, json!({ "month": this_month })).await.0, StatusCode::FORBIDDEN);
+    let (status, made) = staff.post(&draw_tasks, json!({ "month": this_month })).await;
+    assert_eq!((status, made["tasks"].as_i64()), (StatusCode::OK, Some(3)), "{made}");
+    let (status, again) = staff.post(&draw_tasks, json!({ "month": this_month })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "one set of tasks per draw: {again}");
+    let year: i32 = this_month[..4].parse().unwrap();
+    let (_, list) = leader.get(&format!("/api/console/tasks?year={year}")).await;
+    assert_eq!(list["total"], 3, "{list}");
+
+    // Each device holds exactly its inspector's tasks.
+    for (d, me) in devices.iter().zip(people) {
+        d.sync().await;
+        let mine = d.call("list_tasks", json!({})).await.unwrap();
+        let mine = mine.as_array().unwrap();
+        assert_eq!(mine.len(), 2, "{me:?}: {mine:?}");
+        assert!(mine.iter().all(|t| t["state"] == "due" && t["source"] == "draw"), "{mine:?}");
+    }
+    // What the server hands a device of 孙丽 holds only her tasks: the others' never reach it.
+    let sun = people[2];
+    let code = server.with(move |s| anjian_server::enrol(s, sun.0, sun.1, 7)).await.unwrap();
+    let client = anjian_sync::client::Client::new(&server.url, None, support::quick()).unwrap();
+    let pair = client.pair(&code, "执法终端").await.unwrap();
+    let (client, sun_device) = (client.with_token(pair.token.clone()), pair.device_id);
+    let images = support::devices::latest_images(&client).await;
+    let tasks: Vec<&anjian_sync::records::TaskImage> = images
+        .values()
+        .filter_map(|i| match i {
+            Image::Task(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tasks.len(), 2, "{tasks:?}");
+    assert!(tasks.iter().all(|t| t.officers.iter().any(|o| o.cert_no == people[2].1)), "{tasks:?}");
+    // A device cannot write a task, nor complete with a forged inspection one it was not given.
+    let forged_task = anjian_sync::records::TaskImage { status: "cancelled".into(), ..tasks[0].clone() };
+    let now_rev = anjian_core::hlc::Hlc { wall_ms: chrono::Utc::now().timestamp_millis() as u64, counter: 0, node: 9 };
+    let answer = client
+        .push(&anjian_sync::protocol::PushBatch {
+            batch_id: "forged-task".into(),
+            changes: vec![support::devices::forged(&sun_device, 1, &Image::Task(forged_task), &now_rev.to_string())],
+        })
+        .await
+        .unwrap();
+    assert_eq!(answer.results[0].outcome, anjian_sync::protocol::Outcome::Refused, "{answer:?}");
+    assert!(answer.results[0].reason.as_deref().unwrap_or_default().contains("检查任务只能由区局发布"), "{answer:?}");
+
+    // 王磊 does the task he shares with 赵敏 offline; after his sync the console sees it
+    // done, and so does 赵敏's device after hers.
+    let wang = &devices[0];
+    let mine = wang.call("list_tasks", json!({})).await.unwrap();
+    let task = mine.as_array().unwrap().iter().find(|t| t["colleagueName"] == "赵敏").unwrap().clone();
+    let other = mine.as_array().unwrap().iter().find(|t| t["colleagueName"] == "孙丽").unwrap().clone();
+    // Not with another enterprise than the task's.
+    let wrong = wang
+        .call(
+            "start_inspection",
+            json!({ "enterpriseId": other["enterpriseId"], "templateId": "x", "templateVersion": 1,
+                     "colleagueId": task["colleagueId"], "taskId": task["id"] }),
+        )
+        .await;
+    assert!(wrong.is_err(), "{wrong:?}");
+    let app = wang.app.clone();
+    let t = task.clone();
+    let (inspection, _) =
+        tokio::task::spawn_blocking(move || anjian_tests::inspect_task(&app, &t)).await.unwrap().unwrap();
+    let mine = wang.call("list_tasks", json!({})).await.unwrap();
+    let done = mine.as_array().unwrap().iter().find(|t| t["id"] == task["id"]).unwrap();
+    assert_eq!((done["state"].as_str(), &done["inspectionId"]), (Some("done"), &inspection), "done offline");
+    let (_, progress) = staff.get(&format!("/api/console/tasks/progress?year={year}")).await;
+    assert_eq!((progress["total"]["planned"].as_i64(), progress["total"]["done"].as_i64()), (Some(3), Some(0)));
+    wang.sync().await;
+    let (_, progress) = staff.get(&format!("/api/console/tasks/progress?year={year}")).await;
+    assert_eq!((progress["total"]["planned"].as_i64(), progress["total"]["done"].as_i64()), (Some(3), Some(1)), "{progress}");
+    let month = progress["byMonth"].as_array().unwrap().iter().find(|m| m["key"] == this_month.as_str()).unwrap();
+    assert_eq!((month["planned"].as_i64(), month["done"].as_i64()), (Some(3), Some(1)));
+    let town = progress["byTown"].as_array().unwrap().iter().find(|m| m["label"] == "永定镇").unwrap();
+    assert_eq!((town["planned"].as_i64(), town["done"].as_i64()), (Some(3), Some(1)));
+    let load: Vec<(String, i64, i64)> = progress["load"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["name"].as_str().unwrap().to_owned(), l["planned"].as_i64().unwrap(), l["done"].as_i64().unwrap()))
+        .collect();
+    for (name, planned, done) in &load {
+        assert_eq!(*planned, 2, "{load:?}");
+        assert_eq!(*done, i64::from(name != "孙丽"), "{load:?}");
+    }
+    let (_, done_list) = leader.get(&format!("/api/console/tasks?year={year}&state=done")).await;
+    assert_eq!(
+        (done_list["total"].as_i64(), done_list["rows"][0]["inspectionId"].as_str()),
+        (Some(1), inspection.as_str())
+    );
+    devices[1].sync().await;
+    let hers = devices[1].call("list_tasks", json!({})).await.unwrap();
+    assert!(hers.as_array().unwrap().iter().any(|t| t["id"] == task["id"] && t["state"] == "done"), "{hers}");
+
+    // A done task is not cancelled; an open one is, and its officers' devices learn it.
+    let cancel = |id: &Value| format!("/api/console/tasks/{}/cancel", id.as_str().unwrap());
+    let (status, body) = staff.post(&cancel(&task["id"]), json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(leader.post(&cancel(&other["id"]), json!({})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(staff.post(&cancel(&other["id"]), json!({})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(staff.post(&cancel(&other["id"]), json!({})).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(staff.post("/api/console/tasks/nope/cancel", json!({})).await.0, StatusCode::NOT_FOUND);
+    devices[2].sync().await;
+    let sun = devices[2].call("list_tasks", json!({})).await.unwrap();
+    assert!(sun.as_array().unwrap().iter().any(|t| t["id"] == other["id"] && t["state"] == "cancelled"), "{sun}");
+    let (_, progress) = staff.get(&format!("/api/console/tasks/progress?year={year}")).await;
+    assert_eq!(progress["total"]["planned"], 2, "a cancelled task is not planned: {progress}");
+
+    // The published yearly plan's tasks: from this month on, two officers each by load;
+    // once a year.
+    let inputs =
+        json!({ "year": year, "inspectors": 3, "otherEnforcement": 10, "nonEnforcement": 10, "keyPermille": 600 });
+    let (_, draft) = admin.post("/api/console/year-plans", inputs).await;
+    let plan_tasks = format!("/api/console/year-plans/{}/tasks", draft["id"].as_str().unwrap());
+    assert_eq!(admin.post(&plan_tasks, json!({})).await.0, StatusCode::BAD_REQUEST, "a draft makes no tasks");
+    let (_, published) = admin.post(&format!("/api/console/year-plans/{}/publish", draft["id"].as_str().unwrap()), json!({})).await;
+    assert_eq!(published["status"], "published", "{published}");
+    assert_eq!(staff.post(&plan_tasks, json!({})).await.0, StatusCode::FORBIDDEN);
+    let planned = published["result"]["classes"]["inspections"].as_i64().unwrap();
+    let (status, made) = admin.post(&plan_tasks, json!({})).await;
+    if status == StatusCode::OK {
+        assert_eq!(made["tasks"].as_i64().unwrap() + made["skippedPast"].as_i64().unwrap(), planned, "{made}");
+        assert_eq!(admin.post(&plan_tasks, json!({})).await.0, StatusCode::BAD_REQUEST, "once a year");
+    } else {
+        // Nothing of the plan falls in this month or later.
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{made}");
+    }
+    let (_, audit) = admin.get("/api/console/audit").await;
+    let actions: Vec<&str> =
+        audit["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"下达双随机检查任务") && actions.contains(&"取消检查任务"), "{actions:?}");
+    assert!(records_rebuild_alike(&server).await.iter().any(|t| t.table == "task" && t.rows > 0));
+    server.stop().await;
+}
+
 both_backends!(
+    tasks_reach_their_officers_and_come_back_done,
     password_form_counts_failures,
     accounts_sessions_and_csrf,
     figures_ledger_and_verification,

@@ -51,6 +51,7 @@ commands! {
     get_settings: NoArgs => anjian_core::hazard::DeadlineDays = inspect::get_settings;
     save_settings: inspect::SaveSettingsArgs => anjian_core::hazard::DeadlineDays = inspect::save_settings;
     start_inspection: inspect::StartInspectionArgs => inspect::InspectionView = inspect::start_inspection;
+    list_tasks: NoArgs => Vec<anjian_store::TaskRow> = inspect::list_tasks;
     list_inspections: inspect::ListInspectionsArgs => Vec<anjian_store::InspectionSummary> = inspect::list_inspections;
     get_inspection: IdArgs => inspect::InspectionView = inspect::get_inspection;
     hazard_proposals: IdArgs => inspect::HazardProposals = inspect::hazard_proposals;

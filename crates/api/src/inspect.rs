@@ -165,11 +165,22 @@ pub(crate) struct StartInspectionArgs {
     colleague_id: String,
     #[serde(default)]
     accompanying_person: String,
+    /// The task it does (我的任务): its enterprise and officers must be the task's.
+    #[ts(optional)]
+    task_id: Option<String>,
+}
+
+/// 我的任务: the tasks the bureau gave this device's inspector (none before 设置 names one).
+pub(crate) fn list_tasks(app: &App, _: NoArgs) -> Result<Vec<anjian_store::TaskRow>, ApiError> {
+    let store = app.store();
+    let Some(me) = store.profile()? else { return Ok(Vec::new()) };
+    Ok(store.tasks(me.id, today())?)
 }
 
 pub(crate) fn start_inspection(app: &App, a: StartInspectionArgs) -> Result<InspectionView, ApiError> {
     let enterprise_id = id(&a.enterprise_id)?;
     let colleague = id(&a.colleague_id)?;
+    let task_id = a.task_id.as_deref().map(id).transpose()?;
     let inspection = {
         let store = app.store();
         let me = store.profile()?.ok_or_else(|| ApiError::new("no_profile", "请先在“设置”中填写本人姓名和执法证号"))?;
@@ -188,7 +199,7 @@ pub(crate) fn start_inspection(app: &App, a: StartInspectionArgs) -> Result<Insp
                 accompanying_person: Some(a.accompanying_person),
                 notes: String::new(),
                 started_at: None,
-                task_id: None,
+                task_id,
             })
         })?
     };

@@ -738,7 +738,7 @@ impl Storage for PgStorage {
         self.run(|c| {
             let st = c.statement(&format!(
                 "SELECT {CHANGE_COLUMNS} FROM change WHERE seq > $1 AND {} ORDER BY seq LIMIT $2",
-                crate::storage::REACHES
+                crate::storage::reaches("$3")
             ))?;
             let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1), &device_id])?;
             Ok(StoredPage::new(after, limit, rows.iter().map(stored_change).collect()))

@@ -32,8 +32,6 @@ const MIGRATIONS: &[&str] = &[
     crate::ledger::TASK_MIGRATION,
 ];
 
-use crate::storage::REACHES;
-
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
 
 fn stored_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredChange> {
@@ -518,7 +516,8 @@ impl Storage for SqliteStorage {
     fn pull(&self, device_id: &str, after: u64, limit: u32) -> Result<StoredPage> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {CHANGE_COLUMNS} FROM change WHERE seq > ?1 AND {REACHES} ORDER BY seq LIMIT ?2"
+            "SELECT {CHANGE_COLUMNS} FROM change WHERE seq > ?1 AND {} ORDER BY seq LIMIT ?2",
+            crate::storage::reaches("?3")
         ))?;
         // One more than asked tells whether more follow.
         let rows = stmt.query_map((after as i64, i64::from(limit) + 1, device_id), stored_change)?;

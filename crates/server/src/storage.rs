@@ -893,9 +893,12 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
     Ok(new.iter().filter(|n| n.is_some()).count() as u64)
 }
 
-/// Whether a change reaches the device bound to `$3`: every device, or the devices of
-/// the inspectors its audience names (ids are UUIDs: no LIKE wildcard in them).
-pub(crate) const REACHES: &str = "(audience IS NULL OR audience LIKE '%' || (SELECT d.inspector_id FROM device d WHERE d.id = $3) || '%')";
+/// Whether a change reaches the device bound to `device` (a placeholder): every device,
+/// or the devices of the inspectors its audience names (ids are UUIDs: no LIKE wildcard
+/// in them).
+pub(crate) fn reaches(device: &str) -> String {
+    format!("(audience IS NULL OR audience LIKE '%' || (SELECT d.inspector_id FROM device d WHERE d.id = {device}) || '%')")
+}
 
 /// A task reaches only its officers' devices: those it names now and those it named
 /// before (who learn that it is no longer theirs). Everything else reaches every device.

@@ -561,7 +561,11 @@ export type SignatureInput = { role: SignatureRole, sha256?: string, refused?: b
  */
 export type SignatureRole = "officer1" | "officer2" | "unit";
 
-export type StartInspectionArgs = { enterpriseId: string, templateId: string, templateVersion: number, colleagueId: string, accompanyingPerson: string, };
+export type StartInspectionArgs = { enterpriseId: string, templateId: string, templateVersion: number, colleagueId: string, accompanyingPerson: string, 
+/**
+ * The task it does (我的任务): its enterprise and officers must be the task's.
+ */
+taskId?: string, };
 
 /**
  * One hazard's supervision as every holder shows it.
@@ -631,6 +635,32 @@ export type SyncStatus = { paired: boolean, server: string | null, deviceName: s
  * more than the rules allow (the page asks to set it); null when it is fine or unknown.
  */
 clockOffMinutes: number | null, };
+
+/**
+ * A task as 我的任务 lists it.
+ */
+export type TaskRow = { id: Id, enterpriseId: Id, enterpriseName: string, enterpriseAddress: string, 
+/**
+ * `YYYY-MM`.
+ */
+dueMonth: string, state: TaskState, 
+/**
+ * The other officer of the pair (this device's inspector is the one).
+ */
+colleagueId: Id, colleagueName: string, 
+/**
+ * 年度计划 or 双随机 and its title.
+ */
+source: string, sourceTitle: string, 
+/**
+ * The inspection that did it, or the one under way.
+ */
+inspectionId: Id | null, };
+
+/**
+ * Where a task stands on a given day, as 我的任务 and the console group it.
+ */
+export type TaskState = "upcoming" | "due" | "overdue" | "done" | "cancelled";
 
 export type Template = { id: string, sector: string, version: number, title: string, 
 /**
@@ -722,6 +752,7 @@ export interface Commands {
   get_settings: { args: NoArgs; result: DeadlineDays }
   save_settings: { args: SaveSettingsArgs; result: DeadlineDays }
   start_inspection: { args: StartInspectionArgs; result: InspectionView }
+  list_tasks: { args: NoArgs; result: Array<TaskRow> }
   list_inspections: { args: ListInspectionsArgs; result: Array<InspectionSummary> }
   get_inspection: { args: IdArgs; result: InspectionView }
   hazard_proposals: { args: IdArgs; result: HazardProposals }

@@ -495,7 +495,7 @@ async fn numbers_used_offline_are_never_granted_and_clashes_are_listed(pg: bool)
     server.stop().await;
 }
 
-/// Drops the number tables (and the later refusal, record, console, 督办 and pull tables) and marks
+/// Drops the number tables (and the later refusal, record, console, 督办, pull, plan and task tables) and marks
 /// the database as schema 3, as a server before them left it.
 fn rewind_to_schema_3(db: &support::Db) {
     let tables = [
@@ -520,8 +520,11 @@ fn rewind_to_schema_3(db: &support::Db) {
         "inspector_relation",
         "plan_draw",
         "year_plan",
+        "task",
     ];
-    let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect();
+    // The log as schema 3 kept it: no audience column yet.
+    let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect::<String>()
+        + "ALTER TABLE change DROP COLUMN audience; ";
     match db.clone() {
         support::Db::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).expect("open");

@@ -36,7 +36,12 @@ pub fn inspect(
 pub fn inspect_task(app: &App, task: &Value) -> Result<(Value, Value), ApiError> {
     let enterprise = app.call("get_enterprise", json!({ "id": task["enterpriseId"] }))?;
     let sector = enterprise["sectors"][0].clone();
-    let template = app.call("list_templates", json!({ "sector": sector }))?[0].clone();
+    // The sector's checklist, or any when the sector has none (as the page offers).
+    let mut templates = app.call("list_templates", json!({ "sector": sector }))?;
+    if templates.as_array().is_none_or(Vec::is_empty) {
+        templates = app.call("list_templates", json!({}))?;
+    }
+    let template = templates[0].clone();
     let start = json!({ "enterpriseId": task["enterpriseId"], "templateId": template["id"], "templateVersion": template["version"], "colleagueId": task["colleagueId"], "taskId": task["id"] });
     finish_started(app, start, &[])
 }

@@ -32,6 +32,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '复查' },
   },
   {
+    path: '/tasks',
+    name: 'tasks',
+    component: () => import('./features/tasks/TaskListPage.vue'),
+    meta: { title: '我的任务' },
+  },
+  {
     path: '/inspections',
     name: 'inspections',
     component: () => import('./features/inspections/InspectionListPage.vue'),

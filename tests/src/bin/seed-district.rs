@@ -1,7 +1,9 @@
 //! Fills a district server's database as inspectors would: the demo enterprise list
 //! imported, then several devices (the app's own commands, the real sync) inspect,
-//! record hazards, issue orders and report rectifications, and sync. For the console's
-//! tests and screenshots, and for a demo district.
+//! record hazards, issue orders and report rectifications, and sync; then a 双随机 draw
+//! (of up to twelve) is made and given as this month's tasks, and the first device does one of
+//! its tasks. For the console's and the app's tests and screenshots, and for a demo
+//! district.
 //!
 //! seed-district --database <SQLite file | postgres://…> [--devices 3] [--inspections 30]
 
@@ -67,6 +69,7 @@ fn run() -> Result<(), String> {
     let dirs: Vec<tempfile::TempDir> =
         (0..devices).map(|_| tempfile::tempdir()).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     let mut rng = Rng::new(20_261_204);
+    let mut apps = Vec::new();
     for (i, dir) in dirs.iter().enumerate() {
         let (name, cert) = INSPECTORS[i];
         let colleague = INSPECTORS[(i + 1) % INSPECTORS.len()];
@@ -121,10 +124,52 @@ fn run() -> Result<(), String> {
         }
         let status = app.sync_once().map_err(|e| e.to_string())?;
         eprintln!("seed-district: {name}'s device synced ({} pending)", status["pending"]["changes"]);
+        apps.push(app);
+    }
+    // A pair is drawn at most once in a draw: as many as the devices' inspectors allow.
+    if apps.len() >= 2 {
+        let tasks = draw_tasks(storage.as_ref(), (apps.len() * (apps.len() - 1) / 2).min(12) as u32)?;
+        eprintln!("seed-district: a draw given as {tasks} tasks of this month");
+    }
+    for app in &apps {
+        app.sync_once().map_err(|e| e.to_string())?;
+    }
+    let first = call(&apps[0], "list_tasks", json!({}))?;
+    if let Some(task) = first.as_array().and_then(|t| t.first()) {
+        anjian_tests::inspect_task(&apps[0], task).map_err(|e| e.to_string())?;
+        apps[0].sync_once().map_err(|e| e.to_string())?;
+        eprintln!("seed-district: one task done and synced");
     }
     let _ = stop.send(());
     rt.block_on(server).map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// A draw of `count` (a fixed seed: the same district each time), given as tasks due this
+/// month, as the console does it.
+fn draw_tasks(storage: &dyn Storage, count: u32) -> Result<usize, String> {
+    use anjian_server::console::{plans, tasks};
+    let now = chrono::Utc::now();
+    let request = plans::DrawRequest {
+        title: "演示：本月双随机抽查".into(),
+        seed: "门头沟-演示-2026".into(),
+        count,
+        town: String::new(),
+        sector: String::new(),
+        class: String::new(),
+    };
+    let mut made = Vec::new();
+    storage
+        .transact(&mut |sql| {
+            let draw = plans::make_draw(sql, &request, "seed-district", "127.0.0.1", now)?;
+            let month = anjian_core::task::Month::of(anjian_core::beijing::today(now)).to_string();
+            made = tasks::from_draw(sql, &draw.summary.id, &month, "seed-district", now)?;
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    let check = made.clone();
+    anjian_server::publish::publish_tasks(storage, made, now, &mut |sql| tasks::check_once(sql, &check))
+        .map_err(|e| e.to_string())
 }
 
 fn call(app: &App, name: &str, args: Value) -> Result<Value, String> {

@@ -25,6 +25,7 @@ import type {
   InspectionStatus,
   InspectionSummary,
   InspectionView,
+  TaskRow,
   Inspector,
   InspectorInput,
   ListDocumentsArgs,
@@ -97,6 +98,8 @@ export const saveInspector = (inspector: InspectorInput): Promise<Inspector> =>
   current().call('save_inspector', { inspector })
 export const startInspection = (args: StartInspectionArgs): Promise<InspectionView> =>
   current().call('start_inspection', args)
+/** 我的任务: the tasks the bureau gave this device's inspector. */
+export const listTasks = (): Promise<TaskRow[]> => current().call('list_tasks', {})
 export const listInspections = (
   args: { status?: InspectionStatus; enterpriseId?: Id } = {},
 ): Promise<InspectionSummary[]> => current().call('list_inspections', args)

@@ -251,6 +251,11 @@ test('分类分级 shows the year by class and month; staff make a 双随机 dra
   await expect(page.getByTestId('draw-heading')).toHaveText('页面测试抽查')
   await expect(page.getByTestId('drawn-row')).toHaveCount(2)
   await expect(page.getByTestId('draw-seed-shown')).toHaveText('页面-种子-1')
+  // Given as this month's tasks, once.
+  await page.getByTestId('give-tasks').click()
+  await expect(page.getByTestId('give-done')).toContainText('已下达 2 项检查任务')
+  await page.getByTestId('give-tasks').click()
+  await expect(page.getByRole('alert')).toContainText('这次抽取已下达为检查任务')
   await accessible(page, '抽取结果')
   await page.screenshot({ path: screenshot('console-draw.png'), fullPage: true })
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
@@ -295,10 +300,48 @@ test('the admin drafts the yearly plan, publishes it and prints it', async ({ pa
   await expect(page.getByTestId('year-plan-status')).toHaveText('已发布')
   await expect(page.getByTestId('year-plan-publish')).toHaveCount(0)
   await page.screenshot({ path: screenshot('console-year-plan.png'), fullPage: true })
+  // Its tasks from this month on (none when no classed enterprise is due this month).
+  page.once('dialog', (d) => void d.accept())
+  await page.getByTestId('year-plan-tasks').click()
+  await expect(page.getByTestId('year-plan-done').or(page.getByRole('alert'))).toContainText(/已生成 \d+ 项检查任务|没有可生成的检查任务/)
   await page.emulateMedia({ media: 'print' })
   await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden()
   await page.screenshot({ path: screenshot('console-year-plan-print.png'), fullPage: true })
   await page.emulateMedia({ media: 'screen' })
+})
+
+test('检查任务: plan against done by town, sector and month, each inspector’s load; staff cancel a task', async ({
+  page,
+}) => {
+  await signIn(page, '李强', '区局值班-2026-新密码')
+  await expect(page.getByTestId('figure-cards')).toBeVisible()
+  await page.getByRole('link', { name: '检查任务' }).click()
+  const year = Number(await page.getByTestId('tasks-year').inputValue())
+  const progress = await (await page.request.get(`/api/console/tasks/progress?year=${year}`)).json()
+  // seed-district gave a draw as tasks and did one of them on a device.
+  expect(progress.total.planned).toBeGreaterThan(0)
+  expect(progress.total.done).toBeGreaterThan(0)
+  await expect(page.getByTestId('tasks-planned')).toHaveText(String(progress.total.planned))
+  await expect(page.getByTestId('tasks-done')).toHaveText(String(progress.total.done))
+  const rate = `${((progress.total.done * 100) / progress.total.planned).toFixed(1)}%`
+  await expect(page.getByTestId('tasks-rate')).toHaveText(rate)
+  await expect(page.getByTestId('progress-load').locator('tbody tr')).toHaveCount(progress.load.length)
+  // A month with nothing planned reads "—", never 0% or 100%.
+  const empty = progress.byMonth.find((m: { planned: number }) => m.planned === 0)
+  if (empty) await expect(page.getByTestId('progress-month').locator(`tr[data-key="${empty.key}"] [data-testid="rate"]`)).toHaveText('—')
+  const list = await (await page.request.get(`/api/console/tasks?year=${year}`)).json()
+  await expect(page.getByTestId('tasks-table').getByTestId('task-row')).toHaveCount(list.rows.length)
+  await expect(page.getByTestId('tasks-table').locator('[data-state="done"] a')).not.toHaveCount(0)
+  await accessible(page, '检查任务')
+  await page.screenshot({ path: screenshot('console-tasks.png'), fullPage: true })
+
+  page.once('dialog', (d) => void d.accept())
+  await page.getByTestId('task-cancel').first().click()
+  await expect(page.getByRole('status')).toContainText('已取消')
+  await expect(page.getByTestId('tasks-planned')).toHaveText(String(progress.total.planned - 1))
+  await page.getByTestId('tasks-state').selectOption('cancelled')
+  await expect(page.getByTestId('tasks-table').getByTestId('task-row')).not.toHaveCount(0)
+  await accessible(page, '检查任务（已取消）')
 })
 
 test('five wrong passwords lock the account for 15 minutes', async ({ page, district }) => {

@@ -87,6 +87,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '抽取结果' },
   },
   {
+    path: '/tasks',
+    name: 'tasks',
+    component: () => import('./pages/TasksPage.vue'),
+    meta: { title: '检查任务' },
+  },
+  {
     path: '/audit',
     name: 'audit',
     component: () => import('./pages/AuditPage.vue'),

@@ -85,7 +85,7 @@ pub fn from_draw(
     }
     let draw = super::plans::draw_detail(sql, draw_id)?.ok_or_else(|| StorageError::NotFound("抽取".into()))?;
     let officers = officers(sql)?;
-    let title = format!("双随机：{}", draw.summary.title);
+    let title = draw.summary.title.clone();
     draw.rows
         .iter()
         .map(|r| {

@@ -47,6 +47,12 @@ export type InspectionDetail = Schemas['InspectionDetail']
 export type ChecklistOverview = Schemas['ChecklistOverview']
 export type DocumentDetail = Schemas['DocumentDetail']
 export type Published = Schemas['Published']
+export type MadeTasks = Schemas['MadeTasks']
+export type TaskRow = Schemas['TaskRow']
+export type TaskPage = Schemas['TaskPage']
+export type PlanDone = Schemas['PlanDone']
+export type InspectorLoad = Schemas['InspectorLoad']
+export type Progress = Schemas['Progress']
 
 type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
   ? NonNullable<Q>
@@ -57,6 +63,7 @@ export type InspectionQuery = QueryOf<'/api/console/inspections'>
 export type EnterpriseQuery = QueryOf<'/api/console/enterprises'>
 export type AuditQuery = QueryOf<'/api/console/audit'>
 export type DocumentQuery = QueryOf<'/api/console/documents'>
+export type TaskQuery = QueryOf<'/api/console/tasks'>
 
 const BASE = '/api/console'
 
@@ -282,6 +289,16 @@ export const saveYearPlan = (inputs: YearPlanInputs): Promise<YearPlan> => reque
 export const publishYearPlan = (id: string): Promise<YearPlan> =>
   request('POST', `/year-plans/${encodeURIComponent(id)}/publish`)
 export const draws = (): Promise<DrawSummary[]> => request('GET', '/draws')
+/** Gives a draw's result as tasks due in `month` (YYYY-MM), each to its two officers' devices. */
+export const drawTasks = (id: string, month: string): Promise<MadeTasks> =>
+  request('POST', `/draws/${encodeURIComponent(id)}/tasks`, { body: { month } })
+/** Makes a published yearly plan's tasks, from this month on. */
+export const planTasks = (id: string): Promise<MadeTasks> =>
+  request('POST', `/year-plans/${encodeURIComponent(id)}/tasks`)
+export const tasks = (query: TaskQuery): Promise<TaskPage> => request('GET', '/tasks', { query })
+export const taskProgress = (year: number): Promise<Progress> =>
+  request('GET', '/tasks/progress', { query: { year } })
+export const cancelTask = (id: string): Promise<void> => request('POST', `/tasks/${encodeURIComponent(id)}/cancel`)
 export const makeDraw = (req: DrawRequest): Promise<DrawDetail> => request('POST', '/draws', { body: req })
 /** One draw; a 404 (ApiError status 404) when there is no such draw. */
 export const draw = (id: string): Promise<DrawDetail> => request('GET', `/draws/${encodeURIComponent(id)}`)

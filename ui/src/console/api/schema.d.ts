@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/draws/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["draw_tasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/enterprises": {
         parameters: {
             query?: never;
@@ -612,6 +628,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["task_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/tasks/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["task_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/tasks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["cancel_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/year-plans": {
         parameters: {
             query?: never;
@@ -654,6 +718,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["publish_year_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/year-plans/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["plan_tasks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -884,6 +964,11 @@ export interface components {
             poolSize: number;
             seed: string;
             title: string;
+        };
+        /** @description What the draw's tasks are due in. */
+        DrawTasksRequest: {
+            /** @description 检查月份，YYYY-MM，不早于本月 */
+            month: string;
         };
         /** @description An officer drawn. */
         DrawnOfficer: {
@@ -1132,6 +1217,22 @@ export interface components {
             status: string;
             townName: string;
         };
+        /** @description One inspector's tasks in the year. */
+        InspectorLoad: {
+            /** Format: int64 */
+            done: number;
+            /**
+             * Format: int64
+             * @description Open tasks due this month.
+             */
+            dueThisMonth: number;
+            id: string;
+            name: string;
+            /** Format: int64 */
+            overdue: number;
+            /** Format: int64 */
+            planned: number;
+        };
         /** @description An enrolled inspector, as a draw or a relation names them. */
         InspectorRow: {
             certNo: string;
@@ -1145,6 +1246,16 @@ export interface components {
         LoginRequest: {
             name: string;
             password: string;
+        };
+        /** @description What making a plan's tasks came to. */
+        MadeTasks: {
+            /**
+             * Format: int64
+             * @description Planned inspections of months already past when the tasks were made (not made).
+             */
+            skippedPast: number;
+            /** Format: int64 */
+            tasks: number;
         };
         /** @description The signed-in person as the console sees them. */
         Me: {
@@ -1201,6 +1312,29 @@ export interface components {
         PasswordChange: {
             current: string;
             new: string;
+        };
+        /** @description Planned (not cancelled) against done, for one row of a breakdown. */
+        PlanDone: {
+            /** Format: int64 */
+            done: number;
+            key: string;
+            label: string;
+            /** Format: int64 */
+            overdue: number;
+            /** Format: int64 */
+            planned: number;
+        };
+        /** @description The year's plan against what was done. */
+        Progress: {
+            byMonth: components["schemas"]["PlanDone"][];
+            /** @description An enterprise of two sectors counts in both. */
+            bySector: components["schemas"]["PlanDone"][];
+            byTown: components["schemas"]["PlanDone"][];
+            load: components["schemas"]["InspectorLoad"][];
+            overdue: components["schemas"]["TaskRow"][];
+            total: components["schemas"]["PlanDone"];
+            /** Format: int32 */
+            year: number;
         };
         /** @description What publishing a checklist file did. */
         Published: {
@@ -1278,6 +1412,28 @@ export interface components {
             /** @description active（督办中）或 lifted（已摘牌） */
             status: string;
             supervisor: string;
+        };
+        /** @description A year's tasks, filtered. */
+        TaskPage: {
+            rows: components["schemas"]["TaskRow"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A task as the console lists it. */
+        TaskRow: {
+            doneAt?: string | null;
+            dueMonth: string;
+            enterpriseId: string;
+            enterpriseName: string;
+            id: string;
+            /** @description The inspection that did it. */
+            inspectionId?: string | null;
+            officers: string[];
+            source: string;
+            sourceTitle: string;
+            /** @description upcoming（未到月份）、due（本月应检查）、overdue（逾期）、done（已完成）、cancelled（已取消） */
+            state: string;
+            townName: string;
         };
         /** @description One event in an enterprise's file: an inspection, a hazard or a document. */
         TimelineEntry: {
@@ -1790,6 +1946,60 @@ export interface operations {
             };
             /** @description 正在进行的导出太多 */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    draw_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 抽取编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DrawTasksRequest"];
+            };
+        };
+        responses: {
+            /** @description 已下达：每家抽中的单位一项任务，只同步到抽中的两名执法人员的设备 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MadeTasks"];
+                };
+            };
+            /** @description 月份无效或早于本月，或这次抽取已下达过 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这次抽取 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2926,6 +3136,124 @@ export interface operations {
             };
         };
     };
+    task_list: {
+        parameters: {
+            query: {
+                /** @description 年份 */
+                year: number;
+                /** @description upcoming、due、overdue、done、cancelled，或空 */
+                state?: string;
+                /** @description 执法人员编号，或空 */
+                inspector?: string;
+                /** @description 镇街代码，或空 */
+                town?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一年的检查任务（至多 2000 条） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description 年份或状态无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    task_progress: {
+        parameters: {
+            query: {
+                /** @description 年度（2000–2100） */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 计划与完成：按镇街、行业、月份，逾期任务，各执法人员的工作量 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description 年份无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 任务编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已取消（两名执法人员的设备下次同步时收到） */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 任务已完成或已取消 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 领导账号只能查看 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这项任务 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     year_plans: {
         parameters: {
             query: {
@@ -3072,6 +3400,56 @@ export interface operations {
                 };
             };
             /** @description 没有这一版计划 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    plan_tasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 年度计划编号 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已按分类分级生成本月起的检查任务，按工作量分配两名执法人员 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MadeTasks"];
+                };
+            };
+            /** @description 计划未发布、本年度已生成过，或执法人员不足 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 没有这份计划 */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -310,7 +310,16 @@ pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
     })
     .join()
     .map_err(|_| ApiError::new("internal", "配对中断"))??;
+    // A device with no inspector yet is the paired inspector's (设置 can change it).
+    let profile = app.store().profile()?.is_none().then(|| anjian_core::inspector::InspectorInput {
+        name: answer.inspector_name.clone(),
+        cert_no: answer.inspector_cert_no.clone(),
+        unit: String::new(),
+    });
     app.store().write(|w| {
+        if let Some(p) = &profile {
+            w.save_profile(p)?;
+        }
         w.set_setting(SERVER, &server)?;
         w.set_setting(TOKEN, &answer.token)?;
         w.set_setting(DEVICE, &answer.device_id)?;

@@ -3,7 +3,10 @@
 // showing 已同步 and the imported enterprises in the list; then the bureau imports one
 // more and, after 立即同步, it is in the list without a restart; an imported record whose
 // credit code a local one holds is listed with 自动重试 and goes in once the local record
-// is corrected. Saves screenshots.
+// is corrected. Then the bureau draws 王磊 and a colleague for one enterprise and gives
+// it as this month's task (through the console's API, as its pages do); after 立即同步,
+// 我的任务 lists it and an inspection started from it opens with the task's enterprise
+// and colleague. Saves screenshots.
 //
 // ANJIAN_APP=<anjian> ANJIAN_SERVER=<anjian-server> xvfb-run -a node tests/window/sync.mjs
 import { execFileSync, spawn } from 'node:child_process';
@@ -51,6 +54,28 @@ async function listShows(w, query, name) {
   const box = await w.one('input[type="search"]');
   await w.type(box, query);
   return w.withText('[data-testid="enterprise-name"]', name, 30_000);
+}
+
+/** The console's API as its pages use it: a session cookie and the CSRF token. */
+async function consoleSession(url, name, password, next) {
+  let cookie = '';
+  let csrf = '';
+  const call = async (method, path, body) => {
+    const res = await fetch(`${url}/api/console${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0];
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    if (json && json.csrf) csrf = json.csrf;
+    return json;
+  };
+  await call('POST', '/login', { name, password });
+  await call('POST', '/password', { current: password, new: next });
+  return call;
 }
 
 async function run(app, serverBin) {
@@ -125,7 +150,36 @@ async function run(app, serverBin) {
     await stateIs(w, 'idle');
     await waitFor('the problem to go', async () => (await w.all('[data-testid="sync-problem"]')).length === 0, 30_000);
     await listShows(w, '区局登记', '窗口测试区局登记');
-    console.log(`window sync: paired with ${server.url}, imported enterprises listed, a later import arrived after 立即同步, a refused update applied once the local conflict was corrected`);
+
+    // A task from the bureau: a draw of one enterprise with 王磊 and 李娜, due this month.
+    admin(serverBin, db, 'enrol', '--name', '李娜', '--cert', '11010923002');
+    const once = admin(serverBin, db, 'user', 'add', '--name', '王科长', '--role', 'staff');
+    const bureau = await consoleSession(server.url, '王科长', once, '门头沟-窗口-2026!');
+    const drawn = await bureau('POST', '/draws', { title: '窗口测试抽查', seed: '窗口-1', count: 1, sector: 'hazchem' });
+    const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const made = await bureau('POST', `/draws/${drawn.id}/tasks`, { month });
+    if (made.tasks !== 1) throw new Error(`tasks made: ${JSON.stringify(made)}`);
+    await w.go('/sync');
+    await w.click(await w.one('[data-testid="sync-now"]'));
+    await stateIs(w, 'idle');
+    await w.go('/tasks');
+    const row = await w.withText('[data-testid="task-row"]', drawn.rows[0].enterpriseName);
+    await sleep(500);
+    writeFileSync(join(shots, 'window-tasks.png'), await w.screenshot());
+    await w.click(await w.one('[data-testid="task-start"]'));
+    await w.withText('[data-testid="task-banner"]', '按任务检查');
+    await w.withText('[data-testid="chosen-enterprise"]', drawn.rows[0].enterpriseName);
+    await w.withText('[data-testid="colleague-option"]', '李娜');
+    const template = await w.one('[data-testid="template-option"] input');
+    if (!(await w.script('return arguments[0].checked', [{ 'element-6066-11e4-a52e-4f735466cecf': template }]))) await w.click(template);
+    await sleep(500);
+    writeFileSync(join(shots, 'window-task-start.png'), await w.screenshot());
+    await w.click(await w.one('[data-testid="start-inspection-submit"]'));
+    await waitFor('the inspection page', async () => /#\/inspections\/[0-9a-f-]+$/.test(await w.script('return location.hash')), 30_000);
+    await w.go('/tasks');
+    await w.one('[data-testid="task-continue"]');
+    void row;
+    console.log(`window sync: paired with ${server.url}, imported enterprises listed, a later import arrived after 立即同步, a refused update applied once the local conflict was corrected, a drawn task started from 我的任务`);
   } finally {
     await w.close();
     server.stop();

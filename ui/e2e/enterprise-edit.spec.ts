@@ -17,7 +17,8 @@ async function fillNewEnterprise(page: Page, name: string) {
   await page.getByLabel('法定代表人（负责人）').fill('测试法人')
   await page.getByLabel('安全负责人').fill('测试安全员')
   await page.getByLabel('联系电话').fill('13912345678')
-  await page.getByLabel('监管分级').selectOption({ label: 'B级' })
+  // The class is the bureau's (分类分级): shown, not chosen here.
+  await expect(page.getByLabel('监管分级')).toBeDisabled()
 }
 
 async function openNewForm(page: Page) {
@@ -51,7 +52,7 @@ test('a bad credit code is refused in Chinese; fixed, the enterprise is saved an
   await expect(page.getByTestId('enterprise-title')).toHaveText(name)
   await expect(page.getByTestId('detail-creditCode').locator('dd')).toHaveText(code)
   await expect(page.getByTestId('detail-sectors').locator('dd')).toHaveText('有限空间、粉尘涉爆')
-  await expect(page.getByTestId('detail-supervisionClass').locator('dd')).toHaveText('B级')
+  await expect(page.getByTestId('detail-supervisionClass').locator('dd')).toHaveText('未分级')
   await expect(page.getByTestId('detail-status').locator('dd')).toHaveText('在营')
   await expect(page.getByText('演示数据')).toHaveCount(0)
 

@@ -87,6 +87,7 @@ impl From<FieldError> for ApiError {
             Rule::UnknownDivision => "division_unknown",
             Rule::UnknownSector => "sector_unknown",
             Rule::SectorRequired => "sector_required",
+            Rule::BureauOnly => "refused",
         };
         ApiError { code, message: e.message(), field: Some(e.field) }
     }

@@ -27,7 +27,7 @@ fn input(credit_code: &str) -> Value {
         "legalRepresentative": "赵刚",
         "safetyContact": "",
         "contactPhone": "010-69841234",
-        "supervisionClass": "B",
+        "supervisionClass": null,
         "status": "operating"
     })
 }
@@ -73,6 +73,8 @@ fn each_bad_input_has_its_code_and_field() {
         ("division", json!({ "divisionCode": "110109999" }), "division_unknown", Some("divisionCode")),
         ("sector", json!({ "sectors": ["bakery"] }), "sector_unknown", Some("sectors")),
         ("no sector", json!({ "sectors": [] }), "sector_required", Some("sectors")),
+        // The class is the bureau's (分类分级): a device does not set it.
+        ("class", json!({ "supervisionClass": "A" }), "refused", Some("supervisionClass")),
         ("control char", json!({ "safetyContact": "张\u{1b}" }), "invalid_value", Some("safetyContact")),
         ("bad status", json!({ "status": "bankrupt" }), "bad_request", None),
         ("unknown field", json!({ "colour": "red" }), "bad_request", None),

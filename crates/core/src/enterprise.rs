@@ -32,6 +32,24 @@ impl Status {
     }
 }
 
+/// The enterprise field only the bureau sets (its class, 分类分级): a device carries it as
+/// it last held it, never a value of its own.
+pub const CLASS_FIELD: &str = "supervisionClass";
+
+/// Whether a device may write `after` as an enterprise's class held as `before`: only
+/// unchanged, except on a demo enterprise (which never leaves the device).
+pub fn check_class_change(
+    before: Option<SupervisionClass>,
+    after: Option<SupervisionClass>,
+    is_demo: bool,
+) -> Result<(), FieldError> {
+    if is_demo || before == after {
+        Ok(())
+    } else {
+        Err(FieldError::new(CLASS_FIELD, Rule::BureauOnly))
+    }
+}
+
 /// 分级分类监管: A is the closest supervision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub enum SupervisionClass {

@@ -94,10 +94,6 @@ pub fn state(status: Status, due: Month, done: bool, today: NaiveDate) -> State 
     }
 }
 
-/// The SQL form of "overdue" on `this month` (`?` bound to `Month::of(today)`), for the
-/// console's filters: the same rule as `state`.
-pub const OVERDUE_SQL: &str = "status = 'open' AND due_month < ?";
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AssignError {
     #[error("可分配的执法人员不足两名")]

@@ -33,6 +33,8 @@ pub enum Rule {
     SectorRequired,
     /// A document number prefix with characters a number cannot carry.
     DocumentPrefix,
+    /// A field only the bureau sets (an enterprise's 监管分类).
+    BureauOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
@@ -61,6 +63,7 @@ impl FieldError {
             Rule::UnknownDivision => "请选择所属镇街".to_owned(),
             Rule::UnknownSector => "行业领域不在列表中".to_owned(),
             Rule::SectorRequired => "请至少选择一个行业领域".to_owned(),
+            Rule::BureauOnly => format!("{l}由区局在控制台设定，本机不能修改"),
             Rule::DocumentPrefix => "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号".to_owned(),
         }
     }

@@ -28,6 +28,8 @@ pub enum PublishError {
     NoEnterprise,
     #[error("{0}")]
     Task(String),
+    #[error("没有这项任务")]
+    NoTask,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -369,14 +371,17 @@ pub fn publish_tasks(
     Ok(changes.len())
 }
 
-/// Cancels an open task (after its last revision, whatever the clocks); `then` runs in
-/// the same transaction (the check that it is not done, the audit).
+/// Cancels an open task (after its last revision, whatever the clocks), read by `held`
+/// under the publishing lock (two cancels at once: the second finds it cancelled); `then`
+/// runs in the same transaction as the change (the check that it is not done, the audit).
 pub fn cancel_task(
     storage: &dyn Storage,
-    held: records::TaskImage,
+    held: &mut dyn FnMut() -> Result<Option<records::TaskImage>, StorageError>,
     now: DateTime<Utc>,
-    then: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<(), StorageError>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql, &records::TaskImage) -> Result<(), StorageError>,
 ) -> Result<records::TaskImage, PublishError> {
+    let _held = publishing();
+    let held = held()?.ok_or(PublishError::NoTask)?;
     if held.status != anjian_core::task::Status::Open.as_str() {
         return Err(PublishError::Task("这项任务已经取消".into()));
     }
@@ -387,7 +392,8 @@ pub fn cancel_task(
         rev: rev.to_string(),
         ..held
     };
-    let _held = publishing();
-    storage.publish_then(&[published(&Image::Task(image.clone()), rev)?], &now.to_rfc3339(), then)?;
+    storage.publish_then(&[published(&Image::Task(image.clone()), rev)?], &now.to_rfc3339(), &mut |sql| {
+        then(sql, &image)
+    })?;
     Ok(image)
 }

@@ -894,10 +894,12 @@ pub(crate) fn publish(tx: &mut impl GroupTx, changes: &[Change], now: &str) -> R
 }
 
 /// Whether a change reaches the device bound to `device` (a placeholder): every device,
-/// or the devices of the inspectors its audience names (ids are UUIDs: no LIKE wildcard
-/// in them).
+/// or the devices of the inspectors its audience names, matched as whole names (ids are
+/// hex digits and dashes: no LIKE wildcard in them; a device unknown matches nothing).
 pub(crate) fn reaches(device: &str) -> String {
-    format!("(audience IS NULL OR audience LIKE '%' || (SELECT d.inspector_id FROM device d WHERE d.id = {device}) || '%')")
+    format!(
+        "(audience IS NULL OR ' ' || audience || ' ' LIKE '% ' || (SELECT d.inspector_id FROM device d WHERE d.id = {device}) || ' %')"
+    )
 }
 
 /// A task reaches only its officers' devices: those it names now and those it named

@@ -21,6 +21,7 @@ impl Writer<'_> {
     /// the district server.
     pub fn insert_enterprise(&mut self, input: &EnterpriseInput, is_demo: bool) -> Result<Enterprise> {
         let profile = input.check()?;
+        anjian_core::enterprise::check_class_change(None, profile.supervision_class, is_demo)?;
         check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
         self.refuse_duplicate_code(&profile.credit_code, is_demo, None)?;
         let id = Id::new();
@@ -44,6 +45,11 @@ impl Writer<'_> {
                 current: current.rev.to_string(),
             });
         }
+        anjian_core::enterprise::check_class_change(
+            current.profile.supervision_class,
+            profile.supervision_class,
+            current.is_demo,
+        )?;
         check_codes(&self.tx, &profile.division_code, &profile.sectors)?;
         self.refuse_duplicate_code(&profile.credit_code, current.is_demo, Some(id))?;
         let rev = self.tick();

@@ -39,18 +39,30 @@ pub struct TaskStart {
     pub colleague_id: Id,
 }
 
-const ROW: &str = "SELECT t.id, t.enterprise_id, e.name, e.address, t.due_month, t.status, t.officer_a, t.officer_b,
-        t.source, t.source_title,
-        (SELECT i.id FROM inspection i WHERE i.task_id = t.id AND i.status = 'finished' ORDER BY i.finished_at LIMIT 1),
-        (SELECT i.id FROM inspection i WHERE i.task_id = t.id AND i.status <> 'finished' ORDER BY i.started_at DESC LIMIT 1)
-     FROM task t JOIN enterprise e ON e.id = t.enterprise_id";
+/// An inspection `i` that does task `t`: of its enterprise, by its two officers. (The
+/// server also checks that it came from a device of one of them, `console::tasks::DONE`;
+/// a device cannot tell whose device wrote an inspection.)
+const DOES: &str = "i.task_id = t.id AND i.enterprise_id = t.enterprise_id
+    AND EXISTS (SELECT 1 FROM inspection_officer o WHERE o.inspection_id = i.id AND o.inspector_id = t.officer_a)
+    AND EXISTS (SELECT 1 FROM inspection_officer o WHERE o.inspection_id = i.id AND o.inspector_id = t.officer_b)";
+
+fn row_sql() -> String {
+    format!(
+        "SELECT t.id, t.enterprise_id, e.name, e.address, t.due_month, t.status, t.officer_a, t.officer_b,
+            t.source, t.source_title,
+            (SELECT i.id FROM inspection i WHERE {DOES} AND i.status = 'finished' ORDER BY i.finished_at LIMIT 1),
+            (SELECT i.id FROM inspection i WHERE {DOES} AND i.status <> 'finished' ORDER BY i.started_at DESC LIMIT 1)
+         FROM task t JOIN enterprise e ON e.id = t.enterprise_id"
+    )
+}
 
 impl Store {
     /// The tasks of `me` (this device's inspector), overdue first, then by month and name.
     pub fn tasks(&self, me: Id, today: NaiveDate) -> Result<Vec<TaskRow>> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&format!(
-            "{ROW} WHERE ?1 IN (t.officer_a, t.officer_b) ORDER BY t.due_month, e.name, t.id"
+            "{} WHERE ?1 IN (t.officer_a, t.officer_b) ORDER BY t.due_month, e.name, t.id",
+            row_sql()
         ))?;
         let rows = stmt.query_map([me.to_string()], |r| {
             Ok((
@@ -110,9 +122,11 @@ impl Store {
 pub(crate) fn start_from(conn: &rusqlite::Connection, id: Id, me: Id, enterprise: Id) -> Result<TaskStart> {
     let row: Option<(String, String, String, String, bool)> = conn
         .query_row(
-            "SELECT enterprise_id, officer_a, officer_b, status,
-                    EXISTS (SELECT 1 FROM inspection i WHERE i.task_id = t.id AND i.status = 'finished')
-             FROM task t WHERE id = ?1",
+            &format!(
+                "SELECT enterprise_id, officer_a, officer_b, status,
+                        EXISTS (SELECT 1 FROM inspection i WHERE {DOES} AND i.status = 'finished')
+                 FROM task t WHERE id = ?1"
+            ),
             [id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )

@@ -36,6 +36,8 @@ pub enum Refusal {
     SupervisionLifted,
     #[error("已取消的任务不能恢复")]
     TaskCancelled,
+    #[error("单位的监管分类由区局在控制台设定，设备不能修改")]
+    BureauClass,
     #[error("{0}只能由区局发布")]
     BureauOnly(&'static str),
     #[error("{0}")]
@@ -53,6 +55,11 @@ pub struct Prior<'a> {
 
 /// Whether `next`, written by device `writer`, may follow what the receiver holds.
 pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Result<(), Refusal> {
+    if let Image::Enterprise(after) = next
+        && writer != crate::records::SERVER_DEVICE
+    {
+        device_class(prior.map(|p| p.image), after)?;
+    }
     let Some(prior) = prior else { return Ok(()) };
     match (prior.image, next) {
         (Image::Inspection(before), Image::Inspection(after)) => {
@@ -103,6 +110,23 @@ pub fn may_accept(prior: Option<Prior<'_>>, next: &Image, writer: &str) -> Resul
         }
         _ => Ok(()),
     }
+}
+
+/// A device carries an enterprise's class as it last held it: a class field newer than
+/// the one held (or a class on an enterprise the district does not hold yet) is a device
+/// setting it, which only the bureau does.
+fn device_class(prior: Option<&Image>, after: &crate::records::EnterpriseImage) -> Result<(), Refusal> {
+    use anjian_core::enterprise::CLASS_FIELD;
+    let Some(next) = after.fields.get(CLASS_FIELD) else { return Ok(()) };
+    let held = match prior {
+        Some(Image::Enterprise(before)) => before.fields.get(CLASS_FIELD),
+        _ => None,
+    };
+    let setting = match held {
+        Some(held) => crate::typed::rev(&next.rev)? > crate::typed::rev(&held.rev)? && next.value != held.value,
+        None => !next.value.is_null(),
+    };
+    if setting { Err(Refusal::BureauClass) } else { Ok(()) }
 }
 
 /// How far a device's clock may differ from the server's before the 同步 page warns.
@@ -422,6 +446,47 @@ mod tests {
         for (what, prior, next, writer, want) in cases {
             let prior = prior.map(|(image, owner)| Prior { image, owner });
             assert_eq!(may_accept(prior, next, writer), want, "{what}");
+        }
+    }
+
+    fn enterprise(class: Option<&str>, class_ms: u64) -> Image {
+        let field = |value: serde_json::Value, ms: u64| crate::records::Field { value, rev: rev(ms), base: None };
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("name".to_owned(), field("北京门头沟测试有限公司".into(), NOW));
+        fields.insert(
+            "supervisionClass".to_owned(),
+            field(class.map_or(serde_json::Value::Null, serde_json::Value::from), class_ms),
+        );
+        Image::Enterprise(crate::records::EnterpriseImage {
+            id: "0190c2a5-8b1e-7c3d-9f00-000000000002".into(),
+            fields,
+            created_at: "2026-12-04T01:00:00Z".into(),
+        })
+    }
+
+    #[test]
+    fn only_the_bureau_sets_a_class() {
+        let held = enterprise(Some("B"), NOW);
+        let prior = Some(Prior { image: &held, owner: "a" });
+        let cases: [(Option<Prior<'_>>, Image, &str, bool); 7] = [
+            // A device setting a class, newer than the bureau's: refused.
+            (prior, enterprise(Some("A"), NOW + 1), "a", false),
+            (prior, enterprise(None, NOW + 1), "a", false),
+            // As it last held it, or an older one that loses the merge: harmless.
+            (prior, enterprise(Some("B"), NOW), "a", true),
+            (prior, enterprise(Some("C"), NOW - 1), "a", true),
+            // The bureau sets it.
+            (prior, enterprise(Some("A"), NOW + 1), crate::records::SERVER_DEVICE, true),
+            // A new enterprise from a device carries no class.
+            (None, enterprise(None, NOW), "a", true),
+            (None, enterprise(Some("A"), NOW), "a", false),
+        ];
+        for (n, (prior, next, writer, ok)) in cases.into_iter().enumerate() {
+            let verdict = may_accept(prior, &next, writer);
+            assert_eq!(verdict.is_ok(), ok, "case {n}: {verdict:?}");
+            if !ok {
+                assert_eq!(verdict, Err(Refusal::BureauClass));
+            }
         }
     }
 

@@ -1023,21 +1023,24 @@ async fn cancel_task(
     Staff(signed): Staff,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let held = read(&state.storage, {
-        let id = id.clone();
-        move |sql| tasks::held(sql, &id)
-    })
-    .await?
-    .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这项任务"))?;
     let storage = state.storage.clone();
     blocking(
         move || {
             let now = Utc::now();
-            let detail = format!("{}（{}）", held.source_title, held.due_month);
-            crate::publish::cancel_task(storage.as_ref(), held, now, &mut |sql| {
-                if tasks::is_done(sql, &id)? {
+            let read = |sql: &mut dyn Sql| tasks::held(sql, &id);
+            let mut held = || {
+                let mut out = None;
+                storage.read(&mut |sql| {
+                    out = read(sql)?;
+                    Ok(())
+                })?;
+                Ok(out)
+            };
+            crate::publish::cancel_task(storage.as_ref(), &mut held, now, &mut |sql, task| {
+                if tasks::is_done(sql, &task.id)? {
                     return Err(StorageError::Refused("已完成的任务不能取消".into()));
                 }
+                let detail = format!("{}（{}）", task.source_title, task.due_month);
                 accounts::audit(sql, &signed.session.name, "取消检查任务", &detail, &signed.address, now)
             })
         },
@@ -1598,6 +1601,7 @@ fn publish_error(e: crate::PublishError) -> ApiError {
     match e {
         PublishError::NoHazard => ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这条隐患"),
         PublishError::NoEnterprise => ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这家单位"),
+        PublishError::NoTask => ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这项任务"),
         PublishError::Storage(e) => console_error(e),
         other => ApiError::bad(other.to_string()),
     }

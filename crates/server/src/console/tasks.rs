@@ -17,10 +17,10 @@ use crate::storage::{Result, Sql, StorageError};
 
 /// A task is done when a finished inspection of its enterprise, started from it, came
 /// from a device of one of its officers (a device that names a task it was not given
-/// completes nothing).
-pub(crate) const DONE: &str = "EXISTS (SELECT 1 FROM inspection i JOIN device d ON d.id = i.created_by
+/// completes nothing): the inspections that do task `t`.
+const DOES: &str = "FROM inspection i JOIN device d ON d.id = i.created_by
       WHERE i.task_id = t.id AND i.status = 'finished' AND i.enterprise_id = t.enterprise_id
-        AND d.inspector_id IN (t.officer_a, t.officer_b))";
+        AND d.inspector_id IN (t.officer_a, t.officer_b)";
 
 fn refused(s: impl Into<String>) -> StorageError {
     StorageError::Refused(s.into())
@@ -248,15 +248,15 @@ fn check_year(year: i32) -> Result<()> {
     }
 }
 
-const TASK_ROWS: &str = "SELECT t.id, t.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), t.due_month,
-        t.status, t.officer_a, t.officer_b, t.source, t.source_title,
-        (SELECT i.id FROM inspection i JOIN device d ON d.id = i.created_by
-          WHERE i.task_id = t.id AND i.status = 'finished' AND i.enterprise_id = t.enterprise_id
-            AND d.inspector_id IN (t.officer_a, t.officer_b) ORDER BY i.finished_at LIMIT 1),
-        (SELECT i.finished_at FROM inspection i JOIN device d ON d.id = i.created_by
-          WHERE i.task_id = t.id AND i.status = 'finished' AND i.enterprise_id = t.enterprise_id
-            AND d.inspector_id IN (t.officer_a, t.officer_b) ORDER BY i.finished_at LIMIT 1)
-     FROM task t LEFT JOIN enterprise e ON e.id = t.enterprise_id";
+fn task_rows() -> String {
+    format!(
+        "SELECT t.id, t.enterprise_id, coalesce(e.name, ''), coalesce(e.division_code, ''), t.due_month,
+            t.status, t.officer_a, t.officer_b, t.source, t.source_title,
+            (SELECT i.id {DOES} ORDER BY i.finished_at, i.id LIMIT 1),
+            (SELECT i.finished_at {DOES} ORDER BY i.finished_at, i.id LIMIT 1)
+         FROM task t LEFT JOIN enterprise e ON e.id = t.enterprise_id"
+    )
+}
 
 fn rows(sql: &mut dyn Sql, year: i32, today: NaiveDate) -> Result<Vec<(TaskRow, [String; 2], String)>> {
     let names: HashMap<String, String> =
@@ -264,7 +264,7 @@ fn rows(sql: &mut dyn Sql, year: i32, today: NaiveDate) -> Result<Vec<(TaskRow, 
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
     let mut out = Vec::new();
     for r in sql.query(
-        &format!("{TASK_ROWS} WHERE t.due_month LIKE ? ORDER BY t.due_month, e.name, t.id"),
+        &format!("{} WHERE t.due_month LIKE ? ORDER BY t.due_month, e.name, t.id", task_rows()),
         &[text(&format!("{year}-%"))],
     )? {
         let done = r.get(10).cloned().flatten();
@@ -451,5 +451,5 @@ pub fn held(sql: &mut dyn Sql, id: &str) -> Result<Option<TaskImage>> {
 
 /// Whether a task is done (a done task is not cancelled).
 pub fn is_done(sql: &mut dyn Sql, id: &str) -> Result<bool> {
-    Ok(!sql.query(&format!("SELECT 1 FROM task t WHERE t.id = ? AND {DONE}"), &[text(id)])?.is_empty())
+    Ok(!sql.query(&format!("SELECT 1 FROM task t WHERE t.id = ? AND EXISTS (SELECT 1 {DOES})"), &[text(id)])?.is_empty())
 }

@@ -301,12 +301,16 @@ impl Writer<'_> {
             self.known.borrow_mut().insert(memo, id.clone());
             return Ok(id);
         }
+        // Kept in the form the device writes ids in (the server's enrolled inspectors, named
+        // by a task, come as 32 plain hex digits).
+        let id = crate::parse_id(&i.id)?.to_string();
         let rev = self.tick();
         self.run(
             "INSERT INTO inspector (id, name, cert_no, unit, updated_at, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (&i.id, &i.name, &i.cert_no, &i.unit, self.now.to_rfc3339(), rev.to_string()),
+            (&id, &i.name, &i.cert_no, &i.unit, self.now.to_rfc3339(), rev.to_string()),
         )?;
-        Ok(i.id.clone())
+        self.known.borrow_mut().insert(memo, id.clone());
+        Ok(id)
     }
 
     fn apply_inspection(&mut self, img: &InspectionImage) -> Result<()> {

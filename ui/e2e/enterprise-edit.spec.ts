@@ -100,6 +100,8 @@ test('a duplicate credit code is refused', async ({ page, request, backend }) =>
   await openNewForm(page)
   await fillNewEnterprise(page, `门头沟测试重复代码公司${randomDigits(6)}`)
   await codeInput(page).fill(existingCode)
+  // The live check settles first (its line moves the button while it runs).
+  await expect(codeCheck(page).locator('[data-status="ok"]')).toBeVisible()
   await saveButton(page).click()
   await expect(page.getByTestId('error-ent-creditCode')).toContainText('统一社会信用代码')
   await expect(page).toHaveURL(/#\/enterprises\/new$/)

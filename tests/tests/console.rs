@@ -1003,7 +1003,7 @@ async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
         let mine = d.call("list_tasks", json!({})).await.unwrap();
         let mine = mine.as_array().unwrap();
         assert_eq!(mine.len(), 2, "{me:?}: {mine:?}");
-        assert!(mine.iter().all(|t| t["state"] == "due" && t["source"] == "draw"), "{mine:?}");
+        assert!(mine.iter().all(|t| t["state"] == "due" && t["open"] == true && t["source"] == "draw"), "{mine:?}");
     }
     // What the server hands a device of 孙丽 holds only her tasks: the others' never reach it.
     let sun = people[2];
@@ -1077,8 +1077,8 @@ async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
     }
     let (_, done_list) = leader.get(&format!("/api/console/tasks?year={year}&state=done")).await;
     assert_eq!(
-        (done_list["total"].as_i64(), done_list["rows"][0]["inspectionId"].as_str()),
-        (Some(1), inspection.as_str())
+        (done_list["total"].as_i64(), done_list["rows"][0]["inspectionId"].as_str(), &done_list["rows"][0]["open"]),
+        (Some(1), inspection.as_str(), &json!(false))
     );
     devices[1].sync().await;
     let hers = devices[1].call("list_tasks", json!({})).await.unwrap();

@@ -50,6 +50,13 @@ pub enum State {
     Cancelled,
 }
 
+impl State {
+    /// Still to be done: an inspection may start from it, the bureau may cancel it.
+    pub fn is_open(self) -> bool {
+        matches!(self, State::Upcoming | State::Due | State::Overdue)
+    }
+}
+
 /// A month a task is due in, `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
@@ -184,6 +191,7 @@ mod tests {
         ];
         for (status, done, today, want) in cases {
             assert_eq!(state(status, m, done, day(today)), want, "{status:?} {done} {today}");
+            assert_eq!(want.is_open(), !done && status == Status::Open, "{want:?}");
         }
     }
 

@@ -22,6 +22,8 @@ pub struct TaskRow {
     /// `YYYY-MM`.
     pub due_month: String,
     pub state: State,
+    /// An inspection may start from it (`State::is_open`).
+    pub open: bool,
     /// The other officer of the pair (this device's inspector is the one).
     pub colleague_id: Id,
     pub colleague_name: String,
@@ -98,6 +100,7 @@ impl Store {
                 enterprise_address: address,
                 due_month: due,
                 state: anjian_core::task::state(status, month, done.is_some(), today),
+                open: anjian_core::task::state(status, month, done.is_some(), today).is_open(),
                 colleague_id: parse_id(&colleague)?,
                 colleague_name,
                 source,

@@ -148,7 +148,7 @@ pub fn from_plan(sql: &mut dyn Sql, plan_id: &str, by: &str, now: DateTime<Utc>)
     // Load starts from the open tasks each inspector already carries this year.
     let mut load: HashMap<String, u32> = HashMap::new();
     for r in sql.query(
-        "SELECT officer_a, officer_b FROM task t WHERE status = 'open' AND due_month LIKE ?",
+        &format!("SELECT officer_a, officer_b FROM task t WHERE status = 'open' AND due_month LIKE ? AND NOT EXISTS (SELECT 1 {DOES})"),
         &[text(&format!("{}-%", plan.year))],
     )? {
         for i in [col(&r, 0), col(&r, 1)] {
@@ -204,6 +204,8 @@ pub struct TaskRow {
     /// upcoming（未到月份）、due（本月应检查）、overdue（逾期）、done（已完成）、cancelled（已取消）
     #[schema(value_type = String)]
     pub state: State,
+    /// Still to be done: staff may cancel it (`State::is_open`).
+    pub open: bool,
     pub officers: Vec<String>,
     pub source: String,
     pub source_title: String,
@@ -278,6 +280,7 @@ fn rows(sql: &mut dyn Sql, year: i32, today: NaiveDate) -> Result<Vec<(TaskRow, 
                 town_name: town_name(&town),
                 due_month: col(&r, 4),
                 state: state_of(&col(&r, 5), &col(&r, 4), done.is_some(), today)?,
+                open: state_of(&col(&r, 5), &col(&r, 4), done.is_some(), today)?.is_open(),
                 officers: vec![name(&a), name(&b)],
                 source: col(&r, 8),
                 source_title: col(&r, 9),

@@ -1429,6 +1429,8 @@ export interface components {
             /** @description The inspection that did it. */
             inspectionId?: string | null;
             officers: string[];
+            /** @description Still to be done: staff may cancel it (`State::is_open`). */
+            open: boolean;
             source: string;
             sourceTitle: string;
             /** @description upcoming（未到月份）、due（本月应检查）、overdue（逾期）、done（已完成）、cancelled（已取消） */

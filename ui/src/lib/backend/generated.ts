@@ -645,6 +645,10 @@ export type TaskRow = { id: Id, enterpriseId: Id, enterpriseName: string, enterp
  */
 dueMonth: string, state: TaskState, 
 /**
+ * An inspection may start from it (`State::is_open`).
+ */
+open: boolean, 
+/**
  * The other officer of the pair (this device's inspector is the one).
  */
 colleagueId: Id, colleagueName: string, 

@@ -8,10 +8,10 @@
 mod support;
 
 use anjian_server::console::{self, Role};
+use anjian_sync::records::Image;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::devices::{Device, code, enterprise, inspect};
-use anjian_sync::records::Image;
 use support::{Server, TestDb, both_backends, records_rebuild_alike};
 
 /// A browser of the console: its cookie and its CSRF token.
@@ -956,7 +956,9 @@ async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
     let mut csv = "单位名称,统一社会信用代码,地址,镇街,行业,监管分类\n".to_owned();
     for (n, class) in ["A", "B", "C", "C"].iter().enumerate() {
         let credit = code(&format!("91110109MA0TK{n:03}"));
-        csv.push_str(&format!("北京门头沟任务测试{n}号有限公司,{credit},门头沟区永定镇{n}号,永定镇,非煤矿山,{class}\n"));
+        csv.push_str(&format!(
+            "北京门头沟任务测试{n}号有限公司,{credit},门头沟区永定镇{n}号,永定镇,非煤矿山,{class}\n"
+        ));
     }
     let (status, report) = admin.send_file("/api/console/enterprises/import?name=tasks.csv", csv.into_bytes()).await;
     assert_eq!((status, report["created"].as_u64()), (StatusCode::OK, Some(4)), "{report}");
@@ -1060,7 +1062,11 @@ async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
     assert_eq!((progress["total"]["planned"].as_i64(), progress["total"]["done"].as_i64()), (Some(3), Some(0)));
     wang.sync().await;
     let (_, progress) = staff.get(&format!("/api/console/tasks/progress?year={year}")).await;
-    assert_eq!((progress["total"]["planned"].as_i64(), progress["total"]["done"].as_i64()), (Some(3), Some(1)), "{progress}");
+    assert_eq!(
+        (progress["total"]["planned"].as_i64(), progress["total"]["done"].as_i64()),
+        (Some(3), Some(1)),
+        "{progress}"
+    );
     let month = progress["byMonth"].as_array().unwrap().iter().find(|m| m["key"] == this_month.as_str()).unwrap();
     assert_eq!((month["planned"].as_i64(), month["done"].as_i64()), (Some(3), Some(1)));
     let town = progress["byTown"].as_array().unwrap().iter().find(|m| m["label"] == "永定镇").unwrap();
@@ -1105,7 +1111,8 @@ async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
     let (_, draft) = admin.post("/api/console/year-plans", inputs).await;
     let plan_tasks = format!("/api/console/year-plans/{}/tasks", draft["id"].as_str().unwrap());
     assert_eq!(admin.post(&plan_tasks, json!({})).await.0, StatusCode::BAD_REQUEST, "a draft makes no tasks");
-    let (_, published) = admin.post(&format!("/api/console/year-plans/{}/publish", draft["id"].as_str().unwrap()), json!({})).await;
+    let (_, published) =
+        admin.post(&format!("/api/console/year-plans/{}/publish", draft["id"].as_str().unwrap()), json!({})).await;
     assert_eq!(published["status"], "published", "{published}");
     assert_eq!(staff.post(&plan_tasks, json!({})).await.0, StatusCode::FORBIDDEN);
     let planned = published["result"]["classes"]["inspections"].as_i64().unwrap();
@@ -1118,8 +1125,7 @@ async fn tasks_reach_their_officers_and_come_back_done(pg: bool) {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{made}");
     }
     let (_, audit) = admin.get("/api/console/audit").await;
-    let actions: Vec<&str> =
-        audit["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"下达双随机检查任务") && actions.contains(&"取消检查任务"), "{actions:?}");
     assert!(records_rebuild_alike(&server).await.iter().any(|t| t.table == "task" && t.rows > 0));
     server.stop().await;

@@ -43,11 +43,7 @@ pub fn check_class_change(
     after: Option<SupervisionClass>,
     is_demo: bool,
 ) -> Result<(), FieldError> {
-    if is_demo || before == after {
-        Ok(())
-    } else {
-        Err(FieldError::new(CLASS_FIELD, Rule::BureauOnly))
-    }
+    if is_demo || before == after { Ok(()) } else { Err(FieldError::new(CLASS_FIELD, Rule::BureauOnly)) }
 }
 
 /// 分级分类监管: A is the closest supervision.

@@ -129,7 +129,9 @@ pub fn assign(
     for enterprise in enterprises {
         let free: Vec<&String> =
             inspectors.iter().copied().filter(|i| !related.contains(&(enterprise.clone(), (*i).clone()))).collect();
-        let mut best: Option<((u32, u32, bool), (&String, &String))> = None;
+        // (the busier member's load, both together, a repeat of the last pair), the pair.
+        type Choice<'a> = ((u32, u32, bool), (&'a String, &'a String));
+        let mut best: Option<Choice<'_>> = None;
         for (n, a) in free.iter().enumerate() {
             for b in &free[n + 1..] {
                 let (la, lb) = (load.get(*a).copied().unwrap_or(0), load.get(*b).copied().unwrap_or(0));

@@ -118,8 +118,12 @@ pub trait Storage: Send + Sync + 'static {
     }
     /// Publishes, then runs `then` in the same transaction (a check of what the tables
     /// now hold, the audit row): an error from it publishes nothing.
-    fn publish_then(&self, changes: &[Change], now: &str, then: &mut dyn FnMut(&mut dyn Sql) -> Result<()>)
-    -> Result<u64>;
+    fn publish_then(
+        &self,
+        changes: &[Change],
+        now: &str,
+        then: &mut dyn FnMut(&mut dyn Sql) -> Result<()>,
+    ) -> Result<u64>;
     /// Every stored change of one record type, in sequence order.
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>>;
 
@@ -904,7 +908,11 @@ pub(crate) fn reaches(device: &str) -> String {
 
 /// A task reaches only its officers' devices: those it names now and those it named
 /// before (who learn that it is no longer theirs). Everything else reaches every device.
-fn set_audiences(tx: &mut impl GroupTx, held: &crate::ledger::Held, stored: &[crate::ledger::Stored<'_>]) -> Result<()> {
+fn set_audiences(
+    tx: &mut impl GroupTx,
+    held: &crate::ledger::Held,
+    stored: &[crate::ledger::Stored<'_>],
+) -> Result<()> {
     let mut named: HashMap<&str, std::collections::BTreeSet<&str>> = HashMap::new();
     for s in stored {
         let Image::Task(t) = s.image else { continue };
@@ -916,10 +924,10 @@ fn set_audiences(tx: &mut impl GroupTx, held: &crate::ledger::Held, stored: &[cr
         });
         who.extend(t.officers.iter().map(|o| o.id.as_str()));
         let audience = who.iter().copied().collect::<Vec<_>>().join(" ");
-        tx.execute("UPDATE change SET audience = $1 WHERE seq = $2", &[
-            Param::Text(Some(audience)),
-            Param::Int(Some(s.seq)),
-        ])?;
+        tx.execute(
+            "UPDATE change SET audience = $1 WHERE seq = $2",
+            &[Param::Text(Some(audience)), Param::Int(Some(s.seq))],
+        )?;
     }
     Ok(())
 }

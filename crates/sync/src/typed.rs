@@ -304,7 +304,10 @@ impl TaskImage {
             return Err(bad("任务来源", &self.source));
         }
         let source_id = &self.source_id;
-        if source_id.is_empty() || source_id.len() > 64 || !source_id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        if source_id.is_empty()
+            || source_id.len() > 64
+            || !source_id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        {
             return Err(bad("任务来源编号", source_id));
         }
         let title = self.source_title.trim();

@@ -788,8 +788,15 @@ async fn set_enterprise_class(
         blocking(move || crate::publish::set_class(storage.as_ref(), &enterprise, class, Utc::now()), publish_error)
             .await?;
     if changed {
-        let detail = format!("单位 {id}：{}", class.map_or("未分级", SupervisionClass::as_str));
+        let class = class.map_or("未分级", SupervisionClass::as_str);
         transact(&state.storage, move |sql| {
+            // Named as people read it.
+            let name = sql
+                .query("SELECT name FROM enterprise WHERE id = ?", &[text(&id)])?
+                .first()
+                .and_then(|r| r.first().cloned().flatten())
+                .unwrap_or_else(|| id.clone());
+            let detail = format!("单位 {name}：{class}");
             accounts::audit(sql, &signed.session.name, "设置监管分类", &detail, &signed.address, Utc::now())
         })
         .await?;
@@ -916,7 +923,11 @@ async fn make_tasks(
     state: &ConsoleState,
     signed: Signed,
     what: &'static str,
-    work: impl FnOnce(&mut dyn Sql, &str, chrono::DateTime<Utc>) -> crate::storage::Result<(Vec<anjian_sync::records::TaskImage>, i64)>
+    work: impl FnOnce(
+        &mut dyn Sql,
+        &str,
+        chrono::DateTime<Utc>,
+    ) -> crate::storage::Result<(Vec<anjian_sync::records::TaskImage>, i64)>
     + Send
     + 'static,
 ) -> Result<tasks::MadeTasks, ApiError> {
@@ -935,7 +946,9 @@ async fn make_tasks(
             })?;
             let (made, skipped_past) = made.unwrap_or_default();
             let Some(first) = made.first().cloned() else {
-                return Err(crate::PublishError::Task("没有可生成的检查任务（计划中没有本月及以后应检查的单位）".into()));
+                return Err(crate::PublishError::Task(
+                    "没有可生成的检查任务（计划中没有本月及以后应检查的单位）".into(),
+                ));
             };
             let check = made.clone();
             let detail = format!("{}：{} 项任务", first.source_title, made.len());

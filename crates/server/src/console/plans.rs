@@ -257,6 +257,13 @@ pub fn remove_relation(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    // The audit names them as people read them (the ids stay findable in the detail).
+    let named = sql.query(
+        "SELECT (SELECT name FROM enterprise WHERE id = ?), (SELECT name FROM inspector WHERE id = ?)",
+        &[text(&key.enterprise_id), text(&key.inspector_id)],
+    )?;
+    let name =
+        |i: usize, id: &str| named.first().and_then(|r| r.get(i).cloned().flatten()).unwrap_or_else(|| id.to_owned());
     let n = sql.execute(
         "DELETE FROM inspector_relation WHERE enterprise_id = ? AND inspector_id = ?",
         &[text(&key.enterprise_id), text(&key.inspector_id)],
@@ -264,7 +271,7 @@ pub fn remove_relation(
     if n == 0 {
         return Err(StorageError::NotFound("回避关系".into()));
     }
-    let detail = format!("单位 {}，执法人员 {}", key.enterprise_id, key.inspector_id);
+    let detail = format!("单位 {}，执法人员 {}", name(0, &key.enterprise_id), name(1, &key.inspector_id));
     accounts::audit(sql, by, "撤销回避关系", &detail, address, now)
 }
 
@@ -721,7 +728,7 @@ pub fn save_draft(
     compute(sql, &inputs)?;
     let year = crate::storage::Param::Int(Some(i64::from(inputs.year)));
     let value = json(&inputs)?;
-    let draft = sql.query("SELECT id FROM year_plan WHERE year = ? AND status = 'draft'", &[year.clone()])?;
+    let draft = sql.query("SELECT id FROM year_plan WHERE year = ? AND status = 'draft'", std::slice::from_ref(&year))?;
     let id = match draft.first() {
         Some(r) => {
             let id = col(r, 0);

@@ -175,12 +175,12 @@ pub fn check_once(sql: &mut dyn Sql, made: &[TaskImage]) -> Result<()> {
     let ids: HashSet<&str> = made.iter().map(|t| t.id.as_str()).collect();
     let earlier = if first.source == "plan" {
         let year = &first.due_month[..4];
-        sql.query(
-            "SELECT id FROM task WHERE source = 'plan' AND due_month LIKE ?",
-            &[text(&format!("{year}-%"))],
-        )?
+        sql.query("SELECT id FROM task WHERE source = 'plan' AND due_month LIKE ?", &[text(&format!("{year}-%"))])?
     } else {
-        sql.query("SELECT id FROM task WHERE source = ? AND source_id = ?", &[text(&first.source), text(&first.source_id)])?
+        sql.query(
+            "SELECT id FROM task WHERE source = ? AND source_id = ?",
+            &[text(&first.source), text(&first.source_id)],
+        )?
     };
     if earlier.iter().any(|r| !ids.contains(col(r, 0).as_str())) {
         return Err(refused(if first.source == "plan" {
@@ -243,11 +243,7 @@ fn state_of(status: &str, due: &str, done: bool, today: NaiveDate) -> Result<Sta
 }
 
 fn check_year(year: i32) -> Result<()> {
-    if anjian_core::beijing::RECORD_YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(refused("年份无效"))
-    }
+    if anjian_core::beijing::RECORD_YEARS.contains(&year) { Ok(()) } else { Err(refused("年份无效")) }
 }
 
 fn task_rows() -> String {
@@ -306,9 +302,7 @@ pub fn tasks(sql: &mut dyn Sql, q: &TaskQuery, today: NaiveDate) -> Result<TaskP
     check_year(q.year)?;
     let state = match q.state.as_str() {
         "" => None,
-        s => Some(
-            serde_json::from_value::<State>(serde_json::Value::from(s)).map_err(|_| refused("任务状态无效"))?,
-        ),
+        s => Some(serde_json::from_value::<State>(serde_json::Value::from(s)).map_err(|_| refused("任务状态无效"))?),
     };
     let mut rows: Vec<TaskRow> = rows(sql, q.year, today)?
         .into_iter()
@@ -454,5 +448,7 @@ pub fn held(sql: &mut dyn Sql, id: &str) -> Result<Option<TaskImage>> {
 
 /// Whether a task is done (a done task is not cancelled).
 pub fn is_done(sql: &mut dyn Sql, id: &str) -> Result<bool> {
-    Ok(!sql.query(&format!("SELECT 1 FROM task t WHERE t.id = ? AND EXISTS (SELECT 1 {DOES})"), &[text(id)])?.is_empty())
+    Ok(!sql
+        .query(&format!("SELECT 1 FROM task t WHERE t.id = ? AND EXISTS (SELECT 1 {DOES})"), &[text(id)])?
+        .is_empty())
 }

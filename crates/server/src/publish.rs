@@ -97,6 +97,18 @@ pub fn import_enterprises(
     bytes: &[u8],
     now: DateTime<Utc>,
 ) -> Result<ImportReport, PublishError> {
+    import_enterprises_then(storage, file_name, bytes, now, &mut |_, _| Ok(()))
+}
+
+/// As `import_enterprises`, with `then` run in the transaction that publishes (the
+/// console's audit row: the import and its record stand or fall together).
+pub fn import_enterprises_then(
+    storage: &dyn Storage,
+    file_name: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql, &ImportReport) -> Result<(), StorageError>,
+) -> Result<ImportReport, PublishError> {
     let parsed = import::parse(file_name, bytes, &Reference::bundled()?)?;
     let _held = publishing();
     let current = current(storage)?;
@@ -155,7 +167,7 @@ pub fn import_enterprises(
         let image = Image::Enterprise(EnterpriseImage { id: id.clone(), fields, created_at: now.to_rfc3339() });
         changes.push(published(&image, rev)?);
     }
-    storage.publish(&changes, &now.to_rfc3339())?;
+    storage.publish_then(&changes, &now.to_rfc3339(), &mut |sql| then(sql, &report))?;
     Ok(report)
 }
 
@@ -168,6 +180,7 @@ pub fn set_class(
     enterprise_id: &str,
     class: Option<anjian_core::enterprise::SupervisionClass>,
     now: DateTime<Utc>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql) -> Result<(), StorageError>,
 ) -> Result<bool, PublishError> {
     let _held = publishing();
     let current = current(storage)?;
@@ -189,7 +202,7 @@ pub fn set_class(
     fields.insert("supervisionClass".to_owned(), Field { value, rev: rev.to_string(), base });
     let image =
         Image::Enterprise(EnterpriseImage { id: enterprise_id.to_owned(), fields, created_at: now.to_rfc3339() });
-    storage.publish(&[published(&image, rev)?], &now.to_rfc3339())?;
+    storage.publish_then(&[published(&image, rev)?], &now.to_rfc3339(), then)?;
     Ok(true)
 }
 
@@ -201,6 +214,18 @@ pub fn publish_checklist(
     file_name: &str,
     body: &str,
     now: DateTime<Utc>,
+) -> Result<bool, PublishError> {
+    publish_checklist_then(storage, file_name, body, now, &mut |_, _| Ok(()))
+}
+
+/// As `publish_checklist`, with `then` (told whether the version was new) run in the
+/// transaction that publishes it, or alone when the same version was published before.
+pub fn publish_checklist_then(
+    storage: &dyn Storage,
+    file_name: &str,
+    body: &str,
+    now: DateTime<Utc>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql, bool) -> Result<(), StorageError>,
 ) -> Result<bool, PublishError> {
     let reference = Reference::bundled()?;
     let sectors: Vec<&str> = reference.sectors.iter().map(|(code, _)| code.as_str()).collect();
@@ -219,6 +244,7 @@ pub fn publish_checklist(
             let same =
                 matches!(Image::parse_json(&c.record_type, &c.payload), Ok(Image::Checklist(t)) if t.body == body);
             if same {
+                storage.transact(&mut |sql| then(sql, false))?;
                 return Ok(false);
             }
             return Err(PublishError::Checklist(format!(
@@ -227,7 +253,7 @@ pub fn publish_checklist(
             )));
         }
     }
-    storage.publish(&[published(&image, server_rev(now))?], &now.to_rfc3339())?;
+    storage.publish_then(&[published(&image, server_rev(now))?], &now.to_rfc3339(), &mut |sql| then(sql, true))?;
     Ok(true)
 }
 
@@ -271,6 +297,7 @@ pub fn supervise(
     action: &Supervise<'_>,
     by: &str,
     now: DateTime<Utc>,
+    then: &mut dyn FnMut(&mut dyn crate::storage::Sql, &records::SupervisionImage) -> Result<(), StorageError>,
 ) -> Result<records::SupervisionImage, PublishError> {
     use anjian_core::supervision::{self as rules, Status};
     let _held = publishing();
@@ -328,7 +355,9 @@ pub fn supervise(
     let last = held.as_ref().and_then(|s| s.rev.parse::<Hlc>().ok());
     let rev = Clock::new(0, last).tick(millis(now));
     let image = records::SupervisionImage { rev: rev.to_string(), ..image };
-    storage.publish(&[published(&Image::Supervision(image.clone()), rev)?], &now.to_rfc3339())?;
+    storage.publish_then(&[published(&Image::Supervision(image.clone()), rev)?], &now.to_rfc3339(), &mut |sql| {
+        then(sql, &image)
+    })?;
     Ok(image)
 }
 

@@ -783,24 +783,25 @@ async fn set_enterprise_class(
         "" => None,
         c => Some(SupervisionClass::parse(c).ok_or_else(|| ApiError::bad("监管分类只能是 A、B、C、D 或未分级"))?),
     };
-    let (storage, enterprise) = (state.storage.clone(), id.clone());
-    let changed =
-        blocking(move || crate::publish::set_class(storage.as_ref(), &enterprise, class, Utc::now()), publish_error)
-            .await?;
-    if changed {
-        let class = class.map_or("未分级", SupervisionClass::as_str);
-        transact(&state.storage, move |sql| {
-            // Named as people read it.
-            let name = sql
-                .query("SELECT name FROM enterprise WHERE id = ?", &[text(&id)])?
-                .first()
-                .and_then(|r| r.first().cloned().flatten())
-                .unwrap_or_else(|| id.clone());
-            let detail = format!("单位 {name}：{class}");
-            accounts::audit(sql, &signed.session.name, "设置监管分类", &detail, &signed.address, Utc::now())
-        })
-        .await?;
-    }
+    let storage = state.storage.clone();
+    blocking(
+        move || {
+            let now = Utc::now();
+            let label = class.map_or("未分级", SupervisionClass::as_str);
+            // Audited in the transaction that publishes it (nothing when it was already so).
+            crate::publish::set_class(storage.as_ref(), &id, class, now, &mut |sql| {
+                let name = sql
+                    .query("SELECT name FROM enterprise WHERE id = ?", &[text(&id)])?
+                    .first()
+                    .and_then(|r| r.first().cloned().flatten())
+                    .unwrap_or_else(|| id.clone());
+                let detail = format!("单位 {name}：{label}");
+                accounts::audit(sql, &signed.session.name, "设置监管分类", &detail, &signed.address, now)
+            })
+        },
+        publish_error,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1216,13 +1217,16 @@ async fn publish_checklist(
     let name: String = q.name.chars().filter(|c| !c.is_control()).take(120).collect();
     let body = String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::bad("检查表文件应为 UTF-8 编码的 JSON 文本"))?;
     let storage = state.storage.clone();
-    let file = name.clone();
-    let new =
-        blocking(move || crate::publish_checklist(storage.as_ref(), &file, &body, Utc::now()), publish_error).await?;
-    let detail = format!("{name}{}", if new { "" } else { "（与已发布的相同，未重复发布）" });
-    transact(&state.storage, move |sql| {
-        accounts::audit(sql, &signed.session.name, "发布检查表", &detail, &signed.address, Utc::now())
-    })
+    let new = blocking(
+        move || {
+            let now = Utc::now();
+            crate::publish::publish_checklist_then(storage.as_ref(), &name, &body, now, &mut |sql, new| {
+                let detail = format!("{name}{}", if new { "" } else { "（与已发布的相同，未重复发布）" });
+                accounts::audit(sql, &signed.session.name, "发布检查表", &detail, &signed.address, now)
+            })
+        },
+        publish_error,
+    )
     .await?;
     Ok(Json(Published { new }))
 }
@@ -1250,19 +1254,22 @@ async fn import_enterprises(
 ) -> Result<Json<crate::ImportReport>, ApiError> {
     let name: String = q.name.chars().filter(|c| !c.is_control()).take(120).collect();
     let storage = state.storage.clone();
-    let file = name.clone();
-    let report =
-        blocking(move || crate::import_enterprises(storage.as_ref(), &file, &bytes, Utc::now()), publish_error).await?;
-    let detail = format!(
-        "{name}：新建 {}，更新 {}，未变 {}，拒绝 {} 行",
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.refused.len()
-    );
-    transact(&state.storage, move |sql| {
-        accounts::audit(sql, &signed.session.name, "导入单位", &detail, &signed.address, Utc::now())
-    })
+    let report = blocking(
+        move || {
+            let now = Utc::now();
+            crate::publish::import_enterprises_then(storage.as_ref(), &name, &bytes, now, &mut |sql, report| {
+                let detail = format!(
+                    "{name}：新建 {}，更新 {}，未变 {}，拒绝 {} 行",
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.refused.len()
+                );
+                accounts::audit(sql, &signed.session.name, "导入单位", &detail, &signed.address, now)
+            })
+        },
+        publish_error,
+    )
     .await?;
     Ok(Json(report))
 }
@@ -1634,25 +1641,19 @@ async fn supervise(
     Body(req): Body<SuperviseRequest>,
 ) -> Result<Json<records::SupervisionView>, ApiError> {
     let due: chrono::NaiveDate = req.due.parse().map_err(|_| ApiError::bad("督办期限应为日期，如 2026-12-31"))?;
-    let (storage, by, hazard) = (state.storage.clone(), signed.session.name.clone(), id.clone());
+    let storage = state.storage.clone();
     let image = blocking(
         move || {
+            let now = Utc::now();
             let input = anjian_core::supervision::Input { supervisor: &req.supervisor, due, note: &req.note };
-            crate::publish::supervise(
-                storage.as_ref(),
-                &hazard,
-                &crate::publish::Supervise::Set(input),
-                &by,
-                Utc::now(),
-            )
+            let action = crate::publish::Supervise::Set(input);
+            crate::publish::supervise(storage.as_ref(), &id, &action, &signed.session.name, now, &mut |sql, image| {
+                let detail = format!("隐患 {id}：{}，期限 {}", image.supervisor, image.due);
+                accounts::audit(sql, &signed.session.name, "挂牌督办", &detail, &signed.address, now)
+            })
         },
         publish_error,
     )
-    .await?;
-    let detail = format!("隐患 {id}：{}，期限 {}", image.supervisor, image.due);
-    transact(&state.storage, move |sql| {
-        accounts::audit(sql, &signed.session.name, "挂牌督办", &detail, &signed.address, Utc::now())
-    })
     .await?;
     Ok(Json(image.into()))
 }
@@ -1670,19 +1671,17 @@ async fn lift_supervision(
     axum::extract::Path(id): axum::extract::Path<String>,
     Body(req): Body<LiftRequest>,
 ) -> Result<Json<records::SupervisionView>, ApiError> {
-    let (storage, by, hazard) = (state.storage.clone(), signed.session.name.clone(), id.clone());
+    let storage = state.storage.clone();
     let image = blocking(
         move || {
+            let now = Utc::now();
             let action = crate::publish::Supervise::Lift { note: &req.note };
-            crate::publish::supervise(storage.as_ref(), &hazard, &action, &by, Utc::now())
+            crate::publish::supervise(storage.as_ref(), &id, &action, &signed.session.name, now, &mut |sql, _| {
+                accounts::audit(sql, &signed.session.name, "督办摘牌", &format!("隐患 {id}"), &signed.address, now)
+            })
         },
         publish_error,
     )
-    .await?;
-    let detail = format!("隐患 {id}");
-    transact(&state.storage, move |sql| {
-        accounts::audit(sql, &signed.session.name, "督办摘牌", &detail, &signed.address, Utc::now())
-    })
     .await?;
     Ok(Json(image.into()))
 }

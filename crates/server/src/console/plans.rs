@@ -728,7 +728,8 @@ pub fn save_draft(
     compute(sql, &inputs)?;
     let year = crate::storage::Param::Int(Some(i64::from(inputs.year)));
     let value = json(&inputs)?;
-    let draft = sql.query("SELECT id FROM year_plan WHERE year = ? AND status = 'draft'", std::slice::from_ref(&year))?;
+    let draft =
+        sql.query("SELECT id FROM year_plan WHERE year = ? AND status = 'draft'", std::slice::from_ref(&year))?;
     let id = match draft.first() {
         Some(r) => {
             let id = col(r, 0);

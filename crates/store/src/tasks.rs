@@ -88,6 +88,7 @@ impl Store {
             let corrupt = |what: &str| StoreError::Corrupt(format!("task {id}: {what}"));
             let month = Month::parse(&due).ok_or_else(|| corrupt("due_month"))?;
             let status = Status::parse(&status).ok_or_else(|| corrupt("status"))?;
+            let state = anjian_core::task::state(status, month, done.is_some(), today);
             let colleague = if a == me.to_string() { b } else { a };
             let colleague_name: String = conn
                 .query_row("SELECT name FROM inspector WHERE id = ?1", [&colleague], |r| r.get(0))
@@ -99,8 +100,8 @@ impl Store {
                 enterprise_name: name,
                 enterprise_address: address,
                 due_month: due,
-                state: anjian_core::task::state(status, month, done.is_some(), today),
-                open: anjian_core::task::state(status, month, done.is_some(), today).is_open(),
+                state,
+                open: state.is_open(),
                 colleague_id: parse_id(&colleague)?,
                 colleague_name,
                 source,

@@ -266,6 +266,7 @@ fn rows(sql: &mut dyn Sql, year: i32, today: NaiveDate) -> Result<Vec<(TaskRow, 
         &[text(&format!("{year}-%"))],
     )? {
         let done = r.get(10).cloned().flatten();
+        let state = state_of(&col(&r, 5), &col(&r, 4), done.is_some(), today)?;
         let (a, b) = (col(&r, 6), col(&r, 7));
         let town = col(&r, 3);
         out.push((
@@ -275,8 +276,8 @@ fn rows(sql: &mut dyn Sql, year: i32, today: NaiveDate) -> Result<Vec<(TaskRow, 
                 enterprise_name: col(&r, 2),
                 town_name: town_name(&town),
                 due_month: col(&r, 4),
-                state: state_of(&col(&r, 5), &col(&r, 4), done.is_some(), today)?,
-                open: state_of(&col(&r, 5), &col(&r, 4), done.is_some(), today)?.is_open(),
+                state,
+                open: state.is_open(),
                 officers: vec![name(&a), name(&b)],
                 source: col(&r, 8),
                 source_title: col(&r, 9),

@@ -4,7 +4,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   libssl-dev pkg-config build-essential file fonts-noto-cjk curl)
-TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium poppler-utils zbar-tools python3-venv postgresql-client)
+TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium poppler-utils zbar-tools qpdf python3-venv postgresql-client)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
 

@@ -184,7 +184,9 @@ pub(crate) struct PrepareReviewArgs {
 }
 
 /// Drafts the 整改复查意见书 for an issued order from where its hazards stand now: each
-/// verified hazard is 已整改, any other 未整改, with the note of its latest 复查.
+/// hazard re-inspected (复查) is in it under its item number in the order, 已整改 when
+/// verified and 未整改 otherwise, with the note of its latest 复查. A hazard not yet
+/// re-inspected is not in it: the review says which items it covers.
 pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<DocumentDetail, ApiError> {
     let order_id = id(&a.order_id)?;
     let colleague = id(&a.colleague_id)?;
@@ -206,15 +208,19 @@ pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<Document
     let w = wording(store)?;
     let hazard_ids = store.document_hazards(order_id)?;
     let mut outcomes = Vec::new();
-    for hazard in &hazard_ids {
+    let mut covered = Vec::new();
+    for (i, hazard) in hazard_ids.iter().enumerate() {
         let history = store.hazard_history(*hazard)?;
         let status = history.last().map_or(HazardStatus::Open, |e| e.status);
-        let last_review = history.iter().rev().find(|e| e.review.is_some());
+        let Some(last_review) = history.iter().rev().find(|e| e.review.is_some()) else { continue };
         outcomes.push(ReviewOutcome {
+            item: i as u32 + 1,
             rectified: status == HazardStatus::Verified,
-            note: last_review.and_then(|e| e.note.clone()).unwrap_or_default(),
+            note: last_review.note.clone().unwrap_or_default(),
         });
+        covered.push(*hazard);
     }
+    let hazard_ids = covered;
     let number = order.number.as_ref().map(ToString::to_string).unwrap_or_default();
     let cited = IssuedOrder { snapshot: &order_snapshot, number: &number, issued_at: order.issued_at };
     let review = compose::review_draft(&cited, &outcomes, officers, &w, chrono::Utc::now());
@@ -322,12 +328,15 @@ fn detail(app: &App, doc: Id) -> Result<DocumentDetail, ApiError> {
     })
 }
 
+/// Today in Beijing, as the documents date things.
+fn today() -> anjian_docs::snapshot::Date {
+    compose::beijing_time(chrono::Utc::now()).date
+}
+
 /// Why a draft cannot be issued yet: the rules of the document, and for a review that
 /// the order it cites is still issued (the store checks that again when issuing).
 fn issue_problem(store: &Store, snapshot: &Snapshot, cites: Option<Id>) -> Result<Option<String>, ApiError> {
-    if let Err(e) = check_for_issue(snapshot) {
-        return Ok(Some(e.to_string()));
-    }
+    // The citation first: a review of a voided order can never be issued, whatever else.
     if matches!(snapshot, Snapshot::Review(_)) {
         let cited_ok = match cites {
             Some(c) => store.document(c)?.status == DocumentStatus::Issued,
@@ -337,7 +346,7 @@ fn issue_problem(store: &Store, snapshot: &Snapshot, cites: Option<Id>) -> Resul
             return Ok(Some("所引用的整改指令书已作废或未签发，不能据此签发复查意见书".into()));
         }
     }
-    Ok(None)
+    Ok(check_for_issue(snapshot, today()).err().map(|e| e.to_string()))
 }
 
 /// The PDF: an issued document's as kept when issued (the legal record); a voided one
@@ -391,7 +400,8 @@ pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, Api
         let store = app.store();
         let draft = store.document(doc)?;
         let snapshot = snapshot_of(&draft)?;
-        check_for_issue(&snapshot).map_err(|e| ApiError::new("cannot_issue", e.to_string()))?;
+        check_for_issue(&snapshot, today())
+            .map_err(|e| ApiError { field: Some(e.field), ..ApiError::new("cannot_issue", e.to_string()) })?;
         let prefix = document_settings(store)?.prefix;
         // The QR code leads to the district's verification page once the device is paired.
         let server = crate::sync::server_address(store)?;

@@ -72,7 +72,9 @@ impl From<FieldError> for ApiError {
         let code = match e.rule {
             Rule::Required => "required",
             Rule::TooLong { .. } => "too_long",
-            Rule::InvalidText | Rule::Range { .. } | Rule::DocumentPrefix => "invalid_value",
+            Rule::InvalidText | Rule::Range { .. } | Rule::DocumentPrefix | Rule::ReviewBody | Rule::Court => {
+                "invalid_value"
+            }
             Rule::Phone => "phone_invalid",
             Rule::CertNo => "cert_no_invalid",
             Rule::CreditCode { ref problem } => match problem {

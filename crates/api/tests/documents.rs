@@ -139,7 +139,11 @@ fn inspection_to_issued_order_void_reissue_and_review() {
     assert_eq!(rs["cited"]["number"], number.as_str());
     let rectified: Vec<bool> =
         rs["opinions"].as_array().unwrap().iter().map(|o| o["rectified"].as_bool().unwrap()).collect();
-    assert_eq!(rectified.iter().filter(|r| **r).count(), 1);
+    // Only the hazard re-inspected is in it, under its number in the order.
+    assert_eq!(rectified, vec![true]);
+    let item = rs["opinions"][0]["number"].as_u64().unwrap() as usize;
+    let order_items = kept_items(&kept);
+    assert_eq!(rs["opinions"][0]["item"], order_items[item - 1].as_str());
     let issued_review = app.call("issue_document", json!({ "id": review["id"] })).unwrap();
     assert!(issued_review["number"].as_str().unwrap().contains("复查"));
 
@@ -196,4 +200,11 @@ fn document_settings_are_checked_and_used() {
     // Unfinished inspections have no documents yet.
     let reserve = app.call("number_reserve", json!({})).unwrap();
     assert_eq!(reserve.as_array().unwrap().len(), 3);
+}
+
+fn kept_items(order: &anjian_docs::Snapshot) -> Vec<String> {
+    match order {
+        anjian_docs::Snapshot::Order(o) => o.items.clone(),
+        _ => panic!("not an order"),
+    }
 }

@@ -185,8 +185,39 @@ impl DocumentSettings {
         if !DocumentNumber::is_valid_prefix(&checked.prefix) {
             return Err(FieldError::new("prefix", Rule::DocumentPrefix));
         }
+        if !is_review_body_of(&checked.bureau, &checked.review_body) {
+            return Err(FieldError::new("reviewBody", Rule::ReviewBody));
+        }
+        if !is_court(&checked.court) {
+            return Err(FieldError::new("court", Rule::Court));
+        }
         Ok(checked)
     }
+}
+
+/// The body that hears a 行政复议 against the bureau's decisions. Since the 行政复议法 of
+/// 2024 it is the government at the bureau's level: for 北京市门头沟区应急管理局,
+/// 北京市门头沟区人民政府. None when the bureau's name does not say its level.
+pub fn review_body_of(bureau: &str) -> Option<String> {
+    bureau
+        .trim()
+        .strip_suffix("应急管理局")
+        .filter(|region| !region.is_empty())
+        .map(|region| format!("{region}人民政府"))
+}
+
+/// Whether `body` may be named as the 行政复议机关 of `bureau`'s documents.
+pub fn is_review_body_of(bureau: &str, body: &str) -> bool {
+    match review_body_of(bureau) {
+        Some(government) => body.trim() == government,
+        None => body.trim().ends_with("人民政府"),
+    }
+}
+
+/// Whether `court` names a court (…人民法院, or a specialised court such as 北京铁路运输法院).
+pub fn is_court(court: &str) -> bool {
+    let c = court.trim();
+    c.ends_with("法院") && c.chars().count() > 2
 }
 
 #[cfg(test)]
@@ -206,12 +237,15 @@ mod tests {
             f(&mut s);
             s.check().map(|_| ()).map_err(|e| (e.field, e.rule))
         };
-        let cases: [(fn(&mut DocumentSettings), Result<(), (&str, Rule)>); 5] = [
+        let cases: [(fn(&mut DocumentSettings), Result<(), (&str, Rule)>); 8] = [
             (|s| s.bureau = " ".into(), Err(("bureau", Rule::Required))),
             (|s| s.prefix = "门应急门应急门应急门应".into(), Err(("prefix", Rule::TooLong { max: 10 }))),
             (|s| s.prefix = "门〔应急".into(), Err(("prefix", Rule::DocumentPrefix))),
             (|s| s.review_body = "复".repeat(41), Err(("reviewBody", Rule::TooLong { max: 40 }))),
             (|s| s.court = "法院\u{7}".into(), Err(("court", Rule::InvalidText))),
+            (|s| s.review_body = "北京市应急管理局".into(), Err(("reviewBody", Rule::ReviewBody))),
+            (|s| s.review_body = "北京市人民政府".into(), Err(("reviewBody", Rule::ReviewBody))),
+            (|s| s.court = "门头沟区政府".into(), Err(("court", Rule::Court))),
         ];
         for (change, expected) in cases {
             assert_eq!(with(change), expected);

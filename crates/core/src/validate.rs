@@ -33,6 +33,10 @@ pub enum Rule {
     SectorRequired,
     /// A document number prefix with characters a number cannot carry.
     DocumentPrefix,
+    /// A 行政复议 body other than the government at the bureau's level.
+    ReviewBody,
+    /// A court named otherwise than as a court (…法院).
+    Court,
     /// A field only the bureau sets (an enterprise's 监管分类).
     BureauOnly,
 }
@@ -64,6 +68,8 @@ impl FieldError {
             Rule::UnknownSector => "行业领域不在列表中".to_owned(),
             Rule::SectorRequired => "请至少选择一个行业领域".to_owned(),
             Rule::BureauOnly => format!("{l}由区局在控制台设定，本机不能修改"),
+            Rule::ReviewBody => "行政复议机关应为本级人民政府（区应急管理局的决定向区人民政府申请行政复议）".to_owned(),
+            Rule::Court => "人民法院应填写法院全称，如 北京市门头沟区人民法院".to_owned(),
             Rule::DocumentPrefix => "文号前缀不能含有〔〕、“第”、“号”、空格或 / \\ : * ? \" < > | . 等符号".to_owned(),
         }
     }

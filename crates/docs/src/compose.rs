@@ -86,17 +86,32 @@ pub struct InspectionFacts {
     pub hazards: Vec<Finding>,
 }
 
+/// Text from the records as a document prints it: a tab as a space, line ends as `\n`,
+/// invisible formatting characters (zero-width spaces, bidi overrides pasted with a text)
+/// dropped. What remains unprintable is the issuing check's to refuse.
+pub fn printable_text(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !crate::check::is_invisible_format(*c))
+        .map(|c| match c {
+            '\t' => ' ',
+            '\r' => '\n',
+            c => c,
+        })
+        .collect()
+}
+
 /// The 现场检查记录's 检查情况: the notes, then each hazard as a numbered item; "未发现事故隐患。"
 /// when there is neither.
 pub fn findings(notes: &str, hazards: &[Finding]) -> String {
-    let mut text = notes.trim().to_owned();
+    let mut text = printable_text(notes.trim());
     if !hazards.is_empty() {
         if !text.is_empty() {
             text.push('\n');
         }
         text.push_str("检查发现以下问题：");
         for (i, h) in hazards.iter().enumerate() {
-            text.push_str(&format!("{}．{}", i + 1, h.description.trim_end_matches('。')));
+            text.push_str(&format!("{}．{}", i + 1, printable_text(h.description.trim_end_matches('。'))));
             text.push(if i + 1 == hazards.len() { '。' } else { '；' });
         }
     } else if text.is_empty() {
@@ -157,7 +172,7 @@ pub fn inspection_drafts(f: &InspectionFacts, w: &Wording) -> (RecordSnapshot, O
     let order = (!f.hazards.is_empty()).then(|| OrderSnapshot {
         head: Head { bureau: w.bureau.clone(), number: None },
         addressee: p.name.clone(),
-        items: f.hazards.iter().map(|h| h.description.clone()).collect(),
+        items: f.hazards.iter().map(|h| printable_text(&h.description)).collect(),
         deadline_groups: deadline_groups(&f.hazards),
         wording: w.order.clone(),
         remedy: Remedy { review_body: w.review_body.clone(), court: w.court.clone() },
@@ -173,6 +188,8 @@ pub fn inspection_drafts(f: &InspectionFacts, w: &Wording) -> (RecordSnapshot, O
 /// Where one of an order's hazards stands at the 复查.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewOutcome {
+    /// The hazard's item number in the order (from 1).
+    pub item: u32,
     pub rectified: bool,
     /// The note of its latest 复查.
     pub note: String,
@@ -186,7 +203,8 @@ pub struct IssuedOrder<'a> {
     pub issued_at: Option<chrono::DateTime<Utc>>,
 }
 
-/// The 整改复查意见书 of an issued order: an opinion on each of its items, in its order.
+/// The 整改复查意见书 of an issued order: an opinion on each item re-inspected, under the
+/// order's own item number.
 pub fn review_draft(
     order: &IssuedOrder<'_>,
     outcomes: &[ReviewOutcome],
@@ -197,11 +215,11 @@ pub fn review_draft(
     let o = order.snapshot;
     let opinions = outcomes
         .iter()
-        .enumerate()
-        .map(|(i, r)| ReviewOpinion {
-            item: o.items.get(i).cloned().unwrap_or_default(),
+        .map(|r| ReviewOpinion {
+            number: Some(r.item),
+            item: o.items.get((r.item as usize).wrapping_sub(1)).cloned().unwrap_or_default(),
             rectified: r.rectified,
-            opinion: r.note.clone(),
+            opinion: printable_text(&r.note),
         })
         .collect();
     let issued = order.issued_at.map(beijing_time).map_or(o.date, |t| t.date);

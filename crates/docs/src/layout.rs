@@ -12,7 +12,7 @@ pub const LEFT: f32 = 28.0;
 pub const RIGHT: f32 = PAGE_W - 26.0;
 pub const TOP: f32 = 25.0;
 /// The body ends here; the footer (page numbers, code) sits below.
-pub const BOTTOM: f32 = PAGE_H - 23.0;
+pub const BOTTOM: f32 = PAGE_H - 21.0;
 
 pub const PT: f32 = 25.4 / 72.0;
 /// 小四 (12 pt), the body size of the 执法文书.
@@ -37,11 +37,17 @@ pub struct Flow<'f> {
     pub y: f32,
     /// Characters the face cannot print.
     pub missing: Vec<char>,
+    /// What heads every continuation page (the document's title and number), in the top
+    /// margin: a page taken out of a set still says what it belongs to.
+    pub running_head: Vec<Item>,
+    /// Where the lines of the current page begin (index of the first item, its top), so a
+    /// block that must not stand alone can take the last of them along to the next page.
+    lines: Vec<(usize, f32)>,
 }
 
 impl<'f> Flow<'f> {
     pub fn new(font: &'f Font) -> Self {
-        Flow { font, pages: vec![Vec::new()], y: TOP, missing: Vec::new() }
+        Flow { font, pages: vec![Vec::new()], y: TOP, missing: Vec::new(), running_head: Vec::new(), lines: Vec::new() }
     }
 
     pub fn width_mm(&self, text: &str, size: f32) -> f32 {
@@ -62,8 +68,9 @@ impl<'f> Flow<'f> {
     }
 
     pub fn new_page(&mut self) {
-        self.pages.push(Vec::new());
+        self.pages.push(self.running_head.clone());
         self.y = TOP;
+        self.lines.clear();
     }
 
     /// Makes room for `height` mm, starting a new page when the body has less left.
@@ -71,6 +78,33 @@ impl<'f> Flow<'f> {
         if self.y + height > BOTTOM && self.y > TOP {
             self.new_page();
         }
+    }
+
+    /// As `need`, for a block that must not begin a page alone (a signature block): when
+    /// it moves to the next page, the last `keep` lines of text go with it.
+    pub fn need_with_lines(&mut self, height: f32, keep: usize) {
+        if self.y + height <= BOTTOM || self.y <= TOP {
+            return;
+        }
+        // Only lines that leave something behind on this page can move.
+        let Some(&(first_item, top)) = self.lines.iter().rev().take(keep).last().filter(|_| self.lines.len() > keep)
+        else {
+            self.new_page();
+            return;
+        };
+        let moved: Vec<Item> = self.pages.last_mut().map(|p| p.split_off(first_item)).unwrap_or_default();
+        let shift = self.y - top;
+        self.new_page();
+        let dy = self.y - top;
+        for mut item in moved {
+            match &mut item {
+                Item::Text { y, .. } | Item::Rule { y, .. } | Item::Image { y, .. } | Item::Qr { y, .. } => *y += dy,
+            }
+            if let Some(page) = self.pages.last_mut() {
+                page.push(item);
+            }
+        }
+        self.y += shift;
     }
 
     pub fn gap(&mut self, mm: f32) {
@@ -81,6 +115,9 @@ impl<'f> Flow<'f> {
     pub fn line(&mut self, x: f32, text: &str, size: f32) {
         let height = size * PT * LEADING;
         self.need(height);
+        if let Some(page) = self.pages.last() {
+            self.lines.push((page.len(), self.y));
+        }
         let y = self.y + (height - size * PT) / 2.0;
         self.place(Item::Text { x, y, size, text: text.to_owned(), bold: false, grey: false });
         self.y += height;

@@ -16,7 +16,7 @@ mod render;
 pub mod snapshot;
 mod verify;
 
-pub use check::{IssueError, check_for_issue};
+pub use check::{IssueError, Problem, check_for_issue};
 #[cfg(feature = "render")]
 pub use linebreak::break_lines;
 #[cfg(feature = "render")]

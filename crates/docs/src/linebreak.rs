@@ -43,16 +43,56 @@ fn punctuation_allows(chars: &[char], i: usize) -> bool {
     i > 0 && !no_start(*next) && !no_end(chars[i - 1])
 }
 
-/// A line may end before index `i`: punctuation allows it and no number or word is split.
-fn may_break_after(chars: &[char], i: usize) -> bool {
+/// A line may end before index `i`: punctuation allows it, no number or word is split,
+/// and no cited number is (`glued`).
+fn may_break_after(chars: &[char], glued: &[bool], i: usize) -> bool {
     if i >= chars.len() {
         return true;
     }
-    punctuation_allows(chars, i) && !(word_char(chars[i - 1]) && word_char(chars[i]))
+    punctuation_allows(chars, i) && !(word_char(chars[i - 1]) && word_char(chars[i])) && !glued[i]
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}')
+}
+
+/// Where a line must not break because a cited number would be split: a document's number
+/// (门应急责改〔2026〕第0012号, 安监总政法〔2016〕72号) and a standard's (JGJ 130-2011,
+/// GB/T 29639-2020: the space between its code and number). `glued[i]`: no break before i.
+fn glued(chars: &[char]) -> Vec<bool> {
+    let mut glued = vec![false; chars.len() + 1];
+    for (p, _) in chars.iter().enumerate().filter(|(_, c)| **c == '〔') {
+        let digits = |from: usize| chars[from.min(chars.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits(p + 1) != 4 || chars.get(p + 5) != Some(&'〕') {
+            continue;
+        }
+        let mut end = p + 6;
+        let seq_at = if chars.get(end) == Some(&'第') { end + 1 } else { end };
+        let seq = digits(seq_at);
+        if seq > 0 && chars.get(seq_at + seq) == Some(&'号') {
+            end = seq_at + seq + 1;
+        }
+        // The issuer's short name before the bracket: a few characters at most.
+        let mut start = p;
+        while start > 0 && p - start < 6 && is_han(chars[start - 1]) {
+            start -= 1;
+        }
+        for g in &mut glued[start + 1..end] {
+            *g = true;
+        }
+    }
+    for i in 1..chars.len().saturating_sub(1) {
+        if chars[i] == ' ' && chars[i - 1].is_ascii_uppercase() && chars[i + 1].is_ascii_digit() {
+            glued[i] = true;
+            glued[i + 1] = true;
+        }
+    }
+    glued
 }
 
 fn break_paragraph(paragraph: &str, max: f32, width: &impl Fn(char) -> f32, out: &mut Vec<String>) {
     let chars: Vec<char> = paragraph.chars().collect();
+    let glued = glued(&chars);
     let mut start = 0;
     while start < chars.len() {
         // The furthest end that fits.
@@ -70,7 +110,7 @@ fn break_paragraph(paragraph: &str, max: f32, width: &impl Fn(char) -> f32, out:
         // punctuation rules (splitting a run wider than the line); failing that, cut.
         let end = (start + 1..=fit)
             .rev()
-            .find(|&e| may_break_after(&chars, e))
+            .find(|&e| may_break_after(&chars, &glued, e))
             .or_else(|| (start + 1..=fit).rev().find(|&e| punctuation_allows(&chars, e)))
             .unwrap_or(fit.max(start + 1));
         out.push(chars[start..end].iter().collect());
@@ -110,6 +150,25 @@ mod tests {
         let lines = break_lines("依据GB 50016第5.1.3条", 5.0, w);
         assert!(lines.iter().any(|l| l.contains("5.1.3")), "{lines:?}");
         assert!(lines.iter().any(|l| l.contains("GB")), "{lines:?}");
+    }
+
+    #[test]
+    fn cited_numbers_stay_whole() {
+        let cases = [
+            ("决定（门应急责改〔2026〕第0012号），经", "门应急责改〔2026〕第0012号"),
+            ("依照安监总政法〔2016〕72号规定", "安监总政法〔2016〕72号"),
+            ("不符合JGJ 130-2011第6.3.2条", "JGJ 130-2011"),
+            ("依据GB/T 29639-2020编制", "GB/T 29639-2020"),
+        ];
+        for (text, number) in cases {
+            for max in 3..24 {
+                let lines = break_lines(text, max as f32, w);
+                let whole = lines.iter().any(|l| l.contains(number));
+                // With the brackets and comma around it, which may not be left alone at a line's end or start.
+                let wider = number.chars().map(w).sum::<f32>() + 3.0 > max as f32;
+                assert!(whole || wider, "{number} split at {max}: {lines:?}");
+            }
+        }
     }
 
     #[test]

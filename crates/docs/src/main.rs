@@ -7,7 +7,8 @@ use anjian_docs::snapshot::{OrderSnapshot, RecordSnapshot, ReviewSnapshot};
 use anjian_docs::{Snapshot, render};
 
 const USAGE: &str = "用法：anjian-docs render <record|order|review> <snapshot.json> <out.pdf> [--check]\n\
-  --check  also check what issuing requires (two officers, addressee, deadlines …)";
+  --check  also check what issuing requires (two officers, addressee, deadlines, the
+           number, the remedy clause, printable characters …): exit 2 with the reason";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,7 +35,8 @@ fn run(args: &[String]) -> Result<(), String> {
         _ => return Err(USAGE.into()),
     };
     if !rest.is_empty() {
-        anjian_docs::check_for_issue(&snapshot).map_err(|e| format!("不能签发：{e}"))?;
+        let today = anjian_docs::compose::beijing_time(chrono::Utc::now()).date;
+        anjian_docs::check_for_issue(&snapshot, today).map_err(|e| format!("不能签发：{e}"))?;
     }
     let rendered = render(&snapshot).map_err(|e| e.to_string())?;
     std::fs::write(output, &rendered.pdf).map_err(|e| format!("无法写入 {output}：{e}"))?;

@@ -1,6 +1,6 @@
-//! The three documents, laid out and written as PDF. The same snapshot always gives the
-//! same bytes: resource names and the file identifier are derived from the content, and
-//! printpdf's dates are left at their fixed default.
+//! The three documents, laid out and written as PDF/A-2b. The same snapshot always gives
+//! the same bytes: resource names and the file identifier are derived from the content,
+//! and the file's dates are the document's own.
 
 use printpdf::{
     Color, FontId, Greyscale, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
@@ -10,6 +10,7 @@ use printpdf::{ImageCompression, ImageOptimizationOptions};
 
 use crate::font::{Font, font};
 use crate::layout::{BODY, Flow, Item, LEFT, LINE, PAGE_H, PAGE_W, PT, RIGHT, TOP};
+use crate::linebreak::break_lines;
 use crate::snapshot::{
     DateTime, Head, Officer, OrderSnapshot, RecordSnapshot, ReviewSnapshot, Signature, Snapshot, UnitSigner,
 };
@@ -21,6 +22,8 @@ pub enum RenderError {
     Font,
     #[error("签名图片无法读取：{0}")]
     Signature(String),
+    #[error("文书无法写成PDF：{0}")]
+    Write(String),
 }
 
 /// A rendered document.
@@ -37,7 +40,7 @@ pub struct Rendered {
 }
 
 const SIGNATURE_W: f32 = 34.0;
-const SIGNATURE_H: f32 = 11.0;
+const SIGNATURE_H: f32 = 10.0;
 const QR_SIZE: f32 = 19.0;
 
 pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
@@ -72,51 +75,87 @@ fn render_marked(snapshot: &Snapshot, voided: Option<&str>, server: Option<&str>
     let code = verify::code(&hash);
     let mut flow = Flow::new(font);
     let mut images = Vec::new();
-    let qr = match server {
-        Some(server) => verify::page_url(server, &code),
-        None => verify::qr_payload(&hash),
+    // Only a numbered document is one: a draft carries no QR code and no code that could
+    // pass for a verifiable one, and says it is a draft on every page.
+    let number = snapshot.head().number.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let mark = match number {
+        Some(_) => Mark::Issued {
+            qr: match server {
+                Some(server) => verify::page_url(server, &code),
+                None => verify::qr_payload(&hash),
+            },
+            code: code.clone(),
+        },
+        None => Mark::Draft,
     };
-    head(&mut flow, snapshot.head(), snapshot.title(), &qr, &code);
+    head(&mut flow, snapshot.head(), snapshot.title(), &mark);
+    running_head(&mut flow, snapshot.title(), number);
     match snapshot {
         Snapshot::Record(s) => record(&mut flow, &mut images, s)?,
         Snapshot::Order(s) => order(&mut flow, &mut images, s)?,
         Snapshot::Review(s) => review(&mut flow, &mut images, s)?,
     }
-    footers(&mut flow, &code);
-    if let Some(reason) = voided {
-        void_marks(&mut flow, reason);
+    footers(&mut flow, &mark);
+    match (voided, &mark) {
+        (Some(reason), _) => void_marks(&mut flow, reason),
+        (None, Mark::Draft) => draft_marks(&mut flow),
+        (None, Mark::Issued { .. }) => {}
     }
     let pages = flow.pages.len();
     let missing_glyphs = flow.missing.clone();
-    let pdf = write_pdf(font, &flow.pages, &images, snapshot.title(), &hash);
+    let pdf = write_pdf(font, &flow.pages, &images, snapshot, &hash)?;
     Ok(Rendered { pdf, pages, code, content_hash: hex(&hash), missing_glyphs })
 }
 
-/// The three-line head; the QR code and verification code in the top right corner.
-fn head(flow: &mut Flow, head: &Head, title: &str, qr: &str, code: &str) {
-    // Above the head, in the corner: the text below never reaches it.
-    let qr_y = TOP - QR_SIZE + 1.0;
-    flow.place(Item::Qr { x: RIGHT - QR_SIZE, y: qr_y, size: QR_SIZE, payload: qr.to_owned() });
-    let small = 7.5;
-    let code_x = RIGHT - QR_SIZE + (QR_SIZE - flow.width_mm(code, small)) / 2.0;
-    flow.place(Item::Text {
-        x: code_x,
-        y: qr_y + QR_SIZE + 0.3,
-        size: small,
-        text: code.to_owned(),
-        bold: false,
-        grey: false,
-    });
-    flow.gap(4.0);
+/// What makes a printed page verifiable, or says it is not.
+enum Mark {
+    Issued { qr: String, code: String },
+    Draft,
+}
+
+/// The three-line head; for an issued document the QR code and verification code in the
+/// top right corner.
+fn head(flow: &mut Flow, head: &Head, title: &str, mark: &Mark) {
+    if let Mark::Issued { qr, code } = mark {
+        // Above the head, in the corner: the text below never reaches it.
+        let qr_y = TOP - QR_SIZE + 1.0;
+        flow.place(Item::Qr { x: RIGHT - QR_SIZE, y: qr_y, size: QR_SIZE, payload: qr.clone() });
+        let small = 7.5;
+        let code_x = RIGHT - QR_SIZE + (QR_SIZE - flow.width_mm(code, small)) / 2.0;
+        flow.place(Item::Text {
+            x: code_x,
+            y: qr_y + QR_SIZE + 0.3,
+            size: small,
+            text: code.clone(),
+            bold: false,
+            grey: false,
+        });
+    }
+    flow.gap(2.0);
     flow.centred(&format!("{}安全生产行政执法文书", head.bureau), 15.0, false);
     flow.gap(2.0);
     flow.centred(title, 22.0, true);
     flow.gap(1.0);
-    match &head.number {
-        Some(n) => flow.centred(n, BODY, false),
-        None => flow.centred("（草稿，未编号，不作为执法文书使用）", BODY, false),
+    match (&head.number, mark) {
+        (Some(n), Mark::Issued { .. }) => flow.centred(n.trim(), BODY, false),
+        _ => flow.centred("（草稿，未编号，不作为执法文书使用）", BODY, false),
     }
     flow.gap(LINE * 0.4);
+}
+
+/// The head of every continuation page, in its top margin: the title and the number (or
+/// that it is a draft) over a rule.
+fn running_head(flow: &mut Flow, title: &str, number: Option<&str>) {
+    let size = 10.5;
+    let text = match number {
+        Some(n) => format!("{title}　{n}"),
+        None => format!("{title}（草稿，未编号）"),
+    };
+    let y = TOP - 11.0;
+    flow.running_head = vec![
+        Item::Text { x: LEFT, y, size, text, bold: false, grey: false },
+        Item::Rule { x1: LEFT, x2: RIGHT, y: y + size * PT + 1.5 },
+    ];
 }
 
 fn record(flow: &mut Flow, images: &mut Vec<RawImage>, s: &RecordSnapshot) -> Result<(), RenderError> {
@@ -139,10 +178,9 @@ fn record(flow: &mut Flow, images: &mut Vec<RawImage>, s: &RecordSnapshot) -> Re
         "检查人员（签名）：",
         &rows,
         ("被检查单位现场负责人（签名）：", &s.unit_signer),
-        &s.date.chinese(),
-        false,
+        (&s.date.chinese(), None),
+        &s.copies_note,
     )?;
-    copies(flow, &s.copies_note);
     Ok(())
 }
 
@@ -164,7 +202,7 @@ fn span(from: DateTime, to: DateTime) -> String {
 fn order(flow: &mut Flow, images: &mut Vec<RawImage>, s: &OrderSnapshot) -> Result<(), RenderError> {
     flow.paragraph(&format!("{}：", s.addressee), BODY, 0.0, 0.0);
     flow.paragraph(&s.wording.findings_intro, BODY, 2.0 * BODY * PT, 0.0);
-    numbered(flow, s.items.iter().map(String::as_str));
+    numbered(flow, s.items.iter().enumerate().map(|(i, t)| (i as u32 + 1, t.as_str())));
     for g in &s.deadline_groups {
         let items = g.items.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
         let clause = s.wording.deadline_clause.replace("{items}", &items).replace("{deadline}", &g.deadline.chinese());
@@ -182,34 +220,39 @@ fn order(flow: &mut Flow, images: &mut Vec<RawImage>, s: &OrderSnapshot) -> Resu
         "安全生产执法人员（签名）：",
         &rows,
         ("被检查单位负责人（签名）：", &s.unit_signer),
-        &s.date.chinese(),
-        true,
+        (&s.date.chinese(), Some(&s.head.bureau)),
+        &s.copies_note,
     )?;
-    copies(flow, &s.copies_note);
     Ok(())
 }
 
 fn review(flow: &mut Flow, images: &mut Vec<RawImage>, s: &ReviewSnapshot) -> Result<(), RenderError> {
     flow.paragraph(&format!("{}：", s.addressee), BODY, 0.0, 0.0);
+    // Each opinion keeps the order's item number (第4项 stays 第4项); reviews drafted before
+    // the number was kept answer the order's items in order.
+    let numbers: Vec<u32> = s.opinions.iter().enumerate().map(|(i, o)| o.number.unwrap_or(i as u32 + 1)).collect();
     let intro = s
         .intro
         .replace("{date}", &s.cited.date.chinese())
         .replace("{title}", &s.cited.title)
-        .replace("{number}", &s.cited.number);
+        .replace("{number}", &s.cited.number)
+        .replace("{items}", &numbers.iter().map(u32::to_string).collect::<Vec<_>>().join("、"));
     flow.paragraph(&intro, BODY, 2.0 * BODY * PT, 0.0);
-    let texts: Vec<String> = s
+    let texts: Vec<(u32, String)> = s
         .opinions
         .iter()
-        .map(|o| {
+        .zip(&numbers)
+        .map(|(o, n)| {
             let verdict = if o.rectified { "已整改" } else { "未整改" };
-            if o.opinion.trim().is_empty() {
+            let text = if o.opinion.trim().is_empty() {
                 format!("{}\n复查意见：{verdict}。", o.item)
             } else {
                 format!("{}\n复查意见：{verdict}。{}", o.item, o.opinion)
-            }
+            };
+            (*n, text)
         })
         .collect();
-    numbered(flow, texts.iter().map(String::as_str));
+    numbered(flow, texts.iter().map(|(n, t)| (*n, t.as_str())));
     flow.gap(LINE * 0.3);
     let rows = officer_rows(&s.officers, &s.officer_signatures);
     signature_block(
@@ -218,42 +261,56 @@ fn review(flow: &mut Flow, images: &mut Vec<RawImage>, s: &ReviewSnapshot) -> Re
         "安全生产执法人员（签名）：",
         &rows,
         ("被复查单位负责人（签名）：", &s.unit_signer),
-        &s.date.chinese(),
-        true,
+        (&s.date.chinese(), Some(&s.head.bureau)),
+        &s.copies_note,
     )?;
-    copies(flow, &s.copies_note);
     Ok(())
 }
 
 /// 1. … with the text hanging under its first character.
-fn numbered<'a>(flow: &mut Flow, items: impl Iterator<Item = &'a str>) {
+fn numbered<'a>(flow: &mut Flow, items: impl Iterator<Item = (u32, &'a str)>) {
     let indent = 2.0 * BODY * PT;
-    for (i, item) in items.enumerate() {
-        let label = format!("{}．", i + 1);
+    for (n, item) in items {
+        let label = format!("{n}．");
         let hang = indent + flow.width_mm(&label, BODY);
         flow.paragraph(&format!("{label}{item}"), BODY, indent, hang);
     }
 }
 
-fn officer_rows<'a>(officers: &'a [Officer], signatures: &'a [Signature]) -> Vec<(&'a Officer, &'a Signature)> {
-    officers.iter().zip(signatures.iter().chain(std::iter::repeat(&Signature::Blank))).collect()
+/// Each officer with a signature; a draft without officers still shows two rows to sign,
+/// so a printed form never lacks its signature block.
+fn officer_rows<'a>(officers: &'a [Officer], signatures: &'a [Signature]) -> Vec<(Option<&'a Officer>, &'a Signature)> {
+    let sigs = signatures.iter().chain(std::iter::repeat(&Signature::Blank));
+    let mut rows: Vec<_> = officers.iter().map(Some).zip(sigs).collect();
+    while rows.len() < 2 {
+        rows.push((None, &Signature::Blank));
+    }
+    rows
 }
 
-/// The officers' signatures with their 证号, then the unit's; then the date on the right,
-/// with the seal area above it for orders and reviews (the seal is stamped over the date).
-/// Kept whole on one page.
+/// The officers' signatures, each with the officer's printed name and 证号, then the
+/// unit's; then on the right the issuing authority's name with the seal area and the date
+/// under it (orders and reviews: the seal is stamped over the name and date), or the date
+/// alone (the record); then the copies note. Kept whole on one page, and never alone on
+/// it: the last lines of the text before it go with it.
 #[allow(clippy::too_many_arguments)]
 fn signature_block(
     flow: &mut Flow,
     images: &mut Vec<RawImage>,
     label: &str,
-    officers: &[(&Officer, &Signature)],
+    officers: &[(Option<&Officer>, &Signature)],
     unit: (&str, &UnitSigner),
-    date: &str,
-    seal: bool,
+    (date, authority): (&str, Option<&str>),
+    copies_note: &str,
 ) -> Result<(), RenderError> {
     let row = SIGNATURE_H + 1.5;
-    flow.need(row * (officers.len() + 1) as f32 + 1.0 + LINE);
+    let note_lines = break_lines(copies_note.trim(), (RIGHT - LEFT) / (NOTE * PT), |c| flow.font.advance(c)).len();
+    let note_h = if copies_note.trim().is_empty() { 0.0 } else { LINE * 0.3 + note_lines as f32 * NOTE * PT * 1.5 };
+    let seal_rows = match authority {
+        Some(bureau) => LINE * (1.0 + (flow.width_mm(bureau, BODY) / ((RIGHT - LEFT) / 2.0)).ceil()),
+        None => LINE,
+    };
+    flow.need_with_lines(row * (officers.len() + 1) as f32 + 0.5 + seal_rows + note_h, 2);
     let sig_x = LEFT + flow.width_mm(label, BODY).max(flow.width_mm(unit.0, BODY));
     let text_y = |y: f32| y + (row - BODY * PT) / 2.0;
     for (i, (officer, signature)) in officers.iter().enumerate() {
@@ -261,27 +318,58 @@ fn signature_block(
             text_at(flow, LEFT, text_y(flow.y), label);
         }
         draw_signature(flow, images, sig_x, flow.y, signature)?;
-        text_fitted(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("证号：{}", officer.certificate));
+        let who = match officer {
+            Some(o) => format!("{}　证号：{}", o.name, o.certificate),
+            None => "证号：".to_owned(),
+        };
+        text_fitted(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &who);
         flow.y += row;
     }
     let (unit_label, signer) = unit;
     text_at(flow, LEFT, text_y(flow.y), unit_label);
     draw_signature(flow, images, sig_x, flow.y, &signer.signature)?;
-    if !signer.title.is_empty() && !matches!(signer.signature, Signature::Refused) {
-        text_fitted(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &format!("职务：{}", signer.title));
+    if !matches!(signer.signature, Signature::Refused) {
+        let who = match (signer.name.trim(), signer.title.trim()) {
+            ("", "") => String::new(),
+            (name, "") => name.to_owned(),
+            (name, title) => format!("{name}　职务：{title}"),
+        };
+        if !who.is_empty() {
+            text_fitted(flow, sig_x + SIGNATURE_W + 4.0, text_y(flow.y), &who);
+        }
     }
+    flow.y += row + 0.5;
     let date_w = flow.width_mm(date, BODY);
-    let date_x = RIGHT - date_w - 4.0;
-    if seal {
-        let label = "（印章）";
-        let x = date_x + (date_w - flow.width_mm(label, BODY)) / 2.0;
-        flow.place(Item::Text { x, y: text_y(flow.y), size: BODY, text: label.into(), bold: false, grey: true });
+    match authority {
+        Some(bureau) => {
+            // 北京市门头沟区应急管理局（印章）on the right, the date centred under the name; a
+            // long name wraps within the right half of the page.
+            let seal = "（印章）";
+            let seal_w = flow.width_mm(seal, BODY);
+            let half = (RIGHT - LEFT) / 2.0;
+            let lines = break_lines(bureau, half / (BODY * PT), |c| flow.font.advance(c));
+            let widest = lines.iter().map(|l| flow.width_mm(l, BODY)).fold(0.0, f32::max);
+            let right = RIGHT - 4.0 - seal_w;
+            for line in &lines {
+                text_at(flow, right - flow.width_mm(line, BODY), flow.y, line);
+                flow.y += LINE;
+            }
+            let y = flow.y - LINE;
+            flow.place(Item::Text { x: right, y, size: BODY, text: seal.into(), bold: false, grey: true });
+            text_at(flow, right - widest / 2.0 - date_w / 2.0, flow.y, date);
+        }
+        None => text_at(flow, RIGHT - date_w - 4.0, flow.y, date),
     }
-    flow.y += row + 1.0;
-    text_at(flow, date_x, flow.y, date);
     flow.y += LINE;
+    if !copies_note.trim().is_empty() {
+        flow.gap(LINE * 0.3);
+        flow.paragraph(copies_note, NOTE, 0.0, 0.0);
+    }
     Ok(())
 }
+
+/// The size of the copies note (本文书一式两份……): 五号.
+const NOTE: f32 = 10.5;
 
 fn text_at(flow: &mut Flow, x: f32, y: f32, text: &str) {
     flow.place(Item::Text { x, y, size: BODY, text: text.to_owned(), bold: false, grey: false });
@@ -332,30 +420,35 @@ fn fit(w: f32, h: f32, max_w: f32, max_h: f32) -> (f32, f32) {
     (w * scale, h * scale)
 }
 
-fn copies(flow: &mut Flow, note: &str) {
-    if note.trim().is_empty() {
-        return;
-    }
-    flow.gap(LINE * 0.3);
-    flow.paragraph(note, 10.5, 0.0, 0.0);
-}
-
-/// 共 N 页 第 M 页 and the code on every page.
-fn footers(flow: &mut Flow, code: &str) {
+/// 共 N 页 第 M 页 on every page, and the verification code (or that it is a draft).
+fn footers(flow: &mut Flow, mark: &Mark) {
     let n = flow.pages.len();
     let y = PAGE_H - 17.0;
-    let width = |t: &str| flow.width_mm(t, 10.5);
-    let placed: Vec<(f32, String, f32)> = (1..=n)
+    let right = match mark {
+        Mark::Issued { code, .. } => format!("校验码：{code}"),
+        Mark::Draft => "草稿　不作为执法文书使用".to_owned(),
+    };
+    let right_x = RIGHT - flow.width_mm(&right, 10.5);
+    let placed: Vec<(f32, String)> = (1..=n)
         .map(|m| {
             let pages = format!("共 {n} 页　第 {m} 页");
-            ((PAGE_W - width(&pages)) / 2.0, pages, RIGHT - width(&format!("校验码：{code}")))
+            ((PAGE_W - flow.width_mm(&pages, 10.5)) / 2.0, pages)
         })
         .collect();
-    for (page, (x, text, code_x)) in flow.pages.iter_mut().zip(placed) {
+    for (page, (x, text)) in flow.pages.iter_mut().zip(placed) {
         page.push(Item::Text { x, y, size: 10.5, text, bold: false, grey: false });
-        page.push(Item::Text {
-            x: code_x, y, size: 10.5, text: format!("校验码：{code}"), bold: false, grey: true
-        });
+        page.push(Item::Text { x: right_x, y, size: 10.5, text: right.clone(), bold: false, grey: true });
+    }
+}
+
+/// 草稿 across the middle of every page of a draft.
+fn draft_marks(flow: &mut Flow) {
+    let big = 96.0;
+    let mark = "草　稿";
+    let x = (PAGE_W - flow.width_mm(mark, big)) / 2.0;
+    // Beneath the text, which stays readable over it.
+    for page in &mut flow.pages {
+        page.insert(0, Item::Text { x, y: PAGE_H / 2.0 - 25.0, size: big, text: mark.into(), bold: true, grey: true });
     }
 }
 
@@ -413,11 +506,16 @@ fn pt(mm: f32) -> Pt {
     Mm(mm).into()
 }
 
-/// Item → operations. y is flipped: PDF counts from the bottom.
-fn write_pdf(font: &Font, pages: &[Vec<Item>], images: &[RawImage], title: &str, hash: &[u8; 32]) -> Vec<u8> {
-    let mut doc = PdfDocument::new(title);
-    doc.metadata.info.producer = "anjian".into();
-    doc.metadata.info.creator = "anjian".into();
+/// Item → operations (y is flipped: PDF counts from the bottom), then finished as an
+/// archival PDF (`archival`).
+fn write_pdf(
+    font: &Font,
+    pages: &[Vec<Item>],
+    images: &[RawImage],
+    snapshot: &Snapshot,
+    hash: &[u8; 32],
+) -> Result<Vec<u8>, RenderError> {
+    let mut doc = PdfDocument::new(snapshot.title());
     // Fixed resource names (printpdf's own come from a process-wide counter).
     let font_id = FontId("ANJSRF".into());
     doc.resources.fonts.map.insert(font_id.clone(), printpdf::PdfFont::new(font.parsed.clone()));
@@ -440,8 +538,110 @@ fn write_pdf(font: &Font, pages: &[Vec<Item>], images: &[RawImage], title: &str,
         }),
         ..PdfSaveOptions::default()
     };
-    let bytes = doc.save(&opts, &mut Vec::new());
-    fix_file_id(bytes, hash)
+    let mut pdf = doc.to_lopdf_document(&opts, &mut Vec::new());
+    pdf.compress();
+    archival(&mut pdf, snapshot, hash).map_err(|e| RenderError::Write(e.to_string()))?;
+    let mut bytes = Vec::new();
+    pdf.save_to(&mut bytes).map_err(|e| RenderError::Write(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// The output intent of every document: sRGB (assets/icc, from Debian's icc-profiles-free).
+const SRGB: &[u8] = include_bytes!("../../../assets/icc/sRGB.icc");
+
+/// Makes the file PDF/A-2b: PDF 1.7; the document information (title and number, the
+/// document's own date, no PDF/X key) repeated in XMP metadata that says PDF/A-2b; an sRGB
+/// output intent for the grey the pages are drawn in; a file identifier derived from the
+/// content. Nothing here reads a clock, so the same snapshot gives the same bytes.
+fn archival(pdf: &mut lopdf::Document, snapshot: &Snapshot, hash: &[u8; 32]) -> lopdf::Result<()> {
+    use lopdf::{Object, Stream, StringFormat, dictionary};
+    pdf.version = "1.7".into();
+    let title = match snapshot.head().number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => format!("{} {n}", snapshot.title()),
+        None => format!("{}（草稿）", snapshot.title()),
+    };
+    let date = document_date(snapshot);
+    let (info_date, xmp_date) = (
+        format!("D:{:04}{:02}{:02}000000+08'00'", date.year, date.month, date.day),
+        format!("{:04}-{:02}-{:02}T00:00:00+08:00", date.year, date.month, date.day),
+    );
+    let utf16 = |s: &str| {
+        let mut bytes = vec![0xFE, 0xFF];
+        bytes.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
+        Object::String(bytes, StringFormat::Hexadecimal)
+    };
+    let info = dictionary! {
+        "Title" => utf16(&title),
+        "Creator" => utf16("anjian"),
+        "Producer" => utf16("anjian"),
+        "CreationDate" => Object::string_literal(info_date.clone()),
+        "ModDate" => Object::string_literal(info_date),
+    };
+    // In place: printpdf's own (with its empty PDF/X key and 1970 dates) must not remain.
+    match pdf.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => {
+            pdf.objects.insert(id, Object::Dictionary(info));
+        }
+        Err(_) => {
+            let id = pdf.add_object(info);
+            pdf.trailer.set("Info", id);
+        }
+    }
+    let id = hex(&hash[..16]);
+    let uuid = format!("uuid:{}-{}-{}-{}-{}", &id[..8], &id[8..12], &id[12..16], &id[16..20], &id[20..32]);
+    let xmp = format!(
+        concat!(
+            "<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n",
+            "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n",
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n",
+            "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" ",
+            "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" ",
+            "xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\n",
+            "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n",
+            "<dc:format>application/pdf</dc:format>\n",
+            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n",
+            "<xmp:CreateDate>{date}</xmp:CreateDate>\n<xmp:ModifyDate>{date}</xmp:ModifyDate>\n",
+            "<xmp:CreatorTool>anjian</xmp:CreatorTool>\n<pdf:Producer>anjian</pdf:Producer>\n",
+            "<xmpMM:DocumentID>{uuid}</xmpMM:DocumentID>\n",
+            "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>"
+        ),
+        title = xml_escape(&title),
+        date = xmp_date,
+        uuid = uuid,
+    );
+    // The metadata stays unfiltered, as PDF/A asks, so any tool can read it.
+    let metadata =
+        pdf.add_object(Stream::new(dictionary! { "Type" => "Metadata", "Subtype" => "XML" }, xmp.into_bytes()));
+    let mut profile = Stream::new(dictionary! { "N" => 3 }, SRGB.to_vec());
+    profile.compress()?;
+    let profile = pdf.add_object(profile);
+    let intent = dictionary! {
+        "Type" => "OutputIntent",
+        "S" => "GTS_PDFA1",
+        "OutputConditionIdentifier" => Object::string_literal("sRGB IEC61966-2.1"),
+        "RegistryName" => Object::string_literal("http://www.color.org"),
+        "Info" => Object::string_literal("sRGB IEC61966-2.1"),
+        "DestOutputProfile" => profile,
+    };
+    let root = pdf.trailer.get(b"Root")?.as_reference()?;
+    let catalog = pdf.get_object_mut(root)?.as_dict_mut()?;
+    catalog.set("Metadata", metadata);
+    catalog.set("OutputIntents", vec![Object::Dictionary(intent)]);
+    let file_id = Object::String(hash[..16].to_vec(), StringFormat::Hexadecimal);
+    pdf.trailer.set("ID", vec![file_id.clone(), file_id]);
+    Ok(())
+}
+
+fn document_date(snapshot: &Snapshot) -> crate::snapshot::Date {
+    match snapshot {
+        Snapshot::Record(s) => s.date,
+        Snapshot::Order(s) => s.date,
+        Snapshot::Review(s) => s.date,
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn page_ops(items: &[Item], font_id: &FontId, image_ids: &[XObjectId], images: &[RawImage]) -> PdfPage {
@@ -533,44 +733,5 @@ fn qr_ops(ops: &mut Vec<Op>, x: f32, y: f32, size: f32, payload: &str, black: &C
                 col += 1;
             }
         }
-    }
-}
-
-/// printpdf writes a random /ID into the trailer; replace both strings (same length, so
-/// the cross-reference offsets stay right) with ones derived from the content hash.
-fn fix_file_id(mut bytes: Vec<u8>, hash: &[u8; 32]) -> Vec<u8> {
-    let id: Vec<u8> = hex(&hash[..16]).into_bytes();
-    let Some(at) = find_last(&bytes, b"/ID") else { return bytes };
-    let mut i = at + 3;
-    let mut replaced = 0;
-    while i < bytes.len() && replaced < 2 {
-        if bytes[i] == b'(' {
-            let start = i + 1;
-            let Some(len) = bytes[start..].iter().position(|&b| b == b')') else { break };
-            for (k, b) in bytes[start..start + len].iter_mut().enumerate() {
-                *b = id[k % id.len()];
-            }
-            replaced += 1;
-            i = start + len;
-        }
-        i += 1;
-    }
-    bytes
-}
-
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_ids_are_replaced_in_place() {
-        let pdf = b"trailer\n<</Root 1 0 R/ID[(abcdefgh)(ijklmnop)]>>".to_vec();
-        let fixed = fix_file_id(pdf.clone(), &[7u8; 32]);
-        assert_eq!(fixed.len(), pdf.len());
-        assert!(String::from_utf8_lossy(&fixed).contains("/ID[(07070707)(07070707)]"));
     }
 }

@@ -217,6 +217,11 @@ pub struct CitedDecision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReviewOpinion {
+    /// The item's number in the order (第4项 stays 第4项). Absent in reviews drafted before
+    /// it was kept (their items are numbered in order), so their content hash is unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub number: Option<u32>,
     /// The problem as the order stated it.
     pub item: String,
     pub rectified: bool,
@@ -232,7 +237,8 @@ pub struct ReviewSnapshot {
     /// 被复查单位
     pub addressee: String,
     pub cited: CitedDecision,
-    /// 本机关于{date}作出了{title}的决定（{number}），经对你单位整改情况进行复查，提出如下意见：
+    /// 本机关于{date}作出了{title}的决定（{number}），经对你单位第{items}项问题的整改情况
+    /// 进行复查，提出如下意见：({items}: the order's items this review answers)
     pub intro: String,
     pub opinions: Vec<ReviewOpinion>,
     pub officers: Vec<Officer>,

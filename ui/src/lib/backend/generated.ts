@@ -489,6 +489,11 @@ export type ReviewInput = { hazardId: string, rectified: boolean, note: string, 
 
 export type ReviewOpinion = { 
 /**
+ * The item's number in the order (第4项 stays 第4项). Absent in reviews drafted before
+ * it was kept (their items are numbered in order), so their content hash is unchanged.
+ */
+number?: number, 
+/**
  * The problem as the order stated it.
  */
 item: string, rectified: boolean, 
@@ -511,7 +516,8 @@ export type ReviewSnapshot = { head: DocumentHead,
  */
 addressee: string, cited: CitedDecision, 
 /**
- * 本机关于{date}作出了{title}的决定（{number}），经对你单位整改情况进行复查，提出如下意见：
+ * 本机关于{date}作出了{title}的决定（{number}），经对你单位第{items}项问题的整改情况
+ * 进行复查，提出如下意见：({items}: the order's items this review answers)
  */
 intro: string, opinions: Array<ReviewOpinion>, officers: Array<DocumentOfficer>, officerSignatures: Array<DocumentSignature>, unitSigner: DocumentUnitSigner, date: DocumentDate, copiesNote: string, };
 

@@ -87,7 +87,8 @@ impl<'f> Flow<'f> {
             return;
         }
         // Only lines that leave something behind on this page can move.
-        let Some(&(first_item, top)) = self.lines.iter().rev().take(keep).last().filter(|_| self.lines.len() > keep)
+        let Some(&(first_item, top)) =
+            self.lines.len().checked_sub(keep).filter(|at| *at > 0).map(|at| &self.lines[at])
         else {
             self.new_page();
             return;

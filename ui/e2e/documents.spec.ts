@@ -316,12 +316,16 @@ test('文书设置 are saved, with a field error for a prefix the numbers cannot
   await expect(panel.getByTestId('error-docsettings-court')).toContainText('必填')
 
   await panel.getByLabel('人民法院').fill('北京市门头沟区人民法院')
-  await panel.getByLabel('行政复议机关').fill('北京市门头沟区人民政府行政复议办公室')
+  // 行政复议法 (2024): a district bureau's decisions go to the district government, no other body.
+  await panel.getByLabel('行政复议机关').fill('北京市应急管理局')
+  await panel.getByTestId('docsettings-save').click()
+  await expect(panel.getByTestId('error-docsettings-reviewBody')).toContainText('行政复议机关应为本级人民政府')
+  await panel.getByLabel('行政复议机关').fill('北京市门头沟区人民政府')
   await panel.getByTestId('docsettings-save').click()
   await expect(panel.getByTestId('docsettings-saved')).toHaveText('✓ 已保存')
 
   await page.reload()
   await expect(panel.getByLabel('文号前缀')).toHaveValue('京门应急')
-  await expect(panel.getByLabel('行政复议机关')).toHaveValue('北京市门头沟区人民政府行政复议办公室')
+  await expect(panel.getByLabel('行政复议机关')).toHaveValue('北京市门头沟区人民政府')
   await expect(panel.getByLabel('人民法院')).toHaveValue('北京市门头沟区人民法院')
 })

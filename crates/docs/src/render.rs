@@ -42,6 +42,8 @@ pub struct Rendered {
 const SIGNATURE_W: f32 = 34.0;
 const SIGNATURE_H: f32 = 10.0;
 const QR_SIZE: f32 = 19.0;
+/// Type this large is a mark across the page, drawn light.
+const MARK_SIZE: f32 = 72.0;
 
 pub fn render(snapshot: &Snapshot) -> Result<Rendered, RenderError> {
     render_marked(snapshot, None, None)
@@ -443,18 +445,18 @@ fn footers(flow: &mut Flow, mark: &Mark) {
 
 /// 草稿 across the middle of every page of a draft.
 fn draft_marks(flow: &mut Flow) {
-    let big = 96.0;
+    let big = 96.0_f32.max(MARK_SIZE);
     let mark = "草　稿";
     let x = (PAGE_W - flow.width_mm(mark, big)) / 2.0;
     // Beneath the text, which stays readable over it.
     for page in &mut flow.pages {
-        page.insert(0, Item::Text { x, y: PAGE_H / 2.0 - 25.0, size: big, text: mark.into(), bold: true, grey: true });
+        page.insert(0, Item::Text { x, y: PAGE_H / 2.0 - 25.0, size: big, text: mark.into(), bold: false, grey: true });
     }
 }
 
 /// 已作废 across the middle of every page, and the reason in the top margin.
 fn void_marks(flow: &mut Flow, reason: &str) {
-    let big = 72.0;
+    let big = MARK_SIZE;
     let mark = "已作废";
     let x = (PAGE_W - flow.width_mm(mark, big)) / 2.0;
     // Left of the QR code: at most 34 characters fit.
@@ -647,11 +649,18 @@ fn xml_escape(s: &str) -> String {
 fn page_ops(items: &[Item], font_id: &FontId, image_ids: &[XObjectId], images: &[RawImage]) -> PdfPage {
     let black = Color::Greyscale(Greyscale { percent: 0.0, icc_profile: None });
     let grey = Color::Greyscale(Greyscale { percent: 0.45, icc_profile: None });
+    // The marks across a page (草稿, 已作废) are light: the text they cross stays readable.
+    let light = Color::Greyscale(Greyscale { percent: 0.8, icc_profile: None });
     let mut ops = Vec::new();
     for item in items {
         match item {
             Item::Text { x, y, size, text, bold, grey: is_grey } => {
-                ops.push(Op::SetFillColor { col: if *is_grey { grey.clone() } else { black.clone() } });
+                let col = match (*is_grey, *size >= MARK_SIZE) {
+                    (true, true) => light.clone(),
+                    (true, false) => grey.clone(),
+                    (false, _) => black.clone(),
+                };
+                ops.push(Op::SetFillColor { col });
                 ops.push(Op::StartTextSection);
                 if *bold {
                     // A stroked fill stands in for a bold face (one embedded face keeps it small).

@@ -136,28 +136,38 @@ test('a fireworks inspection from start to signed finish, surviving a restart of
     const code = codes[i]!
     if (failing.includes(code)) {
       await item.getByTestId('answer-noncompliant').click()
+      // 不符合 puts the cursor where what is wrong is written.
+      await expect(item.getByTestId('item-note')).toBeFocused()
       await item.getByTestId('item-note').fill(notes[code]!)
       await item.getByTestId('item-photo-input').setInputFiles(code === failing[0] ? PHOTO_PNG : PHOTO_JPG)
       await expect(item.getByTestId('photo-thumb')).toHaveCount(1)
       await expect(item.getByTestId('photo-thumb').locator('img')).toBeVisible()
     } else {
       await item.getByTestId('answer-compliant').click()
+      // 符合 moves on: the next item has the focus.
+      await expect(items(page).nth(i + 1)).toBeFocused()
     }
     await expect(item).toHaveAttribute('data-result', failing.includes(code) ? 'nonCompliant' : 'compliant')
   }
   // A 符合 item keeps its note and photos folded away until asked for.
   await expect(items(page).nth(1).getByTestId('item-note')).toHaveCount(0)
   await expect(items(page).nth(1).getByTestId('item-more')).toBeVisible()
-  // One is 不适用, then the rest by keyboard: 1 answers 符合, ↓ / j move to the next item.
+  // One is 不适用 (a tap, and the next open item has the focus), then the rest by keyboard:
+  // 1 answers 符合 and moves on by itself, one key per item.
   await items(page).nth(22).getByTestId('answer-na').click()
-  await items(page).nth(23).focus()
+  await expect(items(page).nth(23)).toBeFocused()
   for (let i = 23; i < 32; i++) {
     await expect(items(page).nth(i)).toBeFocused()
     await page.keyboard.press('1')
     await expect(items(page).nth(i)).toHaveAttribute('data-result', 'compliant')
-    if (i < 31) await page.keyboard.press(i % 2 ? 'ArrowDown' : 'j')
   }
-  // k goes back up, and 3 changes that answer to 不适用, 1 back to 符合.
+  // Nothing is left open: the focus stays. ↓ / j and ↑ / k still move; k goes back up,
+  // and 3 changes that answer to 不适用, 1 back to 符合.
+  await expect(items(page).nth(31)).toBeFocused()
+  await page.keyboard.press('j')
+  await expect(items(page).nth(31)).toBeFocused()
+  await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('ArrowDown')
   await page.keyboard.press('k')
   await expect(items(page).nth(30)).toBeFocused()
   await page.keyboard.press('3')

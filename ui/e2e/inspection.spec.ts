@@ -17,6 +17,18 @@ function beijingDate(days = 0): string {
   return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10)
 }
 
+/** The same day as the app shows it: 2026年12月3日. */
+function chineseDate(days = 0): string {
+  const [y, m, d] = beijingDate(days).split('-').map(Number)
+  return `${y}年${m}月${d}日`
+}
+
+/** Types a day into a date field as an inspector would, and leaves it with Enter. */
+async function typeDay(field: Locator, text: string) {
+  await field.fill(text)
+  await field.press('Enter')
+}
+
 async function api(request: APIRequestContext, url: string, name: string, args: object) {
   const response = await request.post(`${url}/api/call/${name}`, { data: args })
   expect(response.ok(), `${name}: ${await response.text()}`).toBe(true)
@@ -229,13 +241,18 @@ test('a fireworks inspection from start to signed finish, surviving a restart of
   const major = again.locator(`[data-testid=hazard-proposal][data-item-code="${failing[0]}"]`)
   await expect(major).toHaveAttribute('data-level', 'major')
   await expect(major.getByTestId('hazard-description')).toHaveValue(new RegExp(`（${notes[failing[0]!]}）$`))
-  await expect(major.getByTestId('hazard-deadline')).toHaveValue(beijingDate(90))
+  await expect(major.getByTestId('hazard-deadline')).toHaveValue(chineseDate(90))
   const general = again.locator(`[data-testid=hazard-proposal][data-item-code="${failing[1]}"]`)
-  await expect(general.getByTestId('hazard-deadline')).toHaveValue(beijingDate(30))
+  await expect(general.getByTestId('hazard-deadline')).toHaveValue(chineseDate(30))
   // A deadline before today is refused on the spot; then set it to 7 days.
-  await general.getByTestId('hazard-deadline').fill(beijingDate(-1))
+  // Dates are shown and typed in the Chinese form; the ISO form is read too, and
+  // what is not a day says so.
+  await typeDay(general.getByTestId('hazard-deadline'), '明年某天')
+  await expect(general.getByRole('alert')).toContainText('2026年12月3日')
+  await typeDay(general.getByTestId('hazard-deadline'), chineseDate(-1))
   await expect(general.getByRole('alert')).toContainText('不能早于今天')
-  await general.getByTestId('hazard-deadline').fill(beijingDate(7))
+  await typeDay(general.getByTestId('hazard-deadline'), beijingDate(7))
+  await expect(general.getByTestId('hazard-deadline')).toHaveValue(chineseDate(7))
   await expect(general.getByRole('alert')).toHaveCount(0)
 
   // A free hazard can be added and removed again.
@@ -456,7 +473,7 @@ test('the finish page keeps every edit across a reload, merged with the checklis
   // Edit the first proposal's description and deadline, delete the third, add a free hazard.
   const first = page.locator(`[data-testid=hazard-proposal][data-item-code="${failing[0]}"]`)
   await first.getByTestId('hazard-description').fill('燃气报警器未与切断阀联锁（现场演示无动作）')
-  await first.getByTestId('hazard-deadline').fill(beijingDate(5))
+  await typeDay(first.getByTestId('hazard-deadline'), chineseDate(5))
   await page.locator(`[data-testid=hazard-proposal][data-item-code="${failing[2]}"]`).getByTestId('hazard-remove').click()
   await page.getByTestId('add-hazard').click()
   const free = proposals.last()
@@ -474,12 +491,12 @@ test('the finish page keeps every edit across a reload, merged with the checklis
   await page.reload()
   await expect(proposals).toHaveCount(3)
   await expect(first.getByTestId('hazard-description')).toHaveValue('燃气报警器未与切断阀联锁（现场演示无动作）')
-  await expect(first.getByTestId('hazard-deadline')).toHaveValue(beijingDate(5))
+  await expect(first.getByTestId('hazard-deadline')).toHaveValue(chineseDate(5))
   await expect(page.locator(`[data-testid=hazard-proposal][data-item-code="${failing[2]}"]`)).toHaveCount(0)
   await expect(free).toHaveAttribute('data-item-code', '')
   await expect(free).toHaveAttribute('data-level', 'major')
   await expect(free.getByTestId('hazard-description')).toHaveValue('后厨液化气钢瓶超过两瓶，无独立气瓶间')
-  await expect(free.getByTestId('hazard-deadline')).toHaveValue(beijingDate(90))
+  await expect(free.getByTestId('hazard-deadline')).toHaveValue(chineseDate(90))
   await expect(page.getByTestId('signature-refused')).toBeChecked()
 
   // Typing, then leaving at once (blur): saved without waiting for the pause.

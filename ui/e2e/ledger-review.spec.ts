@@ -80,6 +80,24 @@ test('the ledger counts and filters the hazards; 复查 closes one and records t
   await expect(rows(page).first()).toContainText(MAJOR)
   await expect(page).toHaveURL(/q=/)
 
+  // Found from a day: typed and shown in the Chinese form, whatever the web view's locale.
+  const day = (days: number) => {
+    const [y, m, d] = new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10).split('-')
+    return { iso: `${y}-${m}-${d}`, chinese: `${Number(y)}年${Number(m)}月${Number(d)}日` }
+  }
+  const from = page.getByLabel('发现日期从')
+  await from.fill(day(1).chinese)
+  await from.press('Enter')
+  await expect(page).toHaveURL(new RegExp(`from=${day(1).iso}`))
+  await expect(rows(page)).toHaveCount(0)
+  await from.fill(day(0).iso)
+  await from.press('ArrowDown')
+  await expect(from).toHaveValue(day(-1).chinese)
+  await expect(rows(page)).toHaveCount(1)
+  await from.fill('')
+  await from.press('Enter')
+  await expect(page).not.toHaveURL(/from=/)
+
   // The narrow layout (tablet upright).
   await page.setViewportSize({ width: 800, height: 1000 })
   await page.getByLabel('搜索隐患描述').fill('')

@@ -48,3 +48,27 @@ export function formatBeijingDay(value: string): string {
   if (Number.isNaN(t)) return value
   return formatDay(beijingToday(new Date(t)))
 }
+
+/** The day after or before `date` by `days`; `date` itself when it is not a day. */
+export function addDays(date: string, days: number): string {
+  const n = dayNumber(date)
+  if (n === null) return date
+  return new Date((n + days) * DAY_MS).toISOString().slice(0, 10)
+}
+
+const FULL_WIDTH_DIGIT = /[０-９]/g
+
+/**
+ * A day as an inspector types it, in the Chinese form or the ones people use beside it:
+ * 2026年12月3日, 2026-12-3, 2026/12/03, 2026.12.3, 20261203, and 12月3日 (this year, from
+ * `today`). Full-width digits count. "YYYY-MM-DD", or null when it is no real day.
+ */
+export function parseDay(text: string, today: string = beijingToday()): string | null {
+  const t = text.replace(FULL_WIDTH_DIGIT, (d) => String(d.charCodeAt(0) - 0xff10)).replace(/\s+/g, '')
+  const full = /^(\d{4})[年\-/.](\d{1,2})[月\-/.](\d{1,2})日?$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(t)
+  const short = full ? null : /^(\d{1,2})[月\-/.](\d{1,2})日?$/.exec(t)
+  const [y, m, d] = full ? [full[1], full[2], full[3]] : short ? [today.slice(0, 4), short[1], short[2]] : []
+  if (!y || !m || !d) return null
+  const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`
+  return isIsoDate(iso) ? iso : null
+}

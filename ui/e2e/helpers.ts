@@ -48,3 +48,33 @@ export async function createEnterpriseViaApi(
     },
   })
 }
+
+/**
+ * The controls a finger uses inside `scope` that are smaller than 44×44 CSS px, as
+ * "test id or tag “text” W×H". A checkbox, radio or file input counts by its label (the
+ * label is what is tapped); hidden controls do not count.
+ */
+export async function smallTargets(page: Page, scope = 'main'): Promise<string[]> {
+  return page.evaluate((scope) => {
+    const root = document.querySelector(scope) ?? document.body
+    const selector =
+      'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button], [role=radio], [role=checkbox], [tabindex]:not([tabindex="-1"])'
+    const small: string[] = []
+    for (const el of Array.from(root.querySelectorAll<HTMLElement>(selector))) {
+      const style = getComputedStyle(el)
+      if (style.display === 'none' || style.visibility === 'hidden') continue
+      let box = el.getBoundingClientRect()
+      const type = el instanceof HTMLInputElement ? el.type : ''
+      if (type === 'checkbox' || type === 'radio' || type === 'file') {
+        const label = el.closest('label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`) : null)
+        if (label) box = label.getBoundingClientRect()
+      }
+      if (box.width === 0 && box.height === 0) continue
+      if (box.width < 44 || box.height < 44) {
+        const name = el.getAttribute('data-testid') ?? el.tagName.toLowerCase()
+        small.push(`${name} “${(el.textContent ?? '').trim().slice(0, 12)}” ${Math.round(box.width)}×${Math.round(box.height)}`)
+      }
+    }
+    return small
+  }, scope)
+}

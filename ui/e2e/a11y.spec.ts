@@ -64,6 +64,14 @@ test('every page passes axe in both looks; 强光 reaches 7:1', async ({ page, r
     ['设置', '#/settings', 'theme-sun'],
     ['页面不存在', '#/no-such-page', ''],
   ]
+  // 跟随系统 (the default) takes 强光 when the system asks for more contrast.
+  await page.emulateMedia({ contrast: 'more' })
+  await page.goto(`${ownBackend.url}/#/settings`)
+  await expect(page.getByTestId('theme-system').getByRole('radio')).toBeChecked()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'sun')
+  await page.emulateMedia({ contrast: 'no-preference' })
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./)
+
   for (const sun of [false, true]) {
     await page.goto(`${ownBackend.url}/#/settings`)
     await page.getByTestId(sun ? 'theme-sun' : 'theme-standard').click()

@@ -163,6 +163,8 @@ test('the same inspection by keyboard alone, up to the signatures', async ({ pag
     if (i + 1 < total) await tabTo(page, items(page).nth(i + 1), `item ${i + 2}`)
   }
   await expect(page.getByTestId('all-done')).toBeVisible()
+  await tabTo(page, page.getByTestId('inspection-notes'), '检查情况', 80)
+  await page.keyboard.type('单位负责人在岗，查看了经营许可证和仓库。')
   await tabTo(page, page.getByTestId('finish-button-bottom'), '完成检查', 80)
   await page.keyboard.press('Enter')
 
@@ -183,4 +185,10 @@ test('the same inspection by keyboard alone, up to the signatures', async ({ pag
   await tabTo(page, page.getByTestId('confirm-finish'), '确认完成', 80)
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('finish-problem')).toContainText('缺少执法人员一、执法人员二的签名')
+  // Signed with the pen, finished from the keyboard.
+  for (const role of ['officer1', 'officer2']) await draw(page, page.locator(`[data-testid=signature-pad][data-role=${role}]`))
+  await tabTo(page, page.getByTestId('confirm-finish'), '确认完成', 80)
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('inspection-status')).toHaveText('已完成')
+  await expect(page.getByTestId('finished-hazard').first()).toContainText('（现场已拍照）')
 })

@@ -99,3 +99,12 @@ need_schemathesis() {
   fi
   echo "$venv/bin/st"
 }
+
+# The app's release build and its Linux installers (.deb, .rpm), with Tauri's bundler:
+# the app, its font and checklists are inside the binary; nothing is fetched at run time.
+build_installers() {
+  say "building the app (release) and its installers"
+  (cd "$ROOT/src-tauri" && "$ROOT/ui/node_modules/.bin/tauri" build --ci --bundles deb,rpm)
+  local bundles="$CARGO_TARGET_DIR/release/bundle"
+  ls -l "$bundles"/deb/*.deb "$bundles"/rpm/*.rpm
+}

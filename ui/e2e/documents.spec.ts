@@ -129,7 +129,8 @@ test('documents of an inspection: preview, 签发, 打开/打印, 复查意见�
   await expect(page.getByTestId('document-detail').getByTestId('document-number')).toHaveText('草稿（未编号）')
   await expect(page.getByTestId('document-state')).toContainText('尚未签发')
   await expect(page.getByTestId('document-enterprise')).toHaveText(unitA.name)
-  await expect(page.getByTestId('document-code')).not.toBeEmpty()
+  // A draft has no verification code: it is not a document yet.
+  await expect(page.getByTestId('document-code')).toHaveCount(0)
   await expect(page.getByTestId('document-problem')).toHaveCount(0)
   await expect(page.getByTestId('void-document')).toHaveCount(0)
 
@@ -174,6 +175,7 @@ test('documents of an inspection: preview, 签发, 打开/打印, 复查意见�
   await expect(page.getByTestId('document-state')).toContainText('不能再修改')
   await expect(page.getByTestId('document-issued-at')).toContainText(`${YEAR}年`)
   await expect(page.getByTestId('issue-document')).toHaveCount(0)
+  await expect(page.getByTestId('document-code')).toHaveText(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/)
   expect(await previewDrawn(page)).toBe(draftPages)
   await expect(page.getByTestId('pdf-stamp')).toHaveCount(0)
   await page.screenshot({ path: screenshotPath('document-issued-1280.png') })

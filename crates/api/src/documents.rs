@@ -4,7 +4,6 @@
 
 use anjian_core::Id;
 use anjian_core::document::{Document, DocumentKind, DocumentSettings, DocumentStatus};
-use anjian_core::hazard::HazardStatus;
 use anjian_core::inspection::InspectionStatus;
 use anjian_docs::compose::{self, Finding, InspectionFacts, IssuedOrder, ReviewOutcome, Wording};
 use anjian_docs::snapshot::{Officer, Signature};
@@ -211,11 +210,16 @@ pub(crate) fn prepare_review(app: &App, a: PrepareReviewArgs) -> Result<Document
     let mut covered = Vec::new();
     for (i, hazard) in hazard_ids.iter().enumerate() {
         let history = store.hazard_history(*hazard)?;
-        let status = history.last().map_or(HazardStatus::Open, |e| e.status);
-        let Some(last_review) = history.iter().rev().find(|e| e.review.is_some()) else { continue };
+        // A 复查 before this order was issued (under an order voided since) is not one of it.
+        let since_issue = |at: &str| {
+            order.issued_at.is_none_or(|issued| at.parse::<chrono::DateTime<chrono::Utc>>().is_ok_and(|t| t >= issued))
+        };
+        let Some(last_review) = history.iter().rev().find(|e| e.review.is_some() && since_issue(&e.at)) else {
+            continue;
+        };
         outcomes.push(ReviewOutcome {
             item: i as u32 + 1,
-            rectified: status == HazardStatus::Verified,
+            rectified: last_review.review.as_deref() == Some("rectified"),
             note: last_review.note.clone().unwrap_or_default(),
         });
         covered.push(*hazard);
@@ -346,7 +350,17 @@ fn issue_problem(store: &Store, snapshot: &Snapshot, cites: Option<Id>) -> Resul
             return Ok(Some("所引用的整改指令书已作废或未签发，不能据此签发复查意见书".into()));
         }
     }
-    Ok(check_for_issue(snapshot, today()).err().map(|e| e.to_string()))
+    Ok(check_for_issue(snapshot, today()).err().map(|e| refusal(&e)))
+}
+
+/// What the inspector reads when a draft cannot be issued. A review drafted before the
+/// review kept the order's item numbers carries the old wording: made again, it issues.
+fn refusal(e: &anjian_docs::IssueError) -> String {
+    if e.field == "intro" {
+        "这份复查意见书是按旧版格式制作的：请回到整改指令书，重新“制作复查意见书”后再签发".to_owned()
+    } else {
+        e.to_string()
+    }
 }
 
 /// The PDF: an issued document's as kept when issued (the legal record); a voided one
@@ -401,7 +415,7 @@ pub(crate) fn issue_document(app: &App, a: IdArgs) -> Result<DocumentDetail, Api
         let draft = store.document(doc)?;
         let snapshot = snapshot_of(&draft)?;
         check_for_issue(&snapshot, today())
-            .map_err(|e| ApiError { field: Some(e.field), ..ApiError::new("cannot_issue", e.to_string()) })?;
+            .map_err(|e| ApiError { field: Some(e.field), ..ApiError::new("cannot_issue", refusal(&e)) })?;
         let prefix = document_settings(store)?.prefix;
         // The QR code leads to the district's verification page once the device is paired.
         let server = crate::sync::server_address(store)?;

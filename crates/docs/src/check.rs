@@ -206,16 +206,17 @@ pub fn check_for_issue(snapshot: &Snapshot, today: Date) -> Result<(), IssueErro
                 return refuse("cited.title", Problem::CitesNotAnOrder(s.cited.title.clone()));
             }
             require("cited.number", &s.cited.number)?;
-            match s.cited.number.parse::<DocumentNumber>() {
-                Ok(n) if n.kind == order => {}
-                Ok(n) => {
+            match strict_number(&s.cited.number) {
+                Some(n) if n.kind == order => {}
+                Some(n) => {
                     return refuse(
                         "cited.number",
                         Problem::CitesNotAnOrder(format!("{}（{}）", n.kind.title(), s.cited.number)),
                     );
                 }
-                Err(_) => return refuse("cited.number", Problem::BadNumber(s.cited.number.clone())),
+                None => return refuse("cited.number", Problem::BadNumber(s.cited.number.clone())),
             }
+            text("cited.number", &s.cited.number, false)?;
             check_date("cited.date", s.cited.date, today)?;
             if s.cited.date > s.date {
                 return refuse("cited.date", Problem::CitedAfter(s.cited.date.chinese()));
@@ -279,8 +280,8 @@ fn check_head(head: &Head, kind: DocumentKind, date: Date, today: Date) -> Resul
     if number.trim().is_empty() {
         return refuse("head.number", Problem::EmptyNumber);
     }
-    let parsed: DocumentNumber =
-        number.parse().map_err(|_| IssueError { field: "head.number", problem: Problem::BadNumber(number.clone()) })?;
+    let parsed = strict_number(number)
+        .ok_or_else(|| IssueError { field: "head.number", problem: Problem::BadNumber(number.clone()) })?;
     if parsed.kind != kind {
         return refuse("head.number", Problem::WrongKind { number: number.clone(), title: kind.title() });
     }
@@ -289,6 +290,14 @@ fn check_head(head: &Head, kind: DocumentKind, date: Date, today: Date) -> Resul
         return refuse("head.number", Problem::NumberYear(number.clone()));
     }
     text("head.number", number, false)
+}
+
+/// A number exactly as the app writes one: the prefix a number can carry, the kind, the
+/// year, a sequence from 1 in four digits or more (第0012号, not 第12号 or 第0000号).
+fn strict_number(number: &str) -> Option<DocumentNumber> {
+    let parsed: DocumentNumber = number.parse().ok()?;
+    (parsed.seq > 0 && DocumentNumber::is_valid_prefix(&parsed.prefix) && parsed.to_string() == number)
+        .then_some(parsed)
 }
 
 fn check_date(field: &'static str, date: Date, today: Date) -> Result<(), IssueError> {

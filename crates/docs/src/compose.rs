@@ -86,7 +86,8 @@ pub struct InspectionFacts {
     pub hazards: Vec<Finding>,
 }
 
-/// Text from the records as a document prints it: a tab as a space, line ends as `\n`,
+/// Text from the records as a document prints it: a tab or typographic space as a space,
+/// line ends and separators as `\n`,
 /// invisible formatting characters (zero-width spaces, bidi overrides pasted with a text)
 /// dropped. What remains unprintable is the issuing check's to refuse.
 pub fn printable_text(text: &str) -> String {
@@ -94,8 +95,9 @@ pub fn printable_text(text: &str) -> String {
         .chars()
         .filter(|c| !crate::check::is_invisible_format(*c))
         .map(|c| match c {
-            '\t' => ' ',
-            '\r' => '\n',
+            '\r' | '\u{2028}' | '\u{2029}' => '\n',
+            // Tabs and the typographic spaces the face lacks (no-break, thin, narrow …).
+            '\t' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
             c => c,
         })
         .collect()
@@ -141,23 +143,29 @@ pub fn inspection_drafts(f: &InspectionFacts, w: &Wording) -> (RecordSnapshot, O
     // The pad records the first two officers; any further ones sign on paper.
     let mut officer_signatures = f.drawn.to_vec();
     officer_signatures.resize(f.officers.len().max(2), Signature::Blank);
-    let unit_signer =
-        UnitSigner { name: f.accompanying_person.clone(), title: String::new(), signature: f.unit_signature.clone() };
+    let unit_signer = UnitSigner {
+        name: printable_text(&f.accompanying_person).trim().to_owned(),
+        title: String::new(),
+        signature: f.unit_signature.clone(),
+    };
     let finished = beijing_time(f.finished_at);
     let p = &f.unit;
-    let names = f.officers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join("、");
-    let certificates = f.officers.iter().map(|o| o.certificate.as_str()).collect::<Vec<_>>().join("、");
+    let clean = |s: &str| printable_text(s).trim().to_owned();
+    let officers: Vec<Officer> =
+        f.officers.iter().map(|o| Officer { name: clean(&o.name), certificate: clean(&o.certificate) }).collect();
+    let names = officers.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join("、");
+    let certificates = officers.iter().map(|o| o.certificate.as_str()).collect::<Vec<_>>().join("、");
     let record = RecordSnapshot {
         head: Head { bureau: w.bureau.clone(), number: None },
-        unit: p.name.clone(),
-        address: p.address.clone(),
-        legal_representative: p.legal_representative.clone().unwrap_or_default(),
+        unit: clean(&p.name),
+        address: clean(&p.address),
+        legal_representative: clean(p.legal_representative.as_deref().unwrap_or_default()),
         legal_representative_title: String::new(),
-        phone: p.contact_phone.clone().unwrap_or_default(),
-        place: p.address.clone(),
+        phone: clean(p.contact_phone.as_deref().unwrap_or_default()),
+        place: clean(&p.address),
         started_at: beijing_time(f.started_at),
         ended_at: finished,
-        officers: f.officers.clone(),
+        officers: officers.clone(),
         officer_signatures: officer_signatures.clone(),
         introduction: w
             .record_introduction
@@ -171,12 +179,12 @@ pub fn inspection_drafts(f: &InspectionFacts, w: &Wording) -> (RecordSnapshot, O
     };
     let order = (!f.hazards.is_empty()).then(|| OrderSnapshot {
         head: Head { bureau: w.bureau.clone(), number: None },
-        addressee: p.name.clone(),
+        addressee: clean(&p.name),
         items: f.hazards.iter().map(|h| printable_text(&h.description)).collect(),
         deadline_groups: deadline_groups(&f.hazards),
         wording: w.order.clone(),
         remedy: Remedy { review_body: w.review_body.clone(), court: w.court.clone() },
-        officers: f.officers.clone(),
+        officers,
         officer_signatures,
         unit_signer,
         date: finished.date,
@@ -304,6 +312,20 @@ mod tests {
         ];
         for (notes, hazards, want) in cases {
             assert_eq!(findings(notes, &hazards), want, "{notes:?}");
+        }
+    }
+
+    #[test]
+    fn printable_text_keeps_what_reads_and_drops_what_cannot_print() {
+        let cases = [
+            ("灭火器\t过期", "灭火器 过期"),
+            ("第一行\r\n第二行\u{2028}第三行", "第一行\n第二行\n第三行"),
+            ("北京\u{202F}门头沟\u{A0}区", "北京 门头沟 区"),
+            ("\u{FEFF}通道\u{200B}堵塞\u{202E}", "通道堵塞"),
+            ("（JGJ 130-2011）", "（JGJ 130-2011）"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(printable_text(text), want, "{text:?}");
         }
     }
 

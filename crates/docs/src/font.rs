@@ -35,7 +35,8 @@ impl Font {
     }
 
     pub fn has_glyph(&self, c: char) -> bool {
-        c.is_whitespace() || self.face.glyph_index(c).is_some()
+        // Only the plain space is set without a glyph; any other space must be in the face.
+        c == ' ' || self.face.glyph_index(c).is_some()
     }
 
     /// Width of `text` in ems.

@@ -83,6 +83,7 @@ impl<'f> Flow<'f> {
     /// As `need`, for a block that must not begin a page alone (a signature block): when
     /// it moves to the next page, the last `keep` lines of text go with it.
     pub fn need_with_lines(&mut self, height: f32, keep: usize) {
+        let keep = keep.max(1);
         if self.y + height <= BOTTOM || self.y <= TOP {
             return;
         }
@@ -126,8 +127,13 @@ impl<'f> Flow<'f> {
 
     /// Centred lines; a text wider than the body (a long bureau name) wraps.
     pub fn centred(&mut self, text: &str, size: f32, bold: bool) {
+        self.centred_within(text, size, bold, RIGHT - LEFT);
+    }
+
+    /// Centred lines no wider than `width` mm.
+    pub fn centred_within(&mut self, text: &str, size: f32, bold: bool, width: f32) {
         let height = size * PT * 1.5;
-        let max = (RIGHT - LEFT) / (size * PT);
+        let max = width / (size * PT);
         for line in break_lines(text, max, |c| self.font.advance(c)) {
             self.need(height);
             let x = (PAGE_W - self.width_mm(&line, size)) / 2.0;

@@ -72,9 +72,10 @@ fn glued(chars: &[char]) -> Vec<bool> {
         if seq > 0 && chars.get(seq_at + seq) == Some(&'号') {
             end = seq_at + seq + 1;
         }
-        // The issuer's short name before the bracket: a few characters at most.
+        // The issuer's short name and the kind before the bracket: a prefix has at most 10
+        // characters (core's DocumentSettings), the kind 2.
         let mut start = p;
-        while start > 0 && p - start < 6 && is_han(chars[start - 1]) {
+        while start > 0 && p - start < 12 && is_han(chars[start - 1]) {
             start -= 1;
         }
         for g in &mut glued[start + 1..end] {

@@ -40,11 +40,12 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let rendered = render(&snapshot).map_err(|e| e.to_string())?;
     std::fs::write(output, &rendered.pdf).map_err(|e| format!("无法写入 {output}：{e}"))?;
+    let numbered = snapshot.head().number.as_deref().is_some_and(|n| !n.trim().is_empty());
     println!(
-        "{output}: {} 页, {} 字节, 校验码 {}{}",
+        "{output}: {} 页, {} 字节, {}{}",
         rendered.pages,
         rendered.pdf.len(),
-        rendered.code,
+        if numbered { format!("校验码 {}", rendered.code) } else { "草稿（无校验码）".to_owned() },
         if rendered.missing_glyphs.is_empty() {
             String::new()
         } else {

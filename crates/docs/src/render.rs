@@ -134,7 +134,13 @@ fn head(flow: &mut Flow, head: &Head, title: &str, mark: &Mark) {
         });
     }
     flow.gap(2.0);
-    flow.centred(&format!("{}安全生产行政执法文书", head.bureau), 15.0, false);
+    // Beside the QR code and its code, a long bureau's line wraps before reaching them:
+    // centred on the page, it ends 1 mm left of the QR column.
+    let width = match mark {
+        Mark::Issued { .. } => 2.0 * (RIGHT - QR_SIZE - 1.0) - PAGE_W,
+        Mark::Draft => RIGHT - LEFT,
+    };
+    flow.centred_within(&format!("{}安全生产行政执法文书", head.bureau), 15.0, false, width);
     flow.gap(2.0);
     flow.centred(title, 22.0, true);
     flow.gap(1.0);
@@ -309,7 +315,7 @@ fn signature_block(
     let note_lines = break_lines(copies_note.trim(), (RIGHT - LEFT) / (NOTE * PT), |c| flow.font.advance(c)).len();
     let note_h = if copies_note.trim().is_empty() { 0.0 } else { LINE * 0.3 + note_lines as f32 * NOTE * PT * 1.5 };
     let seal_rows = match authority {
-        Some(bureau) => LINE * (1.0 + (flow.width_mm(bureau, BODY) / ((RIGHT - LEFT) / 2.0)).ceil()),
+        Some(bureau) => LINE * (1 + authority_lines(flow, bureau).len().max(1)) as f32,
         None => LINE,
     };
     flow.need_with_lines(row * (officers.len() + 1) as f32 + 0.5 + seal_rows + note_h, 2);
@@ -348,8 +354,7 @@ fn signature_block(
             // long name wraps within the right half of the page.
             let seal = "（印章）";
             let seal_w = flow.width_mm(seal, BODY);
-            let half = (RIGHT - LEFT) / 2.0;
-            let lines = break_lines(bureau, half / (BODY * PT), |c| flow.font.advance(c));
+            let lines = authority_lines(flow, bureau);
             let widest = lines.iter().map(|l| flow.width_mm(l, BODY)).fold(0.0, f32::max);
             let right = RIGHT - 4.0 - seal_w;
             for line in &lines {
@@ -368,6 +373,11 @@ fn signature_block(
         flow.paragraph(copies_note, NOTE, 0.0, 0.0);
     }
     Ok(())
+}
+
+/// The issuing authority's name as set above the date: within the right half of the page.
+fn authority_lines(flow: &Flow, bureau: &str) -> Vec<String> {
+    break_lines(bureau, (RIGHT - LEFT) / 2.0 / (BODY * PT), |c| flow.font.advance(c))
 }
 
 /// The size of the copies note (本文书一式两份……): 五号.
@@ -660,10 +670,12 @@ fn page_ops(items: &[Item], font_id: &FontId, image_ids: &[XObjectId], images: &
                     (true, false) => grey.clone(),
                     (false, _) => black.clone(),
                 };
-                ops.push(Op::SetFillColor { col });
+                ops.push(Op::SetFillColor { col: col.clone() });
                 ops.push(Op::StartTextSection);
                 if *bold {
-                    // A stroked fill stands in for a bold face (one embedded face keeps it small).
+                    // A stroked fill stands in for a bold face (one embedded face keeps it small),
+                    // stroked in the colour it is filled with.
+                    ops.push(Op::SetOutlineColor { col: col.clone() });
                     ops.push(Op::SetTextRenderingMode { mode: TextRenderingMode::FillStroke });
                     ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
                 }

@@ -341,7 +341,9 @@ fn long_orders_paginate_inside_the_page() {
     // A4 in points; the margins are 28 mm left, 26 mm right, and the footer above 7 mm.
     let (left, right, bottom) = (28.0 * 72.0 / 25.4 - 1.0, 595.3 - 26.0 * 72.0 / 25.4 + 1.0, 842.0 - 7.0 * 72.0 / 25.4);
     let mut words = 0;
-    for word in html.split("<word ").skip(1) {
+    let first_page_end = html.find("</page>").unwrap_or(html.len());
+    for (at, word) in html.match_indices("<word ").map(|(at, _)| (at, &html[at + 6..])) {
+        let first_page = at < first_page_end;
         let attr = |name: &str| -> f64 {
             let at = word.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
             word[at..].split('"').next().and_then(|v| v.parse().ok()).expect("number")
@@ -351,6 +353,13 @@ fn long_orders_paginate_inside_the_page() {
         // The QR's code sits in the top margin, the page numbers in the bottom one.
         assert!(x0 >= left && x1 <= right, "{text:?} outside the side margins: {x0}..{x1}");
         assert!(y0 >= 0.0 && y1 <= bottom, "{text:?} below the footer line: {y1}");
+        // Beside the QR code (its column, down to below its code) nothing but the code:
+        // the 40-character bureau's head line wraps before it.
+        let (qr_left, qr_bottom) = ((184.0 - 19.0) * 72.0 / 25.4, 30.0 * 72.0 / 25.4);
+        if first_page && y0 < qr_bottom && x1 > qr_left {
+            let code = text.len() == 11 && text.chars().all(|c| c == '-' || c.is_ascii_alphanumeric());
+            assert!(code, "{text:?} runs into the QR code's column");
+        }
         words += 1;
     }
     assert!(words > 100);
@@ -405,6 +414,18 @@ fn issue_rules() {
             with_order(&order, |o| o.head.number = Some("门应急责改〔2019〕第0012号".into())),
             "head.number",
             Problem::NumberYear("门应急责改〔2019〕第0012号".into()),
+        ),
+        (
+            "a number without its four digits",
+            with_order(&order, |o| o.head.number = Some("门应急责改〔2026〕第12号".into())),
+            "head.number",
+            Problem::BadNumber("门应急责改〔2026〕第12号".into()),
+        ),
+        (
+            "number 0",
+            with_order(&order, |o| o.head.number = Some("门应急责改〔2026〕第0000号".into())),
+            "head.number",
+            Problem::BadNumber("门应急责改〔2026〕第0000号".into()),
         ),
         ("empty bureau", with_order(&order, |o| o.head.bureau = " ".into()), "head.bureau", Problem::Missing),
         (
@@ -535,6 +556,12 @@ fn issue_rules() {
             with_order(&order, |o| o.items[2].push('\u{7}')),
             "items",
             Problem::ControlCharacter('\u{7}'),
+        ),
+        (
+            "a narrow no-break space the font lacks",
+            with_order(&order, |o| o.addressee.push('\u{202F}')),
+            "addressee",
+            Problem::MissingGlyph('\u{202F}'),
         ),
         (
             "a bidi override",

@@ -1381,8 +1381,9 @@ pub fn document(sql: &mut dyn Sql, id: &str, today: NaiveDate) -> Result<Option<
     };
     let hazards = sql
         .query(
-            &format!("SELECT x.item, h.id, h.description, h.level, h.status, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END FROM document_hazard x JOIN hazard h ON h.id = x.hazard_id WHERE x.document_id = ? ORDER BY x.item"),
-            &[text(&today.to_string()), text(id)],
+            // A review's hazards under their numbers in the order it cites (第4项 stays 第4项).
+            &format!("SELECT coalesce(o.item, x.item), h.id, h.description, h.level, h.status, h.deadline, CASE WHEN {OVERDUE} THEN 1 ELSE 0 END FROM document_hazard x JOIN hazard h ON h.id = x.hazard_id LEFT JOIN document_hazard o ON o.document_id = ? AND o.hazard_id = x.hazard_id WHERE x.document_id = ? ORDER BY coalesce(o.item, x.item)"),
+            &[text(&today.to_string()), text(r.get(13).cloned().flatten().as_deref().unwrap_or("")), text(id)],
         )?
         .iter()
         .map(|h| NumberedHazard {

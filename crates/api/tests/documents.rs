@@ -172,8 +172,26 @@ fn inspection_to_issued_order_void_reissue_and_review() {
             .clone();
     let reissued = app.call("issue_document", json!({ "id": new_order })).unwrap();
     assert!(reissued["number"].as_str().unwrap().ends_with("第0002号"));
+    // A review of the new order: the 复查 made under the voided one is not one of it, so
+    // there is nothing to issue until a hazard is re-inspected again.
+    let review = app.call("prepare_review", json!({ "orderId": new_order, "colleagueId": colleague })).unwrap();
+    assert_eq!(review["snapshot"]["snapshot"]["opinions"].as_array().unwrap().len(), 0);
+    assert!(review["problem"].as_str().unwrap().contains("请先对整改指令书所列隐患进行复查"), "{}", review["problem"]);
+    app.call(
+        "review_hazard",
+        json!({ "hazardId": hazards[1], "rectified": false, "note": "仍未整改，责令立即停业整顿", "photos": [] }),
+    )
+    .unwrap();
+    let review = app.call("prepare_review", json!({ "orderId": new_order, "colleagueId": colleague })).unwrap();
+    let opinions = review["snapshot"]["snapshot"]["opinions"].as_array().unwrap().clone();
+    assert_eq!(opinions.len(), 1);
+    assert_eq!(
+        (opinions[0]["rectified"].as_bool(), opinions[0]["opinion"].as_str()),
+        (Some(false), Some("仍未整改，责令立即停业整顿"))
+    );
+    assert_eq!(review["problem"], Value::Null);
     let all = app.call("list_documents", json!({})).unwrap();
-    assert_eq!(all.as_array().unwrap().len(), 4, "record, voided order, review, new order");
+    assert_eq!(all.as_array().unwrap().len(), 5, "record, voided order, its review, new order, its review");
     let voided_list = app.call("list_documents", json!({ "status": "voided" })).unwrap();
     assert_eq!(voided_list.as_array().unwrap().len(), 1);
 }

@@ -804,6 +804,38 @@ fn the_signature_block_never_stands_alone() {
     }
 }
 
+/// The same for the record and the review: wherever their text ends, the signatures come
+/// with the end of it (the record's 检查情况, the review's last opinion).
+#[test]
+fn record_and_review_signatures_never_stand_alone() {
+    let Snapshot::Record(record) = load("record") else { unreachable!() };
+    let Snapshot::Review(review) = load("review") else { unreachable!() };
+    let sentence = "现场检查发现消防通道堆放杂物，灭火器压力不足，已当场指出并要求整改。";
+    for n in 1..=30 {
+        let mut r = record.clone();
+        r.findings = format!("{}检查情况到此为止。", sentence.repeat(n * 2));
+        let pages = page_texts(&render(&Snapshot::Record(r)).expect("render").pdf);
+        let page = pages.iter().find(|p| p.contains("检查人员（签名）")).expect("signatures");
+        let before = &page[..page.find("检查人员（签名）").expect("label")];
+        assert!(before.contains("检查情况到此为止。"), "record {n}: the signatures stand alone: {page}");
+    }
+    for n in 1..=12 {
+        let mut r = review.clone();
+        r.opinions = (1..=n)
+            .map(|i| anjian_docs::snapshot::ReviewOpinion {
+                number: Some(i),
+                item: format!("第{i}处：{}", sentence.repeat(3)),
+                rectified: i % 2 == 0,
+                opinion: if i % 2 == 0 { String::new() } else { "仍未整改，责令停止使用。".into() },
+            })
+            .collect();
+        let pages = page_texts(&render(&Snapshot::Review(r)).expect("render").pdf);
+        let page = pages.iter().find(|p| p.contains("安全生产执法人员（签名）")).expect("signatures");
+        let before = &page[..page.find("安全生产执法人员（签名）").expect("label")];
+        assert!(before.contains("复查意见："), "review {n}: the signatures stand alone: {page}");
+    }
+}
+
 /// The file is an archival PDF (PDF/A-2b), checked part by part as ISO 19005-2 asks (no
 /// validator of it installs from Debian or crates.io): PDF 1.7 with a binary comment; XMP
 /// metadata naming PDF/A-2 level B, unfiltered, agreeing with the document information;

@@ -127,7 +127,7 @@ fn refuse<T>(field: &'static str, problem: Problem) -> Result<T, IssueError> {
 /// issued); here only that an order is cited, by its number, before the review.
 pub fn check_for_issue(snapshot: &Snapshot, today: Date) -> Result<(), IssueError> {
     let kind = kind_of(snapshot);
-    let date = date_of(snapshot);
+    let date = snapshot.date();
     check_date("date", date, today)?;
     check_head(snapshot.head(), kind, date, today)?;
     check_officers(snapshot.officers())?;
@@ -262,14 +262,6 @@ fn kind_of(snapshot: &Snapshot) -> DocumentKind {
         Snapshot::Record(_) => DocumentKind::InspectionRecord,
         Snapshot::Order(_) => DocumentKind::RectificationOrder,
         Snapshot::Review(_) => DocumentKind::ReviewOpinion,
-    }
-}
-
-fn date_of(snapshot: &Snapshot) -> Date {
-    match snapshot {
-        Snapshot::Record(s) => s.date,
-        Snapshot::Order(s) => s.date,
-        Snapshot::Review(s) => s.date,
     }
 }
 

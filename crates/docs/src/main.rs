@@ -40,7 +40,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let rendered = render(&snapshot).map_err(|e| e.to_string())?;
     std::fs::write(output, &rendered.pdf).map_err(|e| format!("无法写入 {output}：{e}"))?;
-    let numbered = snapshot.head().number.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let numbered = snapshot.head().issued_number().is_some();
     println!(
         "{output}: {} 页, {} 字节, {}{}",
         rendered.pages,

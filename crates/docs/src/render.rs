@@ -79,7 +79,7 @@ fn render_marked(snapshot: &Snapshot, voided: Option<&str>, server: Option<&str>
     let mut images = Vec::new();
     // Only a numbered document is one: a draft carries no QR code and no code that could
     // pass for a verifiable one, and says it is a draft on every page.
-    let number = snapshot.head().number.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let number = snapshot.head().issued_number();
     let mark = match number {
         Some(_) => Mark::Issued {
             qr: match server {
@@ -144,8 +144,8 @@ fn head(flow: &mut Flow, head: &Head, title: &str, mark: &Mark) {
     flow.gap(2.0);
     flow.centred(title, 22.0, true);
     flow.gap(1.0);
-    match (&head.number, mark) {
-        (Some(n), Mark::Issued { .. }) => flow.centred(n.trim(), BODY, false),
+    match (head.issued_number(), mark) {
+        (Some(n), Mark::Issued { .. }) => flow.centred(n, BODY, false),
         _ => flow.centred("（草稿，未编号，不作为执法文书使用）", BODY, false),
     }
     flow.gap(LINE * 0.4);
@@ -568,11 +568,11 @@ const SRGB: &[u8] = include_bytes!("../../../assets/icc/sRGB.icc");
 fn archival(pdf: &mut lopdf::Document, snapshot: &Snapshot, hash: &[u8; 32]) -> lopdf::Result<()> {
     use lopdf::{Object, Stream, StringFormat, dictionary};
     pdf.version = "1.7".into();
-    let title = match snapshot.head().number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    let title = match snapshot.head().issued_number() {
         Some(n) => format!("{} {n}", snapshot.title()),
         None => format!("{}（草稿）", snapshot.title()),
     };
-    let date = document_date(snapshot);
+    let date = snapshot.date();
     let (info_date, xmp_date) = (
         format!("D:{:04}{:02}{:02}000000+08'00'", date.year, date.month, date.day),
         format!("{:04}-{:02}-{:02}T00:00:00+08:00", date.year, date.month, date.day),
@@ -642,14 +642,6 @@ fn archival(pdf: &mut lopdf::Document, snapshot: &Snapshot, hash: &[u8; 32]) -> 
     let file_id = Object::String(hash[..16].to_vec(), StringFormat::Hexadecimal);
     pdf.trailer.set("ID", vec![file_id.clone(), file_id]);
     Ok(())
-}
-
-fn document_date(snapshot: &Snapshot) -> crate::snapshot::Date {
-    match snapshot {
-        Snapshot::Record(s) => s.date,
-        Snapshot::Order(s) => s.date,
-        Snapshot::Review(s) => s.date,
-    }
 }
 
 fn xml_escape(s: &str) -> String {

@@ -48,6 +48,13 @@ pub struct UnitSigner {
     pub signature: Signature,
 }
 
+impl Head {
+    /// The number a document is issued under; none for a draft (no number, or an empty one).
+    pub fn issued_number(&self) -> Option<&str> {
+        self.number.as_deref().map(str::trim).filter(|n| !n.is_empty())
+    }
+}
+
 /// A date as printed: 2026年12月15日.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(try_from = "String", into = "String")]
@@ -272,6 +279,15 @@ impl Snapshot {
             Snapshot::Record(_) => "现场检查记录",
             Snapshot::Order(_) => "责令限期整改指令书",
             Snapshot::Review(_) => "整改复查意见书",
+        }
+    }
+
+    /// The date the document bears.
+    pub fn date(&self) -> Date {
+        match self {
+            Snapshot::Record(s) => s.date,
+            Snapshot::Order(s) => s.date,
+            Snapshot::Review(s) => s.date,
         }
     }
 

@@ -858,11 +858,7 @@ fn documents_are_archival_pdf() {
             assert!(!raw.contains(forbidden), "{kind}: {forbidden}");
         }
         let doc = lopdf::Document::load_mem(bytes).expect("lopdf reads it");
-        let date = match load(kind) {
-            Snapshot::Record(s) => s.date,
-            Snapshot::Order(s) => s.date,
-            Snapshot::Review(s) => s.date,
-        };
+        let date = load(kind).date();
         let info_date = format!("D:{:04}{:02}{:02}000000+08'00'", date.year, date.month, date.day);
         let xmp_date = format!("{:04}-{:02}-{:02}T00:00:00+08:00", date.year, date.month, date.day);
         let info =

@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect, screenshotPath, test } from './fixtures'
-import { PNG, api, beijingDay, inspect, officersAndUnits } from './workflow'
+import { PNG, api, beijingDay, inspect, officersAndUnits, startInspection } from './workflow'
 
 async function accessible(page: Page, what: string, sun: boolean) {
   const tags = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice']
@@ -31,16 +31,7 @@ test('every page passes axe in both looks; 强光 reaches 7:1', async ({ page, r
   ])
   const documents = await call<{ id: string }[]>('prepare_documents', { inspectionId: finished })
   const hazardId = (await call<{ items: { hazard: { id: string } }[] }>('hazard_ledger', { limit: 1 })).items[0]!.hazard.id
-  const [template] = await call<{ id: string; version: number }[]>('list_templates', { sector: 'gas' })
-  const open = await call('start_inspection', {
-    enterpriseId: unitB.id,
-    templateId: template!.id,
-    templateVersion: template!.version,
-    colleagueId: colleague.id,
-    accompanyingPerson: '店长 赵敏',
-  })
-  const openId: string = open.inspection.id
-  const codes: string[] = open.template.sections.flatMap((s: { items: { code: string }[] }) => s.items.map((i) => i.code))
+  const { id: openId, codes } = await startInspection(call, unitB.id, colleague.id)
   const { sha256 } = await call('add_attachment', { mime: 'image/png', dataBase64: PNG.toString('base64') })
   await call('put_answer', { inspectionId: openId, itemCode: codes[0], result: 'nonCompliant', note: '报警器未联锁', photos: [sha256] })
   await call('put_answer', { inspectionId: openId, itemCode: codes[1], result: 'notApplicable', photos: [] })

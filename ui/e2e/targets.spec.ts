@@ -4,7 +4,7 @@
 
 import { expect, test } from './fixtures'
 import { smallTargets } from './helpers'
-import { PNG, api, officersAndUnits } from './workflow'
+import { PNG, api, officersAndUnits, startInspection } from './workflow'
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -14,16 +14,7 @@ const SIZES = [
 test('the inspection and finish pages: every control at least 44×44 CSS px', async ({ page, request, ownBackend }) => {
   const call = api(request, ownBackend.url)
   const { colleague, unitA } = await officersAndUnits(call)
-  const [template] = await call<{ id: string; version: number }[]>('list_templates', { sector: 'gas' })
-  const view = await call('start_inspection', {
-    enterpriseId: unitA.id,
-    templateId: template!.id,
-    templateVersion: template!.version,
-    colleagueId: colleague.id,
-    accompanyingPerson: '店长 赵敏',
-  })
-  const id: string = view.inspection.id
-  const codes: string[] = view.template.sections.flatMap((s: { items: { code: string }[] }) => s.items.map((i) => i.code))
+  const { id, codes } = await startInspection(call, unitA.id, colleague.id)
   const { sha256 } = await call('add_attachment', { mime: 'image/png', dataBase64: PNG.toString('base64') })
   await call('put_answer', { inspectionId: id, itemCode: codes[0], result: 'nonCompliant', note: '燃气管道使用胶管连接', photos: [sha256] })
   await call('put_answer', { inspectionId: id, itemCode: codes[1], result: 'notApplicable', photos: [] })

@@ -32,9 +32,8 @@ export interface NewHazard {
   deadline: string
 }
 
-/** A finished inspection of the 餐饮燃气 checklist: one nonCompliant item per hazard, the rest
- *  compliant. Returns the inspection's id. */
-export async function inspect(call: Call, enterpriseId: string, colleagueId: string, hazards: NewHazard[]): Promise<string> {
+/** An inspection of the 餐饮燃气 checklist started, nothing answered: its id and item codes. */
+export async function startInspection(call: Call, enterpriseId: string, colleagueId: string) {
   const [template] = await call<{ id: string; version: number }[]>('list_templates', { sector: 'gas' })
   expect(template, 'the 餐饮燃气 checklist').toBeTruthy()
   const view = await call('start_inspection', {
@@ -45,11 +44,18 @@ export async function inspect(call: Call, enterpriseId: string, colleagueId: str
     accompanyingPerson: '店长 赵敏',
   })
   const codes: string[] = view.template.sections.flatMap((s: { items: { code: string }[] }) => s.items.map((i) => i.code))
+  return { id: view.inspection.id as string, codes }
+}
+
+/** A finished inspection of the 餐饮燃气 checklist: one nonCompliant item per hazard, the rest
+ *  compliant. Returns the inspection's id. */
+export async function inspect(call: Call, enterpriseId: string, colleagueId: string, hazards: NewHazard[]): Promise<string> {
+  const { id, codes } = await startInspection(call, enterpriseId, colleagueId)
   expect(codes.length).toBeGreaterThan(hazards.length)
   for (const [i, itemCode] of codes.entries()) {
     const bad = i < hazards.length
     await call('put_answer', {
-      inspectionId: view.inspection.id,
+      inspectionId: id,
       itemCode,
       result: bad ? 'nonCompliant' : 'compliant',
       ...(bad ? { note: hazards[i]!.description } : {}),
@@ -58,7 +64,7 @@ export async function inspect(call: Call, enterpriseId: string, colleagueId: str
   }
   const { sha256 } = await call('add_attachment', { mime: 'image/png', dataBase64: PNG.toString('base64') })
   await call('finish_inspection', {
-    inspectionId: view.inspection.id,
+    inspectionId: id,
     hazards: hazards.map((h, i) => ({ itemCode: codes[i], ...h })),
     signatures: [
       { role: 'officer1', sha256 },
@@ -66,7 +72,7 @@ export async function inspect(call: Call, enterpriseId: string, colleagueId: str
       { role: 'unit', sha256 },
     ],
   })
-  return view.inspection.id
+  return id
 }
 
 /** The two officers (this machine's and a colleague) and two 餐饮燃气 demo units. */

@@ -32,8 +32,8 @@ need_toolchains() {
   fi
   local rust
   rust=$(rustc --version | awk '{print $2}')
-  if ! printf '1.85.0\n%s\n' "$rust" | sort -V -C; then
-    echo "Rust $rust is too old: anjian needs 1.85 or newer (rustup update)." >&2
+  if ! printf '1.88.0\n%s\n' "$rust" | sort -V -C; then
+    echo "Rust $rust is too old: anjian needs 1.88 or newer (rustup update)." >&2
     exit 1
   fi
   if ! command -v npm >/dev/null; then

@@ -3,10 +3,12 @@
 
 mod commands;
 mod opener;
+pub mod secrets;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use anjian_api::{ApiError, App, Config};
+use anjian_api::{ApiError, App, Config, KeyStore};
 use tauri::{Manager, Runtime};
 
 /// What the window talks to: the open app, or why it could not open (shown in the UI
@@ -14,8 +16,22 @@ use tauri::{Manager, Runtime};
 #[derive(Debug)]
 pub struct Backend(pub Result<App, ApiError>);
 
-fn open(dir: PathBuf) -> Backend {
-    let backend = App::open(&Config { data_dir: dir, demo: true, opener: Some(opener::open_in_viewer) });
+/// Where the store's key is kept for a data directory: the system's secret store in the
+/// app (`secrets::SystemKeys`).
+pub type Keys = fn(&Path) -> Arc<dyn KeyStore>;
+
+/// The system's secret store, one entry per data directory.
+pub fn system_keys(dir: &Path) -> Arc<dyn KeyStore> {
+    Arc::new(secrets::SystemKeys::for_dir(dir))
+}
+
+fn open(dir: PathBuf, print_dir: Option<PathBuf>, keys: Keys) -> Backend {
+    let mut config =
+        Config { demo: true, opener: Some(opener::open_in_viewer), ..Config::new(dir.clone(), keys(&dir)) };
+    if let Some(print_dir) = print_dir {
+        config.print_dir = print_dir;
+    }
+    let backend = App::open(&config);
     if let Ok(app) = &backend {
         pair_from_env(app);
         app.start_sync();
@@ -43,15 +59,19 @@ fn pair_from_env(app: &App) {
 }
 
 /// The app's wiring, generic over the runtime so tests can use the mock runtime.
-/// With `data_dir` the store opens there at once; without, in the OS convention's
-/// app-data directory once the app knows its paths.
-pub fn builder<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
+/// With `data_dir` the store opens there at once (documents to print go beside it, in
+/// `<dir>-print`); without, in the OS convention's app-data directory once the app knows
+/// its paths (documents to print in its cache directory).
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>, keys: Keys) -> tauri::Builder<R> {
     let builder = match data_dir {
-        Some(dir) => builder.manage(open(dir)),
-        None => builder.setup(|app| {
-            let backend = match app.path().app_data_dir() {
-                Ok(dir) => open(dir),
-                Err(e) => Backend(Err(ApiError::new("storage", format!("找不到本机的数据目录：{e}")))),
+        Some(dir) => builder.manage(open(dir, None, keys)),
+        None => builder.setup(move |app| {
+            let paths = (app.path().app_data_dir(), app.path().app_cache_dir());
+            let backend = match paths {
+                (Ok(dir), Ok(cache)) => open(dir, Some(cache.join("print")), keys),
+                (Err(e), _) | (_, Err(e)) => {
+                    Backend(Err(ApiError::new("storage", format!("找不到本机的数据目录：{e}"))))
+                }
             };
             app.manage(backend);
             Ok(())
@@ -63,7 +83,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>
 /// Starts the app. `ANJIAN_DATA_DIR` moves the data directory (portable installs, tests).
 pub fn run() {
     let data_dir = std::env::var_os("ANJIAN_DATA_DIR").map(PathBuf::from);
-    let result = builder(tauri::Builder::default(), data_dir).run(tauri::generate_context!());
+    let result = builder(tauri::Builder::default(), data_dir, system_keys).run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("anjian: {e}");
         std::process::exit(1);

@@ -23,11 +23,17 @@ fn invoke(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, name: &str, 
     .map(|body| body.deserialize::<Value>().unwrap())
 }
 
+/// The mock runtime has no desktop session, so no secret store: a key in memory.
+fn memory_keys(_: &std::path::Path) -> std::sync::Arc<dyn anjian_api::KeyStore> {
+    std::sync::Arc::new(anjian_api::MemoryKeys::empty())
+}
+
 #[test]
 fn the_window_reaches_the_store_through_one_command() {
     let dir = tempfile::tempdir().unwrap();
-    let app =
-        anjian_shell::builder(mock_builder(), Some(dir.path().to_owned())).build(tauri::generate_context!()).unwrap();
+    let app = anjian_shell::builder(mock_builder(), Some(dir.path().to_owned()), memory_keys)
+        .build(tauri::generate_context!())
+        .unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
 
     let divisions = invoke(&webview, "list_divisions", json!({})).unwrap();
@@ -51,8 +57,9 @@ fn the_window_reaches_the_store_through_one_command() {
 fn a_store_that_cannot_open_answers_every_call_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("anjian.db"), vec![7u8; 4096]).unwrap();
-    let app =
-        anjian_shell::builder(mock_builder(), Some(dir.path().to_owned())).build(tauri::generate_context!()).unwrap();
+    let app = anjian_shell::builder(mock_builder(), Some(dir.path().to_owned()), memory_keys)
+        .build(tauri::generate_context!())
+        .unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     let err = invoke(&webview, "list_divisions", json!({})).unwrap_err();
     assert_eq!(err["code"], "storage");

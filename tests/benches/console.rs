@@ -57,7 +57,9 @@ fn main() {
     // The same district (one seed) on a fresh writing device for each backend.
     let writer = |name: &str| {
         eprintln!("generating five district-years on the writing device…");
-        let store = Arc::new(anjian_store::Store::open(&dir.path().join(name)).expect("store"));
+        let store = Arc::new(
+            anjian_store::Store::open(&dir.path().join(name), anjian_tests::test_keys().as_ref()).expect("store"),
+        );
         store.seed(&reference, None).expect("seed");
         store.load_templates(anjian_api::CHECKLISTS).expect("templates");
         district::generate(&store, &reference, FIVE_YEARS, 7).expect("generate");

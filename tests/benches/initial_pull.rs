@@ -28,7 +28,7 @@ const DIVISIONS: &str = include_str!("../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../assets/seed/sectors.json");
 
 fn open_store(dir: &std::path::Path, reference: &Reference) -> Store {
-    let store = Store::open(dir).expect("store");
+    let store = Store::open(dir, anjian_tests::test_keys().as_ref()).expect("store");
     store.seed(reference, None).expect("seed");
     store.load_templates(anjian_api::CHECKLISTS).expect("templates");
     store

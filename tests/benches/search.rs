@@ -45,7 +45,7 @@ struct Row {
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let reference = Reference::parse(DIVISIONS, SECTORS).expect("reference");
-    let store = Store::open(dir.path()).expect("open");
+    let store = Store::open(dir.path(), anjian_tests::test_keys().as_ref()).expect("open");
     store.seed(&reference, None).expect("seed");
     let t = Instant::now();
     let generated = district::generate(&store, &reference, FIVE_YEARS, 2011).expect("generate");

@@ -50,7 +50,7 @@ fn killed_mid_write_fifty_times_loses_nothing_committed() {
         // Lines already in the pipe when the kill came are commits too.
         committed.extend(rx.try_iter().map(|l| parse(&l)));
     }
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), anjian_tests::test_keys().as_ref()).unwrap();
     store.integrity_check().unwrap();
     let chain = store.verify_audit_chain().unwrap();
     assert_eq!(chain.first_broken, None);

@@ -59,7 +59,8 @@ fn every_saved_answer_survives_a_kill() {
             }
         }
         // Restart: the same draft, with every saved answer and its note.
-        let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true, opener: None }).unwrap();
+        let app =
+            App::open(&Config { demo: true, ..Config::new(dir.path().to_owned(), anjian_tests::test_keys()) }).unwrap();
         let drafts = app.call("list_inspections", json!({ "status": "draft" })).unwrap();
         assert_eq!(drafts.as_array().unwrap().len(), 1, "round {round}: one draft, resumed");
         let view = app.call("get_inspection", json!({ "id": drafts[0]["id"] })).unwrap();

@@ -470,10 +470,10 @@ pub(crate) fn export_document(app: &App, a: IdArgs) -> Result<DocumentExport, Ap
         let voided = d.status == DocumentStatus::Voided;
         (bytes, compose::file_name(d.kind.title(), number.as_deref(), voided, &d.id.to_string()))
     };
-    let dir = app.data_dir().join("exports");
+    let dir = &app.print_dir;
     let path = dir.join(&name);
     let io = |e: std::io::Error| ApiError::new("storage", format!("无法保存文书文件：{e}"));
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    std::fs::create_dir_all(dir).map_err(io)?;
     // Write beside, then rename: a viewer never sees half a file.
     let partial = dir.join(format!(".{name}.part"));
     std::fs::write(&partial, &bytes).map_err(io)?;

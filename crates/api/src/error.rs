@@ -40,6 +40,9 @@ pub const CODES: &[&str] = &[
     "cert_no_invalid",
     "storage",
     "corrupt",
+    "key_missing",
+    "key_wrong",
+    "key_store",
     "internal",
     "incomplete",
     "signature_missing",
@@ -137,6 +140,14 @@ impl From<StoreError> for ApiError {
                 ApiError::new("storage", format!("本地数据库读写失败：{e}"))
             }
             StoreError::Seed(why) => ApiError::new("internal", format!("内置数据有误：{why}")),
+            StoreError::KeyMissing => ApiError::new(
+                "key_missing",
+                "本机数据已加密，但系统密钥库中没有它的密钥。请用保存数据时的系统账户登录；数据未作任何改动。",
+            ),
+            StoreError::WrongKey => {
+                ApiError::new("key_wrong", "系统密钥库中的密钥打不开本机数据（密钥不符）。数据未作任何改动。")
+            }
+            StoreError::Key(why) => ApiError::new("key_store", format!("无法使用系统密钥库：{why}")),
         }
     }
 }

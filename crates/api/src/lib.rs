@@ -18,6 +18,7 @@ use std::sync::Arc;
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{Store, TemplateProblem};
 
+pub use anjian_store::{KeyError, KeyStore, MemoryKeys, StoreKey};
 pub use commands::typescript;
 pub use error::{ApiError, CODES};
 
@@ -29,10 +30,25 @@ const DEMO: &str = include_str!("../../../assets/demo/enterprises.json");
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data_dir: PathBuf,
+    /// Where the store's key is kept: the operating system's secret store in the app.
+    pub keys: Arc<dyn KeyStore>,
+    /// Where a document is written, unencrypted, for the system's viewer to print: outside
+    /// the data directory, emptied at each start.
+    pub print_dir: PathBuf,
     /// Load the demo enterprises into an empty store.
     pub demo: bool,
     /// Opens a file in the system's viewer (the desktop shell gives one; tests do not).
     pub opener: Option<Opener>,
+}
+
+impl Config {
+    /// The store in `data_dir` with its key in `keys`, documents to print beside it in
+    /// `<data_dir>-print`, no demo data, no viewer.
+    pub fn new(data_dir: PathBuf, keys: Arc<dyn KeyStore>) -> Config {
+        let mut print = data_dir.clone().into_os_string();
+        print.push("-print");
+        Config { data_dir, keys, print_dir: print.into(), demo: false, opener: None }
+    }
 }
 
 /// Opens a file with the system's default program.
@@ -45,13 +61,25 @@ pub struct App {
     /// Bundled checklist files refused at start; their last good versions stay in use.
     template_problems: Vec<TemplateProblem>,
     opener: Option<Opener>,
+    print_dir: PathBuf,
+}
+
+/// The copies a viewer printed last time hold the district's records unencrypted: none
+/// outlives the session that made it. A file the viewer still holds open elsewhere is
+/// left for the next start.
+fn clear_print_dir(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let _ = std::fs::remove_file(entry.path());
+    }
 }
 
 impl App {
     /// Opens the store in the data directory and brings the reference data (and, on a
     /// first start, the demo set) in.
     pub fn open(config: &Config) -> Result<App, ApiError> {
-        let store = Store::open(&config.data_dir)?;
+        let store = Store::open(&config.data_dir, config.keys.as_ref())?;
+        clear_print_dir(&config.print_dir);
         let reference = Reference::parse(DIVISIONS, SECTORS)?;
         let demo = if config.demo { Some(DemoSet::parse(DEMO)?) } else { None };
         store.seed(&reference, demo.as_ref())?;
@@ -59,7 +87,13 @@ impl App {
         for p in &template_problems {
             eprintln!("anjian: checklist {} refused: {}", p.file, p.problem);
         }
-        Ok(App { store: Arc::new(store), sync: sync::SyncTask::new(), template_problems, opener: config.opener })
+        Ok(App {
+            store: Arc::new(store),
+            sync: sync::SyncTask::new(),
+            template_problems,
+            opener: config.opener,
+            print_dir: config.print_dir.clone(),
+        })
     }
 
     /// Starts the background sync task: it syncs whenever the app is paired and the

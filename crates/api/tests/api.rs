@@ -3,12 +3,15 @@
 // A test fails loudly on the first surprise.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use anjian_api::{App, CODES, Config};
+use std::sync::Arc;
+
+use anjian_api::{App, CODES, Config, MemoryKeys};
 use serde_json::{Value, json};
 
 fn app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true, opener: None }).unwrap();
+    let app =
+        App::open(&Config { demo: true, ..Config::new(dir.path().to_owned(), Arc::new(MemoryKeys::empty())) }).unwrap();
     (dir, app)
 }
 

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is the test failing
 
-use anjian_api::{App, Config};
+use std::sync::Arc;
+
+use anjian_api::{App, Config, MemoryKeys};
 use base64::Engine;
 use serde_json::{Value, json};
 
@@ -67,7 +69,8 @@ fn finished_inspection(app: &App, hazards: usize) -> (Value, Value) {
 #[test]
 fn inspection_to_issued_order_void_reissue_and_review() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true, opener: None }).unwrap();
+    let app =
+        App::open(&Config { demo: true, ..Config::new(dir.path().to_owned(), Arc::new(MemoryKeys::empty())) }).unwrap();
     let (inspection, colleague) = finished_inspection(&app, 3);
 
     let docs = app.call("prepare_documents", json!({ "inspectionId": inspection })).unwrap();
@@ -199,7 +202,8 @@ fn inspection_to_issued_order_void_reissue_and_review() {
 #[test]
 fn document_settings_are_checked_and_used() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: true, opener: None }).unwrap();
+    let app =
+        App::open(&Config { demo: true, ..Config::new(dir.path().to_owned(), Arc::new(MemoryKeys::empty())) }).unwrap();
     let defaults = app.call("get_document_settings", json!({})).unwrap();
     assert_eq!(defaults["prefix"], "门应急");
     assert_eq!(defaults["reviewBody"], "北京市门头沟区人民政府");

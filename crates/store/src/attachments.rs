@@ -1,14 +1,15 @@
-//! Attachments (photos, signature images, PDFs) stored once by SHA-256 under the data
-//! directory, written to a temporary file and renamed, and verified on every read.
+//! Attachments (photos, signature images, PDFs) stored once by SHA-256 under the store's
+//! directory, each file encrypted (`seal::FileCipher`), written to a temporary file and
+//! renamed, and verified against its hash on every read.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
+use crate::seal::{ATTACHMENTS, FileCipher, write_durably};
 use crate::{Store, Writer};
 
 /// Photos from a tablet camera are a few MB; anything far larger is a mistake.
@@ -21,8 +22,39 @@ pub struct Attachment {
     pub size: u64,
 }
 
-fn path_of(dir: &Path, sha: &str) -> PathBuf {
-    dir.join("attachments").join(&sha[..2]).join(sha)
+/// The attachment files: where they lie and how they are sealed.
+#[derive(Debug)]
+pub(crate) struct Files {
+    dir: PathBuf,
+    cipher: FileCipher,
+}
+
+impl Files {
+    pub(crate) fn new(store_dir: &Path, cipher: FileCipher) -> Files {
+        Files { dir: store_dir.join(ATTACHMENTS), cipher }
+    }
+
+    fn path_of(&self, sha: &str) -> PathBuf {
+        self.dir.join(&sha[..2]).join(sha)
+    }
+
+    /// The plain bytes of `sha`'s file if it is here, opens with this key and holds
+    /// exactly those bytes.
+    fn read(&self, sha: &str) -> Option<Vec<u8>> {
+        let file = fs::read(self.path_of(sha)).ok()?;
+        let bytes = self.cipher.open(sha, &file)?;
+        (hex::encode(Sha256::digest(&bytes)) == sha).then_some(bytes)
+    }
+
+    /// Whether the file for `sha` is here and holds its bytes.
+    pub(crate) fn intact(&self, sha: &str) -> bool {
+        self.read(sha).is_some()
+    }
+
+    /// Keeps bytes already checked against `sha` (a download), sealed.
+    pub(crate) fn write(&self, sha: &str, bytes: &[u8]) -> Result<()> {
+        write_durably(&self.path_of(sha), &self.cipher.seal(sha, bytes)?)
+    }
 }
 
 fn is_sha(s: &str) -> bool {
@@ -54,12 +86,10 @@ impl Writer<'_> {
             return Err(StoreError::Refused(format!("attachment type {mime} not accepted")));
         }
         let sha = hex::encode(Sha256::digest(bytes));
-        let path = path_of(self.dir, &sha);
         // A file already there is reused only if it still holds these bytes: a damaged
         // or truncated one is replaced.
-        let intact = fs::read(&path).is_ok_and(|old| hex::encode(Sha256::digest(&old)) == sha);
-        if !intact {
-            write_durably(&path, bytes)?;
+        if !self.files.intact(&sha) {
+            self.files.write(&sha, bytes)?;
         }
         let size = bytes.len() as u64;
         let known: bool =
@@ -77,28 +107,6 @@ impl Writer<'_> {
     }
 }
 
-/// Whether the file for `sha` is here and holds its bytes.
-pub(crate) fn file_intact(dir: &Path, sha: &str) -> bool {
-    fs::read(path_of(dir, sha)).is_ok_and(|b| hex::encode(Sha256::digest(&b)) == sha)
-}
-
-/// Keeps bytes already checked against `sha` (a download).
-pub(crate) fn write_file(dir: &Path, sha: &str, bytes: &[u8]) -> Result<()> {
-    write_durably(&path_of(dir, sha), bytes)
-}
-
-/// Temporary file, fsync, rename, fsync of the directory: after this returns the file
-/// survives a power cut, so a row committed next never points at nothing.
-fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    let parent = path.parent().ok_or_else(|| StoreError::io(path, std::io::ErrorKind::InvalidInput.into()))?;
-    fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
-    let tmp = parent.join(format!(".{}.tmp", std::process::id()));
-    let mut f = fs::File::create(&tmp).map_err(|e| StoreError::io(&tmp, e))?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(|e| StoreError::io(&tmp, e))?;
-    fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
-    fs::File::open(parent).and_then(|d| d.sync_all()).map_err(|e| StoreError::io(parent, e))
-}
-
 impl Store {
     /// The attachment's bytes, checked against their hash.
     pub fn attachment(&self, sha: &str) -> Result<(Attachment, Vec<u8>)> {
@@ -110,11 +118,12 @@ impl Store {
             .query_row("SELECT mime, size FROM attachment WHERE sha256 = ?1", [sha], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (mime, size) = row.ok_or_else(|| StoreError::NotFound { kind: "attachment", id: sha.to_owned() })?;
-        let path = path_of(self.dir(), sha);
-        let bytes = fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
-        if hex::encode(Sha256::digest(&bytes)) != sha {
-            return Err(StoreError::Corrupt(format!("attachment {sha} does not match its hash")));
-        }
+        let path = self.files.path_of(sha);
+        fs::metadata(&path).map_err(|e| StoreError::io(&path, e))?;
+        let bytes = self
+            .files
+            .read(sha)
+            .ok_or_else(|| StoreError::Corrupt(format!("attachment {sha} does not match its hash")))?;
         Ok((Attachment { sha256: sha.to_owned(), mime, size: size as u64 }, bytes))
     }
 }

@@ -39,6 +39,21 @@ pub enum StoreError {
     Io { path: String, source: std::io::Error },
     #[error("reference data is invalid: {0}")]
     Seed(String),
+    /// The store is encrypted and the secret store holds no key for it.
+    #[error("the store is encrypted and its key is not in the secret store")]
+    KeyMissing,
+    /// The key does not open the store.
+    #[error("the key does not open the store")]
+    WrongKey,
+    /// The secret store could not be used (the reason in Chinese).
+    #[error("secret store: {0}")]
+    Key(String),
+}
+
+impl From<crate::key::KeyError> for StoreError {
+    fn from(e: crate::key::KeyError) -> Self {
+        StoreError::Key(e.0)
+    }
 }
 
 impl StoreError {

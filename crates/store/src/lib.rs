@@ -12,8 +12,10 @@ mod enterprises;
 mod error;
 mod hazards;
 mod inspections;
+mod key;
 mod migrations;
 mod reference;
+mod seal;
 mod search;
 pub mod seed;
 mod sync;
@@ -28,6 +30,9 @@ use anjian_core::Id;
 use anjian_core::hlc::{Clock, Hlc};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::attachments::Files;
+use crate::seal::DB_FILE;
 use serde::Serialize;
 
 pub use attachments::Attachment;
@@ -37,12 +42,11 @@ pub use enterprises::{EnterprisePage, EnterpriseQuery, EnterpriseSummary};
 pub use error::{Result, StoreError};
 pub use hazards::{HazardCounts, HazardEvent, HazardFilter, HazardPage, HazardRow, NewHazard};
 pub use inspections::{FinishError, InspectionSummary, NewInspection, Signature, SignatureRole};
+pub use key::{KeyError, KeyStore, MemoryKeys, StoreKey};
 pub use search::NoteHit;
 pub use sync::{OverwrittenValue, SyncLocal, SyncProblem};
 pub use tasks::{TaskRow, TaskStart};
 pub use templates::{TemplateProblem, TemplateSummary};
-
-const DB_FILE: &str = "anjian.db";
 
 /// The open store, one per process, shared by the app's commands and the sync task.
 /// Writes take the one writer connection in turn; reads take a connection of their own
@@ -52,7 +56,8 @@ const DB_FILE: &str = "anjian.db";
 pub struct Store {
     writer: Mutex<WriteSide>,
     readers: Readers,
-    dir: PathBuf,
+    data_dir: PathBuf,
+    files: Files,
     device_id: String,
 }
 
@@ -66,6 +71,7 @@ struct WriteSide {
 #[derive(Debug)]
 struct Readers {
     path: PathBuf,
+    key: StoreKey,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -99,8 +105,9 @@ impl Readers {
         let conn = match idle {
             Some(c) => c,
             None => {
-                let c = Connection::open_with_flags(
+                let c = seal::open_keyed(
                     &self.path,
+                    &self.key,
                     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 c.busy_timeout(Duration::from_secs(5))?;
@@ -127,7 +134,7 @@ pub struct Writer<'a> {
     tx: rusqlite::Transaction<'a>,
     clock: Clock,
     device_id: &'a str,
-    dir: &'a Path,
+    files: &'a Files,
     now: DateTime<Utc>,
     /// The next full-text key of each table, read once per transaction (which holds the
     /// write lock) and counted on from there.
@@ -142,12 +149,16 @@ pub struct Writer<'a> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir` and brings its schema up to date.
-    pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        let path = dir.join(DB_FILE);
-        let mut conn = Connection::open_with_flags(
+    /// Opens (creating if needed) the encrypted store in the data directory `dir` with
+    /// the key `keys` holds (made and saved there for a new store; a plain store of an
+    /// earlier version is encrypted first), and brings its schema up to date. A missing
+    /// or wrong key is refused before anything is written.
+    pub fn open(dir: &Path, keys: &dyn KeyStore) -> Result<Store> {
+        let (store_dir, key) = seal::prepare(dir, keys)?;
+        let path = store_dir.join(DB_FILE);
+        let mut conn = seal::open_keyed(
             &path,
+            &key,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
@@ -181,14 +192,16 @@ impl Store {
         let clock = Clock::new(node_of(&device_id), last);
         Ok(Store {
             writer: Mutex::new(WriteSide { conn, clock }),
-            readers: Readers { path, idle: Mutex::new(Vec::new()) },
-            dir: dir.to_owned(),
+            readers: Readers { path, key: key.clone(), idle: Mutex::new(Vec::new()) },
+            data_dir: dir.to_owned(),
+            files: Files::new(&store_dir, seal::FileCipher::new(&key)),
             device_id,
         })
     }
 
+    /// The data directory the store was opened in.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.data_dir
     }
 
     pub fn device_id(&self) -> &str {
@@ -204,7 +217,7 @@ impl Store {
             tx,
             clock: clock.clone(),
             device_id: &self.device_id,
-            dir: &self.dir,
+            files: &self.files,
             now: Utc::now(),
             fts_next: Default::default(),
             known: Default::default(),

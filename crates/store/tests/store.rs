@@ -11,8 +11,8 @@ use anjian_core::inspector::InspectorInput;
 use anjian_core::validate::Rule;
 use anjian_store::seed::{DemoSet, Reference};
 use anjian_store::{
-    EnterpriseQuery, FinishError, HazardFilter, IssuedContent, NewDocument, NewHazard, NewInspection, Signature,
-    SignatureRole, Store, StoreError,
+    EnterpriseQuery, FinishError, HazardFilter, IssuedContent, KeyStore, MemoryKeys, NewDocument, NewHazard,
+    NewInspection, Signature, SignatureRole, Store, StoreError, StoreKey,
 };
 use chrono::NaiveDate;
 
@@ -20,9 +20,21 @@ const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../../assets/seed/sectors.json");
 const DEMO: &str = include_str!("../../../assets/demo/enterprises.json");
 
+/// One key for every store of these tests, so a store reopened is opened with its key.
+fn keys() -> MemoryKeys {
+    MemoryKeys::holding(StoreKey::from_bytes(&[7; 32]).unwrap())
+}
+
+/// The store's database opened beside it, with its key (for tampering with it).
+fn raw(dir: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(dir.join("encrypted").join("anjian.db")).unwrap();
+    conn.pragma_update(None, "key", keys().load().unwrap().unwrap().sqlcipher_key()).unwrap();
+    conn
+}
+
 fn seeded() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &keys()).unwrap();
     let reference = Reference::parse(DIVISIONS, SECTORS).unwrap();
     store.seed(&reference, Some(&DemoSet::parse(DEMO).unwrap())).unwrap();
     for sector in ["fireworks", "crowded"] {
@@ -74,7 +86,7 @@ fn first_start_loads_reference_and_demo_once() {
     let reference = Reference::parse(DIVISIONS, SECTORS).unwrap();
     assert_eq!(store.seed(&reference, Some(&DemoSet::parse(DEMO).unwrap())).unwrap(), 0);
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &keys()).unwrap();
     assert_eq!(store.counts().unwrap().enterprises, counts.enterprises);
 }
 
@@ -395,7 +407,7 @@ fn issued_documents_never_change() {
     assert!(n1.to_string().starts_with("门应急责改〔"));
     assert!(store.write(|w| w.issue_document(doc, "门应急", 2026, pdf_of)).is_err());
     // Even plain SQL cannot change or remove it.
-    let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
+    let raw = raw(dir.path());
     assert!(raw.execute("UPDATE document SET snapshot = '{}' WHERE id = ?1", [doc.to_string()]).is_err());
     assert!(raw.execute("DELETE FROM document WHERE id = ?1", [doc.to_string()]).is_err());
     assert!(store.write(|w| w.void_document(doc, " ")).is_err());
@@ -523,7 +535,7 @@ fn attachments_are_stored_once_and_verified() {
     assert_eq!(store.attachment(&a.sha256).unwrap().1, photo);
     assert!(store.write(|w| w.put_attachment(&[], "image/jpeg")).is_err());
     assert!(store.write(|w| w.put_attachment(b"x", "application/x-msdownload")).is_err());
-    let path = dir.path().join("attachments").join(&a.sha256[..2]).join(&a.sha256);
+    let path = dir.path().join("encrypted").join("attachments").join(&a.sha256[..2]).join(&a.sha256);
     std::fs::write(&path, b"tampered").unwrap();
     assert!(matches!(store.attachment(&a.sha256), Err(StoreError::Corrupt(_))));
     // Storing the same photo again repairs the damaged file.
@@ -537,7 +549,7 @@ fn a_tampered_audit_chain_is_detected() {
     let (dir, mut store) = seeded();
     officers(&mut store);
     assert_eq!(store.verify_audit_chain().unwrap().first_broken, None);
-    let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
+    let raw = raw(dir.path());
     assert!(raw.execute("DELETE FROM audit_event WHERE seq = 2", []).is_err());
     raw.execute_batch(
         "DROP TRIGGER audit_event_append_only_update; UPDATE audit_event SET action = 'tampered' WHERE seq = 2;",
@@ -560,21 +572,21 @@ fn a_newer_schema_is_refused_and_reopening_keeps_everything() {
     let (dir, store) = seeded();
     let device = store.device_id().to_owned();
     drop(store);
-    let store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path(), &keys()).unwrap();
     assert_eq!(store.device_id(), device);
     store.integrity_check().unwrap();
     drop(store);
-    let raw = rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap();
+    let raw = raw(dir.path());
     raw.pragma_update(None, "user_version", 999).unwrap();
     drop(raw);
-    assert!(matches!(Store::open(dir.path()), Err(StoreError::NewerSchema { found: 999, .. })));
+    assert!(matches!(Store::open(dir.path(), &keys()), Err(StoreError::NewerSchema { found: 999, .. })));
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("anjian.db"), vec![0x42u8; 8192]).unwrap();
-    assert!(Store::open(dir.path()).is_err());
+    assert!(Store::open(dir.path(), &keys()).is_err());
 }
 
 #[test]
@@ -753,8 +765,8 @@ fn search_survives_a_vacuum() {
     // SQLite says VACUUM may renumber implicit rowids; search must not depend on them.
     store.write(|w| w.remove_demo_enterprises()).unwrap();
     drop(store);
-    rusqlite::Connection::open(dir.path().join("anjian.db")).unwrap().execute_batch("VACUUM").unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    raw(dir.path()).execute_batch("VACUUM").unwrap();
+    let store = Store::open(dir.path(), &keys()).unwrap();
     let found: Vec<_> = store.search_enterprises(&query("真空测试")).unwrap().items.into_iter().map(|i| i.id).collect();
     assert_eq!(found, vec![kept.id]);
 }

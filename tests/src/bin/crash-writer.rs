@@ -16,7 +16,7 @@ const DIVISIONS: &str = include_str!("../../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../../assets/seed/sectors.json");
 
 fn run(dir: &std::path::Path) -> Result<(), StoreError> {
-    let store = Store::open(dir)?;
+    let store = Store::open(dir, anjian_tests::test_keys().as_ref())?;
     store.seed(&Reference::parse(DIVISIONS, SECTORS)?, None)?;
     let first = store.counts()?.enterprises as usize;
     let mut rng = Rng::new(first as u64 + 1);

@@ -10,7 +10,7 @@ use anjian_api::{ApiError, App, Config};
 use serde_json::{Value, json};
 
 fn run(dir: &std::path::Path) -> Result<(), ApiError> {
-    let app = App::open(&Config { data_dir: dir.to_owned(), demo: true, opener: None })?;
+    let app = App::open(&Config { demo: true, ..Config::new(dir.to_owned(), anjian_tests::test_keys()) })?;
     let drafts = app.call("list_inspections", json!({ "status": "draft" }))?;
     let inspection = match drafts.as_array().and_then(|d| d.first()) {
         Some(d) => d["id"].clone(),

@@ -73,8 +73,8 @@ fn run() -> Result<(), String> {
     for (i, dir) in dirs.iter().enumerate() {
         let (name, cert) = INSPECTORS[i];
         let colleague = INSPECTORS[(i + 1) % INSPECTORS.len()];
-        let app = App::open(&Config { data_dir: dir.path().to_owned(), demo: false, opener: None })
-            .map_err(|e| e.to_string())?;
+        let app =
+            App::open(&Config::new(dir.path().to_owned(), anjian_tests::test_keys())).map_err(|e| e.to_string())?;
         let code = anjian_server::enrol(storage.as_ref(), name, cert, 7).map_err(|e| e.to_string())?;
         call(&app, "sync_pair", json!({ "server": url, "code": code, "deviceName": format!("执法终端{}", i + 1) }))?;
         app.sync_once().map_err(|e| e.to_string())?;

@@ -105,7 +105,8 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let app = match App::open(&Config { data_dir: args.data.clone(), demo: args.demo, opener: None }) {
+    let app = match App::open(&Config { demo: args.demo, ..Config::new(args.data.clone(), anjian_tests::test_keys()) })
+    {
         Ok(app) => {
             app.start_sync();
             Arc::new(app)

@@ -25,7 +25,7 @@ impl Device {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_owned();
         let app = tokio::task::spawn_blocking(move || {
-            Arc::new(App::open(&Config { data_dir: data, demo: false, opener: None }).unwrap())
+            Arc::new(App::open(&Config::new(data, anjian_tests::test_keys())).unwrap())
         })
         .await
         .unwrap();

@@ -504,7 +504,7 @@ impl Writer<'_> {
             "INSERT INTO attachment (sha256, mime, size, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             (&a.sha256, &a.mime, a.size as i64, self.now.to_rfc3339()),
         )?;
-        if !crate::attachments::file_intact(self.dir, &a.sha256) {
+        if !self.files.intact(&a.sha256) {
             self.run("INSERT INTO attachment_wanted (sha256) VALUES (?1) ON CONFLICT DO NOTHING", [&a.sha256])?;
         }
         Ok(())
@@ -646,7 +646,7 @@ impl Writer<'_> {
         if hex::encode(Sha256::digest(bytes)) != sha {
             return Err(StoreError::Refused(format!("下载的附件 {sha} 与摘要不符")));
         }
-        crate::attachments::write_file(self.dir, sha, bytes)?;
+        self.files.write(sha, bytes)?;
         self.run("DELETE FROM attachment_wanted WHERE sha256 = ?1", [sha])?;
         Ok(())
     }

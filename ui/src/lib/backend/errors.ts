@@ -25,6 +25,9 @@ export const BACKEND_ERROR_CODES = [
   'cert_no_invalid',
   'storage',
   'corrupt',
+  'key_missing',
+  'key_wrong',
+  'key_store',
   'internal',
   'incomplete',
   'signature_missing',
@@ -70,6 +73,12 @@ export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> 
   cert_no_invalid: '执法证号格式不正确，请对照执法证件填写。',
   storage: '数据未能保存到本机（存储出错），请稍后重试；如反复出现，请联系技术支持。',
   corrupt: '本机数据文件已损坏，无法读取。请停止录入，并联系技术支持。',
+  key_missing:
+    '本机数据已加密保存，但系统密钥库中找不到它的密钥，无法打开。请用保存数据时的系统账户登录后再打开；数据未作任何改动。如仍无法打开，请联系区应急管理局信息管理员。',
+  key_wrong:
+    '系统密钥库中的密钥打不开本机数据（密钥不符），数据未作任何改动。请联系区应急管理局信息管理员。',
+  key_store:
+    '无法使用系统的密钥库（本机数据加密保存，需要它保管的密钥才能打开）。请确认已登录桌面并解锁密钥库后重新打开安检。',
   internal: '后台程序出错，操作未完成。请重试；如反复出现，请联系技术支持。',
   incomplete: '检查表还没有逐项填完，检查不能完成。',
   signature_missing: '签名不全，检查不能完成。',
@@ -140,6 +149,7 @@ const WITH_TECHNICAL_DETAIL: ReadonlySet<string> = new Set([
   'refused',
   'storage',
   'corrupt',
+  'key_store',
   'internal',
   'bad_response',
   'sync_failed',

@@ -3,7 +3,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
-  libssl-dev pkg-config build-essential file fonts-noto-cjk curl)
+  libssl-dev pkg-config build-essential file fonts-noto-cjk curl dbus gnome-keyring)
 TEST_PACKAGES=(xvfb xauth webkit2gtk-driver chromium poppler-utils zbar-tools qpdf python3-venv postgresql-client)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*"; }
@@ -46,6 +46,24 @@ need_toolchains() {
     echo "Node.js $node is too old: the UI build needs Node.js 20.19 or newer." >&2
     exit 1
   fi
+}
+
+# The app keeps its store's key in the desktop's Secret Service (GNOME keyring, KWallet).
+secret_service_up() {
+  [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || return 1
+  local bus=(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus)
+  "${bus[@]}" org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' ||
+    "${bus[@]}" org.freedesktop.DBus.ListActivatableNames 2>/dev/null | grep -q '"org.freedesktop.secrets"'
+}
+
+# Runs a command with a GNOME keyring of its own (kept in the directory given, unlocked
+# with a fixed password) on a D-Bus session of its own: for the tests under Xvfb, and for
+# the demo where no desktop keyring answers. Never an inspector's machine.
+with_private_keyring() {
+  local dir="$1"
+  shift
+  mkdir -p "$dir"
+  dbus-run-session -- bash -c 'printf anjian | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"' "$dir" "$@"
 }
 
 # One target dir for every build; CI may keep it outside the clone between runs.

@@ -231,7 +231,7 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies(pg: bool) {
     let server = Server::start(&db.db).await;
     let (client, device, good) = paired(&server, "11010923001").await;
     let (_, revoked_device, revoked) = paired(&server, "11010923002").await;
-    server.with(move |s| s.revoke(&revoked_device, "2026-11-29T00:00:00Z")).await.expect("revoke");
+    server.with(move |s| s.revoke(&revoked_device, "2026-11-29T00:00:00Z", false)).await.expect("revoke");
     let raw = reqwest::Client::new();
     let sha = "a".repeat(64);
     let routes_to_try: Vec<(reqwest::Method, String, Option<serde_json::Value>)> = vec![
@@ -396,7 +396,7 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         let store = if by_admin { admin.clone() } else { server.storage.clone() };
-        tokio::task::spawn_blocking(move || store.revoke(&device, "2026-11-29T00:00:00Z"))
+        tokio::task::spawn_blocking(move || store.revoke(&device, "2026-11-29T00:00:00Z", false))
             .await
             .expect("revoke")
             .expect("revoke");

@@ -2,10 +2,12 @@
 // profile, a colleague, an inspection started from a 烟花爆竹 enterprise's page, every
 // item answered (two 不符合 with a note), the app killed (SIGKILL) and started again
 // to resume the draft, proposed hazards, three signatures drawn with the pointer, finished; then
-// the 隐患台账 shows the two hazards and a 复查 closes one.
+// the 隐患台账 shows the two hazards and a 复查 closes one. Then no file the app wrote (its
+// data directory, WebKit's own) holds a note or the 复查's text: the store is encrypted,
+// its key in the Secret Service (test-all runs a private GNOME keyring).
 //
 // ANJIAN_APP=<path to the anjian binary> xvfb-run -a node tests/window/inspection.mjs
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,8 +156,28 @@ async function secondSession(w, { name, codes, failing }) {
   return hazards.length;
 }
 
+/** Every file under `dir` whose bytes hold one of `texts`. */
+function filesHolding(dir, texts) {
+  const needles = texts.map((t) => Buffer.from(t, 'utf8'));
+  const found = [];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (st.isFile() && needles.some((n) => readFileSync(path).includes(n))) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
 async function run(app) {
   const dataDir = mkdtempSync(join(tmpdir(), 'anjian-window-data-'));
+  // WebKit keeps its own files (storage, caches) under the XDG data directory: a fresh one,
+  // searched too.
+  const webkitDir = mkdtempSync(join(tmpdir(), 'anjian-window-xdg-'));
+  process.env.XDG_DATA_HOME = webkitDir;
   try {
     let w = await startApp(app, dataDir);
     let state;
@@ -174,8 +196,14 @@ async function run(app) {
     } finally {
       await w.close();
     }
+    if (!existsSync(join(dataDir, 'encrypted', 'anjian.db'))) throw new Error('no encrypted store in the data directory');
+    const texts = [...state.failing.map((code) => `现场发现问题：${code}`), '已按要求整改，现场核实无误'];
+    const readable = [...filesHolding(dataDir, texts), ...filesHolding(webkitDir, texts)];
+    if (readable.length) throw new Error(`readable records in ${readable.join(', ')}`);
+    console.log('window inspection: no file of the app holds a note or the 复查 text');
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(webkitDir, { recursive: true, force: true });
   }
 }
 

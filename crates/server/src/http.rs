@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 
 use crate::auth;
-use crate::storage::{AttachmentState, Storage, StorageError};
+use crate::storage::{AttachmentState, Revocation, Storage, StorageError};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -176,8 +176,27 @@ async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Resu
         return Ok(DeviceId(device));
     }
     let storage = state.storage.clone();
-    let device = blocking(move || storage.device_by_token(&hash)).await?;
-    device.map(DeviceId).ok_or_else(unauthorised)
+    let (device, revoked) = blocking(move || {
+        Ok(match storage.device_by_token(&hash)? {
+            Some(device) => (Some(device), None),
+            None => (None, crate::storage::revocation(storage.as_ref(), &hash, &now())?),
+        })
+    })
+    .await?;
+    match (device, revoked) {
+        (Some(device), _) => Ok(DeviceId(device)),
+        (None, Some(Revocation::Keep)) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            protocol::codes::DEVICE_REVOKED,
+            "本机已被区应急管理局停用，不再同步。本机数据保留，未上传的记录可导出后交区局导入。",
+        )),
+        (None, Some(Revocation::Wipe)) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            protocol::codes::DEVICE_WIPED,
+            "本机已被区应急管理局停用，并要求清除本机数据。",
+        )),
+        (None, None) => Err(unauthorised()),
+    }
 }
 
 async fn blocking<T: Send + 'static>(
@@ -410,8 +429,8 @@ async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Re
 #[utoipa::path(post, path = "/api/v1/push", tag = "sync", request_body = PushBatch, security(("device_token" = [])), responses(
     (status = 200, description = "每条记录的结果；同一批次重发得到同样的回答", body = PushResponse),
     (status = 400, description = "内容无效", body = ErrorBody),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),
-    (status = 403, description = "记录编号不属于本设备", body = ErrorBody),
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "记录编号不属于本设备；或本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody),
     (status = 413, description = "请求过大", body = ErrorBody)))]
 async fn push(
     State(state): State<AppState>,
@@ -444,7 +463,8 @@ async fn push(
 #[utoipa::path(post, path = "/api/v1/pull", tag = "sync", request_body = PullRequest, security(("device_token" = [])), responses(
     (status = 200, description = "游标之后的一页记录", body = PullPage),
     (status = 400, description = "每页条数无效", body = ErrorBody),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody)))]
 async fn pull(
     State(state): State<AppState>,
     Extension(DeviceId(device)): Extension<DeviceId>,
@@ -479,7 +499,8 @@ async fn pull(
 #[utoipa::path(post, path = "/api/v1/attachments/missing", tag = "sync", request_body = MissingRequest, security(("device_token" = [])), responses(
     (status = 200, description = "服务器缺少的附件及已收到的字节数", body = MissingResponse),
     (status = 400, description = "摘要无效", body = ErrorBody),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody)))]
 async fn missing(
     State(state): State<AppState>,
     Body(req): Body<MissingRequest>,
@@ -514,7 +535,8 @@ struct UploadQuery {
 #[utoipa::path(get, path = "/api/v1/attachments/{sha256}", tag = "sync", security(("device_token" = [])),
     params(("sha256" = String, Path, description = "附件的 SHA-256（小写十六进制）")), responses(
     (status = 200, description = "已收到的字节数，是否完整", body = UploadResponse),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody)))]
 async fn attachment_status(
     State(state): State<AppState>,
     Path(sha): Path<String>,
@@ -535,7 +557,8 @@ async fn attachment_status(
     params(("sha256" = String, Path, description = "附件的 SHA-256（小写十六进制）")), responses(
     (status = 200, description = "附件的全部字节（已核对摘要）", content_type = "application/octet-stream", body = Vec<u8>),
     (status = 400, description = "摘要无效", body = ErrorBody),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody),
     (status = 404, description = "服务器还没有这个附件的全部字节", body = ErrorBody)))]
 async fn attachment_content(State(state): State<AppState>, Path(sha): Path<String>) -> Result<Response, ApiError> {
     if !protocol::is_sha256(&sha) {
@@ -554,7 +577,8 @@ async fn attachment_content(State(state): State<AppState>, Path(sha): Path<Strin
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "附件的一段（1字节到1MB）"),
     responses(
     (status = 200, description = "已收到的字节数；最后一段到达且摘要核对无误时 complete", body = UploadResponse),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody),
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody),
     (status = 409, description = "起点不对、超出长度或摘要不符", body = ErrorBody),
     (status = 413, description = "附件过大", body = ErrorBody)))]
 async fn upload(
@@ -585,7 +609,8 @@ async fn upload(
 #[utoipa::path(post, path = "/api/v1/number-blocks", tag = "sync", request_body = NumberBlockRequest, security(("device_token" = [])), responses(
     (status = 200, description = "分配给本设备的一段文号", body = NumberBlock),
     (status = 400, description = "种类、年份或数量无效", body = ErrorBody),
-    (status = 401, description = "令牌缺失、错误或设备已停用", body = ErrorBody)))]
+    (status = 401, description = "令牌缺失或错误", body = ErrorBody),
+    (status = 403, description = "本设备已被停用（device_revoked：保留本机数据；device_wiped：清除本机数据）", body = ErrorBody)))]
 async fn number_block(
     State(state): State<AppState>,
     Extension(DeviceId(device)): Extension<DeviceId>,

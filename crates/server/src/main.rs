@@ -65,10 +65,13 @@ enum Command {
         #[command(flatten)]
         db: Database,
     },
-    /// 停用一台设备
+    /// 停用一台设备（丢失的设备加 --wipe：下次联网时清除本机数据和密钥）
     Revoke {
         /// 设备编号（devices 列出）
         device: String,
+        /// 同时要求设备清除本机数据和密钥（可在停用后再加，不能撤回）
+        #[arg(long)]
+        wipe: bool,
         #[command(flatten)]
         db: Database,
     },
@@ -295,7 +298,15 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Devices { db } => {
             for d in db.open()?.devices().map_err(|e| e.to_string())? {
-                let state = d.revoked_at.as_deref().map_or("使用中".to_owned(), |t| format!("已停用 {t}"));
+                let state = match (&d.revoked_at, d.wipe) {
+                    (None, _) => "使用中".to_owned(),
+                    (Some(t), false) => format!("已停用 {t}"),
+                    (Some(t), true) => format!("已停用并要求清除数据 {t}"),
+                };
+                let state = match &d.revocation_told_at {
+                    Some(t) => format!("{state}（设备 {t} 已知悉）"),
+                    None => state,
+                };
                 println!(
                     "{}\t{}\t{}（{}）\t{}\t{state}",
                     d.id, d.name, d.inspector_name, d.inspector_cert_no, d.paired_at
@@ -303,10 +314,14 @@ fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Revoke { device, db } => {
+        Command::Revoke { device, wipe, db } => {
             let now = chrono::Utc::now().to_rfc3339();
-            db.open()?.revoke(&device, &now).map_err(|e| e.to_string())?;
-            println!("设备 {device} 已停用");
+            db.open()?.revoke(&device, &now, wipe).map_err(|e| e.to_string())?;
+            if wipe {
+                println!("设备 {device} 已停用，下次联网时将清除本机数据和密钥");
+            } else {
+                println!("设备 {device} 已停用，本机数据保留，不再同步");
+            }
             Ok(())
         }
         Command::Import { file, db } => {

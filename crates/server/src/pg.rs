@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     crate::console::plans::MIGRATION,
     crate::console::plans::YEAR_PLAN_MIGRATION,
     crate::ledger::TASK_MIGRATION,
+    crate::storage::REVOCATION_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -670,7 +671,7 @@ impl Storage for PgStorage {
     fn devices(&self) -> Result<Vec<Device>> {
         self.run(|c| {
             Ok(c.query(
-                "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.paired_at",
+                "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, d.wipe, d.revocation_told_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.paired_at",
                 &[],
             )?
             .iter()
@@ -681,6 +682,8 @@ impl Storage for PgStorage {
                 inspector_cert_no: r.get(3),
                 paired_at: r.get(4),
                 revoked_at: r.get(5),
+                wipe: r.get::<_, i32>(6) != 0,
+                revocation_told_at: r.get(7),
             })
             .collect())
         })
@@ -710,12 +713,12 @@ impl Storage for PgStorage {
         })
     }
 
-    fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
+    fn revoke(&self, device_id: &str, now: &str, wipe: bool) -> Result<()> {
         self.run(|c| {
             let mut tx = c.transaction()?;
             let n = tx.execute(
-                "UPDATE device SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1",
-                &[&device_id, &now],
+                "UPDATE device SET revoked_at = coalesce(revoked_at, $2), wipe = greatest(wipe, $3) WHERE id = $1",
+                &[&device_id, &now, &i32::from(wipe)],
             )?;
             if n == 0 {
                 return Err(StorageError::NotFound(format!("设备 {device_id}")));

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     crate::console::plans::MIGRATION,
     crate::console::plans::YEAR_PLAN_MIGRATION,
     crate::ledger::TASK_MIGRATION,
+    crate::storage::REVOCATION_MIGRATION,
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -484,7 +485,7 @@ impl Storage for SqliteStorage {
     fn devices(&self) -> Result<Vec<Device>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.paired_at",
+            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, d.wipe, d.revocation_told_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.paired_at",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Device {
@@ -494,15 +495,18 @@ impl Storage for SqliteStorage {
                 inspector_cert_no: r.get(3)?,
                 paired_at: r.get(4)?,
                 revoked_at: r.get(5)?,
+                wipe: r.get::<_, i64>(6)? != 0,
+                revocation_told_at: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn revoke(&self, device_id: &str, now: &str) -> Result<()> {
-        let n = self
-            .conn()
-            .execute("UPDATE device SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1", (device_id, now))?;
+    fn revoke(&self, device_id: &str, now: &str, wipe: bool) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE device SET revoked_at = coalesce(revoked_at, ?2), wipe = max(wipe, ?3) WHERE id = ?1",
+            (device_id, now, i64::from(wipe)),
+        )?;
         if n == 0 {
             return Err(StorageError::NotFound(format!("设备 {device_id}")));
         }

@@ -61,6 +61,10 @@ pub struct Device {
     pub inspector_cert_no: String,
     pub paired_at: String,
     pub revoked_at: Option<String>,
+    /// Revoked with wiping.
+    pub wipe: bool,
+    /// When the revoked device was first told.
+    pub revocation_told_at: Option<String>,
 }
 
 /// An attachment's state on the server.
@@ -92,7 +96,8 @@ pub trait Storage: Send + Sync + 'static {
         None
     }
     fn devices(&self) -> Result<Vec<Device>>;
-    fn revoke(&self, device_id: &str, now: &str) -> Result<()>;
+    /// Revokes a device (once; `wipe` may be added later, never taken back).
+    fn revoke(&self, device_id: &str, now: &str, wipe: bool) -> Result<()>;
 
     /// Applies a batch once: a batch id seen before gets the answer it got then; a change
     /// id seen before (in another batch) is a duplicate. Changes get the next sequence
@@ -202,6 +207,35 @@ pub(crate) struct NumberClaim<'a> {
 /// The schema whose migration creates the number table (the same file for both
 /// backends): its rows come from the stored documents, in the same transaction.
 pub(crate) const NUMBERS_SCHEMA: usize = 4;
+/// What a revoked device is told at its next contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revocation {
+    /// Keep the data, sync no more.
+    Keep,
+    /// Delete the data and the key.
+    Wipe,
+}
+
+/// The revocation of the device whose token this is, if it was revoked; notes when the
+/// device was first told. Written once over both backends.
+pub fn revocation(storage: &dyn Storage, token_hash: &str, now: &str) -> Result<Option<Revocation>> {
+    let mut out = None;
+    storage.transact(&mut |sql| {
+        let token = crate::ledger::Param::Text(Some(token_hash.to_owned()));
+        let rows = sql.query("SELECT id, wipe FROM device WHERE token_hash = ? AND revoked_at IS NOT NULL", &[token])?;
+        let Some(row) = rows.into_iter().next() else { return Ok(()) };
+        let (id, wipe) = (row[0].clone(), row[1].as_deref() == Some("1"));
+        sql.execute(
+            "UPDATE device SET revocation_told_at = coalesce(revocation_told_at, ?) WHERE id = ?",
+            &[crate::ledger::Param::Text(Some(now.to_owned())), crate::ledger::Param::Text(id)],
+        )?;
+        out = Some(if wipe { Revocation::Wipe } else { Revocation::Keep });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+pub(crate) const REVOCATION_MIGRATION: &str = include_str!("../migrations/common/0014_device_revocation.sql");
 pub(crate) const DEVICE_PULL_MIGRATION: &str = include_str!("../migrations/common/0009_device_pull.sql");
 
 /// Notes that `device` asked for the changes after `after` (so holds those up to it), now.

@@ -226,6 +226,14 @@ pub struct NumberBlock {
     pub last: u32,
 }
 
+/// Error codes the device acts on.
+pub mod codes {
+    /// The bureau revoked this device: it keeps its data and syncs no more.
+    pub const DEVICE_REVOKED: &str = "device_revoked";
+    /// The bureau revoked this device and asks it to delete its data and its key.
+    pub const DEVICE_WIPED: &str = "device_wiped";
+}
+
 /// Every error body: a stable code and a Chinese message for the inspector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

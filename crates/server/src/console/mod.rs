@@ -1513,22 +1513,36 @@ async fn devices(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Ve
     read(&state.storage, records::devices).await.map(Json)
 }
 
+/// How a device is revoked.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RevokeRequest {
+    /// A lost device: at its next contact it deletes its data and its key. Can be added to
+    /// a device revoked before, never taken back.
+    pub wipe: bool,
+}
+
 #[utoipa::path(post, path = "/api/console/devices/{id}/revoke", tag = "console",
     params(("id" = String, Path, description = "设备编号")),
+    request_body = RevokeRequest,
     responses(
         (status = 204, description = "已停用：设备的令牌不再有效"),
+        (status = 400, description = "内容无效", body = anjian_sync::protocol::ErrorBody),
         (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
         (status = 404, description = "没有这台设备", body = anjian_sync::protocol::ErrorBody)))]
 async fn revoke(
     State(state): State<ConsoleState>,
     Admin(signed): Admin,
     axum::extract::Path(id): axum::extract::Path<String>,
+    Body(request): Body<RevokeRequest>,
 ) -> Result<StatusCode, ApiError> {
     let storage = state.storage.clone();
     let device = id.clone();
-    blocking(move || storage.revoke(&device, &accounts::stamp(Utc::now())), console_error).await?;
+    let wipe = request.wipe;
+    blocking(move || storage.revoke(&device, &accounts::stamp(Utc::now()), wipe), console_error).await?;
+    let action = if wipe { "停用设备并要求清除数据" } else { "停用设备" };
     transact(&state.storage, move |sql| {
-        accounts::audit(sql, &signed.session.name, "停用设备", &id, &signed.address, Utc::now())
+        accounts::audit(sql, &signed.session.name, action, &id, &signed.address, Utc::now())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1028,6 +1028,10 @@ pub struct DeviceRow {
     pub inspector_cert_no: String,
     pub paired_at: String,
     pub revoked_at: Option<String>,
+    /// Revoked with wiping: told at its next contact to delete its data and its key.
+    pub wipe: bool,
+    /// When the revoked device was first told (it tried to sync since).
+    pub revocation_told_at: Option<String>,
     /// When it last sent changes.
     pub last_push: Option<String>,
     /// When it last synced (its last pull).
@@ -1039,7 +1043,7 @@ pub struct DeviceRow {
 pub fn devices(sql: &mut dyn Sql) -> Result<Vec<DeviceRow>> {
     Ok(sql
         .query(
-            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, (SELECT MAX(b.received_at) FROM push_batch b WHERE b.device_id = d.id), (SELECT COUNT(*) FROM refused_change r WHERE r.device_id = d.id), (SELECT p.at FROM device_pull p WHERE p.device_id = d.id) FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.revoked_at IS NOT NULL, d.paired_at DESC",
+            "SELECT d.id, d.name, i.name, i.cert_no, d.paired_at, d.revoked_at, (SELECT MAX(b.received_at) FROM push_batch b WHERE b.device_id = d.id), (SELECT COUNT(*) FROM refused_change r WHERE r.device_id = d.id), (SELECT p.at FROM device_pull p WHERE p.device_id = d.id), d.wipe, d.revocation_told_at FROM device d JOIN inspector i ON i.id = d.inspector_id ORDER BY d.revoked_at IS NOT NULL, d.paired_at DESC",
             &[],
         )?
         .into_iter()
@@ -1055,6 +1059,8 @@ pub fn devices(sql: &mut dyn Sql) -> Result<Vec<DeviceRow>> {
                 last_push: r.get(6).cloned().flatten(),
                 last_pull: r.get(8).cloned().flatten(),
                 refusals: int(r.get(7)),
+                wipe: int(r.get(9)) != 0,
+                revocation_told_at: r.get(10).cloned().flatten(),
             }
         })
         .collect())

@@ -248,7 +248,14 @@ async fn every_route_refuses_bad_tokens_and_bad_bodies(pg: bool) {
         ),
     ];
     for (method, route, body) in &routes_to_try {
-        for token in [None, Some("not-a-token".to_owned()), Some(revoked.clone())] {
+        // A revoked device is told so (it keeps its data: device_revoked).
+        let mut req = raw.request(method.clone(), format!("{}{route}", server.url));
+        req = req.header("authorization", format!("Bearer {revoked}"));
+        let res = req.json(body.as_ref().unwrap_or(&serde_json::json!({}))).send().await.expect("send");
+        assert_eq!(res.status().as_u16(), 403, "{method} {route} revoked");
+        let err: protocol::ErrorBody = res.json().await.expect("error body");
+        assert_eq!(err.code, protocol::codes::DEVICE_REVOKED);
+        for token in [None, Some("not-a-token".to_owned())] {
             let mut req = raw.request(method.clone(), format!("{}{route}", server.url));
             if let Some(t) = &token {
                 req = req.header("authorization", format!("Bearer {t}"));
@@ -381,7 +388,7 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
     let db = TestDb::new(pg);
     let server = Server::start(&db.db).await;
     let admin = db.db.open().await;
-    let refused = |r: Result<protocol::PullPage, SyncError>| matches!(r, Err(SyncError::Server { status: 401, .. }));
+    let refused = |r: Result<protocol::PullPage, SyncError>| matches!(r, Err(SyncError::Server { status: 403, .. }));
     for (n, by_admin) in [(1, false), (2, true)] {
         let (client, device, token) = paired(&server, &format!("1101092300{n}")).await;
         let hash = anjian_server::auth::hash(&token);
@@ -522,9 +529,9 @@ fn rewind_to_schema_3(db: &support::Db) {
         "year_plan",
         "task",
     ];
-    // The log as schema 3 kept it: no audience column yet.
+    // The log as schema 3 kept it: no audience column yet, no revocation columns.
     let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect::<String>()
-        + "ALTER TABLE change DROP COLUMN audience; ";
+        + "ALTER TABLE change DROP COLUMN audience; ALTER TABLE device DROP COLUMN wipe; ALTER TABLE device DROP COLUMN revocation_told_at; ";
     match db.clone() {
         support::Db::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).expect("open");

@@ -43,6 +43,8 @@ pub const CODES: &[&str] = &[
     "key_missing",
     "key_wrong",
     "key_store",
+    "device_wiped",
+    "device_revoked",
     "internal",
     "incomplete",
     "signature_missing",
@@ -146,6 +148,9 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::WrongKey => {
                 ApiError::new("key_wrong", "系统密钥库中的密钥打不开本机数据（密钥不符）。数据未作任何改动。")
+            }
+            StoreError::Wiped => {
+                ApiError::new("device_wiped", "本机已被区应急管理局停用，本机数据和密钥已按要求清除。")
             }
             StoreError::Key(why) => ApiError::new("key_store", format!("无法使用系统密钥库：{why}")),
         }

@@ -89,7 +89,7 @@ impl App {
         }
         Ok(App {
             store: Arc::new(store),
-            sync: sync::SyncTask::new(),
+            sync: sync::SyncTask::new(config.keys.clone()),
             template_problems,
             opener: config.opener,
             print_dir: config.print_dir.clone(),

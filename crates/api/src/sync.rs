@@ -7,7 +7,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use anjian_core::pairing::{self, PairingError};
-use anjian_store::{Store, SyncLocal};
+use anjian_store::{KeyStore, Store, SyncLocal};
 use anjian_sync::client::{Client, RetryPolicy, SyncError};
 use anjian_sync::engine::{self, Phase, RoundError};
 use chrono::Utc;
@@ -25,6 +25,8 @@ const DEVICE_NAME: &str = "sync_device_name";
 const INSPECTOR: &str = "sync_inspector_name";
 const INSPECTOR_CERT: &str = "sync_inspector_cert";
 const LAST_SYNC: &str = "sync_last_at";
+/// When the bureau's revocation (keeping the data) reached this device: no more syncs.
+const REVOKED: &str = "sync_revoked_at";
 
 /// How often the task tries while paired; sooner after a local change is not needed:
 /// the inspector can press 立即同步.
@@ -50,11 +52,13 @@ struct Live {
 pub(crate) struct SyncTask {
     live: Mutex<Live>,
     bell: Condvar,
+    /// The store's key, deleted when the bureau wipes this device.
+    keys: Arc<dyn KeyStore>,
 }
 
 impl SyncTask {
-    pub(crate) fn new() -> Arc<SyncTask> {
-        Arc::new(SyncTask { live: Mutex::new(Live::default()), bell: Condvar::new() })
+    pub(crate) fn new(keys: Arc<dyn KeyStore>) -> Arc<SyncTask> {
+        Arc::new(SyncTask { live: Mutex::new(Live::default()), bell: Condvar::new(), keys })
     }
 
     fn live(&self) -> MutexGuard<'_, Live> {
@@ -83,7 +87,11 @@ impl SyncTask {
             };
             loop {
                 let paired = store.setting(TOKEN).ok().flatten().is_some();
-                if paired {
+                let revoked = store.setting(REVOKED).ok().flatten().is_some();
+                if store.is_wiped() {
+                    return;
+                }
+                if paired && !revoked {
                     rt.block_on(task.round(&store));
                 }
                 index_pulled(&store);
@@ -149,6 +157,27 @@ impl SyncTask {
                 live.offline = true;
                 live.last_error = Some(("sync_unreachable".into(), e.to_string()));
             }
+            Err(RoundError::Sync(SyncError::Server { code, message, .. }))
+                if code == anjian_sync::protocol::codes::DEVICE_WIPED =>
+            {
+                live.offline = false;
+                live.stop = true;
+                live.last_error = Some(("device_wiped".into(), message.clone()));
+                drop(live);
+                let notice = format!("{}\n{message}", Utc::now().to_rfc3339());
+                if let Err(e) = store.wipe(self.keys.as_ref(), &notice) {
+                    self.live().last_error = Some(("storage".into(), format!("清除本机数据未完成：{e}")));
+                }
+            }
+            Err(RoundError::Sync(SyncError::Server { code, message, .. }))
+                if code == anjian_sync::protocol::codes::DEVICE_REVOKED =>
+            {
+                live.offline = false;
+                live.last_error = Some(("device_revoked".into(), message.clone()));
+                drop(live);
+                let now = Utc::now().to_rfc3339();
+                let _ = store.write(|w| w.set_setting(REVOKED, &now));
+            }
             Err(e) => {
                 live.offline = false;
                 let code = match &e {
@@ -180,6 +209,8 @@ pub(crate) struct SyncErrorView {
 #[serde(rename_all = "lowercase")]
 pub(crate) enum SyncState {
     Unpaired,
+    /// The bureau revoked this device: it keeps its data and syncs no more.
+    Revoked,
     Syncing,
     Offline,
     Error,
@@ -226,6 +257,10 @@ pub(crate) struct SyncStatus {
     /// more than the rules allow (the page asks to set it); null when it is fine or unknown.
     #[ts(type = "number | null")]
     clock_off_minutes: Option<i64>,
+    /// When the bureau's revocation reached this device (it syncs no more).
+    revoked_at: Option<String>,
+    /// A wipe the bureau asked for, done on this device before: when and why.
+    wiped_notice: Option<String>,
 }
 
 pub(crate) fn status(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
@@ -240,9 +275,12 @@ fn status_of(app: &App) -> Result<SyncStatus, ApiError> {
     let problems = store.sync_problems()?;
     let (server, device_name, inspector, cert, last_sync) =
         (setting(SERVER)?, setting(DEVICE_NAME)?, setting(INSPECTOR)?, setting(INSPECTOR_CERT)?, setting(LAST_SYNC)?);
+    let revoked_at = setting(REVOKED)?;
     let live = app.sync.live();
     let state = if token.is_none() {
         SyncState::Unpaired
+    } else if revoked_at.is_some() {
+        SyncState::Revoked
     } else if live.running {
         SyncState::Syncing
     } else if live.offline {
@@ -274,6 +312,8 @@ fn status_of(app: &App) -> Result<SyncStatus, ApiError> {
             .filter(|skew| anjian_sync::rules::clock_is_off(*skew))
             .map(|skew| (skew as f64 / 60_000.0).round() as i64),
         problems,
+        revoked_at,
+        wiped_notice: Store::wiped_notice(store.dir()),
     })
 }
 
@@ -325,7 +365,9 @@ pub(crate) fn pair(app: &App, a: SyncPairArgs) -> Result<SyncStatus, ApiError> {
         w.set_setting(DEVICE, &answer.device_id)?;
         w.set_setting(DEVICE_NAME, name)?;
         w.set_setting(INSPECTOR, &answer.inspector_name)?;
-        w.set_setting(INSPECTOR_CERT, &answer.inspector_cert_no)
+        w.set_setting(INSPECTOR_CERT, &answer.inspector_cert_no)?;
+        // Paired anew (re-enrolled): what waits is sent with the new pairing.
+        w.clear_settings(&[REVOKED])
     })?;
     app.sync.ring();
     status_of(app)
@@ -348,7 +390,7 @@ pub(crate) fn now(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
 }
 
 pub(crate) fn unpair(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
-    app.store().write(|w| w.clear_settings(&[TOKEN, DEVICE, INSPECTOR, INSPECTOR_CERT]))?;
+    app.store().write(|w| w.clear_settings(&[TOKEN, DEVICE, INSPECTOR, INSPECTOR_CERT, REVOKED]))?;
     let mut live = app.sync.live();
     live.last_error = None;
     live.offline = false;

@@ -221,13 +221,14 @@ pub enum Revocation {
 pub fn revocation(storage: &dyn Storage, token_hash: &str, now: &str) -> Result<Option<Revocation>> {
     let mut out = None;
     storage.transact(&mut |sql| {
-        let token = crate::ledger::Param::Text(Some(token_hash.to_owned()));
-        let rows = sql.query("SELECT id, wipe FROM device WHERE token_hash = ? AND revoked_at IS NOT NULL", &[token])?;
+        let token = Param::Text(Some(token_hash.to_owned()));
+        let rows =
+            sql.query("SELECT id, wipe FROM device WHERE token_hash = ? AND revoked_at IS NOT NULL", &[token])?;
         let Some(row) = rows.into_iter().next() else { return Ok(()) };
         let (id, wipe) = (row[0].clone(), row[1].as_deref() == Some("1"));
         sql.execute(
             "UPDATE device SET revocation_told_at = coalesce(revocation_told_at, ?) WHERE id = ?",
-            &[crate::ledger::Param::Text(Some(now.to_owned())), crate::ledger::Param::Text(id)],
+            &[Param::Text(Some(now.to_owned())), Param::Text(id)],
         )?;
         out = Some(if wipe { Revocation::Wipe } else { Revocation::Keep });
         Ok(())

@@ -45,6 +45,9 @@ pub enum StoreError {
     /// The key does not open the store.
     #[error("the key does not open the store")]
     WrongKey,
+    /// The store was wiped at the bureau's request.
+    #[error("the store was wiped")]
+    Wiped,
     /// The secret store could not be used (the reason in Chinese).
     #[error("secret store: {0}")]
     Key(String),

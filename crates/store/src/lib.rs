@@ -59,6 +59,8 @@ pub struct Store {
     data_dir: PathBuf,
     files: Files,
     device_id: String,
+    /// Set once the store was wiped: nothing reads or writes it any more.
+    wiped: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug)]
@@ -196,7 +198,26 @@ impl Store {
             data_dir: dir.to_owned(),
             files: Files::new(&store_dir, seal::FileCipher::new(&key)),
             device_id,
+            wiped: Default::default(),
         })
+    }
+
+    /// Deletes this store, its files and its key, as the bureau asked for a lost device;
+    /// `notice` (when and why) stays for the inspector. Nothing reads or writes the store
+    /// after this.
+    pub fn wipe(&self, keys: &dyn KeyStore, notice: &str) -> Result<()> {
+        self.wiped.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _writer = lock(&self.writer);
+        seal::wipe(&self.data_dir, keys, notice)
+    }
+
+    pub fn is_wiped(&self) -> bool {
+        self.wiped.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The notice of a wipe done in `data_dir` before (the store there now is a new one).
+    pub fn wiped_notice(data_dir: &Path) -> Option<String> {
+        seal::wiped_notice(data_dir)
     }
 
     /// The data directory the store was opened in.
@@ -211,6 +232,9 @@ impl Store {
     /// Runs `f` in one immediate transaction; commits only if it returns `Ok`.
     pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let mut side = lock(&self.writer);
+        if self.is_wiped() {
+            return Err(StoreError::Wiped);
+        }
         let WriteSide { conn, clock } = &mut *side;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut w = Writer {
@@ -233,6 +257,9 @@ impl Store {
 
     /// A read connection for queries.
     pub(crate) fn conn(&self) -> Result<ReadConn<'_>> {
+        if self.is_wiped() {
+            return Err(StoreError::Wiped);
+        }
         self.readers.get()
     }
 

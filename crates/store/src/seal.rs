@@ -25,6 +25,10 @@ const ENCRYPTED: &str = "encrypted";
 const PARTIAL: &str = "encrypted.partial";
 /// Where an earlier version wrote the PDFs it opened in the viewer, unencrypted.
 const OLD_EXPORTS: &str = "exports";
+/// A wipe the bureau asked for, begun: its notice (when, why).
+const WIPING: &str = "wiping";
+/// The notice of a wipe done, shown to the inspector.
+const WIPED: &str = "wiped";
 
 /// What an attachment file starts with: the format, then the nonce.
 const MAGIC: &[u8; 4] = b"AJE1";
@@ -34,6 +38,9 @@ const NONCE: usize = 24;
 /// plain store, when there is none yet. A missing or wrong key touches nothing.
 pub(crate) fn prepare(data_dir: &Path, keys: &dyn KeyStore) -> Result<(PathBuf, StoreKey)> {
     fs::create_dir_all(data_dir).map_err(|e| StoreError::io(data_dir, e))?;
+    if data_dir.join(WIPING).exists() {
+        finish_wipe(data_dir, keys)?;
+    }
     let encrypted = data_dir.join(ENCRYPTED);
     if encrypted.is_dir() {
         let key = keys.load()?.ok_or(StoreError::KeyMissing)?;
@@ -67,6 +74,27 @@ pub(crate) fn prepare(data_dir: &Path, keys: &dyn KeyStore) -> Result<(PathBuf, 
     sync_dir(data_dir)?;
     remove_plain(data_dir)?;
     Ok((encrypted, key))
+}
+
+/// Deletes the store as the bureau asked: the notice first (a kill halfway still finishes
+/// the wipe at the next start, and explains it), then the key (the data is unreadable from
+/// there on), then the files.
+pub(crate) fn wipe(data_dir: &Path, keys: &dyn KeyStore, notice: &str) -> Result<()> {
+    write_durably(&data_dir.join(WIPING), notice.as_bytes())?;
+    finish_wipe(data_dir, keys)
+}
+
+fn finish_wipe(data_dir: &Path, keys: &dyn KeyStore) -> Result<()> {
+    keys.forget()?;
+    remove_dir(&data_dir.join(ENCRYPTED))?;
+    remove_plain(data_dir)?;
+    fs::rename(data_dir.join(WIPING), data_dir.join(WIPED)).map_err(|e| StoreError::io(data_dir, e))?;
+    sync_dir(data_dir)
+}
+
+/// The notice of a wipe done in this data directory, if one was.
+pub(crate) fn wiped_notice(data_dir: &Path) -> Option<String> {
+    fs::read_to_string(data_dir.join(WIPED)).ok()
 }
 
 /// Opens a connection to the encrypted database and proves the key on its first page,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use anjian_api::{ApiError, App, Config};
+use anjian_api::{ApiError, App, Config, KeyStore};
 use anjian_sync::protocol::Change;
 use anjian_sync::records::Image;
 use serde_json::{Value, json};
@@ -12,7 +12,9 @@ use super::Server;
 
 pub struct Device {
     pub app: Arc<App>,
-    _dir: tempfile::TempDir,
+    /// Where the store's key is kept (the system's secret store in the app).
+    pub keys: Arc<dyn KeyStore>,
+    pub dir: tempfile::TempDir,
 }
 
 impl Device {
@@ -24,14 +26,13 @@ impl Device {
     pub async fn new_at(server: &Server, url: &str, name: &str, cert: &str) -> Device {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_owned();
-        let app = tokio::task::spawn_blocking(move || {
-            Arc::new(App::open(&Config::new(data, anjian_tests::test_keys())).unwrap())
-        })
-        .await
-        .unwrap();
+        let keys = anjian_tests::test_keys();
+        let held = keys.clone();
+        let app =
+            tokio::task::spawn_blocking(move || Arc::new(App::open(&Config::new(data, held)).unwrap())).await.unwrap();
         let (name, cert) = (name.to_owned(), cert.to_owned());
         let code = server.with(move |s| anjian_server::enrol(s, &name, &cert, 7)).await.unwrap();
-        let d = Device { app, _dir: dir };
+        let d = Device { app, keys, dir };
         let status =
             d.call("sync_pair", json!({ "server": url, "code": code, "deviceName": "执法终端" })).await.unwrap();
         assert_eq!(status["state"], "idle", "{status}");

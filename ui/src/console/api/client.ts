@@ -340,6 +340,6 @@ export const supervise = (hazardId: string, req: SuperviseRequest): Promise<Supe
 /** 摘牌: lifts a supervision once the hazard is rectified. */
 export const liftSupervision = (hazardId: string, req: LiftRequest): Promise<SupervisionView> =>
   request('POST', `/hazards/${encodeURIComponent(hazardId)}/supervision/lift`, { body: req })
-export const revokeDevice = (id: string): Promise<void> =>
-  request('POST', `/devices/${encodeURIComponent(id)}/revoke`)
+export const revokeDevice = (id: string, wipe: boolean): Promise<void> =>
+  request('POST', `/devices/${encodeURIComponent(id)}/revoke`, { body: { wipe } })
 export const enrolInspector = (req: EnrolRequest): Promise<Enrolled> => request('POST', '/inspectors', { body: req })

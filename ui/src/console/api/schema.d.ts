@@ -874,7 +874,11 @@ export interface components {
              * @description Changes of it the server refused (kept, the latest 1000).
              */
             refusals: number;
+            /** @description When the revoked device was first told (it tried to sync since). */
+            revocationToldAt?: string | null;
             revokedAt?: string | null;
+            /** @description Revoked with wiping: told at its next contact to delete its data and its key. */
+            wipe: boolean;
         };
         DocumentBrief: {
             hasPdf: boolean;
@@ -1381,6 +1385,14 @@ export interface components {
             setAt: string;
             setBy: string;
         };
+        /** @description How a device is revoked. */
+        RevokeRequest: {
+            /**
+             * @description A lost device: at its next contact it deletes its data and its key. Can be added to
+             *     a device revoked before, never taken back.
+             */
+            wipe: boolean;
+        };
         /**
          * @description What an account may do; each role may do what the ones before it may.
          * @enum {string}
@@ -1664,7 +1676,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
         responses: {
             /** @description 已停用：设备的令牌不再有效 */
             204: {
@@ -1672,6 +1688,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 内容无效 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description 不是管理员 */
             403: {

@@ -18,6 +18,8 @@ export function syncStatus(over: Partial<SyncStatus> = {}): SyncStatus {
     received: 0,
     problems: [],
     clockOffMinutes: null,
+    revokedAt: null,
+    wipedNotice: null,
     ...over,
   }
 }

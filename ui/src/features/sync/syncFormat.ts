@@ -45,6 +45,8 @@ export function stateLine(s: StatusForLine): StateLine {
   switch (s.state) {
     case 'unpaired':
       return { text: '未配对', tone: 'none' }
+    case 'revoked':
+      return { text: '本机已被区局停用，不再同步；本机数据保留', tone: 'danger' }
     case 'syncing':
       return { text: '正在同步…', tone: 'busy' }
     case 'offline':
@@ -167,4 +169,11 @@ export function pairFieldErrors(input: PairInput): Partial<Record<keyof PairInpu
   if (!input.code.trim()) errors.code = '请填写配对码（由区局管理员提供）。'
   if (!input.deviceName.trim()) errors.deviceName = '请填写设备名称。'
   return errors
+}
+
+/** What a wipe the bureau asked for left behind: its time (first line) and the reason. */
+export function wipedText(notice: string): string {
+  const [at, ...why] = notice.split('\n')
+  const when = formatBeijingDateTime(at)
+  return `本机原有的数据和密钥已于 ${when || at} 按区应急管理局的要求清除（${why.join('').trim() || '设备已停用'}）。现在是一个新的、空的本机数据库。`
 }

@@ -28,6 +28,8 @@ export const BACKEND_ERROR_CODES = [
   'key_missing',
   'key_wrong',
   'key_store',
+  'device_wiped',
+  'device_revoked',
   'internal',
   'incomplete',
   'signature_missing',
@@ -73,6 +75,9 @@ export const ERROR_MESSAGES: Record<BackendErrorCode | ClientErrorCode, string> 
   cert_no_invalid: '执法证号格式不正确，请对照执法证件填写。',
   storage: '数据未能保存到本机（存储出错），请稍后重试；如反复出现，请联系技术支持。',
   corrupt: '本机数据文件已损坏，无法读取。请停止录入，并联系技术支持。',
+  device_wiped:
+    '本机已被区应急管理局停用，并按要求清除了本机数据和密钥。请关闭安检；如需继续执法，请联系区局重新登记并配对。',
+  device_revoked: '本机已被区应急管理局停用，不再同步。本机数据保留，可以继续查看。',
   key_missing:
     '本机数据已加密保存，但系统密钥库中找不到它的密钥，无法打开。请用保存数据时的系统账户登录后再打开；数据未作任何改动。如仍无法打开，请联系区应急管理局信息管理员。',
   key_wrong:

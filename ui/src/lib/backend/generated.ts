@@ -630,7 +630,7 @@ export type SyncProgress = { done: number,
  */
 total: number | null, };
 
-export type SyncState = "unpaired" | "syncing" | "offline" | "error" | "idle";
+export type SyncState = "unpaired" | "revoked" | "syncing" | "offline" | "error" | "idle";
 
 /**
  * What the 同步 page shows.
@@ -640,7 +640,15 @@ export type SyncStatus = { paired: boolean, server: string | null, deviceName: s
  * How far this device's clock is off the server's, in whole minutes, when it is off by
  * more than the rules allow (the page asks to set it); null when it is fine or unknown.
  */
-clockOffMinutes: number | null, };
+clockOffMinutes: number | null, 
+/**
+ * When the bureau's revocation reached this device (it syncs no more).
+ */
+revokedAt: string | null, 
+/**
+ * A wipe the bureau asked for, done on this device before: when and why.
+ */
+wipedNotice: string | null, };
 
 /**
  * A task as 我的任务 lists it.

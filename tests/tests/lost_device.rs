@@ -1,0 +1,90 @@
+//! A lost device, revoked by the bureau: without wiping it keeps its data readable, syncs
+//! no more and says so; with wiping it deletes its data and its key at its next contact,
+//! says why, and starts again empty. Both backends, the real app and server.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is the test failing
+
+mod support;
+
+use std::sync::Arc;
+
+use anjian_api::{App, Config};
+use serde_json::json;
+use support::devices::{Device, code, enterprise, inspect};
+use support::{Server, TestDb, both_backends};
+
+both_backends!(
+    a_revoked_device_keeps_its_data_and_syncs_no_more,
+    a_device_revoked_with_wiping_deletes_its_data_and_key
+);
+
+async fn revoke(server: &Server, cert: &str, wipe: bool) -> String {
+    let cert = cert.to_owned();
+    server
+        .with(move |s| {
+            let device = s.devices().unwrap().into_iter().find(|d| d.inspector_cert_no == cert).expect("paired").id;
+            s.revoke(&device, "2026-12-05T00:00:00Z", wipe).unwrap();
+            device
+        })
+        .await
+}
+
+async fn a_revoked_device_keeps_its_data_and_syncs_no_more(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let d = Device::new(&server, "王磊", "11010923001").await;
+    let e = d.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0KEP10")) })).await.unwrap();
+    let eid = e["id"].as_str().unwrap().to_owned();
+    let (hazards, _) = inspect(&d, &eid).await;
+    d.sync().await;
+    // Written after the last sync: waits on the device.
+    d.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0KEP11")) })).await.unwrap();
+    let device = revoke(&server, "11010923001", false).await;
+
+    let status = d.round().await;
+    assert_eq!(status["state"], "revoked", "{status}");
+    assert_eq!(status["lastError"]["code"], "device_revoked", "{status}");
+    assert!(status["revokedAt"].is_string(), "{status}");
+    assert_eq!(status["pending"]["changes"], 1, "what was never sent still waits: {status}");
+    // Its records stay readable.
+    assert_eq!(d.call("get_enterprise", json!({ "id": eid })).await.unwrap()["id"], eid);
+    let ledger = d.call("hazard_ledger", json!({ "enterpriseId": eid })).await.unwrap();
+    assert_eq!(ledger["counts"]["total"], hazards.len());
+    // The server knows the device was told.
+    let told = server.with(move |s| s.devices().unwrap().into_iter().find(|x| x.id == device).unwrap()).await;
+    assert!(told.revocation_told_at.is_some() && !told.wipe);
+    server.stop().await;
+}
+
+async fn a_device_revoked_with_wiping_deletes_its_data_and_key(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let d = Device::new(&server, "李娜", "11010923002").await;
+    let e = d.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0WPE10")) })).await.unwrap();
+    inspect(&d, e["id"].as_str().unwrap()).await;
+    d.sync().await;
+    assert!(d.dir.path().join("encrypted").is_dir());
+    revoke(&server, "11010923002", true).await;
+
+    let app = d.app.clone();
+    let err = tokio::task::spawn_blocking(move || app.sync_once()).await.unwrap().unwrap_err();
+    assert_eq!(err.code, "device_wiped", "{err:?}");
+    // The data and the key are gone; every command says why.
+    assert!(!d.dir.path().join("encrypted").exists(), "the store is still there");
+    assert_eq!(d.keys.load().unwrap(), None, "the key is still there");
+    let err = d.call("search_enterprises", json!({})).await.unwrap_err();
+    assert_eq!(err.code, "device_wiped");
+    assert!(err.message.contains("清除"), "{}", err.message);
+    let left: Vec<_> = std::fs::read_dir(d.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("wiped")], "only the notice stays");
+
+    // Started again: a new, empty store, and the notice shown on the 同步 page.
+    let (dir, keys) = (d.dir.path().to_owned(), d.keys.clone());
+    drop(d.app);
+    let app = tokio::task::spawn_blocking(move || Arc::new(App::open(&Config::new(dir, keys)).unwrap())).await.unwrap();
+    let status = app.call("sync_status", json!({})).unwrap();
+    assert_eq!(status["state"], "unpaired", "{status}");
+    assert!(status["wipedNotice"].as_str().unwrap().contains("清除"), "{status}");
+    assert_eq!(app.call("search_enterprises", json!({})).unwrap()["total"], 0);
+    server.stop().await;
+}

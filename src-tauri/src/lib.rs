@@ -25,11 +25,19 @@ pub fn system_keys(dir: &Path) -> Arc<dyn KeyStore> {
     Arc::new(secrets::SystemKeys::for_dir(dir))
 }
 
-fn open(dir: PathBuf, print_dir: Option<PathBuf>, keys: Keys) -> Backend {
+/// Where the OS puts a user's files: documents to print in the app's cache, files for
+/// the bureau in the downloads folder.
+struct Places {
+    print: PathBuf,
+    export: PathBuf,
+}
+
+fn open(dir: PathBuf, places: Option<Places>, keys: Keys) -> Backend {
     let mut config =
         Config { demo: true, opener: Some(opener::open_in_viewer), ..Config::new(dir.clone(), keys(&dir)) };
-    if let Some(print_dir) = print_dir {
-        config.print_dir = print_dir;
+    if let Some(places) = places {
+        config.print_dir = places.print;
+        config.export_dir = places.export;
     }
     let backend = App::open(&config);
     if let Ok(app) = &backend {
@@ -66,10 +74,14 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, data_dir: Option<PathBuf>
     let builder = match data_dir {
         Some(dir) => builder.manage(open(dir, None, keys)),
         None => builder.setup(move |app| {
-            let paths = (app.path().app_data_dir(), app.path().app_cache_dir());
-            let backend = match paths {
-                (Ok(dir), Ok(cache)) => open(dir, Some(cache.join("print")), keys),
-                (Err(e), _) | (_, Err(e)) => {
+            let path = app.path();
+            let paths = (path.app_data_dir(), path.app_cache_dir());
+            let export = path.download_dir().or_else(|_| path.home_dir());
+            let backend = match (paths, export) {
+                ((Ok(dir), Ok(cache)), Ok(export)) => {
+                    open(dir, Some(Places { print: cache.join("print"), export }), keys)
+                }
+                ((Err(e), _), _) | ((_, Err(e)), _) | (_, Err(e)) => {
                     Backend(Err(ApiError::new("storage", format!("找不到本机的数据目录：{e}"))))
                 }
             };

@@ -51,8 +51,32 @@ async fn a_revoked_device_keeps_its_data_and_syncs_no_more(pg: bool) {
     let ledger = d.call("hazard_ledger", json!({ "enterpriseId": eid })).await.unwrap();
     assert_eq!(ledger["counts"]["total"], hazards.len());
     // The server knows the device was told.
-    let told = server.with(move |s| s.devices().unwrap().into_iter().find(|x| x.id == device).unwrap()).await;
+    let id = device.clone();
+    let told = server.with(move |s| s.devices().unwrap().into_iter().find(|x| x.id == id).unwrap()).await;
     assert!(told.revocation_told_at.is_some() && !told.wipe);
+
+    // What it never sent goes to the bureau as one file, imported by the same rules.
+    let export = d.call("sync_export_unsent", json!({})).await.unwrap();
+    assert_eq!(export["changes"], 1, "{export}");
+    let file = std::fs::read(export["path"].as_str().unwrap()).unwrap();
+    let import =
+        |bytes: Vec<u8>, now: &'static str| server.with(move |s| anjian_server::unsent::import(s, &bytes, now));
+    let report = import(file.clone(), "2026-12-05T01:00:00Z").await.unwrap();
+    assert_eq!((report.device_id.as_str(), report.applied, report.duplicates), (device.as_str(), 1, 0), "{report:?}");
+    assert!(report.refused.is_empty(), "{report:?}");
+    let names = support::column(&db.db, "SELECT credit_code FROM enterprise ORDER BY credit_code").await;
+    assert!(names.contains(&code("91110109MA0KEP11")), "{names:?}");
+    // Twice: nothing stored twice.
+    let again = import(file.clone(), "2026-12-05T02:00:00Z").await.unwrap();
+    assert_eq!((again.applied, again.duplicates), (0, 1));
+    // Altered, or not a file of ours: refused, nothing stored.
+    let text = String::from_utf8(file).unwrap();
+    let altered = text.replacen("KEP11", "KEP12", 1).into_bytes();
+    assert!(matches!(
+        import(altered, "2026-12-05T03:00:00Z").await,
+        Err(anjian_server::unsent::ImportUnsentError::File(anjian_sync::unsent::UnsentError::BadMac))
+    ));
+    assert!(import(b"{}".to_vec(), "2026-12-05T03:00:00Z").await.is_err());
     server.stop().await;
 }
 

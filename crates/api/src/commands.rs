@@ -83,6 +83,7 @@ commands! {
     sync_pair: sync::SyncPairArgs => sync::SyncStatus = sync::pair;
     sync_now: NoArgs => sync::SyncStatus = sync::now;
     sync_unpair: NoArgs => sync::SyncStatus = sync::unpair;
+    sync_export_unsent: NoArgs => sync::UnsentExport = sync::export_unsent;
     enterprise_overwrites: IdArgs => Vec<sync::FieldOverwrite> = sync::overwrites;
 }
 

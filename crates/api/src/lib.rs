@@ -35,6 +35,9 @@ pub struct Config {
     /// Where a document is written, unencrypted, for the system's viewer to print: outside
     /// the data directory, emptied at each start.
     pub print_dir: PathBuf,
+    /// Where files for the bureau are written (what a revoked device never sent): the
+    /// user's downloads in the app.
+    pub export_dir: PathBuf,
     /// Load the demo enterprises into an empty store.
     pub demo: bool,
     /// Opens a file in the system's viewer (the desktop shell gives one; tests do not).
@@ -43,11 +46,15 @@ pub struct Config {
 
 impl Config {
     /// The store in `data_dir` with its key in `keys`, documents to print beside it in
-    /// `<data_dir>-print`, no demo data, no viewer.
+    /// `<data_dir>-print`, files for the bureau in `<data_dir>-export`, no demo data, no
+    /// viewer.
     pub fn new(data_dir: PathBuf, keys: Arc<dyn KeyStore>) -> Config {
-        let mut print = data_dir.clone().into_os_string();
-        print.push("-print");
-        Config { data_dir, keys, print_dir: print.into(), demo: false, opener: None }
+        let beside = |suffix: &str| {
+            let mut path = data_dir.clone().into_os_string();
+            path.push(suffix);
+            PathBuf::from(path)
+        };
+        Config { print_dir: beside("-print"), export_dir: beside("-export"), data_dir, keys, demo: false, opener: None }
     }
 }
 
@@ -62,6 +69,7 @@ pub struct App {
     template_problems: Vec<TemplateProblem>,
     opener: Option<Opener>,
     print_dir: PathBuf,
+    export_dir: PathBuf,
 }
 
 /// The copies a viewer printed last time hold the district's records unencrypted: none
@@ -93,6 +101,7 @@ impl App {
             template_problems,
             opener: config.opener,
             print_dir: config.print_dir.clone(),
+            export_dir: config.export_dir.clone(),
         })
     }
 

@@ -10,6 +10,7 @@ use anjian_core::pairing::{self, PairingError};
 use anjian_store::{KeyStore, Store, SyncLocal};
 use anjian_sync::client::{Client, RetryPolicy, SyncError};
 use anjian_sync::engine::{self, Phase, RoundError};
+use base64::Engine;
 use chrono::Utc;
 use serde::Serialize;
 use serde_json::Value;
@@ -396,6 +397,65 @@ pub(crate) fn unpair(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
     live.offline = false;
     drop(live);
     status_of(app)
+}
+
+/// The file of what a revoked device never sent.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UnsentExport {
+    path: String,
+    #[ts(type = "number")]
+    changes: u64,
+    #[ts(type = "number")]
+    attachments: u64,
+}
+
+/// Writes what this device never sent, sealed with its token, to one file in the export
+/// directory, for the bureau to import (`anjian-server device import-unsent`, or the
+/// console). Only once the bureau has revoked the device: until then, sync sends it.
+pub(crate) fn export_unsent(app: &App, _: NoArgs) -> Result<UnsentExport, ApiError> {
+    use anjian_sync::device::Local;
+    let store = app.store();
+    let (Some(device), Some(token)) = (store.setting(DEVICE)?, store.setting(TOKEN)?) else {
+        return Err(ApiError::new("not_paired", "本机还没有与区局服务器配对"));
+    };
+    if store.setting(REVOKED)?.is_none() {
+        return Err(ApiError::new("refused", "操作未执行：本机没有被停用，未上传的记录会在同步时上传"));
+    }
+    let local = SyncLocal(app.store.clone());
+    let storage = |e: anjian_sync::device::LocalError| ApiError::new("storage", format!("读取未上传的记录失败：{e}"));
+    let out = local.outgoing(&device, usize::MAX).map_err(storage)?;
+    let mut attachments = Vec::with_capacity(out.attachments.len());
+    for sha in &out.attachments {
+        let bytes = local.attachment_bytes(sha).map_err(storage)?;
+        attachments.push(anjian_sync::unsent::UnsentAttachment {
+            sha256: sha.clone(),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        });
+    }
+    let now = Utc::now();
+    let unsent = anjian_sync::unsent::Unsent {
+        format: anjian_sync::unsent::FORMAT.into(),
+        device_id: device.clone(),
+        exported_at: now.to_rfc3339(),
+        changes: out.changes,
+        attachments,
+    };
+    let file = anjian_sync::unsent::seal(&unsent, &token).map_err(|e| ApiError::new("internal", e.to_string()))?;
+    let day = anjian_core::beijing::today(now).format("%Y%m%d");
+    let name = format!("安检未上传记录-{}-{day}.json", store.setting(INSPECTOR)?.unwrap_or_default());
+    let io = |e: std::io::Error| ApiError::new("storage", format!("无法写出文件：{e}"));
+    std::fs::create_dir_all(&app.export_dir).map_err(io)?;
+    let path = app.export_dir.join(name);
+    // Written beside, then renamed: never half a file under the final name.
+    let partial = path.with_extension("part");
+    std::fs::write(&partial, &file).map_err(io)?;
+    std::fs::rename(&partial, &path).map_err(io)?;
+    Ok(UnsentExport {
+        path: path.display().to_string(),
+        changes: unsent.changes.len() as u64,
+        attachments: unsent.attachments.len() as u64,
+    })
 }
 
 /// A value of an enterprise that lost a merge (two devices changed the same field).

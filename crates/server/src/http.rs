@@ -18,6 +18,7 @@ use axum::{Extension, Json, Router};
 
 use crate::auth;
 use crate::storage::{AttachmentState, Revocation, Storage, StorageError};
+use crate::unsent::BatchProblem;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -437,23 +438,12 @@ async fn push(
     Extension(DeviceId(device)): Extension<DeviceId>,
     Body(batch): Body<PushBatch>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    // BATCH_ID_PATTERN.
-    let id_char = |c: char| c.is_ascii_alphanumeric() || "_.:-".contains(c);
-    if batch.batch_id.is_empty() || batch.batch_id.len() > 64 || !batch.batch_id.chars().all(id_char) {
-        return Err(ApiError::bad("批次编号无效"));
-    }
-    if batch.changes.len() > protocol::MAX_BATCH {
-        return Err(ApiError::bad(format!("一批最多{}条记录", protocol::MAX_BATCH)));
-    }
-    for c in &batch.changes {
-        if c.op != anjian_sync::records::OP_PUT || !c.payload.get().trim_start().starts_with('{') {
-            return Err(ApiError::bad("每条记录应为 put，内容应为 JSON 对象"));
+    match crate::unsent::batch_problem(&device, &batch.batch_id, &batch.changes) {
+        Some(BatchProblem::Malformed(why)) => return Err(ApiError::bad(why)),
+        Some(BatchProblem::NotOwn) => {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "记录编号不属于本设备"));
         }
-    }
-    // A change id names its device: a device cannot write in another's name. What else
-    // is wrong with a change is answered in its result, by the rules.
-    if batch.changes.iter().any(|c| !c.change_id.starts_with(&format!("{device}:"))) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "记录编号不属于本设备"));
+        None => {}
     }
     let storage = state.storage.clone();
     let res = blocking(move || storage.push(&device, &batch.batch_id, &batch.changes, &now())).await?;

@@ -14,6 +14,7 @@ pub mod publish;
 pub mod sqlite;
 pub mod storage;
 mod token_cache;
+pub mod unsent;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -75,6 +75,12 @@ enum Command {
         #[command(flatten)]
         db: Database,
     },
+    /// 导入停用设备导出的未上传记录（设备“同步”页导出的 .json 文件），按同步的规则逐条检查
+    ImportUnsent {
+        file: PathBuf,
+        #[command(flatten)]
+        db: Database,
+    },
     /// 导入单位名单（.xlsx 或 .csv，UTF-8 或 GBK），报告不能导入的行
     Import {
         file: PathBuf,
@@ -321,6 +327,24 @@ fn run(command: Command) -> Result<(), String> {
                 println!("设备 {device} 已停用，下次联网时将清除本机数据和密钥");
             } else {
                 println!("设备 {device} 已停用，本机数据保留，不再同步");
+            }
+            Ok(())
+        }
+        Command::ImportUnsent { file, db } => {
+            let bytes = read(&file)?;
+            let storage = db.open()?;
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let report = anjian_server::unsent::import(storage.as_ref(), &bytes, &now).map_err(|e| e.to_string())?;
+            println!(
+                "设备 {}：导入 {} 条，已有 {} 条（此前已同步或导入），附件 {} 个，拒收 {} 条",
+                report.device_id,
+                report.applied,
+                report.duplicates,
+                report.attachments,
+                report.refused.len()
+            );
+            for (change, why) in &report.refused {
+                println!("拒收 {change}：{why}");
             }
             Ok(())
         }

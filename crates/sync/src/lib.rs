@@ -13,6 +13,7 @@ pub mod records;
 pub mod rules;
 pub mod strict;
 pub mod typed;
+pub mod unsent;
 
 /// The checklists every device ships with (assets/checklists, put in at build time): the
 /// district's first versions, which the bureau's later publications add to.

@@ -741,6 +741,11 @@ weight: number | null, items: Array<TemplateItem>, };
 
 export type TemplateSummary = { id: string, version: number, sector: string, title: string, scored: boolean, itemCount: number, };
 
+/**
+ * The file of what a revoked device never sent.
+ */
+export type UnsentExport = { path: string, changes: number, attachments: number, };
+
 export type UpdateEnterpriseArgs = { id: string, 
 /**
  * The revision the form was read at, sent back as received.
@@ -800,5 +805,6 @@ export interface Commands {
   sync_pair: { args: SyncPairArgs; result: SyncStatus }
   sync_now: { args: NoArgs; result: SyncStatus }
   sync_unpair: { args: NoArgs; result: SyncStatus }
+  sync_export_unsent: { args: NoArgs; result: UnsentExport }
   enterprise_overwrites: { args: IdArgs; result: Array<FieldOverwrite> }
 }

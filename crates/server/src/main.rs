@@ -343,8 +343,8 @@ fn run(command: Command) -> Result<(), String> {
                 report.attachments,
                 report.refused.len()
             );
-            for (change, why) in &report.refused {
-                println!("拒收 {change}：{why}");
+            for r in &report.refused {
+                println!("拒收 {}：{}", r.change_id, r.reason);
             }
             Ok(())
         }

@@ -26,7 +26,7 @@ pub enum ImportUnsentError {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UnsentReport {
     pub device_id: String,
@@ -34,8 +34,16 @@ pub struct UnsentReport {
     /// Stored before (synced, or imported already).
     pub duplicates: u64,
     /// Refused by the rules, each with its reason.
-    pub refused: Vec<(String, String)>,
+    pub refused: Vec<RefusedImport>,
     pub attachments: u64,
+}
+
+/// A change of the file the rules refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedImport {
+    pub change_id: String,
+    pub reason: String,
 }
 
 /// Why a batch of changes cannot be taken from `device` at all (what else is wrong with a
@@ -110,7 +118,9 @@ pub fn import(storage: &dyn Storage, file: &[u8], now: &str) -> Result<UnsentRep
             match r.outcome {
                 Outcome::Applied => report.applied += 1,
                 Outcome::Duplicate => report.duplicates += 1,
-                Outcome::Refused => report.refused.push((r.change_id, r.reason.unwrap_or_default())),
+                Outcome::Refused => {
+                    report.refused.push(RefusedImport { change_id: r.change_id, reason: r.reason.unwrap_or_default() });
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::protocol::Change;
 /// What the file's body says it is.
 pub const FORMAT: &str = "anjian-unsent/1";
 /// A file larger than this is not one a device wrote (attachments are ≤ 32 MiB each).
-pub const MAX_FILE: usize = 512 * 1024 * 1024;
+pub const MAX_FILE: usize = 256 * 1024 * 1024;
 
 /// The records a device never sent.
 #[derive(Debug, Clone, Serialize, Deserialize)]

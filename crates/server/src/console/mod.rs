@@ -201,6 +201,10 @@ pub fn router(storage: Arc<dyn Storage>, secure_cookies: bool) -> Router {
         .route("/api/console/devices", get(devices))
         .route("/api/console/checklists", get(checklists).post(publish_checklist))
         .route("/api/console/devices/{id}/revoke", post(revoke))
+        .route(
+            "/api/console/devices/unsent",
+            post(import_unsent).layer(axum::extract::DefaultBodyLimit::max(anjian_sync::unsent::MAX_FILE)),
+        )
         .route("/api/console/inspectors", post(enrol))
         .route("/api/console/openapi.json", get(openapi))
         .route("/api/console/{*rest}", axum::routing::any(no_route))
@@ -1274,6 +1278,49 @@ async fn import_enterprises(
     Ok(Json(report))
 }
 
+#[utoipa::path(post, path = "/api/console/devices/unsent", tag = "console",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "停用设备在“同步”页导出的未上传记录文件（.json），至多 256 MB"),
+    responses(
+    (status = 200, description = "已按同步的规则导入：新存的、此前已有的、被拒收的记录（及原因）", body = crate::unsent::UnsentReport),
+    (status = 400, description = "文件不是安检导出的未上传记录，或与设备的签名不符：未导入", body = anjian_sync::protocol::ErrorBody),
+    (status = 403, description = "不是管理员", body = anjian_sync::protocol::ErrorBody),
+    (status = 404, description = "文件所属的设备不在本区", body = anjian_sync::protocol::ErrorBody),
+    (status = 409, description = "文件所属的设备没有被停用：请让它直接同步", body = anjian_sync::protocol::ErrorBody),
+    (status = 413, description = "文件过大", body = anjian_sync::protocol::ErrorBody)))]
+async fn import_unsent(
+    State(state): State<ConsoleState>,
+    Admin(signed): Admin,
+    bytes: axum::body::Bytes,
+) -> Result<Json<crate::unsent::UnsentReport>, ApiError> {
+    use crate::unsent::ImportUnsentError;
+    let storage = state.storage.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        crate::unsent::import(storage.as_ref(), &bytes, &now)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+    .map_err(|e| match e {
+        ImportUnsentError::Storage(e) => console_error(e),
+        e @ ImportUnsentError::UnknownDevice(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+        e @ ImportUnsentError::NotRevoked(_) => ApiError::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+        e => ApiError::bad(e.to_string()),
+    })?;
+    let detail = format!(
+        "设备 {}：导入 {}，已有 {}，拒收 {}，附件 {}",
+        report.device_id,
+        report.applied,
+        report.duplicates,
+        report.refused.len(),
+        report.attachments
+    );
+    transact(&state.storage, move |sql| {
+        accounts::audit(sql, &signed.session.name, "导入停用设备的未上传记录", &detail, &signed.address, Utc::now())
+    })
+    .await?;
+    Ok(Json(report))
+}
+
 fn export_format(format: &str) -> Result<export::Format, ApiError> {
     match format {
         "xlsx" => Ok(export::Format::Xlsx),
@@ -1757,6 +1804,7 @@ mod tests {
         checklists,
         publish_checklist,
         revoke,
+        import_unsent,
         enrol,
         supervise,
         lift_supervision,

@@ -37,6 +37,7 @@ export type NumberConflictRow = Schemas['NumberConflictRow']
 export type AuditRow = Schemas['AuditRow']
 export type AuditPage = Schemas['AuditPage']
 export type DeviceRow = Schemas['DeviceRow']
+export type UnsentReport = Schemas['UnsentReport']
 export type EnrolRequest = Schemas['EnrolRequest']
 export type Enrolled = Schemas['Enrolled']
 export type SupervisionView = Schemas['SupervisionView']
@@ -334,6 +335,8 @@ export const publishChecklist = (file: File): Promise<Published> => sendFile('/c
 
 /** Imports an enterprise list (XLSX or CSV) as the admin command does: the report, with the refused rows. */
 export const importEnterprises = (file: File): Promise<ImportReport> => sendFile('/enterprises/import', file)
+/** Imports what a revoked device never sent (the file it exported), by the rules of a sync. */
+export const importUnsent = (file: File): Promise<UnsentReport> => sendFile('/devices/unsent', file)
 /** Puts a 重大隐患 under 挂牌督办 (or changes who supervises it and by when). */
 export const supervise = (hazardId: string, req: SuperviseRequest): Promise<SupervisionView> =>
   request('POST', `/hazards/${encodeURIComponent(hazardId)}/supervision`, { body: req })

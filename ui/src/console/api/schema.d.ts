@@ -52,6 +52,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/devices/unsent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["import_unsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/console/devices/{id}/revoke": {
         parameters: {
             query?: never;
@@ -1362,6 +1378,11 @@ export interface components {
             sectors: components["schemas"]["Named"][];
             towns: components["schemas"]["Named"][];
         };
+        /** @description A change of the file the rules refused. */
+        RefusedImport: {
+            changeId: string;
+            reason: string;
+        };
         /** @description Which relation to remove. */
         RelationKey: {
             enterpriseId: string;
@@ -1458,6 +1479,21 @@ export interface components {
             kind: string;
             status: string;
             title: string;
+        };
+        /** @description What an import did. */
+        UnsentReport: {
+            /** Format: int64 */
+            applied: number;
+            /** Format: int64 */
+            attachments: number;
+            deviceId: string;
+            /**
+             * Format: int64
+             * @description Stored before (synced, or imported already).
+             */
+            duplicates: number;
+            /** @description Refused by the rules, each with its reason. */
+            refused: components["schemas"]["RefusedImport"][];
         };
         /**
          * @description A version of a year's plan: a draft (its result computed now) or a published one
@@ -1662,6 +1698,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeviceRow"][];
+                };
+            };
+        };
+    };
+    import_unsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 停用设备在“同步”页导出的未上传记录文件（.json），至多 256 MB */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description 已按同步的规则导入：新存的、此前已有的、被拒收的记录（及原因） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnsentReport"];
+                };
+            };
+            /** @description 文件不是安检导出的未上传记录，或与设备的签名不符：未导入 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 不是管理员 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 文件所属的设备不在本区 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 文件所属的设备没有被停用：请让它直接同步 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description 文件过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -41,6 +41,7 @@ import type {
   StartInspectionArgs,
   SyncPairArgs,
   SyncStatus,
+  UnsentExport,
   Template,
   TemplateSummary,
   Transport,
@@ -156,5 +157,7 @@ export const syncPair = (args: SyncPairArgs): Promise<SyncStatus> => current().c
 export const syncNow = (): Promise<SyncStatus> => current().call('sync_now', {})
 /** Forgets the server and the token; the data on this device stay. */
 export const syncUnpair = (): Promise<SyncStatus> => current().call('sync_unpair', {})
+/** Once the bureau revoked this device: what it never sent, written to one file for the bureau to import. */
+export const syncExportUnsent = (): Promise<UnsentExport> => current().call('sync_export_unsent', {})
 /** The values of an enterprise that lost a merge (two devices changed the same field); empty when none. */
 export const enterpriseOverwrites = (id: Id): Promise<FieldOverwrite[]> => current().call('enterprise_overwrites', { id })

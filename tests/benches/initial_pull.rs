@@ -22,7 +22,6 @@ use anjian_sync::engine;
 use anjian_sync::protocol::{PullPage, ServerChange};
 use anjian_sync::records::Image;
 use anjian_tests::district::{self, FIVE_YEARS};
-use rusqlite::Connection;
 
 const DIVISIONS: &str = include_str!("../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../assets/seed/sectors.json");
@@ -109,14 +108,14 @@ fn main() {
         let bare = tempfile::tempdir().expect("tempdir");
         drop(open_store(bare.path(), &reference));
         let t = Instant::now();
-        let inserted = bare_insert(&bare.path().join("anjian.db"), &changes, false);
+        let inserted = bare_insert(bare.path(), &changes, false);
         let bare_time = t.elapsed();
         assert_eq!(inserted, changes.len());
         // The same with the search index's rows, which the store keeps for every record.
         let indexed = tempfile::tempdir().expect("tempdir");
         drop(open_store(indexed.path(), &reference));
         let t = Instant::now();
-        bare_insert(&indexed.path().join("anjian.db"), &changes, true);
+        bare_insert(indexed.path(), &changes, true);
         let indexed_time = t.elapsed();
 
         let rate = |n: u64, d: Duration| n as f64 / d.as_secs_f64();
@@ -157,8 +156,8 @@ fn all_changes(storage: &dyn Storage) -> Vec<ServerChange> {
 
 /// Prepared INSERTs of each record's rows (and, with `index`, its search-index rows),
 /// nothing else.
-fn bare_insert(db: &std::path::Path, changes: &[ServerChange], index: bool) -> usize {
-    let mut conn = Connection::open(db).expect("open");
+fn bare_insert(data_dir: &std::path::Path, changes: &[ServerChange], index: bool) -> usize {
+    let mut conn = anjian_tests::open_raw(data_dir).expect("open");
     // The store's own settings.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;",

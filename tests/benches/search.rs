@@ -17,7 +17,6 @@ use anjian_store::{EnterpriseQuery, HazardFilter, Store};
 use anjian_tests::bench::{Stats, measure};
 use anjian_tests::district::{self, FIVE_YEARS};
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 const DIVISIONS: &str = include_str!("../../assets/seed/divisions.json");
 const SECTORS: &str = include_str!("../../assets/seed/sectors.json");
@@ -50,7 +49,7 @@ fn main() {
     let t = Instant::now();
     let generated = district::generate(&store, &reference, FIVE_YEARS, 2011).expect("generate");
     eprintln!("generated {:?} in {:.1} s", FIVE_YEARS, t.elapsed().as_secs_f64());
-    let raw = Connection::open(dir.path().join("anjian.db")).expect("raw");
+    let raw = anjian_tests::open_raw(dir.path()).expect("raw");
     let mut rows: Vec<Row> = Vec::new();
 
     // Enterprise search: the naive way scans every row with LIKE on three columns.

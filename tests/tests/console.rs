@@ -484,13 +484,27 @@ async fn figures_ledger_and_verification(pg: bool) {
     let (status, body) =
         staff.post("/api/console/inspectors", json!({ "name": "赵六", "certNo": "11010923007" })).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    assert_eq!(admin.post(&revoke, json!({})).await.0, StatusCode::NO_CONTENT);
-    assert_eq!(admin.post("/api/console/devices/no-such-device/revoke", json!({})).await.0, StatusCode::NOT_FOUND);
+    // The request says whether the device wipes itself: nothing else is taken.
+    assert_eq!(admin.post(&revoke, json!({})).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.post(&revoke, json!({ "wipe": "yes" })).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.post(&revoke, json!({ "wipe": false })).await.0, StatusCode::NO_CONTENT);
+    let (status, _) = admin.post("/api/console/devices/no-such-device/revoke", json!({ "wipe": false })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let after = d.round().await;
-    assert!(!after["lastError"].is_null(), "a revoked device syncs no more: {after}");
+    assert_eq!(after["state"], "revoked", "a revoked device syncs no more and says so: {after}");
+    assert_eq!(after["lastError"]["code"], "device_revoked", "{after}");
+    let (_, devices) = admin.get("/api/console/devices").await;
+    let first = devices.as_array().unwrap().iter().find(|d| d["name"] == "执法终端").unwrap().clone();
+    assert!(first["revocationToldAt"].is_string() && first["wipe"] == false, "{first}");
+    // A wipe may be added later, never taken back.
+    assert_eq!(admin.post(&revoke, json!({ "wipe": true })).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(admin.post(&revoke, json!({ "wipe": false })).await.0, StatusCode::NO_CONTENT);
+    let (_, devices) = admin.get("/api/console/devices").await;
+    assert!(devices.as_array().unwrap().iter().any(|d| d["name"] == "执法终端" && d["wipe"] == true), "{devices}");
     let (_, audit) = admin.get("/api/console/audit").await;
     let actions: Vec<&str> = audit["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"停用设备") && actions.contains(&"登记执法人员"), "{actions:?}");
+    assert!(actions.contains(&"停用设备并要求清除数据"), "{actions:?}");
     server.stop().await;
 }
 

@@ -90,7 +90,7 @@ struct Member {
 
 /// Reads a paired app's device id and token from its store's settings.
 fn credentials(d: &Device) -> (String, String) {
-    let db = rusqlite::Connection::open(d.app.data_dir().join("anjian.db")).unwrap();
+    let db = anjian_tests::open_raw(&d.app.data_dir()).unwrap();
     let setting = |key: &str| -> String {
         db.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).unwrap()
     };

@@ -135,6 +135,15 @@ test('人员与设备: the admin enrols an inspector (code as text and QR) and r
   await page.getByRole('dialog').getByRole('button', { name: '停用' }).click()
   await expect(page.getByTestId('revoke-done')).toContainText('已停用')
   await expect(page.getByTestId('revoke')).toHaveCount(2)
+  await expect(page.getByTestId('device-state').first()).toContainText('已停用')
+  // A lost device: revoked with wiping, which the dialog says cannot be taken back.
+  await page.getByTestId('revoke-wipe').last().click()
+  await expect(page.getByRole('dialog')).toContainText('删除本机全部数据和密钥')
+  await page.getByRole('dialog').getByRole('button', { name: '停用并清除' }).click()
+  await expect(page.getByTestId('revoke-done')).toContainText('清除本机数据和密钥')
+  await expect(page.getByTestId('device-state').filter({ hasText: '要求清除数据' })).toHaveCount(1)
+  await expect(page.getByTestId('unsent-submit')).toBeDisabled()
+  await accessible(page, '人员与设备（停用后）')
 })
 
 test('staff read the ledger but not the audit log; a change without the CSRF token is refused', async ({

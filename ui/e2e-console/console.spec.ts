@@ -144,6 +144,7 @@ test('人员与设备: the admin enrols an inspector (code as text and QR) and r
   await expect(page.getByTestId('device-state').filter({ hasText: '要求清除数据' })).toHaveCount(1)
   await expect(page.getByTestId('unsent-submit')).toBeDisabled()
   await accessible(page, '人员与设备（停用后）')
+  await page.screenshot({ path: screenshot('console-people-revoked.png'), fullPage: true })
 })
 
 test('staff read the ledger but not the audit log; a change without the CSRF token is refused', async ({

@@ -183,7 +183,8 @@ test('documents of an inspection: preview, 签发, 打开/打印, 复查意见�
   // ---- 打开/打印: the plain browser cannot open the viewer, so the path and a download ----
   await page.getByTestId('export-document').click()
   const exported = page.getByTestId('export-result')
-  await expect(exported.getByTestId('export-path')).toContainText(`exports`)
+  // Written outside the data directory, which holds only what is encrypted.
+  await expect(exported.getByTestId('export-path')).toContainText(`-print/`)
   await expect(exported.getByTestId('export-path')).toContainText(`${ORDER_NUMBER}.pdf`)
   await expect(exported).not.toContainText('已在系统的PDF阅读器中打开')
   const [download] = await Promise.all([page.waitForEvent('download'), exported.getByTestId('download-pdf').click()])

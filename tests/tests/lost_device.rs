@@ -46,6 +46,7 @@ async fn a_revoked_device_keeps_its_data_and_syncs_no_more(pg: bool) {
     assert_eq!(status["lastError"]["code"], "device_revoked", "{status}");
     assert!(status["revokedAt"].is_string(), "{status}");
     assert_eq!(status["pending"]["changes"], 1, "what was never sent still waits: {status}");
+    assert_eq!(d.call("sync_now", json!({})).await.unwrap_err().code, "device_revoked");
     // Its records stay readable.
     assert_eq!(d.call("get_enterprise", json!({ "id": eid })).await.unwrap()["id"], eid);
     let ledger = d.call("hazard_ledger", json!({ "enterpriseId": eid })).await.unwrap();

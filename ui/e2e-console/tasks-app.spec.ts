@@ -1,7 +1,9 @@
 // 我的任务 in the app, against the seeded district: the app (the test backend on a data
 // directory of its own) is paired as 王磊, whose tasks seed-district gave by a draw and
 // one of which his first device did; after one sync the page lists them by state, and
-// an inspection started from a task has its enterprise and colleague fixed.
+// an inspection started from a task has its enterprise and colleague fixed. Then the
+// bureau revokes the device: the 同步 page says so, and what it never sent is exported
+// to a file the bureau imports.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -33,6 +35,14 @@ function startApp(data: string): Promise<{ child: ChildProcess; url: string }> {
     child.stderr?.on('data', read)
     child.on('exit', (code) => reject(new Error(`ui-backend exited (${code}):\n${out}`)))
   })
+}
+
+/** An answer to the first item of the inspection under way: a change that waits to be sent. */
+async function firstAnswer(call: (name: string, args?: object) => Promise<any>) {
+  const drafts = await call('list_inspections', { status: 'draft' })
+  const view = await call('get_inspection', { id: drafts[0].id })
+  const item = view.template.sections[0].items[0]
+  return { inspectionId: drafts[0].id, itemCode: item.code, result: 'compliant', note: '', photos: [] }
 }
 
 test('我的任务: a sync brings the inspector’s tasks; one starts an inspection with its enterprise and colleague', async ({
@@ -89,6 +99,35 @@ test('我的任务: a sync brings the inspector’s tasks; one starts an inspect
     // The task now leads to its inspection under way.
     await page.goto(`${app.url}/#/tasks`)
     await expect(page.getByTestId('task-continue')).toHaveCount(1)
+
+    // The device is lost: the bureau revokes it without wiping. At its next contact the
+    // 同步 page says so; what it never sent goes to the bureau as one file.
+    const devices = execFileSync(serverBin, ['devices', '--database', district.database], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter((cols) => cols[1] === '执法终端' && cols[2]?.startsWith('王磊') && cols[4] === '使用中')
+      .sort((a, b) => (a[3] ?? '').localeCompare(b[3] ?? ''))
+    const device = devices[devices.length - 1]?.[0]
+    expect(device, 'the app’s device on the server').toBeTruthy()
+    execFileSync(serverBin, ['revoke', device!, '--database', district.database], { encoding: 'utf8' })
+    await call('put_answer', await firstAnswer(call))
+    const revoked = await page.request.post(`${app.url}/api/call/sync_now`, { data: {} })
+    expect(revoked.ok()).toBe(true)
+    await expect.poll(async () => (await call('sync_status')).state, { timeout: 30_000 }).toBe('revoked')
+    await page.goto(`${app.url}/#/sync`)
+    await expect(page.getByTestId('sync-state')).toContainText('本机已被区局停用')
+    await expect(page.getByTestId('sync-revoked')).toContainText('还有')
+    await page.getByTestId('export-unsent').click()
+    await expect(page.getByTestId('export-done')).toContainText('安检未上传记录-王磊-')
+    await accessible(page, '同步（已停用）')
+    await page.screenshot({ path: screenshot('app-sync-revoked.png'), fullPage: true })
+    const path = /文件：(.+\.json)。/.exec(await page.getByTestId('export-done').innerText())?.[1]
+    expect(path).toBeTruthy()
+    const imported = execFileSync(serverBin, ['import-unsent', path!, '--database', district.database], {
+      encoding: 'utf8',
+    })
+    expect(imported).toMatch(/导入 [1-9]\d* 条/)
   } finally {
     app.child.kill('SIGTERM')
     rmSync(data, { recursive: true, force: true })

@@ -378,6 +378,9 @@ pub(crate) fn now(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
     if app.store().setting(TOKEN)?.is_none() {
         return Err(ApiError::new("not_paired", "本机还没有与区局服务器配对"));
     }
+    if app.store().setting(REVOKED)?.is_some() {
+        return Err(ApiError::new("device_revoked", "本机已被区应急管理局停用，不再同步"));
+    }
     {
         let mut live = app.sync.live();
         if !live.running {

@@ -84,10 +84,17 @@ pub(crate) fn wipe(data_dir: &Path, keys: &dyn KeyStore, notice: &str) -> Result
     finish_wipe(data_dir, keys)
 }
 
+/// A secret store that will not forget the key does not keep the files: they go anyway
+/// (a key without its data opens nothing), and the notice says so.
 fn finish_wipe(data_dir: &Path, keys: &dyn KeyStore) -> Result<()> {
-    keys.forget()?;
+    let forgot = keys.forget();
     remove_dir(&data_dir.join(ENCRYPTED))?;
     remove_plain(data_dir)?;
+    if let Err(e) = forgot {
+        let mut notice = fs::read_to_string(data_dir.join(WIPING)).unwrap_or_default();
+        notice.push_str(&format!("（系统密钥库中的旧密钥未能删除：{e}）"));
+        write_durably(&data_dir.join(WIPING), notice.as_bytes())?;
+    }
     fs::rename(data_dir.join(WIPING), data_dir.join(WIPED)).map_err(|e| StoreError::io(data_dir, e))?;
     sync_dir(data_dir)
 }

@@ -16,6 +16,7 @@ import {
   recordTypeLabel,
   reserveRows,
   stateLine,
+  wipedText,
 } from './syncFormat'
 
 const status = syncStatus
@@ -43,6 +44,26 @@ describe('stateLine', () => {
       '同步出错：服务器出错或回答有误，同步未完成。请稍后重试；如反复出现，请联系技术支持。技术信息：HTTP 502 Bad Gateway',
     )
     expect(stateLine(status({ state: 'unpaired', paired: false })).text).toBe('未配对')
+  })
+
+  it('says a revoked device syncs no more and keeps its data', () => {
+    expect(stateLine(status({ state: 'revoked', revokedAt: '2026-12-05T01:00:00Z' }))).toEqual({
+      text: '本机已被区局停用，不再同步；本机数据保留',
+      tone: 'danger',
+    })
+  })
+})
+
+describe('wipedText', () => {
+  it('says when and why the data were wiped, in Beijing time', () => {
+    const text = wipedText('2026-12-05T01:00:00+00:00\n本机已被区应急管理局停用，并要求清除本机数据。')
+    expect(text).toContain('2026年12月5日 09:00')
+    expect(text).toContain('本机已被区应急管理局停用')
+    expect(text).toContain('新的、空的本机数据库')
+  })
+
+  it('still says it when the notice holds only a time', () => {
+    expect(wipedText('2026-12-05T01:00:00Z')).toContain('设备已停用')
   })
 })
 

@@ -46,13 +46,21 @@ pub fn inspect_task(app: &App, task: &Value) -> Result<(Value, Value), ApiError>
     finish_started(app, start, &[])
 }
 
+/// The checklist's items of an inspection's view, in order, across its sections.
+pub fn checklist_items(view: &Value) -> Vec<Value> {
+    view["template"]["sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|s| s["items"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
 fn finish_started(app: &App, start: Value, hazards: &[(String, &str, String)]) -> Result<(Value, Value), ApiError> {
     let view = app.call("start_inspection", start)?;
     let inspection = view["inspection"]["id"].clone();
-    for section in view["template"]["sections"].as_array().into_iter().flatten() {
-        for item in section["items"].as_array().into_iter().flatten() {
-            app.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))?;
-        }
+    for item in checklist_items(&view) {
+        app.call("put_answer", json!({ "inspectionId": inspection, "itemCode": item["code"], "result": "compliant", "note": "", "photos": [] }))?;
     }
     let sig =
         app.call("add_attachment", json!({ "mime": "image/png", "dataBase64": SIGNATURE_PNG }))?["sha256"].clone();

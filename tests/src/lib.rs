@@ -5,7 +5,7 @@ pub mod changes;
 pub mod district;
 pub mod inspect;
 
-pub use inspect::{inspect, inspect_task, officers};
+pub use inspect::{checklist_items, inspect, inspect_task, officers};
 
 use std::sync::Arc;
 

@@ -484,9 +484,14 @@ async fn figures_ledger_and_verification(pg: bool) {
     let (status, body) =
         staff.post("/api/console/inspectors", json!({ "name": "赵六", "certNo": "11010923007" })).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    // The request says whether the device wipes itself: nothing else is taken.
-    assert_eq!(admin.post(&revoke, json!({})).await.0, StatusCode::BAD_REQUEST);
+    // The request says whether the device wipes itself (absent, as an older console sends
+    // it: no wipe); nothing else is taken.
     assert_eq!(admin.post(&revoke, json!({ "wipe": "yes" })).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.post(&revoke, json!({ "wipe": false, "keep": true })).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(admin.post(&revoke, json!({})).await.0, StatusCode::NO_CONTENT);
+    let (_, devices) = admin.get("/api/console/devices").await;
+    let revoked = devices.as_array().unwrap().iter().find(|d| d["id"] == first["id"]).unwrap().clone();
+    assert!(revoked["revokedAt"].is_string() && revoked["wipe"] == false, "{revoked}");
     assert_eq!(admin.post(&revoke, json!({ "wipe": false })).await.0, StatusCode::NO_CONTENT);
     let (status, _) = admin.post("/api/console/devices/no-such-device/revoke", json!({ "wipe": false })).await;
     assert_eq!(status, StatusCode::NOT_FOUND);

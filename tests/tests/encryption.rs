@@ -83,12 +83,7 @@ fn inspect_with_photo(app: &App, photo: &[u8]) -> (Value, String) {
     let data = base64::engine::general_purpose::STANDARD.encode(photo);
     let sha =
         app.call("add_attachment", json!({ "mime": "image/jpeg", "dataBase64": data })).unwrap()["sha256"].clone();
-    let items: Vec<Value> = view["template"]["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["items"].as_array().unwrap().clone())
-        .collect();
+    let items = anjian_tests::checklist_items(&view);
     for (n, item) in items.iter().enumerate() {
         let (result, note, photos) =
             if n == 0 { ("nonCompliant", SENTENCE, json!([sha])) } else { ("compliant", "", json!([])) };
@@ -213,6 +208,32 @@ fn a_plain_store_is_encrypted_once_and_keeps_everything() {
     sound(dir.path(), keys.as_ref());
     let app = open(dir.path(), keys).unwrap();
     reads_back(&app, &inspection, &sha, &photo);
+}
+
+/// An earlier version run again after the conversion (a downgrade) writes a plain store
+/// beside the encrypted one: its work is set aside, never deleted, and the encrypted store
+/// stays as it was.
+#[test]
+fn a_plain_store_written_after_the_conversion_is_kept_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inspection, sha, photo) = plain_store(dir.path(), 0);
+    let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeys::empty());
+    drop(open(dir.path(), keys.clone()).unwrap());
+    let later = tempfile::tempdir().unwrap();
+    let (_, later_sha, later_photo) = plain_store(later.path(), 0);
+    copy_tree(later.path(), dir.path());
+
+    let app = open(dir.path(), keys).unwrap();
+    reads_back(&app, &inspection, &sha, &photo);
+    assert!(!dir.path().join("anjian.db").exists(), "the plain store is still where the app would read it");
+    let kept: Vec<PathBuf> =
+        std::fs::read_dir(dir.path().join("unencrypted-kept")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let conn = rusqlite::Connection::open(kept[0].join("anjian.db")).unwrap();
+    let n: i64 = conn.query_row("SELECT count(*) FROM attachment", [], |r| r.get(0)).unwrap();
+    assert!(n >= 1);
+    let kept_photo = std::fs::read(kept[0].join("attachments").join(&later_sha[..2]).join(&later_sha)).unwrap();
+    assert_eq!(kept_photo, later_photo);
 }
 
 #[test]

@@ -59,7 +59,11 @@ async fn a_revoked_device_keeps_its_data_and_syncs_no_more(pg: bool) {
     // What it never sent goes to the bureau as one file, imported by the same rules.
     let export = d.call("sync_export_unsent", json!({})).await.unwrap();
     assert_eq!(export["changes"], 1, "{export}");
-    let file = std::fs::read(export["path"].as_str().unwrap()).unwrap();
+    assert_eq!(export["paths"].as_array().unwrap().len(), 1, "{export}");
+    let file = std::fs::read(export["paths"][0].as_str().unwrap()).unwrap();
+    // Encrypted for the server: a finder of the file reads nothing of the records.
+    let text = String::from_utf8(file.clone()).unwrap();
+    assert!(!text.contains("KEP11") && !text.contains("91110109"), "the file holds the records readably");
     let import =
         |bytes: Vec<u8>, now: &'static str| server.with(move |s| anjian_server::unsent::import(s, &bytes, now));
     let report = import(file.clone(), "2026-12-05T01:00:00Z").await.unwrap();
@@ -71,13 +75,25 @@ async fn a_revoked_device_keeps_its_data_and_syncs_no_more(pg: bool) {
     let again = import(file.clone(), "2026-12-05T02:00:00Z").await.unwrap();
     assert_eq!((again.applied, again.duplicates), (0, 1));
     // Altered, or not a file of ours: refused, nothing stored.
-    let text = String::from_utf8(file).unwrap();
-    let altered = text.replacen("KEP11", "KEP12", 1).into_bytes();
+    let mut sealed: anjian_sync::unsent::Sealed = serde_json::from_slice(&file).unwrap();
+    let flipped = if sealed.body.starts_with('A') { "B" } else { "A" };
+    sealed.body.replace_range(..1, flipped);
+    let altered = serde_json::to_vec(&sealed).unwrap();
     assert!(matches!(
         import(altered, "2026-12-05T03:00:00Z").await,
         Err(anjian_server::unsent::ImportUnsentError::File(anjian_sync::unsent::UnsentError::BadMac))
     ));
     assert!(import(b"{}".to_vec(), "2026-12-05T03:00:00Z").await.is_err());
+
+    // Asked to wipe after it was told: it still shows its token at each round, so it hears.
+    let revoked_at = status["revokedAt"].clone();
+    assert_eq!(d.round().await["revokedAt"], revoked_at, "told again, still revoked since the first time");
+    revoke(&server, "11010923001", true).await;
+    let app = d.app.clone();
+    let err = tokio::task::spawn_blocking(move || app.sync_once()).await.unwrap().unwrap_err();
+    assert_eq!(err.code, "device_wiped", "{err:?}");
+    assert!(!d.dir.path().join("encrypted").exists(), "the store is still there");
+    assert_eq!(d.keys.load().unwrap(), None, "the key is still there");
     server.stop().await;
 }
 
@@ -89,6 +105,10 @@ async fn a_device_revoked_with_wiping_deletes_its_data_and_key(pg: bool) {
     inspect(&d, e["id"].as_str().unwrap()).await;
     d.sync().await;
     assert!(d.dir.path().join("encrypted").is_dir());
+    // A document printed earlier: an unencrypted copy for the viewer.
+    let print_dir = Config::new(d.dir.path().to_owned(), d.keys.clone()).print_dir;
+    std::fs::create_dir_all(&print_dir).unwrap();
+    std::fs::write(print_dir.join("门应急责改〔2026〕第0001号.pdf"), b"%PDF-1.7").unwrap();
     revoke(&server, "11010923002", true).await;
 
     let app = d.app.clone();
@@ -97,6 +117,7 @@ async fn a_device_revoked_with_wiping_deletes_its_data_and_key(pg: bool) {
     // The data and the key are gone; every command says why.
     assert!(!d.dir.path().join("encrypted").exists(), "the store is still there");
     assert_eq!(d.keys.load().unwrap(), None, "the key is still there");
+    assert_eq!(std::fs::read_dir(&print_dir).unwrap().count(), 0, "a printed copy is still there");
     let err = d.call("search_enterprises", json!({})).await.unwrap_err();
     assert_eq!(err.code, "device_wiped");
     assert!(err.message.contains("清除"), "{}", err.message);

@@ -391,7 +391,7 @@ async fn a_revoked_device_is_refused_from_its_next_request(pg: bool) {
     let refused = |r: Result<protocol::PullPage, SyncError>| matches!(r, Err(SyncError::Server { status: 403, .. }));
     for (n, by_admin) in [(1, false), (2, true)] {
         let (client, device, token) = paired(&server, &format!("1101092300{n}")).await;
-        let hash = anjian_server::auth::hash(&token);
+        let hash = protocol::secret_hash(&token);
         let since = std::time::Instant::now();
         loop {
             client.pull(0, 10).await.expect("a paired device pulls");

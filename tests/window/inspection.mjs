@@ -12,67 +12,15 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApp, waitFor } from './webdriver.mjs';
+import { answerAll, attrIs, finishSigned, saveProfile, startInspection } from './steps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, '..', '..', 'ui', 'e2e-screens');
 
-async function attrIs(w, css, name, value) {
-  return waitFor(`${css} ${name}=${value}`, async () => (await w.attr(await w.one(css), name)) === value);
-}
-
 async function firstSession(w) {
-  // The inspector's own profile in 设置.
-  await w.go('#/settings');
-  await w.type(await w.one('#profile-name'), '王磊');
-  await w.type(await w.one('#profile-certNo'), '11010923001');
-  await w.click(await w.withText('button[type=submit]', '保存'));
-  await w.one('[data-testid="profile-saved"]');
-
-  // Start from a 烟花爆竹 enterprise's page; add the colleague on the way.
-  await w.go('#/enterprises?sector=fireworks');
-  const name = (await w.text(await w.one('[data-testid="enterprise-name"]'))).trim();
-  await w.click(await w.one('[data-testid="enterprise-name"]'));
-  await w.click(await w.one('[data-testid="start-inspection"]'));
-  await w.one('[data-testid="colleague-form"]');
-  await w.type(await w.one('#colleague-name'), '李娜');
-  await w.type(await w.one('#colleague-certNo'), '11010923002');
-  await w.click(await w.one('[data-testid="colleague-save"]'));
-  await w.withText('[data-testid="colleague-option"]', '李娜');
-  await w.type(await w.one('[data-testid="accompanying"]'), '张伟（安全主管）');
-  await w.click(await w.one('[data-testid="start-inspection-submit"]'));
-
-  // Every item: 符合, but two 不符合 with a note. The list is complete when it holds as
-  // many items as the progress counts.
-  const items = await waitFor('the whole checklist', async () => {
-    const found = await w.all('[data-testid="inspection-item"]');
-    const total = Number(((await w.text(await w.one('[data-testid="progress"]'))).match(/\/(\d+)/) ?? [])[1]);
-    return found.length > 0 && found.length === total ? found : null;
-  });
-  const codes = [];
-  for (const el of items) codes.push(await w.attr(el, 'data-code'));
-  const failing = [codes[0], codes[5]];
-  for (const code of codes) {
-    const css = `[data-testid="inspection-item"][data-code="${code}"]`;
-    if (failing.includes(code)) {
-      await w.click(await w.one(`${css} [data-testid="answer-noncompliant"]`));
-      await w.type(await w.one(`${css} [data-testid="item-note"]`), `现场发现问题：${code}`);
-    } else {
-      await w.click(await w.one(`${css} [data-testid="answer-compliant"]`));
-    }
-    await attrIs(w, css, 'data-result', failing.includes(code) ? 'nonCompliant' : 'compliant');
-  }
-  // Leave the last note field so it saves, then wait until nothing is saving.
-  await w.click(await w.one('[data-testid="progress"]'));
-  await waitFor('all saved', async () => {
-    const states = await w.all('[data-testid="item-save-state"]');
-    for (const s of states) if ((await w.text(s)).includes('保存中')) return false;
-    return true;
-  });
-  await waitFor('progress 100%', async () => (await w.attr(await w.one('[data-testid="progress"]'), 'data-percent')) === '100');
-  // The notes are saved too, not only the results.
-  for (const code of failing) {
-    await w.withText(`[data-testid="inspection-item"][data-code="${code}"] [data-testid="item-save-state"]`, '已保存');
-  }
+  await saveProfile(w);
+  const name = await startInspection(w);
+  const { codes, failing } = await answerAll(w);
   return { name, codes, failing };
 }
 
@@ -96,17 +44,7 @@ async function secondSession(w, { name, codes, failing }) {
   writeFileSync(join(shots, 'window-inspection.png'), await w.screenshot());
 
   // Finish: the two proposed hazards, three signatures drawn with the pointer.
-  await w.click(await w.one('[data-testid="finish-button"]'));
-  await waitFor('two proposals', async () => (await w.all('[data-testid="hazard-proposal"]')).length === 2);
-  for (const role of ['officer1', 'officer2', 'unit']) {
-    const pad = await w.one(`[data-testid="signature-pad"][data-role="${role}"]`);
-    await w.draw(pad);
-    await waitFor(`signature ${role}`, async () => (await w.attr(pad, 'data-empty')) === 'false');
-  }
-  writeFileSync(join(shots, 'window-finish.png'), await w.screenshot());
-  await w.click(await w.one('[data-testid="confirm-finish"]'));
-  await waitFor('finished', async () => (await w.text(await w.one('[data-testid="inspection-status"]'))).includes('已完成'));
-  const hazards = await w.all('[data-testid="finished-hazard"]');
+  const hazards = await finishSigned(w, async () => writeFileSync(join(shots, 'window-finish.png'), await w.screenshot()));
   if (hazards.length !== 2) throw new Error(`${hazards.length} hazards after finishing, expected 2`);
   writeFileSync(join(shots, 'window-finished.png'), await w.screenshot());
 

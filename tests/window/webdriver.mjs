@@ -1,5 +1,6 @@
 // A small W3C WebDriver client over fetch (Node 20, no packages) for the real app
-// window: tauri-driver in front of WebKitWebDriver, under Xvfb.
+// window (tauri-driver in front of WebKitWebDriver, under Xvfb) and, for the benchmark,
+// Chromium (chromedriver).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import net from 'node:net';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -36,17 +37,12 @@ export async function waitFor(what, fn, timeoutMs = 30_000) {
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-/** Starts tauri-driver and the app on `dataDir` (a fresh one if not given, removed at
- * the end) and returns a session. */
-export async function startApp(app, givenDir) {
-  const dataDir = givenDir ?? mkdtempSync(join(tmpdir(), 'anjian-window-'));
+/** Starts a WebDriver server (`command` with `args(port)`) and a session with
+ * `capabilities`; `cleanup` runs when the session closes or fails to start. */
+export async function startSession({ command, args, env = process.env, capabilities, cleanup = () => {} }) {
   const port = await freePort();
-  const nativePort = await freePort();
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, ANJIAN_DATA_DIR: dataDir },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const failed = new Promise((_, reject) => driver.on('error', (e) => reject(new Error(`cannot start tauri-driver: ${e.message}`))));
+  const driver = spawn(command, await args(port), { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const failed = new Promise((_, reject) => driver.on('error', (e) => reject(new Error(`cannot start ${command}: ${e.message}`))));
   failed.catch(() => {});
   const base = `http://127.0.0.1:${port}`;
   const raw = async (method, path, body) => {
@@ -62,16 +58,35 @@ export async function startApp(app, givenDir) {
   };
   const stop = () => {
     driver.kill('SIGTERM');
-    if (!givenDir) rmSync(dataDir, { recursive: true, force: true });
+    cleanup();
   };
   try {
-    await Promise.race([failed, waitFor('tauri-driver', async () => (await fetch(`${base}/status`)).ok, 20_000)]);
-    const created = await raw('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } });
-    return new Session(raw, created.sessionId, stop, driver.pid);
+    await Promise.race([failed, waitFor(command, async () => (await fetch(`${base}/status`)).ok, 20_000)]);
+    const requestedAt = performance.now();
+    const created = await raw('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
+    const session = new Session(raw, created.sessionId, stop, driver.pid);
+    // When the browser or app was asked for (the benchmark's start).
+    session.requestedAt = requestedAt;
+    return session;
   } catch (e) {
     stop();
     throw e;
   }
+}
+
+/** Starts tauri-driver and the app on `dataDir` (a fresh one if not given, removed at
+ * the end) and returns a session. */
+export async function startApp(app, givenDir) {
+  const dataDir = givenDir ?? mkdtempSync(join(tmpdir(), 'anjian-window-'));
+  return startSession({
+    command: 'tauri-driver',
+    args: async (port) => ['--port', String(port), '--native-port', String(await freePort())],
+    env: { ...process.env, ANJIAN_DATA_DIR: dataDir },
+    capabilities: { 'tauri:options': { application: app } },
+    cleanup: () => {
+      if (!givenDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
 }
 
 export class Session {

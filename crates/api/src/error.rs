@@ -152,6 +152,10 @@ impl From<StoreError> for ApiError {
             StoreError::Wiped => {
                 ApiError::new("device_wiped", "本机已被区应急管理局停用，本机数据和密钥已按要求清除。")
             }
+            StoreError::WipeUnfinished => ApiError::new(
+                "device_wiped",
+                "本机已被区应急管理局停用并要求清除数据，清除尚未完成：请关闭并重新打开本软件，打开时完成清除。",
+            ),
             StoreError::Key(why) => ApiError::new("key_store", format!("无法使用系统密钥库：{why}")),
         }
     }

@@ -75,7 +75,7 @@ pub struct App {
 /// The copies a viewer printed last time hold the district's records unencrypted: none
 /// outlives the session that made it. A file the viewer still holds open elsewhere is
 /// left for the next start.
-fn clear_print_dir(dir: &std::path::Path) {
+pub(crate) fn clear_print_dir(dir: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let _ = std::fs::remove_file(entry.path());
@@ -97,7 +97,7 @@ impl App {
         }
         Ok(App {
             store: Arc::new(store),
-            sync: sync::SyncTask::new(config.keys.clone()),
+            sync: sync::SyncTask::new(config.keys.clone(), config.print_dir.clone()),
             template_problems,
             opener: config.opener,
             print_dir: config.print_dir.clone(),

@@ -55,11 +55,13 @@ pub(crate) struct SyncTask {
     bell: Condvar,
     /// The store's key, deleted when the bureau wipes this device.
     keys: Arc<dyn KeyStore>,
+    /// The unencrypted copies made for printing, deleted with it.
+    print_dir: std::path::PathBuf,
 }
 
 impl SyncTask {
-    pub(crate) fn new(keys: Arc<dyn KeyStore>) -> Arc<SyncTask> {
-        Arc::new(SyncTask { live: Mutex::new(Live::default()), bell: Condvar::new(), keys })
+    pub(crate) fn new(keys: Arc<dyn KeyStore>, print_dir: std::path::PathBuf) -> Arc<SyncTask> {
+        Arc::new(SyncTask { live: Mutex::new(Live::default()), bell: Condvar::new(), keys, print_dir })
     }
 
     fn live(&self) -> MutexGuard<'_, Live> {
@@ -88,11 +90,10 @@ impl SyncTask {
             };
             loop {
                 let paired = store.setting(TOKEN).ok().flatten().is_some();
-                let revoked = store.setting(REVOKED).ok().flatten().is_some();
                 if store.is_wiped() {
                     return;
                 }
-                if paired && !revoked {
+                if paired {
                     rt.block_on(task.round(&store));
                 }
                 index_pulled(&store);
@@ -119,7 +120,10 @@ impl SyncTask {
                 _ => return,
             }
         };
-        {
+        // A revoked device sends and fetches nothing, but still shows its token: the
+        // bureau may ask for a wipe after it was told, and it must hear that.
+        let revoked = store.setting(REVOKED).ok().flatten().is_some();
+        if !revoked {
             let mut live = self.live();
             live.running = true;
             live.phase = Some(Phase::Push);
@@ -129,6 +133,7 @@ impl SyncTask {
         }
         let policy = RetryPolicy { attempts: 3, ..RetryPolicy::default() };
         let result = match Client::new(&server, Some(token), policy) {
+            Ok(client) if revoked => client.missing(&[]).await.map(|_| Default::default()).map_err(RoundError::Sync),
             Ok(client) => {
                 let local = SyncLocal(store.clone());
                 let progress = |phase: Phase, done: u64, total: Option<u64>| {
@@ -145,6 +150,8 @@ impl SyncTask {
         live.running = false;
         live.phase = None;
         match result {
+            // Revocation is never undone: a probe let through means nothing to keep.
+            Ok(_) if revoked => {}
             Ok(report) => {
                 live.received += report.applied;
                 live.clock_skew_ms = report.clock_skew_ms.or(live.clock_skew_ms);
@@ -166,6 +173,7 @@ impl SyncTask {
                 live.last_error = Some(("device_wiped".into(), message.clone()));
                 drop(live);
                 let notice = format!("{}\n{message}", Utc::now().to_rfc3339());
+                crate::clear_print_dir(&self.print_dir);
                 if let Err(e) = store.wipe(self.keys.as_ref(), &notice) {
                     self.live().last_error = Some(("storage".into(), format!("清除本机数据未完成：{e}")));
                 }
@@ -176,8 +184,10 @@ impl SyncTask {
                 live.offline = false;
                 live.last_error = Some(("device_revoked".into(), message.clone()));
                 drop(live);
-                let now = Utc::now().to_rfc3339();
-                let _ = store.write(|w| w.set_setting(REVOKED, &now));
+                if !revoked {
+                    let now = Utc::now().to_rfc3339();
+                    let _ = store.write(|w| w.set_setting(REVOKED, &now));
+                }
             }
             Err(e) => {
                 live.offline = false;
@@ -402,20 +412,21 @@ pub(crate) fn unpair(app: &App, _: NoArgs) -> Result<SyncStatus, ApiError> {
     status_of(app)
 }
 
-/// The file of what a revoked device never sent.
+/// The files of what a revoked device never sent.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct UnsentExport {
-    path: String,
+    /// One file, or several where one would be too large (each imports on its own).
+    paths: Vec<String>,
     #[ts(type = "number")]
     changes: u64,
     #[ts(type = "number")]
     attachments: u64,
 }
 
-/// Writes what this device never sent, sealed with its token, to one file in the export
-/// directory, for the bureau to import (`anjian-server device import-unsent`, or the
-/// console). Only once the bureau has revoked the device: until then, sync sends it.
+/// Writes what this device never sent, encrypted for the server, to files in the export
+/// directory, for the bureau to import (`anjian-server import-unsent`, or the console).
+/// Only once the bureau has revoked the device: until then, sync sends it.
 pub(crate) fn export_unsent(app: &App, _: NoArgs) -> Result<UnsentExport, ApiError> {
     use anjian_sync::device::Local;
     let store = app.store();
@@ -437,28 +448,26 @@ pub(crate) fn export_unsent(app: &App, _: NoArgs) -> Result<UnsentExport, ApiErr
         });
     }
     let now = Utc::now();
-    let unsent = anjian_sync::unsent::Unsent {
-        format: anjian_sync::unsent::FORMAT.into(),
-        device_id: device.clone(),
-        exported_at: now.to_rfc3339(),
-        changes: out.changes,
-        attachments,
-    };
-    let file = anjian_sync::unsent::seal(&unsent, &token).map_err(|e| ApiError::new("internal", e.to_string()))?;
+    let (changes, attachment_count) = (out.changes.len() as u64, attachments.len() as u64);
+    let parts = anjian_sync::unsent::split(&now.to_rfc3339(), out.changes, attachments);
     let day = anjian_core::beijing::today(now).format("%Y%m%d");
-    let name = format!("安检未上传记录-{}-{day}.json", store.setting(INSPECTOR)?.unwrap_or_default());
+    let stem = format!("安检未上传记录-{}-{day}", store.setting(INSPECTOR)?.unwrap_or_default());
     let io = |e: std::io::Error| ApiError::new("storage", format!("无法写出文件：{e}"));
     std::fs::create_dir_all(&app.export_dir).map_err(io)?;
-    let path = app.export_dir.join(name);
-    // Written beside, then renamed: never half a file under the final name.
-    let partial = path.with_extension("part");
-    std::fs::write(&partial, &file).map_err(io)?;
-    std::fs::rename(&partial, &path).map_err(io)?;
-    Ok(UnsentExport {
-        path: path.display().to_string(),
-        changes: unsent.changes.len() as u64,
-        attachments: unsent.attachments.len() as u64,
-    })
+    let total = parts.len() as u32;
+    let mut paths = Vec::with_capacity(parts.len());
+    for (n, part) in (1..).zip(&parts) {
+        let file = anjian_sync::unsent::seal(part, &device, n, total, &token)
+            .map_err(|e| ApiError::new("internal", e.to_string()))?;
+        let name = if total == 1 { format!("{stem}.json") } else { format!("{stem}-{n}之{total}.json") };
+        let path = app.export_dir.join(name);
+        // Written beside, then renamed: never half a file under the final name.
+        let partial = path.with_extension("part");
+        std::fs::write(&partial, &file).map_err(io)?;
+        std::fs::rename(&partial, &path).map_err(io)?;
+        paths.push(path.display().to_string());
+    }
+    Ok(UnsentExport { paths, changes, attachments: attachment_count })
 }
 
 /// A value of an enterprise that lost a merge (two devices changed the same field).

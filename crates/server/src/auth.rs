@@ -1,7 +1,5 @@
 //! Tokens, pairing codes and ids: random from the OS, stored as SHA-256 hashes only.
 
-use sha2::{Digest, Sha256};
-
 fn random_bytes<const N: usize>() -> std::io::Result<[u8; N]> {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).map_err(|e| std::io::Error::other(format!("no randomness from the OS: {e}")))?;
@@ -21,10 +19,6 @@ pub fn new_pairing_code() -> std::io::Result<String> {
 
 pub fn normalise_code(code: &str) -> String {
     anjian_core::pairing::normalise(code)
-}
-
-pub fn hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 pub fn new_id() -> std::io::Result<String> {

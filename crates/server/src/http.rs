@@ -17,8 +17,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 
 use crate::auth;
+use crate::storage::BatchProblem;
 use crate::storage::{AttachmentState, Revocation, Storage, StorageError};
-use crate::unsent::BatchProblem;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -172,7 +172,7 @@ async fn authenticate(state: &AppState, headers: &axum::http::HeaderMap) -> Resu
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix(protocol::BEARER))
         .ok_or_else(unauthorised)?;
-    let hash = auth::hash(token.trim());
+    let hash = protocol::secret_hash(token.trim());
     if let Some(device) = state.storage.known_device(&hash) {
         return Ok(DeviceId(device));
     }
@@ -415,7 +415,7 @@ async fn pair(State(state): State<AppState>, Body(req): Body<PairRequest>) -> Re
     let name = anjian_core::pairing::device_name(&req.device_name).map_err(refused)?.to_owned();
     let token = auth::new_token().map_err(StorageError::Io)?;
     let device_id = auth::new_id().map_err(StorageError::Io)?;
-    let (token_hash, code_hash, id) = (auth::hash(&token), auth::hash(&code), device_id.clone());
+    let (token_hash, code_hash, id) = (protocol::secret_hash(&token), protocol::secret_hash(&code), device_id.clone());
     let storage = state.storage.clone();
     let inspector = blocking(move || storage.pair(&code_hash, &now(), &id, &name, &token_hash)).await.map_err(|e| {
         if matches!(e.code, "not_found" | "refused") {
@@ -438,7 +438,7 @@ async fn push(
     Extension(DeviceId(device)): Extension<DeviceId>,
     Body(batch): Body<PushBatch>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    match crate::unsent::batch_problem(&device, &batch.batch_id, &batch.changes) {
+    match crate::storage::batch_problem(&device, &batch.batch_id, &batch.changes) {
         Some(BatchProblem::Malformed(why)) => return Err(ApiError::bad(why)),
         Some(BatchProblem::NotOwn) => {
             return Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", "记录编号不属于本设备"));

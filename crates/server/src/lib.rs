@@ -64,6 +64,6 @@ pub fn enrol(storage: &dyn Storage, name: &str, cert_no: &str, valid_days: i64) 
     let now = chrono::Utc::now();
     let expires = (now + chrono::Duration::days(valid_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let now = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    storage.enrol(name, cert_no, &auth::hash(&auth::normalise_code(&code)), &expires, &now)?;
+    storage.enrol(name, cert_no, &anjian_sync::protocol::secret_hash(&auth::normalise_code(&code)), &expires, &now)?;
     Ok(code)
 }

@@ -336,8 +336,10 @@ fn run(command: Command) -> Result<(), String> {
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             let report = anjian_server::unsent::import(storage.as_ref(), &bytes, &now).map_err(|e| e.to_string())?;
             println!(
-                "设备 {}：导入 {} 条，已有 {} 条（此前已同步或导入），附件 {} 个，拒收 {} 条",
+                "设备 {}（第{}部分，共{}部分）：导入 {} 条，已有 {} 条（此前已同步或导入），附件 {} 个，拒收 {} 条",
                 report.device_id,
+                report.part,
+                report.parts,
                 report.applied,
                 report.duplicates,
                 report.attachments,

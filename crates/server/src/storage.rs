@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
 
-use anjian_sync::protocol::{Change, ChangeResult, NumberBlock, Outcome, PullPage, PushResponse, ServerChange};
+use anjian_sync::protocol::{
+    Change, ChangeResult, MAX_BATCH, NumberBlock, Outcome, PullPage, PushResponse, ServerChange,
+};
 use anjian_sync::records::{DocumentImage, Image};
 use anjian_sync::rules;
 use sha2::Digest;
@@ -207,6 +209,34 @@ pub(crate) struct NumberClaim<'a> {
 /// The schema whose migration creates the number table (the same file for both
 /// backends): its rows come from the stored documents, in the same transaction.
 pub(crate) const NUMBERS_SCHEMA: usize = 4;
+/// Why a batch of changes cannot be taken from `device` at all (what else is wrong with a
+/// change is answered in its result, by the rules): the push route and the import say it
+/// alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchProblem {
+    Malformed(String),
+    /// A change id names another device: a device cannot write in another's name.
+    NotOwn,
+}
+
+pub fn batch_problem(device: &str, batch_id: &str, changes: &[Change]) -> Option<BatchProblem> {
+    // BATCH_ID_PATTERN of the HTTP contract.
+    let id_char = |c: char| c.is_ascii_alphanumeric() || "_.:-".contains(c);
+    if batch_id.is_empty() || batch_id.len() > 64 || !batch_id.chars().all(id_char) {
+        return Some(BatchProblem::Malformed("批次编号无效".into()));
+    }
+    if changes.len() > MAX_BATCH {
+        return Some(BatchProblem::Malformed(format!("一批最多{MAX_BATCH}条记录")));
+    }
+    if changes.iter().any(|c| c.op != anjian_sync::records::OP_PUT || !c.payload.get().trim_start().starts_with('{')) {
+        return Some(BatchProblem::Malformed("每条记录应为 put，内容应为 JSON 对象".into()));
+    }
+    if changes.iter().any(|c| !c.change_id.starts_with(&format!("{device}:"))) {
+        return Some(BatchProblem::NotOwn);
+    }
+    None
+}
+
 /// What a revoked device is told at its next contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Revocation {
@@ -217,23 +247,30 @@ pub enum Revocation {
 }
 
 /// The revocation of the device whose token this is, if it was revoked; notes when the
-/// device was first told. Written once over both backends.
+/// device was first told. Written once over both backends. Only a read for anyone else:
+/// a flood of unknown tokens must not queue behind (or hold) the writers' lock.
 pub fn revocation(storage: &dyn Storage, token_hash: &str, now: &str) -> Result<Option<Revocation>> {
-    let mut out = None;
-    storage.transact(&mut |sql| {
+    let mut found = None;
+    storage.read(&mut |sql| {
         let token = Param::Text(Some(token_hash.to_owned()));
-        let rows =
-            sql.query("SELECT id, wipe FROM device WHERE token_hash = ? AND revoked_at IS NOT NULL", &[token])?;
-        let Some(row) = rows.into_iter().next() else { return Ok(()) };
-        let (id, wipe) = (row[0].clone(), row[1].as_deref() == Some("1"));
-        sql.execute(
-            "UPDATE device SET revocation_told_at = coalesce(revocation_told_at, ?) WHERE id = ?",
-            &[Param::Text(Some(now.to_owned())), Param::Text(id)],
+        let rows = sql.query(
+            "SELECT id, wipe, revocation_told_at FROM device WHERE token_hash = ? AND revoked_at IS NOT NULL",
+            &[token],
         )?;
-        out = Some(if wipe { Revocation::Wipe } else { Revocation::Keep });
+        found = rows.into_iter().next().map(|row| (row[0].clone(), row[1].as_deref() == Some("1"), row[2].is_some()));
         Ok(())
     })?;
-    Ok(out)
+    let Some((id, wipe, told)) = found else { return Ok(None) };
+    if !told {
+        storage.transact(&mut |sql| {
+            sql.execute(
+                "UPDATE device SET revocation_told_at = coalesce(revocation_told_at, ?) WHERE id = ?",
+                &[Param::Text(Some(now.to_owned())), Param::Text(id.clone())],
+            )?;
+            Ok(())
+        })?;
+    }
+    Ok(Some(if wipe { Revocation::Wipe } else { Revocation::Keep }))
 }
 
 pub(crate) const REVOCATION_MIGRATION: &str = include_str!("../migrations/common/0014_device_revocation.sql");

@@ -3,13 +3,13 @@
 //! through the same push path and rules as a sync, so nothing enters that a push would
 //! not let in. Importing a file twice stores nothing twice.
 
-use anjian_sync::protocol::{Change, MAX_ATTACHMENT, MAX_BATCH, Outcome};
+use anjian_sync::protocol::{MAX_ATTACHMENT, Outcome};
 use anjian_sync::unsent::{self, UnsentError};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::ledger::Param;
-use crate::storage::{AttachmentState, Storage, StorageError};
+use crate::storage::{AttachmentState, BatchProblem, Storage, StorageError, batch_problem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportUnsentError {
@@ -30,6 +30,9 @@ pub enum ImportUnsentError {
 #[serde(rename_all = "camelCase")]
 pub struct UnsentReport {
     pub device_id: String,
+    /// Which part of the device's export this file was, of how many.
+    pub part: u32,
+    pub parts: u32,
     pub applied: u64,
     /// Stored before (synced, or imported already).
     pub duplicates: u64,
@@ -46,38 +49,11 @@ pub struct RefusedImport {
     pub reason: String,
 }
 
-/// Why a batch of changes cannot be taken from `device` at all (what else is wrong with a
-/// change is answered in its result, by the rules): the push route and the import say it
-/// alike.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BatchProblem {
-    Malformed(String),
-    /// A change id names another device: a device cannot write in another's name.
-    NotOwn,
-}
-
-pub fn batch_problem(device: &str, batch_id: &str, changes: &[Change]) -> Option<BatchProblem> {
-    // BATCH_ID_PATTERN of the HTTP contract.
-    let id_char = |c: char| c.is_ascii_alphanumeric() || "_.:-".contains(c);
-    if batch_id.is_empty() || batch_id.len() > 64 || !batch_id.chars().all(id_char) {
-        return Some(BatchProblem::Malformed("批次编号无效".into()));
-    }
-    if changes.len() > MAX_BATCH {
-        return Some(BatchProblem::Malformed(format!("一批最多{MAX_BATCH}条记录")));
-    }
-    if changes.iter().any(|c| c.op != anjian_sync::records::OP_PUT || !c.payload.get().trim_start().starts_with('{')) {
-        return Some(BatchProblem::Malformed("每条记录应为 put，内容应为 JSON 对象".into()));
-    }
-    if changes.iter().any(|c| !c.change_id.starts_with(&format!("{device}:"))) {
-        return Some(BatchProblem::NotOwn);
-    }
-    None
-}
-
-/// Imports the file: its attachments, then its changes in batches, as the device's pushes.
+/// Imports one file (one part of an export; parts import in any order): its attachments,
+/// then its changes in batches, as the device's pushes.
 pub fn import(storage: &dyn Storage, file: &[u8], now: &str) -> Result<UnsentReport, ImportUnsentError> {
-    let (sealed, body) = unsent::device_of(file)?;
-    let device = body.device_id.clone();
+    let sealed = unsent::read(file)?;
+    let device = sealed.device_id.clone();
     let mut found: Option<(Option<String>, Option<String>)> = None;
     storage.read(&mut |sql| {
         let rows =
@@ -86,11 +62,12 @@ pub fn import(storage: &dyn Storage, file: &[u8], now: &str) -> Result<UnsentRep
         Ok(())
     })?;
     let (key, revoked) = found.ok_or_else(|| ImportUnsentError::UnknownDevice(device.clone()))?;
-    unsent::verify(&sealed, key.as_deref().unwrap_or_default())?;
+    let body = unsent::open(&sealed, key.as_deref().unwrap_or_default())?;
     if revoked.is_none() {
         return Err(ImportUnsentError::NotRevoked(device));
     }
-    let mut report = UnsentReport { device_id: device.clone(), ..UnsentReport::default() };
+    let mut report =
+        UnsentReport { device_id: device.clone(), part: sealed.part, parts: sealed.parts, ..UnsentReport::default() };
     for a in &body.attachments {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&a.data_base64)
@@ -98,16 +75,28 @@ pub fn import(storage: &dyn Storage, file: &[u8], now: &str) -> Result<UnsentRep
         if bytes.is_empty() || bytes.len() as u64 > MAX_ATTACHMENT || hex::encode(Sha256::digest(&bytes)) != a.sha256 {
             return Err(ImportUnsentError::Malformed(format!("附件 {} 与摘要不符", a.sha256)));
         }
-        if storage.attachment_state(&a.sha256)? != AttachmentState::Complete {
-            storage.attachment_append(&a.sha256, 0, &bytes, bytes.len() as u64)?;
+        // Part of it may have arrived before the device was revoked: the rest from there.
+        let from = match storage.attachment_state(&a.sha256)? {
+            AttachmentState::Complete => None,
+            AttachmentState::Absent => Some(0),
+            AttachmentState::Partial(n) => Some(n.min(bytes.len() as u64)),
+        };
+        if let Some(from) = from {
+            storage.attachment_append(&a.sha256, from, &bytes[from as usize..], bytes.len() as u64)?;
         }
         report.attachments += 1;
     }
     // A batch of its own each time (a batch seen before would get its old answer): a
     // change imported or synced before is then counted as the duplicate it is.
-    let tag = &hex::encode(Sha256::digest(sealed.body.as_bytes()))[..16];
+    let tag = &hex::encode(Sha256::digest(sealed.nonce.as_bytes()))[..16];
     let at: String = now.chars().filter(char::is_ascii_digit).take(17).collect();
-    for (n, chunk) in body.changes.chunks(MAX_BATCH).enumerate() {
+    let mut rest = body.changes.as_slice();
+    let mut n = 0;
+    while !rest.is_empty() {
+        // Batches as the device's own pushes would have been: by count and by size.
+        let (chunk, after) = rest.split_at(anjian_sync::protocol::push_fits(rest));
+        rest = after;
+        n += 1;
         let batch_id = format!("unsent-{tag}-{at}-{n}");
         match batch_problem(&device, &batch_id, chunk) {
             Some(BatchProblem::Malformed(why)) => return Err(ImportUnsentError::Malformed(why)),

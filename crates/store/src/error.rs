@@ -48,6 +48,10 @@ pub enum StoreError {
     /// The store was wiped at the bureau's request.
     #[error("the store was wiped")]
     Wiped,
+    /// A wipe was begun and could not finish (a file still open, say): it finishes at the
+    /// next start.
+    #[error("the wipe of the store is unfinished")]
+    WipeUnfinished,
     /// The secret store could not be used (the reason in Chinese).
     #[error("secret store: {0}")]
     Key(String),

@@ -75,6 +75,8 @@ struct Readers {
     path: PathBuf,
     key: StoreKey,
     idle: Mutex<Vec<Connection>>,
+    /// Set by a wipe: no connection opened or kept from then on.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 /// A read connection, back to the pool when dropped.
@@ -96,12 +98,22 @@ impl std::ops::Deref for ReadConn<'_> {
 impl Drop for ReadConn<'_> {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.take() {
-            lock(&self.readers.idle).push(conn);
+            let mut idle = lock(&self.readers.idle);
+            if !self.readers.closed.load(std::sync::atomic::Ordering::SeqCst) {
+                idle.push(conn);
+            }
         }
     }
 }
 
 impl Readers {
+    /// Closes the idle connections; one in use is closed when it is handed back.
+    fn close(&self) {
+        let mut idle = lock(&self.idle);
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        idle.clear();
+    }
+
     fn get(&self) -> Result<ReadConn<'_>> {
         let idle = lock(&self.idle).pop();
         let conn = match idle {
@@ -194,7 +206,7 @@ impl Store {
         let clock = Clock::new(node_of(&device_id), last);
         Ok(Store {
             writer: Mutex::new(WriteSide { conn, clock }),
-            readers: Readers { path, key: key.clone(), idle: Mutex::new(Vec::new()) },
+            readers: Readers { path, key: key.clone(), idle: Mutex::new(Vec::new()), closed: Default::default() },
             data_dir: dir.to_owned(),
             files: Files::new(&store_dir, seal::FileCipher::new(&key)),
             device_id,
@@ -205,10 +217,20 @@ impl Store {
     /// Deletes this store, its files and its key, as the bureau asked for a lost device;
     /// `notice` (when and why) stays for the inspector. Nothing reads or writes the store
     /// after this.
+    /// The files are deleted with every connection closed (Windows deletes no open file);
+    /// a wipe that could not finish says so, and finishes at the next start.
     pub fn wipe(&self, keys: &dyn KeyStore, notice: &str) -> Result<()> {
         self.wiped.store(true, std::sync::atomic::Ordering::SeqCst);
-        let _writer = lock(&self.writer);
+        let mut writer = lock(&self.writer);
+        self.readers.close();
+        let open = std::mem::replace(&mut writer.conn, Connection::open_in_memory()?);
+        // A connection that will not close is dropped all the same (its handle with it).
+        let _ = open.close();
         seal::wipe(&self.data_dir, keys, notice)
+    }
+
+    fn wiped_error(&self) -> StoreError {
+        if seal::wipe_unfinished(&self.data_dir) { StoreError::WipeUnfinished } else { StoreError::Wiped }
     }
 
     pub fn is_wiped(&self) -> bool {
@@ -233,7 +255,7 @@ impl Store {
     pub fn write<T>(&self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let mut side = lock(&self.writer);
         if self.is_wiped() {
-            return Err(StoreError::Wiped);
+            return Err(self.wiped_error());
         }
         let WriteSide { conn, clock } = &mut *side;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -258,7 +280,7 @@ impl Store {
     /// A read connection for queries.
     pub(crate) fn conn(&self) -> Result<ReadConn<'_>> {
         if self.is_wiped() {
-            return Err(StoreError::Wiped);
+            return Err(self.wiped_error());
         }
         self.readers.get()
     }

@@ -25,6 +25,10 @@ const ENCRYPTED: &str = "encrypted";
 const PARTIAL: &str = "encrypted.partial";
 /// Where an earlier version wrote the PDFs it opened in the viewer, unencrypted.
 const OLD_EXPORTS: &str = "exports";
+/// In `encrypted/`: which plain store was converted into it (`plain_identity`).
+const CONVERTED: &str = "converted-from";
+/// Where a plain store written after the conversion is set aside, never deleted.
+const KEPT_PLAIN: &str = "unencrypted-kept";
 /// A wipe the bureau asked for, begun: its notice (when, why).
 const WIPING: &str = "wiping";
 /// The notice of a wipe done, shown to the inspector.
@@ -45,8 +49,15 @@ pub(crate) fn prepare(data_dir: &Path, keys: &dyn KeyStore) -> Result<(PathBuf, 
     if encrypted.is_dir() {
         let key = keys.load()?.ok_or(StoreError::KeyMissing)?;
         check_key(&encrypted, &key)?;
-        // A switch that was not followed by the clean-up (a kill just after the rename).
-        remove_plain(data_dir)?;
+        let converted = fs::read_to_string(encrypted.join(CONVERTED)).ok();
+        if data_dir.join(DB_FILE).exists() && converted != Some(plain_identity(data_dir)) {
+            // Written since by an earlier version (a downgrade): work of the inspector's
+            // that this store does not hold. Never deleted; set aside for the IT officer.
+            keep_plain_aside(data_dir)?;
+        } else {
+            // A switch not followed by the whole clean-up (a kill just after the rename).
+            remove_plain(data_dir)?;
+        }
         return Ok((encrypted, key));
     }
     let key = match keys.load()? {
@@ -68,7 +79,10 @@ pub(crate) fn prepare(data_dir: &Path, keys: &dyn KeyStore) -> Result<(PathBuf, 
     if data_dir.join(DB_FILE).exists() {
         encrypt_database(&data_dir.join(DB_FILE), &partial.join(DB_FILE), &key)?;
         encrypt_attachments(&data_dir.join(ATTACHMENTS), &partial.join(ATTACHMENTS), &key)?;
+        // Taken after the export closed the plain database (closing checkpoints its log).
+        write_durably(&partial.join(CONVERTED), plain_identity(data_dir).as_bytes())?;
     }
+    sync_dir(&partial.join(ATTACHMENTS))?;
     sync_dir(&partial)?;
     fs::rename(&partial, &encrypted).map_err(|e| StoreError::io(&encrypted, e))?;
     sync_dir(data_dir)?;
@@ -89,6 +103,7 @@ pub(crate) fn wipe(data_dir: &Path, keys: &dyn KeyStore, notice: &str) -> Result
 fn finish_wipe(data_dir: &Path, keys: &dyn KeyStore) -> Result<()> {
     let forgot = keys.forget();
     remove_dir(&data_dir.join(ENCRYPTED))?;
+    remove_dir(&data_dir.join(KEPT_PLAIN))?;
     remove_plain(data_dir)?;
     if let Err(e) = forgot {
         let mut notice = fs::read_to_string(data_dir.join(WIPING)).unwrap_or_default();
@@ -97,6 +112,11 @@ fn finish_wipe(data_dir: &Path, keys: &dyn KeyStore) -> Result<()> {
     }
     fs::rename(data_dir.join(WIPING), data_dir.join(WIPED)).map_err(|e| StoreError::io(data_dir, e))?;
     sync_dir(data_dir)
+}
+
+/// Whether a wipe was begun here and not finished (it finishes at the next start).
+pub(crate) fn wipe_unfinished(data_dir: &Path) -> bool {
+    data_dir.join(WIPING).exists()
 }
 
 /// The notice of a wipe done in this data directory, if one was.
@@ -167,6 +187,38 @@ fn encrypt_attachments(plain: &Path, target: &Path, key: &StoreKey) -> Result<()
         sync_dir(&out_dir)?;
     }
     Ok(())
+}
+
+/// The plain database's files as the file system describes them (size, last change):
+/// changed by any write to the plain store.
+fn plain_identity(data_dir: &Path) -> String {
+    let mut out = String::new();
+    for name in [DB_FILE, "anjian.db-wal"] {
+        let meta = fs::metadata(data_dir.join(name)).ok();
+        let modified = meta
+            .as_ref()
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        out.push_str(&format!("{name} {} {modified}\n", meta.map_or(0, |m| m.len())));
+    }
+    out
+}
+
+/// Moves a plain store into `unencrypted-kept/<seconds>/`, each file by a rename.
+fn keep_plain_aside(data_dir: &Path) -> Result<()> {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let aside = data_dir.join(KEPT_PLAIN).join(secs.to_string());
+    fs::create_dir_all(&aside).map_err(|e| StoreError::io(&aside, e))?;
+    for name in [DB_FILE, "anjian.db-wal", "anjian.db-shm", "anjian.db-journal", ATTACHMENTS] {
+        let path = data_dir.join(name);
+        if path.exists() {
+            fs::rename(&path, aside.join(name)).map_err(|e| StoreError::io(&path, e))?;
+        }
+    }
+    sync_dir(&aside)?;
+    sync_dir(data_dir)?;
+    remove_plain(data_dir)
 }
 
 /// The plain store's files, once the encrypted one stands. Only what this program wrote.

@@ -57,11 +57,19 @@ pub async fn round(
         report.clock_skew_ms = Some((server - chrono::Utc::now()).num_milliseconds());
     }
     let pending = local.pending()?;
+    let mut limit = protocol::MAX_BATCH;
     loop {
-        let out = local.outgoing(device_id, protocol::MAX_BATCH)?;
+        let out = local.outgoing(device_id, limit)?;
         if out.changes.is_empty() && out.up_to == 0 {
             break;
         }
+        // Large records (long notes, many answers): fewer of them, so the push fits.
+        let fits = protocol::push_fits(&out.changes);
+        if fits < out.changes.len() {
+            limit = fits.min(limit - 1).max(1);
+            continue;
+        }
+        limit = protocol::MAX_BATCH;
         if !out.attachments.is_empty() {
             let missing = client.missing(&out.attachments).await?;
             let total = missing.missing.len() as u64;

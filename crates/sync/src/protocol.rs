@@ -90,6 +90,32 @@ pub struct Change {
     pub payload: Box<serde_json::value::RawValue>,
 }
 
+/// What the server keeps of a secret (a device's token, a pairing code, a console
+/// session): its SHA-256 as hex, never the secret. A device's is also the key of the MAC
+/// on the file of what it never sent (`unsent`), so the server can check that file.
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
+}
+
+/// How many of `changes`, from the first, one push carries: at most `MAX_BATCH`, and no
+/// more than fit in `MAX_BODY` with the batch's own fields (at least one, so a change too
+/// large for any push is refused by the server rather than held back forever).
+pub fn push_fits(changes: &[Change]) -> usize {
+    // The batch id and the JSON around the list, with room to spare.
+    const FRAME: usize = 256;
+    let mut size = FRAME;
+    let mut n = 0;
+    for change in changes.iter().take(MAX_BATCH) {
+        size += serde_json::to_vec(change).map_or(usize::MAX / 2, |v| v.len()) + 1;
+        if size > MAX_BODY && n > 0 {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -312,6 +338,35 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    fn change(n: usize, payload_len: usize) -> Change {
+        Change {
+            change_id: format!("d1:{n}"),
+            record_type: "inspection".into(),
+            record_id: format!("i{n}"),
+            op: "put".into(),
+            rev: "0000000001-0000-d1".into(),
+            payload: serde_json::value::RawValue::from_string(format!("{{\"note\":\"{}\"}}", "x".repeat(payload_len)))
+                .unwrap(),
+        }
+    }
+
+    proptest::proptest! {
+        /// A push of what fits is within the body limit and the count, and at least one
+        /// change always goes (a single change too large is the server's to refuse).
+        #[test]
+        fn a_push_carries_what_fits_in_the_body(sizes in proptest::collection::vec(0usize..400_000, 1..700)) {
+            let changes: Vec<Change> = sizes.iter().enumerate().map(|(n, &len)| change(n, len)).collect();
+            let n = push_fits(&changes);
+            proptest::prop_assert!((1..=MAX_BATCH).contains(&n) && n <= changes.len());
+            let body = serde_json::to_vec(&PushBatch { batch_id: "x".repeat(64), changes: changes[..n].to_vec() }).unwrap();
+            proptest::prop_assert!(n == 1 || body.len() <= MAX_BODY, "{} bytes in {n}", body.len());
+            if n < changes.len().min(MAX_BATCH) {
+                let more = serde_json::to_vec(&PushBatch { batch_id: "x".repeat(64), changes: changes[..=n].to_vec() }).unwrap();
+                proptest::prop_assert!(more.len() > MAX_BODY - 1024, "stopped early: {} bytes with one more", more.len());
+            }
+        }
+    }
 
     #[test]
     fn whole_numbers_as_json_and_query_strings_write_them() {

@@ -33,12 +33,7 @@ fn run(dir: &std::path::Path) -> Result<(), ApiError> {
     let view = app.call("get_inspection", json!({ "id": inspection }))?;
     let answered: Vec<Value> =
         view["answers"].as_array().cloned().unwrap_or_default().iter().map(|a| a["itemCode"].clone()).collect();
-    let items: Vec<Value> = view["template"]["sections"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|s| s["items"].as_array().cloned().unwrap_or_default())
-        .collect();
+    let items = anjian_tests::checklist_items(&view);
     let mut out = std::io::stdout().lock();
     for (n, item) in items.iter().enumerate().filter(|(_, i)| !answered.contains(&i["code"])) {
         let result = if n % 5 == 0 { "nonCompliant" } else { "compliant" };

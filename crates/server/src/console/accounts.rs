@@ -256,7 +256,7 @@ pub fn sign_in(sql: &mut dyn Sql, name: &str, checked: &str, matched: bool, now:
     sql.execute("DELETE FROM console_session WHERE expires_at < ?", &[text(&stamp(now))])?;
     let token = crate::auth::new_token()?;
     let csrf = crate::auth::new_token()?;
-    let token_hash = crate::auth::hash(&token);
+    let token_hash = anjian_sync::protocol::secret_hash(&token);
     sql.execute(
         "INSERT INTO console_session (token_hash, account_id, csrf, created_at, expires_at, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
         &[
@@ -282,7 +282,7 @@ pub fn sign_in(sql: &mut dyn Sql, name: &str, checked: &str, matched: bool, now:
 /// The session a cookie's token opens, if it has not ended; its life is extended on use
 /// (never past 12 hours from sign-in).
 pub fn session(sql: &mut dyn Sql, token: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
-    let token_hash = crate::auth::hash(token);
+    let token_hash = anjian_sync::protocol::secret_hash(token);
     let rows = sql.query(
         "SELECT a.id, a.name, a.role, a.must_change, s.csrf, s.created_at, s.expires_at, a.disabled_at FROM console_session s JOIN console_account a ON a.id = s.account_id WHERE s.token_hash = ?",
         &[text(&token_hash)],

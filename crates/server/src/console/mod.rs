@@ -1565,7 +1565,8 @@ async fn devices(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Ve
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RevokeRequest {
     /// A lost device: at its next contact it deletes its data and its key. Can be added to
-    /// a device revoked before, never taken back.
+    /// a device revoked before, never taken back. Absent: revoked, data kept.
+    #[serde(default)]
     pub wipe: bool,
 }
 

@@ -1410,9 +1410,9 @@ export interface components {
         RevokeRequest: {
             /**
              * @description A lost device: at its next contact it deletes its data and its key. Can be added to
-             *     a device revoked before, never taken back.
+             *     a device revoked before, never taken back. Absent: revoked, data kept.
              */
-            wipe: boolean;
+            wipe?: boolean;
         };
         /**
          * @description What an account may do; each role may do what the ones before it may.
@@ -1492,6 +1492,13 @@ export interface components {
              * @description Stored before (synced, or imported already).
              */
             duplicates: number;
+            /**
+             * Format: int32
+             * @description Which part of the device's export this file was, of how many.
+             */
+            part: number;
+            /** Format: int32 */
+            parts: number;
             /** @description Refused by the rules, each with its reason. */
             refused: components["schemas"]["RefusedImport"][];
         };

@@ -742,9 +742,13 @@ weight: number | null, items: Array<TemplateItem>, };
 export type TemplateSummary = { id: string, version: number, sector: string, title: string, scored: boolean, itemCount: number, };
 
 /**
- * The file of what a revoked device never sent.
+ * The files of what a revoked device never sent.
  */
-export type UnsentExport = { path: string, changes: number, attachments: number, };
+export type UnsentExport = { 
+/**
+ * One file, or several where one would be too large (each imports on its own).
+ */
+paths: Array<string>, changes: number, attachments: number, };
 
 export type UpdateEnterpriseArgs = { id: string, 
 /**

@@ -175,7 +175,10 @@ impl SyncTask {
                 let notice = format!("{}\n{message}", Utc::now().to_rfc3339());
                 crate::clear_print_dir(&self.print_dir);
                 if let Err(e) = store.wipe(self.keys.as_ref(), &notice) {
-                    self.live().last_error = Some(("storage".into(), format!("清除本机数据未完成：{e}")));
+                    let mut live = self.live();
+                    live.last_error = Some(("storage".into(), format!("清除本机数据未完成：{e}")));
+                    // Not begun (its notice not written): the next round tries again.
+                    live.stop = store.is_wiped();
                 }
             }
             Err(RoundError::Sync(SyncError::Server { code, message, .. }))

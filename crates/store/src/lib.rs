@@ -220,13 +220,16 @@ impl Store {
     /// The files are deleted with every connection closed (Windows deletes no open file);
     /// a wipe that could not finish says so, and finishes at the next start.
     pub fn wipe(&self, keys: &dyn KeyStore, notice: &str) -> Result<()> {
+        // A notice that cannot be written leaves the store as it was: the server says
+        // the same at the next contact, and the wipe is tried again.
+        seal::begin_wipe(&self.data_dir, notice)?;
         self.wiped.store(true, std::sync::atomic::Ordering::SeqCst);
         let mut writer = lock(&self.writer);
         self.readers.close();
         let open = std::mem::replace(&mut writer.conn, Connection::open_in_memory()?);
         // A connection that will not close is dropped all the same (its handle with it).
         let _ = open.close();
-        seal::wipe(&self.data_dir, keys, notice)
+        seal::finish_wipe(&self.data_dir, keys)
     }
 
     fn wiped_error(&self) -> StoreError {

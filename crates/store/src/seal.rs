@@ -90,17 +90,16 @@ pub(crate) fn prepare(data_dir: &Path, keys: &dyn KeyStore) -> Result<(PathBuf, 
     Ok((encrypted, key))
 }
 
-/// Deletes the store as the bureau asked: the notice first (a kill halfway still finishes
-/// the wipe at the next start, and explains it), then the key (the data is unreadable from
-/// there on), then the files.
-pub(crate) fn wipe(data_dir: &Path, keys: &dyn KeyStore, notice: &str) -> Result<()> {
-    write_durably(&data_dir.join(WIPING), notice.as_bytes())?;
-    finish_wipe(data_dir, keys)
+/// Begins the wipe the bureau asked for: its notice, durably, before anything else (a kill
+/// or a failure from here on still finishes the wipe at the next start, and explains it).
+pub(crate) fn begin_wipe(data_dir: &Path, notice: &str) -> Result<()> {
+    write_durably(&data_dir.join(WIPING), notice.as_bytes())
 }
 
-/// A secret store that will not forget the key does not keep the files: they go anyway
-/// (a key without its data opens nothing), and the notice says so.
-fn finish_wipe(data_dir: &Path, keys: &dyn KeyStore) -> Result<()> {
+/// Deletes the key (the data is unreadable from there on), then the files. A secret store
+/// that will not forget the key does not keep the files: they go anyway (a key without its
+/// data opens nothing), and the notice says so.
+pub(crate) fn finish_wipe(data_dir: &Path, keys: &dyn KeyStore) -> Result<()> {
     let forgot = keys.forget();
     remove_dir(&data_dir.join(ENCRYPTED))?;
     remove_dir(&data_dir.join(KEPT_PLAIN))?;

@@ -583,6 +583,27 @@ fn a_newer_schema_is_refused_and_reopening_keeps_everything() {
 }
 
 #[test]
+fn a_wipe_whose_notice_cannot_be_written_leaves_the_store_whole() {
+    let (dir, store) = seeded();
+    let keys = keys();
+    // Where the notice goes stands a directory: the notice cannot be written.
+    std::fs::create_dir(dir.path().join("wiping")).unwrap();
+    assert!(store.wipe(&keys, "2026-12-05 停用并清除").is_err());
+    assert!(!store.is_wiped(), "marked wiped with nothing deleted");
+    assert!(store.search_enterprises(&query("")).unwrap().total > 0, "the store no longer reads");
+    assert!(keys.load().unwrap().is_some(), "the key went without the notice");
+    // Asked again once the notice can be written: everything goes, the notice stays.
+    std::fs::remove_dir(dir.path().join("wiping")).unwrap();
+    store.wipe(&keys, "2026-12-05 停用并清除").unwrap();
+    assert!(store.is_wiped());
+    assert!(matches!(store.search_enterprises(&query("")), Err(StoreError::Wiped)));
+    assert_eq!(keys.load().unwrap(), None);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("wiped")]);
+    assert_eq!(Store::wiped_notice(dir.path()).as_deref(), Some("2026-12-05 停用并清除"));
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("anjian.db"), vec![0x42u8; 8192]).unwrap();

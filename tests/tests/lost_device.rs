@@ -15,7 +15,8 @@ use support::{Server, TestDb, both_backends};
 
 both_backends!(
     a_revoked_device_keeps_its_data_and_syncs_no_more,
-    a_device_revoked_with_wiping_deletes_its_data_and_key
+    a_device_revoked_with_wiping_deletes_its_data_and_key,
+    an_attachment_begun_before_the_revocation_is_finished_by_the_import
 );
 
 async fn revoke(server: &Server, cert: &str, wipe: bool) -> String {
@@ -132,5 +133,38 @@ async fn a_device_revoked_with_wiping_deletes_its_data_and_key(pg: bool) {
     assert_eq!(status["state"], "unpaired", "{status}");
     assert!(status["wipedNotice"].as_str().unwrap().contains("清除"), "{status}");
     assert_eq!(app.call("search_enterprises", json!({})).unwrap()["total"], 0);
+    server.stop().await;
+}
+
+async fn an_attachment_begun_before_the_revocation_is_finished_by_the_import(pg: bool) {
+    use base64::Engine;
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let d = Device::new(&server, "王磊", "11010923001").await;
+    let e = d.call("create_enterprise", json!({ "input": enterprise(&code("91110109MA0PRT10")) })).await.unwrap();
+    d.sync().await;
+    // Inspected after the last sync: the signatures' image is still on the device only.
+    let (_, sig) = inspect(&d, e["id"].as_str().unwrap()).await;
+    let data = d.call("get_attachment", json!({ "sha256": sig })).await.unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data["dataBase64"].as_str().unwrap()).unwrap();
+    assert!(bytes.len() > 2, "an image too small to be cut");
+    // Its first half reached the server before the connection was cut.
+    let (sha, half) = (sig.as_str().unwrap().to_owned(), bytes[..bytes.len() / 2].to_vec());
+    let total = bytes.len() as u64;
+    let state = server.with(move |s| s.attachment_append(&sha, 0, &half, total).unwrap()).await;
+    assert!(matches!(state, anjian_server::storage::AttachmentState::Partial(n) if n == total / 2), "{state:?}");
+    revoke(&server, "11010923001", false).await;
+    assert_eq!(d.round().await["state"], "revoked");
+
+    let export = d.call("sync_export_unsent", json!({})).await.unwrap();
+    assert_eq!(export["attachments"], 1, "{export}");
+    let file = std::fs::read(export["paths"][0].as_str().unwrap()).unwrap();
+    let report = server.with(move |s| anjian_server::unsent::import(s, &file, "2026-12-05T01:00:00Z")).await.unwrap();
+    assert_eq!(report.attachments, 1, "{report:?}");
+    assert!(report.refused.is_empty(), "{report:?}");
+    // Finished from where it stopped: the server holds the image whole.
+    let sha = sig.as_str().unwrap().to_owned();
+    let held = server.with(move |s| s.attachment(&sha).unwrap()).await;
+    assert_eq!(held, bytes);
     server.stop().await;
 }

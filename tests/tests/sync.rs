@@ -23,6 +23,7 @@ both_backends!(
     a_revoked_device_is_refused_from_its_next_request,
     numbers_used_offline_are_never_granted_and_clashes_are_listed,
     refusals_are_kept_clipped_and_bounded,
+    pages_sent_from_kept_text_are_the_pages_of_the_log,
 );
 
 async fn pull_pages_at_every_boundary(pg: bool) {
@@ -642,5 +643,36 @@ async fn refusals_are_kept_clipped_and_bounded(pg: bool) {
     // 200 bytes of a 3-byte character: 66 characters.
     assert!(kept[2].parse::<usize>().unwrap() <= 200, "record id clipped: {kept:?}");
     assert!(!kept[3].ends_with(":junk-0"), "the oldest forgotten: {kept:?}");
+    server.stop().await;
+}
+
+/// A pull sends the text of changes other devices pulled before (kept by the server, see
+/// `pull_cache`): whatever the cursor, the page size and what was written in between, each
+/// page is the page the log holds, and a device's pulls note how far it got.
+async fn pages_sent_from_kept_text_are_the_pages_of_the_log(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let (a, device_a, _) = paired(&server, "11010923001").await;
+    let (b, device_b, _) = paired(&server, "11010923002").await;
+    a.push(&batch(&device_a, 0, 9)).await.expect("push");
+    let log = |device: String, after: u64, limit: u32| {
+        server.with(move |s| serde_json::to_value(s.pull(&device, after, limit).unwrap().into_protocol()).unwrap())
+    };
+    let mut written = 9;
+    // Cursors and sizes overlapping what was sent before, cold and kept; writes in between.
+    for (step, (after, limit)) in
+        [(0, 4), (0, 4), (2, 3), (0, 12), (4, 2), (7, 5), (0, 20), (9, 1), (3, 9)].into_iter().enumerate()
+    {
+        for (client, device) in [(&a, &device_a), (&b, &device_b)] {
+            let got = serde_json::to_value(client.pull(after, limit).await.expect("pull")).unwrap();
+            assert_eq!(got, log(device.clone(), after, limit).await, "step {step}: after {after}, {limit} a page");
+        }
+        if step % 3 == 1 {
+            b.push(&batch(&device_b, written, written + 2)).await.expect("push");
+            written += 2;
+        }
+    }
+    let noted = support::column(&db.db, "SELECT CAST(after AS TEXT) FROM device_pull ORDER BY device_id").await;
+    assert_eq!(noted.len(), 2, "{noted:?}");
     server.stop().await;
 }

@@ -17,6 +17,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 
 use crate::auth;
+use crate::pull_cache::PullCache;
+use crate::pull_notes::PullNotes;
 use crate::storage::BatchProblem;
 use crate::storage::{AttachmentState, Revocation, Storage, StorageError};
 
@@ -24,41 +26,12 @@ use crate::storage::{AttachmentState, Revocation, Storage, StorageError};
 pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pulls: Arc<PullNotes>,
+    pages: Arc<PullCache>,
 }
 
 impl AppState {
     pub fn new(storage: Arc<dyn Storage>) -> AppState {
-        AppState { storage, pulls: Arc::default() }
-    }
-}
-
-/// Which pulls were last noted in `device_pull`, so that a device paging through the log
-/// or syncing every few seconds costs a write only when its cursor grows, or once a
-/// minute for its last contact.
-#[derive(Default)]
-struct PullNotes(std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant)>>);
-
-impl PullNotes {
-    /// Whether this pull is worth writing down (and, if so, takes it as written).
-    fn worth_noting(&self, device: &str, after: u64) -> bool {
-        const CONTACT: std::time::Duration = std::time::Duration::from_secs(60);
-        let mut notes = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let now = std::time::Instant::now();
-        if notes.len() > 100_000 {
-            notes.clear();
-        }
-        match notes.get(device) {
-            Some((noted, at)) if after <= *noted && now.duration_since(*at) < CONTACT => false,
-            _ => {
-                notes.insert(device.to_owned(), (after, now));
-                true
-            }
-        }
-    }
-
-    /// Forgets a note that could not be written, so the next pull tries again.
-    fn forget(&self, device: &str) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(device);
+        AppState { storage, pulls: Arc::default(), pages: Arc::default() }
     }
 }
 
@@ -467,18 +440,14 @@ async fn pull(
         return Err(ApiError::bad("游标超出范围"));
     }
     let storage = state.storage.clone();
-    let pulls = state.pulls.clone();
-    // A `PullPage`, written from the stored text (see `StoredPage::to_json`).
+    let (pulls, pages) = (state.pulls.clone(), state.pages.clone());
+    // A `PullPage`, written from the stored text, kept for the next devices (`PullCache`).
     let body = blocking(move || {
-        let page = storage.pull(&device, req.after, req.limit)?.to_json();
+        let page = pages.page(storage.as_ref(), &device, req.after, req.limit)?;
         // Bookkeeping for the console (which device holds what): a failure here must not
         // cost the device its page.
-        if pulls.worth_noting(&device, req.after) {
-            let at = now();
-            if let Err(e) = storage.transact(&mut |sql| crate::storage::note_pull(sql, &device, req.after, &at)) {
-                pulls.forget(&device);
-                eprintln!("anjian-server: could not note a pull: {e}");
-            }
+        if let Err(e) = pulls.note(storage.as_ref(), &device, req.after, &now()) {
+            eprintln!("anjian-server: could not note a pull: {e}");
         }
         Ok(page)
     })

@@ -11,6 +11,8 @@ pub mod import;
 mod ledger;
 pub mod pg;
 pub mod publish;
+mod pull_cache;
+mod pull_notes;
 pub mod sqlite;
 pub mod storage;
 mod token_cache;

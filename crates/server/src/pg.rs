@@ -748,6 +748,17 @@ impl Storage for PgStorage {
         })
     }
 
+    fn pull_seqs(&self, device_id: &str, after: u64, limit: u32) -> Result<Vec<u64>> {
+        self.run(|c| {
+            let st = c.statement(&format!(
+                "SELECT seq FROM change WHERE seq > $1 AND {} ORDER BY seq LIMIT $2",
+                crate::storage::reaches("$3")
+            ))?;
+            let rows = c.query(&st, &[&(after as i64), &(i64::from(limit) + 1), &device_id])?;
+            Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
+        })
+    }
+
     fn publish_then(
         &self,
         changes: &[Change],

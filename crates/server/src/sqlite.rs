@@ -528,6 +528,16 @@ impl Storage for SqliteStorage {
         Ok(StoredPage::new(after, limit, rows.collect::<Result<_, _>>()?))
     }
 
+    fn pull_seqs(&self, device_id: &str, after: u64, limit: u32) -> Result<Vec<u64>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT seq FROM change WHERE seq > ?1 AND {} ORDER BY seq LIMIT ?2",
+            crate::storage::reaches("?3")
+        ))?;
+        let rows = stmt.query_map((after as i64, i64::from(limit) + 1, device_id), |r| r.get::<_, i64>(0))?;
+        Ok(rows.map(|r| r.map(|seq| seq as u64)).collect::<Result<_, _>>()?)
+    }
+
     fn publish_then(
         &self,
         changes: &[Change],

@@ -108,6 +108,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Changes after `after` that reach `device_id` (a change with an audience reaches
     /// only the devices of the inspectors it names), at most `limit`, in sequence order.
     fn pull(&self, device_id: &str, after: u64, limit: u32) -> Result<StoredPage>;
+    /// The sequence numbers of the same changes, up to `limit + 1` (the one more says that
+    /// more follow): what a pull reads when it holds the changes' text already.
+    fn pull_seqs(&self, device_id: &str, after: u64, limit: u32) -> Result<Vec<u64>>;
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState>;
     /// Appends `bytes` at `offset` (which must be what has arrived so far) and, when
@@ -418,30 +421,9 @@ impl StoredPage {
     /// than by serde so that each payload goes out as stored: a `RawValue` would parse
     /// every payload once more on its way out, the largest share of a pull's work.
     pub fn to_json(&self) -> String {
-        let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
         let size: usize = self.changes.iter().map(|c| c.payload.len() + 256).sum();
         let mut out = String::with_capacity(size + 64);
-        out.push_str("{\"changes\":[");
-        for (i, c) in self.changes.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&format!("{{\"seq\":{}", c.seq));
-            for (name, value) in [
-                ("changeId", &c.change_id),
-                ("deviceId", &c.device_id),
-                ("recordType", &c.record_type),
-                ("recordId", &c.record_id),
-                ("op", &c.op),
-                ("rev", &c.rev),
-            ] {
-                out.push_str(&format!(",\"{name}\":{}", text(value)));
-            }
-            out.push_str(",\"payload\":");
-            out.push_str(&c.payload);
-            out.push('}');
-        }
-        out.push_str(&format!("],\"next\":{},\"more\":{}}}", self.next, self.more));
+        page_json(&mut out, self.changes.iter().map(|c| c.to_json()), self.next, self.more);
         out
     }
 
@@ -463,6 +445,59 @@ impl StoredPage {
             })
             .collect();
         PullPage { changes, next: self.next, more: self.more }
+    }
+}
+
+/// A pull's answer, `PullPage` in JSON, from its changes written each as `ServerChange`.
+pub(crate) fn page_json<S: AsRef<str>>(out: &mut String, changes: impl Iterator<Item = S>, next: u64, more: bool) {
+    use std::fmt::Write;
+    out.push_str("{\"changes\":[");
+    for (i, c) in changes.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(c.as_ref());
+    }
+    let _ = write!(out, "],\"next\":{next},\"more\":{more}}}");
+}
+
+impl StoredChange {
+    /// The change as `ServerChange` in JSON, its payload as stored. Written in place: a
+    /// page is thousands of fields, and a string made for each was most of the pull's own
+    /// work (the profile of 100 devices syncing at once).
+    pub(crate) fn to_json(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.payload.len() + 256);
+        let _ = write!(out, "{{\"seq\":{}", self.seq);
+        for (name, value) in [
+            ("changeId", &self.change_id),
+            ("deviceId", &self.device_id),
+            ("recordType", &self.record_type),
+            ("recordId", &self.record_id),
+            ("op", &self.op),
+            ("rev", &self.rev),
+        ] {
+            out.push_str(",\"");
+            out.push_str(name);
+            out.push_str("\":");
+            push_json_string(&mut out, value);
+        }
+        out.push_str(",\"payload\":");
+        out.push_str(&self.payload);
+        out.push('}');
+        out
+    }
+}
+
+/// `value` as a JSON string: as it is when nothing in it needs escaping (ids, codes and
+/// clocks never do), else as serde_json escapes it.
+fn push_json_string(out: &mut String, value: &str) {
+    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(value).unwrap_or_else(|_| "\"\"".into()));
     }
 }
 
@@ -1121,6 +1156,19 @@ mod tests {
             next: 2,
             more: true,
         });
+    }
+
+    proptest! {
+        /// Any text in any field (control characters, quotes, backslashes, any plane).
+        #[test]
+        fn pages_of_any_text_are_what_serde_writes(
+            texts in proptest::collection::vec(any::<String>(), 0..6),
+            next in any::<u64>(),
+            more in any::<bool>(),
+        ) {
+            let changes = texts.iter().enumerate().map(|(i, t)| change(i as u64 + 1, t, "{}")).collect();
+            same_as_serde(&StoredPage { changes, next, more });
+        }
     }
 
     /// Within a group, a change is judged against the record as it will be held (folded),

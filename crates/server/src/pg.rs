@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     crate::console::plans::YEAR_PLAN_MIGRATION,
     crate::ledger::TASK_MIGRATION,
     crate::storage::REVOCATION_MIGRATION,
+    include_str!("../migrations/common/0015_redundant_hazard_index.sql"),
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";

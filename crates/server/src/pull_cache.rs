@@ -2,8 +2,8 @@
 //! the tail of the log is read as many times as there are devices: the first pull of a
 //! change reads it from the database and writes its JSON; later pulls read only which
 //! changes follow their cursor (and reach them) and send the text kept here. A change in
-//! the log never changes (its audience, which can, decides only which pulls see it), so
-//! the text kept is never stale.
+//! the log never changes (its audience, set in the transaction that stores it, decides
+//! only which pulls see it, and is not in the text), so the text kept is never stale.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};

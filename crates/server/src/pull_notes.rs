@@ -42,8 +42,9 @@ impl PullNotes {
 
     /// Notes that `device` asked for the changes after `after` at `at`, if worth noting, and
     /// returns once the note is written: by this pull, or with others in one transaction by
-    /// the pull writing when it came. A note that could not be written is forgotten, so the
-    /// device's next pull tries again; the error is the caller's to report.
+    /// the pull writing when it came (a pull whose cursor is noted already returns at once).
+    /// A note that could not be written is forgotten, so the device's next pull tries
+    /// again; the failure is returned to the pull whose transaction it was.
     pub(crate) fn note(&self, storage: &dyn Storage, device: &str, after: u64, at: &str) -> Result<()> {
         let mut state = self.lock();
         let now = Instant::now();
@@ -69,30 +70,41 @@ impl PullNotes {
                 return Ok(());
             }
             if !state.writing {
+                // Nothing is being written, so every write begun has finished and none
+                // took this pull's note: it is in the write begun here.
                 state.writing = true;
                 state.begun += 1;
                 let notes = std::mem::take(&mut state.pending);
                 drop(state);
+                let mut writing = Writing { notes: self, devices: notes.keys().cloned().collect(), written: false };
                 let written = write(storage, &notes);
-                state = self.lock();
-                if written.is_err() {
-                    for device in notes.keys() {
-                        state.noted.remove(device);
-                    }
-                }
-                state.writing = false;
-                state.finished = state.begun;
-                self.written.notify_all();
-                if state.finished >= mine {
-                    return written;
-                }
-                if let Err(e) = written {
-                    eprintln!("anjian-server: could not note pulls: {e}");
-                }
-                continue;
+                writing.written = written.is_ok();
+                return written;
             }
             state = self.written.wait(state).unwrap_or_else(|p| p.into_inner());
         }
+    }
+}
+
+/// A write under way. Ended however it ends, a panic in the storage included: the notes
+/// not written are forgotten, the next pull may write, the pulls waiting are woken.
+struct Writing<'a> {
+    notes: &'a PullNotes,
+    devices: Vec<String>,
+    written: bool,
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        let mut state = self.notes.lock();
+        if !self.written {
+            for device in &self.devices {
+                state.noted.remove(device);
+            }
+        }
+        state.writing = false;
+        state.finished = state.begun;
+        self.notes.written.notify_all();
     }
 }
 
@@ -109,4 +121,50 @@ fn write(storage: &dyn Storage, notes: &HashMap<String, (u64, String)>) -> Resul
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Pulls of many devices at once, each noted in some transaction, none waiting forever;
+    /// each device's highest cursor is what the table holds.
+    #[test]
+    fn notes_of_pulls_at_once_are_all_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = crate::SqliteStorage::open(&dir.path().join("district.db")).unwrap();
+        let notes = PullNotes::default();
+        std::thread::scope(|s| {
+            for t in 0..8u64 {
+                let (storage, notes) = (&storage, &notes);
+                s.spawn(move || {
+                    for round in 0..20u64 {
+                        let device = format!("device-{}", (t + round) % 5);
+                        notes.note(storage, &device, t * 100 + round, "2026-12-05T00:00:00Z").unwrap();
+                    }
+                });
+            }
+        });
+        let mut rows = Vec::new();
+        storage
+            .read(&mut |sql| {
+                rows = sql.query("SELECT device_id, CAST(after AS TEXT) FROM device_pull ORDER BY device_id", &[])?;
+                Ok(())
+            })
+            .unwrap();
+        let highest: Vec<(String, u64)> = (0..5u64)
+            .map(|d| {
+                let best = (0..8u64)
+                    .flat_map(|t| (0..20u64).filter(move |r| (t + r) % 5 == d).map(move |r| t * 100 + r))
+                    .max()
+                    .unwrap();
+                (format!("device-{d}"), best)
+            })
+            .collect();
+        let held: Vec<(String, u64)> =
+            rows.into_iter().map(|r| (r[0].clone().unwrap(), r[1].clone().unwrap().parse().unwrap())).collect();
+        assert_eq!(held, highest);
+    }
 }

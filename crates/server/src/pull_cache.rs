@@ -40,17 +40,13 @@ impl PullCache {
         let more = seqs.len() > limit as usize;
         let seqs = &seqs[..seqs.len().min(limit as usize)];
         if let Some(changes) = self.all(seqs) {
-            let next = seqs.last().copied().unwrap_or(after);
-            let mut out = String::with_capacity(changes.iter().map(|c| c.len() + 1).sum::<usize>() + 64);
-            page_json(&mut out, changes.iter(), next, more);
-            return Ok(out);
+            return Ok(page_text(&changes, seqs.last().copied().unwrap_or(after), more));
         }
         // Some not kept: the page read whole (what was written since the first read may
         // join it; it is a page all the same).
         let page = storage.pull(device, after, limit)?;
         let changes: Vec<(u64, Arc<str>)> = page.changes.iter().map(|c| (c.seq, Arc::from(c.to_json()))).collect();
-        let mut out = String::with_capacity(changes.iter().map(|(_, c)| c.len() + 1).sum::<usize>() + 64);
-        page_json(&mut out, changes.iter().map(|(_, c)| c), page.next, page.more);
+        let out = page_text(&changes.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), page.next, page.more);
         self.keep(changes);
         Ok(out)
     }
@@ -76,6 +72,13 @@ impl PullCache {
             }
         }
     }
+}
+
+/// The page's JSON from its changes' text.
+fn page_text(changes: &[Arc<str>], next: u64, more: bool) -> String {
+    let mut out = String::with_capacity(changes.iter().map(|c| c.len() + 1).sum::<usize>() + 64);
+    page_json(&mut out, changes.iter(), next, more);
+    out
 }
 
 #[cfg(test)]

@@ -55,6 +55,8 @@ async fn run(backend: &str, storage: Arc<dyn Storage>) {
         devices.push((client.with_token(pair.token), pair.device_id));
     }
     let mut times = Vec::new();
+    // The push's part of each round and the pull's, where the time goes.
+    let (mut pushes, mut pulls) = (Vec::new(), Vec::new());
     let mut rounds = Vec::new();
     let started = Instant::now();
     for round in 0..=ROUNDS {
@@ -67,24 +69,30 @@ async fn run(backend: &str, storage: Arc<dyn Storage>) {
                     (from..from + BATCH).map(|n| anjian_tests::changes::hazard(&id, n)).collect();
                 let t = Instant::now();
                 client.push(&PushBatch { batch_id: format!("{id}-{round}"), changes }).await.expect("push");
+                let pushed = t.elapsed();
                 client.pull(from * DEVICES as u64 / 2, 200).await.expect("pull");
-                t.elapsed()
+                (pushed, t.elapsed())
             }));
         }
         let mut slowest = Duration::ZERO;
         for t in tasks {
-            let elapsed = t.await.expect("device");
+            let (pushed, elapsed) = t.await.expect("device");
             slowest = slowest.max(elapsed);
             // Round 0 warms the server up and is not counted.
             if round > 0 {
                 times.push(elapsed);
+                pushes.push(pushed);
+                pulls.push(elapsed - pushed);
             }
         }
         rounds.push(format!("{:.0}", slowest.as_secs_f64() * 1000.0));
     }
     let wall = started.elapsed();
-    times.sort();
-    let pick = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;
+    let pick_of = |times: &mut Vec<Duration>, q: f64| {
+        times.sort();
+        times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
+    };
+    let pick = |q: f64| pick_of(&mut times.clone(), q);
     let changes = (DEVICES * (ROUNDS + 1)) as f64 * BATCH as f64;
     println!(
         "| {backend} | {} | {:.1} | {:.1} | {:.1} | {:.0} |",
@@ -98,5 +106,12 @@ async fn run(backend: &str, storage: Arc<dyn Storage>) {
     server.await.expect("join").expect("served");
     let p99 = pick(0.99);
     println!("p99 {p99:.1} ms (goal < 200 ms: {})", if p99 < 200.0 { "met" } else { "missed" });
+    println!(
+        "push p50 {:.1} ms, p99 {:.1} ms; pull p50 {:.1} ms, p99 {:.1} ms",
+        pick_of(&mut pushes, 0.5),
+        pick_of(&mut pushes, 0.99),
+        pick_of(&mut pulls, 0.5),
+        pick_of(&mut pulls, 0.99)
+    );
     println!("slowest device of each round, ms (the first is round 0, not counted): {}", rounds.join(" "));
 }

@@ -530,9 +530,11 @@ fn rewind_to_schema_3(db: &support::Db) {
         "year_plan",
         "task",
     ];
-    // The log as schema 3 kept it: no audience column yet, no revocation columns.
+    // The log as schema 3 kept it: no audience column yet, no revocation columns, its index
+    // by record over every change.
     let record_tables: String = tables.iter().map(|t| format!("DROP TABLE {t}; ")).collect::<String>()
-        + "ALTER TABLE change DROP COLUMN audience; ALTER TABLE device DROP COLUMN wipe; ALTER TABLE device DROP COLUMN revocation_told_at; ";
+        + "ALTER TABLE change DROP COLUMN audience; ALTER TABLE device DROP COLUMN wipe; ALTER TABLE device DROP COLUMN revocation_told_at; "
+        + "DROP INDEX change_checklist; DROP INDEX change_enterprise; CREATE INDEX change_by_record_seq ON change (record_type, record_id, seq); ";
     match db.clone() {
         support::Db::Sqlite(path) => {
             let conn = rusqlite::Connection::open(path).expect("open");
@@ -672,6 +674,7 @@ async fn pages_sent_from_kept_text_are_the_pages_of_the_log(pg: bool) {
             written += 2;
         }
     }
+    server.with(|s| s.pull_notes_written().unwrap()).await;
     let noted = support::column(&db.db, "SELECT CAST(after AS TEXT) FROM device_pull ORDER BY device_id").await;
     assert_eq!(noted.len(), 2, "{noted:?}");
     server.stop().await;

@@ -28,7 +28,7 @@ pub use ledger::TableDigest;
 pub use pg::PgStorage;
 pub use publish::{ImportReport, PublishError, grant_numbers, import_enterprises, publish_checklist};
 pub use sqlite::SqliteStorage;
-pub use storage::{NumberConflict, RefusedChange, Storage, StorageError, StoredChange, StoredPage};
+pub use storage::{NumberConflict, PullNote, RefusedChange, Storage, StorageError, StoredChange, StoredPage};
 
 /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight
 /// (a push half-applied is impossible: each is one transaction) and returns.

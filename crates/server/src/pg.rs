@@ -16,8 +16,8 @@ use postgres::{Client, NoTls};
 use crate::ledger::{Kind, LoggedChange, Param, RecordTx, Table, TableDigest};
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
-    NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
-    UploadStep, UploadTx,
+    NumberConflict, PullNote, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange,
+    StoredPage, UploadStep, UploadTx,
 };
 use crate::token_cache::TokenCache;
 
@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     crate::ledger::TASK_MIGRATION,
     crate::storage::REVOCATION_MIGRATION,
     include_str!("../migrations/common/0015_redundant_hazard_index.sql"),
+    include_str!("../migrations/common/0016_change_lookup_index.sql"),
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -298,7 +299,7 @@ fn listen(target: &Target, tokens: &Weak<TokenCache>) {
 /// One group of pushes in one transaction. Sequence numbers must become visible in
 /// order, or a reader could move its cursor past one still being committed: the group
 /// holds the change table's write lock.
-fn write_group(conn: &mut (Conn, Target), group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+fn write_group(conn: &mut (Conn, Target), group: &[PushJob], notes: &[PullNote]) -> Result<Vec<Result<PushResponse>>> {
     let (conn, target) = conn;
     if conn.client.is_closed() {
         // Statements belong to the connection they were prepared on.
@@ -307,7 +308,7 @@ fn write_group(conn: &mut (Conn, Target), group: &[PushJob]) -> Result<Vec<Resul
     let Conn { client, prepared } = conn;
     let mut tx = client.transaction()?;
     tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-    let answers = crate::storage::write_group(&mut PgGroup { tx: &mut tx, prepared }, group)?;
+    let answers = crate::storage::write_group(&mut PgGroup { tx: &mut tx, prepared }, group, notes)?;
     tx.commit()?;
     Ok(answers)
 }
@@ -484,6 +485,19 @@ impl GroupTx for PgGroup<'_, '_> {
             holders.push(Some(holder));
         }
         Ok(holders)
+    }
+
+    fn note_pulls(&mut self, notes: &[PullNote]) -> Result<()> {
+        // One device once per group (the writing thread keeps each device's latest note).
+        let st = self.statement(&format!(
+            "INSERT INTO device_pull (device_id, after, at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) {}",
+            crate::storage::NOTE_PULL_CONFLICT
+        ))?;
+        let devices: Vec<&str> = notes.iter().map(|n| n.device_id.as_str()).collect();
+        let afters: Vec<i64> = notes.iter().map(|n| i64::try_from(n.after).unwrap_or(i64::MAX)).collect();
+        let ats: Vec<&str> = notes.iter().map(|n| n.at.as_str()).collect();
+        self.tx.execute(&st, &[&devices, &afters, &ats])?;
+        Ok(())
     }
 
     fn earlier_batches(&mut self, keys: &[(&str, &str)]) -> Result<HashMap<(String, String), (String, String)>> {
@@ -749,6 +763,14 @@ impl Storage for PgStorage {
         })
     }
 
+    fn note_pulls(&self, notes: Vec<PullNote>) {
+        self.pushes.note_pulls(notes);
+    }
+
+    fn pull_notes_written(&self) -> Result<()> {
+        self.pushes.written()
+    }
+
     fn pull_seqs(&self, device_id: &str, after: u64, limit: u32) -> Result<Vec<u64>> {
         self.run(|c| {
             let st = c.statement(&format!(
@@ -804,10 +826,7 @@ impl Storage for PgStorage {
 
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
         self.run(|c| {
-            let rows = c.query(
-                &format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = $1 ORDER BY seq"),
-                &[&record_type],
-            )?;
+            let rows = c.query(&crate::storage::changes_of_type_sql(CHANGE_COLUMNS, record_type)?, &[])?;
             Ok(rows.iter().map(stored_change).collect())
         })
     }

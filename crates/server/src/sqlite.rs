@@ -12,8 +12,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::ledger::{LoggedChange, Param, RecordTx, Table, TableDigest};
 use crate::storage::{
     AccountTx, AttachmentState, Device, GroupCommit, GroupTx, Inspector, NewChange, NewRefusal, NumberClaim,
-    NumberConflict, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange, StoredPage,
-    UploadStep, UploadTx,
+    NumberConflict, PullNote, PushJob, RefusedChange, Result, Storage, StorageError, StoredBatch, StoredChange,
+    StoredPage, UploadStep, UploadTx,
 };
 
 const MIGRATIONS: &[&str] = &[
@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     crate::ledger::TASK_MIGRATION,
     crate::storage::REVOCATION_MIGRATION,
     include_str!("../migrations/common/0015_redundant_hazard_index.sql"),
+    include_str!("../migrations/common/0016_change_lookup_index.sql"),
 ];
 
 const CHANGE_COLUMNS: &str = "seq, change_id, device_id, record_type, record_id, op, rev, payload";
@@ -50,9 +51,9 @@ fn stored_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredChange> {
 }
 
 /// One group of pushes in one transaction.
-fn write_group(conn: &mut Connection, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+fn write_group(conn: &mut Connection, group: &[PushJob], notes: &[PullNote]) -> Result<Vec<Result<PushResponse>>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let answers = crate::storage::write_group(&mut SqliteGroup(&tx), group)?;
+    let answers = crate::storage::write_group(&mut SqliteGroup(&tx), group, notes)?;
     tx.commit()?;
     Ok(answers)
 }
@@ -245,6 +246,17 @@ impl GroupTx for SqliteGroup<'_> {
         }
         Ok(holders)
     }
+
+    fn note_pulls(&mut self, notes: &[PullNote]) -> Result<()> {
+        let mut st = self.0.prepare_cached(&format!(
+            "INSERT INTO device_pull (device_id, after, at) VALUES (?1, ?2, ?3) {}",
+            crate::storage::NOTE_PULL_CONFLICT
+        ))?;
+        for n in notes {
+            st.execute((&n.device_id, i64::try_from(n.after).unwrap_or(i64::MAX), &n.at))?;
+        }
+        Ok(())
+    }
 }
 
 /// An upload's bytes in a file beside the database (`<sha>.part` until complete), its
@@ -394,6 +406,27 @@ pub struct SqliteStorage {
     path: PathBuf,
     pushes: GroupCommit,
     files: PathBuf,
+    /// Dropped with the storage: the checkpointing thread then stops.
+    _checkpoints: std::sync::mpsc::Sender<()>,
+}
+
+/// How often the write-ahead log is copied into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Copies the write-ahead log into the database on a thread of its own, every
+/// `CHECKPOINT_EVERY`, without waiting for readers or holding up the writer (a passive
+/// checkpoint); stops when the returned sender is dropped.
+fn checkpoints(path: &Path) -> Result<std::sync::mpsc::Sender<()>> {
+    let conn = connect(path)?;
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new().name("anjian-sqlite-checkpoint".into()).spawn(move || {
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                eprintln!("anjian-server: checkpoint of the database failed: {e}");
+            }
+        }
+    })?;
+    Ok(stop)
 }
 
 impl SqliteStorage {
@@ -423,9 +456,27 @@ impl SqliteStorage {
         std::fs::create_dir_all(&files)?;
         let pushes = {
             let path = path.to_owned();
-            GroupCommit::start("anjian-sqlite-push", move || connect(&path), write_group)?
+            GroupCommit::start(
+                "anjian-sqlite-push",
+                move || {
+                    let conn = connect(&path)?;
+                    // The log is copied into the database by `checkpoints`, beside the
+                    // writes: done after a commit, it held up every push waiting.
+                    conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+                    Ok(conn)
+                },
+                write_group,
+            )?
         };
-        Ok(SqliteStorage { conn: Mutex::new(conn), readers: Mutex::default(), path: path.to_owned(), pushes, files })
+        let checkpoints = checkpoints(path)?;
+        Ok(SqliteStorage {
+            conn: Mutex::new(conn),
+            readers: Mutex::default(),
+            path: path.to_owned(),
+            pushes,
+            files,
+            _checkpoints: checkpoints,
+        })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -529,6 +580,14 @@ impl Storage for SqliteStorage {
         Ok(StoredPage::new(after, limit, rows.collect::<Result<_, _>>()?))
     }
 
+    fn note_pulls(&self, notes: Vec<PullNote>) {
+        self.pushes.note_pulls(notes);
+    }
+
+    fn pull_notes_written(&self) -> Result<()> {
+        self.pushes.written()
+    }
+
     fn pull_seqs(&self, device_id: &str, after: u64, limit: u32) -> Result<Vec<u64>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
@@ -570,9 +629,8 @@ impl Storage for SqliteStorage {
 
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>> {
         let conn = self.conn();
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT {CHANGE_COLUMNS} FROM change WHERE record_type = ?1 ORDER BY seq"))?;
-        let rows = stmt.query_map([record_type], stored_change)?;
+        let mut stmt = conn.prepare_cached(&crate::storage::changes_of_type_sql(CHANGE_COLUMNS, record_type)?)?;
+        let rows = stmt.query_map([], stored_change)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -111,6 +111,12 @@ pub trait Storage: Send + Sync + 'static {
     /// The sequence numbers of the same changes, up to `limit + 1` (the one more says that
     /// more follow): what a pull reads when it holds the changes' text already.
     fn pull_seqs(&self, device_id: &str, after: u64, limit: u32) -> Result<Vec<u64>>;
+    /// Hands notes of pulls to the writing thread and returns at once: they are written
+    /// with the next group of pushes (or alone, a moment later). No pull waits for its
+    /// note, nor for the pushes being written.
+    fn note_pulls(&self, notes: Vec<PullNote>);
+    /// Returns once every note handed over before this call is written (or its write failed).
+    fn pull_notes_written(&self) -> Result<()>;
 
     fn attachment_state(&self, sha256: &str) -> Result<AttachmentState>;
     /// Appends `bytes` at `offset` (which must be what has arrived so far) and, when
@@ -134,7 +140,8 @@ pub trait Storage: Send + Sync + 'static {
         now: &str,
         then: &mut dyn FnMut(&mut dyn Sql) -> Result<()>,
     ) -> Result<u64>;
-    /// Every stored change of one record type, in sequence order.
+    /// Every stored change of one record type, in sequence order: enterprises and
+    /// checklists (the types read by type); another type is refused.
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>>;
 
     /// Numbers carried by two issued documents, oldest first: for the bureau to resolve.
@@ -279,25 +286,36 @@ pub fn revocation(storage: &dyn Storage, token_hash: &str, now: &str) -> Result<
 pub(crate) const REVOCATION_MIGRATION: &str = include_str!("../migrations/common/0014_device_revocation.sql");
 pub(crate) const DEVICE_PULL_MIGRATION: &str = include_str!("../migrations/common/0009_device_pull.sql");
 
-/// Notes that `device` asked for the changes after `after` (so holds those up to it), now.
-pub(crate) fn note_pull(sql: &mut dyn Sql, device: &str, after: u64, now: &str) -> Result<()> {
-    sql.execute(
-        "INSERT INTO device_pull (device_id, after, at) VALUES (?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET after = CASE WHEN excluded.after > device_pull.after THEN excluded.after ELSE device_pull.after END, at = excluded.at",
-        &[
-            Param::Text(Some(device.to_owned())),
-            Param::Int(Some(i64::try_from(after).unwrap_or(i64::MAX))),
-            Param::Text(Some(now.to_owned())),
-        ],
-    )?;
-    Ok(())
+/// That a device asked for the changes after `after` (so holds those up to it), at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullNote {
+    pub device_id: String,
+    pub after: u64,
+    pub at: String,
 }
+
+/// What a device's row of `device_pull` becomes on a new note: its cursor never moves
+/// back (a device paging again from an earlier cursor still holds what it held).
+pub(crate) const NOTE_PULL_CONFLICT: &str = "ON CONFLICT (device_id) DO UPDATE SET after = CASE WHEN excluded.after > device_pull.after THEN excluded.after ELSE device_pull.after END, at = excluded.at";
 
 pub(crate) const NUMBERS_MIGRATION: &str = include_str!("../migrations/common/0004_document_number.sql");
 
 /// The stored documents the number table is filled from: (device, payload, received at).
 pub(crate) const STORED_DOCUMENTS: &str =
     "SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq";
+
+/// The record types whose changes are read by type, the bureau's enterprises and
+/// checklists: only these have an index on the log (migration 16).
+const READ_BY_TYPE: [&str; 2] = [anjian_sync::records::ENTERPRISE, anjian_sync::records::CHECKLIST];
+
+/// Every stored change of a type read by type, in sequence order: the type as a literal,
+/// which the partial index of the type needs.
+pub(crate) fn changes_of_type_sql(columns: &str, record_type: &str) -> Result<String> {
+    if !READ_BY_TYPE.contains(&record_type) {
+        return Err(StorageError::Refused(format!("不能按类型读取“{record_type}”记录")));
+    }
+    Ok(format!("SELECT {columns} FROM change WHERE record_type = '{record_type}' ORDER BY seq"))
+}
 
 /// `number_conflicts`, the same in both dialects: number, holder, its device, the other
 /// document, its device, when found.
@@ -791,11 +809,63 @@ pub(crate) struct PushJob {
 }
 
 /// Pushes that arrive together are written in one transaction by one thread: one
-/// commit, so one flush to disk, for the lot; each push under its own savepoint, so one
-/// that fails leaves the others. A push is answered only once its group is committed.
+/// commit, so one flush to disk, for the lot. A push is answered only once its group is
+/// committed. The notes of pulls ride along: the writing thread is the one writer of
+/// both, so a pull never waits for the write lock nor a push for a pull's note.
 pub(crate) struct GroupCommit {
-    jobs: Mutex<Sender<PushJob>>,
+    jobs: Mutex<Sender<Job>>,
 }
+
+/// What the writing thread is handed.
+enum Job {
+    Push(PushJob),
+    Notes(Vec<PullNote>),
+    /// Answered once everything handed over before it is written.
+    Written(Sender<Result<()>>),
+}
+
+/// What one transaction of the writing thread takes.
+#[derive(Default)]
+struct Group {
+    pushes: Vec<PushJob>,
+    /// The latest note of each device.
+    notes: HashMap<String, PullNote>,
+    written: Vec<Sender<Result<()>>>,
+    changes: usize,
+}
+
+impl Group {
+    fn add(&mut self, job: Job) {
+        match job {
+            Job::Push(push) => {
+                self.changes += push.changes.len();
+                self.pushes.push(push);
+            }
+            Job::Notes(notes) => {
+                for note in notes {
+                    match self.notes.get_mut(&note.device_id) {
+                        Some(kept) => {
+                            kept.after = kept.after.max(note.after);
+                            kept.at = note.at;
+                        }
+                        None => {
+                            self.notes.insert(note.device_id.clone(), note);
+                        }
+                    }
+                }
+            }
+            Job::Written(reply) => self.written.push(reply),
+        }
+    }
+
+    /// Only notes: nobody waits for them.
+    fn can_wait(&self) -> bool {
+        self.pushes.is_empty() && self.written.is_empty()
+    }
+}
+
+/// How long notes of pulls wait for pushes to be written with (no pull waits for its note).
+const NOTES_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// A change to store, in its group's order.
 pub(crate) struct NewChange<'a> {
@@ -830,6 +900,8 @@ pub(crate) trait GroupTx: crate::ledger::RecordTx {
     /// document is kept as a conflict (the same document again is not one). For each
     /// claim, the other document holding its number, if any.
     fn claim_numbers(&mut self, claims: &[NumberClaim<'_>]) -> Result<Vec<Option<String>>>;
+    /// Writes the notes of pulls, one per device (`NOTE_PULL_CONFLICT`).
+    fn note_pulls(&mut self, notes: &[PullNote]) -> Result<()>;
 }
 
 /// What becomes of one push of a group.
@@ -844,10 +916,23 @@ enum Plan {
     RepeatOf(usize),
 }
 
-/// Applies a group of pushes inside `tx`: each batch once (a batch seen before gets its
-/// earlier answer), each change once, in order; issued documents checked against what
-/// was stored before and earlier in the group.
-pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
+/// Applies a group of pushes and the notes of pulls that came with them inside `tx`.
+pub(crate) fn write_group(
+    tx: &mut impl GroupTx,
+    group: &[PushJob],
+    notes: &[PullNote],
+) -> Result<Vec<Result<PushResponse>>> {
+    let answers = if group.is_empty() { Vec::new() } else { write_pushes(tx, group)? };
+    if !notes.is_empty() {
+        tx.note_pulls(notes)?;
+    }
+    Ok(answers)
+}
+
+/// Applies pushes: each batch once (a batch seen before gets its earlier answer), each
+/// change once, in order; issued documents checked against what was stored before and
+/// earlier in the group.
+fn write_pushes(tx: &mut impl GroupTx, group: &[PushJob]) -> Result<Vec<Result<PushResponse>>> {
     let keys: Vec<(&str, &str)> = group.iter().map(|j| (j.batch_id.as_str(), j.device_id.as_str())).collect();
     let earlier = tx.earlier_batches(&keys)?;
     // What the tables hold of every record the group touches: what the rules judge
@@ -1044,14 +1129,14 @@ const GROUP_CHANGES: usize = 4_000;
 
 impl GroupCommit {
     /// Starts the writing thread, which opens its own connection with `connect`;
-    /// `write` applies a group in one transaction and answers each push in order, or
-    /// fails the whole group.
+    /// `write` applies a group (pushes, notes of pulls) in one transaction and answers each
+    /// push in order, or fails the whole group.
     pub(crate) fn start<C: 'static>(
         name: &str,
         connect: impl FnOnce() -> Result<C> + Send + 'static,
-        mut write: impl FnMut(&mut C, &[PushJob]) -> Result<Vec<Result<PushResponse>>> + Send + 'static,
+        mut write: impl FnMut(&mut C, &[PushJob], &[PullNote]) -> Result<Vec<Result<PushResponse>>> + Send + 'static,
     ) -> Result<GroupCommit> {
-        let (tx, rx) = channel::<PushJob>();
+        let (tx, rx) = channel::<Job>();
         let (ready, started) = channel::<Result<()>>();
         std::thread::Builder::new().name(name.to_owned()).spawn(move || {
             let mut conn = match connect() {
@@ -1065,23 +1150,47 @@ impl GroupCommit {
                 }
             };
             while let Ok(first) = rx.recv() {
-                let mut size = first.changes.len();
-                let mut group = vec![first];
-                while size < GROUP_CHANGES {
-                    let Ok(job) = rx.try_recv() else { break };
-                    size += job.changes.len();
-                    group.push(job);
+                let mut group = Group::default();
+                group.add(first);
+                // Notes alone wait a moment for pushes to be written with.
+                while group.can_wait() {
+                    match rx.recv_timeout(NOTES_WAIT) {
+                        Ok(job) => group.add(job),
+                        Err(_) => break,
+                    }
                 }
-                match write(&mut conn, &group) {
+                while group.changes < GROUP_CHANGES {
+                    let Ok(job) = rx.try_recv() else { break };
+                    group.add(job);
+                }
+                let Group { pushes, notes, written, .. } = group;
+                let mut notes: Vec<PullNote> = notes.into_values().collect();
+                // One order for every write: two writers never wait on each other's rows.
+                notes.sort_by(|a, b| a.device_id.cmp(&b.device_id));
+                let outcome = if pushes.is_empty() && notes.is_empty() {
+                    Ok(Vec::new())
+                } else {
+                    write(&mut conn, &pushes, &notes)
+                };
+                match outcome {
                     Ok(answers) => {
-                        for (job, answer) in group.into_iter().zip(answers) {
+                        for (job, answer) in pushes.into_iter().zip(answers) {
                             let _ = job.reply.send(answer);
+                        }
+                        for reply in written {
+                            let _ = reply.send(Ok(()));
                         }
                     }
                     Err(e) => {
                         let why = e.to_string();
-                        for job in group {
+                        if !notes.is_empty() {
+                            eprintln!("anjian-server: could not note {} pulls: {why}", notes.len());
+                        }
+                        for job in pushes {
                             let _ = job.reply.send(Err(StorageError::Database(why.clone())));
+                        }
+                        for reply in written {
+                            let _ = reply.send(Err(StorageError::Database(why.clone())));
                         }
                     }
                 }
@@ -1089,6 +1198,30 @@ impl GroupCommit {
         })?;
         started.recv().map_err(|_| StorageError::Database("the writing thread stopped".into()))??;
         Ok(GroupCommit { jobs: Mutex::new(tx) })
+    }
+
+    fn send(&self, job: Job) -> Result<()> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| StorageError::Database("the writing thread stopped".into()))
+    }
+
+    /// Hands notes of pulls to the writing thread, without waiting.
+    pub(crate) fn note_pulls(&self, notes: Vec<PullNote>) {
+        if !notes.is_empty()
+            && let Err(e) = self.send(Job::Notes(notes))
+        {
+            eprintln!("anjian-server: could not note pulls: {e}");
+        }
+    }
+
+    /// Returns once everything handed over before is written.
+    pub(crate) fn written(&self) -> Result<()> {
+        let (reply, answer) = channel();
+        self.send(Job::Written(reply))?;
+        answer.recv().map_err(|_| StorageError::Database("the writing thread stopped".into()))?
     }
 
     /// Hands a push to the writing thread and waits for its answer.
@@ -1102,9 +1235,8 @@ impl GroupCommit {
             now: now.to_owned(),
             reply,
         };
-        let stopped = || StorageError::Database("the writing thread stopped".into());
-        self.jobs.lock().unwrap_or_else(|p| p.into_inner()).send(job).map_err(|_| stopped())?;
-        answer.recv().map_err(|_| stopped())?
+        self.send(Job::Push(job))?;
+        answer.recv().map_err(|_| StorageError::Database("the writing thread stopped".into()))?
     }
 }
 
@@ -1222,5 +1354,34 @@ mod tests {
             let payload = serde_json::json!({ "text": value, "list": [1, 2] }).to_string();
             same_as_serde(&StoredPage { changes: vec![change(seq, &text, &payload)], next: seq, more });
         }
+    }
+
+    /// The reads by type find their changes through the log's partial indexes, not by a
+    /// scan of every change (the type is written as a literal for it).
+    #[test]
+    fn reads_by_type_use_the_partial_indexes() {
+        use super::Storage;
+        let dir = tempfile::tempdir().unwrap();
+        let storage = crate::SqliteStorage::open(&dir.path().join("district.db")).unwrap();
+        let plans = [
+            (
+                super::changes_of_type_sql("seq, payload", anjian_sync::records::ENTERPRISE).unwrap(),
+                "change_enterprise",
+            ),
+            (super::changes_of_type_sql("seq, payload", anjian_sync::records::CHECKLIST).unwrap(), "change_checklist"),
+            (crate::console::records::PUBLISHED_CHECKLIST.replace('?', "'x/1'"), "change_checklist"),
+        ];
+        for (sql, index) in plans {
+            let mut plan = Vec::new();
+            storage
+                .read(&mut |q| {
+                    plan = q.query(&format!("EXPLAIN QUERY PLAN {sql}"), &[])?;
+                    Ok(())
+                })
+                .unwrap();
+            let plan = format!("{plan:?}");
+            assert!(plan.contains(index), "{sql}: {plan}");
+        }
+        assert!(super::changes_of_type_sql("seq", "hazard").is_err(), "no index for other types");
     }
 }

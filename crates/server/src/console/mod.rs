@@ -301,6 +301,16 @@ async fn read<T: Send + 'static>(
     .map_err(console_error)
 }
 
+/// Waits until the notes of pulls answered so far are written (pages showing which device
+/// holds what read them).
+async fn pulls_written(storage: &Arc<dyn Storage>) -> Result<(), ApiError> {
+    let storage = storage.clone();
+    tokio::task::spawn_blocking(move || storage.pull_notes_written())
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后再试"))?
+        .map_err(console_error)
+}
+
 /// The console's reading of a storage error: a refused input is the person's to fix.
 /// Password checks at once, at most: each argon2 check takes 19 MiB and a core for tens
 /// of milliseconds; more would only queue for the cores and could exhaust memory.
@@ -1195,6 +1205,7 @@ async fn checklists(
     State(state): State<ConsoleState>,
     _: Signed,
 ) -> Result<Json<records::ChecklistOverview>, ApiError> {
+    pulls_written(&state.storage).await?;
     read(&state.storage, records::checklists).await.map(Json)
 }
 
@@ -1557,6 +1568,7 @@ async fn audit(State(state): State<ConsoleState>, _: Admin, Q(q): Q<PageQuery>) 
 #[utoipa::path(get, path = "/api/console/devices", tag = "console", responses(
     (status = 200, description = "已配对的设备：最近上传、被拒收的更改数", body = Vec<DeviceRow>)))]
 async fn devices(State(state): State<ConsoleState>, _: Signed) -> Result<Json<Vec<DeviceRow>>, ApiError> {
+    pulls_written(&state.storage).await?;
     read(&state.storage, records::devices).await.map(Json)
 }
 

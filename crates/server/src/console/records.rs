@@ -1543,6 +1543,11 @@ pub struct InspectionDetail {
     pub documents: Vec<DocumentBrief>,
 }
 
+/// The payload of a checklist version the bureau published, by record id: the type as a
+/// literal, since the log's index of checklists is partial (migration 16).
+pub(crate) const PUBLISHED_CHECKLIST: &str =
+    "SELECT payload FROM change WHERE record_type = 'checklist' AND record_id = ? ORDER BY seq LIMIT 1";
+
 /// A checklist version: as the bureau published it on this server, else as devices ship it.
 fn checklist(sql: &mut dyn Sql, id: &str, version: i64) -> Result<Option<anjian_core::checklist::Template>> {
     let sectors: Vec<String> = names().1.keys().cloned().collect();
@@ -1552,10 +1557,7 @@ fn checklist(sql: &mut dyn Sql, id: &str, version: i64) -> Result<Option<anjian_
             .ok()
             .filter(|t| t.id == id && i64::from(t.version) == version)
     };
-    let published = sql.query(
-        "SELECT payload FROM change WHERE record_type = ? AND record_id = ? ORDER BY seq LIMIT 1",
-        &[text(anjian_sync::records::CHECKLIST), text(&format!("{id}/{version}"))],
-    )?;
+    let published = sql.query(PUBLISHED_CHECKLIST, &[text(&format!("{id}/{version}"))])?;
     if let Some(payload) = published.first().and_then(|r| r.first().cloned().flatten())
         && let Ok(anjian_sync::records::Image::Checklist(c)) =
             anjian_sync::records::Image::parse_json(anjian_sync::records::CHECKLIST, &payload)
@@ -1753,10 +1755,9 @@ pub fn checklists(sql: &mut dyn Sql) -> Result<ChecklistOverview> {
             versions.push((v, None));
         }
     }
-    for row in sql.query(
-        "SELECT seq, payload, received_at FROM change WHERE record_type = ? ORDER BY seq",
-        &[text(anjian_sync::records::CHECKLIST)],
-    )? {
+    for row in
+        sql.query("SELECT seq, payload, received_at FROM change WHERE record_type = 'checklist' ORDER BY seq", &[])?
+    {
         let Ok(anjian_sync::records::Image::Checklist(c)) =
             anjian_sync::records::Image::parse_json(anjian_sync::records::CHECKLIST, &col(&row, 1))
         else {

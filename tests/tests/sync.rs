@@ -24,6 +24,7 @@ both_backends!(
     numbers_used_offline_are_never_granted_and_clashes_are_listed,
     refusals_are_kept_clipped_and_bounded,
     pages_sent_from_kept_text_are_the_pages_of_the_log,
+    a_note_of_a_pull_that_cannot_be_written_costs_no_push_and_is_written_later,
 );
 
 async fn pull_pages_at_every_boundary(pg: bool) {
@@ -677,5 +678,30 @@ async fn pages_sent_from_kept_text_are_the_pages_of_the_log(pg: bool) {
     server.with(|s| s.pull_notes_written().unwrap()).await;
     let noted = support::column(&db.db, "SELECT CAST(after AS TEXT) FROM device_pull ORDER BY device_id").await;
     assert_eq!(noted.len(), 2, "{noted:?}");
+    server.stop().await;
+}
+
+/// The notes of pulls ride with the pushes in the writing thread's transaction, under a
+/// savepoint: a note that cannot be written (its table gone) costs no push of its group,
+/// is told to whoever waits for the notes, and is written with a later group.
+async fn a_note_of_a_pull_that_cannot_be_written_costs_no_push_and_is_written_later(pg: bool) {
+    let db = TestDb::new(pg);
+    let server = Server::start(&db.db).await;
+    let (a, device_a, _) = paired(&server, "11010923011").await;
+    let rename = |from: &'static str, to: &'static str| {
+        server.with(move |s| {
+            s.transact(&mut |sql| sql.execute(&format!("ALTER TABLE {from} RENAME TO {to}"), &[]).map(drop))
+                .expect("rename")
+        })
+    };
+    rename("device_pull", "device_pull_away").await;
+    a.pull(0, 10).await.expect("pull");
+    let pushed = a.push(&batch(&device_a, 0, 3)).await.expect("a push beside notes that fail");
+    assert!(pushed.results.iter().all(|r| r.outcome == Outcome::Applied), "{pushed:?}");
+    assert_eq!(server.with(|s| s.change_count()).await.expect("count"), 3);
+    assert!(server.with(|s| s.pull_notes_written()).await.is_err(), "the notes' failure is told");
+    rename("device_pull_away", "device_pull").await;
+    server.with(|s| s.pull_notes_written()).await.expect("written with a later group");
+    assert_eq!(support::column(&db.db, "SELECT device_id FROM device_pull").await, vec![device_a]);
     server.stop().await;
 }

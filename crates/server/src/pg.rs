@@ -299,7 +299,7 @@ fn listen(target: &Target, tokens: &Weak<TokenCache>) {
 /// One group of pushes in one transaction. Sequence numbers must become visible in
 /// order, or a reader could move its cursor past one still being committed: the group
 /// holds the change table's write lock.
-fn write_group(conn: &mut (Conn, Target), group: &[PushJob], notes: &[PullNote]) -> Result<Vec<Result<PushResponse>>> {
+fn write_group(conn: &mut (Conn, Target), group: &[PushJob], notes: &[PullNote]) -> Result<crate::storage::Written> {
     let (conn, target) = conn;
     if conn.client.is_closed() {
         // Statements belong to the connection they were prepared on.

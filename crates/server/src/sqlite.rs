@@ -51,7 +51,7 @@ fn stored_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredChange> {
 }
 
 /// One group of pushes in one transaction.
-fn write_group(conn: &mut Connection, group: &[PushJob], notes: &[PullNote]) -> Result<Vec<Result<PushResponse>>> {
+fn write_group(conn: &mut Connection, group: &[PushJob], notes: &[PullNote]) -> Result<crate::storage::Written> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let answers = crate::storage::write_group(&mut SqliteGroup(&tx), group, notes)?;
     tx.commit()?;
@@ -421,7 +421,8 @@ fn checkpoints(path: &Path) -> Result<std::sync::mpsc::Sender<()>> {
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new().name("anjian-sqlite-checkpoint".into()).spawn(move || {
         while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            // (busy, pages in the log, pages copied): a busy database is tried again next time.
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(0)) {
                 eprintln!("anjian-server: checkpoint of the database failed: {e}");
             }
         }
@@ -461,8 +462,12 @@ impl SqliteStorage {
                 move || {
                     let conn = connect(&path)?;
                     // The log is copied into the database by `checkpoints`, beside the
-                    // writes: done after a commit, it held up every push waiting.
-                    conn.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
+                    // writes: done after a commit, it held up every push waiting. Past
+                    // 10,000 pages (a log the passive checkpoints never caught up with, as
+                    // pushes came on while they ran) the writer copies it itself, after
+                    // which the log starts again from its beginning; the file is cut back
+                    // to 64 MiB then.
+                    conn.execute_batch("PRAGMA wal_autocheckpoint = 10000; PRAGMA journal_size_limit = 67108864;")?;
                     Ok(conn)
                 },
                 write_group,

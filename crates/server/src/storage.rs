@@ -140,8 +140,8 @@ pub trait Storage: Send + Sync + 'static {
         now: &str,
         then: &mut dyn FnMut(&mut dyn Sql) -> Result<()>,
     ) -> Result<u64>;
-    /// Every stored change of one record type, in sequence order: enterprises and
-    /// checklists (the types read by type); another type is refused.
+    /// Every stored change of one record type, in sequence order (by an index for
+    /// enterprises and checklists, by a scan of the log for the others).
     fn changes_of_type(&self, record_type: &str) -> Result<Vec<StoredChange>>;
 
     /// Numbers carried by two issued documents, oldest first: for the bureau to resolve.
@@ -294,9 +294,10 @@ pub struct PullNote {
     pub at: String,
 }
 
-/// What a device's row of `device_pull` becomes on a new note: its cursor never moves
-/// back (a device paging again from an earlier cursor still holds what it held).
-pub(crate) const NOTE_PULL_CONFLICT: &str = "ON CONFLICT (device_id) DO UPDATE SET after = CASE WHEN excluded.after > device_pull.after THEN excluded.after ELSE device_pull.after END, at = excluded.at";
+/// What a device's row of `device_pull` becomes on a new note: neither its cursor nor its
+/// last contact moves back (a device paging again from an earlier cursor still holds what
+/// it held; two pulls of one device may be noted in either order).
+pub(crate) const NOTE_PULL_CONFLICT: &str = "ON CONFLICT (device_id) DO UPDATE SET after = CASE WHEN excluded.after > device_pull.after THEN excluded.after ELSE device_pull.after END, at = CASE WHEN excluded.at > device_pull.at THEN excluded.at ELSE device_pull.at END";
 
 pub(crate) const NUMBERS_MIGRATION: &str = include_str!("../migrations/common/0004_document_number.sql");
 
@@ -304,15 +305,19 @@ pub(crate) const NUMBERS_MIGRATION: &str = include_str!("../migrations/common/00
 pub(crate) const STORED_DOCUMENTS: &str =
     "SELECT device_id, payload, received_at FROM change WHERE record_type = 'document' ORDER BY seq";
 
-/// The record types whose changes are read by type, the bureau's enterprises and
-/// checklists: only these have an index on the log (migration 16).
-const READ_BY_TYPE: [&str; 2] = [anjian_sync::records::ENTERPRISE, anjian_sync::records::CHECKLIST];
+/// The record types the log holds; enterprises and checklists, the ones the server reads
+/// by type, have an index each (migration 16), the others are read by a scan of the log.
+const RECORD_TYPES: [&str; 10] = {
+    use anjian_sync::records::*;
+    [ENTERPRISE, INSPECTOR, INSPECTION, HAZARD, DOCUMENT, ATTACHMENT, CHECKLIST, NUMBER_BLOCK, SUPERVISION, TASK]
+};
 
-/// Every stored change of a type read by type, in sequence order: the type as a literal,
-/// which the partial index of the type needs.
+/// Every stored change of a record type, in sequence order: the type as a literal, which
+/// the partial index of the type needs (a type unknown is refused, so nothing else is
+/// written into the statement).
 pub(crate) fn changes_of_type_sql(columns: &str, record_type: &str) -> Result<String> {
-    if !READ_BY_TYPE.contains(&record_type) {
-        return Err(StorageError::Refused(format!("不能按类型读取“{record_type}”记录")));
+    if !RECORD_TYPES.contains(&record_type) {
+        return Err(StorageError::Refused(format!("没有“{record_type}”这类记录")));
     }
     Ok(format!("SELECT {columns} FROM change WHERE record_type = '{record_type}' ORDER BY seq"))
 }
@@ -814,6 +819,8 @@ pub(crate) struct PushJob {
 /// both, so a pull never waits for the write lock nor a push for a pull's note.
 pub(crate) struct GroupCommit {
     jobs: Mutex<Sender<Job>>,
+    /// Joined on drop, once the notes handed over are written.
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// What the writing thread is handed.
@@ -841,20 +848,22 @@ impl Group {
                 self.changes += push.changes.len();
                 self.pushes.push(push);
             }
-            Job::Notes(notes) => {
-                for note in notes {
-                    match self.notes.get_mut(&note.device_id) {
-                        Some(kept) => {
-                            kept.after = kept.after.max(note.after);
-                            kept.at = note.at;
-                        }
-                        None => {
-                            self.notes.insert(note.device_id.clone(), note);
-                        }
-                    }
+            Job::Notes(notes) => self.add_notes(notes),
+            Job::Written(reply) => self.written.push(reply),
+        }
+    }
+
+    fn add_notes(&mut self, notes: impl IntoIterator<Item = PullNote>) {
+        for note in notes {
+            match self.notes.get_mut(&note.device_id) {
+                Some(kept) => {
+                    kept.after = kept.after.max(note.after);
+                    kept.at = kept.at.clone().max(note.at);
+                }
+                None => {
+                    self.notes.insert(note.device_id.clone(), note);
                 }
             }
-            Job::Written(reply) => self.written.push(reply),
         }
     }
 
@@ -916,17 +925,27 @@ enum Plan {
     RepeatOf(usize),
 }
 
-/// Applies a group of pushes and the notes of pulls that came with them inside `tx`.
-pub(crate) fn write_group(
-    tx: &mut impl GroupTx,
-    group: &[PushJob],
-    notes: &[PullNote],
-) -> Result<Vec<Result<PushResponse>>> {
+/// What a group's transaction did: each push's answer, and whether the notes of pulls
+/// were written.
+pub(crate) struct Written {
+    pub answers: Vec<Result<PushResponse>>,
+    pub notes: Result<()>,
+}
+
+/// Applies a group of pushes and the notes of pulls that came with them inside `tx`; the
+/// notes under a savepoint of their own, so that a failure there costs no push.
+pub(crate) fn write_group(tx: &mut impl GroupTx, group: &[PushJob], notes: &[PullNote]) -> Result<Written> {
     let answers = if group.is_empty() { Vec::new() } else { write_pushes(tx, group)? };
-    if !notes.is_empty() {
-        tx.note_pulls(notes)?;
+    if notes.is_empty() {
+        return Ok(Written { answers, notes: Ok(()) });
     }
-    Ok(answers)
+    tx.execute("SAVEPOINT pull_notes", &[])?;
+    let noted = tx.note_pulls(notes);
+    match &noted {
+        Ok(()) => tx.execute("RELEASE SAVEPOINT pull_notes", &[])?,
+        Err(_) => tx.execute("ROLLBACK TO SAVEPOINT pull_notes", &[])?,
+    }
+    Ok(Written { answers, notes: noted })
 }
 
 /// Applies pushes: each batch once (a batch seen before gets its earlier answer), each
@@ -1127,6 +1146,18 @@ fn set_audiences(
 /// Changes one group takes at most (a group of full batches stays a short transaction).
 const GROUP_CHANGES: usize = 4_000;
 
+impl Drop for GroupCommit {
+    /// Lets the writing thread write what it was handed (notes of pulls waiting for pushes
+    /// included) and waits for it: a server stopping loses no note.
+    fn drop(&mut self) {
+        let (closed, _) = channel::<Job>();
+        drop(std::mem::replace(self.jobs.get_mut().unwrap_or_else(|p| p.into_inner()), closed));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 impl GroupCommit {
     /// Starts the writing thread, which opens its own connection with `connect`;
     /// `write` applies a group (pushes, notes of pulls) in one transaction and answers each
@@ -1134,11 +1165,11 @@ impl GroupCommit {
     pub(crate) fn start<C: 'static>(
         name: &str,
         connect: impl FnOnce() -> Result<C> + Send + 'static,
-        mut write: impl FnMut(&mut C, &[PushJob], &[PullNote]) -> Result<Vec<Result<PushResponse>>> + Send + 'static,
+        mut write: impl FnMut(&mut C, &[PushJob], &[PullNote]) -> Result<Written> + Send + 'static,
     ) -> Result<GroupCommit> {
         let (tx, rx) = channel::<Job>();
         let (ready, started) = channel::<Result<()>>();
-        std::thread::Builder::new().name(name.to_owned()).spawn(move || {
+        let thread = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
             let mut conn = match connect() {
                 Ok(c) => {
                     let _ = ready.send(Ok(()));
@@ -1149,12 +1180,17 @@ impl GroupCommit {
                     return;
                 }
             };
+            // Notes whose transaction failed, written with the next group.
+            let mut unwritten: Vec<PullNote> = Vec::new();
             while let Ok(first) = rx.recv() {
                 let mut group = Group::default();
+                group.add_notes(std::mem::take(&mut unwritten));
                 group.add(first);
                 // Notes alone wait a moment for pushes to be written with.
+                let until = std::time::Instant::now() + NOTES_WAIT;
                 while group.can_wait() {
-                    match rx.recv_timeout(NOTES_WAIT) {
+                    let left = until.saturating_duration_since(std::time::Instant::now());
+                    match rx.recv_timeout(left) {
                         Ok(job) => group.add(job),
                         Err(_) => break,
                     }
@@ -1168,36 +1204,42 @@ impl GroupCommit {
                 // One order for every write: two writers never wait on each other's rows.
                 notes.sort_by(|a, b| a.device_id.cmp(&b.device_id));
                 let outcome = if pushes.is_empty() && notes.is_empty() {
-                    Ok(Vec::new())
+                    Ok(Written { answers: Vec::new(), notes: Ok(()) })
                 } else {
                     write(&mut conn, &pushes, &notes)
                 };
-                match outcome {
-                    Ok(answers) => {
+                let noted = match outcome {
+                    Ok(Written { answers, notes: noted }) => {
                         for (job, answer) in pushes.into_iter().zip(answers) {
                             let _ = job.reply.send(answer);
                         }
-                        for reply in written {
-                            let _ = reply.send(Ok(()));
-                        }
+                        noted
                     }
                     Err(e) => {
                         let why = e.to_string();
-                        if !notes.is_empty() {
-                            eprintln!("anjian-server: could not note {} pulls: {why}", notes.len());
-                        }
                         for job in pushes {
                             let _ = job.reply.send(Err(StorageError::Database(why.clone())));
                         }
-                        for reply in written {
-                            let _ = reply.send(Err(StorageError::Database(why.clone())));
-                        }
+                        Err(e)
                     }
+                };
+                if let Err(e) = &noted {
+                    eprintln!(
+                        "anjian-server: could not note {} pulls (tried again with the next group): {e}",
+                        notes.len()
+                    );
+                    unwritten = notes;
+                }
+                for reply in written {
+                    let _ = reply.send(match &noted {
+                        Ok(()) => Ok(()),
+                        Err(e) => Err(StorageError::Database(e.to_string())),
+                    });
                 }
             }
         })?;
         started.recv().map_err(|_| StorageError::Database("the writing thread stopped".into()))??;
-        Ok(GroupCommit { jobs: Mutex::new(tx) })
+        Ok(GroupCommit { jobs: Mutex::new(tx), thread: Some(thread) })
     }
 
     fn send(&self, job: Job) -> Result<()> {
@@ -1382,6 +1424,6 @@ mod tests {
             let plan = format!("{plan:?}");
             assert!(plan.contains(index), "{sql}: {plan}");
         }
-        assert!(super::changes_of_type_sql("seq", "hazard").is_err(), "no index for other types");
+        assert!(super::changes_of_type_sql("seq", "hazard'; DROP TABLE change; --").is_err(), "only known types");
     }
 }

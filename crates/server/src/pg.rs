@@ -308,9 +308,9 @@ fn write_group(conn: &mut (Conn, Target), group: &[PushJob], notes: &[PullNote])
     let Conn { client, prepared } = conn;
     let mut tx = client.transaction()?;
     tx.batch_execute("LOCK TABLE change IN EXCLUSIVE MODE")?;
-    let answers = crate::storage::write_group(&mut PgGroup { tx: &mut tx, prepared }, group, notes)?;
+    let written = crate::storage::write_group(&mut PgGroup { tx: &mut tx, prepared }, group, notes)?;
     tx.commit()?;
-    Ok(answers)
+    Ok(written)
 }
 
 /// A group's statements, each one round trip for the whole group, prepared once.

@@ -53,9 +53,9 @@ fn stored_change(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredChange> {
 /// One group of pushes in one transaction.
 fn write_group(conn: &mut Connection, group: &[PushJob], notes: &[PullNote]) -> Result<crate::storage::Written> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let answers = crate::storage::write_group(&mut SqliteGroup(&tx), group, notes)?;
+    let written = crate::storage::write_group(&mut SqliteGroup(&tx), group, notes)?;
     tx.commit()?;
-    Ok(answers)
+    Ok(written)
 }
 
 /// A group's statements, one row at a time (no round trips in process).

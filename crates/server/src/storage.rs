@@ -835,8 +835,8 @@ enum Job {
 #[derive(Default)]
 struct Group {
     pushes: Vec<PushJob>,
-    /// The latest note of each device.
-    notes: HashMap<String, PullNote>,
+    /// The latest note of each device, in device order (the order every write takes).
+    notes: std::collections::BTreeMap<String, PullNote>,
     written: Vec<Sender<Result<()>>>,
     changes: usize,
 }
@@ -858,7 +858,9 @@ impl Group {
             match self.notes.get_mut(&note.device_id) {
                 Some(kept) => {
                     kept.after = kept.after.max(note.after);
-                    kept.at = kept.at.clone().max(note.at);
+                    if note.at > kept.at {
+                        kept.at = note.at;
+                    }
                 }
                 None => {
                     self.notes.insert(note.device_id.clone(), note);
@@ -1200,9 +1202,7 @@ impl GroupCommit {
                     group.add(job);
                 }
                 let Group { pushes, notes, written, .. } = group;
-                let mut notes: Vec<PullNote> = notes.into_values().collect();
-                // One order for every write: two writers never wait on each other's rows.
-                notes.sort_by(|a, b| a.device_id.cmp(&b.device_id));
+                let notes: Vec<PullNote> = notes.into_values().collect();
                 let outcome = if pushes.is_empty() && notes.is_empty() {
                     Ok(Written { answers: Vec::new(), notes: Ok(()) })
                 } else {
